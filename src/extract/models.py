@@ -1,0 +1,222 @@
+"""Pydantic models passed between the pipeline stages.
+
+read → ``SourceText`` → clean → ``CleanText`` → segment → ``SegmentedText``
+→ extract → ``Document`` (with ``Fact`` and ``Issue`` records).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, model_validator
+
+#: Largest number of significant digits a value may carry and still be written
+#: as an exact JSON number (a double holds 15 decimal digits without loss).
+MAX_SIGNIFICANT_DIGITS = 15
+
+
+def decimal_to_json(value: Decimal) -> int | float:
+    """Return ``value`` as a JSON number: an int when integral, else a float.
+
+    >>> decimal_to_json(Decimal("3650000000"))
+    3650000000
+    >>> decimal_to_json(Decimal("36.5"))
+    36.5
+    """
+    if value == value.to_integral_value():
+        return int(value)
+    return float(value)
+
+
+#: A ``Decimal`` inside Python, a plain JSON number outside.
+JsonDecimal = Annotated[Decimal, PlainSerializer(decimal_to_json, when_used="json")]
+
+Comparator = Literal["=", ">", ">=", "<", "<=", "~"]
+Stage = Literal["read", "clean", "segment", "extract", "validate", "write"]
+
+
+class Issue(BaseModel):
+    """A problem found in the data of one document; it never stops the run."""
+
+    stage: Stage
+    reason: str
+    line: int | None = None
+    text: str | None = None
+
+
+class SourceText(BaseModel):
+    """One input file decoded to text (the output of the read stage)."""
+
+    path: str = Field(description="path relative to the input folder, '/'-separated")
+    doc_id: str
+    encoding: str
+    sha256: str
+    size: int
+    text: str
+    issues: list[Issue] = []
+
+
+class RemovedText(BaseModel):
+    """Text the cleaner dropped as page furniture, kept so nothing is lost silently."""
+
+    line: int
+    text: str
+    reason: str
+
+
+class CleanText(BaseModel):
+    """Re-flowed text, one paragraph a line, with a map back to the raw lines."""
+
+    doc_id: str
+    text: str
+    #: (offset in ``text``, raw line number) at every offset where the raw line changes.
+    line_starts: list[tuple[int, int]]
+    removed: list[RemovedText] = []
+    steps: list[str] = []
+    issues: list[Issue] = []
+
+    def raw_line(self, offset: int) -> int:
+        """Return the 1-based raw line that the cleaned character at ``offset`` came from."""
+        if not self.line_starts:
+            return 1
+        index = bisect_right(self.line_starts, (offset, float("inf"))) - 1
+        return self.line_starts[max(index, 0)][1]
+
+
+ParagraphKind = Literal[
+    "title", "subtitle", "byline", "keyword", "heading", "ordinal", "body"
+]
+
+
+class Paragraph(BaseModel):
+    """One line of the cleaned text and what it is."""
+
+    kind: ParagraphKind
+    text: str
+    start: int
+    end: int
+
+
+class Section(BaseModel):
+    """A section opened by a ``关键词`` line or a top-level numbered heading."""
+
+    title: str = Field(description="heading text, enumerator and end punctuation removed")
+    heading: str = Field(description="the heading line as it stands in the cleaned text")
+    start: int
+    end: int
+
+
+class Sentence(BaseModel):
+    """One sentence of the cleaned text."""
+
+    index: int
+    text: str
+    start: int
+    end: int
+    section: str | None
+    kind: ParagraphKind
+
+
+class SegmentedText(BaseModel):
+    """The cleaned text cut into title, byline, sections and sentences."""
+
+    clean: CleanText
+    title: str | None = None
+    subtitle: str | None = None
+    byline: str | None = None
+    paragraphs: list[Paragraph] = []
+    sections: list[Section] = []
+    sentences: list[Sentence] = []
+
+
+class Fact(BaseModel):
+    """One numeric fact, with the fields of FACTS.md in their documented order."""
+
+    model_config = ConfigDict(frozen=True)
+
+    doc_id: str
+    section: str | None
+    mention: str
+    value: JsonDecimal
+    unit: str
+    normalized_value: JsonDecimal
+    base_unit: str
+    per: str | None
+    comparator: Comparator
+    indicator: str
+    qualifiers: list[str]
+    sentence: str
+    start: int
+    end: int
+    line: int
+    upper_value: JsonDecimal | None
+
+    @model_validator(mode="after")
+    def _check(self) -> Fact:
+        if not 0 <= self.start < self.end:
+            raise ValueError(f"bad span {self.start}..{self.end}")
+        if self.end - self.start != len(self.mention):
+            raise ValueError("span length differs from the mention")
+        if self.line < 1:
+            raise ValueError("line must be 1-based")
+        for name in ("value", "normalized_value", "upper_value"):
+            number = getattr(self, name)
+            if number is None:
+                continue
+            if not number.is_finite():
+                raise ValueError(f"{name} is not a finite number")
+            digits = len(number.normalize().as_tuple().digits)
+            if digits > MAX_SIGNIFICANT_DIGITS:
+                raise ValueError(
+                    f"{name} {number} has {digits} significant digits, more than "
+                    f"{MAX_SIGNIFICANT_DIGITS} can be written exactly"
+                )
+        if self.value < 0:
+            raise ValueError("value is the number as written and cannot be negative")
+        if self.upper_value is not None and abs(self.upper_value) < abs(self.normalized_value):
+            raise ValueError("upper_value is below the lower bound")
+        if not self.unit and not self.base_unit:
+            raise ValueError("a fact needs a unit or a base unit")
+        return self
+
+
+#: Column order of facts.csv and key order of facts.jsonl.
+FACT_FIELDS: tuple[str, ...] = tuple(Fact.model_fields)
+
+
+class Document(BaseModel):
+    """Everything the pipeline learned about one input file."""
+
+    doc_id: str
+    path: str
+    encoding: str
+    sha256: str
+    title: str | None = None
+    subtitle: str | None = None
+    byline: str | None = None
+    text: str = Field(description="the cleaned text that fact offsets point into")
+    sections: list[Section] = []
+    sentences: list[Sentence] = []
+    facts: list[Fact] = []
+    issues: list[Issue] = []
+    cleaning_steps: list[str] = []
+    removed: list[RemovedText] = []
+
+
+FileStatus = Literal["ok", "skipped", "error"]
+
+
+class ManifestEntry(BaseModel):
+    """One file found under the input folder and what became of it."""
+
+    path: str
+    doc_id: str | None
+    status: FileStatus
+    reason: str | None = None
+    encoding: str | None = None
+    sha256: str | None = None
+    size: int | None = None
+    facts: int = 0
+    issues: list[Issue] = []
