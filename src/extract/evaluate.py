@@ -1,0 +1,718 @@
+"""Scoring of extracted facts against gold annotations, exactly as FACTS.md describes.
+
+Detection pairs predicted and gold facts of one document on magnitude and base
+unit; the matched pairs are then checked field by field (indicator, comparator,
+section, per, sign). Figures over several documents are micro-averaged.
+
+Matching choice
+---------------
+Inside a document every (gold, prediction) pair whose magnitudes agree within
+1e-6 relative and whose units agree is a candidate. Candidates are taken
+greedily, best first: higher indicator character F1, then more agreement on
+section, mention, comparator and per, then gold reading order, then prediction
+order (so facts that look alike pair in document order). Augmenting paths
+(Kuhn's algorithm) then extend this matching until no more gold facts can be
+matched, so the number of matches is always the maximum; the indicator
+similarity of the pairs is maximised only greedily. Non-optional gold facts
+are matched first; the predictions left over may then absorb optional gold
+facts (each at most once) and are ignored; the rest are false positives.
+
+Empty denominators
+------------------
+A ratio with nothing to count (``0/0``) is worth 1.0: precision when nothing is
+predicted, recall when nothing is expected, an accuracy when no pair qualifies
+(the sign accuracy of a document without falls, say). F1 is the harmonic mean
+of precision and recall, and 0.0 when both are 0. So an empty prediction for a
+document with gold facts scores precision 1.0, recall 0.0, F1 0.0, and an empty
+prediction for an empty gold scores 1.0 throughout. The text report prints such
+ratios as ``-`` with their ``(0/0)`` counts.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import unicodedata
+from bisect import bisect_left, bisect_right
+from collections import Counter, deque
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+__all__ = [
+    "GOLD_SUFFIX",
+    "INDICATOR_THRESHOLD",
+    "PREDICTION_FILE",
+    "RELATIVE_TOLERANCE",
+    "DocScore",
+    "EvalReport",
+    "FactsFileError",
+    "MatchedPair",
+    "Ratio",
+    "evaluate_dirs",
+    "format_report",
+    "indicator_f1",
+    "load_facts_jsonl",
+    "normalize_unit",
+    "score_document",
+]
+
+#: Magnitudes agree when they differ by at most this share of the larger one.
+RELATIVE_TOLERANCE = 1e-6
+#: An indicator is right when its character F1 against gold reaches this.
+INDICATOR_THRESHOLD = 0.6
+#: Suffix of gold files: ``DOC_ID.facts.jsonl``.
+GOLD_SUFFIX = ".facts.jsonl"
+#: Name of the run output inside an output folder.
+PREDICTION_FILE = "facts.jsonl"
+
+#: The multipliers of the number grammar; a unit made only of them names no measure.
+MULTIPLIER_CHARS = frozenset("十百千万亿")
+
+# A parenthesised variant inside a unit: 套（间） → 套, 套(间) → 套 (NFKC runs first,
+# so full-width brackets are already half-width here).
+_PAREN_RE = re.compile(r"\([^()]*\)")
+
+
+class FactsFileError(ValueError):
+    """A facts file that cannot be read; the message names the file and line."""
+
+
+# ---------------------------------------------------------------- loading
+
+
+def load_facts_jsonl(path: Path, *, required: Iterable[str] = ()) -> list[dict[str, Any]]:
+    """Return the JSON objects of a facts file, one per non-blank line, in file order.
+
+    Raises ``FactsFileError`` naming the file and 1-based line when a line is
+    not valid JSON, not a JSON object, or lacks one of the ``required`` keys.
+    A UTF-8 byte order mark is accepted.
+    """
+    path = Path(path)
+    required = tuple(required)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise FactsFileError(f"{path}: not UTF-8 ({exc.reason}); save it as UTF-8") from exc
+    facts: list[dict[str, Any]] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise FactsFileError(
+                f"{path}:{number}: not valid JSON ({exc.msg} at column {exc.colno})"
+            ) from exc
+        if not isinstance(row, dict):
+            raise FactsFileError(
+                f"{path}:{number}: expected a JSON object, got {type(row).__name__}"
+            )
+        missing = [key for key in required if key not in row]
+        if missing:
+            raise FactsFileError(f"{path}:{number}: missing field {', '.join(missing)}")
+        value = row.get("normalized_value")
+        if "normalized_value" in row and not _is_number(value):
+            raise FactsFileError(
+                f"{path}:{number}: normalized_value must be a number, got {value!r}"
+            )
+        facts.append(row)
+    return facts
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def normalize_unit(unit: str | None) -> str:
+    """Return ``unit`` with full-width forms folded and parenthesised variants dropped.
+
+    >>> normalize_unit("套（间）")
+    '套'
+    >>> normalize_unit("％")
+    '%'
+    >>> normalize_unit(None)
+    ''
+    """
+    if not unit:
+        return ""
+    folded = unicodedata.normalize("NFKC", unit)
+    previous = None
+    while previous != folded:  # nested brackets: 套((间))
+        previous, folded = folded, _PAREN_RE.sub("", folded)
+    return "".join(folded.split())
+
+
+def is_multiplier_only(unit: str | None) -> bool:
+    """Return whether ``unit`` is empty or made only of 十百千万亿 (it names no measure).
+
+    >>> is_multiplier_only("万"), is_multiplier_only("万亿"), is_multiplier_only("万人")
+    (True, True, False)
+    >>> is_multiplier_only("")
+    True
+    """
+    return set(normalize_unit(unit)) <= MULTIPLIER_CHARS
+
+
+def _indicator_chars(text: str | None) -> Counter[str]:
+    # Punctuation (P*), symbols (S*), separators and controls carry no meaning here:
+    # “三服务”问题解决率 and 三服务问题解决率 name the same thing.
+    folded = unicodedata.normalize("NFKC", text or "")
+    return Counter(ch for ch in folded if unicodedata.category(ch)[0] not in "PSZC")
+
+
+def indicator_f1(predicted: str | None, gold: str | None) -> float:
+    """Return the character F1 of two indicators, punctuation and symbols ignored.
+
+    Characters are compared as multisets. Two indicators that are both empty
+    after stripping agree fully (1.0); one empty side gives 0.0.
+
+    >>> indicator_f1("“三服务”问题解决率", "三服务问题解决率")
+    1.0
+    >>> round(indicator_f1("减负", "减负降费"), 3)
+    0.667
+    """
+    pred_chars, gold_chars = _indicator_chars(predicted), _indicator_chars(gold)
+    if not pred_chars and not gold_chars:
+        return 1.0
+    common = (pred_chars & gold_chars).total()
+    # 2PR/(P+R) with P = common/|pred| and R = common/|gold|, in one exact division.
+    return 2 * common / (pred_chars.total() + gold_chars.total())
+
+
+def _magnitude(fact: dict[str, Any]) -> float | None:
+    value = fact.get("normalized_value")
+    return abs(float(value)) if _is_number(value) else None
+
+
+def _is_negative(fact: dict[str, Any]) -> bool:
+    value = fact.get("normalized_value")
+    return _is_number(value) and value < 0
+
+
+# ---------------------------------------------------------------- results
+
+
+@dataclass(frozen=True)
+class Ratio:
+    """A share with its counts: ``correct`` out of ``total``."""
+
+    correct: int = 0
+    total: int = 0
+
+    @property
+    def value(self) -> float:
+        """Return correct/total, or 1.0 when there is nothing to count."""
+        return self.correct / self.total if self.total else 1.0
+
+    def __add__(self, other: Ratio) -> Ratio:
+        return Ratio(self.correct + other.correct, self.total + other.total)
+
+    def __str__(self) -> str:
+        shown = f"{self.value:.3f}" if self.total else "-"
+        return f"{shown} ({self.correct}/{self.total})"
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the share and its counts as plain JSON values."""
+        return {"value": self.value, "correct": self.correct, "total": self.total}
+
+
+#: The field checks run on every matched pair, in report order.
+FIELD_CHECKS: tuple[str, ...] = ("indicator", "comparator", "section", "per")
+
+
+@dataclass(frozen=True)
+class MatchedPair:
+    """A gold fact and the prediction it was matched with."""
+
+    gold: dict[str, Any]
+    predicted: dict[str, Any]
+    indicator_f1: float
+
+    @property
+    def indicator_ok(self) -> bool:
+        """Return whether the indicators agree at character F1 >= 0.6."""
+        return self.indicator_f1 >= INDICATOR_THRESHOLD
+
+    @property
+    def sign_applies(self) -> bool:
+        """Return whether the sign is scored on this pair (gold value negative)."""
+        return _is_negative(self.gold)
+
+    @property
+    def sign_ok(self) -> bool:
+        """Return whether the prediction is negative (meaningful when ``sign_applies``)."""
+        return _is_negative(self.predicted)
+
+    def agrees(self, check: str) -> bool:
+        """Return whether the pair passes ``check``, one of ``FIELD_CHECKS``."""
+        if check == "indicator":
+            return self.indicator_ok
+        return self.predicted.get(check) == self.gold.get(check)
+
+    @property
+    def failed(self) -> list[str]:
+        """Return the field checks this pair fails, sign included when scored."""
+        failed = [check for check in FIELD_CHECKS if not self.agrees(check)]
+        if self.sign_applies and not self.sign_ok:
+            failed.append("sign")
+        return failed
+
+
+@dataclass
+class DocScore:
+    """The detection counts and field accuracies of one document (or of a whole run)."""
+
+    doc_id: str
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    #: Predictions that matched an optional gold fact and were ignored.
+    ignored: int = 0
+    #: Non-optional gold facts (the recall denominator) and optional ones.
+    gold: int = 0
+    optional: int = 0
+    predicted: int = 0
+    indicator: Ratio = field(default_factory=Ratio)
+    comparator: Ratio = field(default_factory=Ratio)
+    section: Ratio = field(default_factory=Ratio)
+    per: Ratio = field(default_factory=Ratio)
+    sign: Ratio = field(default_factory=Ratio)
+    #: False when the run wrote no fact for a document that has gold facts.
+    has_predictions: bool = True
+    pairs: list[MatchedPair] = field(default_factory=list, repr=False)
+    misses: list[dict[str, Any]] = field(default_factory=list, repr=False)
+    extras: list[dict[str, Any]] = field(default_factory=list, repr=False)
+
+    @property
+    def precision_ratio(self) -> Ratio:
+        """Return TP out of TP + FP."""
+        return Ratio(self.tp, self.tp + self.fp)
+
+    @property
+    def recall_ratio(self) -> Ratio:
+        """Return TP out of the non-optional gold facts."""
+        return Ratio(self.tp, self.tp + self.fn)
+
+    @property
+    def precision(self) -> float:
+        """Return TP/(TP+FP), 1.0 when nothing counted was predicted."""
+        return self.precision_ratio.value
+
+    @property
+    def recall(self) -> float:
+        """Return TP/(non-optional gold), 1.0 when nothing was expected."""
+        return self.recall_ratio.value
+
+    @property
+    def f1(self) -> float:
+        """Return the harmonic mean of precision and recall, 0.0 when both are 0."""
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    @property
+    def mismatched(self) -> list[MatchedPair]:
+        """Return the matched pairs that fail a field check."""
+        return [pair for pair in self.pairs if pair.failed]
+
+    def add(self, other: DocScore) -> None:
+        """Add the counts of ``other`` to this score (micro-averaging); lists are not kept."""
+        for name in ("tp", "fp", "fn", "ignored", "gold", "optional", "predicted"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for name in ("indicator", "comparator", "section", "per", "sign"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    def to_dict(self, *, include_errors: bool = True) -> dict[str, Any]:
+        """Return the score as plain JSON values; misses, extras and mismatches optional."""
+        result: dict[str, Any] = {
+            "doc_id": self.doc_id,
+            "precision": self.precision,
+            "recall": self.recall,
+            "f1": self.f1,
+            "tp": self.tp,
+            "fp": self.fp,
+            "fn": self.fn,
+            "ignored": self.ignored,
+            "gold": self.gold,
+            "optional": self.optional,
+            "predicted": self.predicted,
+            "has_predictions": self.has_predictions,
+        }
+        for name in ("indicator", "comparator", "section", "per", "sign"):
+            result[name] = getattr(self, name).to_dict()
+        if include_errors:
+            result["misses"] = self.misses
+            result["extras"] = self.extras
+            result["mismatched"] = [
+                {
+                    "gold": pair.gold,
+                    "predicted": pair.predicted,
+                    "indicator_f1": pair.indicator_f1,
+                    "failed": pair.failed,
+                }
+                for pair in self.mismatched
+            ]
+        return result
+
+
+@dataclass
+class EvalReport:
+    """The scores of a run: one ``DocScore`` per gold document, micro-averaged overall."""
+
+    documents: list[DocScore] = field(default_factory=list)
+    #: Documents of the run that have no gold file (not scored).
+    unscored: list[str] = field(default_factory=list)
+
+    @property
+    def overall(self) -> DocScore:
+        """Return the counts of all documents summed (micro-average)."""
+        total = DocScore(doc_id="overall")
+        for doc in self.documents:
+            total.add(doc)
+        return total
+
+    @property
+    def missing(self) -> list[str]:
+        """Return the gold documents for which the run wrote no fact."""
+        return [doc.doc_id for doc in self.documents if not doc.has_predictions]
+
+    @property
+    def precision(self) -> float:
+        """Return the overall detection precision."""
+        return self.overall.precision
+
+    @property
+    def recall(self) -> float:
+        """Return the overall detection recall."""
+        return self.overall.recall
+
+    @property
+    def f1(self) -> float:
+        """Return the overall detection F1."""
+        return self.overall.f1
+
+    @property
+    def indicator(self) -> float:
+        """Return the overall indicator accuracy."""
+        return self.overall.indicator.value
+
+    @property
+    def comparator(self) -> float:
+        """Return the overall comparator accuracy."""
+        return self.overall.comparator.value
+
+    @property
+    def section(self) -> float:
+        """Return the overall section accuracy."""
+        return self.overall.section.value
+
+    @property
+    def per(self) -> float:
+        """Return the overall per accuracy."""
+        return self.overall.per.value
+
+    @property
+    def sign(self) -> float:
+        """Return the overall sign accuracy."""
+        return self.overall.sign.value
+
+    def to_dict(self, *, include_errors: bool = True) -> dict[str, Any]:
+        """Return the report as plain JSON values (``json.dumps`` ready)."""
+        return {
+            "overall": self.overall.to_dict(include_errors=False),
+            "documents": [doc.to_dict(include_errors=include_errors) for doc in self.documents],
+            "unscored": list(self.unscored),
+            "missing": self.missing,
+        }
+
+
+# ---------------------------------------------------------------- matching
+
+
+def _candidates(
+    predicted: Sequence[dict[str, Any]],
+    pred_indices: Sequence[int],
+    gold: Sequence[dict[str, Any]],
+    gold_indices: Sequence[int],
+) -> dict[int, list[int]]:
+    """Return, for each gold index, the prediction indices it may match."""
+    pred_keys = sorted(
+        (magnitude, index)
+        for index in pred_indices
+        if (magnitude := _magnitude(predicted[index])) is not None
+    )
+    magnitudes = [magnitude for magnitude, _ in pred_keys]
+    pred_units = {i: normalize_unit(predicted[i].get("base_unit")) for i in pred_indices}
+    edges: dict[int, list[int]] = {}
+    for g in gold_indices:
+        fact = gold[g]
+        magnitude = _magnitude(fact)
+        if magnitude is None:
+            continue
+        any_unit = is_multiplier_only(fact.get("unit"))
+        unit = normalize_unit(fact.get("base_unit"))
+        # A slightly wide window from the sorted magnitudes, then the exact test.
+        slack = magnitude * RELATIVE_TOLERANCE * 2
+        low = bisect_left(magnitudes, magnitude - slack)
+        high = bisect_right(magnitudes, magnitude + slack)
+        edges[g] = [
+            p
+            for other, p in pred_keys[low:high]
+            if math.isclose(other, magnitude, rel_tol=RELATIVE_TOLERANCE, abs_tol=0.0)
+            and (any_unit or pred_units[p] == unit)
+        ]
+    return edges
+
+
+#: Fields that break ties between equally similar indicators: the pair that agrees
+#: on more of them is taken first (a 3万亿元 restated in two sections pairs by section).
+_TIE_KEYS: tuple[str, ...] = ("section", "mention", "comparator", "per")
+
+
+def _match(
+    predicted: Sequence[dict[str, Any]],
+    pred_indices: Sequence[int],
+    gold: Sequence[dict[str, Any]],
+    gold_indices: Sequence[int],
+) -> dict[int, int]:
+    """Return a maximum matching {gold index: prediction index}, best-looking pairs first."""
+    edges = _candidates(predicted, pred_indices, gold, gold_indices)
+
+    def preference(g: int, p: int) -> tuple[float, int, int, int]:
+        similarity = indicator_f1(predicted[p].get("indicator"), gold[g].get("indicator"))
+        agreements = sum(predicted[p].get(key) == gold[g].get(key) for key in _TIE_KEYS)
+        return (-similarity, -agreements, g, p)
+
+    ranked = sorted((preference(g, p) for g, ps in edges.items() for p in ps))
+    gold_to_pred: dict[int, int] = {}
+    pred_to_gold: dict[int, int] = {}
+    for _, _, g, p in ranked:
+        if g not in gold_to_pred and p not in pred_to_gold:
+            gold_to_pred[g], pred_to_gold[p] = p, g
+
+    # Kuhn's augmenting paths: each free gold is tried once, which is enough
+    # for a maximum matching (a vertex without an augmenting path never gains one).
+    for start in gold_indices:
+        if start in gold_to_pred or not edges.get(start):
+            continue
+        parent: dict[int, int] = {}  # prediction → gold it was reached from
+        queue = deque([start])
+        end = None
+        while queue and end is None:
+            g = queue.popleft()
+            for p in edges[g]:
+                if p in parent:
+                    continue
+                parent[p] = g
+                if p not in pred_to_gold:
+                    end = p
+                    break
+                queue.append(pred_to_gold[p])
+        while end is not None:  # flip the path back to its start
+            g = parent[end]
+            previous = gold_to_pred.get(g)
+            gold_to_pred[g], pred_to_gold[end] = end, g
+            end = previous if g != start else None
+    return gold_to_pred
+
+
+def score_document(
+    predicted: list[dict[str, Any]], gold: list[dict[str, Any]], *, doc_id: str | None = None
+) -> DocScore:
+    """Return the detection counts and field accuracies of one document's predictions.
+
+    ``predicted`` and ``gold`` are fact rows (dicts with the FACTS.md fields) of
+    the same document; gold rows may carry ``"optional": true``. ``doc_id``
+    defaults to the ``doc_id`` of the first gold or predicted row.
+    """
+    if doc_id is None:
+        first = next(iter(gold), None) or next(iter(predicted), None) or {}
+        doc_id = str(first.get("doc_id", ""))
+    required = [i for i, fact in enumerate(gold) if not fact.get("optional")]
+    optional = [i for i, fact in enumerate(gold) if fact.get("optional")]
+
+    matched = _match(predicted, range(len(predicted)), gold, required)
+    taken = set(matched.values())
+    leftover = [p for p in range(len(predicted)) if p not in taken]
+    absorbed = _match(predicted, leftover, gold, optional)
+    used = set(matched.values()) | set(absorbed.values())
+
+    score = DocScore(
+        doc_id=doc_id,
+        tp=len(matched),
+        fp=len(predicted) - len(used),
+        fn=len(required) - len(matched),
+        ignored=len(absorbed),
+        gold=len(required),
+        optional=len(optional),
+        predicted=len(predicted),
+        has_predictions=bool(predicted),
+    )
+    for g in sorted(matched):
+        pair = MatchedPair(
+            gold=gold[g],
+            predicted=predicted[matched[g]],
+            indicator_f1=indicator_f1(
+                predicted[matched[g]].get("indicator"), gold[g].get("indicator")
+            ),
+        )
+        score.pairs.append(pair)
+        for check in FIELD_CHECKS:
+            setattr(score, check, getattr(score, check) + Ratio(int(pair.agrees(check)), 1))
+        if pair.sign_applies:
+            score.sign += Ratio(int(pair.sign_ok), 1)
+    score.misses = [gold[g] for g in required if g not in matched]
+    score.extras = [fact for p, fact in enumerate(predicted) if p not in used]
+    return score
+
+
+# ---------------------------------------------------------------- folders
+
+
+def _gold_files(gold_dir: Path) -> dict[str, Path]:
+    """Return {doc_id: gold file} for every ``*.facts.jsonl`` under ``gold_dir``, sorted."""
+    found = {}
+    for path in sorted(gold_dir.rglob(f"*{GOLD_SUFFIX}")):
+        if path.is_file():
+            relative = path.relative_to(gold_dir).as_posix()
+            found[relative[: -len(GOLD_SUFFIX)]] = path
+    return found
+
+
+def evaluate_dirs(pred_dir: Path, gold_dir: Path) -> EvalReport:
+    """Return the scores of the run in ``pred_dir`` against the gold files in ``gold_dir``.
+
+    ``pred_dir`` holds the run's ``facts.jsonl`` (a path to the file itself is
+    accepted too); every row needs a ``doc_id``. ``gold_dir`` holds
+    ``DOC_ID.facts.jsonl`` files, searched recursively; a file's doc_id is its
+    path relative to ``gold_dir`` without the suffix, ``/``-separated. Gold
+    documents the run left out count as all misses; run documents without gold
+    are listed in ``unscored``.
+    """
+    pred_dir, gold_dir = Path(pred_dir), Path(gold_dir)
+    pred_file = pred_dir if pred_dir.is_file() else pred_dir / PREDICTION_FILE
+    if not pred_file.is_file():
+        raise FileNotFoundError(f"{pred_file}: no such file; pass the folder a run wrote to")
+    if not gold_dir.is_dir():
+        raise FileNotFoundError(f"{gold_dir}: no such folder; pass the folder of gold files")
+
+    by_doc: dict[str, list[dict[str, Any]]] = {}
+    for fact in load_facts_jsonl(pred_file, required=("doc_id",)):
+        by_doc.setdefault(str(fact["doc_id"]), []).append(fact)
+
+    report = EvalReport()
+    gold_files = _gold_files(gold_dir)
+    for doc_id, path in gold_files.items():
+        gold = load_facts_jsonl(path)
+        report.documents.append(score_document(by_doc.get(doc_id, []), gold, doc_id=doc_id))
+    report.unscored = sorted(set(by_doc) - set(gold_files))
+    return report
+
+
+# ---------------------------------------------------------------- text report
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int, *, right: bool = False) -> str:
+    space = " " * max(width - _width(text), 0)
+    return space + text if right else text + space
+
+
+def _table(rows: list[list[str]]) -> list[str]:
+    widths = [max(_width(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = []
+    for row in rows:
+        cells = [_pad(row[0], widths[0])]
+        for cell, width in zip(row[1:], widths[1:], strict=True):
+            cells.append(_pad(cell, width, right=True))
+        lines.append("  ".join(cells).rstrip())
+    return lines
+
+
+def _row(name: str, score: DocScore) -> list[str]:
+    return [
+        name,
+        str(score.predicted),
+        str(score.gold),
+        str(score.ignored),
+        str(score.precision_ratio),
+        str(score.recall_ratio),
+        f"{score.f1:.3f}",
+        *(str(getattr(score, check)) for check in (*FIELD_CHECKS, "sign")),
+    ]
+
+
+def _describe(fact: dict[str, Any]) -> str:
+    parts = [
+        f"{fact.get('mention', '')!s}",
+        f"value {fact.get('normalized_value')} {fact.get('base_unit', '')}".rstrip(),
+        f"unit {fact.get('unit', '')}",
+        f"indicator {fact.get('indicator', '')}",
+    ]
+    if fact.get("sentence"):
+        parts.append(f"sentence {fact['sentence']}")
+    return " | ".join(parts)
+
+
+def _describe_pair(pair: MatchedPair) -> str:
+    gold, pred = pair.gold, pair.predicted
+    differences = []
+    for check in pair.failed:
+        key = "normalized_value" if check == "sign" else check
+        detail = f"{check}: gold {gold.get(key)!s} / predicted {pred.get(key)!s}"
+        if check == "indicator":
+            detail += f" (F1 {pair.indicator_f1:.2f})"
+        differences.append(detail)
+    return f"{gold.get('mention', '')!s}: " + "; ".join(differences)
+
+
+def format_report(report: EvalReport, *, list_errors: bool = False) -> str:
+    """Return the report as a text table: overall, then one row per gold document.
+
+    Each share is printed with its counts, e.g. ``0.912 (312/342)``; ``-`` marks
+    a share with nothing to count. With ``list_errors``, each document's misses
+    (gold facts not matched), extras (predictions not matched) and matched pairs
+    failing the indicator, comparator, section, per or sign check follow.
+    """
+    header = [
+        "document", "pred", "gold", "ignored", "precision", "recall", "f1",
+        *FIELD_CHECKS, "sign",
+    ]  # fmt: skip
+    rows = [header, _row("overall", report.overall)]
+    rows += [_row(doc.doc_id, doc) for doc in report.documents]
+    table = _table(rows)
+    rule = "-" * max(_width(line) for line in table)
+    lines = [table[0], rule, table[1], rule, *table[2:]]
+    lines.append("")
+    lines.append(
+        f"{len(report.documents)} gold documents; pred = predicted facts, gold = non-optional "
+        f"gold facts, ignored = predictions matching optional gold"
+    )
+    if report.missing:
+        lines.append(f"no predictions (all misses): {', '.join(report.missing)}")
+    if report.unscored:
+        lines.append(f"no gold file (not scored): {', '.join(report.unscored)}")
+
+    if list_errors:
+        for doc in report.documents:
+            if not (doc.misses or doc.extras or doc.mismatched):
+                continue
+            lines += ["", f"== {doc.doc_id} =="]
+            if doc.misses:
+                lines.append(f"  misses ({len(doc.misses)} gold facts not matched):")
+                lines += [f"    - {_describe(fact)}" for fact in doc.misses]
+            if doc.extras:
+                lines.append(f"  extras ({len(doc.extras)} predictions not matched):")
+                lines += [f"    + {_describe(fact)}" for fact in doc.extras]
+            if doc.mismatched:
+                lines.append(f"  mismatched ({len(doc.mismatched)} matched pairs):")
+                lines += [f"    ~ {_describe_pair(pair)}" for pair in doc.mismatched]
+    return "\n".join(lines)
