@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import hashlib
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
 
 from .clean import clean_text
 from .facts import extract_candidates
-from .models import Document, SourceText
+from .models import Document, ManifestEntry, SourceText
+from .read import UnreadableFile, doc_id_for, find_inputs, is_text_name, read_source, relative_name
 from .segment import segment_text
 from .validate import validate_candidates
+from .write import DocumentPathError, OutputFolderError, OutputWriter
 
 
 def extract_source(source: SourceText) -> Document:
@@ -51,3 +57,150 @@ def extract_text(text: str, *, doc_id: str = "text") -> Document:
         text=text,
     )
     return extract_source(source)
+
+
+#: Which stage a module belongs to, to name the stage an unexpected exception came from.
+_STAGE_OF_MODULE: dict[str, str] = {
+    "extract.clean": "clean",
+    "extract.segment": "segment",
+    "extract.facts": "extract",
+    "extract.numbers": "extract",
+    "extract.validate": "validate",
+}
+
+#: Longest exception message kept in a manifest reason.
+_MAX_REASON_CHARS = 300
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    """What became of every file of one run, in input order."""
+
+    entries: list[ManifestEntry]
+
+    def count(self, status: str) -> int:
+        """Return how many files ended with ``status`` (``ok``, ``skipped`` or ``error``)."""
+        return sum(1 for entry in self.entries if entry.status == status)
+
+    @property
+    def facts(self) -> int:
+        """Return the number of facts written, over all files."""
+        return sum(entry.facts for entry in self.entries)
+
+    def totals(self) -> dict[str, int]:
+        """Return the run totals written to manifest.json."""
+        return {
+            "files": len(self.entries),
+            "ok": self.count("ok"),
+            "skipped": self.count("skipped"),
+            "error": self.count("error"),
+            "facts": self.facts,
+        }
+
+
+def extract_paths(
+    input_dir: Path,
+    output_dir: Path,
+    *,
+    progress: Callable[[ManifestEntry], None] | None = None,
+) -> RunSummary:
+    """Return the summary of a run over every file under ``input_dir``, outputs in ``output_dir``.
+
+    Each file is read, extracted and written on its own: a file that cannot be read is
+    ``skipped`` or ``error`` in the manifest with the reason, and an exception inside a
+    stage fails that file only, naming the stage. ``progress`` is called with each
+    file's manifest entry as soon as the file is done. The outputs are published only
+    when every file has been handled; an exception (Ctrl-C included) leaves the previous
+    outputs untouched.
+
+    Raises ``InputFolderError`` or ``OutputFolderError`` when a folder cannot be used.
+    """
+    paths = find_inputs(input_dir)
+    _check_output_outside_input(input_dir, output_dir)
+    entries: list[ManifestEntry] = []
+    first_path_of_doc: dict[str, str] = {}
+    with OutputWriter(output_dir) as writer:
+        for path in paths:
+            entry = _extract_file(path, input_dir, writer, first_path_of_doc)
+            entries.append(entry)
+            if progress is not None:
+                progress(entry)
+        summary = RunSummary(entries)
+        writer.commit(entries, totals=summary.totals(), input_dir=input_dir)
+    return summary
+
+
+def _check_output_outside_input(input_dir: Path, output_dir: Path) -> None:
+    """Raise ``OutputFolderError`` when ``output_dir`` is ``input_dir`` or inside it."""
+    inside = input_dir.resolve()
+    output = output_dir.resolve()
+    if output == inside or inside in output.parents:
+        raise OutputFolderError(
+            f"{output_dir}: is inside the input folder {input_dir}, so a later run would "
+            "read its own outputs; pass an output folder outside the input folder"
+        )
+
+
+def _extract_file(
+    path: Path, input_dir: Path, writer: OutputWriter, first_path_of_doc: dict[str, str]
+) -> ManifestEntry:
+    """Return the manifest entry of one file after reading, extracting and staging it."""
+    relative = relative_name(path, root=input_dir)
+    try:
+        source = read_source(path, root=input_dir)
+    except UnreadableFile as error:
+        return ManifestEntry(
+            path=relative,
+            doc_id=doc_id_for(relative) if is_text_name(path) else None,
+            status=error.status,
+            reason=error.reason,
+            sha256=error.sha256,
+            size=error.size,
+        )
+    known = {
+        "path": relative,
+        "doc_id": source.doc_id,
+        "encoding": source.encoding,
+        "sha256": source.sha256,
+        "size": source.size,
+    }
+    earlier = first_path_of_doc.setdefault(source.doc_id, relative)
+    if earlier != relative:
+        # a.txt and a.TXT would both be document "a" and overwrite each other's output.
+        return ManifestEntry(
+            **known,
+            status="error",
+            reason=f"same doc_id as {earlier}; rename one of the two files",
+            issues=source.issues,
+        )
+    try:
+        document = extract_source(source)
+    except Exception as error:  # one file's failure must never stop the run
+        return ManifestEntry(
+            **known, status="error", reason=describe_failure(error), issues=source.issues
+        )
+    try:
+        writer.add_document(document)
+    except DocumentPathError as error:
+        return ManifestEntry(**known, status="error", reason=str(error), issues=document.issues)
+    return ManifestEntry(**known, status="ok", facts=len(document.facts), issues=document.issues)
+
+
+def describe_failure(error: BaseException) -> str:
+    """Return a one-line reason naming the stage that raised ``error``, the error and where.
+
+    The stage is that of the innermost frame in a stage module, so a failure inside
+    ``numbers.py`` called from ``facts.py`` is an extract-stage failure.
+    """
+    stage = "pipeline"
+    location = ""
+    for frame, line in traceback.walk_tb(error.__traceback__):
+        module = frame.f_globals.get("__name__", "")
+        if module in _STAGE_OF_MODULE:
+            stage = _STAGE_OF_MODULE[module]
+        if module.startswith("extract."):
+            location = f" ({module.removeprefix('extract.')}.py line {line})"
+    message = str(error).replace("\n", " ")
+    if len(message) > _MAX_REASON_CHARS:
+        message = message[:_MAX_REASON_CHARS] + "…"
+    return f"{stage} stage failed: {type(error).__name__}: {message}{location}"

@@ -1,0 +1,150 @@
+"""Command line: parse arguments, call the library, turn its exceptions into exit codes.
+
+``python -m extract INPUT_DIR OUTPUT_DIR`` runs the pipeline over a folder;
+``python -m extract eval OUTPUT_DIR GOLD_DIR [--list]`` scores a run against gold facts.
+No extraction logic lives here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn
+
+from .models import ManifestEntry
+
+#: Every file was read and extracted.
+EXIT_OK = 0
+#: The run finished, but some files were skipped or failed (see manifest.json).
+EXIT_SOME_FILES_NOT_OK = 1
+#: The call itself is wrong: bad arguments, unusable input or output folder.
+EXIT_USAGE = 2
+#: The run could not write its outputs (disk full, permissions changed mid-run).
+EXIT_WRITE_FAILED = 3
+#: Interrupted with Ctrl-C; the previous outputs are left as they were.
+EXIT_INTERRUPTED = 130
+
+PROG = "extract"
+
+
+class UsageError(Exception):
+    """A mistake in the command line; the message says what to change."""
+
+
+class _ArgumentParser(argparse.ArgumentParser):
+    """An argument parser that reports mistakes as ``UsageError`` instead of exiting."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message}; run '{self.prog} --help' for usage")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Return the exit code of one command-line call (``argv`` defaults to ``sys.argv[1:]``)."""
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if arguments[:1] == ["eval"]:
+            return run_eval(arguments[1:])
+        return run_extract(arguments)
+    except UsageError as error:
+        _say(f"error: {error}")
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        _say("interrupted: no output was changed; the previous outputs are intact")
+        return EXIT_INTERRUPTED
+
+
+def _extract_parser() -> argparse.ArgumentParser:
+    """Return the parser of the run command."""
+    parser = _ArgumentParser(
+        prog=PROG,
+        description=(
+            "Extract numeric facts from every .txt file under INPUT_DIR into OUTPUT_DIR "
+            "(facts.jsonl, facts.csv, documents/, manifest.json). "
+            "To score a run: extract eval OUTPUT_DIR GOLD_DIR."
+        ),
+        epilog=(
+            "exit codes: 0 every file ok; 1 some files skipped or failed (see manifest.json); "
+            "2 usage error; 3 outputs could not be written; 130 interrupted"
+        ),
+    )
+    parser.add_argument("input_dir", metavar="INPUT_DIR", type=Path, help="folder of .txt files")
+    parser.add_argument("output_dir", metavar="OUTPUT_DIR", type=Path, help="folder for outputs")
+    parser.add_argument(
+        "-q", "--quiet", action="store_true", help="print only the summary, not each problem file"
+    )
+    return parser
+
+
+def run_extract(arguments: Sequence[str]) -> int:
+    """Return the exit code of ``extract INPUT_DIR OUTPUT_DIR``."""
+    options = _extract_parser().parse_args(arguments)
+    # Imported here so that `--help` and argument mistakes answer without loading jieba.
+    from .pipeline import extract_paths
+    from .read import InputFolderError
+    from .write import OutputFolderError
+
+    def report(entry: ManifestEntry) -> None:
+        if entry.status != "ok" and not options.quiet:
+            _say(f"{entry.status}: {entry.path}: {entry.reason}")
+
+    try:
+        summary = extract_paths(options.input_dir, options.output_dir, progress=report)
+    except (InputFolderError, OutputFolderError) as error:
+        raise UsageError(str(error)) from None
+    except OSError as error:
+        where = error.filename or options.output_dir
+        _say(
+            f"error: cannot write outputs ({where}: {error.strerror}); free space or fix "
+            f"permissions and run again; files already in {options.output_dir} were not replaced"
+        )
+        return EXIT_WRITE_FAILED
+    totals = summary.totals()
+    if totals["files"] == 0:
+        _say(f"warning: no files found under {options.input_dir}")
+    _say(
+        f"{totals['files']} files: {totals['ok']} ok, {totals['skipped']} skipped, "
+        f"{totals['error']} error; {totals['facts']} facts written to {options.output_dir}"
+    )
+    return EXIT_OK if totals["ok"] == totals["files"] else EXIT_SOME_FILES_NOT_OK
+
+
+def _eval_parser() -> argparse.ArgumentParser:
+    """Return the parser of the eval command."""
+    parser = _ArgumentParser(
+        prog=f"{PROG} eval",
+        description="Score the facts.jsonl of a run against gold DOC_ID.facts.jsonl files.",
+    )
+    parser.add_argument("output_dir", metavar="OUTPUT_DIR", type=Path, help="folder of a run")
+    parser.add_argument("gold_dir", metavar="GOLD_DIR", type=Path, help="folder of gold files")
+    parser.add_argument(
+        "--list", action="store_true", help="also list each miss, extra and field mismatch"
+    )
+    return parser
+
+
+def run_eval(arguments: Sequence[str]) -> int:
+    """Return the exit code of ``extract eval OUTPUT_DIR GOLD_DIR``, printing the report."""
+    options = _eval_parser().parse_args(arguments)
+    try:
+        from .evaluate import evaluate_dirs, format_report
+    except ImportError as error:
+        raise UsageError(
+            f"the eval command is unavailable ({error}); reinstall with pip install -e ."
+        ) from None
+    try:
+        report = evaluate_dirs(options.output_dir, options.gold_dir)
+    except (OSError, ValueError) as error:
+        # Missing folders and malformed facts files; their messages name the file and fix.
+        raise UsageError(str(error)) from None
+    if isinstance(sys.stdout, io.TextIOWrapper):
+        sys.stdout.reconfigure(errors="replace")
+    print(format_report(report, list_errors=options.list))
+    return EXIT_OK
+
+
+def _say(message: str) -> None:
+    """Print one line to standard error."""
+    print(message, file=sys.stderr, flush=True)

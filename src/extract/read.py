@@ -1,0 +1,489 @@
+"""Read stage: find the input files and decode each one to text, naming the encoding that worked.
+
+Decoding order: a byte-order mark (UTF-8, UTF-16, UTF-32) wins; otherwise UTF-16 without
+a mark is recognised by its NUL pattern; otherwise strict UTF-8, then strict GB18030
+(a superset of GBK and GB2312). Line ends are normalised to ``\\n`` here, so the same
+text in any of these encodings, with CRLF or LF, reaches the cleaner as the same string.
+
+Small damage is repaired and recorded as an ``Issue``: a stray NUL byte, zero padding
+after the text (an interrupted download), a truncated final character, a handful of
+bytes that are not UTF-8 inside a UTF-8 file. Anything else that cannot be text raises
+``UnreadableFile`` with a reason a person understands.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import os
+import stat
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Literal
+
+from .models import Issue, SourceText
+
+#: Bytes inspected to tell text from binary content.
+SNIFF_BYTES = 8 * 1024
+
+#: Files larger than this are skipped rather than read whole (reports are far smaller;
+#: a 10 MB file is read in well under a second).
+MAX_FILE_BYTES = 256 * 1024 * 1024
+
+#: More NUL bytes than this in the first 8 KiB (or NULs making up a quarter of it) means
+#: binary content; fewer are stray bytes that are removed and recorded.
+MAX_STRAY_NULS = 8
+
+#: Share of control characters above which decoded "text" is really binary content.
+MAX_CONTROL_SHARE = 0.05
+
+#: A damaged UTF-8 file is still read as UTF-8 (bad bytes become U+FFFD) when it holds at
+#: least this many well-formed non-ASCII characters per bad byte; fewer, and it is more
+#: likely another encoding.
+MIN_GOOD_CHARS_PER_BAD_BYTE = 100
+
+#: Byte-order marks, longest first: the UTF-32 LE mark starts with the UTF-16 LE mark.
+BYTE_ORDER_MARKS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+#: Leading bytes of common binary formats that end up renamed to ``.txt``.
+MAGIC_NUMBERS: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF-", "PDF file"),
+    (b"PK\x03\x04", "ZIP archive (also docx, xlsx, epub)"),
+    (b"PK\x05\x06", "ZIP archive (empty)"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "OLE file (old Word or Excel document)"),
+    (b"{\\rtf", "RTF document"),
+    (b"\x89PNG\r\n\x1a\n", "PNG image"),
+    (b"GIF87a", "GIF image"),
+    (b"GIF89a", "GIF image"),
+    (b"\xff\xd8\xff", "JPEG image"),
+    (b"II*\x00", "TIFF image"),
+    (b"MM\x00*", "TIFF image"),
+    (b"RIFF", "RIFF file (WAV, AVI or WebP)"),
+    (b"\x1f\x8b", "gzip archive"),
+    (b"BZh", "bzip2 archive"),
+    (b"\xfd7zXZ\x00", "xz archive"),
+    (b"7z\xbc\xaf\x27\x1c", "7-Zip archive"),
+    (b"Rar!\x1a\x07", "RAR archive"),
+    (b"\x7fELF", "ELF executable"),
+    (b"SQLite format 3\x00", "SQLite database"),
+)
+
+#: Decode errors that mean "the data stops inside a character" rather than "bad byte".
+_TRUNCATION_REASONS = frozenset(
+    {"unexpected end of data", "truncated data", "incomplete multibyte sequence"}
+)
+
+#: Longest encoded character of any supported encoding (UTF-8 and GB18030: 4 bytes).
+_MAX_CHAR_BYTES = 4
+
+#: Control characters a text file may legitimately hold: tab, line ends, form feed.
+_TEXT_CONTROLS = frozenset("\t\n\r\x0b\x0c")
+
+FileStatus = Literal["skipped", "error"]
+
+
+class UnreadableFile(Exception):
+    """An input file that gives no text: ``status`` says whether it was skipped or failed."""
+
+    def __init__(
+        self,
+        path: str,
+        reason: str,
+        *,
+        status: FileStatus,
+        sha256: str | None = None,
+        size: int | None = None,
+    ) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+        self.status: FileStatus = status
+        self.sha256 = sha256
+        self.size = size
+
+
+class InputFolderError(Exception):
+    """The input folder given by the caller cannot be used; the message names the fix."""
+
+
+def relative_name(path: Path, *, root: Path) -> str:
+    """Return ``path`` relative to ``root`` as a '/'-separated string.
+
+    >>> relative_name(Path("in/a/b.txt"), root=Path("in"))
+    'a/b.txt'
+    """
+    return path.relative_to(root).as_posix()
+
+
+def doc_id_for(relative: str) -> str:
+    """Return the document id of a relative path: the path without its extension.
+
+    >>> doc_id_for("2023/一季度 报告.txt")
+    '2023/一季度 报告'
+    """
+    head, _, name = relative.rpartition("/")
+    stem = name[: -len(Path(name).suffix)] if Path(name).suffix else name
+    return f"{head}/{stem}" if head else stem
+
+
+def is_text_name(path: Path) -> bool:
+    """Return whether ``path`` names a text input (``*.txt``, any letter case).
+
+    >>> is_text_name(Path("a.TXT")), is_text_name(Path("a.pdf")), is_text_name(Path(".txt"))
+    (True, False, False)
+    """
+    return path.suffix.lower() == ".txt"
+
+
+def find_inputs(root: Path) -> list[Path]:
+    """Return every file under ``root``, recursively, sorted by relative '/'-separated path.
+
+    Folders are always recursed into, even when named ``x.txt``. Files that are not
+    ``*.txt`` are returned too, so the caller can account for them; a sub-folder that
+    cannot be listed is returned as an entry of its own (reading it fails with a reason).
+    Symbolic links to folders are not followed, which rules out loops.
+    """
+    if not root.exists():
+        raise InputFolderError(f"{root}: no such folder; check the input path")
+    if not root.is_dir():
+        raise InputFolderError(
+            f"{root}: is a file, not a folder; pass the folder that holds the .txt files"
+        )
+    if not os.access(root, os.R_OK | os.X_OK):
+        raise InputFolderError(f"{root}: folder cannot be read; check its permissions")
+    found = list(_walk_files(root))
+    return sorted(found, key=lambda path: relative_name(path, root=root))
+
+
+def _walk_files(root: Path) -> Iterator[Path]:
+    """Yield every non-folder entry under ``root``, and every folder that cannot be listed."""
+    unlistable: list[Path] = []
+
+    def note_unlistable(error: OSError) -> None:
+        if error.filename is not None:
+            unlistable.append(Path(error.filename))
+
+    for folder, _subfolders, names in os.walk(root, onerror=note_unlistable):
+        for name in names:
+            yield Path(folder, name)
+    yield from (path for path in unlistable if path != root)
+
+
+def hash_file(path: Path) -> tuple[str, int]:
+    """Return the sha256 and size of the file at ``path``, read in 1 MiB blocks."""
+    digest = hashlib.sha256()
+    size = 0
+    with path.open("rb") as handle:
+        while block := handle.read(1024 * 1024):
+            digest.update(block)
+            size += len(block)
+    return digest.hexdigest(), size
+
+
+def read_source(path: Path, *, root: Path) -> SourceText:
+    """Return the decoded text of the ``*.txt`` file at ``path``, with its encoding and repairs.
+
+    Raises ``UnreadableFile`` (status ``skipped`` or ``error``) when the file gives no text.
+    """
+    relative = relative_name(path, root=root)
+    size = _check_regular_file(path, relative)
+    if not is_text_name(path) or size > MAX_FILE_BYTES:
+        # Hashed in blocks rather than read whole: it may be a large video or archive.
+        sha256, size = _hash_or_fail(path, relative)
+        reason = (
+            "not a .txt file"
+            if not is_text_name(path)
+            else f"file too large ({size / 1e6:.0f} MB; the limit is {MAX_FILE_BYTES / 1e6:.0f} MB)"
+        )
+        raise UnreadableFile(relative, reason, status="skipped", sha256=sha256, size=size)
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise UnreadableFile(relative, f"cannot read: {error.strerror}", status="error") from None
+    sha256 = hashlib.sha256(raw).hexdigest()
+
+    def skip(reason: str, status: FileStatus = "skipped") -> UnreadableFile:
+        return UnreadableFile(relative, reason, status=status, sha256=sha256, size=len(raw))
+
+    if not raw:
+        raise skip("empty file")
+    kind = sniff_binary_format(raw)
+    if kind is not None:
+        raise skip(f"binary content ({kind})")
+    try:
+        text, encoding, issues = decode_bytes(raw)
+    except NotText as error:
+        raise skip(error.reason, error.status) from None
+    if not text.strip():
+        raise skip("no text (only whitespace)")
+    return SourceText(
+        path=relative,
+        doc_id=doc_id_for(relative),
+        encoding=encoding,
+        sha256=sha256,
+        size=len(raw),
+        text=text,
+        issues=issues,
+    )
+
+
+def _check_regular_file(path: Path, relative: str) -> int:
+    """Return the size of ``path``; raise ``UnreadableFile`` unless it is a regular file."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        if path.is_symlink():
+            raise UnreadableFile(
+                relative, "broken symbolic link (its target does not exist)", status="error"
+            ) from None
+        raise UnreadableFile(relative, "file vanished during the run", status="error") from None
+    except OSError as error:
+        raise UnreadableFile(relative, f"cannot read: {error.strerror}", status="error") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise UnreadableFile(
+            relative, "folder cannot be listed; check its permissions", status="error"
+        )
+    if not stat.S_ISREG(info.st_mode):
+        raise UnreadableFile(
+            relative, "not a regular file (device, pipe or socket)", status="skipped"
+        )
+    return info.st_size
+
+
+def _hash_or_fail(path: Path, relative: str) -> tuple[str, int]:
+    """Return the sha256 and size of ``path``; raise ``UnreadableFile`` when it cannot be read."""
+    try:
+        return hash_file(path)
+    except OSError as error:
+        raise UnreadableFile(relative, f"cannot read: {error.strerror}", status="error") from None
+
+
+def sniff_binary_format(raw: bytes) -> str | None:
+    """Return the name of the binary format ``raw`` starts with, or None.
+
+    >>> sniff_binary_format(b"%PDF-1.7 ..."), sniff_binary_format("年报".encode())
+    ('PDF file', None)
+    """
+    for magic, kind in MAGIC_NUMBERS:
+        if raw.startswith(magic):
+            return kind
+    return None
+
+
+class NotText(Exception):
+    """Bytes that decode to no usable text, with the reason and the status to report."""
+
+    def __init__(self, reason: str, status: FileStatus = "skipped") -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.status: FileStatus = status
+
+
+def decode_bytes(raw: bytes) -> tuple[str, str, list[Issue]]:
+    """Return the text of ``raw`` with LF line ends, the encoding used, and repairs as Issues.
+
+    >>> decode_bytes("第一行\\r\\n第二行".encode("gb18030"))[:2]
+    ('第一行\\n第二行', 'gb18030')
+    """
+    issues: list[Issue] = []
+    for mark, encoding in BYTE_ORDER_MARKS:
+        if raw.startswith(mark):
+            text = _decode_strict(raw[len(mark) :], encoding, issues, offset=len(mark))
+            break
+    else:
+        encoding, text = _decode_unmarked(raw, issues)
+    text = _remove_nul_characters(text, issues)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    _reject_control_heavy(text)
+    return text, encoding, issues
+
+
+def _decode_unmarked(raw: bytes, issues: list[Issue]) -> tuple[str, str]:
+    """Return the encoding and text of ``raw`` that has no byte-order mark."""
+    sample = raw[:SNIFF_BYTES]
+    if b"\x00" in sample:
+        utf16 = _guess_utf16(raw)
+        if utf16 is not None:
+            utf16_issues: list[Issue] = []
+            try:
+                text = _decode_strict(raw, utf16, utf16_issues)
+            except UnicodeDecodeError:
+                text = ""
+            if _looks_like_text(text):
+                issues.extend(utf16_issues)
+                return utf16, text
+        raw = _strip_zero_padding(raw, issues)
+        sample = raw[:SNIFF_BYTES]
+        nuls = sample.count(b"\x00")
+        if nuls > MAX_STRAY_NULS or nuls * 4 >= len(sample):
+            raise NotText("binary content (NUL bytes in first 8 KiB)")
+    # NUL bytes left here are stray; they are removed (and recorded) after decoding:
+    # a NUL byte never occurs inside a UTF-8 or GB18030 multi-byte character.
+    try:
+        return "utf-8", _decode_strict(raw, "utf-8", issues)
+    except UnicodeDecodeError:
+        pass
+    damaged = _decode_damaged_utf8(raw, issues)
+    if damaged is not None:
+        return "utf-8", damaged
+    try:
+        return "gb18030", _decode_strict(raw, "gb18030", issues)
+    except UnicodeDecodeError:
+        raise NotText("not UTF-8, UTF-16 or GB18030", status="error") from None
+
+
+def _decode_strict(data: bytes, encoding: str, issues: list[Issue], *, offset: int = 0) -> str:
+    """Return ``data`` decoded strictly, dropping (and recording) a truncated last character.
+
+    Raises ``UnicodeDecodeError`` when any other byte is invalid. For a byte-order-marked
+    encoding that fails, the error is turned into ``NotText``: the mark said what it is.
+    """
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as error:
+        truncated = (
+            error.reason in _TRUNCATION_REASONS
+            and error.end == len(data)
+            and len(data) - error.start <= _MAX_CHAR_BYTES
+        )
+        if not truncated:
+            if offset:
+                raise NotText(
+                    f"invalid {encoding} data at byte {error.start + offset} "
+                    "despite its byte-order mark",
+                    status="error",
+                ) from None
+            raise
+        try:
+            text = data[: error.start].decode(encoding)
+        except UnicodeDecodeError:
+            if offset:
+                raise NotText(
+                    f"invalid {encoding} data despite its byte-order mark", status="error"
+                ) from None
+            raise
+        dropped = data[error.start :]
+        issues.append(
+            Issue(
+                stage="read",
+                reason=(
+                    f"truncated last character removed ({len(dropped)} byte"
+                    f"{'s' if len(dropped) > 1 else ''} {dropped.hex(' ')}); "
+                    "the file may be cut short"
+                ),
+                line=text.count("\n") + 1,
+            )
+        )
+        return text
+
+
+def _guess_utf16(raw: bytes) -> str | None:
+    """Return ``utf-16-le`` or ``utf-16-be`` when the NUL bytes of ``raw`` fall on one parity.
+
+    ASCII characters (digits, line ends, spaces) encode in UTF-16 as the byte and a NUL:
+    NULs at odd offsets mean little-endian, at even offsets big-endian. Binary data
+    rarely keeps to one side so strictly.
+    """
+    sample = raw[: SNIFF_BYTES - SNIFF_BYTES % 2]
+    even = sample[0::2].count(0)
+    odd = sample[1::2].count(0)
+    pairs = len(sample) // 2
+    if pairs == 0:
+        return None
+    if odd >= max(2, pairs // 20) and even * 10 <= odd:
+        return "utf-16-le"
+    if even >= max(2, pairs // 20) and odd * 10 <= even:
+        return "utf-16-be"
+    return None
+
+
+def _looks_like_text(text: str) -> bool:
+    """Return whether at least 95% of ``text`` is ordinary characters (not controls/private use).
+
+    >>> _looks_like_text("一季度GDP增长5%\\n"), _looks_like_text("\\x01\\x02\\ue000abc")
+    (True, False)
+    """
+    sample = text[:SNIFF_BYTES]
+    if not sample:
+        return False
+    odd = sum(
+        1
+        for char in sample
+        if (char < " " and char not in _TEXT_CONTROLS) or "\ue000" <= char <= "\uf8ff"
+    )
+    return odd <= len(sample) * MAX_CONTROL_SHARE
+
+
+def _strip_zero_padding(raw: bytes, issues: list[Issue]) -> bytes:
+    """Return ``raw`` without the run of NUL bytes at its end, recording how many went.
+
+    An interrupted download often leaves the file at full size with zeros after the text.
+    """
+    stripped = raw.rstrip(b"\x00")
+    padding = len(raw) - len(stripped)
+    if padding and stripped:
+        issues.append(
+            Issue(
+                stage="read",
+                reason=(
+                    f"removed {padding} NUL bytes after the text "
+                    "(zero padding, as an interrupted download leaves)"
+                ),
+                line=stripped.count(b"\n") + 1,
+            )
+        )
+        return stripped
+    return raw
+
+
+def _decode_damaged_utf8(raw: bytes, issues: list[Issue]) -> str | None:
+    """Return ``raw`` as UTF-8 with bad bytes replaced when it is clearly UTF-8, else None.
+
+    A few bad bytes in a long UTF-8 file (a flipped bit, a cut-and-pasted fragment) should
+    not send the whole file to GB18030, which would decode it without error as nonsense.
+    """
+    text = raw.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd") - raw.count("\ufffd".encode())
+    good = sum(1 for char in text if char >= "\x80") - text.count("\ufffd")
+    if bad <= 0 or good < bad * MIN_GOOD_CHARS_PER_BAD_BYTE:
+        return None
+    first_bad = text.index("\ufffd") if "\ufffd".encode() not in raw else None
+    issues.append(
+        Issue(
+            stage="read",
+            reason=f"{bad} invalid UTF-8 byte sequence{'s' if bad > 1 else ''} "
+            "replaced with U+FFFD",
+            line=None if first_bad is None else text.count("\n", 0, first_bad) + 1,
+        )
+    )
+    return text
+
+
+def _remove_nul_characters(text: str, issues: list[Issue]) -> str:
+    """Return ``text`` without U+0000 characters, recording how many were removed and where."""
+    first = text.find("\x00")
+    if first < 0:
+        return text
+    count = text.count("\x00")
+    issues.append(
+        Issue(
+            stage="read",
+            reason=f"removed {count} stray NUL byte{'s' if count > 1 else ''}",
+            line=text.count("\n", 0, first) + 1,
+        )
+    )
+    return text.replace("\x00", "")
+
+
+def _reject_control_heavy(text: str) -> None:
+    """Raise ``NotText`` when control characters make up more than a few percent of ``text``."""
+    sample = text[:SNIFF_BYTES]
+    controls = sum(1 for char in sample if char < " " and char not in _TEXT_CONTROLS)
+    if sample and controls > len(sample) * MAX_CONTROL_SHARE:
+        raise NotText("binary content (control characters in first 8 KiB)")
