@@ -450,7 +450,8 @@ def _decode_damaged_utf8(raw: bytes, issues: list[Issue]) -> str | None:
     """
     text = raw.decode("utf-8", errors="replace")
     bad = text.count("\ufffd") - raw.count("\ufffd".encode())
-    good = sum(1 for char in text if char >= "\x80") - text.count("\ufffd")
+    ascii_chars = len(text.encode("ascii", errors="ignore"))
+    good = len(text) - ascii_chars - text.count("\ufffd")
     if bad <= 0 or good < bad * MIN_GOOD_CHARS_PER_BAD_BYTE:
         return None
     first_bad = text.index("\ufffd") if "\ufffd".encode() not in raw else None
