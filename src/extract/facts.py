@@ -1,0 +1,942 @@
+"""Numeric facts in sentences: number + unit + comparator + qualifiers + indicator.
+
+For each sentence the extractor
+1. finds quantities with one regex (numbers, multipliers, units, ranges, fractions);
+2. drops those that are not facts (names in quotes, codes, dates, ordinals,
+   thresholds inside an indicator, idioms) — rules in ``_reject``;
+3. reads the comparator on either side, the sign of a change, ``per`` and the
+   qualifiers from the words around the number (``data/words.toml``);
+4. spreads a value over the items it is distributed to (分别, 各, 均, 双双);
+5. finds the indicator: the phrase of the clause the number measures, cut with
+   jieba's word boundaries, borrowing the subject of the clause before when the
+   clause left it out (…，同比增长11.8%).
+
+jieba runs only on clauses that hold a quantity.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from functools import cache
+from typing import Any
+
+import jieba
+import jieba.posseg
+import regex
+
+from .lexicon_rules import Unit, Words, units, words
+from .models import Issue, SegmentedText, Sentence
+from .numbers import NumberError, multiplier_value, parse_arabic, parse_chinese
+
+# --------------------------------------------------------------------------- regexes
+
+_CN_DIGIT = "零〇一二两三四五六七八九"
+# A multiplier character, unless it begins a unit: 8000万千瓦 is 8000万 + 千瓦, not 8000万千 + 瓦.
+_MULT = r"[十百千万亿](?![瓦米克])"
+_CN_NUM = rf"(?:[{_CN_DIGIT}]|{_MULT})+(?:点[{_CN_DIGIT}]+)?"
+_AR_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+
+
+@cache
+def _quantity_re() -> regex.Pattern[str]:
+    return regex.compile(
+        rf"""
+        (?P<fraction>                                   # 百分之二十, 千分之五, 三分之一
+            (?P<den>[百千万]|{_CN_NUM}|\d+)分之(?P<numer>{_CN_NUM}|{_AR_NUM})
+        )
+        | (?P<half>一半|半数)                            # 一半 = 50 %
+        | (?P<fan>翻(?P<fan_n>[一两二三四]?)番)           # 翻一番 = 2 倍 (FACTS: optional)
+        | (?:
+            (?:                                         # lower bound of a range: 3-5个, 5%—8%
+                (?P<lo>{_AR_NUM}|{_CN_NUM})(?P<lo_mult>(?:{_MULT})*)(?P<lo_pct>[%‰])?
+                [ ]?(?P<sep>[-–—～~]|至|到)[ ]?
+            )?
+            (?:
+                (?P<arabic>{_AR_NUM})[ ]?(?P<a_mult>(?:{_MULT})*)   # 36.5亿, 1.1万, 7千亿
+                | (?P<cn>{_CN_NUM})                     # 一万二千, 十二亿, 七
+            )
+            (?P<inside>余|多)?                          # 100余个, 750余万人次 (approximate)
+            (?P<mult2>[万亿]+)?                         # the 万 of 750余万
+            [ ]?
+            (?P<unit>{units().pattern})?
+        )
+        """,
+        regex.VERBOSE,
+    )
+
+
+_QUOTE_PAIRS = {"“": "”", "‘": "’", "「": "」", "『": "』", "《": "》", '"': '"', "〈": "〉"}
+_CLAUSE_BREAK = "，,：:；;。！？!?"
+_LIST_SEPARATORS = "、"
+_PUNCT = set("，,、：:；;。！？!?“”‘’「」『』《》〈〉（）()【】[]—…·")
+# A quote holding clause punctuation or more than this many characters is speech,
+# whose numbers are facts; shorter quotes are names and slogans (“4610”工程).
+_NAME_QUOTE_MAX = 20
+_NOUN_FLAGS = ("n", "vn", "j", "eng", "s", "l", "nz", "ns", "nt", "nr", "an", "ng")
+
+_MAX_DISTRIBUTED = 20  # 这3个省份…均: one fact per item, for a sane number of items
+
+
+# --------------------------------------------------------------------------- data types
+
+
+@dataclass
+class Quantity:
+    """A number with its unit as found in a sentence, before it is judged a fact."""
+
+    start: int  # mention span in the sentence
+    end: int
+    value: Decimal
+    multiplier: str
+    unit: Unit | None
+    normalized: Decimal
+    upper: Decimal | None = None
+    comparator: str = "="
+    before_start: int = 0  # start of the comparator word before the number, else start
+    after_end: int = 0  # end of the comparator word after the unit, else end
+    has_digits: bool = True
+    is_range: bool = False
+    kind: str = "number"
+    negative: bool = False
+    base_unit: str = ""
+    unit_text: str = ""
+    per: str | None = None
+    indicator: str = ""
+    qualifiers: list[str] = field(default_factory=list)
+    lo_text: str = ""
+
+    @property
+    def mention_span(self) -> tuple[int, int]:
+        return self.start, self.end
+
+
+@dataclass
+class Token:
+    word: str
+    flag: str
+    start: int
+    end: int
+
+
+@dataclass
+class _Context:
+    """What the extractor remembers from one sentence to the next."""
+
+    topic: str = ""
+    last_indicator: str = ""
+    paragraph_end: int = -1
+
+
+# --------------------------------------------------------------------------- jieba
+
+
+@cache
+def _tokenizer() -> jieba.posseg.POSTokenizer:
+    """Return a private jieba POS tokenizer, built on first use (never the global one)."""
+    jieba.setLogLevel(60)
+    base = jieba.Tokenizer()
+    return jieba.posseg.POSTokenizer(base)
+
+
+def _tag(text: str, offset: int) -> list[Token]:
+    tokens: list[Token] = []
+    position = offset
+    for pair in _tokenizer().cut(text, HMM=True):
+        word, flag = pair.word, pair.flag
+        tokens.append(Token(word, flag, position, position + len(word)))
+        position += len(word)
+    return tokens
+
+
+# --------------------------------------------------------------------------- scanning
+
+
+def _quote_spans(text: str) -> list[tuple[int, int, bool]]:
+    """Return (start, end, is_name) for every quoted span of ``text``."""
+    spans: list[tuple[int, int, bool]] = []
+    index = 0
+    while index < len(text):
+        opener = text[index]
+        closer = _QUOTE_PAIRS.get(opener)
+        if closer is None:
+            index += 1
+            continue
+        end = text.find(closer, index + 1)
+        if end < 0:
+            index += 1
+            continue
+        inner = text[index + 1 : end]
+        is_name = opener == "《" or (
+            len(inner) <= _NAME_QUOTE_MAX and not any(c in inner for c in "，。；！？,;!?")
+        )
+        spans.append((index, end + 1, is_name))
+        index = end + 1
+    return spans
+
+
+def _clause_spans(text: str, quotes: list[tuple[int, int, bool]]) -> list[tuple[int, int]]:
+    """Return the clauses of a sentence: split on ，：；。！？ outside quotes."""
+    inside = [False] * len(text)
+    for start, end, _ in quotes:
+        for i in range(start, end):
+            inside[i] = True
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for i, char in enumerate(text):
+        if char in _CLAUSE_BREAK and not inside[i]:
+            spans.append((start, i + 1))
+            start = i + 1
+    if start < len(text):
+        spans.append((start, len(text)))
+    return spans
+
+
+def _split_number(text: str) -> tuple[str, str]:
+    """Return (number part, trailing multiplier) of a Chinese numeral: 十二亿 → (十二, 亿)."""
+    if not any(c in _CN_DIGIT for c in text):
+        return "", text  # a bare multiplier: 万亿, 千亿
+    index = len(text)
+    while index > 0 and text[index - 1] in "万亿":
+        index -= 1
+    return text[:index], text[index:]
+
+
+def _scan(text: str) -> list[Quantity]:
+    """Return every quantity the grammar reads in ``text``, facts or not."""
+    found: list[Quantity] = []
+    for match in _quantity_re().finditer(text):
+        quantity = _read_match(match)
+        if quantity is not None:
+            found.append(quantity)
+    return found
+
+
+def _read_match(match: regex.Match[str]) -> Quantity | None:
+    lexicon = units()
+    if match.group("fraction"):
+        den_text, numer_text = match.group("den"), match.group("numer")
+        numer = _number(numer_text)
+        if numer is None:
+            return None
+        if den_text in ("百", "千", "万"):
+            unit_text = {"百": "%", "千": "‰", "万": "‱"}[den_text]
+            normalized = numer
+            value = numer
+        else:
+            den = _number(den_text)
+            if not den:
+                return None
+            unit_text = "%"
+            value = numer
+            normalized = (numer / den * 100).quantize(Decimal("1e-12")).normalize()
+        unit = lexicon.by_text.get(unit_text) or Unit(unit_text, unit_text, Decimal(1), "ratio")
+        return Quantity(
+            match.start(), match.end(), value, "", unit, normalized,
+            after_end=match.end(), before_start=match.start(), kind="fraction",
+            base_unit=unit.base, unit_text=unit_text,
+        )
+    if match.group("half"):
+        unit = Unit("半", "%", Decimal(50), "ratio")
+        return Quantity(
+            match.start(), match.end(), Decimal(1), "", unit, Decimal(50),
+            after_end=match.end(), before_start=match.start(), kind="half",
+            base_unit="%", unit_text="半",
+        )
+    if match.group("fan") is not None and match.group("fan"):
+        times = _number(match.group("fan_n") or "一") or Decimal(1)
+        unit = Unit("番", "倍", Decimal(1), "ratio")
+        return Quantity(
+            match.start(), match.end(), times, "", unit, Decimal(2) ** int(times),
+            after_end=match.end(), before_start=match.start(), kind="fan",
+            base_unit="倍", unit_text="番",
+        )
+    arabic, cn = match.group("arabic"), match.group("cn")
+    if arabic is not None:
+        number_text, multiplier = arabic, match.group("a_mult") or ""
+        has_digits = True
+    elif cn:
+        number_text, multiplier = _split_number(cn)
+        has_digits = any(c in _CN_DIGIT for c in cn)
+    else:
+        return None
+    multiplier += match.group("mult2") or ""
+    if has_digits:
+        value = _number(number_text)
+    else:
+        value = Decimal(1)
+    if value is None:
+        return None
+    try:
+        factor = multiplier_value(multiplier)
+    except NumberError:
+        return None
+    unit = None
+    end = match.end()
+    unit_text = match.group("unit")
+    if unit_text:
+        unit = lexicon.by_text[unit_text]
+        following = match.string[end : end + 3]
+        if any(following.startswith(w) for w in lexicon.not_before.get(unit_text, ())):
+            unit = None
+    if unit is None:
+        end = match.end("mult2") if match.group("mult2") else (
+            match.end("inside") if match.group("inside") else (
+                match.end("a_mult") if arabic is not None else match.end("cn")
+            )
+        )
+        # a multiplier with no unit (惠及43万儿童) ends the mention at the multiplier
+        if match.group("inside") and not match.group("mult2"):
+            end = match.end("inside")
+    start = match.start("arabic") if arabic is not None else match.start("cn")
+    lo = match.group("lo")
+    upper = None
+    is_range = False
+    if lo is not None:
+        lo_value = _number(lo)
+        if lo_value is not None:
+            lo_mult = match.group("lo_mult") or multiplier
+            try:
+                lo_factor = multiplier_value(lo_mult)
+            except NumberError:
+                lo_factor = factor
+            unit_factor = unit.factor if unit else Decimal(1)
+            upper = value * factor * unit_factor
+            value, factor = lo_value, lo_factor
+            start = match.start("lo")
+            is_range = True
+    inside = match.group("inside")
+    comparator = words().comparators_inside.get(inside, "=") if inside else "="
+    unit_factor = unit.factor if unit else Decimal(1)
+    quantity = Quantity(
+        start=start,
+        end=end,
+        value=value,
+        multiplier=multiplier,
+        unit=unit,
+        normalized=value * factor * unit_factor,
+        upper=upper,
+        comparator=comparator,
+        before_start=start,
+        after_end=end,
+        has_digits=has_digits,
+        is_range=is_range,
+        base_unit=unit.base if unit else "",
+        unit_text=multiplier + (unit.text if unit else ""),
+        lo_text=match.group("sep") or "",
+    )
+    if is_range:
+        quantity.comparator = ">="
+    return quantity
+
+
+def _number(text: str) -> Decimal | None:
+    try:
+        if text and text[0].isdigit() and all(c.isdigit() or c in ".," for c in text):
+            return parse_arabic(text)
+        return parse_chinese(text)
+    except NumberError:
+        return None
+
+
+# --------------------------------------------------------------------------- sentence work
+
+
+@dataclass
+class _SentenceView:
+    """A sentence with its quotes, clauses and (lazily) jieba tokens."""
+
+    text: str
+    quotes: list[tuple[int, int, bool]]
+    clauses: list[tuple[int, int]]
+    tokens: dict[int, list[Token]] = field(default_factory=dict)
+
+    def clause_index(self, position: int) -> int:
+        for index, (start, end) in enumerate(self.clauses):
+            if start <= position < end:
+                return index
+        return len(self.clauses) - 1
+
+    def clause_tokens(self, index: int) -> list[Token]:
+        if index not in self.tokens:
+            start, end = self.clauses[index]
+            self.tokens[index] = _tag(self.text[start:end], start)
+        return self.tokens[index]
+
+    def token_at(self, position: int) -> Token | None:
+        for token in self.clause_tokens(self.clause_index(position)):
+            if token.start <= position < token.end:
+                return token
+        return None
+
+    def starts_word(self, position: int) -> bool:
+        token = self.token_at(position)
+        return token is None or token.start == position
+
+    def in_name_quote(self, start: int, end: int) -> bool:
+        return any(q0 < start and end <= q1 and name for q0, q1, name in self.quotes)
+
+
+def extract_candidates(segmented: SegmentedText) -> tuple[list[dict[str, Any]], list[Issue]]:
+    """Return fact candidates (dicts shaped like ``Fact``) for every sentence, and issues."""
+    candidates: list[dict[str, Any]] = []
+    issues: list[Issue] = []
+    context = _Context()
+    clean = segmented.clean
+    for sentence in segmented.sentences:
+        if "\n" in clean.text[context.paragraph_end : sentence.start]:
+            context = _Context()  # a new paragraph: subjects do not carry over
+        context.paragraph_end = sentence.end
+        try:
+            quantities = extract_sentence(sentence.text, context)
+        except (NumberError, ArithmeticError) as error:
+            issues.append(
+                Issue(stage="extract", reason=f"could not read a number: {error}",
+                      line=clean.raw_line(sentence.start), text=sentence.text)
+            )
+            continue
+        for quantity in quantities:
+            candidates.append(_to_candidate(quantity, sentence, segmented))
+    return candidates, issues
+
+
+def _to_candidate(quantity: Quantity, sentence: Sentence, segmented: SegmentedText) -> dict[str, Any]:
+    start = sentence.start + quantity.start
+    end = sentence.start + quantity.end
+    normalized = -quantity.normalized if quantity.negative else quantity.normalized
+    upper = quantity.upper
+    if upper is not None and quantity.negative:
+        upper = -upper
+    return {
+        "doc_id": segmented.clean.doc_id,
+        "section": sentence.section,
+        "mention": segmented.clean.text[start:end],
+        "value": quantity.value,
+        "unit": quantity.unit_text,
+        "normalized_value": normalized,
+        "base_unit": quantity.base_unit,
+        "per": quantity.per,
+        "comparator": quantity.comparator,
+        "indicator": quantity.indicator,
+        "qualifiers": quantity.qualifiers,
+        "sentence": sentence.text,
+        "start": start,
+        "end": end,
+        "line": segmented.clean.raw_line(start),
+        "upper_value": upper,
+    }
+
+
+def extract_sentence(text: str, context: _Context | None = None) -> list[Quantity]:
+    """Return the facts of one sentence, in reading order.
+
+    >>> [(q.value, q.unit_text, q.comparator) for q in extract_sentence("新增城镇就业人员超1万人。")]
+    [(Decimal('1'), '万人', '>')]
+    """
+    context = context or _Context()
+    quantities = _scan(text)
+    if not quantities:
+        return []
+    quotes = _quote_spans(text)
+    view = _SentenceView(text, quotes, _clause_spans(text, quotes))
+    kept: list[Quantity] = []
+    for quantity in quantities:
+        if _reject_early(quantity, view):
+            continue
+        _read_comparators(quantity, view)
+        if _reject_late(quantity, view):
+            continue
+        kept.append(quantity)
+    kept = _drop_thresholds(kept, view)
+    for quantity in kept:
+        _read_sign(quantity, view)
+        _read_per(quantity, view)
+        _read_qualifiers(quantity, view)
+        _infer_base_unit(quantity, view)
+    facts = _distribute(kept, view)
+    _find_indicators(facts, view, context)
+    return facts
+
+
+# --------------------------------------------------------------------------- rejection
+
+
+def _reject_early(quantity: Quantity, view: _SentenceView) -> bool:
+    """True when the quantity is plainly not a fact: names, codes, dates, ordinals."""
+    text = view.text
+    start, end = quantity.start, quantity.end
+    if view.in_name_quote(start, end):
+        return True  # “4610”工程, “1+7+N”, 《2021年1-11月…》
+    before = text[max(0, start - 1) : start]
+    after = text[end : end + 1]
+    if quantity.unit is None and quantity.kind == "number" and not quantity.multiplier:
+        return True  # a bare number: list markers, years alone, part ratios
+    if quantity.has_digits and quantity.kind == "number":
+        # codes: S316, G60, PM2.5, 5G, AR-E3000 (a Latin unit such as TEU is not a code)
+        if before.isascii() and before.isalpha():
+            if quantity.unit is None or not quantity.unit.text.isascii():
+                if quantity.unit is None:
+                    return True
+        unit_is_latin = quantity.unit is not None and quantity.unit.text.isascii()
+        if not unit_is_latin and text[_digits_end(quantity, text) : _digits_end(quantity, text) + 1].isascii() and text[_digits_end(quantity, text) : _digits_end(quantity, text) + 1].isalpha():
+            return True
+    if before in ("第",) or text[max(0, start - 2) : start] in ("连续第",):
+        return True  # 第一轮, 第29年: ordinals
+    if before == "届" or text[max(0, start - 1) : start] == "届":
+        return True  # 十五届二次全体会议: session numbers
+    if before == "每":
+        return True  # 每万人口, 每千人: the denominator of a rate, not a quantity
+    if after == "级" or text[end : end + 2] == "级的":
+        return True  # 万吨级海船, 10万千瓦级机组: a class, not an amount
+    if quantity.kind == "number" and not quantity.has_digits:
+        number_text = text[quantity.start : quantity.end]
+        if number_text[:1] in "十百":
+            return True  # 数十, 上百, 十佳, 百团: vague or idiomatic
+    if quantity.kind == "number" and quantity.has_digits and not any(c.isdigit() for c in text[start:end]):
+        numeral = text[start:end]
+        if numeral.startswith("一") and quantity.value == 1 and not quantity.multiplier:
+            return True  # 一个新台阶, 一批, 一项: 一 is the indefinite article here
+        if not view.starts_word(start):
+            return True  # 统一, 唯一: a numeral character inside a word
+        token = view.token_at(start)
+        if token is not None and token.end > quantity.end:
+            return True  # 两位数, 千家万户, 三次产业: the numeral belongs to a longer word
+    for term in words().non_fact_terms:
+        position = text.find(term, max(0, start - len(term) + 1))
+        if 0 <= position <= start and position + len(term) > start:
+            return True
+    if quantity.unit is not None and quantity.unit.text in units().dated and not quantity.is_range:
+        if quantity.value >= 1000 or _year_is_date(quantity, view):
+            return True
+    return False
+
+
+def _digits_end(quantity: Quantity, text: str) -> int:
+    """Return where the Arabic digits of the quantity end."""
+    index = quantity.start
+    while index < len(text) and (text[index].isdigit() or text[index] in ".,"):
+        index += 1
+    if quantity.is_range:
+        index = quantity.end
+        while index > quantity.start and not text[index - 1].isdigit():
+            index -= 1
+    return index
+
+
+def _year_is_date(quantity: Quantity, view: _SentenceView) -> bool:
+    """True when N年 does not measure time: only 连续 or a verb of duration makes it one."""
+    text = view.text
+    head = text[: quantity.before_start]
+    if head.endswith(words().duration_verbs):
+        return False
+    if text[quantity.end : quantity.end + 1] in ("来", "前", "后", "内", "里", "间", "度"):
+        return True  # 五年来, 三年内
+    return True
+
+
+def _read_comparators(quantity: Quantity, view: _SentenceView) -> None:
+    """Set the comparator from the words right before the number and right after the unit."""
+    text = view.text
+    lexicon = words()
+    head = text[: quantity.start].rstrip(" ")
+    for word, comparator in lexicon.comparators_before:
+        if head.endswith(word):
+            word_start = len(head) - len(word)
+            if view.starts_word(word_start) or word_start == 0 or text[word_start - 1] in _PUNCT:
+                if quantity.comparator in ("=",) or quantity.is_range:
+                    if not quantity.is_range:
+                        quantity.comparator = comparator
+                elif quantity.comparator == ">" and comparator in ("~",):
+                    quantity.comparator = "~"
+                quantity.before_start = word_start
+                break
+    tail = text[quantity.end :]
+    offset = len(tail) - len(tail.lstrip(" "))
+    tail = tail.lstrip(" ")
+    for word, comparator in lexicon.comparators_after:
+        if tail.startswith(word):
+            if quantity.comparator == "=" or quantity.comparator == "~":
+                quantity.comparator = comparator if quantity.comparator == "=" else quantity.comparator
+            quantity.after_end = quantity.end + offset + len(word)
+            break
+
+
+def _reject_late(quantity: Quantity, view: _SentenceView) -> bool:
+    """True when the quantity's context shows it is not a measured amount."""
+    if quantity.kind == "number" and not quantity.has_digits:
+        # a bare multiplier (万亿元, 千亿斤) is a number only when a comparator frames it
+        if quantity.before_start == quantity.start and quantity.after_end == quantity.end:
+            return True
+        if quantity.unit is None:
+            return True  # 超百万村: a magnitude without a unit
+    return False
+
+
+def _drop_thresholds(quantities: list[Quantity], view: _SentenceView) -> list[Quantity]:
+    """Drop quantities that qualify the indicator of a later quantity in the same clause.
+
+    落地3亿元以上项目11个: 3亿元以上 names which projects are counted; the fact is 11个.
+    """
+    text = view.text
+    kept: list[Quantity] = []
+    thresholds: set[int] = set()
+    for index, quantity in enumerate(quantities):
+        clause = view.clause_index(quantity.start)
+        later = [
+            q for q in quantities[index + 1 :]
+            if view.clause_index(q.start) == clause
+        ]
+        if not later:
+            continue
+        follow = text[quantity.after_end :]
+        if follow.startswith(("的", "之")):
+            nxt = quantity.after_end + 1
+        else:
+            nxt = quantity.after_end
+        token = view.token_at(nxt) if nxt < len(text) else None
+        is_noun = token is not None and token.flag.startswith(_NOUN_FLAGS) and text[nxt] not in _PUNCT
+        if follow.startswith(("的",)) and any(follow[1:].startswith(w) for w in words().appositive):
+            is_noun = False
+        if any(follow.startswith(w) for w in words().milestones):
+            is_noun = False
+        between = text[quantity.after_end : later[0].before_start]
+        if is_noun and not any(sep in between for sep in _LIST_SEPARATORS):
+            thresholds.add(index)
+    # 签约50亿元、100亿元以上项目: an item coordinated with a threshold is one too
+    for index in sorted(thresholds, reverse=True):
+        previous = index - 1
+        while previous >= 0:
+            gap = text[quantities[previous].after_end : quantities[previous + 1].before_start]
+            if gap.strip() in _LIST_SEPARATORS and gap.strip():
+                if quantities[previous].unit_text == quantities[index].unit_text or True:
+                    thresholds.add(previous)
+                previous -= 1
+                continue
+            break
+    for index, quantity in enumerate(quantities):
+        if index not in thresholds:
+            kept.append(quantity)
+    return kept
+
+
+# --------------------------------------------------------------------------- readings
+
+
+def _read_sign(quantity: Quantity, view: _SentenceView) -> None:
+    """Mark a change as negative when the verb right before it says the indicator fell."""
+    head = _strip_fillers(view.text[: quantity.before_start])
+    if head.endswith(words().falling):
+        quantity.negative = True
+
+
+_FILLERS = ("了", "分别", "均", "各", "同比", "逆势", "大幅", "约", "达", "为")
+
+
+def _strip_fillers(head: str) -> str:
+    changed = True
+    while changed:
+        changed = False
+        for filler in _FILLERS:
+            if head.endswith(filler):
+                head = head[: -len(filler)]
+                changed = True
+    return head
+
+
+_PER_RE = regex.compile(r"每(?P<per>小时|季度|年|月|周|天|日)")
+
+
+def _read_per(quantity: Quantity, view: _SentenceView) -> None:
+    """Set ``per`` from 每月/每周… right before the number (每月290元)."""
+    clause_start = view.clauses[view.clause_index(quantity.start)][0]
+    head = view.text[clause_start : quantity.before_start]
+    match = None
+    for match in _PER_RE.finditer(head):
+        pass
+    if match is not None and match.end() >= len(head) - 4:
+        quantity.per = match.group("per")
+
+
+def _read_qualifiers(quantity: Quantity, view: _SentenceView) -> None:
+    """Collect the qualifier words of the clause before the number."""
+    clause_start = view.clauses[view.clause_index(quantity.start)][0]
+    head = view.text[:quantity.before_start]
+    clause_head = view.text[clause_start : quantity.before_start]
+    found: list[str] = []
+    for word in words().qualifiers:
+        if word in clause_head or (word in ("其中",) and word in head):
+            if not any(word in other for other in found):
+                found.append(word)
+    for match in words().qualifier_base_re.finditer(clause_head):
+        found.append(match.group())
+    quantity.qualifiers = sorted(set(found), key=lambda w: clause_head.find(w))
+
+
+def _infer_base_unit(quantity: Quantity, view: _SentenceView) -> None:
+    """Give a multiplier-only quantity (惠及43万儿童) the natural unit of what it counts."""
+    if quantity.unit is not None or quantity.base_unit:
+        return
+    text = view.text
+    lexicon = words()
+    after = text[quantity.after_end : quantity.after_end + 4]
+    if any(after.startswith(noun) for noun in lexicon.people):
+        quantity.base_unit = "人"
+        return
+    clause_start, clause_end = view.clauses[view.clause_index(quantity.start)]
+    clause = text[clause_start:clause_end]
+    if any(word in clause for word in lexicon.money):
+        quantity.base_unit = "元"
+        return
+    quantity.base_unit = ""
+
+
+# --------------------------------------------------------------------------- distribution
+
+
+def _distribute(quantities: list[Quantity], view: _SentenceView) -> list[Quantity]:
+    """Give each item of a list its own fact: 分别, 各, 均, 双双 (FACTS.md)."""
+    text = view.text
+    lexicon = words()
+    out: list[Quantity] = []
+    index = 0
+    while index < len(quantities):
+        quantity = quantities[index]
+        head = text[: quantity.before_start]
+        verb_window = _distributor_before(head, view)
+        if verb_window is None:
+            out.append(quantity)
+            index += 1
+            continue
+        word, word_start = verb_window
+        # the run of values that follow the distributor: 分别增长5.1%、6.3%和7.2%
+        run = [quantity]
+        while index + len(run) < len(quantities):
+            nxt = quantities[index + len(run)]
+            gap = text[run[-1].after_end : nxt.before_start]
+            if gap in ("、", "和", "及", "与", "，") and gap != "，":
+                run.append(nxt)
+            else:
+                break
+        items = _list_items(text, word_start, view)
+        if word in lexicon.respectively:
+            if items and len(items) == len(run):
+                for item, value in zip(items, run, strict=True):
+                    value.indicator = _item_indicator(item, text[word_start + len(word) : value.before_start])
+                    out.append(value)
+            else:
+                out.extend(run)
+            index += len(run)
+            continue
+        # 各, 均, 双双: every item gets every value
+        between = text[word_start + len(word) : quantity.before_start]
+        compares = any(between.startswith(verb) for verb in lexicon.comparison) and len(
+            _strip_link(between)
+        ) > max((len(v) for v in lexicon.comparison if between.startswith(v)), default=0)
+        count = len(items)
+        if count < 2 and not compares:
+            count = _counted_items(text[:word_start])
+            items = [""] * count
+        if compares or count < 2 or count > _MAX_DISTRIBUTED:
+            out.extend(run)
+            index += len(run)
+            continue
+        for value in run:
+            for item in items:
+                copy = replace(value, qualifiers=list(value.qualifiers))
+                copy.indicator = _item_indicator(item, between) if item else ""
+                out.append(copy)
+        index += len(run)
+    return out
+
+
+def _distributor_before(head: str, view: _SentenceView) -> tuple[str, int] | None:
+    """Return the distributor word (分别, 各, 均…) governing a number, with its position."""
+    lexicon = words()
+    clause_start = view.clauses[view.clause_index(len(head) - 1 if head else 0)][0]
+    window = head[clause_start:]
+    best: tuple[str, int] | None = None
+    for word in (*lexicon.respectively, *lexicon.each):
+        position = window.rfind(word)
+        if position < 0:
+            continue
+        absolute = clause_start + position
+        if not view.starts_word(absolute):
+            continue
+        rest = head[absolute + len(word) :]
+        # only verbs and comparators may stand between the distributor and the number
+        if len(rest) > 8 and word not in lexicon.respectively and not rest.startswith(lexicon.comparison):
+            continue
+        if best is None or absolute > best[1]:
+            best = (word, absolute)
+    return best
+
+
+def _list_items(text: str, end: int, view: _SentenceView) -> list[str]:
+    """Return the 、-separated items before ``end`` (in this clause or the one before)."""
+    clause_index = view.clause_index(max(end - 1, 0))
+    start = view.clauses[clause_index][0]
+    segment = text[start:end]
+    if "、" not in segment and clause_index > 0:
+        previous_start = view.clauses[clause_index - 1][0]
+        segment = text[previous_start : start].rstrip("，,：:")
+        if "、" not in segment:
+            return []
+    items = [item for item in segment.split("、")]
+    return _share_heads(items)
+
+
+def _share_heads(items: list[str]) -> list[str]:
+    """Spread the shared head or modifier of a coordinated list over its items.
+
+    城镇、农村居民人均可支配收入 → 城镇居民人均可支配收入, 农村居民人均可支配收入;
+    生产安全事故起数、死亡人数 → 生产安全事故起数, 生产安全事故死亡人数.
+    """
+    items = [_strip_leading(item) for item in items]
+    if len(items) < 2:
+        return items
+    tokens = [[t.word for t in _tag(item, 0)] for item in items]
+    first, last = tokens[0], tokens[-1]
+    # the last item may end in 等+category: 光伏电池等绿色低碳产品产量
+    if len(first) < len(last):
+        # 城镇、农村居民…: earlier items are modifiers, the last carries the shared head
+        shared = "".join(last[len(first) :])
+        return [item + shared for item in items[:-1]] + [items[-1]]
+    if len(first) > len(last):
+        shared = "".join(first[: len(first) - len(last)])
+        return [items[0]] + [shared + item for item in items[1:]]
+    return items
+
+
+def _counted_items(head: str) -> int:
+    """Return N for a subject that counts its items (这3个省份的GDP均…), else 0."""
+    match = None
+    for match in regex.finditer(r"(\d+|[两二三四五六七八九十])(?:个)?(?:省份|省|城市|市|地区|企业|国家|家)", head):
+        pass
+    if match is None:
+        return 0
+    value = _number(match.group(1))
+    return int(value) if value is not None and value == int(value) else 0
+
+
+def _item_indicator(item: str, predicate: str) -> str:
+    predicate = _strip_link(predicate)
+    return _strip_leading(item) + predicate
+
+
+# --------------------------------------------------------------------------- indicators
+
+
+def _strip_link(text: str) -> str:
+    """Remove linking verbs and particles from both ends of an indicator phrase."""
+    lexicon = words()
+    text = text.strip(" 、，,：:；;")
+    changed = True
+    while changed and text:
+        changed = False
+        for word in lexicon.linking:
+            if text.endswith(word) and len(text) > len(word) - 0:
+                text = text[: -len(word)].rstrip(" 、，,")
+                changed = True
+                break
+        for word, _ in lexicon.comparators_before:
+            if text.endswith(word) and len(word) >= 1:
+                text = text[: -len(word)].rstrip(" 、，,")
+                changed = True
+                break
+    for word in ("分别", "均", "各", "双双"):
+        if text.startswith(word):
+            text = text[len(word):]
+    return text
+
+
+def _strip_leading(text: str) -> str:
+    lexicon = words()
+    text = text.strip(" 、，,：:；;")
+    for word in lexicon.reporting:
+        position = text.rfind(word)
+        if position >= 0:
+            text = text[position + len(word) :]
+    changed = True
+    while changed and text:
+        changed = False
+        for word in lexicon.leading:
+            if text.startswith(word) and len(text) > len(word):
+                text = text[len(word) :].lstrip(" ，,、")
+                changed = True
+    return text
+
+
+def _find_indicators(facts: list[Quantity], view: _SentenceView, context: _Context) -> None:
+    """Set the indicator of every fact of the sentence (see module docstring, step 5)."""
+    text = view.text
+    lexicon = words()
+    previous_end: dict[int, int] = {}
+    for fact in facts:
+        clause_index = view.clause_index(fact.start)
+        clause_start, clause_end = view.clauses[clause_index]
+        if fact.indicator:
+            context.last_indicator = fact.indicator
+            context.topic = _topic_of(fact.indicator)
+            previous_end[clause_index] = fact.after_end
+            continue
+        start = max(clause_start, previous_end.get(clause_index, clause_start))
+        raw_before = text[start : fact.before_start]
+        before = _strip_link(_strip_leading(raw_before))
+        after = _after_phrase(fact, view, clause_end)
+        conversion = any(raw_before.rstrip().endswith(w) for w in lexicon.conversions)
+        indicator = before + after
+        opener = before.startswith(lexicon.predicate_openers) or before in lexicon.generic
+        if conversion and context.last_indicator:
+            indicator = context.last_indicator
+        elif not indicator and context.last_indicator:
+            indicator = context.last_indicator if start > clause_start else context.topic
+        elif (opener or len(indicator) <= 2) and context.topic and not after:
+            indicator = context.topic + indicator
+        if start > clause_start and before and not after and raw_before.lstrip("、").startswith(before) is False:
+            pass
+        fact.indicator = indicator.strip(" ，,、")
+        previous_end[clause_index] = fact.after_end
+        if fact.indicator:
+            context.last_indicator = fact.indicator
+            context.topic = _topic_of(fact.indicator)
+
+
+def _after_phrase(fact: Quantity, view: _SentenceView, clause_end: int) -> str:
+    """Return the noun phrase a count stands before: 2家全国重点实验室获批建设."""
+    text = view.text
+    lexicon = words()
+    start = fact.after_end
+    if start >= clause_end or text[start] in _PUNCT:
+        return ""
+    follow = text[start:clause_end]
+    if follow.startswith(("的", "之")) or any(follow.startswith(w) for w in lexicon.milestones):
+        return ""
+    if fact.unit is not None and fact.unit.group not in units().classifier_groups:
+        if not (fact.unit is None):
+            return ""
+    end = start
+    while end < clause_end and text[end] not in _CLAUSE_BREAK and text[end] != "、":
+        end += 1
+    phrase = text[start:end]
+    return phrase.rstrip("中等").strip()
+
+
+def _topic_of(indicator: str) -> str:
+    """Return the subject part of an indicator: 全市固定资产投资同比下降 → 全市固定资产投资."""
+    lexicon = words()
+    text = indicator
+    changed = True
+    while changed:
+        changed = False
+        for word in (*lexicon.falling, *lexicon.rising, *lexicon.qualifiers, *lexicon.linking):
+            if text.endswith(word) and len(text) > len(word):
+                text = text[: -len(word)]
+                changed = True
+        match = words().qualifier_base_re.search(text)
+        if match and match.end() == len(text):
+            text = text[: match.start()]
+            changed = True
+    return text
+
+
+__all__ = ["Quantity", "Words", "extract_candidates", "extract_sentence"]
