@@ -69,6 +69,8 @@ def _quantity_re() -> regex.Pattern[str]:
 _QUOTE_PAIRS = {"“": "”", "‘": "’", "「": "」", "『": "』", "《": "》", '"': '"', "〈": "〉"}
 _CLAUSE_BREAK = "，,：:；;。！？!?"
 _LIST_SEPARATORS = "、"
+# What may stand between two values of one list: 5.1%、6.3%和7.2%
+_LIST_GAPS = ("、", "和", "及", "与", "或")
 _PUNCT = set("，,、：:；;。！？!?“”‘’「」『』《》〈〉（）()【】[]—…·")
 # A quote holding clause punctuation or more than this many characters is speech,
 # whose numbers are facts; shorter quotes are names and slogans (“4610”工程).
@@ -448,8 +450,10 @@ def extract_sentence(text: str, context: _Context | None = None) -> list[Quantit
             continue
         kept.append(quantity)
     kept = _drop_thresholds(kept, view)
+    previous: Quantity | None = None
     for quantity in kept:
-        _read_sign(quantity, view)
+        _read_sign(quantity, view, previous)
+        previous = quantity
         _read_per(quantity, view)
         _read_qualifiers(quantity, view)
         _infer_base_unit(quantity, view)
@@ -622,8 +626,14 @@ def _drop_thresholds(quantities: list[Quantity], view: _SentenceView) -> list[Qu
 # --------------------------------------------------------------------------- readings
 
 
-def _read_sign(quantity: Quantity, view: _SentenceView) -> None:
-    """Mark a change as negative when the verb right before it says the indicator fell."""
+def _read_sign(quantity: Quantity, view: _SentenceView, previous: Quantity | None) -> None:
+    """Mark a change as negative when the verb right before it says the indicator fell.
+
+    A value listed after another (分别下降9.62%、10.47%) shares the verb of the first.
+    """
+    if previous is not None and view.text[previous.after_end : quantity.before_start] in _LIST_GAPS:
+        quantity.negative = previous.negative
+        return
     head = _strip_fillers(view.text[: quantity.before_start])
     if head.endswith(words().falling):
         quantity.negative = True
@@ -713,11 +723,11 @@ def _distribute(quantities: list[Quantity], view: _SentenceView) -> list[Quantit
         while index + len(run) < len(quantities):
             nxt = quantities[index + len(run)]
             gap = text[run[-1].after_end : nxt.before_start]
-            if gap in ("、", "和", "及", "与", "，") and gap != "，":
+            if gap in _LIST_GAPS:
                 run.append(nxt)
             else:
                 break
-        items = _list_items(text, word_start, view)
+        items = _list_items(text, word_start, view, expected=len(run))
         if word in lexicon.respectively:
             if items and len(items) == len(run):
                 for item, value in zip(items, run, strict=True):
@@ -760,28 +770,36 @@ def _distributor_before(head: str, view: _SentenceView) -> tuple[str, int] | Non
         if position < 0:
             continue
         absolute = clause_start + position
-        if not view.starts_word(absolute):
-            continue
+        token = view.token_at(absolute)
+        if token is not None and (token.start != absolute or token.word != word):
+            continue  # 各类, 都市圈: the character belongs to another word
         rest = head[absolute + len(word) :]
-        # only verbs and comparators may stand between the distributor and the number
-        if len(rest) > 8 and word not in lexicon.respectively and not rest.startswith(lexicon.comparison):
-            continue
+        if any(c.isdigit() for c in rest) or "、" in rest:
+            continue  # another value or list stands between: not this number's distributor
         if best is None or absolute > best[1]:
             best = (word, absolute)
     return best
 
 
-def _list_items(text: str, end: int, view: _SentenceView) -> list[str]:
-    """Return the 、-separated items before ``end`` (in this clause or the one before)."""
+def _list_items(text: str, end: int, view: _SentenceView, *, expected: int = 0) -> list[str]:
+    """Return the coordinated items before ``end`` (in this clause or the one before).
+
+    Items are split on 、; when that gives fewer items than ``expected`` values, the
+    last item is split on 和/及/与 too (体育娱乐用品类、通讯器材类和新能源汽车零售额).
+    """
     clause_index = view.clause_index(max(end - 1, 0))
     start = view.clauses[clause_index][0]
     segment = text[start:end]
-    if "、" not in segment and clause_index > 0:
+    if not any(sep in segment for sep in "、和及与") and clause_index > 0:
         previous_start = view.clauses[clause_index - 1][0]
-        segment = text[previous_start : start].rstrip("，,：:")
-        if "、" not in segment:
-            return []
-    items = [item for item in segment.split("、")]
+        segment = text[previous_start:start].rstrip("，,：:")
+    items = segment.split("、")
+    if expected and len(items) < expected:
+        last = regex.split(r"和|及|与", items[-1])
+        if len(items) - 1 + len(last) == expected:
+            items = items[:-1] + last
+    if len(items) < 2:
+        return []
     return _share_heads(items)
 
 
@@ -796,12 +814,14 @@ def _share_heads(items: list[str]) -> list[str]:
         return items
     tokens = [[t.word for t in _tag(item, 0)] for item in items]
     first, last = tokens[0], tokens[-1]
-    # the last item may end in 等+category: 光伏电池等绿色低碳产品产量
-    if len(first) < len(last):
-        # 城镇、农村居民…: earlier items are modifiers, the last carries the shared head
-        shared = "".join(last[len(first) :])
+    if all(len(t) == 1 for t in tokens[:-1]) and len(last) > 1:
+        # 城镇、农村居民人均可支配收入: one-word items modify the head the last one carries
+        shared = "".join(last[1:])
+        if "等" in shared:
+            shared = shared[shared.rindex("等") + 1 :]  # 光伏电池等绿色低碳产品产量
         return [item + shared for item in items[:-1]] + [items[-1]]
-    if len(first) > len(last):
+    if len(last) <= 2 < len(first):
+        # 生产安全事故起数、死亡人数: the first item's modifier is shared by the rest
         shared = "".join(first[: len(first) - len(last)])
         return [items[0]] + [shared + item for item in items[1:]]
     return items
@@ -834,7 +854,7 @@ def _strip_link(text: str) -> str:
     while changed and text:
         changed = False
         for word in lexicon.linking:
-            if text.endswith(word) and len(text) > len(word) - 0:
+            if text.endswith(word):
                 text = text[: -len(word)].rstrip(" 、，,")
                 changed = True
                 break
@@ -866,15 +886,28 @@ def _strip_leading(text: str) -> str:
     return text
 
 
+_FRAMING_RE = regex.compile(r"^(?:从|就)(?P<topic>.{1,12}?)(?:来看|看|而言)$|^(?P<topic2>.{1,10})方面$")
+# A year or month that dates the statement, not part of what is measured:
+# 江苏2021年GDP数据为… → 江苏GDP数据. A year after 比/较/相比/与 is a base and stays.
+_DATE_IN_INDICATOR_RE = regex.compile(
+    r"(?<![比较与同和])(?:\d{4}年(?:\d{1,2}(?:-\d{1,2})?月)?|\d{1,2}(?:-\d{1,2})?月(?:份)?)"
+)
+# 这3个省份的GDP均增长: the counted subject is replaced by the items it stands for.
+_COUNTED_SUBJECT_RE = regex.compile(r"(?:这|该|上述)?(?:\d+|[两二三四五六七八九十])个?(?:省份|省|城市|市|地区|企业|国家|家)的?")
+
+
 def _find_indicators(facts: list[Quantity], view: _SentenceView, context: _Context) -> None:
     """Set the indicator of every fact of the sentence (see module docstring, step 5)."""
     text = view.text
     lexicon = words()
     previous_end: dict[int, int] = {}
-    for fact in facts:
+    fact_clauses = {view.clause_index(f.start) for f in facts}
+    for fact_index, fact in enumerate(facts):
         clause_index = view.clause_index(fact.start)
         clause_start, clause_end = view.clauses[clause_index]
+        _update_framing_topic(view, clause_index, fact_clauses, context)
         if fact.indicator:
+            fact.indicator = _tidy(fact.indicator)
             context.last_indicator = fact.indicator
             context.topic = _topic_of(fact.indicator)
             previous_end[clause_index] = fact.after_end
@@ -882,42 +915,94 @@ def _find_indicators(facts: list[Quantity], view: _SentenceView, context: _Conte
         start = max(clause_start, previous_end.get(clause_index, clause_start))
         raw_before = text[start : fact.before_start]
         before = _strip_link(_strip_leading(raw_before))
-        after = _after_phrase(fact, view, clause_end)
-        conversion = any(raw_before.rstrip().endswith(w) for w in lexicon.conversions)
+        next_start = next(
+            (f.before_start for f in facts[fact_index + 1 :] if f.before_start >= fact.after_end),
+            clause_end,
+        )
+        after = _after_phrase(fact, view, min(clause_end, next_start))
+        if _compares_with_benchmark(raw_before):
+            before = _benchmark(raw_before)
+        conversion = text[: fact.start].rstrip().endswith(lexicon.conversions)
         indicator = before + after
         opener = before.startswith(lexicon.predicate_openers) or before in lexicon.generic
         if conversion and context.last_indicator:
             indicator = context.last_indicator
-        elif not indicator and context.last_indicator:
-            indicator = context.last_indicator if start > clause_start else context.topic
-        elif (opener or len(indicator) <= 2) and context.topic and not after:
+        elif not indicator:
+            indicator = context.topic or context.last_indicator
+        elif opener and context.topic and not after:
             indicator = context.topic + indicator
-        if start > clause_start and before and not after and raw_before.lstrip("、").startswith(before) is False:
-            pass
-        fact.indicator = indicator.strip(" ，,、")
+        fact.indicator = _tidy(indicator)
         previous_end[clause_index] = fact.after_end
         if fact.indicator:
             context.last_indicator = fact.indicator
             context.topic = _topic_of(fact.indicator)
 
 
-def _after_phrase(fact: Quantity, view: _SentenceView, clause_end: int) -> str:
-    """Return the noun phrase a count stands before: 2家全国重点实验室获批建设."""
+def _update_framing_topic(
+    view: _SentenceView, clause_index: int, fact_clauses: set[int], context: _Context
+) -> None:
+    """Take the topic from a framing clause before this one: 从GDP总量来看，… / 消费方面，…"""
+    for index in range(clause_index - 1, -1, -1):
+        if index in fact_clauses:
+            return
+        start, end = view.clauses[index]
+        clause = view.text[start:end].rstrip("，,：:")
+        match = _FRAMING_RE.match(clause)
+        if match:
+            context.topic = match.group("topic") or match.group("topic2")
+            return
+
+
+def _compares_with_benchmark(raw_before: str) -> bool:
+    """True for 均超过全国5.1%: a comparison verb with its own object before the number."""
+    for verb in words().comparison:
+        position = raw_before.rfind(verb)
+        if position >= 0 and len(raw_before) - position - len(verb) >= 2:
+            return True
+    return False
+
+
+def _benchmark(raw_before: str) -> str:
+    """Return the object of the comparison verb: 均超过全国 → 全国."""
+    best = max((raw_before.rfind(v) + len(v) for v in words().comparison if v in raw_before))
+    return raw_before[best:]
+
+
+def _tidy(indicator: str) -> str:
+    """Remove dates and counted subjects that only frame the statement, and stray punctuation."""
+    tidied = _DATE_IN_INDICATOR_RE.sub("", indicator)
+    tidied = _COUNTED_SUBJECT_RE.sub("", tidied)
+    for word in words().each:
+        tidied = tidied.replace(word + "增长", "增长")
+    tidied = _strip_leading(tidied)
+    tidied = tidied.strip(" ，,、：:；;")
+    return tidied if len(tidied) >= 2 else indicator.strip(" ，,、：:；;")
+
+
+def _after_phrase(fact: Quantity, view: _SentenceView, stop: int) -> str:
+    """Return the phrase a number stands before: 2家全国重点实验室获批建设, 七成用于民生."""
     text = view.text
     lexicon = words()
     start = fact.after_end
-    if start >= clause_end or text[start] in _PUNCT:
+    if start >= stop or (text[start] in _PUNCT and text[start] not in "“‘《「"):
         return ""
-    follow = text[start:clause_end]
+    follow = text[start:stop]
     if follow.startswith(("的", "之")) or any(follow.startswith(w) for w in lexicon.milestones):
         return ""
-    if fact.unit is not None and fact.unit.group not in units().classifier_groups:
-        if not (fact.unit is None):
-            return ""
     end = start
-    while end < clause_end and text[end] not in _CLAUSE_BREAK and text[end] != "、":
+    depth = 0
+    while end < stop:
+        char = text[end]
+        if char in "“‘《「":
+            depth += 1
+        elif char in "”’》」":
+            depth = max(depth - 1, 0)
+        elif depth == 0 and (char in _CLAUSE_BREAK or char == "、" or char == "的"):
+            break
         end += 1
-    phrase = text[start:end]
+    phrase = text[start:end].strip()
+    if phrase.startswith(lexicon.linking) and not phrase.startswith(("有",)):
+        pass
     return phrase.rstrip("中等").strip()
 
 
