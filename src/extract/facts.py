@@ -730,8 +730,9 @@ def _distribute(quantities: list[Quantity], view: _SentenceView) -> list[Quantit
         items = _list_items(text, word_start, view, expected=len(run))
         if word in lexicon.respectively:
             if items and len(items) == len(run):
+                predicate = text[word_start + len(word) : run[0].before_start]
                 for item, value in zip(items, run, strict=True):
-                    value.indicator = _item_indicator(item, text[word_start + len(word) : value.before_start])
+                    value.indicator = _item_indicator(item, predicate)
                     out.append(value)
             else:
                 out.extend(run)
@@ -886,6 +887,8 @@ def _strip_leading(text: str) -> str:
     return text
 
 
+# 由每周2列: the rate word belongs to ``per``, not to the indicator
+_PER_TAIL_RE = regex.compile(r"每(?:小时|季度|年|月|周|天|日)$")
 _FRAMING_RE = regex.compile(r"^(?:从|就)(?P<topic>.{1,12}?)(?:来看|看|而言)$|^(?P<topic2>.{1,10})方面$")
 # A year or month that dates the statement, not part of what is measured:
 # 江苏2021年GDP数据为… → 江苏GDP数据. A year after 比/较/相比/与 is a base and stays.
@@ -914,7 +917,7 @@ def _find_indicators(facts: list[Quantity], view: _SentenceView, context: _Conte
             continue
         start = max(clause_start, previous_end.get(clause_index, clause_start))
         raw_before = text[start : fact.before_start]
-        before = _strip_link(_strip_leading(raw_before))
+        before = _strip_link(_PER_TAIL_RE.sub("", _strip_leading(raw_before)))
         next_start = next(
             (f.before_start for f in facts[fact_index + 1 :] if f.before_start >= fact.after_end),
             clause_end,
@@ -968,15 +971,21 @@ def _benchmark(raw_before: str) -> str:
     return raw_before[best:]
 
 
+# 均增长, 各有: a distributor left inside the phrase (平均 is a word of its own)
+_DISTRIBUTOR_IN_INDICATOR_RE = regex.compile(r"(?<!平)(?:均|双双)(?=增长|下降|超过|突破|占|达|为)")
+
+
 def _tidy(indicator: str) -> str:
     """Remove dates and counted subjects that only frame the statement, and stray punctuation."""
     tidied = _DATE_IN_INDICATOR_RE.sub("", indicator)
     tidied = _COUNTED_SUBJECT_RE.sub("", tidied)
-    for word in words().each:
-        tidied = tidied.replace(word + "增长", "增长")
+    tidied = _DISTRIBUTOR_IN_INDICATOR_RE.sub("", tidied)
     tidied = _strip_leading(tidied)
     tidied = tidied.strip(" ，,、：:；;")
     return tidied if len(tidied) >= 2 else indicator.strip(" ，,、：:；;")
+
+
+_LEVEL_VERBS = ("增至", "降至", "升至", "提高至", "提高到", "增加至", "增加到", "下降至", "下降到", "达到", "达", "为")
 
 
 def _after_phrase(fact: Quantity, view: _SentenceView, stop: int) -> str:
@@ -1001,8 +1010,12 @@ def _after_phrase(fact: Quantity, view: _SentenceView, stop: int) -> str:
             break
         end += 1
     phrase = text[start:end].strip()
-    if phrase.startswith(lexicon.linking) and not phrase.startswith(("有",)):
-        pass
+    if end == stop and stop < len(text) and text[stop : stop + 1] not in _PUNCT:
+        return ""  # 73129亿元增加了9966.9亿元: the words lead on to the next value
+    if phrase.startswith(_LEVEL_VERBS):
+        return ""  # 2列增至9列: a change verb leading to the next value
+    for currency in ("人民币",):
+        phrase = phrase.removeprefix(currency)
     return phrase.rstrip("中等").strip()
 
 
