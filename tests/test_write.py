@@ -1,0 +1,259 @@
+"""Write stage: facts.csv and facts.jsonl agree, dtypes are as documented, writes are atomic."""
+
+from __future__ import annotations
+
+import json
+import math
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+
+from extract.models import FACT_FIELDS, Document, Fact, ManifestEntry
+from extract.write import (
+    FACTS_CSV_DTYPES,
+    STAGING_PREFIX,
+    DocumentPathError,
+    OutputFolderError,
+    OutputWriter,
+    read_facts_csv,
+)
+
+SENTENCE = "累计实施减负降费36.5亿元，三分之一的村收入超百万，每月补贴290元。"
+
+
+def make_fact(doc_id: str, mention: str, **fields: Any) -> Fact:
+    """Return a valid Fact for ``mention`` at offset 8, with ``fields`` overriding defaults."""
+    start = SENTENCE.find(mention) if mention in SENTENCE else 0
+    values: dict[str, Any] = {
+        "doc_id": doc_id,
+        "section": "稳进提质",
+        "mention": mention,
+        "value": Decimal("36.5"),
+        "unit": "亿元",
+        "normalized_value": Decimal("3.65E+9"),
+        "base_unit": "元",
+        "per": None,
+        "comparator": "=",
+        "indicator": "减负降费",
+        "qualifiers": ["累计"],
+        "sentence": SENTENCE,
+        "start": start,
+        "end": start + len(mention),
+        "line": 3,
+        "upper_value": None,
+    }
+    values.update(fields)
+    return Fact(**values)
+
+
+def make_document(doc_id: str, facts: list[Fact]) -> Document:
+    """Return a Document holding ``facts``."""
+    return Document(
+        doc_id=doc_id,
+        path=f"{doc_id}.txt",
+        encoding="utf-8",
+        sha256="0" * 64,
+        text=SENTENCE,
+        facts=facts,
+    )
+
+
+FACTS = [
+    make_fact("a", "36.5亿元"),
+    make_fact(
+        "a",
+        "三分之一",
+        value=Decimal("0.333333333333333"),
+        unit="分之",
+        normalized_value=Decimal("33.3333333333333"),
+        base_unit="%",
+        qualifiers=[],
+        section=None,
+        indicator="NA",  # a text that pandas would read as a missing value by default
+    ),
+    make_fact(
+        "sub/年报 b",
+        "290元",
+        value=Decimal("290"),
+        unit="元",
+        normalized_value=Decimal("290"),
+        per="月",
+        comparator="~",
+        qualifiers=["预期", "同比"],
+        upper_value=Decimal("300"),
+    ),
+]
+
+
+def write_run(output_dir: Path, documents: list[Document]) -> None:
+    """Write ``documents`` to ``output_dir`` through the writer, with a matching manifest."""
+    entries = [
+        ManifestEntry(path=d.path, doc_id=d.doc_id, status="ok", facts=len(d.facts))
+        for d in documents
+    ]
+    with OutputWriter(output_dir) as writer:
+        for document in documents:
+            writer.add_document(document)
+        writer.commit(entries, totals={"files": len(entries)}, input_dir=Path("in"))
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Return every file under ``folder`` with its bytes, by relative path."""
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
+
+
+@pytest.fixture
+def run_dir(tmp_path: Path) -> Path:
+    """Return an output folder holding one finished run of ``FACTS``."""
+    output = tmp_path / "out"
+    write_run(output, [make_document("a", FACTS[:2]), make_document("sub/年报 b", FACTS[2:])])
+    return output
+
+
+def test_jsonl_rows_are_the_facts_in_field_order(run_dir: Path) -> None:
+    lines = (run_dir / "facts.jsonl").read_text(encoding="utf-8").splitlines()
+    rows = [json.loads(line) for line in lines]
+    assert [list(row) for row in rows] == [list(FACT_FIELDS)] * 3
+    assert rows[0]["normalized_value"] == 3650000000
+    assert isinstance(rows[0]["normalized_value"], int)
+    assert rows[1]["normalized_value"] == pytest.approx(33.3333333333333)
+    assert "亿元" in lines[0]  # ensure_ascii=False
+
+
+def test_csv_and_jsonl_hold_the_same_rows(run_dir: Path) -> None:
+    jsonl = [json.loads(line) for line in (run_dir / "facts.jsonl").read_text().splitlines()]
+    csv = read_facts_csv(run_dir / "facts.csv")
+    assert list(csv.columns) == list(FACT_FIELDS)
+    assert len(csv) == len(jsonl)
+    for expected, (_, row) in zip(jsonl, csv.iterrows(), strict=True):
+        for field in FACT_FIELDS:
+            want = expected[field]
+            got = row[field]
+            if field == "qualifiers":
+                want = ";".join(want) or None
+            if want is None:
+                assert pd.isna(got), field
+            elif isinstance(want, float | int) and not isinstance(want, bool):
+                assert math.isclose(got, want, rel_tol=1e-15), field
+            else:
+                assert got == want, field
+
+
+def test_csv_has_a_bom_for_excel_and_numbers_written_as_in_jsonl(run_dir: Path) -> None:
+    data = (run_dir / "facts.csv").read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf" + b"doc_id,section,mention,")
+    assert ",3650000000," in data.decode("utf-8-sig")
+
+
+def test_reading_csv_gives_documented_dtypes(run_dir: Path) -> None:
+    csv = read_facts_csv(run_dir / "facts.csv")
+    assert {name: str(dtype) for name, dtype in csv.dtypes.items()} == FACTS_CSV_DTYPES
+
+
+def test_reading_csv_without_facts_gives_documented_dtypes(tmp_path: Path) -> None:
+    write_run(tmp_path, [make_document("empty", [])])
+    csv = read_facts_csv(tmp_path / "facts.csv")
+    assert len(csv) == 0
+    assert {name: str(dtype) for name, dtype in csv.dtypes.items()} == FACTS_CSV_DTYPES
+
+
+def test_documented_dtypes_match_readme() -> None:
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    for name, dtype in FACTS_CSV_DTYPES.items():
+        assert f"| `{name}` | `{dtype}` |" in readme, name
+
+
+def test_document_json_keeps_chinese_in_subfolders(run_dir: Path) -> None:
+    path = run_dir / "documents" / "sub" / "年报 b.json"
+    text = path.read_text(encoding="utf-8")
+    assert "减负降费" in text
+    assert Document.model_validate_json(text).facts == FACTS[2:]
+
+
+def test_manifest_lists_entries_and_totals(run_dir: Path) -> None:
+    manifest = json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["totals"] == {"files": 2}
+    assert [entry["doc_id"] for entry in manifest["files"]] == ["a", "sub/年报 b"]
+
+
+class Boom(Exception):
+    """A failure injected in the middle of a run."""
+
+
+@pytest.mark.parametrize(
+    "interruption",
+    [
+        pytest.param(Boom, id="exception"),
+        pytest.param(KeyboardInterrupt, id="ctrl-c"),
+    ],
+)
+def test_failed_run_leaves_previous_outputs_untouched(
+    run_dir: Path, interruption: type[BaseException]
+) -> None:
+    before = snapshot(run_dir)
+    with pytest.raises(interruption), OutputWriter(run_dir) as writer:
+        writer.add_document(make_document("a", FACTS[:1]))
+        writer.add_document(make_document("new", FACTS[:1]))
+        raise interruption
+    assert snapshot(run_dir) == before
+    assert not [p for p in run_dir.iterdir() if p.name.startswith(STAGING_PREFIX)]
+
+
+def test_failure_while_publishing_leaves_files_whole(
+    run_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import extract.write
+
+    real_replace = extract.write.os.replace
+    calls: list[str] = []
+
+    def failing_replace(source: Path, target: Path) -> None:
+        calls.append(Path(target).name)
+        if Path(target).name == "facts.csv":
+            raise OSError(28, "No space left on device")
+        real_replace(source, target)
+
+    before = snapshot(run_dir)
+    monkeypatch.setattr(extract.write.os, "replace", failing_replace)
+    with pytest.raises(OSError):
+        write_run(run_dir, [make_document("a", FACTS[:1])])
+    after = snapshot(run_dir)
+    # Every file is either the old one or the new one, never a partial write; the
+    # manifest (moved last) still describes the previous run.
+    assert after["manifest.json"] == before["manifest.json"]
+    assert after["facts.csv"] == before["facts.csv"]
+    assert not [p for p in run_dir.iterdir() if p.name.startswith(STAGING_PREFIX)]
+
+
+def test_documents_dropped_from_a_rerun_are_removed(run_dir: Path) -> None:
+    (run_dir / "notes.txt").write_text("mine")
+    write_run(run_dir, [make_document("a", FACTS[:1])])
+    assert sorted(snapshot(run_dir)) == [
+        "documents/a.json",
+        "facts.csv",
+        "facts.jsonl",
+        "manifest.json",
+        "notes.txt",
+    ]
+
+
+def test_output_folder_that_is_a_file_is_refused(tmp_path: Path) -> None:
+    target = tmp_path / "out"
+    target.write_text("x")
+    with pytest.raises(OutputFolderError, match="is a file, not a folder"):
+        OutputWriter(target).open()
+
+
+def test_document_whose_name_clashes_with_another_documents_folder_fails_alone(
+    tmp_path: Path,
+) -> None:
+    with OutputWriter(tmp_path) as writer:
+        writer.add_document(make_document("x", FACTS[:1]))
+        with pytest.raises(DocumentPathError, match="another document"):
+            writer.add_document(make_document("x.json/y", FACTS[:1]))
+        writer.add_document(make_document("z", FACTS[:1]))
