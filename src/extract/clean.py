@@ -1,22 +1,641 @@
-"""Character fixes and re-flow of column-broken lines (placeholder: one line a paragraph)."""
+"""Character fixes and re-flow of column-broken lines into one paragraph a line.
+
+The OCR'd reports this project reads are cut into newspaper columns of 13-22
+characters, with stray blank lines between most lines and words and numbers
+cut across lines (``增\\n长1\\n3.8%``). Cleaning has two parts:
+
+1. **Character fixes**: small named ``str -> str`` steps in one ordered table
+   (``FIX_STEPS``, ftfy style). The driver repeats the table until nothing
+   changes and records a step in ``CleanText.steps`` only when it changed the
+   text. No blanket NFKC: ``１２，３４`` keeps its full-width comma, so it stays
+   two numbers.
+2. **Re-flow**: lines are joined into paragraphs (no space between CJK
+   characters) and page furniture is dropped and recorded. A line ends a
+   paragraph when it is a header line, when it ends in 。！？ and is well short
+   of (or much wider than) the document's column width, or when it is much
+   shorter than the next line. Text whose lines are mostly complete sentences
+   is already flowed and keeps one paragraph a line, which makes cleaning
+   idempotent.
+
+``CleanText.line_starts`` maps every cleaned character back to its raw line.
+"""
 
 from __future__ import annotations
 
-from .models import CleanText
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+
+import regex
+
+from .lexicon import LexiconError, load_table
+from .models import CleanText, Issue, RemovedText
+
+# --------------------------------------------------------------------------
+# Character fixes
+# --------------------------------------------------------------------------
+
+#: Zero-width characters OCR and web copies leave inside words and numbers.
+_ZERO_WIDTH_RE = regex.compile("[\u200b\u200c\u200d\u2060\ufeff]")
+#: Line and paragraph separators that are not ``\n``: they would break the
+#: "one paragraph a line" contract, so they become plain spaces.
+_ODD_BREAK_RE = regex.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+#: No-break spaces (U+00A0, figure space U+2007, narrow U+202F).
+_NO_BREAK_SPACE_RE = regex.compile("[\u00a0\u2007\u202f]")
+#: A full-width full stop between two digits is a decimal point: ３６．５ → 36.5.
+_FULLWIDTH_DECIMAL_RE = regex.compile(r"(?<=[0-9])．(?=[0-9])")
+
+_FULLWIDTH_DIGIT_RE = regex.compile("[０-９]+")
+_FULLWIDTH_LETTER_RE = regex.compile("[Ａ-Ｚａ-ｚ]+")
+_FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+_FULLWIDTH_LETTERS = str.maketrans(
+    "ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ",
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
+)
+
+
+def remove_zero_width(text: str) -> str:
+    """Return ``text`` without zero-width spaces, joiners and BOMs.
+
+    >>> remove_zero_width("36\u200b.5")
+    '36.5'
+    """
+    return _ZERO_WIDTH_RE.sub("", text)
+
+
+def replace_odd_line_breaks(text: str) -> str:
+    r"""Return ``text`` with form feeds and Unicode line separators as spaces.
+
+    >>> replace_odd_line_breaks("a\u2028b")
+    'a b'
+    """
+    return _ODD_BREAK_RE.sub(" ", text)
+
+
+def replace_ideographic_space(text: str) -> str:
+    """Return ``text`` with the ideographic space U+3000 as an ASCII space.
+
+    >>> replace_ideographic_space("拼搏实干\u3000奋勇先行")
+    '拼搏实干 奋勇先行'
+    """
+    return text.replace("\u3000", " ")
+
+
+def replace_no_break_space(text: str) -> str:
+    """Return ``text`` with no-break spaces as ASCII spaces.
+
+    >>> replace_no_break_space("36.5\u00a0亿元")
+    '36.5 亿元'
+    """
+    return _NO_BREAK_SPACE_RE.sub(" ", text)
+
+
+def fix_fullwidth_digits(text: str) -> str:
+    """Return ``text`` with full-width digits as ASCII digits.
+
+    >>> fix_fullwidth_digits("１２，３４")
+    '12，34'
+    """
+    # str.translate is slow on long non-ASCII text; touch only the runs found.
+    return _FULLWIDTH_DIGIT_RE.sub(lambda m: m.group().translate(_FULLWIDTH_DIGITS), text)
+
+
+def fix_fullwidth_letters(text: str) -> str:
+    """Return ``text`` with full-width Latin letters as ASCII letters.
+
+    >>> fix_fullwidth_letters("ＧＤＰ")
+    'GDP'
+    """
+    return _FULLWIDTH_LETTER_RE.sub(lambda m: m.group().translate(_FULLWIDTH_LETTERS), text)
+
+
+def fix_fullwidth_percent(text: str) -> str:
+    """Return ``text`` with the full-width percent sign as ``%``.
+
+    >>> fix_fullwidth_percent("5.2％")
+    '5.2%'
+    """
+    return text.replace("％", "%")
+
+
+def fix_fullwidth_decimal_point(text: str) -> str:
+    """Return ``text`` with a full-width ``．`` between two digits as ``.``.
+
+    >>> fix_fullwidth_decimal_point("36．5亿元．")
+    '36.5亿元．'
+    """
+    return _FULLWIDTH_DECIMAL_RE.sub(".", text)
+
+
+@dataclass(frozen=True, slots=True)
+class FixStep:
+    """One named character fix; ``keeps_length`` when it maps one character to one."""
+
+    name: str
+    apply: Callable[[str], str]
+    keeps_length: bool
+
+
+#: The character fixes, in the order they run. Zero-width removal comes first
+#: so that ``3\u200b．5`` is a number by the time the decimal point is fixed.
+FIX_STEPS: tuple[FixStep, ...] = (
+    FixStep("remove_zero_width", remove_zero_width, keeps_length=False),
+    FixStep("replace_odd_line_breaks", replace_odd_line_breaks, keeps_length=True),
+    FixStep("replace_ideographic_space", replace_ideographic_space, keeps_length=True),
+    FixStep("replace_no_break_space", replace_no_break_space, keeps_length=True),
+    FixStep("fix_fullwidth_digits", fix_fullwidth_digits, keeps_length=True),
+    FixStep("fix_fullwidth_letters", fix_fullwidth_letters, keeps_length=True),
+    FixStep("fix_fullwidth_percent", fix_fullwidth_percent, keeps_length=True),
+    FixStep("fix_fullwidth_decimal_point", fix_fullwidth_decimal_point, keeps_length=True),
+)
+
+#: The table is idempotent after two rounds in practice; the cap only guards
+#: against a future step that undoes another one.
+_MAX_FIX_ROUNDS = 4
+
+
+def fix_characters(
+    text: str, *, steps: Sequence[FixStep] = FIX_STEPS
+) -> tuple[str, list[str]]:
+    """Return ``text`` with every fix of ``steps`` applied, and the names of those that fired.
+
+    The table is repeated until nothing changes, so the result is a fixed point.
+
+    >>> fix_characters("增长１３．８％，１２，３４")
+    ('增长13.8%，12，34', ['fix_fullwidth_digits', 'fix_fullwidth_percent', \
+'fix_fullwidth_decimal_point'])
+    """
+    fired: list[str] = []
+    for _ in range(_MAX_FIX_ROUNDS):
+        changed = False
+        for step in steps:
+            fixed = step.apply(text)
+            if fixed != text:
+                text = fixed
+                changed = True
+                if step.name not in fired:
+                    fired.append(step.name)
+        if not changed:
+            break
+    fired.sort(key=[step.name for step in FIX_STEPS].index)
+    return text, fired
+
+
+# --------------------------------------------------------------------------
+# Structure data (data/structure.toml)
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class HeadingStyle:
+    """One numbered-heading style: its name, its level and its enumerator pattern."""
+
+    name: str
+    rank: int
+    pattern: regex.Pattern[str]
+
+
+@dataclass(frozen=True, slots=True)
+class Structure:
+    """The compiled contents of ``data/structure.toml``."""
+
+    terminal: frozenset[str]
+    closing: str
+    clause_end: frozenset[str]
+    sentence_end: frozenset[str]
+    pairs: dict[str, str]
+    keyword: regex.Pattern[str]
+    ordinal: regex.Pattern[str]
+    headings: tuple[HeadingStyle, ...]
+    bylines: tuple[regex.Pattern[str], ...]
+    furniture: tuple[tuple[str, regex.Pattern[str]], ...]
+    #: All byline (furniture) patterns as one alternation: one match call a line.
+    any_byline: regex.Pattern[str]
+    any_furniture: regex.Pattern[str]
+
+    def ends_sentence(self, text: str) -> bool:
+        """Return whether ``text`` ends in a terminal mark, closing quotes aside.
+
+        >>> load_structure().ends_sentence("建设迈出坚定步伐。”")
+        True
+        """
+        stripped = text.rstrip(self.closing)
+        return bool(stripped) and stripped[-1] in self.terminal
+
+    def match_heading(self, text: str) -> tuple[HeadingStyle, regex.Match[str]] | None:
+        """Return the heading style whose enumerator starts ``text``, with its match."""
+        for style in self.headings:
+            match = style.pattern.match(text)
+            if match is not None:
+                return style, match
+        return None
+
+    def is_byline(self, text: str) -> bool:
+        """Return whether the whole of ``text`` is a credit line (记者 … 整理, 来源：…)."""
+        return len(text) <= _MAX_HEADER_CHARS and self.any_byline.match(text) is not None
+
+    def furniture_reason(self, text: str) -> str | None:
+        """Return why ``text`` is page furniture (``"page number"`` …), or None."""
+        if len(text) > _MAX_HEADER_CHARS or self.any_furniture.match(text) is None:
+            return None
+        for reason, pattern in self.furniture:
+            if pattern.match(text):
+                return reason
+        return None
+
+
+#: Header, byline and furniture lines are short; longer lines are never
+#: tested against those patterns (it also bounds the cost on huge lines).
+_MAX_HEADER_CHARS = 80
+
+
+def _strings(table: dict[str, object], key: str, where: str) -> list[str]:
+    value = table.get(key)
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise LexiconError(f"data/structure.toml: {where}{key!r} must be a list of strings")
+    return value
+
+
+def _compile(value: object, where: str) -> regex.Pattern[str]:
+    if not isinstance(value, str) or not value.startswith("^"):
+        raise LexiconError(f"data/structure.toml: {where} must be a string anchored with '^'")
+    try:
+        return regex.compile(value, regex.VERSION1)
+    except regex.error as error:
+        raise LexiconError(f"data/structure.toml: {where}: {error}") from error
+
+
+@cache
+def load_structure() -> Structure:
+    """Return the punctuation classes and line patterns of ``data/structure.toml``, compiled."""
+    table = load_table("structure")
+    punctuation = table.get("punctuation", {})
+    pairs = punctuation.get("pairs")
+    if not isinstance(pairs, list) or not all(
+        isinstance(p, list) and len(p) == 2 and all(isinstance(c, str) and len(c) == 1 for c in p)
+        for p in pairs
+    ):
+        raise LexiconError("data/structure.toml: punctuation.pairs must be [open, close] pairs")
+    headings = []
+    for index, entry in enumerate(table.get("headings", [])):
+        rank = entry.get("rank")
+        if rank not in (1, 2, 3):
+            raise LexiconError(f"data/structure.toml: headings[{index}].rank must be 1, 2 or 3")
+        headings.append(
+            HeadingStyle(
+                str(entry.get("name", index)),
+                rank,
+                _compile(entry.get("pattern"), f"headings[{index}].pattern"),
+            )
+        )
+    bylines = tuple(
+        _compile(entry.get("pattern"), f"bylines[{index}].pattern")
+        for index, entry in enumerate(table.get("bylines", []))
+    )
+    furniture = tuple(
+        (
+            str(entry.get("reason", "page furniture")),
+            _compile(entry.get("pattern"), f"furniture[{index}].pattern"),
+        )
+        for index, entry in enumerate(table.get("furniture", []))
+    )
+    return Structure(
+        terminal=frozenset(_strings(punctuation, "terminal", "punctuation.")),
+        closing="".join(_strings(punctuation, "closing", "punctuation.")),
+        clause_end=frozenset(_strings(punctuation, "clause_end", "punctuation.")),
+        sentence_end=frozenset(_strings(punctuation, "sentence_end", "punctuation.")),
+        pairs=dict((open_, close) for open_, close in pairs),
+        keyword=_compile(table.get("keyword", {}).get("pattern"), "keyword.pattern"),
+        ordinal=_compile(table.get("ordinal", {}).get("pattern"), "ordinal.pattern"),
+        headings=tuple(headings),
+        bylines=bylines,
+        furniture=furniture,
+        any_byline=_alternation(p for p in bylines),
+        any_furniture=_alternation(p for _, p in furniture),
+    )
+
+
+def _alternation(patterns: Iterable[regex.Pattern[str]]) -> regex.Pattern[str]:
+    """Return one pattern matching where any of ``patterns`` matches (never, if none)."""
+    sources = [f"(?:{p.pattern})" for p in patterns]
+    return regex.compile("|".join(sources) or r"(?!)", regex.VERSION1)
+
+
+# --------------------------------------------------------------------------
+# Display width
+# --------------------------------------------------------------------------
+
+#: East Asian Wide, Fullwidth and Ambiguous characters take two columns in
+#: Chinese typesetting (Han, full-width punctuation, “ ” …).
+_WIDE_RE = regex.compile(r"[\p{ea=W}\p{ea=F}\p{ea=A}]")
+#: Widths only matter up to a few column widths; longer text is measured on
+#: its head, so a 10 MB line costs no more than a short one.
+_WIDTH_LIMIT = 400
+
+
+def display_width(text: str) -> int:
+    """Return the display width of ``text`` (CJK and full-width 2, ASCII 1), capped.
+
+    >>> display_width("增长13.8%")
+    9
+    """
+    head = text[:_WIDTH_LIMIT]
+    return len(head) + len(_WIDE_RE.findall(head))
+
+
+# --------------------------------------------------------------------------
+# Re-flow
+# --------------------------------------------------------------------------
+
+#: A line ending in 。！？ ends its paragraph when narrower than this share of
+#: the column width: in a 17-character column (width 34) a 13-character line
+#: (26) ends a paragraph, a 15-character one (30) does not.
+SHORT_LINE_RATIO = 0.85
+#: ... or wider than this share: such a line is not a column line (a lead
+#: paragraph set across the page).
+WIDE_LINE_RATIO = 1.25
+#: A line with no end mark ends its paragraph when narrower than this share of
+#: the next line: a subtitle (我市经济社会发展实现稳中求进) before a lead set
+#: across the page.
+NEXT_LINE_RATIO = 0.6
+#: Text is column-broken only when at least this many lines, and this share of
+#: all lines, are wrapped (no end mark, no header); otherwise it is flowed.
+MIN_WRAPPED_LINES = 5
+MIN_WRAPPED_SHARE = 0.2
+#: The column width is this percentile of the wrapped lines' widths, after
+#: dropping lines more than twice the median (lead lines across the page).
+COLUMN_PERCENTILE = 0.9
+#: Re-flow repeats on its own output until it settles (so cleaning twice is
+#: cleaning once); real text settles on the second pass.
+MAX_REFLOW_PASSES = 6
+
+#: Whether a document is written in Latin script is judged on its head.
+_SAMPLE_LINES = 2000
+_SAMPLE_CHARS = 20000
+
+_LINE_BREAK_RE = regex.compile(r"\r\n|\r|\n")
+_LATIN_LETTER_RE = regex.compile(r"[A-Za-z]")
+_HAN_RE = regex.compile(r"\p{Han}")
+
+
+@dataclass(slots=True)
+class _Unit:
+    """A line (first pass) or a paragraph (later passes) with its raw-line pieces."""
+
+    text: str
+    #: (offset in ``text``, 1-based raw line) where each raw line's text begins.
+    pieces: list[tuple[int, int]]
+    #: The raw line had whitespace at its start / end (an explicit word gap).
+    space_before: bool = False
+    space_after: bool = False
+    joined: bool = field(default=False)
+
+
+def _split_units(text: str) -> list[_Unit]:
+    """Return the non-blank lines of ``text`` as units, stripped, with their raw line numbers."""
+    units: list[_Unit] = []
+    for number, line in enumerate(_LINE_BREAK_RE.split(text), start=1):
+        stripped = line.strip()
+        if not stripped:
+            continue
+        units.append(
+            _Unit(
+                text=stripped,
+                pieces=[(0, number)],
+                space_before=line[:1].isspace(),
+                space_after=line[-1:].isspace(),
+            )
+        )
+    return units
+
+
+def _is_keyword(structure: Structure, text: str) -> bool:
+    return len(text) <= _MAX_HEADER_CHARS and structure.keyword.match(text) is not None
+
+
+def _is_heading_line(structure: Structure, text: str) -> bool:
+    """Return whether ``text`` is a heading line standing alone (一、… with no body after it)."""
+    if len(text) > _MAX_HEADER_CHARS or text[-1] in structure.clause_end:
+        return False
+    if structure.match_heading(text) is None:
+        return False
+    # （一）着力扩大内需。坚持… is a bold lead sentence that opens a paragraph,
+    # not a heading line: a terminal mark before the end means body follows.
+    body = text.rstrip(structure.closing)[:-1]
+    return not any(mark in structure.terminal for mark in body)
+
+
+def _is_start_header(structure: Structure, text: str) -> bool:
+    """Return whether ``text`` stands alone when it starts a paragraph."""
+    return (
+        _is_heading_line(structure, text)
+        or structure.is_byline(text)
+        or (len(text) <= 3 and structure.ordinal.match(text) is not None)
+    )
+
+
+def _column_width(widths: list[int]) -> int:
+    """Return a robust column width from the widths of wrapped lines."""
+    widths = sorted(widths)
+    median = widths[len(widths) // 2]
+    kept = [w for w in widths if w <= 2 * median] or widths
+    return max(1, kept[int(COLUMN_PERCENTILE * (len(kept) - 1))])
+
+
+@dataclass(slots=True)
+class _Layout:
+    """What one re-flow pass learned about the lines of a document."""
+
+    flowed: bool
+    column: int
+    widths: list[int]
+    ends_sentence: list[bool]
+    #: The line is 关键词 / may stand alone when it starts a paragraph.
+    keyword: list[bool]
+    start_header: list[bool]
+    latin: bool
+
+
+def _measure(structure: Structure, units: list[_Unit]) -> _Layout:
+    """Return the layout of ``units``: flowed or column-broken, and the column width."""
+    widths = [display_width(u.text) for u in units]
+    ends = [structure.ends_sentence(u.text) for u in units]
+    keywords = [_is_keyword(structure, u.text) for u in units]
+    start_headers = [_is_start_header(structure, u.text) for u in units]
+    wrapped = [
+        widths[index]
+        for index in range(1, len(units))
+        if not (ends[index] or keywords[index] or keywords[index - 1] or start_headers[index])
+    ]
+    flowed = len(wrapped) < MIN_WRAPPED_LINES or len(wrapped) < MIN_WRAPPED_SHARE * len(units)
+    # Joining a Latin word cut across lines: in Chinese column text the cut
+    # falls anywhere (G|DP → GDP), in Latin-script text it falls between words.
+    sample = "".join(u.text[:_SAMPLE_CHARS] for u in units[:_SAMPLE_LINES])[:_SAMPLE_CHARS]
+    latin = len(_LATIN_LETTER_RE.findall(sample)) > len(_HAN_RE.findall(sample))
+    return _Layout(
+        flowed=flowed,
+        column=0 if flowed else _column_width(wrapped),
+        widths=widths,
+        ends_sentence=ends,
+        keyword=keywords,
+        start_header=start_headers,
+        latin=latin,
+    )
+
+
+def _continues(structure: Structure, text: str) -> bool:
+    """Return whether ``text`` starts with a mark no paragraph starts with (。，、；： ” ）)."""
+    first = text[0]
+    return (
+        first in structure.clause_end or first in structure.terminal or first in structure.closing
+    )
+
+
+def _ends_paragraph(
+    structure: Structure, units: list[_Unit], index: int, layout: _Layout
+) -> bool:
+    """Return whether the non-header line ``units[index]`` ends its paragraph."""
+    if index + 1 == len(units):
+        return True
+    if _continues(structure, units[index + 1].text):
+        return False
+    text = units[index].text
+    width = layout.widths[index]
+    if layout.ends_sentence[index]:
+        return width < SHORT_LINE_RATIO * layout.column or width > WIDE_LINE_RATIO * layout.column
+    if text[-1] in structure.clause_end:
+        return False
+    return width < NEXT_LINE_RATIO * layout.widths[index + 1]
+
+
+def _merge(group: list[_Unit], *, latin: bool) -> _Unit:
+    """Return the lines of ``group`` joined into one paragraph, a space only between Latin words."""
+    if len(group) == 1:
+        return group[0]
+    parts: list[str] = []
+    pieces: list[tuple[int, int]] = []
+    length = 0
+    previous: _Unit | None = None
+    for unit in group:
+        if (
+            previous is not None
+            and _is_latin_letter(previous.text[-1])
+            and _is_latin_letter(unit.text[0])
+            and (latin or previous.space_after or unit.space_before)
+        ):
+            parts.append(" ")
+            length += 1
+        pieces.extend((length + offset, line) for offset, line in unit.pieces)
+        parts.append(unit.text)
+        length += len(unit.text)
+        previous = unit
+    return _Unit("".join(parts), pieces, group[0].space_before, group[-1].space_after, joined=True)
+
+
+def _is_latin_letter(char: str) -> bool:
+    return char.isascii() and char.isalpha()
+
+
+def _reflow_once(
+    structure: Structure, units: list[_Unit]
+) -> tuple[list[_Unit], list[RemovedText], bool]:
+    """Return the paragraphs of ``units``, the furniture removed, and whether anything changed."""
+    kept: list[_Unit] = []
+    removed: list[RemovedText] = []
+    for unit in units:
+        reason = structure.furniture_reason(unit.text)
+        if reason is None:
+            kept.append(unit)
+        else:
+            removed.append(RemovedText(line=unit.pieces[0][1], text=unit.text, reason=reason))
+    if not kept:
+        return [], removed, bool(removed)
+    layout = _measure(structure, kept)
+    if layout.flowed:
+        return kept, removed, bool(removed)
+
+    groups: list[list[_Unit]] = []
+    ended = True  # the previous line ended a paragraph (or there is none)
+    for index, unit in enumerate(kept):
+        standalone = (
+            index == 0
+            or layout.keyword[index]
+            or layout.keyword[index - 1]
+            or (ended and layout.start_header[index])
+        )
+        if ended or standalone:
+            groups.append([unit])
+        else:
+            groups[-1].append(unit)
+        next_keyword = index + 1 < len(kept) and layout.keyword[index + 1]
+        ended = standalone or next_keyword or _ends_paragraph(structure, kept, index, layout)
+    paragraphs = [_merge(group, latin=layout.latin) for group in groups]
+    changed = bool(removed) or len(paragraphs) != len(units)
+    return paragraphs, removed, changed
+
+
+def _apply_fixes_in_place(paragraphs: list[_Unit], fired: list[str]) -> bool:
+    """Re-run the length-keeping fixes on joined paragraphs (３\\n．５ is a number once joined)."""
+    steps = [step for step in FIX_STEPS if step.keeps_length]
+    changed = False
+    for paragraph in paragraphs:
+        if not paragraph.joined:
+            continue
+        fixed, names = fix_characters(paragraph.text, steps=steps)
+        if fixed != paragraph.text and len(fixed) == len(paragraph.text):
+            paragraph.text = fixed
+            changed = True
+            fired.extend(name for name in names if name not in fired)
+    return changed
 
 
 def clean_text(text: str, *, doc_id: str = "") -> CleanText:
-    """Return the cleaned text of ``text`` (placeholder: drops blank lines only)."""
-    out: list[str] = []
+    """Return ``text`` with its characters fixed and its column-broken lines re-flowed.
+
+    >>> raw = "\\n\\n".join([
+    ...     "标题", "坚持外防输入、内防反弹，迭代", "应用精密智控“七大机制”，高效打赢",
+    ...     "疫情遭遇战。", "落实落细稳经济一揽子政策，深", "入开展市镇联动现场集中办公活动，",
+    ...     "累计实施减负降费36.5亿元、惠及企业", "90万家次。"])
+    >>> clean = clean_text(raw)
+    >>> print(clean.text)
+    标题
+    坚持外防输入、内防反弹，迭代应用精密智控“七大机制”，高效打赢疫情遭遇战。
+    落实落细稳经济一揽子政策，深入开展市镇联动现场集中办公活动，累计实施减负降费36.5亿元、惠及企业90万家次。
+    >>> clean.raw_line(clean.text.index("90万"))
+    15
+    """
+    structure = load_structure()
+    fixed, steps = fix_characters(text)
+    units = _split_units(fixed)
+    removed: list[RemovedText] = []
+    issues: list[Issue] = []
+    for _ in range(MAX_REFLOW_PASSES):
+        units, removed_now, changed = _reflow_once(structure, units)
+        removed.extend(removed_now)
+        changed = _apply_fixes_in_place(units, steps) or changed
+        if not changed:
+            break
+        for unit in units:  # later passes see what a second clean_text call would see
+            unit.space_before = unit.space_after = unit.joined = False
+    else:
+        issues.append(
+            Issue(stage="clean", reason=f"re-flow did not settle in {MAX_REFLOW_PASSES} passes")
+        )
+    steps.sort(key=[step.name for step in FIX_STEPS].index)
+    removed.sort(key=lambda item: item.line)
+
     line_starts: list[tuple[int, int]] = []
     offset = 0
-    for number, line in enumerate(text.splitlines(), start=1):
-        line = line.strip()
-        if not line:
-            continue
-        if out:
-            offset += 1
-        line_starts.append((offset, number))
-        out.append(line)
-        offset += len(line)
-    return CleanText(doc_id=doc_id, text="\n".join(out), line_starts=line_starts)
+    for unit in units:
+        for piece_offset, line in unit.pieces:
+            if not line_starts or line_starts[-1][1] != line:
+                line_starts.append((offset + piece_offset, line))
+        offset += len(unit.text) + 1
+    return CleanText(
+        doc_id=doc_id,
+        text="\n".join(unit.text for unit in units),
+        line_starts=line_starts,
+        removed=removed,
+        steps=steps,
+        issues=issues,
+    )
