@@ -42,6 +42,10 @@ MAX_CONTROL_SHARE = 0.05
 #: likely another encoding.
 MIN_GOOD_CHARS_PER_BAD_BYTE = 100
 
+#: Non-ASCII characters that make a file valid as UTF-8 up to a cut-off last character
+#: count as UTF-8 rather than as GB18030 (which may read those bytes as whole characters).
+MIN_UTF8_EVIDENCE = 20
+
 #: Byte-order marks, longest first: the UTF-32 LE mark starts with the UTF-16 LE mark.
 BYTE_ORDER_MARKS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -325,10 +329,22 @@ def _decode_unmarked(raw: bytes, issues: list[Issue]) -> tuple[str, str]:
             raise NotText("binary content (NUL bytes in first 8 KiB)")
     # NUL bytes left here are stray; they are removed (and recorded) after decoding:
     # a NUL byte never occurs inside a UTF-8 or GB18030 multi-byte character.
+    utf8_issues: list[Issue] = []
     try:
-        return "utf-8", _decode_strict(raw, "utf-8", issues)
+        text = _decode_strict(raw, "utf-8", utf8_issues)
     except UnicodeDecodeError:
         pass
+    else:
+        # Valid UTF-8 but for a cut-off last character: with little non-ASCII text before
+        # it, that "cut-off character" is likelier a whole GB18030 one (ASCII + 濞).
+        if not utf8_issues or _count_non_ascii(text) >= MIN_UTF8_EVIDENCE:
+            issues.extend(utf8_issues)
+            return "utf-8", text
+        try:
+            return "gb18030", raw.decode("gb18030")
+        except UnicodeDecodeError:
+            issues.extend(utf8_issues)
+            return "utf-8", text
     damaged = _decode_damaged_utf8(raw, issues)
     if damaged is not None:
         return "utf-8", damaged
@@ -450,8 +466,7 @@ def _decode_damaged_utf8(raw: bytes, issues: list[Issue]) -> str | None:
     """
     text = raw.decode("utf-8", errors="replace")
     bad = text.count("\ufffd") - raw.count("\ufffd".encode())
-    ascii_chars = len(text.encode("ascii", errors="ignore"))
-    good = len(text) - ascii_chars - text.count("\ufffd")
+    good = _count_non_ascii(text) - text.count("\ufffd")
     if bad <= 0 or good < bad * MIN_GOOD_CHARS_PER_BAD_BYTE:
         return None
     first_bad = text.index("\ufffd") if "\ufffd".encode() not in raw else None
@@ -464,6 +479,15 @@ def _decode_damaged_utf8(raw: bytes, issues: list[Issue]) -> str | None:
         )
     )
     return text
+
+
+def _count_non_ascii(text: str) -> int:
+    """Return how many characters of ``text`` are not ASCII.
+
+    >>> _count_non_ascii("GDP增长5.3%")
+    2
+    """
+    return len(text) - len(text.encode("ascii", errors="ignore"))
 
 
 def _remove_nul_characters(text: str, issues: list[Issue]) -> str:

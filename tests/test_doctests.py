@@ -1,0 +1,21 @@
+"""The examples in the docstrings of the read and write stages run and hold."""
+
+from __future__ import annotations
+
+import doctest
+import types
+
+import pytest
+
+import extract.read
+import extract.write
+
+
+@pytest.mark.parametrize(
+    "module",
+    [pytest.param(extract.read, id="read"), pytest.param(extract.write, id="write")],
+)
+def test_docstring_examples_hold(module: types.ModuleType) -> None:
+    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0
+    assert result.failed == 0
