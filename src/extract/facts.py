@@ -234,24 +234,48 @@ def _read_match(match: regex.Match[str]) -> Quantity | None:
             normalized = (numer / den * 100).quantize(Decimal("1e-12")).normalize()
         unit = lexicon.by_text.get(unit_text) or Unit(unit_text, unit_text, Decimal(1), "ratio")
         return Quantity(
-            match.start(), match.end(), value, "", unit, normalized,
-            after_end=match.end(), before_start=match.start(), kind="fraction",
-            base_unit=unit.base, unit_text=unit_text,
+            match.start(),
+            match.end(),
+            value,
+            "",
+            unit,
+            normalized,
+            after_end=match.end(),
+            before_start=match.start(),
+            kind="fraction",
+            base_unit=unit.base,
+            unit_text=unit_text,
         )
     if match.group("half"):
         unit = Unit("半", "%", Decimal(50), "ratio")
         return Quantity(
-            match.start(), match.end(), Decimal(1), "", unit, Decimal(50),
-            after_end=match.end(), before_start=match.start(), kind="half",
-            base_unit="%", unit_text="半",
+            match.start(),
+            match.end(),
+            Decimal(1),
+            "",
+            unit,
+            Decimal(50),
+            after_end=match.end(),
+            before_start=match.start(),
+            kind="half",
+            base_unit="%",
+            unit_text="半",
         )
     if match.group("fan") is not None and match.group("fan"):
         times = _number(match.group("fan_n") or "一") or Decimal(1)
         unit = Unit("番", "倍", Decimal(1), "ratio")
         return Quantity(
-            match.start(), match.end(), times, "", unit, Decimal(2) ** int(times),
-            after_end=match.end(), before_start=match.start(), kind="fan",
-            base_unit="倍", unit_text="番",
+            match.start(),
+            match.end(),
+            times,
+            "",
+            unit,
+            Decimal(2) ** int(times),
+            after_end=match.end(),
+            before_start=match.start(),
+            kind="fan",
+            base_unit="倍",
+            unit_text="番",
         )
     arabic, cn = match.group("arabic"), match.group("cn")
     if arabic is not None:
@@ -282,9 +306,13 @@ def _read_match(match: regex.Match[str]) -> Quantity | None:
         if any(following.startswith(w) for w in lexicon.not_before.get(unit_text, ())):
             unit = None
     if unit is None:
-        end = match.end("mult2") if match.group("mult2") else (
-            match.end("inside") if match.group("inside") else (
-                match.end("a_mult") if arabic is not None else match.end("cn")
+        end = (
+            match.end("mult2")
+            if match.group("mult2")
+            else (
+                match.end("inside")
+                if match.group("inside")
+                else (match.end("a_mult") if arabic is not None else match.end("cn"))
             )
         )
         # a multiplier with no unit (惠及43万儿童) ends the mention at the multiplier
@@ -393,8 +421,12 @@ def extract_candidates(segmented: SegmentedText) -> tuple[list[dict[str, Any]], 
             quantities = extract_sentence(sentence.text, context)
         except (NumberError, ArithmeticError) as error:
             issues.append(
-                Issue(stage="extract", reason=f"could not read a number: {error}",
-                      line=clean.raw_line(sentence.start), text=sentence.text)
+                Issue(
+                    stage="extract",
+                    reason=f"could not read a number: {error}",
+                    line=clean.raw_line(sentence.start),
+                    text=sentence.text,
+                )
             )
             continue
         for quantity in quantities:
@@ -402,7 +434,9 @@ def extract_candidates(segmented: SegmentedText) -> tuple[list[dict[str, Any]], 
     return candidates, issues
 
 
-def _to_candidate(quantity: Quantity, sentence: Sentence, segmented: SegmentedText) -> dict[str, Any]:
+def _to_candidate(
+    quantity: Quantity, sentence: Sentence, segmented: SegmentedText
+) -> dict[str, Any]:
     start = sentence.start + quantity.start
     end = sentence.start + quantity.end
     normalized = -quantity.normalized if quantity.negative else quantity.normalized
@@ -432,8 +466,9 @@ def _to_candidate(quantity: Quantity, sentence: Sentence, segmented: SegmentedTe
 def extract_sentence(text: str, context: _Context | None = None) -> list[Quantity]:
     """Return the facts of one sentence, in reading order.
 
-    >>> [(q.value, q.unit_text, q.comparator) for q in extract_sentence("新增城镇就业人员超1万人。")]
-    [(Decimal('1'), '万人', '>')]
+    >>> facts = extract_sentence("新增城镇就业人员超1万人。")
+    >>> [(q.value, q.unit_text, q.comparator, q.indicator) for q in facts]
+    [(Decimal('1'), '万人', '>', '新增城镇就业人员')]
     """
     context = context or _Context()
     quantities = _scan(text)
@@ -482,7 +517,11 @@ def _reject_early(quantity: Quantity, view: _SentenceView) -> bool:
                 if quantity.unit is None:
                     return True
         unit_is_latin = quantity.unit is not None and quantity.unit.text.isascii()
-        if not unit_is_latin and text[_digits_end(quantity, text) : _digits_end(quantity, text) + 1].isascii() and text[_digits_end(quantity, text) : _digits_end(quantity, text) + 1].isalpha():
+        if (
+            not unit_is_latin
+            and text[_digits_end(quantity, text) : _digits_end(quantity, text) + 1].isascii()
+            and text[_digits_end(quantity, text) : _digits_end(quantity, text) + 1].isalpha()
+        ):
             return True
     if before in ("第",) or text[max(0, start - 2) : start] in ("连续第",):
         return True  # 第一轮, 第29年: ordinals
@@ -496,7 +535,11 @@ def _reject_early(quantity: Quantity, view: _SentenceView) -> bool:
         number_text = text[quantity.start : quantity.end]
         if number_text[:1] in "十百":
             return True  # 数十, 上百, 十佳, 百团: vague or idiomatic
-    if quantity.kind == "number" and quantity.has_digits and not any(c.isdigit() for c in text[start:end]):
+    if (
+        quantity.kind == "number"
+        and quantity.has_digits
+        and not any(c.isdigit() for c in text[start:end])
+    ):
         numeral = text[start:end]
         if numeral.startswith("一") and quantity.value == 1 and not quantity.multiplier:
             return True  # 一个新台阶, 一批, 一项: 一 is the indefinite article here
@@ -560,7 +603,9 @@ def _read_comparators(quantity: Quantity, view: _SentenceView) -> None:
     for word, comparator in lexicon.comparators_after:
         if tail.startswith(word):
             if quantity.comparator == "=" or quantity.comparator == "~":
-                quantity.comparator = comparator if quantity.comparator == "=" else quantity.comparator
+                quantity.comparator = (
+                    comparator if quantity.comparator == "=" else quantity.comparator
+                )
             quantity.after_end = quantity.end + offset + len(word)
             break
 
@@ -586,10 +631,7 @@ def _drop_thresholds(quantities: list[Quantity], view: _SentenceView) -> list[Qu
     thresholds: set[int] = set()
     for index, quantity in enumerate(quantities):
         clause = view.clause_index(quantity.start)
-        later = [
-            q for q in quantities[index + 1 :]
-            if view.clause_index(q.start) == clause
-        ]
+        later = [q for q in quantities[index + 1 :] if view.clause_index(q.start) == clause]
         if not later:
             continue
         follow = text[quantity.after_end :]
@@ -598,7 +640,9 @@ def _drop_thresholds(quantities: list[Quantity], view: _SentenceView) -> list[Qu
         else:
             nxt = quantity.after_end
         token = view.token_at(nxt) if nxt < len(text) else None
-        is_noun = token is not None and token.flag.startswith(_NOUN_FLAGS) and text[nxt] not in _PUNCT
+        is_noun = (
+            token is not None and token.flag.startswith(_NOUN_FLAGS) and text[nxt] not in _PUNCT
+        )
         if follow.startswith(("的",)) and any(follow[1:].startswith(w) for w in words().appositive):
             is_noun = False
         if any(follow.startswith(w) for w in words().milestones):
@@ -660,9 +704,8 @@ def _read_per(quantity: Quantity, view: _SentenceView) -> None:
     """Set ``per`` from 每月/每周… right before the number (每月290元)."""
     clause_start = view.clauses[view.clause_index(quantity.start)][0]
     head = view.text[clause_start : quantity.before_start]
-    match = None
-    for match in _PER_RE.finditer(head):
-        pass
+    matches = list(_PER_RE.finditer(head))
+    match = matches[-1] if matches else None
     if match is not None and match.end() >= len(head) - 4:
         quantity.per = match.group("per")
 
@@ -670,7 +713,7 @@ def _read_per(quantity: Quantity, view: _SentenceView) -> None:
 def _read_qualifiers(quantity: Quantity, view: _SentenceView) -> None:
     """Collect the qualifier words of the clause before the number."""
     clause_start = view.clauses[view.clause_index(quantity.start)][0]
-    head = view.text[:quantity.before_start]
+    head = view.text[: quantity.before_start]
     clause_head = view.text[clause_start : quantity.before_start]
     found: list[str] = []
     for word in words().qualifiers:
@@ -815,6 +858,11 @@ def _share_heads(items: list[str]) -> list[str]:
         return items
     tokens = [[t.word for t in _tag(item, 0)] for item in items]
     first, last = tokens[0], tokens[-1]
+    anchor = first[-1]
+    if len(first) > 1 and anchor in last[:-1] and all(t[-1] == anchor for t in tokens[:-1]):
+        # 通用设备制造业、仪器仪表制造业增加值: the words after the shared last word are shared
+        shared = "".join(last[last.index(anchor) + 1 :])
+        return [item + shared for item in items[:-1]] + [items[-1]]
     if all(len(t) == 1 for t in tokens[:-1]) and len(last) > 1:
         # 城镇、农村居民人均可支配收入: one-word items modify the head the last one carries
         shared = "".join(last[1:])
@@ -828,11 +876,15 @@ def _share_heads(items: list[str]) -> list[str]:
     return items
 
 
+_COUNT_RE = regex.compile(
+    r"(\d+|[两二三四五六七八九十])(?:个)?(?:省份|省|城市|市|地区|企业|国家|家)"
+)
+
+
 def _counted_items(head: str) -> int:
     """Return N for a subject that counts its items (这3个省份的GDP均…), else 0."""
-    match = None
-    for match in regex.finditer(r"(\d+|[两二三四五六七八九十])(?:个)?(?:省份|省|城市|市|地区|企业|国家|家)", head):
-        pass
+    matches = list(_COUNT_RE.finditer(head))
+    match = matches[-1] if matches else None
     if match is None:
         return 0
     value = _number(match.group(1))
@@ -866,7 +918,7 @@ def _strip_link(text: str) -> str:
                 break
     for word in ("分别", "均", "各", "双双"):
         if text.startswith(word):
-            text = text[len(word):]
+            text = text[len(word) :]
     return text
 
 
@@ -889,14 +941,18 @@ def _strip_leading(text: str) -> str:
 
 # 由每周2列: the rate word belongs to ``per``, not to the indicator
 _PER_TAIL_RE = regex.compile(r"每(?:小时|季度|年|月|周|天|日)$")
-_FRAMING_RE = regex.compile(r"^(?:从|就)(?P<topic>.{1,12}?)(?:来看|看|而言)$|^(?P<topic2>.{1,10})方面$")
+_FRAMING_RE = regex.compile(
+    r"^(?:从|就)(?P<topic>.{1,12}?)(?:来看|看|而言)$|^(?P<topic2>.{1,10})方面$"
+)
 # A year or month that dates the statement, not part of what is measured:
 # 江苏2021年GDP数据为… → 江苏GDP数据. A year after 比/较/相比/与 is a base and stays.
 _DATE_IN_INDICATOR_RE = regex.compile(
     r"(?<![比较与同和])(?:\d{4}年(?:\d{1,2}(?:-\d{1,2})?月)?|\d{1,2}(?:-\d{1,2})?月(?:份)?)"
 )
 # 这3个省份的GDP均增长: the counted subject is replaced by the items it stands for.
-_COUNTED_SUBJECT_RE = regex.compile(r"(?:这|该|上述)?(?:\d+|[两二三四五六七八九十])个?(?:省份|省|城市|市|地区|企业|国家|家)的?")
+_COUNTED_SUBJECT_RE = regex.compile(
+    r"(?:这|该|上述)?(?:\d+|[两二三四五六七八九十])个?(?:省份|省|城市|市|地区|企业|国家|家)的?"
+)
 
 
 def _find_indicators(facts: list[Quantity], view: _SentenceView, context: _Context) -> None:
@@ -967,7 +1023,7 @@ def _compares_with_benchmark(raw_before: str) -> bool:
 
 def _benchmark(raw_before: str) -> str:
     """Return the object of the comparison verb: 均超过全国 → 全国."""
-    best = max((raw_before.rfind(v) + len(v) for v in words().comparison if v in raw_before))
+    best = max(raw_before.rfind(v) + len(v) for v in words().comparison if v in raw_before)
     return raw_before[best:]
 
 
@@ -985,7 +1041,20 @@ def _tidy(indicator: str) -> str:
     return tidied if len(tidied) >= 2 else indicator.strip(" ，,、：:；;")
 
 
-_LEVEL_VERBS = ("增至", "降至", "升至", "提高至", "提高到", "增加至", "增加到", "下降至", "下降到", "达到", "达", "为")
+_LEVEL_VERBS = (
+    "增至",
+    "降至",
+    "升至",
+    "提高至",
+    "提高到",
+    "增加至",
+    "增加到",
+    "下降至",
+    "下降到",
+    "达到",
+    "达",
+    "为",
+)
 
 
 def _after_phrase(fact: Quantity, view: _SentenceView, stop: int) -> str:

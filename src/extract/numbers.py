@@ -10,8 +10,18 @@ from decimal import Decimal, InvalidOperation
 
 #: Chinese digits, with the variants reports use (两 for 2, 〇 beside 零).
 CN_DIGITS: dict[str, int] = {
-    "零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
-    "五": 5, "六": 6, "七": 7, "八": 8, "九": 9,
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
 }
 #: Place values below 万: they multiply the digit before them.
 CN_PLACES: dict[str, int] = {"十": 10, "百": 100, "千": 1000}
@@ -103,7 +113,11 @@ def _parse_chinese_integer(text: str) -> Decimal:
         char = text[index]
         if char.isascii() and (char.isdigit() or char == "."):
             end = index
-            while end < len(text) and text[end].isascii() and (text[end].isdigit() or text[end] in ".,"):
+            while (
+                end < len(text)
+                and text[end].isascii()
+                and (text[end].isdigit() or text[end] in ".,")
+            ):
                 end += 1
             number = parse_arabic(text[index:end])
             index = end
