@@ -231,6 +231,19 @@ UNITS = [
     pytest.param("人均预期寿命达79岁。", [("79岁", "79", "岁", "=")], id="unit-sui"),
 ]
 
+UNITS += [
+    pytest.param(
+        "人均可支配收入4.2万元/人。",
+        [("4.2万元/人", "42000", "元/人", "=")],
+        id="compound-unit-yuan-per-person",
+    ),
+    pytest.param(
+        "亩均税收达15万元/亩。",
+        [("15万元/亩", "150000", "元/亩", "=")],
+        id="compound-unit-wan-yuan-per-mu",
+    ),
+]
+
 COMPARATORS = [
     pytest.param(
         "年度投资保持1万亿元以上。",

@@ -305,6 +305,17 @@ def _read_match(match: regex.Match[str]) -> Quantity | None:
         following = match.string[end : end + 3]
         if any(following.startswith(w) for w in lexicon.not_before.get(unit_text, ())):
             unit = None
+    if unit is not None and "/" not in unit.text:
+        denominator = _denominator_re().match(match.string, end)
+        if denominator is not None:
+            # 元/人, 万元/亩: a compound unit, the base of each part kept
+            den_text = denominator.group("den")
+            den = lexicon.by_text.get(den_text)
+            den_base = den.base if den else den_text
+            unit = Unit(
+                f"{unit.text}/{den_text}", f"{unit.base}/{den_base}", unit.factor, unit.group
+            )
+            end = denominator.end()
     if unit is None:
         end = (
             match.end("mult2")
@@ -358,6 +369,11 @@ def _read_match(match: regex.Match[str]) -> Quantity | None:
     if is_range:
         quantity.comparator = ">="
     return quantity
+
+
+@cache
+def _denominator_re() -> regex.Pattern[str]:
+    return regex.compile(rf"/(?P<den>{units().pattern}|月|日)")
 
 
 def _number(text: str) -> Decimal | None:
