@@ -491,15 +491,27 @@ def _continues(structure: Structure, text: str) -> bool:
     )
 
 
+def _cuts_token(left: str, right: str) -> bool:
+    """Return whether the break between ``left`` and ``right`` falls inside a number or word.
+
+    >>> _cuts_token("增长1", "3.8%"), _cuts_token("的G", "DP均"), _cuts_token("增长", "3%")
+    (True, True, False)
+    """
+    last, first = left[-1], right[0]
+    if last.isascii() and last.isdigit():
+        return first.isascii() and (first.isdigit() or first in ".%")
+    return _is_latin_letter(last) and _is_latin_letter(first)
+
+
 def _ends_paragraph(
     structure: Structure, units: list[_Unit], index: int, layout: _Layout
 ) -> bool:
     """Return whether the non-header line ``units[index]`` ends its paragraph."""
     if index + 1 == len(units):
         return True
-    if _continues(structure, units[index + 1].text):
-        return False
     text = units[index].text
+    if _continues(structure, units[index + 1].text) or _cuts_token(text, units[index + 1].text):
+        return False
     width = layout.widths[index]
     if layout.ends_sentence[index]:
         return width < SHORT_LINE_RATIO * layout.column or width > WIDE_LINE_RATIO * layout.column
@@ -509,7 +521,13 @@ def _ends_paragraph(
 
 
 def _merge(group: list[_Unit], *, latin: bool) -> _Unit:
-    """Return the lines of ``group`` joined into one paragraph, a space only between Latin words."""
+    """Return the lines of ``group`` joined into one paragraph.
+
+    Chinese lines join with no space: the column cuts words anywhere
+    (``G|DP`` → ``GDP``), except that an explicit space at the break between
+    two Latin letters stays one space. Latin-script text was wrapped at
+    spaces, so its lines join with one space.
+    """
     if len(group) == 1:
         return group[0]
     parts: list[str] = []
@@ -517,11 +535,13 @@ def _merge(group: list[_Unit], *, latin: bool) -> _Unit:
     length = 0
     previous: _Unit | None = None
     for unit in group:
-        if (
-            previous is not None
-            and _is_latin_letter(previous.text[-1])
-            and _is_latin_letter(unit.text[0])
-            and (latin or previous.space_after or unit.space_before)
+        if previous is not None and (
+            latin
+            or (
+                _is_latin_letter(previous.text[-1])
+                and _is_latin_letter(unit.text[0])
+                and (previous.space_after or unit.space_before)
+            )
         ):
             parts.append(" ")
             length += 1

@@ -1,0 +1,454 @@
+"""Tests for the clean stage: character fixes, re-flow, furniture, the raw-line map."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from extract.clean import clean_text, display_width, fix_characters
+from extract.models import CleanText
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+RAW_FILES = sorted((CORPUS / "raw").glob("*.txt")) if CORPUS.is_dir() else []
+needs_corpus = pytest.mark.skipif(
+    not RAW_FILES, reason=f"shared corpus not found at {CORPUS} (tests read ../shared/corpus)"
+)
+
+
+def column(*lines: str) -> str:
+    """Return ``lines`` as OCR column text: a stray blank line after every line."""
+    return "\n\n".join(lines) + "\n"
+
+
+# A column-broken body paragraph (17-character column) used as context, so the
+# text under test is judged column-broken rather than already flowed.
+BODY = (
+    "深入实施新一轮制造业“腾笼换",
+    "鸟、凤凰涅槃”攻坚行动，研究出台行",
+    "动方案5个、配套政策7项。",
+    "招大引强力度空前，落地3亿元",
+    "以上项目11个，其中10亿元以上项",
+    "目6个，签约50亿元、100亿元以上",
+    "项目各1个。",
+)
+BODY_TEXT = (
+    "深入实施新一轮制造业“腾笼换鸟、凤凰涅槃”攻坚行动，研究出台行动方案5个、配套政策7项。\n"
+    "招大引强力度空前，落地3亿元以上项目11个，其中10亿元以上项目6个，签约50亿元、100亿元以上项目各1个。"
+)
+
+
+# --------------------------------------------------------------------------
+# Character fixes
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected", "steps"),
+    [
+        pytest.param("增长１３．８％", "增长13.8%", [
+            "fix_fullwidth_digits", "fix_fullwidth_percent", "fix_fullwidth_decimal_point"],
+            id="fullwidth-number-becomes-ascii"),
+        pytest.param("１２，３４", "12，34", ["fix_fullwidth_digits"],
+                     id="fullwidth-comma-list-stays-two-numbers"),
+        pytest.param("完成．", "完成．", [], id="fullwidth-stop-not-between-digits-kept"),
+        pytest.param("拼搏实干\u3000奋勇先行", "拼搏实干 奋勇先行", ["replace_ideographic_space"],
+                     id="ideographic-space-becomes-space"),
+        pytest.param("36.5\u00a0亿元", "36.5 亿元", ["replace_no_break_space"],
+                     id="no-break-space-becomes-space"),
+        pytest.param("3\u200b6.\u200d5亿元\ufeff", "36.5亿元", ["remove_zero_width"],
+                     id="zero-width-characters-removed"),
+        pytest.param("３\u200b．５", "3.5", [
+            "remove_zero_width", "fix_fullwidth_digits", "fix_fullwidth_decimal_point"],
+            id="decimal-point-fixed-after-zero-width-removed"),
+        pytest.param("ＧＤＰ增长", "GDP增长", ["fix_fullwidth_letters"],
+                     id="fullwidth-letters-become-ascii"),
+        pytest.param("10³㎡“１＋７＋Ｎ”", "10³㎡“1＋7＋N”",
+                     ["fix_fullwidth_digits", "fix_fullwidth_letters"],
+                     id="no-blanket-nfkc-superscript-and-symbols-kept"),
+        pytest.param("增长5.2%，完成。", "增长5.2%，完成。", [], id="clean-text-records-no-step"),
+    ],
+)
+def test_fix_characters(raw: str, expected: str, steps: list[str]) -> None:
+    assert fix_characters(raw) == (expected, steps)
+    assert clean_text(raw).steps == steps
+
+
+def test_steps_record_a_fix_made_only_after_joining() -> None:
+    raw = column("标题", *BODY[:3], "全市生产总值增长３", "．５%，增速居全省第", "一位，经济运行稳中有", "进。")
+    clean = clean_text(raw)
+    assert "增长3.5%，" in clean.text
+    assert clean.steps == ["fix_fullwidth_digits", "fix_fullwidth_decimal_point"]
+
+
+@pytest.mark.parametrize(
+    ("text", "width"),
+    [
+        pytest.param("增长", 4, id="han-is-two-columns"),
+        pytest.param("13.8%", 5, id="ascii-is-one-column"),
+        pytest.param("“十四五”", 10, id="chinese-quotes-are-two-columns"),
+        pytest.param("", 0, id="empty"),
+    ],
+)
+def test_display_width(text: str, width: int) -> None:
+    assert display_width(text) == width
+
+
+# --------------------------------------------------------------------------
+# Re-flow
+# --------------------------------------------------------------------------
+
+FIRST = BODY_TEXT.split("\n")[0]
+
+REFLOW_CASES = [
+    pytest.param(
+        column("标题", *BODY, "售超800亿元、惠及消费者", "750余万人次；旅游总花费增长1",
+               "3.8%，接待入境游客超60万人次", "，“赣超”火爆出圈。"),
+        f"标题\n{BODY_TEXT}\n售超800亿元、惠及消费者750余万人次；旅游总花费增长13.8%，"
+        "接待入境游客超60万人次，“赣超”火爆出圈。",
+        id="number-cut-across-lines-joined",
+    ),
+    pytest.param(
+        column("标题", *BODY, "稳定的经济增速，2021年这3个省份的G", "DP均增长了8%及以上，广东两年",
+               "平均增速与全国持平。"),
+        f"标题\n{BODY_TEXT}\n稳定的经济增速，2021年这3个省份的GDP均增长了8%及以上，广东两年"
+        "平均增速与全国持平。",
+        id="latin-acronym-cut-in-chinese-text-joins-without-space",
+    ),
+    pytest.param(
+        column("标题", *BODY, "新一代电子信息、Apple ", "Watch 等产品出口增长，全省", "外贸稳中有进。"),
+        f"标题\n{BODY_TEXT}\n新一代电子信息、Apple Watch 等产品出口增长，全省外贸稳中有进。",
+        id="latin-words-with-space-at-the-break-keep-one-space",
+    ),
+    pytest.param(
+        column("Report", "The city economy grew", "by 13.8 percent in the", "first three quarters,",
+               "ahead of the national", "average, and industry", "output rose strongly."),
+        "Report\nThe city economy grew by 13.8 percent in the first three quarters, ahead of the "
+        "national average, and industry output rose strongly.",
+        id="latin-script-text-joins-with-one-space",
+    ),
+    pytest.param(
+        column("标题", *BODY, "深入开展“扛旗强基 三源共洽”", "专项行动，迭代升级“龙山经验”“一",
+               "中心四平台一网格”社会治理体系。"),
+        f"标题\n{BODY_TEXT}\n深入开展“扛旗强基 三源共洽”专项行动，迭代升级“龙山经验”“一"
+        "中心四平台一网格”社会治理体系。",
+        id="inner-space-kept",
+    ),
+    pytest.param(
+        column("标题", *BODY),
+        f"标题\n{BODY_TEXT}",
+        id="short-line-with-period-ends-paragraph",
+    ),
+    pytest.param(
+        column("标题", *BODY, "支持和保证人大依法履职，打响", "全过程人民民主基层实践永康品牌。",
+               "支持和保证政协发挥制度优势，", "“三位一体”履职平台建设成效明显。", "党管武装工作扎实有效。"),
+        f"标题\n{BODY_TEXT}\n支持和保证人大依法履职，打响全过程人民民主基层实践永康品牌。"
+        "支持和保证政协发挥制度优势，“三位一体”履职平台建设成效明显。党管武装工作扎实有效。",
+        id="full-width-line-with-period-does-not-end-paragraph",
+    ),
+    pytest.param(
+        column("拼搏实干 奋勇先行", "我市经济社会发展实现稳中求进",
+               "9月21日下午召开的市委全体会议，全面总结了今年以来的工作。面对深刻复杂变化的国内外形势，",
+               "市委坚决贯彻“疫情要防住、经济要稳住、发展要安全”的重要指示要求，建设迈出坚定步伐。",
+               "融媒记者 吕晓婷 王佳涵 整理", "关键词", "稳进提质", *BODY),
+        "拼搏实干 奋勇先行\n我市经济社会发展实现稳中求进\n"
+        "9月21日下午召开的市委全体会议，全面总结了今年以来的工作。面对深刻复杂变化的国内外形势，"
+        "市委坚决贯彻“疫情要防住、经济要稳住、发展要安全”的重要指示要求，建设迈出坚定步伐。\n"
+        f"融媒记者 吕晓婷 王佳涵 整理\n关键词\n稳进提质\n{BODY_TEXT}",
+        id="title-subtitle-wide-lead-byline-keyword-stand-alone",
+    ),
+    pytest.param(
+        column("标题", "“深圳卫视深视新闻”微信公众号", *BODY),
+        f"标题\n“深圳卫视深视新闻”微信公众号\n{BODY_TEXT}",
+        id="channel-credit-stands-alone",
+    ),
+    pytest.param(
+        column("一、2025年工作及“十四五”时期发展回顾", *BODY, "（二）产业发展向新图强",
+               "科技创新和产业创新双向奔赴，崖州湾", "国家实验室南昌物种创新平台成功落地", "，2家全国重点实验室获批建设。"),
+        f"一、2025年工作及“十四五”时期发展回顾\n{BODY_TEXT}\n（二）产业发展向新图强\n"
+        "科技创新和产业创新双向奔赴，崖州湾国家实验室南昌物种创新平台成功落地，2家全国重点实验室获批建设。",
+        id="numbered-headings-stand-alone-and-comma-line-continues",
+    ),
+    pytest.param(
+        column("标题", *BODY, "一是经济增长好于预期。地区生产总值", "增长5.2%，规模以上工业增加值增长",
+               "7.5%。"),
+        f"标题\n{BODY_TEXT}\n一是经济增长好于预期。地区生产总值增长5.2%，规模以上工业增加值增长7.5%。",
+        id="yi-shi-lead-sentence-is-not-a-heading",
+    ),
+    pytest.param(
+        column("标题", *BODY, "（一）着力扩大内需。坚持提振消费", "和扩大投资结合，社会消费品零售",
+               "总额增长4.7%。"),
+        f"标题\n{BODY_TEXT}\n（一）着力扩大内需。坚持提振消费和扩大投资结合，社会消费品零售总额增长4.7%。",
+        id="heading-with-body-on-its-line-is-not-standalone",
+    ),
+    pytest.param(
+        column("标题", *BODY, "01", "关键词", "深圳的3万亿之路", "目前，深圳全年详细的经济数据",
+               "尚未发布，但是从深圳市统计局发布", "的数据看，依然可以一窥端倪。"),
+        f"标题\n{BODY_TEXT}\n01\n关键词\n深圳的3万亿之路\n"
+        "目前，深圳全年详细的经济数据尚未发布，但是从深圳市统计局发布的数据看，依然可以一窥端倪。",
+        id="ordinal-line-kept-and-stands-alone",
+    ),
+    pytest.param(
+        column("标题", *BODY, "生产安全事故起数、死亡人数分别下", "降9.62%、10.47%",
+               "。打击治理电信网络诈骗成效连续5", "个季度居全国前列，信访总量下降9", ".6%，社会运行更加安定有序。"),
+        f"标题\n{BODY_TEXT}\n生产安全事故起数、死亡人数分别下降9.62%、10.47%。打击治理电信网络诈骗成效连续5"
+        "个季度居全国前列，信访总量下降9.6%，社会运行更加安定有序。",
+        id="short-line-before-line-starting-with-punctuation-continues",
+    ),
+    pytest.param(
+        "标题\n坚持外防输入、内防反弹。\n就业形势总体稳定，新增城镇就业人员超1万人。\n党管武装工作扎实有效\n",
+        "标题\n坚持外防输入、内防反弹。\n就业形势总体稳定，新增城镇就业人员超1万人。\n党管武装工作扎实有效",
+        id="flowed-text-keeps-one-paragraph-a-line",
+    ),
+    pytest.param("", "", id="empty-text"),
+    pytest.param("\n \n\u3000\n", "", id="only-blank-lines"),
+    pytest.param("\r\n".join(["标题", *BODY]), f"标题\n{BODY_TEXT}", id="crlf-line-ends"),
+]
+
+
+@pytest.mark.parametrize(("raw", "expected"), REFLOW_CASES)
+def test_reflow(raw: str, expected: str) -> None:
+    assert clean_text(raw).text == expected
+
+
+def test_blank_lines_are_not_paragraph_breaks() -> None:
+    dense = "\n".join(["标题", *BODY])
+    sparse = "\n\n\n".join(["标题", *BODY])
+    assert clean_text(dense).text == clean_text(sparse).text == f"标题\n{BODY_TEXT}"
+
+
+def test_column_width_is_measured_per_document() -> None:
+    # A 22-character column: a 19-character line ending in 。 is nearly full
+    # width here, so it does not end the paragraph; in 000's 17-character
+    # column a 13-character one does (see short-line-with-period-ends-paragraph).
+    lines = (
+        "标题",
+        "尽管受疫情影响，粤苏鲁3省份依旧维持了较为",
+        "稳定的经济增速，这3个省份的生产总值均增长了",
+        "百分之八及以上，广东两年平均增速与全国持",
+        "平。江苏、山东则均超过全国的增速水平和经",
+        "济总量相加超过三十万亿元，三省继续领跑全国的。",
+        "局面，从生产总值总量来看，广东依旧稳居全国",
+        "第一位，为十二万亿元，江苏、山东分居第二",
+        "和第三位。",
+    )
+    assert clean_text(column(*lines)).text == "标题\n" + "".join(lines[1:])
+
+
+# --------------------------------------------------------------------------
+# Page furniture
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("furniture", "reason"),
+    [
+        pytest.param("- 3 -", "page number", id="dashed-page-number"),
+        pytest.param("—12—", "page number", id="em-dash-page-number"),
+        pytest.param("第3版", "page number", id="newspaper-page"),
+        pytest.param("（下转第2版）", "continuation note", id="continued-on"),
+        pytest.param("(上接第1版)", "continuation note", id="continued-from"),
+        pytest.param("责任编辑：张三", "editor credit", id="responsible-editor"),
+        pytest.param("编辑：李四 校对：王五", "editor credit", id="editor-and-proofreader"),
+        pytest.param("美编 赵六", "editor credit", id="art-editor"),
+    ],
+)
+def test_furniture_removed_and_recorded(furniture: str, reason: str) -> None:
+    # The furniture falls inside a paragraph (a page break mid-sentence):
+    # it is dropped, recorded with its raw line, and the paragraph still joins.
+    raw = "\n".join(["标题", *BODY[:2], furniture, *BODY[2:]])
+    clean = clean_text(raw)
+    assert clean.text == f"标题\n{BODY_TEXT}"
+    assert [(r.line, r.text, r.reason) for r in clean.removed] == [(4, furniture, reason)]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        pytest.param("01", id="section-number-is-not-a-page-number"),
+        pytest.param("编辑出版工作", id="editing-as-a-word"),
+        pytest.param("第3版块建设加快推进。", id="page-word-inside-a-sentence"),
+        pytest.param("- 3 - 项目", id="dash-number-with-text"),
+    ],
+)
+def test_not_furniture(line: str) -> None:
+    raw = "\n".join(["标题", line, *BODY])
+    clean = clean_text(raw)
+    assert clean.removed == []
+    assert line.replace(" ", "") in clean.text.replace(" ", "")
+
+
+# --------------------------------------------------------------------------
+# The raw-line map
+# --------------------------------------------------------------------------
+
+
+def test_line_map_points_each_character_to_its_raw_line() -> None:
+    raw = column("标题", *BODY, "售超800亿元、惠及消费者", "750余万人次；旅游总花费增长1",
+                 "3.8%，接待入境游客超60万人次", "，“赣超”火爆出圈。")
+    # raw lines: 1 标题, 3 深入…, 5 鸟、…, …, 15 项目各1个。, 17 售超…, 19 750…, 21 3.8%…, 23 ，“赣超”…
+    clean = clean_text(raw)
+    text = clean.text
+    assert clean.raw_line(text.index("标题")) == 1
+    assert clean.raw_line(text.index("鸟、")) == 5
+    assert clean.raw_line(text.index("项目各1个")) == 15
+    assert clean.raw_line(text.index("\n售超") + 1) == 17
+    assert clean.raw_line(text.index("\n售超")) == 15  # the paragraph break: previous line
+    assert clean.raw_line(text.index("13.8%")) == 19  # a number cut across lines: its first line
+    assert clean.raw_line(text.index("3.8%")) == 21
+    assert clean.raw_line(text.index("，“赣超”")) == 23
+    assert clean.raw_line(len(text) - 1) == 23
+    assert clean.line_starts[:3] == [(0, 1), (3, 3), (17, 5)]
+
+
+def test_line_map_counts_removed_and_blank_lines() -> None:
+    raw = "\n".join(["", "标题", "", *BODY[:2], "- 3 -", *BODY[2:]])
+    clean = clean_text(raw)
+    assert clean.raw_line(clean.text.index("动方案")) == 7
+    assert clean.raw_line(clean.text.index("招大引强")) == 8
+
+
+def assert_line_map_exact(raw: str, clean: CleanText) -> None:
+    """Assert that the cleaned characters mapped to each raw line spell that line."""
+    fixed, _ = fix_characters(raw)
+    by_line: dict[int, list[str]] = {}
+    for offset, char in enumerate(clean.text):
+        by_line.setdefault(clean.raw_line(offset), []).append(char)
+    removed = {item.line for item in clean.removed}
+    lines = fixed.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    for number, line in enumerate(lines, start=1):
+        if line.strip() and number not in removed:
+            assert "".join(by_line.get(number, [])).strip() == line.strip(), number
+
+
+def assert_nothing_dropped(raw: str, clean: CleanText) -> None:
+    """Assert that every non-space character of ``raw`` is in the cleaned text or removed."""
+    fixed, _ = fix_characters(raw)
+    keyed = [(clean.raw_line(i), c) for i, c in enumerate(clean.text) if not c.isspace()]
+    keyed += [(item.line, c) for item in clean.removed for c in item.text if not c.isspace()]
+    keyed.sort(key=lambda pair: pair[0])  # stable: keeps the order within a line
+    assert "".join(c for _, c in keyed) == "".join(c for c in fixed if not c.isspace())
+
+
+# --------------------------------------------------------------------------
+# Properties
+# --------------------------------------------------------------------------
+
+HAN = "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比或但质气第向道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位入常文总次品式活设及管特件长求老头基资边流路级少图山统接知较将组见计别她手角期根论运农指几九区强放决西被干做必战先回则任取据处理府研质"  # noqa: E501
+PUNCT_MID = "，、；："
+
+
+@st.composite
+def chinese_paragraphs(draw: st.DrawFn) -> list[str]:
+    """Return random Chinese paragraphs: clauses of Han, digits and quotes, ended by 。！？."""
+    paragraphs = []
+    for _ in range(draw(st.integers(1, 6))):
+        clauses = []
+        for _ in range(draw(st.integers(1, 5))):
+            body = draw(st.text(alphabet=HAN + "0123456789%.“”", min_size=2, max_size=30))
+            clauses.append(body + draw(st.sampled_from(PUNCT_MID)))
+        paragraphs.append("".join(clauses)[:-1] + draw(st.sampled_from("。！？")))
+    return paragraphs
+
+
+@st.composite
+def column_texts(draw: st.DrawFn) -> str:
+    """Return a title and random paragraphs cut at a random width 13-22, with stray blank lines."""
+    width = draw(st.integers(13, 22))
+    lines = [draw(st.text(alphabet=HAN, min_size=4, max_size=16))]
+    for paragraph in draw(chinese_paragraphs()):
+        lines.extend(paragraph[i : i + width] for i in range(0, len(paragraph), width))
+    gaps = draw(st.lists(st.sampled_from(["\n", "\n\n", "\n \n"]), min_size=len(lines),
+                         max_size=len(lines)))
+    return "".join(line + gap for line, gap in zip(lines, gaps, strict=True))
+
+
+@settings(max_examples=200, deadline=None)
+@given(column_texts())
+def test_property_cleaning_twice_is_cleaning_once(raw: str) -> None:
+    once = clean_text(raw).text
+    assert clean_text(once).text == once
+
+
+@settings(max_examples=200, deadline=None)
+@given(column_texts())
+def test_property_reflow_drops_no_character(raw: str) -> None:
+    clean = clean_text(raw)
+    assert_nothing_dropped(raw, clean)
+    assert_line_map_exact(raw, clean)
+
+
+ANY_TEXT = st.lists(
+    st.sampled_from(
+        [*HAN[:40], *"0123456789０１％．，。！？、；：“”（）() abcXYZ-—关键词第版一、\u3000\u200b\u2028",
+         "\n", "\n\n", "\r\n", "\r"]
+    ),
+    max_size=400,
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(ANY_TEXT)
+def test_property_any_text_idempotent_and_lossless(raw: str) -> None:
+    clean = clean_text(raw)
+    assert clean_text(clean.text).text == clean.text
+    assert_nothing_dropped(raw, clean)
+    assert_line_map_exact(raw, clean)
+
+
+def test_ten_megabyte_single_line_is_one_paragraph() -> None:
+    # Linear passes only; the time bound lives in the benchmark, not here.
+    raw = "增长13.8%，" * 1_250_000
+    clean = clean_text(raw)
+    assert clean.text == raw
+    assert clean.line_starts == [(0, 1)]
+
+
+# --------------------------------------------------------------------------
+# The corpus
+# --------------------------------------------------------------------------
+
+
+def reference_paragraphs(raw_path: Path) -> list[str]:
+    """Return the reference paragraphs without the annotation format ("# ", 关键词 lines)."""
+    reference = CORPUS / "clean" / f"{raw_path.stem}.clean.txt"
+    lines = reference.read_text(encoding="utf-8").splitlines()
+    return [line.removeprefix("# ") for line in lines if line.strip() not in ("", "关键词")]
+
+
+@needs_corpus
+@pytest.mark.parametrize("raw_path", RAW_FILES, ids=[p.stem for p in RAW_FILES])
+def test_corpus_reflow_recovers_reference_text(raw_path: Path) -> None:
+    raw = raw_path.read_text(encoding="utf-8")
+    clean = clean_text(raw, doc_id=raw_path.stem)
+    paragraphs = [p for p in clean.text.split("\n") if p != "关键词"]
+    assert "".join(paragraphs) == "".join(reference_paragraphs(raw_path))
+
+
+@needs_corpus
+@pytest.mark.parametrize("raw_path", RAW_FILES, ids=[p.stem for p in RAW_FILES])
+def test_corpus_paragraph_breaks_mostly_agree(raw_path: Path) -> None:
+    # Paragraph ends may differ from the reference (FACTS.md); this bounds how much.
+    def breaks(paragraphs: list[str]) -> set[int]:
+        ends, offset = set(), 0
+        for paragraph in paragraphs[:-1]:
+            offset += len(paragraph)
+            ends.add(offset)
+        return ends
+
+    clean = clean_text(raw_path.read_text(encoding="utf-8"))
+    got = breaks([p for p in clean.text.split("\n") if p != "关键词"])
+    want = breaks(reference_paragraphs(raw_path))
+    assert len(got ^ want) <= 3
+
+
+@needs_corpus
+@pytest.mark.parametrize("raw_path", RAW_FILES, ids=[p.stem for p in RAW_FILES])
+def test_corpus_cleaning_is_idempotent_lossless_and_mapped(raw_path: Path) -> None:
+    raw = raw_path.read_text(encoding="utf-8")
+    clean = clean_text(raw)
+    assert clean_text(clean.text).text == clean.text
+    assert_nothing_dropped(raw, clean)
+    assert_line_map_exact(raw, clean)
