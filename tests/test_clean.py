@@ -77,7 +77,10 @@ def test_fix_characters(raw: str, expected: str, steps: list[str]) -> None:
 
 
 def test_steps_record_a_fix_made_only_after_joining() -> None:
-    raw = column("标题", *BODY[:3], "全市生产总值增长３", "．５%，增速居全省第", "一位，经济运行稳中有", "进。")
+    raw = column(
+        "标题", *BODY[:3], "全市生产总值增长３", "．５%，增速居全省第", "一位，经济运行稳中有",
+        "进。",
+    )
     clean = clean_text(raw)
     assert "增长3.5%，" in clean.text
     assert clean.steps == ["fix_fullwidth_digits", "fix_fullwidth_decimal_point"]
@@ -118,7 +121,9 @@ REFLOW_CASES = [
         id="latin-acronym-cut-in-chinese-text-joins-without-space",
     ),
     pytest.param(
-        column("标题", *BODY, "新一代电子信息、Apple ", "Watch 等产品出口增长，全省", "外贸稳中有进。"),
+        column(
+            "标题", *BODY, "新一代电子信息、Apple ", "Watch 等产品出口增长，全省", "外贸稳中有进。"
+        ),
         f"标题\n{BODY_TEXT}\n新一代电子信息、Apple Watch 等产品出口增长，全省外贸稳中有进。",
         id="latin-words-with-space-at-the-break-keep-one-space",
     ),
@@ -143,7 +148,8 @@ REFLOW_CASES = [
     ),
     pytest.param(
         column("标题", *BODY, "支持和保证人大依法履职，打响", "全过程人民民主基层实践永康品牌。",
-               "支持和保证政协发挥制度优势，", "“三位一体”履职平台建设成效明显。", "党管武装工作扎实有效。"),
+               "支持和保证政协发挥制度优势，", "“三位一体”履职平台建设成效明显。",
+               "党管武装工作扎实有效。"),
         f"标题\n{BODY_TEXT}\n支持和保证人大依法履职，打响全过程人民民主基层实践永康品牌。"
         "支持和保证政协发挥制度优势，“三位一体”履职平台建设成效明显。党管武装工作扎实有效。",
         id="full-width-line-with-period-does-not-end-paragraph",
@@ -166,14 +172,15 @@ REFLOW_CASES = [
     ),
     pytest.param(
         column("一、2025年工作及“十四五”时期发展回顾", *BODY, "（二）产业发展向新图强",
-               "科技创新和产业创新双向奔赴，崖州湾", "国家实验室南昌物种创新平台成功落地", "，2家全国重点实验室获批建设。"),
+               "科技创新和产业创新双向奔赴，崖州湾", "国家实验室南昌物种创新平台成功落地",
+               "，2家全国重点实验室获批建设。"),
         f"一、2025年工作及“十四五”时期发展回顾\n{BODY_TEXT}\n（二）产业发展向新图强\n"
         "科技创新和产业创新双向奔赴，崖州湾国家实验室南昌物种创新平台成功落地，2家全国重点实验室获批建设。",
         id="numbered-headings-stand-alone-and-comma-line-continues",
     ),
     pytest.param(
-        column("标题", *BODY, "一是经济增长好于预期。地区生产总值", "增长5.2%，规模以上工业增加值增长",
-               "7.5%。"),
+        column("标题", *BODY, "一是经济增长好于预期。地区生产总值",
+               "增长5.2%，规模以上工业增加值增长", "7.5%。"),
         f"标题\n{BODY_TEXT}\n一是经济增长好于预期。地区生产总值增长5.2%，规模以上工业增加值增长7.5%。",
         id="yi-shi-lead-sentence-is-not-a-heading",
     ),
@@ -192,7 +199,8 @@ REFLOW_CASES = [
     ),
     pytest.param(
         column("标题", *BODY, "生产安全事故起数、死亡人数分别下", "降9.62%、10.47%",
-               "。打击治理电信网络诈骗成效连续5", "个季度居全国前列，信访总量下降9", ".6%，社会运行更加安定有序。"),
+               "。打击治理电信网络诈骗成效连续5", "个季度居全国前列，信访总量下降9",
+               ".6%，社会运行更加安定有序。"),
         f"标题\n{BODY_TEXT}\n生产安全事故起数、死亡人数分别下降9.62%、10.47%。打击治理电信网络诈骗成效连续5"
         "个季度居全国前列，信访总量下降9.6%，社会运行更加安定有序。",
         id="short-line-before-line-starting-with-punctuation-continues",
@@ -288,7 +296,8 @@ def test_not_furniture(line: str) -> None:
 def test_line_map_points_each_character_to_its_raw_line() -> None:
     raw = column("标题", *BODY, "售超800亿元、惠及消费者", "750余万人次；旅游总花费增长1",
                  "3.8%，接待入境游客超60万人次", "，“赣超”火爆出圈。")
-    # raw lines: 1 标题, 3 深入…, 5 鸟、…, …, 15 项目各1个。, 17 售超…, 19 750…, 21 3.8%…, 23 ，“赣超”…
+    # raw lines: 1 标题, 3 深入…, 5 鸟、…, …, 15 项目各1个。, 17 售超…, 19 750…,
+    # 21 3.8%…, 23 ，“赣超”…
     clean = clean_text(raw)
     text = clean.text
     assert clean.raw_line(text.index("标题")) == 1
@@ -382,8 +391,8 @@ def test_property_reflow_drops_no_character(raw: str) -> None:
 
 ANY_TEXT = st.lists(
     st.sampled_from(
-        [*HAN[:40], *"0123456789０１％．，。！？、；：“”（）() abcXYZ-—关键词第版一、\u3000\u200b\u2028",
-         "\n", "\n\n", "\r\n", "\r"]
+        [*HAN[:40], *"0123456789０１％．，。！？、；：“”（）() abcXYZ-—关键词第版一、",
+         *"\u3000\u200b\u2028", "\n", "\n\n", "\r\n", "\r"]
     ),
     max_size=400,
 ).map("".join)
