@@ -230,6 +230,27 @@ class Structure:
                 return style, match
         return None
 
+    def heading_line(self, text: str) -> tuple[HeadingStyle, regex.Match[str]] | None:
+        """Return the style and enumerator match of a heading line that stands alone, or None.
+
+        A heading line has no body after it: （一）着力扩大内需。坚持… is a bold
+        lead sentence opening a paragraph, and 一、总体要求： introduces a list.
+
+        >>> load_structure().heading_line("一、2025年工作回顾")[0].name
+        'number'
+        >>> load_structure().heading_line("（一）着力扩大内需。坚持提振消费") is None
+        True
+        """
+        if not text or len(text) > _MAX_HEADER_CHARS or text[-1] in self.clause_end:
+            return None
+        found = self.match_heading(text)
+        if found is None:
+            return None
+        body = text.rstrip(self.closing)[:-1]
+        if any(mark in self.terminal for mark in body):
+            return None
+        return found
+
     def is_byline(self, text: str) -> bool:
         """Return whether the whole of ``text`` is a credit line (记者 … 整理, 来源：…)."""
         return len(text) <= _MAX_HEADER_CHARS and self.any_byline.match(text) is not None
@@ -413,22 +434,10 @@ def _is_keyword(structure: Structure, text: str) -> bool:
     return len(text) <= _MAX_HEADER_CHARS and structure.keyword.match(text) is not None
 
 
-def _is_heading_line(structure: Structure, text: str) -> bool:
-    """Return whether ``text`` is a heading line standing alone (一、… with no body after it)."""
-    if len(text) > _MAX_HEADER_CHARS or text[-1] in structure.clause_end:
-        return False
-    if structure.match_heading(text) is None:
-        return False
-    # （一）着力扩大内需。坚持… is a bold lead sentence that opens a paragraph,
-    # not a heading line: a terminal mark before the end means body follows.
-    body = text.rstrip(structure.closing)[:-1]
-    return not any(mark in structure.terminal for mark in body)
-
-
 def _is_start_header(structure: Structure, text: str) -> bool:
     """Return whether ``text`` stands alone when it starts a paragraph."""
     return (
-        _is_heading_line(structure, text)
+        structure.heading_line(text) is not None
         or structure.is_byline(text)
         or (len(text) <= 3 and structure.ordinal.match(text) is not None)
     )

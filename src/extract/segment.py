@@ -1,41 +1,302 @@
-"""Title, byline, sections and sentences (placeholder: '# ' lines open sections)."""
+"""Title, subtitle, byline, sections and sentences of a cleaned text.
+
+The cleaned text holds one paragraph a line. Each paragraph gets a kind
+(``title``, ``subtitle``, ``byline``, ``keyword``, ``heading``, ``ordinal`` or
+``body``); sections are opened by a ``关键词`` line (the section name is the
+next paragraph) or by a top-level numbered heading (一、… / 第一部分 …); every
+paragraph is cut into sentences on 。！？； that are not inside quotes or
+brackets. The patterns and punctuation classes come from
+``data/structure.toml`` (see ``clean.load_structure``).
+"""
 
 from __future__ import annotations
 
-import regex
+from dataclasses import dataclass
 
-from .models import CleanText, Paragraph, Section, SegmentedText, Sentence
+from .clean import HeadingStyle, Structure, load_structure
+from .models import CleanText, Paragraph, ParagraphKind, Section, SegmentedText, Sentence
 
-_SENTENCE_RE = regex.compile(r"[^。！？；]*(?:[。！？；]+[”’」』）)]*|$)")
+#: A title or subtitle is one short line; a longer first paragraph is body text.
+MAX_TITLE_CHARS = 64
+#: Quotes and brackets nest at most this deep; deeper openers are ignored.
+MAX_NESTING = 16
+#: A quote or bracket longer than this is taken as unbalanced OCR (a stray
+#: “ that would otherwise swallow the rest of the paragraph): sentences split
+#: inside it as if it were not there.
+MAX_QUOTED_CHARS = 300
+
+#: Marks stripped from the end of a section title: 意味着什么？ → 意味着什么.
+_TITLE_END_MARKS = "？?！!。 "
+#: Marks stripped from the start of a section title after its enumerator.
+_TITLE_START_MARKS = "：:、．. "
+
+
+@dataclass(frozen=True, slots=True)
+class _Heading:
+    """A paragraph that may open a section."""
+
+    index: int
+    rank: int
+    title: str
+    heading: str
+    #: The paragraph whose start opens the section (the 关键词 line for keywords).
+    start_index: int
+
+
+def split_sentences(text: str, *, structure: Structure | None = None) -> list[tuple[int, int]]:
+    """Return the (start, end) spans of the sentences of one paragraph.
+
+    A sentence ends after 。！？； (and ``!?;``) with any closing quotes that
+    follow; never inside a balanced quote or bracket, except after the mark
+    that closes it (。” ends a sentence). Spans cover the text without its
+    surrounding spaces; a paragraph with text always yields one span at least.
+
+    >>> text = "他说：“要加快发展。”会议强调（详见附件。）落实；一是增长好于预期。"
+    >>> [text[a:b] for a, b in split_sentences(text)]
+    ['他说：“要加快发展。”', '会议强调（详见附件。）', '落实；', '一是增长好于预期。']
+    """
+    structure = structure or load_structure()
+    closes_at = _balanced_pairs(text, structure)
+    spans: list[tuple[int, int]] = []
+    start = 0
+    inside_until = -1  # index of the closer of the outermost open pair
+    index = 0
+    length = len(text)
+    while index < length:
+        char = text[index]
+        close = closes_at.get(index)
+        if close is not None and close > inside_until:
+            inside_until = close
+        if index == inside_until:  # the last open pair closes here
+            inside_until = -1
+            if index > 0 and text[index - 1] in structure.sentence_end:
+                end = _absorb_closers(text, index + 1, structure)
+                spans.append((start, end))
+                start = index = end
+                continue
+        elif char in structure.sentence_end and index > inside_until:
+            end = _absorb_closers(text, index + 1, structure)
+            spans.append((start, end))
+            start = index = end
+            continue
+        index += 1
+    if start < length:
+        spans.append((start, length))
+    return [span for span in (_trim(text, a, b) for a, b in spans) if span[0] < span[1]]
+
+
+def _balanced_pairs(text: str, structure: Structure) -> dict[int, int]:
+    """Return {opener index: closer index} for the quote and bracket pairs of ``text`` that balance.
+
+    One linear pass with a stack of at most ``MAX_NESTING`` openers; an opener
+    left unclosed, or closed more than ``MAX_QUOTED_CHARS`` later, is dropped.
+    """
+    closers = set(structure.pairs.values())
+    stack: list[tuple[str, int]] = []
+    pairs: dict[int, int] = {}
+    for index, char in enumerate(text):
+        if char in structure.pairs:
+            if len(stack) < MAX_NESTING:
+                stack.append((structure.pairs[char], index))
+        elif char in closers:
+            for depth in range(len(stack) - 1, -1, -1):
+                if stack[depth][0] == char:
+                    opened = stack[depth][1]
+                    del stack[depth:]  # openers above it were never closed
+                    if index - opened <= MAX_QUOTED_CHARS:
+                        pairs[opened] = index
+                    break
+    return pairs
+
+
+def _absorb_closers(text: str, index: int, structure: Structure) -> int:
+    """Return the index after the end marks and closing quotes that start at ``index``."""
+    while index < len(text) and (
+        text[index] in structure.sentence_end or text[index] in structure.closing
+    ):
+        index += 1
+    return index
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Return ``start, end`` moved inwards past spaces."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def section_title(heading: str, *, structure: Structure | None = None) -> str:
+    """Return the section title of a heading line: enumerator and end marks removed.
+
+    >>> section_title("一、2025年工作及“十四五”时期发展回顾")
+    '2025年工作及“十四五”时期发展回顾'
+    >>> section_title("对深圳乃至大湾区意味着什么？")
+    '对深圳乃至大湾区意味着什么'
+    >>> section_title("【经济运行】")
+    '经济运行'
+    """
+    structure = structure or load_structure()
+    title = heading.strip()
+    found = structure.match_heading(title)
+    if found is not None:
+        _, match = found
+        rest = title[match.end() :].lstrip(_TITLE_START_MARKS)
+        inner = match.groupdict().get("title")
+        title = rest or inner or title
+    return title.rstrip(_TITLE_END_MARKS) or heading.strip()
+
+
+def _paragraph_spans(text: str) -> list[tuple[int, int]]:
+    """Return the (start, end) offsets of the non-empty lines of ``text``."""
+    spans = []
+    offset = 0
+    for line in text.split("\n"):
+        if line.strip():
+            spans.append((offset, offset + len(line)))
+        offset += len(line) + 1
+    return spans
+
+
+def _is_title_like(text: str, structure: Structure) -> bool:
+    """Return whether ``text`` is one short line with no sentence ending inside it."""
+    if len(text) > MAX_TITLE_CHARS:
+        return False
+    body = text.rstrip(structure.closing)[:-1]
+    return not any(mark in structure.terminal for mark in body)
+
+
+def _classify(
+    texts: list[str], structure: Structure
+) -> tuple[list[ParagraphKind], list[_Heading]]:
+    """Return the kind of every paragraph and the headings that may open sections."""
+    kinds: list[ParagraphKind] = []
+    headings: list[_Heading] = []
+    name_of_keyword = False
+    for index, text in enumerate(texts):
+        keyword = structure.keyword.match(text) if len(text) <= MAX_TITLE_CHARS else None
+        heading_line = structure.heading_line(text)
+        if keyword is not None:
+            kinds.append("keyword")
+            name = keyword.group("name")
+            if name:
+                title = section_title(name, structure=structure)
+                headings.append(_Heading(index, 0, title, name.strip(), index))
+            name_of_keyword = not name
+            continue
+        if name_of_keyword:
+            # 关键词 / 稳进提质: the line after 关键词 names the section
+            kinds.append("heading")
+            headings.append(
+                _Heading(index, 0, section_title(text, structure=structure), text, index - 1)
+            )
+        elif heading_line is not None:
+            kinds.append("heading")
+            headings.append(_heading(index, text, heading_line[0], structure))
+        elif len(text) <= 3 and structure.ordinal.match(text):
+            kinds.append("ordinal")
+        elif structure.is_byline(text):
+            kinds.append("byline")
+        elif index == 0 and _is_title_like(text, structure):
+            kinds.append("title")
+        elif (
+            index == 1
+            and kinds[0] == "title"
+            and _is_title_like(text, structure)
+            and not structure.ends_sentence(text)
+        ):
+            kinds.append("subtitle")
+        else:
+            kinds.append("body")
+            lead = structure.match_heading(text)
+            if lead is not None:
+                headings.append(_lead_heading(index, text, lead[0], structure))
+        name_of_keyword = False
+    return kinds, headings
+
+
+def _heading(index: int, text: str, style: HeadingStyle, structure: Structure) -> _Heading:
+    return _Heading(index, style.rank, section_title(text, structure=structure), text, index)
+
+
+def _lead_heading(index: int, text: str, style: HeadingStyle, structure: Structure) -> _Heading:
+    """Return the heading of a body paragraph led by an enumerator: 一、坚持稳中求进。2025年…"""
+    spans = split_sentences(text, structure=structure)
+    first = text[: spans[0][1]] if spans else text
+    return _Heading(index, style.rank, section_title(first, structure=structure), first, index)
+
+
+def _section_rank(headings: list[_Heading]) -> int:
+    """Return the heading rank that opens sections in this document.
+
+    一、 and 第一部分 (rank 1) when present; 【…】 and ■ (rank 2) only when there
+    is no rank-1 heading and no 关键词 section; （一） (rank 3) only when it is
+    the only level. 关键词 sections (rank 0) always open.
+    """
+    ranks = {heading.rank for heading in headings}
+    if 1 in ranks or 0 in ranks:
+        return 1
+    return min(ranks, default=1)
 
 
 def segment_text(clean: CleanText) -> SegmentedText:
-    """Return ``clean`` cut into paragraphs, sections and sentences (placeholder)."""
-    paragraphs: list[Paragraph] = []
+    """Return ``clean`` cut into typed paragraphs, sections and sentences.
+
+    >>> from extract.models import CleanText
+    >>> text = "标题\\n一、总体回顾\\n一是增长好于预期。投资增长5%；消费回升。"
+    >>> seg = segment_text(CleanText(doc_id="d", text=text, line_starts=[(0, 1)]))
+    >>> [(s.text, s.section, s.kind) for s in seg.sentences]  # doctest: +NORMALIZE_WHITESPACE
+    [('标题', None, 'title'), ('一、总体回顾', '总体回顾', 'heading'),
+     ('一是增长好于预期。', '总体回顾', 'body'), ('投资增长5%；', '总体回顾', 'body'),
+     ('消费回升。', '总体回顾', 'body')]
+    """
+    structure = load_structure()
+    text = clean.text
+    spans = _paragraph_spans(text)
+    texts = [text[start:end] for start, end in spans]
+    kinds, candidates = _classify(texts, structure)
+    paragraphs = [
+        Paragraph(kind=kind, text=para, start=start, end=end)
+        for kind, para, (start, end) in zip(kinds, texts, spans, strict=True)
+    ]
+
+    rank = _section_rank(candidates)
+    openers = [h for h in candidates if h.rank == 0 or h.rank == rank]
     sections: list[Section] = []
+    section_at: list[str | None] = [None] * len(paragraphs)
+    for number, opener in enumerate(openers):
+        start = spans[opener.start_index][0]
+        following = openers[number + 1].start_index if number + 1 < len(openers) else None
+        end = spans[following][0] - 1 if following is not None else len(text)
+        sections.append(Section(title=opener.title, heading=opener.heading, start=start, end=end))
+        for index in range(opener.start_index, following if following is not None else len(spans)):
+            section_at[index] = opener.title
+
     sentences: list[Sentence] = []
-    section: str | None = None
-    offset = 0
-    for line in clean.text.split("\n"):
-        start, end = offset, offset + len(line)
-        offset = end + 1
-        kind = "body"
-        if line.startswith("# "):
-            section = line[2:].rstrip("？?")
-            sections.append(Section(title=section, heading=line, start=start, end=end))
-            kind = "heading"
-        paragraphs.append(Paragraph(kind=kind, text=line, start=start, end=end))
-        for match in _SENTENCE_RE.finditer(line):
-            if not match.group().strip():
-                continue
+    for index, paragraph in enumerate(paragraphs):
+        for start, end in split_sentences(paragraph.text, structure=structure):
             sentences.append(
                 Sentence(
                     index=len(sentences),
-                    text=match.group(),
-                    start=start + match.start(),
-                    end=start + match.end(),
-                    section=section,
-                    kind=kind,
+                    text=paragraph.text[start:end],
+                    start=paragraph.start + start,
+                    end=paragraph.start + end,
+                    section=section_at[index],
+                    kind=paragraph.kind,
                 )
             )
-    return SegmentedText(clean=clean, paragraphs=paragraphs, sections=sections, sentences=sentences)
+
+    def first(kind: ParagraphKind) -> str | None:
+        return next((p.text for p in paragraphs if p.kind == kind), None)
+
+    bylines = [p.text for p in paragraphs if p.kind == "byline"]
+    return SegmentedText(
+        clean=clean,
+        title=first("title"),
+        subtitle=first("subtitle"),
+        byline=" ".join(bylines) or None,
+        paragraphs=paragraphs,
+        sections=sections,
+        sentences=sentences,
+    )
