@@ -25,6 +25,11 @@ MAX_NESTING = 16
 #: inside it as if it were not there.
 MAX_QUOTED_CHARS = 300
 
+#: A quotation closed by one of these after 。！？ ends its sentence when it
+#: is an utterance: opened after a colon (他说：“…。”) or at the sentence start.
+_UTTERANCE_CLOSERS = "”’」』"
+_UTTERANCE_INTRODUCERS = "：:"
+
 #: Marks stripped from the end of a section title: 意味着什么？ → 意味着什么.
 _TITLE_END_MARKS = "？?！!。 "
 #: Marks stripped from the start of a section title after its enumerator.
@@ -47,29 +52,36 @@ def split_sentences(text: str, *, structure: Structure | None = None) -> list[tu
     """Return the (start, end) spans of the sentences of one paragraph.
 
     A sentence ends after 。！？； (and ``!?;``) with any closing quotes that
-    follow; never inside a balanced quote or bracket, except after the mark
-    that closes it (。” ends a sentence). Spans cover the text without its
-    surrounding spaces; a paragraph with text always yields one span at least.
+    follow; never inside a balanced quote or bracket. One exception: a quoted
+    utterance (a quote opened after ： or at the start of the sentence) that
+    ends in 。！？ ends the sentence with its closing quote. Spans cover the
+    text without its surrounding spaces; a paragraph with text always yields
+    one span at least.
 
-    >>> text = "他说：“要加快发展。”会议强调（详见附件。）落实；一是增长好于预期。"
+    >>> text = "他说：“要加快发展。”会议强调（详见附件。）落实；贯彻“稳住。”的要求。"
     >>> [text[a:b] for a, b in split_sentences(text)]
-    ['他说：“要加快发展。”', '会议强调（详见附件。）', '落实；', '一是增长好于预期。']
+    ['他说：“要加快发展。”', '会议强调（详见附件。）落实；', '贯彻“稳住。”的要求。']
     """
     structure = structure or load_structure()
     closes_at = _balanced_pairs(text, structure)
     spans: list[tuple[int, int]] = []
     start = 0
     inside_until = -1  # index of the closer of the outermost open pair
+    opened_at = -1  # index of its opener
     index = 0
     length = len(text)
     while index < length:
         char = text[index]
         close = closes_at.get(index)
         if close is not None and close > inside_until:
-            inside_until = close
-        if index == inside_until:  # the last open pair closes here
+            inside_until, opened_at = close, index
+        if index == inside_until:  # the outermost open pair closes here
             inside_until = -1
-            if index > 0 and text[index - 1] in structure.sentence_end:
+            if (
+                char in _UTTERANCE_CLOSERS
+                and text[index - 1] in structure.terminal
+                and (opened_at == start or text[opened_at - 1] in _UTTERANCE_INTRODUCERS)
+            ):
                 end = _absorb_closers(text, index + 1, structure)
                 spans.append((start, end))
                 start = index = end
