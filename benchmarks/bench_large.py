@@ -92,7 +92,7 @@ def describe(name: str, result: dict[str, float]) -> str:
 
 
 def main() -> int:
-    """Return 0 after printing the measurements of each case."""
+    """Return 0 after printing the measurements of each case (1 when over --max-seconds)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size-mb", type=float, default=10.0, help="size of the generated file")
     parser.add_argument(
@@ -100,6 +100,11 @@ def main() -> int:
         type=Path,
         default=REPOSITORY.parent / "shared" / "corpus" / "raw",
         help="folder of real reports (default ../shared/corpus/raw, else raw/)",
+    )
+    parser.add_argument(
+        "--max-seconds",
+        type=float,
+        help="exit 1 when the generated file takes longer than this (a time bound for CI)",
     )
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     options = parser.parse_args()
@@ -114,7 +119,11 @@ def main() -> int:
     print(describe(f"corpus ({corpus.name})", measure_in_child(corpus)))
     with tempfile.TemporaryDirectory() as scratch:
         large = make_single_line_file(Path(scratch), options.size_mb)
-        print(describe(f"{options.size_mb:g} MB single line", measure_in_child(large)))
+        result = measure_in_child(large)
+        print(describe(f"{options.size_mb:g} MB single line", result))
+    if options.max_seconds is not None and result["seconds"] > options.max_seconds:
+        print(f"too slow: {result['seconds']:.1f} s > {options.max_seconds:g} s", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -19,6 +19,7 @@ from extract.write import (
     OutputFolderError,
     OutputWriter,
     read_facts_csv,
+    render_document_json,
 )
 
 SENTENCE = "累计实施减负降费36.5亿元，三分之一的村收入超百万，每月补贴290元。"
@@ -257,3 +258,20 @@ def test_document_whose_name_clashes_with_another_documents_folder_fails_alone(
         with pytest.raises(DocumentPathError, match="another document"):
             writer.add_document(make_document("x.json/y", FACTS[:1]))
         writer.add_document(make_document("z", FACTS[:1]))
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        pytest.param(make_document("a", FACTS), id="with-facts"),
+        pytest.param(make_document("empty", []), id="without-facts"),
+        pytest.param(
+            make_document("b", FACTS[:1]).model_copy(
+                update={"cleaning_steps": ["fix_full_width_digits"], "title": "标题\u2028"}
+            ),
+            id="plain-lists-and-odd-characters",
+        ),
+    ],
+)
+def test_document_json_is_written_piecewise_as_pydantic_would(document: Document) -> None:
+    assert render_document_json(document) == document.model_dump_json(indent=2) + "\n"
