@@ -115,6 +115,7 @@ def test_mixed_run_exits_1_with_one_summary_line_and_no_traceback(
     lines = process.stderr.strip().splitlines()
     assert lines[-1].startswith("18 files: 12 ok, 5 skipped, 1 error;")
     assert "skipped: bad/scan.txt: binary content (PDF file)" in lines
+    assert "repaired: repaired/nul.txt: removed 1 stray NUL byte" in lines
 
 
 def test_manifest_lists_every_file_in_sorted_order(mixed_manifest: dict[str, Any]) -> None:

@@ -1,7 +1,7 @@
 """extract: turn Chinese report text into validated numeric facts."""
 
 from .models import CleanText, Document, Fact, Issue, ManifestEntry, SegmentedText, SourceText
-from .pipeline import extract_source, extract_text
+from .pipeline import RunSummary, extract_paths, extract_source, extract_text
 
 __all__ = [
     "CleanText",
@@ -9,8 +9,10 @@ __all__ = [
     "Fact",
     "Issue",
     "ManifestEntry",
+    "RunSummary",
     "SegmentedText",
     "SourceText",
+    "extract_paths",
     "extract_source",
     "extract_text",
 ]

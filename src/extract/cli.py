@@ -73,7 +73,7 @@ def _extract_parser() -> argparse.ArgumentParser:
     parser.add_argument("input_dir", metavar="INPUT_DIR", type=Path, help="folder of .txt files")
     parser.add_argument("output_dir", metavar="OUTPUT_DIR", type=Path, help="folder for outputs")
     parser.add_argument(
-        "-q", "--quiet", action="store_true", help="print only the summary, not each problem file"
+        "-q", "--quiet", action="store_true", help="print only the summary, not each file's problem"
     )
     return parser
 
@@ -87,8 +87,14 @@ def run_extract(arguments: Sequence[str]) -> int:
     from .write import OutputFolderError
 
     def report(entry: ManifestEntry) -> None:
-        if entry.status != "ok" and not options.quiet:
+        if options.quiet:
+            return
+        if entry.status != "ok":
             _say(f"{entry.status}: {entry.path}: {entry.reason}")
+        for issue in entry.issues:
+            # Read-stage issues are repairs to the file itself; the user should know.
+            if issue.stage == "read":
+                _say(f"repaired: {entry.path}: {issue.reason}")
 
     try:
         summary = extract_paths(options.input_dir, options.output_dir, progress=report)
