@@ -16,6 +16,7 @@ jieba runs only on clauses that hold a quantity.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cache
@@ -78,6 +79,15 @@ _NAME_QUOTE_MAX = 20
 _NOUN_FLAGS = ("n", "vn", "j", "eng", "s", "l", "nz", "ns", "nt", "nr", "an", "ng")
 
 _MAX_DISTRIBUTED = 20  # 这3个省份…均: one fact per item, for a sane number of items
+# How far around a number its words are looked for. Indicators, comparators and
+# qualifiers sit within a few words of the number; the bound keeps every rule linear
+# in the text, however long a sentence without punctuation is.
+_WINDOW = 60
+# A run of text without clause punctuation longer than this is cut into pieces of this
+# size before jieba sees it (natural clauses are far shorter; OCR garbage is not).
+_MAX_CLAUSE = 400
+# Longest sentence copied whole into a fact's ``sentence`` field (see _sentence_excerpt).
+_MAX_SENTENCE = 600
 
 
 # --------------------------------------------------------------------------- data types
@@ -157,15 +167,17 @@ def _tag(text: str, offset: int) -> list[Token]:
 def _quote_spans(text: str) -> list[tuple[int, int, bool]]:
     """Return (start, end, is_name) for every quoted span of ``text``."""
     spans: list[tuple[int, int, bool]] = []
+    unclosed: set[str] = set()  # closers not found after some point: never search again
     index = 0
     while index < len(text):
         opener = text[index]
         closer = _QUOTE_PAIRS.get(opener)
-        if closer is None:
+        if closer is None or closer in unclosed:
             index += 1
             continue
         end = text.find(closer, index + 1)
         if end < 0:
+            unclosed.add(closer)
             index += 1
             continue
         inner = text[index + 1 : end]
@@ -186,7 +198,7 @@ def _clause_spans(text: str, quotes: list[tuple[int, int, bool]]) -> list[tuple[
     spans: list[tuple[int, int]] = []
     start = 0
     for i, char in enumerate(text):
-        if char in _CLAUSE_BREAK and not inside[i]:
+        if (char in _CLAUSE_BREAK and not inside[i]) or i + 1 - start >= _MAX_CLAUSE:
             spans.append((start, i + 1))
             start = i + 1
     if start < len(text):
@@ -397,11 +409,12 @@ class _SentenceView:
     clauses: list[tuple[int, int]]
     tokens: dict[int, list[Token]] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        self.clause_starts = [start for start, _ in self.clauses]
+
     def clause_index(self, position: int) -> int:
-        for index, (start, end) in enumerate(self.clauses):
-            if start <= position < end:
-                return index
-        return len(self.clauses) - 1
+        index = bisect_right(self.clause_starts, position) - 1
+        return min(max(index, 0), len(self.clauses) - 1)
 
     def clause_tokens(self, index: int) -> list[Token]:
         if index not in self.tokens:
@@ -410,9 +423,10 @@ class _SentenceView:
         return self.tokens[index]
 
     def token_at(self, position: int) -> Token | None:
-        for token in self.clause_tokens(self.clause_index(position)):
-            if token.start <= position < token.end:
-                return token
+        tokens = self.clause_tokens(self.clause_index(position))
+        index = bisect_right([t.start for t in tokens], position) - 1
+        if index >= 0 and tokens[index].start <= position < tokens[index].end:
+            return tokens[index]
         return None
 
     def starts_word(self, position: int) -> bool:
@@ -471,12 +485,25 @@ def _to_candidate(
         "comparator": quantity.comparator,
         "indicator": quantity.indicator,
         "qualifiers": quantity.qualifiers,
-        "sentence": sentence.text,
+        "sentence": _sentence_excerpt(sentence.text, quantity.start, quantity.end),
         "start": start,
         "end": end,
         "line": segmented.clean.raw_line(start),
         "upper_value": upper,
     }
+
+
+def _sentence_excerpt(text: str, start: int, end: int) -> str:
+    """Return the sentence, or the part of it around the mention when it is unreasonably long.
+
+    A real sentence is a few hundred characters; a "sentence" of megabytes is OCR garbage
+    or a file without punctuation, and copying it into every fact would multiply the output.
+    """
+    if len(text) <= _MAX_SENTENCE:
+        return text
+    left = max(0, start - _MAX_SENTENCE // 2)
+    right = min(len(text), end + _MAX_SENTENCE // 2)
+    return ("…" if left else "") + text[left:right] + ("…" if right < len(text) else "")
 
 
 def extract_sentence(text: str, context: _Context | None = None) -> list[Quantity]:
@@ -565,7 +592,7 @@ def _reject_early(quantity: Quantity, view: _SentenceView) -> bool:
         if token is not None and token.end > quantity.end:
             return True  # 两位数, 千家万户, 三次产业: the numeral belongs to a longer word
     for term in words().non_fact_terms:
-        position = text.find(term, max(0, start - len(term) + 1))
+        position = text.find(term, max(0, start - len(term) + 1), start + len(term))
         if 0 <= position <= start and position + len(term) > start:
             return True
     if quantity.unit is not None and quantity.unit.text in units().dated and not quantity.is_range:
@@ -589,7 +616,7 @@ def _digits_end(quantity: Quantity, text: str) -> int:
 def _year_is_date(quantity: Quantity, view: _SentenceView) -> bool:
     """True when N年 does not measure time: only 连续 or a verb of duration makes it one."""
     text = view.text
-    head = text[: quantity.before_start]
+    head = text[max(0, quantity.before_start - _WINDOW) : quantity.before_start]
     if head.endswith(words().duration_verbs):
         return False
     if text[quantity.end : quantity.end + 1] in ("来", "前", "后", "内", "里", "间", "度"):
@@ -601,10 +628,11 @@ def _read_comparators(quantity: Quantity, view: _SentenceView) -> None:
     """Set the comparator from the words right before the number and right after the unit."""
     text = view.text
     lexicon = words()
-    head = text[: quantity.start].rstrip(" ")
+    head_start = max(0, quantity.start - _WINDOW)
+    head = text[head_start : quantity.start].rstrip(" ")
     for word, comparator in lexicon.comparators_before:
         if head.endswith(word):
-            word_start = len(head) - len(word)
+            word_start = head_start + len(head) - len(word)
             if view.starts_word(word_start) or word_start == 0 or text[word_start - 1] in _PUNCT:
                 if quantity.comparator in ("=",) or quantity.is_range:
                     if not quantity.is_range:
@@ -613,7 +641,7 @@ def _read_comparators(quantity: Quantity, view: _SentenceView) -> None:
                     quantity.comparator = "~"
                 quantity.before_start = word_start
                 break
-    tail = text[quantity.end :]
+    tail = text[quantity.end : quantity.end + _WINDOW]
     offset = len(tail) - len(tail.lstrip(" "))
     tail = tail.lstrip(" ")
     for word, comparator in lexicon.comparators_after:
@@ -645,12 +673,12 @@ def _drop_thresholds(quantities: list[Quantity], view: _SentenceView) -> list[Qu
     text = view.text
     kept: list[Quantity] = []
     thresholds: set[int] = set()
+    clauses = [view.clause_index(q.start) for q in quantities]
     for index, quantity in enumerate(quantities):
-        clause = view.clause_index(quantity.start)
-        later = [q for q in quantities[index + 1 :] if view.clause_index(q.start) == clause]
-        if not later:
-            continue
-        follow = text[quantity.after_end :]
+        if index + 1 >= len(quantities) or clauses[index + 1] != clauses[index]:
+            continue  # no later quantity in this clause for this one to qualify
+        later = [quantities[index + 1]]
+        follow = text[quantity.after_end : quantity.after_end + _WINDOW]
         if follow.startswith(("的", "之")):
             nxt = quantity.after_end + 1
         else:
@@ -694,7 +722,9 @@ def _read_sign(quantity: Quantity, view: _SentenceView, previous: Quantity | Non
     if previous is not None and view.text[previous.after_end : quantity.before_start] in _LIST_GAPS:
         quantity.negative = previous.negative
         return
-    head = _strip_fillers(view.text[: quantity.before_start])
+    head = _strip_fillers(
+        view.text[max(0, quantity.before_start - _WINDOW) : quantity.before_start]
+    )
     if head.endswith(words().falling):
         quantity.negative = True
 
@@ -729,8 +759,9 @@ def _read_per(quantity: Quantity, view: _SentenceView) -> None:
 def _read_qualifiers(quantity: Quantity, view: _SentenceView) -> None:
     """Collect the qualifier words of the clause before the number."""
     clause_start = view.clauses[view.clause_index(quantity.start)][0]
-    head = view.text[: quantity.before_start]
-    clause_head = view.text[clause_start : quantity.before_start]
+    window_start = max(0, quantity.before_start - _WINDOW)
+    head = view.text[window_start : quantity.before_start]
+    clause_head = view.text[max(clause_start, window_start) : quantity.before_start]
     found: list[str] = []
     for word in words().qualifiers:
         if word in clause_head or (word in ("其中",) and word in head):
@@ -770,8 +801,7 @@ def _distribute(quantities: list[Quantity], view: _SentenceView) -> list[Quantit
     index = 0
     while index < len(quantities):
         quantity = quantities[index]
-        head = text[: quantity.before_start]
-        verb_window = _distributor_before(head, view)
+        verb_window = _distributor_before(quantity.before_start, view)
         if verb_window is None:
             out.append(quantity)
             index += 1
@@ -804,7 +834,7 @@ def _distribute(quantities: list[Quantity], view: _SentenceView) -> list[Quantit
         ) > max((len(v) for v in lexicon.comparison if between.startswith(v)), default=0)
         count = len(items)
         if count < 2 and not compares:
-            count = _counted_items(text[:word_start])
+            count = _counted_items(text[max(0, word_start - _WINDOW) : word_start])
             items = [""] * count
         if compares or count < 2 or count > _MAX_DISTRIBUTED:
             out.extend(run)
@@ -819,11 +849,12 @@ def _distribute(quantities: list[Quantity], view: _SentenceView) -> list[Quantit
     return out
 
 
-def _distributor_before(head: str, view: _SentenceView) -> tuple[str, int] | None:
+def _distributor_before(end: int, view: _SentenceView) -> tuple[str, int] | None:
     """Return the distributor word (分别, 各, 均…) governing a number, with its position."""
     lexicon = words()
-    clause_start = view.clauses[view.clause_index(len(head) - 1 if head else 0)][0]
-    window = head[clause_start:]
+    clause_start = view.clauses[view.clause_index(max(end - 1, 0))][0]
+    clause_start = max(clause_start, end - _WINDOW)
+    window = view.text[clause_start:end]
     best: tuple[str, int] | None = None
     for word in (*lexicon.respectively, *lexicon.each):
         position = window.rfind(word)
@@ -833,7 +864,7 @@ def _distributor_before(head: str, view: _SentenceView) -> tuple[str, int] | Non
         token = view.token_at(absolute)
         if token is not None and (token.start != absolute or token.word != word):
             continue  # 各类, 都市圈: the character belongs to another word
-        rest = head[absolute + len(word) :]
+        rest = view.text[absolute + len(word) : end]
         if any(c.isdigit() for c in rest) or "、" in rest:
             continue  # another value or list stands between: not this number's distributor
         if best is None or absolute > best[1]:
@@ -988,16 +1019,20 @@ def _find_indicators(facts: list[Quantity], view: _SentenceView, context: _Conte
             previous_end[clause_index] = fact.after_end
             continue
         start = max(clause_start, previous_end.get(clause_index, clause_start))
+        start = max(start, fact.before_start - _WINDOW)
         raw_before = text[start : fact.before_start]
         before = _strip_link(_PER_TAIL_RE.sub("", _strip_leading(raw_before)))
-        next_start = next(
-            (f.before_start for f in facts[fact_index + 1 :] if f.before_start >= fact.after_end),
-            clause_end,
-        )
+        next_start = clause_end
+        for later in range(fact_index + 1, len(facts)):
+            if facts[later].before_start >= fact.after_end:
+                next_start = facts[later].before_start
+                break
         after = _after_phrase(fact, view, min(clause_end, next_start))
         if _compares_with_benchmark(raw_before):
             before = _benchmark(raw_before)
-        conversion = text[: fact.start].rstrip().endswith(lexicon.conversions)
+        conversion = (
+            text[max(0, fact.start - _WINDOW) : fact.start].rstrip().endswith(lexicon.conversions)
+        )
         indicator = before + after
         opener = before.startswith(lexicon.predicate_openers) or before in lexicon.generic
         if conversion and context.last_indicator:

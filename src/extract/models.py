@@ -30,6 +30,22 @@ def decimal_to_json(value: Decimal) -> int | float:
     return float(value)
 
 
+def _significant_digits(value: Decimal) -> int:
+    """Return how many digits of ``value`` matter, trailing zeros not counted.
+
+    Computed on the digit tuple, not with ``normalize()``, which rounds to the context
+    precision and would make a 5000-digit number look like one digit.
+
+    >>> _significant_digits(Decimal("3650000000")), _significant_digits(Decimal("36.50"))
+    (3, 3)
+    """
+    digits = value.as_tuple().digits
+    end = len(digits)
+    while end > 1 and digits[end - 1] == 0:
+        end -= 1
+    return end
+
+
 #: A ``Decimal`` inside Python, a plain JSON number outside.
 JsonDecimal = Annotated[Decimal, PlainSerializer(decimal_to_json, when_used="json")]
 
@@ -167,7 +183,7 @@ class Fact(BaseModel):
                 continue
             if not number.is_finite():
                 raise ValueError(f"{name} is not a finite number")
-            digits = len(number.normalize().as_tuple().digits)
+            digits = _significant_digits(number)
             if digits > MAX_SIGNIFICANT_DIGITS:
                 raise ValueError(
                     f"{name} {number} has {digits} significant digits, more than "
