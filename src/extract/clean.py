@@ -23,7 +23,7 @@ cut across lines (``增\\n长1\\n3.8%``). Cleaning has two parts:
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 
 import regex
@@ -209,9 +209,11 @@ class Structure:
     headings: tuple[HeadingStyle, ...]
     bylines: tuple[regex.Pattern[str], ...]
     furniture: tuple[tuple[str, regex.Pattern[str]], ...]
-    #: All byline (furniture) patterns as one alternation: one match call a line.
+    #: All byline (furniture, header) patterns as one alternation: one match
+    #: call rejects an ordinary line.
     any_byline: regex.Pattern[str]
     any_furniture: regex.Pattern[str]
+    any_header: regex.Pattern[str]
 
     def ends_sentence(self, text: str) -> bool:
         """Return whether ``text`` ends in a terminal mark, closing quotes aside.
@@ -309,6 +311,8 @@ def load_structure() -> Structure:
                 _compile(entry.get("pattern"), f"headings[{index}].pattern"),
             )
         )
+    keyword = _compile(table.get("keyword", {}).get("pattern"), "keyword.pattern")
+    ordinal = _compile(table.get("ordinal", {}).get("pattern"), "ordinal.pattern")
     bylines = tuple(
         _compile(entry.get("pattern"), f"bylines[{index}].pattern")
         for index, entry in enumerate(table.get("bylines", []))
@@ -326,13 +330,16 @@ def load_structure() -> Structure:
         clause_end=frozenset(_strings(punctuation, "clause_end", "punctuation.")),
         sentence_end=frozenset(_strings(punctuation, "sentence_end", "punctuation.")),
         pairs=dict((open_, close) for open_, close in pairs),
-        keyword=_compile(table.get("keyword", {}).get("pattern"), "keyword.pattern"),
-        ordinal=_compile(table.get("ordinal", {}).get("pattern"), "ordinal.pattern"),
+        keyword=keyword,
+        ordinal=ordinal,
         headings=tuple(headings),
         bylines=bylines,
         furniture=furniture,
         any_byline=_alternation(p for p in bylines),
         any_furniture=_alternation(p for _, p in furniture),
+        any_header=_alternation(
+            [*(h.pattern for h in headings), *bylines, ordinal, keyword]
+        ),
     )
 
 
@@ -409,7 +416,6 @@ class _Unit:
     #: The raw line had whitespace at its start / end (an explicit word gap).
     space_before: bool = False
     space_after: bool = False
-    joined: bool = field(default=False)
 
 
 def _split_units(text: str) -> list[_Unit]:
@@ -432,6 +438,11 @@ def _split_units(text: str) -> list[_Unit]:
 
 def _is_keyword(structure: Structure, text: str) -> bool:
     return len(text) <= _MAX_HEADER_CHARS and structure.keyword.match(text) is not None
+
+
+def _may_be_header(structure: Structure, text: str) -> bool:
+    """Return whether ``text`` starts like any header line (one cheap match to rule most out)."""
+    return len(text) <= _MAX_HEADER_CHARS and structure.any_header.match(text) is not None
 
 
 def _is_start_header(structure: Structure, text: str) -> bool:
@@ -469,8 +480,11 @@ def _measure(structure: Structure, units: list[_Unit]) -> _Layout:
     """Return the layout of ``units``: flowed or column-broken, and the column width."""
     widths = [display_width(u.text) for u in units]
     ends = [structure.ends_sentence(u.text) for u in units]
-    keywords = [_is_keyword(structure, u.text) for u in units]
-    start_headers = [_is_start_header(structure, u.text) for u in units]
+    maybe = [_may_be_header(structure, u.text) for u in units]
+    keywords = [m and _is_keyword(structure, u.text) for m, u in zip(maybe, units, strict=True)]
+    start_headers = [
+        m and _is_start_header(structure, u.text) for m, u in zip(maybe, units, strict=True)
+    ]
     wrapped = [
         widths[index]
         for index in range(1, len(units))
@@ -558,7 +572,7 @@ def _merge(group: list[_Unit], *, latin: bool) -> _Unit:
         parts.append(unit.text)
         length += len(unit.text)
         previous = unit
-    return _Unit("".join(parts), pieces, group[0].space_before, group[-1].space_after, joined=True)
+    return _Unit("".join(parts), pieces, group[0].space_before, group[-1].space_after)
 
 
 def _is_latin_letter(char: str) -> bool:
@@ -604,18 +618,20 @@ def _reflow_once(
 
 
 def _apply_fixes_in_place(paragraphs: list[_Unit], fired: list[str]) -> bool:
-    """Re-run the length-keeping fixes on joined paragraphs (３\\n．５ is a number once joined)."""
+    """Re-run the length-keeping fixes on the paragraphs (３\\n．５ is a number once joined).
+
+    The steps never touch ``\\n`` and keep every length, so one pass over the
+    paragraphs joined by newlines fixes each of them in place.
+    """
     steps = [step for step in FIX_STEPS if step.keeps_length]
-    changed = False
-    for paragraph in paragraphs:
-        if not paragraph.joined:
-            continue
-        fixed, names = fix_characters(paragraph.text, steps=steps)
-        if fixed != paragraph.text and len(fixed) == len(paragraph.text):
-            paragraph.text = fixed
-            changed = True
-            fired.extend(name for name in names if name not in fired)
-    return changed
+    before = "\n".join(paragraph.text for paragraph in paragraphs)
+    after, names = fix_characters(before, steps=steps)
+    if after == before or len(after) != len(before):
+        return False
+    for paragraph, text in zip(paragraphs, after.split("\n"), strict=True):
+        paragraph.text = text
+    fired.extend(name for name in names if name not in fired)
+    return True
 
 
 def clean_text(text: str, *, doc_id: str = "") -> CleanText:
@@ -645,7 +661,7 @@ def clean_text(text: str, *, doc_id: str = "") -> CleanText:
         if not changed:
             break
         for unit in units:  # later passes see what a second clean_text call would see
-            unit.space_before = unit.space_after = unit.joined = False
+            unit.space_before = unit.space_after = False
     else:
         issues.append(
             Issue(stage="clean", reason=f"re-flow did not settle in {MAX_REFLOW_PASSES} passes")
