@@ -88,6 +88,8 @@ _WINDOW = 60
 _MAX_CLAUSE = 400
 # Longest sentence copied whole into a fact's ``sentence`` field (see _sentence_excerpt).
 _MAX_SENTENCE = 600
+# A subject longer than this is not carried to the next clause (it is a clause, not a name).
+_MAX_TOPIC = 30
 
 
 # --------------------------------------------------------------------------- data types
@@ -1039,7 +1041,7 @@ def _find_indicators(facts: list[Quantity], view: _SentenceView, context: _Conte
             indicator = context.last_indicator
         elif not indicator:
             indicator = context.topic or context.last_indicator
-        elif opener and context.topic and not after:
+        elif opener and context.topic and not after and len(context.topic) <= _MAX_TOPIC:
             indicator = context.topic + indicator
         fact.indicator = _tidy(indicator)
         previous_end[clause_index] = fact.after_end
