@@ -156,7 +156,7 @@ def _tokenizer() -> jieba.posseg.POSTokenizer:
 def _tag(text: str, offset: int) -> list[Token]:
     tokens: list[Token] = []
     position = offset
-    for pair in _tokenizer().cut(text, HMM=True):
+    for pair in _tokenizer().cut(text, HMM=False):
         word, flag = pair.word, pair.flag
         tokens.append(Token(word, flag, position, position + len(word)))
         position += len(word)
