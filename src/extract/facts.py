@@ -26,7 +26,7 @@ import jieba
 import jieba.posseg
 import regex
 
-from .lexicon_rules import Unit, Words, units, words
+from .lexicon_rules import Unit, units, words
 from .models import Issue, SegmentedText, Sentence
 from .numbers import NumberError, multiplier_value, parse_arabic, parse_chinese
 
@@ -118,11 +118,6 @@ class Quantity:
     per: str | None = None
     indicator: str = ""
     qualifiers: list[str] = field(default_factory=list)
-    lo_text: str = ""
-
-    @property
-    def mention_span(self) -> tuple[int, int]:
-        return self.start, self.end
 
 
 @dataclass
@@ -378,7 +373,6 @@ def _read_match(match: regex.Match[str]) -> Quantity | None:
         is_range=is_range,
         base_unit=unit.base if unit else "",
         unit_text=multiplier + (unit.text if unit else ""),
-        lo_text=match.group("sep") or "",
     )
     if is_range:
         quantity.comparator = ">="
@@ -557,20 +551,16 @@ def _reject_early(quantity: Quantity, view: _SentenceView) -> bool:
         return True  # a bare number: list markers, years alone, part ratios
     if quantity.has_digits and quantity.kind == "number":
         # codes: S316, G60, PM2.5, 5G, AR-E3000 (a Latin unit such as TEU is not a code)
-        if before.isascii() and before.isalpha():
-            if quantity.unit is None or not quantity.unit.text.isascii():
-                if quantity.unit is None:
-                    return True
+        digits_end = _digits_end(quantity, text)
+        letter_after = _is_latin_letter(text[digits_end : digits_end + 1])
         unit_is_latin = quantity.unit is not None and quantity.unit.text.isascii()
-        if (
-            not unit_is_latin
-            and text[_digits_end(quantity, text) : _digits_end(quantity, text) + 1].isascii()
-            and text[_digits_end(quantity, text) : _digits_end(quantity, text) + 1].isalpha()
+        if (_is_latin_letter(before) and quantity.unit is None) or (
+            letter_after and not unit_is_latin
         ):
             return True
-    if before in ("第",) or text[max(0, start - 2) : start] in ("连续第",):
+    if before == "第":
         return True  # 第一轮, 第29年: ordinals
-    if before == "届" or text[max(0, start - 1) : start] == "届":
+    if before == "届":
         return True  # 十五届二次全体会议: session numbers
     if before == "每":
         return True  # 每万人口, 每千人: the denominator of a rate, not a quantity
@@ -603,6 +593,10 @@ def _reject_early(quantity: Quantity, view: _SentenceView) -> bool:
     return False
 
 
+def _is_latin_letter(char: str) -> bool:
+    return char.isascii() and char.isalpha()
+
+
 def _digits_end(quantity: Quantity, text: str) -> int:
     """Return where the Arabic digits of the quantity end."""
     index = quantity.start
@@ -616,14 +610,12 @@ def _digits_end(quantity: Quantity, text: str) -> int:
 
 
 def _year_is_date(quantity: Quantity, view: _SentenceView) -> bool:
-    """True when N年 does not measure time: only 连续 or a verb of duration makes it one."""
-    text = view.text
-    head = text[max(0, quantity.before_start - _WINDOW) : quantity.before_start]
-    if head.endswith(words().duration_verbs):
-        return False
-    if text[quantity.end : quantity.end + 1] in ("来", "前", "后", "内", "里", "间", "度"):
-        return True  # 五年来, 三年内
-    return True
+    """True when N年 does not measure time: only 连续 or a verb of duration makes it one.
+
+    五年来, 三年行动, 两年平均 date or frame a statement; 花了3年, 连续13年 measure time.
+    """
+    head = view.text[max(0, quantity.before_start - _WINDOW) : quantity.before_start]
+    return not head.endswith(words().duration_verbs)
 
 
 def _read_comparators(quantity: Quantity, view: _SentenceView) -> None:
@@ -633,27 +625,42 @@ def _read_comparators(quantity: Quantity, view: _SentenceView) -> None:
     head_start = max(0, quantity.start - _WINDOW)
     head = text[head_start : quantity.start].rstrip(" ")
     for word, comparator in lexicon.comparators_before:
-        if head.endswith(word):
-            word_start = head_start + len(head) - len(word)
-            if view.starts_word(word_start) or word_start == 0 or text[word_start - 1] in _PUNCT:
-                if quantity.comparator in ("=",) or quantity.is_range:
-                    if not quantity.is_range:
-                        quantity.comparator = comparator
-                elif quantity.comparator == ">" and comparator in ("~",):
-                    quantity.comparator = "~"
-                quantity.before_start = word_start
-                break
+        if not head.endswith(word):
+            continue
+        word_start = head_start + len(head) - len(word)
+        if (
+            word_start > 0
+            and text[word_start - 1] not in _PUNCT
+            and not view.starts_word(word_start)
+        ):
+            continue  # 签约50亿元: 约 ends the word 签约, it is no comparator
+        quantity.before_start = word_start
+        quantity.comparator = _combine(quantity, comparator)
+        break
     tail = text[quantity.end : quantity.end + _WINDOW]
     offset = len(tail) - len(tail.lstrip(" "))
     tail = tail.lstrip(" ")
     for word, comparator in lexicon.comparators_after:
         if tail.startswith(word):
-            if quantity.comparator == "=" or quantity.comparator == "~":
-                quantity.comparator = (
-                    comparator if quantity.comparator == "=" else quantity.comparator
-                )
             quantity.after_end = quantity.end + offset + len(word)
+            quantity.comparator = _combine(quantity, comparator)
             break
+
+
+def _combine(quantity: Quantity, comparator: str) -> str:
+    """Return the comparator of a quantity that meets one more comparator word.
+
+    A range keeps >= (its bounds say the rest); the first word read wins, except that
+    近/约 make an approximate count approximate (近100余个 → ~).
+    """
+    current = quantity.comparator
+    if quantity.is_range:
+        return current
+    if current == "=":
+        return comparator
+    if comparator == "~":
+        return "~"
+    return current
 
 
 def _reject_late(quantity: Quantity, view: _SentenceView) -> bool:
@@ -676,41 +683,47 @@ def _drop_thresholds(quantities: list[Quantity], view: _SentenceView) -> list[Qu
     kept: list[Quantity] = []
     thresholds: set[int] = set()
     clauses = [view.clause_index(q.start) for q in quantities]
-    for index, quantity in enumerate(quantities):
-        if index + 1 >= len(quantities) or clauses[index + 1] != clauses[index]:
+    for index, quantity in enumerate(quantities[:-1]):
+        later = quantities[index + 1]
+        if clauses[index + 1] != clauses[index]:
             continue  # no later quantity in this clause for this one to qualify
-        later = [quantities[index + 1]]
-        follow = text[quantity.after_end : quantity.after_end + _WINDOW]
-        if follow.startswith(("的", "之")):
-            nxt = quantity.after_end + 1
-        else:
-            nxt = quantity.after_end
-        token = view.token_at(nxt) if nxt < len(text) else None
-        is_noun = (
-            token is not None and token.flag.startswith(_NOUN_FLAGS) and text[nxt] not in _PUNCT
-        )
-        if follow.startswith(("的",)) and any(follow[1:].startswith(w) for w in words().appositive):
-            is_noun = False
-        if any(follow.startswith(w) for w in words().milestones):
-            is_noun = False
-        between = text[quantity.after_end : later[0].before_start]
-        if is_noun and not any(sep in between for sep in _LIST_SEPARATORS):
+        if any(sep in text[quantity.after_end : later.before_start] for sep in _LIST_SEPARATORS):
+            continue  # 3个、1个: items of one list, not a modifier and its head
+        if _modifies_noun(quantity, view):
             thresholds.add(index)
     # 签约50亿元、100亿元以上项目: an item coordinated with a threshold is one too
     for index in sorted(thresholds, reverse=True):
         previous = index - 1
         while previous >= 0:
             gap = text[quantities[previous].after_end : quantities[previous + 1].before_start]
-            if gap.strip() in _LIST_SEPARATORS and gap.strip():
-                if quantities[previous].unit_text == quantities[index].unit_text or True:
-                    thresholds.add(previous)
-                previous -= 1
-                continue
-            break
+            if gap.strip() not in _LIST_SEPARATORS or not gap.strip():
+                break
+            thresholds.add(previous)
+            previous -= 1
     for index, quantity in enumerate(quantities):
         if index not in thresholds:
             kept.append(quantity)
     return kept
+
+
+def _modifies_noun(quantity: Quantity, view: _SentenceView) -> bool:
+    """True when a noun follows the quantity (directly or after 的): 3亿元以上项目, 超10亿元的企业.
+
+    Milestones (突破3万亿元大关) and appositive heads (5.1%的数据) restate the quantity
+    rather than narrow a set, so they do not count.
+    """
+    text = view.text
+    lexicon = words()
+    follow = text[quantity.after_end : quantity.after_end + _WINDOW]
+    if follow.startswith(lexicon.milestones):
+        return False
+    if follow.startswith("的") and follow[1:].startswith(lexicon.appositive):
+        return False
+    position = quantity.after_end + 1 if follow.startswith(("的", "之")) else quantity.after_end
+    if position >= len(text) or text[position] in _PUNCT:
+        return False
+    token = view.token_at(position)
+    return token is not None and token.flag.startswith(_NOUN_FLAGS)
 
 
 # --------------------------------------------------------------------------- readings
@@ -731,31 +744,31 @@ def _read_sign(quantity: Quantity, view: _SentenceView, previous: Quantity | Non
         quantity.negative = True
 
 
-_FILLERS = ("了", "分别", "均", "各", "同比", "逆势", "大幅", "约", "达", "为")
-
-
 def _strip_fillers(head: str) -> str:
-    changed = True
-    while changed:
-        changed = False
-        for filler in _FILLERS:
-            if head.endswith(filler):
-                head = head[: -len(filler)]
-                changed = True
+    """Remove the words that may stand between a change verb and its number."""
+    fillers = words().fillers
+    while head.endswith(fillers):
+        head = head[: -len(next(f for f in fillers if head.endswith(f)))]
     return head
 
 
-_PER_RE = regex.compile(r"每(?P<per>小时|季度|年|月|周|天|日)")
+@cache
+def _per_re() -> regex.Pattern[str]:
+    alternatives = "|".join(regex.escape(w) for w in words().per_words)
+    return regex.compile(rf"每(?P<per>{alternatives})")
+
+
+# 由每周2列: the rate word stands a few characters before the number at most
+_PER_REACH = 4
 
 
 def _read_per(quantity: Quantity, view: _SentenceView) -> None:
-    """Set ``per`` from 每月/每周… right before the number (每月290元)."""
+    """Set ``per`` from 每月/每周… right before the number (每月290元, 由每周2列)."""
     clause_start = view.clauses[view.clause_index(quantity.start)][0]
-    head = view.text[clause_start : quantity.before_start]
-    matches = list(_PER_RE.finditer(head))
-    match = matches[-1] if matches else None
-    if match is not None and match.end() >= len(head) - 4:
-        quantity.per = match.group("per")
+    head = view.text[max(clause_start, quantity.before_start - _WINDOW) : quantity.before_start]
+    matches = list(_per_re().finditer(head))
+    if matches and matches[-1].end() >= len(head) - _PER_REACH:
+        quantity.per = matches[-1].group("per")
 
 
 def _read_qualifiers(quantity: Quantity, view: _SentenceView) -> None:
@@ -925,18 +938,12 @@ def _share_heads(items: list[str]) -> list[str]:
     return items
 
 
-_COUNT_RE = regex.compile(
-    r"(\d+|[两二三四五六七八九十])(?:个)?(?:省份|省|城市|市|地区|企业|国家|家)"
-)
-
-
 def _counted_items(head: str) -> int:
     """Return N for a subject that counts its items (这3个省份的GDP均…), else 0."""
-    matches = list(_COUNT_RE.finditer(head))
-    match = matches[-1] if matches else None
-    if match is None:
+    matches = list(_counted_subject_re().finditer(head))
+    if not matches:
         return 0
-    value = _number(match.group(1))
+    value = _number(matches[-1].group("count"))
     return int(value) if value is not None and value == int(value) else 0
 
 
@@ -988,20 +995,18 @@ def _strip_leading(text: str) -> str:
     return text
 
 
-# 由每周2列: the rate word belongs to ``per``, not to the indicator
-_PER_TAIL_RE = regex.compile(r"每(?:小时|季度|年|月|周|天|日)$")
-_FRAMING_RE = regex.compile(
-    r"^(?:从|就)(?P<topic>.{1,12}?)(?:来看|看|而言)$|^(?P<topic2>.{1,10})方面$"
-)
 # A year or month that dates the statement, not part of what is measured:
 # 江苏2021年GDP数据为… → 江苏GDP数据. A year after 比/较/相比/与 is a base and stays.
 _DATE_IN_INDICATOR_RE = regex.compile(
     r"(?<![比较与同和])(?:\d{4}年(?:\d{1,2}(?:-\d{1,2})?月)?|\d{1,2}(?:-\d{1,2})?月(?:份)?)"
 )
-# 这3个省份的GDP均增长: the counted subject is replaced by the items it stands for.
-_COUNTED_SUBJECT_RE = regex.compile(
-    r"(?:这|该|上述)?(?:\d+|[两二三四五六七八九十])个?(?:省份|省|城市|市|地区|企业|国家|家)的?"
-)
+
+
+@cache
+def _counted_subject_re() -> regex.Pattern[str]:
+    """这3个省份的: a subject that counts its items (the items stand for it in indicators)."""
+    nouns = "|".join(regex.escape(w) for w in words().counted_nouns)
+    return regex.compile(rf"(?:这|该|上述)?(?P<count>\d+|[两二三四五六七八九十])个?(?:{nouns})的?")
 
 
 def _find_indicators(facts: list[Quantity], view: _SentenceView, context: _Context) -> None:
@@ -1023,7 +1028,7 @@ def _find_indicators(facts: list[Quantity], view: _SentenceView, context: _Conte
         start = max(clause_start, previous_end.get(clause_index, clause_start))
         start = max(start, fact.before_start - _WINDOW)
         raw_before = text[start : fact.before_start]
-        before = _strip_link(_PER_TAIL_RE.sub("", _strip_leading(raw_before)))
+        before = _strip_link(_strip_per(_strip_leading(raw_before)))
         next_start = clause_end
         for later in range(fact_index + 1, len(facts)):
             if facts[later].before_start >= fact.after_end:
@@ -1059,10 +1064,19 @@ def _update_framing_topic(
             return
         start, end = view.clauses[index]
         clause = view.text[start:end].rstrip("，,：:")
-        match = _FRAMING_RE.match(clause)
-        if match:
-            context.topic = match.group("topic") or match.group("topic2")
-            return
+        for pattern in words().framing:
+            match = pattern.match(clause)
+            if match:
+                context.topic = match.group("topic")
+                return
+
+
+def _strip_per(text: str) -> str:
+    """Remove a trailing 每周/每月: the rate word belongs to ``per``, not to the indicator."""
+    match = _per_re().search(text[-3:]) if text else None
+    if match is not None and text.endswith(match.group()):
+        return text[: -len(match.group())]
+    return text
 
 
 def _compares_with_benchmark(raw_before: str) -> bool:
@@ -1087,27 +1101,11 @@ _DISTRIBUTOR_IN_INDICATOR_RE = regex.compile(r"(?<!平)(?:均|双双)(?=增长|�
 def _tidy(indicator: str) -> str:
     """Remove dates and counted subjects that only frame the statement, and stray punctuation."""
     tidied = _DATE_IN_INDICATOR_RE.sub("", indicator)
-    tidied = _COUNTED_SUBJECT_RE.sub("", tidied)
+    tidied = _counted_subject_re().sub("", tidied)
     tidied = _DISTRIBUTOR_IN_INDICATOR_RE.sub("", tidied)
     tidied = _strip_leading(tidied)
     tidied = tidied.strip(" ，,、：:；;")
     return tidied if len(tidied) >= 2 else indicator.strip(" ，,、：:；;")
-
-
-_LEVEL_VERBS = (
-    "增至",
-    "降至",
-    "升至",
-    "提高至",
-    "提高到",
-    "增加至",
-    "增加到",
-    "下降至",
-    "下降到",
-    "达到",
-    "达",
-    "为",
-)
 
 
 def _after_phrase(fact: Quantity, view: _SentenceView, stop: int) -> str:
@@ -1134,7 +1132,7 @@ def _after_phrase(fact: Quantity, view: _SentenceView, stop: int) -> str:
     phrase = text[start:end].strip()
     if end == stop and stop < len(text) and text[stop : stop + 1] not in _PUNCT:
         return ""  # 73129亿元增加了9966.9亿元: the words lead on to the next value
-    if phrase.startswith(_LEVEL_VERBS):
+    if phrase.startswith(lexicon.level_verbs):
         return ""  # 2列增至9列: a change verb leading to the next value
     for currency in ("人民币",):
         phrase = phrase.removeprefix(currency)
@@ -1159,4 +1157,4 @@ def _topic_of(indicator: str) -> str:
     return text
 
 
-__all__ = ["Quantity", "Words", "extract_candidates", "extract_sentence"]
+__all__ = ["Quantity", "extract_candidates", "extract_sentence"]

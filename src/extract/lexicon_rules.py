@@ -96,6 +96,11 @@ class Words:
     reporting: tuple[str, ...]
     falling: tuple[str, ...]
     rising: tuple[str, ...]
+    fillers: tuple[str, ...]
+    level_verbs: tuple[str, ...]
+    per_words: tuple[str, ...]
+    counted_nouns: tuple[str, ...]
+    framing: tuple[regex.Pattern[str], ...]
     respectively: tuple[str, ...]
     each: tuple[str, ...]
     comparison: tuple[str, ...]
@@ -134,12 +139,19 @@ def words() -> Words:
         comparators_after=_comparator_table(comparators["after"], "after"),
         comparators_inside=inside,
         qualifiers=_sorted(table["qualifiers"]["words"]),
-        qualifier_base_re=regex.compile("|".join(table["qualifiers"]["base_patterns"])),
+        qualifier_base_re=_compile(
+            "|".join(table["qualifiers"]["base_patterns"]), "qualifiers.base_patterns"
+        ),
         linking=_sorted(table["linking"]["words"]),
         leading=_sorted(table["linking"]["leading"]),
         reporting=_sorted(table["linking"]["reporting"]),
         falling=_sorted(table["changes"]["falling"]),
         rising=_sorted(table["changes"]["rising"]),
+        fillers=_sorted(table["changes"]["fillers"]),
+        level_verbs=_sorted(table["changes"]["level_verbs"]),
+        per_words=_sorted(table["per"]["words"]),
+        counted_nouns=_sorted(table["distributors"]["counted_nouns"]),
+        framing=tuple(_compile(p, "topics.framing") for p in table["topics"]["framing"]),
         respectively=_sorted(table["distributors"]["respectively"]),
         each=_sorted(table["distributors"]["each"]),
         comparison=_sorted(table["distributors"]["comparison"]),
@@ -153,6 +165,13 @@ def words() -> Words:
         money=_sorted(table["topics"]["money"]),
         non_fact_terms=_sorted(table["non_facts"]["terms"]),
     )
+
+
+def _compile(pattern: str, where: str) -> regex.Pattern[str]:
+    try:
+        return regex.compile(pattern)
+    except regex.error as error:
+        raise LexiconError(f"data/words.toml: [{where}] {pattern!r}: {error}") from error
 
 
 def _sorted(entries: list[str]) -> tuple[str, ...]:
