@@ -88,6 +88,7 @@ _WINDOW = 60
 _MAX_CLAUSE = 400
 # Longest sentence copied whole into a fact's ``sentence`` field (see _sentence_excerpt).
 _MAX_SENTENCE = 600
+_EXCERPT_CONTEXT = 100  # characters kept on each side of the mention in an excerpt
 # A subject longer than this is not carried to the next clause (it is a clause, not a name).
 _MAX_TOPIC = 30
 
@@ -497,8 +498,8 @@ def _sentence_excerpt(text: str, start: int, end: int) -> str:
     """
     if len(text) <= _MAX_SENTENCE:
         return text
-    left = max(0, start - _MAX_SENTENCE // 2)
-    right = min(len(text), end + _MAX_SENTENCE // 2)
+    left = max(0, start - _EXCERPT_CONTEXT)
+    right = min(len(text), end + _EXCERPT_CONTEXT)
     return ("…" if left else "") + text[left:right] + ("…" if right < len(text) else "")
 
 
