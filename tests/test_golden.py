@@ -15,9 +15,10 @@ def test_pipeline_output_equals_golden_fixture(case: GoldenCase) -> None:
     expected = [case.input_path, case.document_path, case.facts_path]
     missing = [path.name for path in expected if not path.exists()]
     if missing:
-        pytest.skip(
+        pytest.fail(
             f"golden fixture {case.name} not generated yet (missing {', '.join(missing)}); "
-            "run: python tests/update_golden.py"
+            "run: python tests/update_golden.py",
+            pytrace=False,
         )
     differences = [
         diff_text(path, path.read_text(encoding="utf-8"), actual)
