@@ -131,6 +131,9 @@ SHARES = [
 ]
 
 MULTIPLES_AND_RANGES = [
+    pytest.param(
+        "利润增长一倍。", [("一倍", "1", "倍", "=")], id="yi-bei-is-a-multiple-not-an-article"
+    ),
     pytest.param("新能源汽车产量增长2倍。", [("2倍", "2", "倍", "=")], id="multiple-bei"),
     pytest.param(
         "高价值发明专利拥有量实现翻一番。",
@@ -459,6 +462,18 @@ def test_qualifiers(text: str, qualifier: str) -> None:
     assert qualifier in fact.qualifiers
 
 
+def test_target_list_gives_its_qualifiers_to_every_item() -> None:
+    text = (
+        "今年的主要预期目标是：地区生产总值增长6%左右；城镇新增就业12万人以上。\n"
+        "过去一年新增就业11万人。"
+    )
+    assert [(f.mention, "预期" in f.qualifiers) for f in facts_of(text)] == [
+        ("6%", True),
+        ("12万人", True),
+        ("11万人", False),
+    ]
+
+
 @pytest.mark.parametrize(
     ("text", "indicators"),
     [
@@ -516,6 +531,22 @@ def test_qualifiers(text: str, qualifier: str) -> None:
             ["限额以上单位商品零售额增长"],
             id="reporting-verb-cut",
         ),
+        pytest.param(
+            "全年共发生生产安全事故12起，死亡15人，分别下降20%和16.7%。",
+            ["发生生产安全事故", "死亡", "发生生产安全事故下降", "死亡下降"],
+            id="fen-bie-pairs-values-with-earlier-facts",
+        ),
+        pytest.param(
+            "城乡居民人均可支配收入达到56789元和34567元。",
+            ["城乡居民人均可支配收入", "城乡居民人均可支配收入"],
+            id="second-value-of-a-list-shares-the-phrase",
+        ),
+        pytest.param(
+            "粮食总产量245.6万吨，增产3.4%。",
+            ["粮食总产量", "粮食总产量增产"],
+            id="zeng-chan-borrows-the-subject",
+        ),
+        pytest.param("共有卫生机构床位5.6万张。", ["卫生机构床位"], id="gong-you-stripped"),
         pytest.param(
             "从GDP总量来看，广东稳居全国第一，为124369.67亿元。",
             ["GDP总量"],

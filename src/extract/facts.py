@@ -119,6 +119,10 @@ class Quantity:
     per: str | None = None
     indicator: str = ""
     qualifiers: list[str] = field(default_factory=list)
+    # 事故12起，死亡15人，分别下降20%和16.7%: the earlier fact a value is paired with by
+    # 分别 when no list of items names them, and the verb phrase they share.
+    partner: Quantity | None = None
+    predicate: str = ""
 
 
 @dataclass
@@ -136,6 +140,9 @@ class _Context:
     topic: str = ""
     last_indicator: str = ""
     paragraph_end: int = -1
+    # 主要预期目标是：地区生产总值增长6%左右；…: qualifiers an introducing clause gives
+    # every item listed after it, to the end of the paragraph.
+    list_qualifiers: tuple[str, ...] = ()
 
 
 # --------------------------------------------------------------------------- jieba
@@ -534,7 +541,22 @@ def extract_sentence(text: str, context: _Context | None = None) -> list[Quantit
         _infer_base_unit(quantity, view)
     facts = _distribute(kept, view)
     _find_indicators(facts, view, context)
+    _apply_list_qualifiers(facts, view, context)
     return facts
+
+
+def _apply_list_qualifiers(facts: list[Quantity], view: _SentenceView, context: _Context) -> None:
+    """Give the items of a list the qualifiers of the clause that introduces it (…目标是：)."""
+    introduced_at = 0
+    for start, end in view.clauses:
+        clause = view.text[start:end]
+        if clause.endswith(("：", ":")):
+            found = tuple(w for w in words().qualifiers if w in clause)
+            if found:
+                context.list_qualifiers, introduced_at = found, end
+    for fact in facts:
+        if fact.start >= introduced_at:
+            fact.qualifiers += [w for w in context.list_qualifiers if w not in fact.qualifiers]
 
 
 # --------------------------------------------------------------------------- rejection
@@ -577,7 +599,13 @@ def _reject_early(quantity: Quantity, view: _SentenceView) -> bool:
         and not any(c.isdigit() for c in text[start:end])
     ):
         numeral = text[start:end]
-        if numeral.startswith("一") and quantity.value == 1 and not quantity.multiplier:
+        if (
+            numeral.startswith("一")
+            and quantity.value == 1
+            and not quantity.multiplier
+            and quantity.unit is not None
+            and quantity.unit.group in units().classifier_groups
+        ):
             return True  # 一个新台阶, 一批, 一项: 一 is the indefinite article here
         if not view.starts_word(start):
             return True  # 统一, 唯一: a numeral character inside a word
@@ -840,13 +868,14 @@ def _distribute(quantities: list[Quantity], view: _SentenceView) -> list[Quantit
                 break
         items = _list_items(text, word_start, view, expected=len(run))
         if word in lexicon.respectively:
+            predicate = text[word_start + len(word) : run[0].before_start]
             if items and len(items) == len(run):
-                predicate = text[word_start + len(word) : run[0].before_start]
                 for item, value in zip(items, run, strict=True):
                     value.indicator = _item_indicator(item, predicate)
-                    out.append(value)
-            else:
-                out.extend(run)
+            elif len(out) >= len(run):
+                for partner, value in zip(out[-len(run) :], run, strict=True):
+                    value.partner, value.predicate = partner, _strip_link(predicate)
+            out.extend(run)
             index += len(run)
             continue
         # 各, 均, 双双: every item gets every value
@@ -906,6 +935,8 @@ def _list_items(text: str, end: int, view: _SentenceView, *, expected: int = 0) 
     if not any(sep in segment for sep in "、和及与") and clause_index > 0:
         previous_start = view.clauses[clause_index - 1][0]
         segment = text[previous_start:start].rstrip("，,：:")
+        if any(char.isdigit() for char in segment):
+            return []  # 分别达到56789元和34567元，分别增长…: that clause lists values, not items
     items = segment.split("、")
     if expected and len(items) < expected:
         last = regex.split(r"和|及|与", items[-1])
@@ -1026,6 +1057,8 @@ def _find_indicators(facts: list[Quantity], view: _SentenceView, context: _Conte
         clause_index = view.clause_index(fact.start)
         clause_start, clause_end = view.clauses[clause_index]
         _update_framing_topic(view, clause_index, fact_clauses, context)
+        if fact.partner is not None and not fact.indicator:
+            fact.indicator = _topic_of(fact.partner.indicator) + fact.predicate
         if fact.indicator:
             fact.indicator = _tidy(fact.indicator)
             context.last_indicator = fact.indicator
@@ -1036,6 +1069,8 @@ def _find_indicators(facts: list[Quantity], view: _SentenceView, context: _Conte
         start = max(start, fact.before_start - _WINDOW)
         raw_before = text[start : fact.before_start]
         before = _strip_link(_strip_per(_strip_leading(raw_before)))
+        if raw_before.strip() in _LIST_GAPS:
+            before = ""  # 56789元和34567元: the second value of a list shares the first's phrase
         next_start = clause_end
         for later in range(fact_index + 1, len(facts)):
             if facts[later].before_start >= fact.after_end:
