@@ -92,6 +92,14 @@ NUMBERS = [
 ]
 
 APPROXIMATE = [
+    pytest.param(
+        "投资超百亿元。", [("百亿元", "10000000000", "元", ">")], id="chao-bai-yi-is-a-magnitude"
+    ),
+    pytest.param(
+        "上百万人次参与。",
+        [("百万人次", "1000000", "人次", ">=")],
+        id="shang-bai-wan-is-a-magnitude",
+    ),
     pytest.param("建成服务站点100余个。", [("100余个", "100", "个", ">")], id="yu-after-number"),
     pytest.param("引进企业10多个。", [("10多个", "10", "个", ">")], id="duo-after-number"),
     pytest.param(
@@ -131,6 +139,7 @@ SHARES = [
 ]
 
 MULTIPLES_AND_RANGES = [
+    pytest.param("经济总量翻了一番。", [("翻了一番", "2", "倍", "=")], id="fan-le-yi-fan"),
     pytest.param(
         "利润增长一倍。", [("一倍", "1", "倍", "=")], id="yi-bei-is-a-multiple-not-an-article"
     ),
@@ -331,6 +340,7 @@ STRUCTURE = [
 ]
 
 NOT_FACTS = [
+    pytest.param("实施2023—2025年行动计划。", [], id="year-range"),
     pytest.param("2025年工作回顾。", [], id="year"),
     pytest.param("3月5日上午召开会议。", [], id="month-day"),
     pytest.param("2021年1-11月全市工业稳定。", [], id="month-range"),
@@ -547,6 +557,7 @@ def test_target_list_gives_its_qualifiers_to_every_item() -> None:
             id="zeng-chan-borrows-the-subject",
         ),
         pytest.param("共有卫生机构床位5.6万张。", ["卫生机构床位"], id="gong-you-stripped"),
+        pytest.param("全市GDP首次突破2万亿元大关。", ["全市GDP"], id="shou-ci-stripped"),
         pytest.param(
             "从GDP总量来看，广东稳居全国第一，为124369.67亿元。",
             ["GDP总量"],

@@ -47,7 +47,7 @@ def _quantity_re() -> regex.Pattern[str]:
             (?P<den>[百千万]|{_CN_NUM}|\d+)分之(?P<numer>{_CN_NUM}|{_AR_NUM})
         )
         | (?P<half>一半|半数)                            # 一半 = 50 %
-        | (?P<fan>翻(?P<fan_n>[一两二三四]?)番)           # 翻一番 = 2 倍 (FACTS: optional)
+        | (?P<fan>翻了?(?P<fan_n>[一两二三四]?)番)         # 翻一番 = 2 倍 (FACTS: optional)
         | (?:
             (?:                                         # lower bound of a range: 3-5个, 5%—8%
                 (?P<lo>{_AR_NUM}|{_CN_NUM})(?P<lo_mult>(?:{_MULT})*)(?P<lo_pct>[%‰])?
@@ -591,8 +591,8 @@ def _reject_early(quantity: Quantity, view: _SentenceView) -> bool:
         return True  # 万吨级海船, 10万千瓦级机组: a class, not an amount
     if quantity.kind == "number" and not quantity.has_digits:
         number_text = text[quantity.start : quantity.end]
-        if number_text[:1] in "十百":
-            return True  # 数十, 上百, 十佳, 百团: vague or idiomatic
+        if number_text[:1] in "十百" and not any(c in "万亿" for c in quantity.multiplier):
+            return True  # 数十, 上百, 十佳, 百团: vague or idiomatic (but 超百亿元, 上百万人次)
     if (
         quantity.kind == "number"
         and quantity.has_digits
@@ -616,8 +616,10 @@ def _reject_early(quantity: Quantity, view: _SentenceView) -> bool:
         position = text.find(term, max(0, start - len(term) + 1), start + len(term))
         if 0 <= position <= start and position + len(term) > start:
             return True
-    if quantity.unit is not None and quantity.unit.text in units().dated and not quantity.is_range:
-        if quantity.value >= 1000 or _year_is_date(quantity, view):
+    if quantity.unit is not None and quantity.unit.text in units().dated:
+        if quantity.value >= 1000:
+            return True  # 2025年, 2023—2025年: calendar years
+        if not quantity.is_range and _year_is_date(quantity, view):
             return True
     return False
 
