@@ -198,6 +198,11 @@ REFLOW_CASES = [
         id="ordinal-line-kept-and-stands-alone",
     ),
     pytest.param(
+        column("2025年某市国民经济和社", "会发展统计公报", "一、综合", *BODY),
+        f"2025年某市国民经济和社\n会发展统计公报\n一、综合\n{BODY_TEXT}",
+        id="short-heading-stands-alone-after-a-wrapped-headline",
+    ),
+    pytest.param(
         column("标题", *BODY, "生产安全事故起数、死亡人数分别下", "降9.62%、10.47%",
                "。打击治理电信网络诈骗成效连续5", "个季度居全国前列，信访总量下降9",
                ".6%，社会运行更加安定有序。"),

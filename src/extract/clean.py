@@ -154,9 +154,7 @@ FIX_STEPS: tuple[FixStep, ...] = (
 _MAX_FIX_ROUNDS = 4
 
 
-def fix_characters(
-    text: str, *, steps: Sequence[FixStep] = FIX_STEPS
-) -> tuple[str, list[str]]:
+def fix_characters(text: str, *, steps: Sequence[FixStep] = FIX_STEPS) -> tuple[str, list[str]]:
     """Return ``text`` with every fix of ``steps`` applied, and the names of those that fired.
 
     The table is repeated until nothing changes, so the result is a fixed point.
@@ -337,9 +335,7 @@ def load_structure() -> Structure:
         furniture=furniture,
         any_byline=_alternation(p for p in bylines),
         any_furniture=_alternation(p for _, p in furniture),
-        any_header=_alternation(
-            [*(h.pattern for h in headings), *bylines, ordinal, keyword]
-        ),
+        any_header=_alternation([*(h.pattern for h in headings), *bylines, ordinal, keyword]),
     )
 
 
@@ -526,9 +522,7 @@ def _cuts_token(left: str, right: str) -> bool:
     return _is_latin_letter(last) and _is_latin_letter(first)
 
 
-def _ends_paragraph(
-    structure: Structure, units: list[_Unit], index: int, layout: _Layout
-) -> bool:
+def _ends_paragraph(structure: Structure, units: list[_Unit], index: int, layout: _Layout) -> bool:
     """Return whether the non-header line ``units[index]`` ends its paragraph."""
     if index + 1 == len(units):
         return True
@@ -605,6 +599,12 @@ def _reflow_once(
             or layout.keyword[index]
             or layout.keyword[index - 1]
             or (ended and layout.start_header[index])
+            # 一、综合 after a headline wrapped over two lines: a short heading line
+            # stands alone even when the line before it did not end a paragraph
+            or (
+                layout.start_header[index]
+                and layout.widths[index] < SHORT_LINE_RATIO * layout.column
+            )
         )
         if ended or standalone:
             groups.append([unit])
