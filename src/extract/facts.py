@@ -26,7 +26,7 @@ import jieba
 import jieba.posseg
 import regex
 
-from .lexicon_rules import Unit, units, words
+from .lexicon import Unit, units, words
 from .models import Issue, SegmentedText, Sentence
 from .numbers import NumberError, multiplier_value, parse_arabic, parse_chinese
 

@@ -1,0 +1,66 @@
+"""The data files load, and a bad entry is reported with the file and the entry named."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from extract.lexicon import LexiconError, build_units, build_words, load_table, units, words
+
+
+def test_shipped_lexicons_load() -> None:
+    assert units().by_text["人民币"].base == "元"
+    assert units().by_text["成"].factor == 10
+    assert ("超", ">") in words().comparators_before
+
+
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        pytest.param(
+            {"money": {"元": ["元"]}},
+            "[money] '元' must be [base_unit, factor]",
+            id="unit-entry-without-factor",
+        ),
+        pytest.param({"money": ["元"]}, "[money] must be a table", id="unit-group-not-a-table"),
+        pytest.param(
+            {"money": {"元": ["元", 1]}, "not_before": {"吨": ["级"]}},
+            "[not_before] names unknown units ['吨']",
+            id="rule-for-unknown-unit",
+        ),
+    ],
+)
+def test_bad_units_table_names_the_entry(table: dict[str, Any], message: str) -> None:
+    with pytest.raises(LexiconError) as error:
+        build_units(table)
+    assert message in str(error.value)
+    assert "data/units.toml" in str(error.value)
+
+
+def _words_with(**changes: Any) -> dict[str, Any]:
+    table = dict(load_table("words"))
+    table.update(changes)
+    return table
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        pytest.param(
+            {"comparators": {"before": {"≈": ["约"]}, "after": {}, "inside": {}}},
+            "key '≈' is not one of",
+            id="unknown-comparator",
+        ),
+        pytest.param({"per": {}}, "missing table or list 'words'", id="missing-list"),
+        pytest.param(
+            {"qualifiers": {"words": ["累计"], "base_patterns": ["(比"]}},
+            "[qualifiers.base_patterns]",
+            id="bad-regex",
+        ),
+    ],
+)
+def test_bad_words_table_names_the_entry(changes: dict[str, Any], message: str) -> None:
+    with pytest.raises(LexiconError) as error:
+        build_words(_words_with(**changes))
+    assert message in str(error.value)
