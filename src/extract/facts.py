@@ -108,8 +108,8 @@ class Quantity:
     normalized: Decimal
     upper: Decimal | None = None
     comparator: str = "="
-    before_start: int = 0  # start of the comparator word before the number, else start
-    after_end: int = 0  # end of the comparator word after the unit, else end
+    before_start: int = -1  # start of the comparator word before the number (else start)
+    after_end: int = -1  # end of the comparator word after the unit (else end)
     has_digits: bool = True
     is_range: bool = False
     kind: str = "number"
@@ -123,6 +123,17 @@ class Quantity:
     # 分别 when no list of items names them, and the verb phrase they share.
     partner: Quantity | None = None
     predicate: str = ""
+
+    def __post_init__(self) -> None:
+        if self.before_start < 0:
+            self.before_start = self.start
+        if self.after_end < 0:
+            self.after_end = self.end
+        if self.unit is not None:
+            self.base_unit = self.base_unit or self.unit.base
+            self.unit_text = self.unit_text or self.multiplier + self.unit.text
+        else:
+            self.unit_text = self.unit_text or self.multiplier
 
 
 @dataclass
@@ -231,142 +242,78 @@ def _scan(text: str) -> list[Quantity]:
     return found
 
 
+# Quantities written as words: 一半 is 50 %, 翻一番 is 2 倍 (翻两番 4 倍).
+_HALF = Unit("半", "%", Decimal(50), "ratio")
+_DOUBLING = Unit("番", "倍", Decimal(1), "ratio")
+_PER_MILLE_UNITS = {"百": "%", "千": "‰", "万": "‱"}  # 百分之, 千分之, 万分之
+
+
 def _read_match(match: regex.Match[str]) -> Quantity | None:
-    lexicon = units()
+    """Return the quantity one match of the quantity regex stands for, or None."""
     if match.group("fraction"):
-        den_text, numer_text = match.group("den"), match.group("numer")
-        numer = _number(numer_text)
-        if numer is None:
-            return None
-        if den_text in ("百", "千", "万"):
-            unit_text = {"百": "%", "千": "‰", "万": "‱"}[den_text]
-            normalized = numer
-            value = numer
-        else:
-            den = _number(den_text)
-            if not den:
-                return None
-            unit_text = "%"
-            value = numer
-            normalized = (numer / den * 100).quantize(Decimal("1e-12")).normalize()
-        unit = lexicon.by_text.get(unit_text) or Unit(unit_text, unit_text, Decimal(1), "ratio")
-        return Quantity(
-            match.start(),
-            match.end(),
-            value,
-            "",
-            unit,
-            normalized,
-            after_end=match.end(),
-            before_start=match.start(),
-            kind="fraction",
-            base_unit=unit.base,
-            unit_text=unit_text,
-        )
+        return _read_fraction(match)
     if match.group("half"):
-        unit = Unit("半", "%", Decimal(50), "ratio")
-        return Quantity(
-            match.start(),
-            match.end(),
-            Decimal(1),
-            "",
-            unit,
-            Decimal(50),
-            after_end=match.end(),
-            before_start=match.start(),
-            kind="half",
-            base_unit="%",
-            unit_text="半",
-        )
-    if match.group("fan") is not None and match.group("fan"):
+        return Quantity(match.start(), match.end(), Decimal(1), "", _HALF, Decimal(50), kind="half")
+    if match.group("fan"):
         times = _number(match.group("fan_n") or "一") or Decimal(1)
-        unit = Unit("番", "倍", Decimal(1), "ratio")
-        return Quantity(
-            match.start(),
-            match.end(),
-            times,
-            "",
-            unit,
-            Decimal(2) ** int(times),
-            after_end=match.end(),
-            before_start=match.start(),
-            kind="fan",
-            base_unit="倍",
-            unit_text="番",
-        )
+        doubled = Decimal(2) ** int(times)
+        return Quantity(match.start(), match.end(), times, "", _DOUBLING, doubled, kind="fan")
+    return _read_number(match)
+
+
+def _read_fraction(match: regex.Match[str]) -> Quantity | None:
+    """百分之二十 → 20 %, 千分之五 → 5 ‰, 三分之一 → 33.33… %."""
+    den_text, numerator = match.group("den"), _number(match.group("numer"))
+    if numerator is None:
+        return None
+    if den_text in _PER_MILLE_UNITS:
+        unit_text, normalized = _PER_MILLE_UNITS[den_text], numerator
+    else:
+        denominator = _number(den_text)
+        if not denominator:
+            return None
+        unit_text = "%"
+        normalized = (numerator / denominator * 100).quantize(Decimal("1e-12")).normalize()
+    unit = units().by_text.get(unit_text) or Unit(unit_text, unit_text, Decimal(1), "ratio")
+    return Quantity(match.start(), match.end(), numerator, "", unit, normalized, kind="fraction")
+
+
+def _read_number(match: regex.Match[str]) -> Quantity | None:
+    """36.5亿元, 一万二千三百人次, 750余万人次, 3-5个, 4.2万元/人, 43万 (no unit)."""
     arabic, cn = match.group("arabic"), match.group("cn")
     if arabic is not None:
-        number_text, multiplier = arabic, match.group("a_mult") or ""
-        has_digits = True
+        number_text, multiplier, has_digits = arabic, match.group("a_mult") or "", True
     elif cn:
         number_text, multiplier = _split_number(cn)
         has_digits = any(c in _CN_DIGIT for c in cn)
     else:
         return None
     multiplier += match.group("mult2") or ""
-    if has_digits:
-        value = _number(number_text)
-    else:
-        value = Decimal(1)
+    value = _number(number_text) if has_digits else Decimal(1)  # 万亿元 is one 万亿元
     if value is None:
         return None
     try:
         factor = multiplier_value(multiplier)
     except NumberError:
         return None
-    unit = None
-    end = match.end()
-    unit_text = match.group("unit")
-    if unit_text:
-        unit = lexicon.by_text[unit_text]
-        following = match.string[end : end + 3]
-        if any(following.startswith(w) for w in lexicon.not_before.get(unit_text, ())):
-            unit = None
-    if unit is not None and "/" not in unit.text:
-        denominator = _denominator_re().match(match.string, end)
-        if denominator is not None:
-            # 元/人, 万元/亩: a compound unit, the base of each part kept
-            den_text = denominator.group("den")
-            den = lexicon.by_text.get(den_text)
-            den_base = den.base if den else den_text
-            unit = Unit(
-                f"{unit.text}/{den_text}", f"{unit.base}/{den_base}", unit.factor, unit.group
-            )
-            end = denominator.end()
+    unit, end = _read_unit(match)
     if unit is None:
-        end = (
-            match.end("mult2")
-            if match.group("mult2")
-            else (
-                match.end("inside")
-                if match.group("inside")
-                else (match.end("a_mult") if arabic is not None else match.end("cn"))
-            )
-        )
-        # a multiplier with no unit (惠及43万儿童) ends the mention at the multiplier
-        if match.group("inside") and not match.group("mult2"):
-            end = match.end("inside")
+        # a multiplier with no unit (惠及43万儿童) ends the mention where the number ends
+        groups = ("arabic", "a_mult", "cn", "inside", "mult2")
+        end = max(match.end(g) for g in groups if match.group(g))
     start = match.start("arabic") if arabic is not None else match.start("cn")
-    lo = match.group("lo")
-    upper = None
-    is_range = False
-    if lo is not None:
-        lo_value = _number(lo)
-        if lo_value is not None:
-            lo_mult = match.group("lo_mult") or multiplier
-            try:
-                lo_factor = multiplier_value(lo_mult)
-            except NumberError:
-                lo_factor = factor
-            unit_factor = unit.factor if unit else Decimal(1)
-            upper = value * factor * unit_factor
-            value, factor = lo_value, lo_factor
-            start = match.start("lo")
-            is_range = True
-    inside = match.group("inside")
-    comparator = words().comparators_inside.get(inside, "=") if inside else "="
     unit_factor = unit.factor if unit else Decimal(1)
-    quantity = Quantity(
+    upper = None
+    lo_value = _number(match.group("lo")) if match.group("lo") is not None else None
+    if lo_value is not None:
+        upper = value * factor * unit_factor  # 3-5个: the number read so far is the upper bound
+        try:
+            factor = multiplier_value(match.group("lo_mult") or multiplier)
+        except NumberError:
+            pass
+        value, start = lo_value, match.start("lo")
+    inside = match.group("inside")
+    return Quantity(
         start=start,
         end=end,
         value=value,
@@ -374,17 +321,35 @@ def _read_match(match: regex.Match[str]) -> Quantity | None:
         unit=unit,
         normalized=value * factor * unit_factor,
         upper=upper,
-        comparator=comparator,
-        before_start=start,
-        after_end=end,
+        comparator=">=" if upper is not None else words().comparators_inside.get(inside, "="),
         has_digits=has_digits,
-        is_range=is_range,
-        base_unit=unit.base if unit else "",
-        unit_text=multiplier + (unit.text if unit else ""),
+        is_range=upper is not None,
     )
-    if is_range:
-        quantity.comparator = ">="
-    return quantity
+
+
+def _read_unit(match: regex.Match[str]) -> tuple[Unit | None, int]:
+    """Return the unit after the number and where it ends; None when there is none."""
+    lexicon = units()
+    unit_text, end = match.group("unit"), match.end()
+    if not unit_text:
+        return None, end
+    following = match.string[end : end + 3]
+    if following.startswith(lexicon.not_before.get(unit_text, ())):
+        return None, end  # 两位数, 3万亿台阶: the unit's character begins another word
+    unit = lexicon.by_text[unit_text]
+    denominator = _denominator_re().match(match.string, end) if "/" not in unit_text else None
+    if denominator is not None:
+        # 元/人, 万元/亩: a compound unit, the base of each part kept
+        den_text = denominator.group("den")
+        den = lexicon.by_text.get(den_text)
+        unit = Unit(
+            f"{unit.text}/{den_text}",
+            f"{unit.base}/{den.base if den else den_text}",
+            unit.factor,
+            unit.group,
+        )
+        end = denominator.end()
+    return unit, end
 
 
 @cache
