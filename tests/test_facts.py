@@ -308,6 +308,13 @@ COMPARATORS = [
 ]
 
 STRUCTURE = [
+    pytest.param("为60岁以上老人发放补贴。", [], id="bound-before-a-noun-is-a-threshold"),
+    pytest.param("引进一批亿元以上项目。", [], id="bare-bound-before-a-noun-is-a-threshold"),
+    pytest.param(
+        "民生支出占比稳定在80%以上水平。",
+        [("80%", "80", "%", ">=")],
+        id="bound-before-an-appositive-head-is-a-fact",
+    ),
     pytest.param(
         "签约50亿元、100亿元以上项目各1个。",
         [("1个", "1", "个", "="), ("1个", "1", "个", "=")],

@@ -674,15 +674,23 @@ def _drop_thresholds(quantities: list[Quantity], view: _SentenceView) -> list[Qu
     """Drop quantities that qualify the indicator of a later quantity in the same clause.
 
     落地3亿元以上项目11个: 3亿元以上 names which projects are counted; the fact is 11个.
+    A bound before a noun (为60岁以上老人发放补贴) names a set even with no count after it.
     """
     text = view.text
     kept: list[Quantity] = []
     thresholds: set[int] = set()
     clauses = [view.clause_index(q.start) for q in quantities]
-    for index, quantity in enumerate(quantities[:-1]):
-        later = quantities[index + 1]
-        if clauses[index + 1] != clauses[index]:
-            continue  # no later quantity in this clause for this one to qualify
+    for index, quantity in enumerate(quantities):
+        # 以上, 以下, 以内 after a measure (60岁以上老人); a share before a noun is a share of
+        # that set (八成以上企业实现盈利), not a bound on it
+        bounded = _bound_after(quantity, view) and (
+            quantity.unit is None or quantity.unit.group != "ratio"
+        )
+        later = quantities[index + 1] if index + 1 < len(quantities) else None
+        if later is None or clauses[index + 1] != clauses[index]:
+            if bounded and _modifies_noun(quantity, view):
+                thresholds.add(index)
+            continue
         if any(sep in text[quantity.after_end : later.before_start] for sep in _LIST_SEPARATORS):
             continue  # 3个、1个: items of one list, not a modifier and its head
         if _modifies_noun(quantity, view):
@@ -702,6 +710,12 @@ def _drop_thresholds(quantities: list[Quantity], view: _SentenceView) -> list[Qu
     return kept
 
 
+def _bound_after(quantity: Quantity, view: _SentenceView) -> bool:
+    """True when 以上/以下/以内 follows the unit (左右 and 量级 are no bounds)."""
+    word = view.text[quantity.end : quantity.after_end].strip()
+    return any(w == word and c in (">=", "<=") for w, c in words().comparators_after)
+
+
 def _modifies_noun(quantity: Quantity, view: _SentenceView) -> bool:
     """True when a noun follows the quantity (directly or after 的): 3亿元以上项目, 超10亿元的企业.
 
@@ -711,10 +725,10 @@ def _modifies_noun(quantity: Quantity, view: _SentenceView) -> bool:
     text = view.text
     lexicon = words()
     follow = text[quantity.after_end : quantity.after_end + _WINDOW]
-    if follow.startswith(lexicon.milestones):
-        return False
-    if follow.startswith("的") and follow[1:].startswith(lexicon.appositive):
-        return False
+    if follow.startswith(lexicon.milestones) or follow.removeprefix("的").startswith(
+        lexicon.appositive
+    ):
+        return False  # 突破3万亿元大关, 稳定在80%以上水平, 5.1%的数据
     position = quantity.after_end + 1 if follow.startswith(("的", "之")) else quantity.after_end
     if position >= len(text) or text[position] in _PUNCT:
         return False
