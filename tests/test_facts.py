@@ -347,6 +347,12 @@ STRUCTURE = [
 ]
 
 NOT_FACTS = [
+    pytest.param("重点抓好三个方面工作。", [], id="grouping-of-abstract-nouns"),
+    pytest.param(
+        "涉及12个方面的改革任务。",
+        [("12个", "12", "个", "=")],
+        id="arabic-count-before-abstract-noun-is-a-count",
+    ),
     pytest.param("实施2023—2025年行动计划。", [], id="year-range"),
     pytest.param("2025年工作回顾。", [], id="year"),
     pytest.param("3月5日上午召开会议。", [], id="month-day"),

@@ -661,6 +661,8 @@ def _combine(quantity: Quantity, comparator: str) -> str:
 
 def _reject_late(quantity: Quantity, view: _SentenceView) -> bool:
     """True when the quantity's context shows it is not a measured amount."""
+    if _groups_abstract_nouns(quantity, view):
+        return True
     if quantity.kind == "number" and not quantity.has_digits:
         # a bare multiplier (万亿元, 千亿斤) is a number only when a comparator frames it
         if quantity.before_start == quantity.start and quantity.after_end == quantity.end:
@@ -668,6 +670,22 @@ def _reject_late(quantity: Quantity, view: _SentenceView) -> bool:
         if quantity.unit is None:
             return True  # 超百万村: a magnitude without a unit
     return False
+
+
+# Above this a count in Chinese numerals is a real count even before an abstract noun.
+_MAX_GROUPING = 10
+
+
+def _groups_abstract_nouns(quantity: Quantity, view: _SentenceView) -> bool:
+    """True for 三个方面, 四个意识: a small count written in words before an abstract noun."""
+    text = view.text
+    if any(c.isdigit() for c in text[quantity.start : quantity.end]):
+        return False  # written in Arabic digits, the count is meant as a number
+    if quantity.unit is None or quantity.unit.group not in units().classifier_groups:
+        return False
+    if quantity.value > _MAX_GROUPING:
+        return False
+    return text[quantity.after_end : quantity.after_end + 4].startswith(words().grouping_nouns)
 
 
 def _drop_thresholds(quantities: list[Quantity], view: _SentenceView) -> list[Quantity]:

@@ -136,6 +136,7 @@ class Words:
     people: frozenset[str]
     money: tuple[str, ...]
     non_fact_terms: tuple[str, ...]
+    grouping_nouns: tuple[str, ...]
 
 
 def _comparator_table(section: dict[str, list[str]], where: str) -> tuple[tuple[str, str], ...]:
@@ -198,6 +199,7 @@ def _build_words(table: dict[str, Any]) -> Words:
         people=frozenset(table["topics"]["people"]),
         money=_sorted(table["topics"]["money"]),
         non_fact_terms=_sorted(table["non_facts"]["terms"]),
+        grouping_nouns=_sorted(table["non_facts"]["grouping_nouns"]),
     )
 
 

@@ -101,9 +101,7 @@ class CleanText(BaseModel):
         return self.line_starts[max(index, 0)][1]
 
 
-ParagraphKind = Literal[
-    "title", "subtitle", "byline", "keyword", "heading", "ordinal", "body"
-]
+ParagraphKind = Literal["title", "subtitle", "byline", "keyword", "heading", "ordinal", "body"]
 
 
 class Paragraph(BaseModel):

@@ -179,9 +179,7 @@ def _is_title_like(text: str, structure: Structure) -> bool:
     return not any(mark in structure.terminal for mark in body)
 
 
-def _classify(
-    texts: list[str], structure: Structure
-) -> tuple[list[ParagraphKind], list[_Heading]]:
+def _classify(texts: list[str], structure: Structure) -> tuple[list[ParagraphKind], list[_Heading]]:
     """Return the kind of every paragraph and the headings that may open sections."""
     kinds: list[ParagraphKind] = []
     headings: list[_Heading] = []
