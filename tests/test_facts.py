@@ -347,6 +347,12 @@ STRUCTURE = [
 ]
 
 NOT_FACTS = [
+    pytest.param("成为全国首个通时速350公里高铁的省份。", [], id="specification-names-a-class"),
+    pytest.param(
+        "线路全长120公里。",
+        [("120公里", "120", "公里", "=")],
+        id="specification-before-punctuation-is-an-amount",
+    ),
     pytest.param("重点抓好三个方面工作。", [], id="grouping-of-abstract-nouns"),
     pytest.param(
         "涉及12个方面的改革任务。",

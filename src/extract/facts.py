@@ -661,7 +661,7 @@ def _combine(quantity: Quantity, comparator: str) -> str:
 
 def _reject_late(quantity: Quantity, view: _SentenceView) -> bool:
     """True when the quantity's context shows it is not a measured amount."""
-    if _groups_abstract_nouns(quantity, view):
+    if _groups_abstract_nouns(quantity, view) or _names_a_class(quantity, view):
         return True
     if quantity.kind == "number" and not quantity.has_digits:
         # a bare multiplier (万亿元, 千亿斤) is a number only when a comparator frames it
@@ -686,6 +686,14 @@ def _groups_abstract_nouns(quantity: Quantity, view: _SentenceView) -> bool:
     if quantity.value > _MAX_GROUPING:
         return False
     return text[quantity.after_end : quantity.after_end + 4].startswith(words().grouping_nouns)
+
+
+def _names_a_class(quantity: Quantity, view: _SentenceView) -> bool:
+    """True for 通时速350公里高铁: a specification noun, the quantity, then a noun."""
+    if quantity.before_start < quantity.start:
+        return False  # a comparator makes it a statement: 经济总量过5.5万亿元
+    head = view.text[max(0, quantity.start - _WINDOW) : quantity.start]
+    return head.endswith(words().specification_nouns) and _modifies_noun(quantity, view)
 
 
 def _drop_thresholds(quantities: list[Quantity], view: _SentenceView) -> list[Quantity]:

@@ -137,6 +137,7 @@ class Words:
     money: tuple[str, ...]
     non_fact_terms: tuple[str, ...]
     grouping_nouns: tuple[str, ...]
+    specification_nouns: tuple[str, ...]
 
 
 def _comparator_table(section: dict[str, list[str]], where: str) -> tuple[tuple[str, str], ...]:
@@ -200,6 +201,7 @@ def _build_words(table: dict[str, Any]) -> Words:
         money=_sorted(table["topics"]["money"]),
         non_fact_terms=_sorted(table["non_facts"]["terms"]),
         grouping_nouns=_sorted(table["non_facts"]["grouping_nouns"]),
+        specification_nouns=_sorted(table["non_facts"]["specification_nouns"]),
     )
 
 
