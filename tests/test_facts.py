@@ -308,6 +308,16 @@ COMPARATORS = [
 ]
 
 STRUCTURE = [
+    pytest.param(
+        "全市41个工业行业大类中有32个行业增加值保持增长。",
+        [("41个", "41", "个", "="), ("32个", "32", "个", "=")],
+        id="count-before-its-noun-is-a-fact-not-a-threshold",
+    ),
+    pytest.param(
+        "这3个省份的GDP均增长了8%及以上。",
+        [("8%", "8", "%", ">="), ("8%", "8", "%", ">="), ("8%", "8", "%", ">=")],
+        id="jun-over-a-counted-subject-and-the-count-is-a-determiner",
+    ),
     pytest.param("为60岁以上老人发放补贴。", [], id="bound-before-a-noun-is-a-threshold"),
     pytest.param("引进一批亿元以上项目。", [], id="bare-bound-before-a-noun-is-a-threshold"),
     pytest.param(
@@ -576,6 +586,11 @@ def test_target_list_gives_its_qualifiers_to_every_item() -> None:
             id="zeng-chan-borrows-the-subject",
         ),
         pytest.param("共有卫生机构床位5.6万张。", ["卫生机构床位"], id="gong-you-stripped"),
+        pytest.param(
+            "居民消费价格上涨0.3%，涨幅较上月回落0.4个百分点。",
+            ["居民消费价格上涨", "居民消费价格涨幅较上月回落"],
+            id="generic-head-with-predicate-borrows-the-subject",
+        ),
         pytest.param("全市GDP首次突破2万亿元大关。", ["全市GDP"], id="shou-ci-stripped"),
         pytest.param(
             "从GDP总量来看，广东稳居全国第一，为124369.67亿元。",

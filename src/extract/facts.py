@@ -90,7 +90,7 @@ _MAX_CLAUSE = 400
 _MAX_SENTENCE = 600
 _EXCERPT_CONTEXT = 100  # characters kept on each side of the mention in an excerpt
 # A subject longer than this is not carried to the next clause (it is a clause, not a name).
-_MAX_TOPIC = 30
+_MAX_TOPIC = 40
 
 
 # --------------------------------------------------------------------------- data types
@@ -663,6 +663,10 @@ def _reject_late(quantity: Quantity, view: _SentenceView) -> bool:
     """True when the quantity's context shows it is not a measured amount."""
     if _groups_abstract_nouns(quantity, view) or _names_a_class(quantity, view):
         return True
+    if quantity.unit is not None and quantity.unit.group in units().classifier_groups:
+        head = view.text[max(0, quantity.before_start - 2) : quantity.before_start]
+        if head.endswith(words().determiners):
+            return True  # 这3个省份的GDP: the count points back at a set, it states nothing
     if quantity.kind == "number" and not quantity.has_digits:
         # a bare multiplier (万亿元, 千亿斤) is a number only when a comparator frames it
         if quantity.before_start == quantity.start and quantity.after_end == quantity.end:
@@ -719,6 +723,9 @@ def _drop_thresholds(quantities: list[Quantity], view: _SentenceView) -> list[Qu
             continue
         if any(sep in text[quantity.after_end : later.before_start] for sep in _LIST_SEPARATORS):
             continue  # 3个、1个: items of one list, not a modifier and its head
+        counts = quantity.unit is not None and quantity.unit.group in units().classifier_groups
+        if counts and not (bounded or text.startswith("的", quantity.after_end)):
+            continue  # 全市41个工业行业大类中有32个…: a count before its noun is a fact
         if _modifies_noun(quantity, view):
             thresholds.add(index)
     # 签约50亿元、100亿元以上项目: an item coordinated with a threshold is one too
@@ -826,7 +833,9 @@ def _read_qualifiers(quantity: Quantity, view: _SentenceView) -> None:
         if word in head and not any(word in other for other in found):
             found.append(word)
     found.extend(match.group() for match in lexicon.qualifier_base_re.finditer(head))
-    quantity.qualifiers = sorted(set(found), key=head.find)
+    # 比上年同期 holds 比上年: keep the longer reading only
+    found = [w for w in set(found) if not any(w != other and w in other for other in found)]
+    quantity.qualifiers = sorted(found, key=head.find)
 
 
 def _infer_base_unit(quantity: Quantity, view: _SentenceView) -> None:
@@ -1090,7 +1099,7 @@ def _find_indicators(facts: list[Quantity], view: _SentenceView, context: _Conte
             text[max(0, fact.start - _WINDOW) : fact.start].rstrip().endswith(lexicon.conversions)
         )
         indicator = before + after
-        opener = before.startswith(lexicon.predicate_openers) or before in lexicon.generic
+        opener = before.startswith(lexicon.predicate_openers) or _generic_with_predicate(before)
         if conversion and context.last_indicator:
             indicator = context.last_indicator
         elif not indicator:
@@ -1102,6 +1111,16 @@ def _find_indicators(facts: list[Quantity], view: _SentenceView, context: _Conte
         if fact.indicator:
             context.last_indicator = fact.indicator
             context.topic = _topic_of(fact.indicator)
+
+
+def _generic_with_predicate(before: str) -> bool:
+    """True for 总量, 增速比全省高, 涨幅较上月回落: a generic head, alone or with a predicate."""
+    lexicon = words()
+    return any(
+        before == head
+        or (before.startswith(head) and before[len(head) :].startswith(lexicon.predicate_openers))
+        for head in lexicon.generic
+    )
 
 
 def _update_framing_topic(

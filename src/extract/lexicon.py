@@ -138,6 +138,7 @@ class Words:
     non_fact_terms: tuple[str, ...]
     grouping_nouns: tuple[str, ...]
     specification_nouns: tuple[str, ...]
+    determiners: tuple[str, ...]
 
 
 def _comparator_table(section: dict[str, list[str]], where: str) -> tuple[tuple[str, str], ...]:
@@ -202,6 +203,7 @@ def _build_words(table: dict[str, Any]) -> Words:
         non_fact_terms=_sorted(table["non_facts"]["terms"]),
         grouping_nouns=_sorted(table["non_facts"]["grouping_nouns"]),
         specification_nouns=_sorted(table["non_facts"]["specification_nouns"]),
+        determiners=_sorted(table["non_facts"]["determiners"]),
     )
 
 
