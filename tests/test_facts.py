@@ -587,6 +587,11 @@ def test_target_list_gives_its_qualifiers_to_every_item() -> None:
         ),
         pytest.param("共有卫生机构床位5.6万张。", ["卫生机构床位"], id="gong-you-stripped"),
         pytest.param(
+            "全市37个工业行业大类中有30个行业增长。",
+            ["全市工业行业大类", "工业行业大类中行业增长"],
+            id="count-names-the-set-it-counts",
+        ),
+        pytest.param(
             "居民消费价格上涨0.3%，涨幅较上月回落0.4个百分点。",
             ["居民消费价格上涨", "居民消费价格涨幅较上月回落"],
             id="generic-head-with-predicate-borrows-the-subject",

@@ -1176,6 +1176,10 @@ def _tidy(indicator: str) -> str:
     return tidied if len(tidied) >= 2 else indicator.strip(" ，,、：:；;")
 
 
+# 大类中有, 企业里共有: "among them there are", which leads from a set to a count in it
+_AMONG_TAIL_RE = regex.compile(r"(?:中|里|内)?(?:有|共有|包括)?$")
+
+
 def _after_phrase(fact: Quantity, view: _SentenceView, stop: int) -> str:
     """Return the phrase a number stands before: 2家全国重点实验室获批建设, 七成用于民生."""
     text = view.text
@@ -1199,7 +1203,11 @@ def _after_phrase(fact: Quantity, view: _SentenceView, stop: int) -> str:
         end += 1
     phrase = text[start:end].strip()
     if end == stop and stop < len(text) and text[stop : stop + 1] not in _PUNCT:
-        return ""  # 73129亿元增加了9966.9亿元: the words lead on to the next value
+        counts = fact.unit is not None and fact.unit.group in units().classifier_groups
+        if not counts:
+            return ""  # 73129亿元增加了9966.9亿元: the words lead on to the next value
+        # 41个工业行业大类中有32个…: the counted noun, without the words leading on
+        phrase = _AMONG_TAIL_RE.sub("", phrase)
     if phrase.startswith(lexicon.level_verbs):
         return ""  # 2列增至9列: a change verb leading to the next value
     for currency in ("人民币",):
