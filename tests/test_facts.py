@@ -91,6 +91,17 @@ NUMBERS = [
     ),
 ]
 
+NUMBERS += [
+    pytest.param(
+        "全市常住人口100万三千人。",
+        [("100万三千人", "1003000", "人", "=")],
+        id="arabic-then-chinese-numeral",
+    ),
+    pytest.param(
+        "惠及10万一线职工。", [("10万", "100000", "人", "=")], id="word-after-wan-is-not-a-numeral"
+    ),
+]
+
 APPROXIMATE = [
     pytest.param(
         "投资超百亿元。", [("百亿元", "10000000000", "元", ">")], id="chao-bai-yi-is-a-magnitude"

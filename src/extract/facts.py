@@ -55,6 +55,8 @@ def _quantity_re() -> regex.Pattern[str]:
             )?
             (?:
                 (?P<arabic>{_AR_NUM})[ ]?(?P<a_mult>(?:{_MULT})*)   # 36.5亿, 1.1万, 7千亿
+                # 100万三千: Chinese numerals going on after 万/亿
+                (?P<a_tail>(?<=[万亿])[{_CN_DIGIT}]?{_MULT}(?:[{_CN_DIGIT}]|{_MULT})*)?
                 | (?P<cn>{_CN_NUM})                     # 一万二千, 十二亿, 七
             )
             (?P<inside>余|多)?                          # 100余个, 750余万人次 (approximate)
@@ -281,7 +283,14 @@ def _read_fraction(match: regex.Match[str]) -> Quantity | None:
 def _read_number(match: regex.Match[str]) -> Quantity | None:
     """36.5亿元, 一万二千三百人次, 750余万人次, 3-5个, 4.2万元/人, 43万 (no unit)."""
     arabic, cn = match.group("arabic"), match.group("cn")
-    if arabic is not None:
+    if arabic is not None and match.group("a_tail"):
+        # 100万三千: Arabic and Chinese numerals make one number, with no multiplier left
+        number_text, multiplier, has_digits = (
+            arabic + match.group("a_mult") + match.group("a_tail"),
+            "",
+            True,
+        )
+    elif arabic is not None:
         number_text, multiplier, has_digits = arabic, match.group("a_mult") or "", True
     elif cn:
         number_text, multiplier = _split_number(cn)
@@ -299,7 +308,7 @@ def _read_number(match: regex.Match[str]) -> Quantity | None:
     unit, end = _read_unit(match)
     if unit is None:
         # a multiplier with no unit (惠及43万儿童) ends the mention where the number ends
-        groups = ("arabic", "a_mult", "cn", "inside", "mult2")
+        groups = ("arabic", "a_mult", "a_tail", "cn", "inside", "mult2")
         end = max(match.end(g) for g in groups if match.group(g))
     start = match.start("arabic") if arabic is not None else match.start("cn")
     unit_factor = unit.factor if unit else Decimal(1)
@@ -838,22 +847,28 @@ def _read_qualifiers(quantity: Quantity, view: _SentenceView) -> None:
     quantity.qualifiers = sorted(found, key=head.find)
 
 
+# 惠及10万一线职工: the people noun may stand a word after the number
+_PEOPLE_REACH = 4
+
+
 def _infer_base_unit(quantity: Quantity, view: _SentenceView) -> None:
-    """Give a multiplier-only quantity (惠及43万儿童) the natural unit of what it counts."""
+    """Give a multiplier-only quantity the natural unit of what it counts.
+
+    惠及43万儿童 → 人 (the noun after it names people); 经济总量突破3万亿 → 元 (the clause
+    speaks of money); 惠及10万一线职工 → 人 (people named a word later). Else unknown ("").
+    """
     if quantity.unit is not None or quantity.base_unit:
         return
     text = view.text
     lexicon = words()
-    after = text[quantity.after_end : quantity.after_end + 4]
-    if any(after.startswith(noun) for noun in lexicon.people):
-        quantity.base_unit = "人"
-        return
+    after = text[quantity.after_end : quantity.after_end + _PEOPLE_REACH]
     clause_start, clause_end = view.clauses[view.clause_index(quantity.start)]
-    clause = text[clause_start:clause_end]
-    if any(word in clause for word in lexicon.money):
+    if after.startswith(tuple(lexicon.people)):
+        quantity.base_unit = "人"
+    elif any(word in text[clause_start:clause_end] for word in lexicon.money):
         quantity.base_unit = "元"
-        return
-    quantity.base_unit = ""
+    elif any(noun in after for noun in lexicon.people):
+        quantity.base_unit = "人"
 
 
 # --------------------------------------------------------------------------- distribution
