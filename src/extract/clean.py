@@ -202,6 +202,8 @@ class Structure:
     clause_end: frozenset[str]
     sentence_end: frozenset[str]
     pairs: dict[str, str]
+    quotes: dict[str, str]
+    other: frozenset[str]
     keyword: regex.Pattern[str]
     ordinal: regex.Pattern[str]
     headings: tuple[HeadingStyle, ...]
@@ -291,12 +293,8 @@ def load_structure() -> Structure:
     """Return the punctuation classes and line patterns of ``data/structure.toml``, compiled."""
     table = load_table("structure")
     punctuation = table.get("punctuation", {})
-    pairs = punctuation.get("pairs")
-    if not isinstance(pairs, list) or not all(
-        isinstance(p, list) and len(p) == 2 and all(isinstance(c, str) and len(c) == 1 for c in p)
-        for p in pairs
-    ):
-        raise LexiconError("data/structure.toml: punctuation.pairs must be [open, close] pairs")
+    pairs = _pairs(punctuation, "pairs")
+    quotes = _pairs(punctuation, "quotes")
     headings = []
     for index, entry in enumerate(table.get("headings", [])):
         rank = entry.get("rank")
@@ -327,7 +325,9 @@ def load_structure() -> Structure:
         closing="".join(_strings(punctuation, "closing", "punctuation.")),
         clause_end=frozenset(_strings(punctuation, "clause_end", "punctuation.")),
         sentence_end=frozenset(_strings(punctuation, "sentence_end", "punctuation.")),
-        pairs=dict((open_, close) for open_, close in pairs),
+        pairs=pairs,
+        quotes=quotes,
+        other=frozenset(_strings(punctuation, "other", "punctuation.")),
         keyword=keyword,
         ordinal=ordinal,
         headings=tuple(headings),
@@ -337,6 +337,17 @@ def load_structure() -> Structure:
         any_furniture=_alternation(p for _, p in furniture),
         any_header=_alternation([*(h.pattern for h in headings), *bylines, ordinal, keyword]),
     )
+
+
+def _pairs(punctuation: dict[str, object], key: str) -> dict[str, str]:
+    """Return the [open, close] pairs of ``punctuation.KEY`` as {open: close}."""
+    pairs = punctuation.get(key)
+    if not isinstance(pairs, list) or not all(
+        isinstance(p, list) and len(p) == 2 and all(isinstance(c, str) and len(c) == 1 for c in p)
+        for p in pairs
+    ):
+        raise LexiconError(f"data/structure.toml: punctuation.{key} must be [open, close] pairs")
+    return {open_: close for open_, close in pairs}
 
 
 def _alternation(patterns: Iterable[regex.Pattern[str]]) -> regex.Pattern[str]:
@@ -519,7 +530,7 @@ def _cuts_token(left: str, right: str) -> bool:
     last, first = left[-1], right[0]
     if last.isascii() and last.isdigit():
         return first.isascii() and (first.isdigit() or first in ".%")
-    return _is_latin_letter(last) and _is_latin_letter(first)
+    return is_latin_letter(last) and is_latin_letter(first)
 
 
 def _ends_paragraph(structure: Structure, units: list[_Unit], index: int, layout: _Layout) -> bool:
@@ -555,8 +566,8 @@ def _merge(group: list[_Unit], *, latin: bool) -> _Unit:
         if previous is not None and (
             latin
             or (
-                _is_latin_letter(previous.text[-1])
-                and _is_latin_letter(unit.text[0])
+                is_latin_letter(previous.text[-1])
+                and is_latin_letter(unit.text[0])
                 and (previous.space_after or unit.space_before)
             )
         ):
@@ -569,7 +580,7 @@ def _merge(group: list[_Unit], *, latin: bool) -> _Unit:
     return _Unit("".join(parts), pieces, group[0].space_before, group[-1].space_after)
 
 
-def _is_latin_letter(char: str) -> bool:
+def is_latin_letter(char: str) -> bool:
     return char.isascii() and char.isalpha()
 
 

@@ -26,6 +26,7 @@ import jieba
 import jieba.posseg
 import regex
 
+from .clean import is_latin_letter, load_structure
 from .lexicon import Unit, units, words
 from .models import Issue, SegmentedText, Sentence
 from .numbers import NumberError, multiplier_value, parse_arabic, parse_chinese
@@ -69,12 +70,9 @@ def _quantity_re() -> regex.Pattern[str]:
     )
 
 
-_QUOTE_PAIRS = {"“": "”", "‘": "’", "「": "」", "『": "』", "《": "》", '"': '"', "〈": "〉"}
-_CLAUSE_BREAK = "，,：:；;。！？!?"
 _LIST_SEPARATORS = "、"
 # What may stand between two values of one list: 5.1%、6.3%和7.2%
 _LIST_GAPS = ("、", "和", "及", "与", "或")
-_PUNCT = set("，,、：:；;。！？!?“”‘’「」『』《》〈〉（）()【】[]—…·")
 # A quote holding clause punctuation or more than this many characters is speech,
 # whose numbers are facts; shorter quotes are names and slogans (“4610”工程).
 _NAME_QUOTE_MAX = 20
@@ -96,6 +94,32 @@ _MAX_TOPIC = 40
 
 
 # --------------------------------------------------------------------------- data types
+
+
+@dataclass(frozen=True)
+class _Marks:
+    """The punctuation classes of data/structure.toml, as the extractor reads them."""
+
+    quotes: dict[str, str]  # opener → closer of the marks that quote names and speech
+    clause_break: frozenset[str]  # ，：；。！？ end a clause; 、 only separates list items
+    all: frozenset[str]  # every mark that is never part of a word
+
+
+@cache
+def _marks() -> _Marks:
+    structure = load_structure()
+    ends = structure.terminal | structure.clause_end
+    return _Marks(
+        quotes=structure.quotes,
+        clause_break=ends - set(_LIST_SEPARATORS),
+        all=ends
+        | set(structure.closing)
+        | set(structure.pairs)
+        | set(structure.pairs.values())
+        | set(structure.quotes)
+        | set(structure.quotes.values())
+        | structure.other,
+    )
 
 
 @dataclass
@@ -189,7 +213,7 @@ def _quote_spans(text: str) -> list[tuple[int, int, bool]]:
     index = 0
     while index < len(text):
         opener = text[index]
-        closer = _QUOTE_PAIRS.get(opener)
+        closer = _marks().quotes.get(opener)
         if closer is None or closer in unclosed:
             index += 1
             continue
@@ -214,9 +238,10 @@ def _clause_spans(text: str, quotes: list[tuple[int, int, bool]]) -> list[tuple[
         for i in range(start, end):
             inside[i] = True
     spans: list[tuple[int, int]] = []
+    clause_break = _marks().clause_break
     start = 0
     for i, char in enumerate(text):
-        if (char in _CLAUSE_BREAK and not inside[i]) or i + 1 - start >= _MAX_CLAUSE:
+        if (char in clause_break and not inside[i]) or i + 1 - start >= _MAX_CLAUSE:
             spans.append((start, i + 1))
             start = i + 1
     if start < len(text):
@@ -549,9 +574,9 @@ def _reject_early(quantity: Quantity, view: _SentenceView) -> bool:
     if quantity.has_digits and quantity.kind == "number":
         # codes: S316, G60, PM2.5, 5G, AR-E3000 (a Latin unit such as TEU is not a code)
         digits_end = _digits_end(quantity, text)
-        letter_after = _is_latin_letter(text[digits_end : digits_end + 1])
+        letter_after = is_latin_letter(text[digits_end : digits_end + 1])
         unit_is_latin = quantity.unit is not None and quantity.unit.text.isascii()
-        if (_is_latin_letter(before) and quantity.unit is None) or (
+        if (is_latin_letter(before) and quantity.unit is None) or (
             letter_after and not unit_is_latin
         ):
             return True
@@ -598,10 +623,6 @@ def _reject_early(quantity: Quantity, view: _SentenceView) -> bool:
     return False
 
 
-def _is_latin_letter(char: str) -> bool:
-    return char.isascii() and char.isalpha()
-
-
 def _digits_end(quantity: Quantity, text: str) -> int:
     """Return where the Arabic digits of the quantity end."""
     index = quantity.start
@@ -635,7 +656,7 @@ def _read_comparators(quantity: Quantity, view: _SentenceView) -> None:
         word_start = head_start + len(head) - len(word)
         if (
             word_start > 0
-            and text[word_start - 1] not in _PUNCT
+            and text[word_start - 1] not in _marks().all
             and not view.starts_word(word_start)
         ):
             continue  # 签约50亿元: 约 ends the word 签约, it is no comparator
@@ -772,7 +793,7 @@ def _modifies_noun(quantity: Quantity, view: _SentenceView) -> bool:
     ):
         return False  # 突破3万亿元大关, 稳定在80%以上水平, 5.1%的数据
     position = quantity.after_end + 1 if follow.startswith(("的", "之")) else quantity.after_end
-    if position >= len(text) or text[position] in _PUNCT:
+    if position >= len(text) or text[position] in _marks().all:
         return False
     token = view.token_at(position)
     return token is not None and token.flag.startswith(_NOUN_FLAGS)
@@ -1200,7 +1221,8 @@ def _after_phrase(fact: Quantity, view: _SentenceView, stop: int) -> str:
     text = view.text
     lexicon = words()
     start = fact.after_end
-    if start >= stop or (text[start] in _PUNCT and text[start] not in "“‘《「"):
+    marks = _marks()
+    if start >= stop or (text[start] in marks.all and text[start] not in marks.quotes):
         return ""
     follow = text[start:stop]
     if follow.startswith(("的", "之")) or any(follow.startswith(w) for w in lexicon.milestones):
@@ -1209,15 +1231,17 @@ def _after_phrase(fact: Quantity, view: _SentenceView, stop: int) -> str:
     depth = 0
     while end < stop:
         char = text[end]
-        if char in "“‘《「":
+        if char in marks.quotes:
             depth += 1
-        elif char in "”’》」":
+        elif char in marks.quotes.values():
             depth = max(depth - 1, 0)
-        elif depth == 0 and (char in _CLAUSE_BREAK or char == "、" or char == "的"):
+        elif depth == 0 and (
+            char in marks.clause_break or char in _LIST_SEPARATORS or char == "的"
+        ):
             break
         end += 1
     phrase = text[start:end].strip()
-    if end == stop and stop < len(text) and text[stop : stop + 1] not in _PUNCT:
+    if end == stop and stop < len(text) and text[stop : stop + 1] not in marks.all:
         counts = fact.unit is not None and fact.unit.group in units().classifier_groups
         if not counts:
             return ""  # 73129亿元增加了9966.9亿元: the words lead on to the next value
