@@ -17,6 +17,7 @@ jieba runs only on clauses that hold a quantity.
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cache
@@ -440,10 +441,14 @@ class _SentenceView:
         return any(q0 < start and end <= q1 and name for q0, q1, name in self.quotes)
 
 
-def extract_candidates(segmented: SegmentedText) -> tuple[list[dict[str, Any]], list[Issue]]:
-    """Return fact candidates (dicts shaped like ``Fact``) for every sentence, and issues."""
-    candidates: list[dict[str, Any]] = []
-    issues: list[Issue] = []
+def extract_candidates(
+    segmented: SegmentedText, *, issues: list[Issue]
+) -> Iterator[dict[str, Any]]:
+    """Yield fact candidates (dicts shaped like ``Fact``) sentence by sentence.
+
+    Problems in the data are appended to ``issues``. Candidates are yielded, not
+    collected, so that validation keeps only the ``Fact`` models in memory.
+    """
     context = _Context()
     clean = segmented.clean
     for sentence in segmented.sentences:
@@ -463,8 +468,7 @@ def extract_candidates(segmented: SegmentedText) -> tuple[list[dict[str, Any]], 
             )
             continue
         for quantity in quantities:
-            candidates.append(_to_candidate(quantity, sentence, segmented))
-    return candidates, issues
+            yield _to_candidate(quantity, sentence, segmented)
 
 
 def _to_candidate(

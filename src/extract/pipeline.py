@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .clean import clean_text
 from .facts import extract_candidates
-from .models import Document, ManifestEntry, SourceText
+from .models import Document, Issue, ManifestEntry, SourceText
 from .read import UnreadableFile, doc_id_for, find_inputs, is_text_name, read_source, relative_name
 from .segment import segment_text
 from .validate import validate_candidates
@@ -21,8 +21,10 @@ def extract_source(source: SourceText) -> Document:
     """Return the ``Document`` for one decoded input file: its structure, facts and issues."""
     clean = clean_text(source.text, doc_id=source.doc_id)
     segmented = segment_text(clean)
-    candidates, extract_issues = extract_candidates(segmented)
-    facts, validate_issues = validate_candidates(candidates)
+    extract_issues: list[Issue] = []
+    facts, validate_issues = validate_candidates(
+        extract_candidates(segmented, issues=extract_issues)
+    )
     return Document(
         doc_id=source.doc_id,
         path=source.path,
