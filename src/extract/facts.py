@@ -1051,25 +1051,23 @@ def _item_indicator(item: str, predicate: str) -> str:
 
 def _strip_link(text: str) -> str:
     """Remove linking verbs and particles from both ends of an indicator phrase."""
-    lexicon = words()
     text = text.strip(" 、，,：:；;")
-    changed = True
-    while changed and text:
-        changed = False
-        for word in lexicon.linking:
-            if text.endswith(word):
-                text = text[: -len(word)].rstrip(" 、，,")
-                changed = True
-                break
-        for word, _ in lexicon.comparators_before:
-            if text.endswith(word) and len(word) >= 1:
-                text = text[: -len(word)].rstrip(" 、，,")
-                changed = True
-                break
+    tails = _link_tails()
+    while text.endswith(tails):
+        word = next(w for w in tails if text.endswith(w))  # longest first
+        text = text[: -len(word)].rstrip(" 、，,")
     for word in ("分别", "均", "各", "双双"):
         if text.startswith(word):
             text = text[len(word) :]
     return text
+
+
+@cache
+def _link_tails() -> tuple[str, ...]:
+    """Words stripped from the end of an indicator: linking verbs and comparator words."""
+    lexicon = words()
+    tails = {*lexicon.linking, *(word for word, _ in lexicon.comparators_before if len(word) > 1)}
+    return tuple(sorted(tails, key=lambda w: (-len(w), w)))
 
 
 def _strip_leading(text: str) -> str:
@@ -1260,20 +1258,29 @@ def _after_phrase(fact: Quantity, view: _SentenceView, stop: int) -> str:
 
 def _topic_of(indicator: str) -> str:
     """Return the subject part of an indicator: 全市固定资产投资同比下降 → 全市固定资产投资."""
-    lexicon = words()
+    tails = _topic_tails()
+    base_re = words().qualifier_base_re
     text = indicator
-    changed = True
-    while changed:
-        changed = False
-        for word in (*lexicon.falling, *lexicon.rising, *lexicon.qualifiers, *lexicon.linking):
-            if text.endswith(word) and len(text) > len(word):
-                text = text[: -len(word)]
-                changed = True
-        match = words().qualifier_base_re.search(text)
-        if match and match.end() == len(text):
+    while True:
+        if text.endswith(tails):
+            word = next(w for w in tails if text.endswith(w))
+            if len(word) == len(text):
+                return text
+            text = text[: -len(word)]
+            continue
+        match = base_re.search(text)
+        if match and match.end() == len(text) and match.start() > 0:
             text = text[: match.start()]
-            changed = True
-    return text
+            continue
+        return text
+
+
+@cache
+def _topic_tails() -> tuple[str, ...]:
+    """Words that end an indicator after its subject: change verbs, qualifiers, links."""
+    lexicon = words()
+    tails = {*lexicon.falling, *lexicon.rising, *lexicon.qualifiers, *lexicon.linking}
+    return tuple(sorted(tails, key=lambda w: (-len(w), w)))
 
 
 __all__ = ["Quantity", "extract_candidates", "extract_sentence"]
