@@ -320,6 +320,16 @@ COMPARATORS = [
 
 STRUCTURE = [
     pytest.param(
+        "江苏、山东则均超过全国5.1%的增速水平。",
+        [("5.1%", "5.1", "%", "=")],
+        id="jun-compared-with-one-benchmark-is-one-fact",
+    ),
+    pytest.param(
+        "广东、江苏均超过8%。",
+        [("8%", "8", "%", ">"), ("8%", "8", "%", ">")],
+        id="jun-gives-each-item-the-value",
+    ),
+    pytest.param(
         "全市41个工业行业大类中有32个行业增加值保持增长。",
         [("41个", "41", "个", "="), ("32个", "32", "个", "=")],
         id="count-before-its-noun-is-a-fact-not-a-threshold",

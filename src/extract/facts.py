@@ -936,9 +936,7 @@ def _distribute(quantities: list[Quantity], view: _SentenceView) -> list[Quantit
             continue
         # 各, 均, 双双: every item gets every value
         between = text[word_start + len(word) : quantity.before_start]
-        compares = any(between.startswith(verb) for verb in lexicon.comparison) and len(
-            _strip_link(between)
-        ) > max((len(v) for v in lexicon.comparison if between.startswith(v)), default=0)
+        compares = _compares_with_benchmark(between)  # 均超过全国5.1%: one benchmark value
         count = len(items)
         if count < 2 and not compares:
             count = _counted_items(text[max(0, word_start - _WINDOW) : word_start])
