@@ -203,6 +203,11 @@ REFLOW_CASES = [
         id="short-heading-stands-alone-after-a-wrapped-headline",
     ),
     pytest.param(
+        column("标题", *BODY, "关键词：稳进提质", *BODY),
+        f"标题\n{BODY_TEXT}\n关键词：稳进提质\n{BODY_TEXT}",
+        id="keyword-with-its-name-does-not-cut-the-next-paragraph",
+    ),
+    pytest.param(
         column("标题", *BODY, "生产安全事故起数、死亡人数分别下", "降9.62%、10.47%",
                "。打击治理电信网络诈骗成效连续5", "个季度居全国前列，信访总量下降9",
                ".6%，社会运行更加安定有序。"),

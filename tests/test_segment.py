@@ -147,6 +147,11 @@ def test_section_title(heading: str, title: str) -> None:
             id="keyword-with-name-on-its-line",
         ),
         pytest.param(
+            ["标题", "关键词 稳进提质", "甲增长5%。"],
+            [("稳进提质", "稳进提质")],
+            id="keyword-with-name-after-a-space",
+        ),
+        pytest.param(
             ["一、2025年工作回顾", "（一）经济增长", "甲增长5%。", "（二）产业发展", "乙增长6%。",
              "二、2026年工作安排", "丙增长7%。"],
             [("2025年工作回顾", "一、2025年工作回顾"), ("2026年工作安排", "二、2026年工作安排")],

@@ -447,6 +447,12 @@ def _is_keyword(structure: Structure, text: str) -> bool:
     return len(text) <= _MAX_HEADER_CHARS and structure.keyword.match(text) is not None
 
 
+def _names_next_line(structure: Structure, text: str) -> bool:
+    """Return whether a 关键词 line leaves its section name to the next line."""
+    match = structure.keyword.match(text)
+    return match is not None and not match.group("name")
+
+
 def _may_be_header(structure: Structure, text: str) -> bool:
     """Return whether ``text`` starts like any header line (one cheap match to rule most out)."""
     return len(text) <= _MAX_HEADER_CHARS and structure.any_header.match(text) is not None
@@ -479,6 +485,8 @@ class _Layout:
     ends_sentence: list[bool]
     #: The line is 关键词 / may stand alone when it starts a paragraph.
     keyword: list[bool]
+    #: The line is a bare 关键词 whose section name is the next line.
+    names_next: list[bool]
     start_header: list[bool]
     latin: bool
 
@@ -492,10 +500,13 @@ def _measure(structure: Structure, units: list[_Unit]) -> _Layout:
     start_headers = [
         m and _is_start_header(structure, u.text) for m, u in zip(maybe, units, strict=True)
     ]
+    names_next = [
+        k and _names_next_line(structure, u.text) for k, u in zip(keywords, units, strict=True)
+    ]
     wrapped = [
         widths[index]
         for index in range(1, len(units))
-        if not (ends[index] or keywords[index] or keywords[index - 1] or start_headers[index])
+        if not (ends[index] or keywords[index] or names_next[index - 1] or start_headers[index])
     ]
     flowed = len(wrapped) < MIN_WRAPPED_LINES or len(wrapped) < MIN_WRAPPED_SHARE * len(units)
     # Joining a Latin word cut across lines: in Chinese column text the cut
@@ -508,6 +519,7 @@ def _measure(structure: Structure, units: list[_Unit]) -> _Layout:
         widths=widths,
         ends_sentence=ends,
         keyword=keywords,
+        names_next=names_next,
         start_header=start_headers,
         latin=latin,
     )
@@ -608,7 +620,7 @@ def _reflow_once(
         standalone = (
             index == 0
             or layout.keyword[index]
-            or layout.keyword[index - 1]
+            or layout.names_next[index - 1]
             or (ended and layout.start_header[index])
             # 一、综合 after a headline wrapped over two lines: a short heading line
             # stands alone even when the line before it did not end a paragraph
