@@ -168,6 +168,10 @@ MULTIPLES_AND_RANGES = [
 ]
 
 SIGNS = [
+    pytest.param("人口自然增长率为-0.5‰。", [("0.5‰", "-0.5", "‰", "=")], id="minus-sign"),
+    pytest.param(
+        "工业利润增长-2.3%。", [("2.3%", "-2.3", "%", "=")], id="growth-with-a-minus-sign"
+    ),
     pytest.param("信访总量下降9.6%。", [("9.6%", "-9.6", "%", "=")], id="xia-jiang-is-negative"),
     pytest.param(
         "煤炭消费量减少120万吨。", [("120万吨", "-1200000", "吨", "=")], id="jian-shao-is-negative"
@@ -607,6 +611,10 @@ def test_target_list_gives_its_qualifiers_to_every_item() -> None:
             id="zeng-chan-borrows-the-subject",
         ),
         pytest.param("共有卫生机构床位5.6万张。", ["卫生机构床位"], id="gong-you-stripped"),
+        pytest.param(
+            "人口自然增长率为-0.5‰。", ["人口自然增长率"], id="minus-sign-not-in-indicator"
+        ),
+        pytest.param("2019-2021年均增长6%。", ["2019-2021年均增长"], id="nian-jun-is-one-word"),
         pytest.param(
             "全市37个工业行业大类中有30个行业增长。",
             ["全市工业行业大类", "工业行业大类中行业增长"],

@@ -819,6 +819,11 @@ def _read_sign(quantity: Quantity, view: _SentenceView, previous: Quantity | Non
     )
     if head.endswith(words().falling):
         quantity.negative = True
+    elif head.endswith(_MINUS_SIGNS) and not head[:-1][-1:].isdigit():
+        quantity.negative = True  # 自然增长率为-0.5‰ (a minus sign, not the dash of 2019-2021)
+
+
+_MINUS_SIGNS = ("-", "−", "－")
 
 
 def _strip_fillers(head: str) -> str:
@@ -1049,7 +1054,7 @@ def _item_indicator(item: str, predicate: str) -> str:
 
 def _strip_link(text: str) -> str:
     """Remove linking verbs and particles from both ends of an indicator phrase."""
-    text = text.strip(" 、，,：:；;")
+    text = text.strip(" 、，,：:；;").rstrip("".join(_MINUS_SIGNS))
     tails = _link_tails()
     while text.endswith(tails):
         word = next(w for w in tails if text.endswith(w))  # longest first
@@ -1088,7 +1093,9 @@ def _strip_leading(text: str) -> str:
 # A year or month that dates the statement, not part of what is measured:
 # 江苏2021年GDP数据为… → 江苏GDP数据. A year after 比/较/相比/与 is a base and stays.
 _DATE_IN_INDICATOR_RE = regex.compile(
-    r"(?<![比较与同和])(?:\d{4}年(?:\d{1,2}(?:-\d{1,2})?月)?|\d{1,2}(?:-\d{1,2})?月(?:份)?)"
+    r"(?<![比较与同和])"
+    r"(?:\d{4}(?:[-—–~至到]\d{4})?年(?!均)(?:\d{1,2}(?:-\d{1,2})?月)?"  # 2021年1-11月 (not 年均)
+    r"|\d{1,2}(?:-\d{1,2})?月(?:份)?)"  # 1-11月
 )
 
 
@@ -1199,7 +1206,9 @@ def _benchmark(raw_before: str) -> str:
 
 
 # 均增长, 各有: a distributor left inside the phrase (平均 is a word of its own)
-_DISTRIBUTOR_IN_INDICATOR_RE = regex.compile(r"(?<!平)(?:均|双双)(?=增长|下降|超过|突破|占|达|为)")
+_DISTRIBUTOR_IN_INDICATOR_RE = regex.compile(
+    r"(?<![平年人日月])(?:均|双双)(?=增长|下降|超过|突破|占|达|为)"  # 平均, 年均 are words
+)
 
 
 def _tidy(indicator: str) -> str:
