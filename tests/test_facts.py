@@ -612,6 +612,11 @@ def test_target_list_gives_its_qualifiers_to_every_item() -> None:
         ),
         pytest.param("共有卫生机构床位5.6万张。", ["卫生机构床位"], id="gong-you-stripped"),
         pytest.param(
+            "接待国内游客8600万人次、旅游收入980亿元，分别恢复到2019年的95%和92%。",
+            ["接待国内游客", "旅游收入", "接待国内游客恢复到", "旅游收入恢复到"],
+            id="fen-bie-with-a-date-before-the-values",
+        ),
+        pytest.param(
             "人口自然增长率为-0.5‰。", ["人口自然增长率"], id="minus-sign-not-in-indicator"
         ),
         pytest.param("2019-2021年均增长6%。", ["2019-2021年均增长"], id="nian-jun-is-one-word"),

@@ -974,7 +974,7 @@ def _distributor_before(end: int, view: _SentenceView) -> tuple[str, int] | None
         token = view.token_at(absolute)
         if token is not None and (token.start != absolute or token.word != word):
             continue  # 各类, 都市圈: the character belongs to another word
-        rest = view.text[absolute + len(word) : end]
+        rest = _DATE_IN_INDICATOR_RE.sub("", view.text[absolute + len(word) : end])
         if any(c.isdigit() for c in rest) or "、" in rest:
             continue  # another value or list stands between: not this number's distributor
         if best is None or absolute > best[1]:
@@ -988,7 +988,7 @@ def _list_items(text: str, end: int, view: _SentenceView, *, expected: int = 0) 
     Items are split on 、; when that gives fewer items than ``expected`` values, the
     last item is split on 和/及/与 too (体育娱乐用品类、通讯器材类和新能源汽车零售额).
     """
-    clause_index = view.clause_index(max(end - 1, 0))
+    clause_index = view.clause_index(end)  # the clause of the distributor word at ``end``
     start = view.clauses[clause_index][0]
     segment = text[start:end]
     if not any(sep in segment for sep in "、和及与") and clause_index > 0:
