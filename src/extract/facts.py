@@ -3,7 +3,8 @@
 For each sentence the extractor
 1. finds quantities with one regex (numbers, multipliers, units, ranges, fractions);
 2. drops those that are not facts (names in quotes, codes, dates, ordinals,
-   thresholds inside an indicator, idioms) — rules in ``_reject``;
+   idioms, groupings, thresholds inside an indicator) — ``_reject_early``,
+   ``_reject_late`` and ``_drop_thresholds``;
 3. reads the comparator on either side, the sign of a change, ``per`` and the
    qualifiers from the words around the number (``data/words.toml``);
 4. spreads a value over the items it is distributed to (分别, 各, 均, 双双);
