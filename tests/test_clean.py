@@ -208,6 +208,18 @@ REFLOW_CASES = [
         id="keyword-with-its-name-does-not-cut-the-next-paragraph",
     ),
     pytest.param(
+        column("标题", *BODY, "（一）聚焦扩大需求，经济运行稳中", "向好。实施重点项目386个。"),
+        f"标题\n{BODY_TEXT}\n（一）聚焦扩大需求，经济运行稳中向好。实施重点项目386个。",
+        id="sub-heading-lead-sentence-filling-the-column-runs-on",
+    ),
+    pytest.param(
+        column("政府工作报告", "——2026年1月10日在市第十七届人民代表大会第五次会议上",
+               "市长 王五", "各位代表：", *BODY),
+        "政府工作报告\n——2026年1月10日在市第十七届人民代表大会第五次会议上\n市长 王五\n"
+        f"各位代表：\n{BODY_TEXT}",
+        id="work-report-occasion-speaker-and-salutation-stand-alone",
+    ),
+    pytest.param(
         column("标题", *BODY, "生产安全事故起数、死亡人数分别下", "降9.62%、10.47%",
                "。打击治理电信网络诈骗成效连续5", "个季度居全国前列，信访总量下降9",
                ".6%，社会运行更加安定有序。"),

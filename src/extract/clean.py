@@ -467,6 +467,12 @@ def _is_start_header(structure: Structure, text: str) -> bool:
     )
 
 
+def _is_sub_heading(structure: Structure, text: str) -> bool:
+    """Return whether ``text`` is a lowest-rank heading line: （一）聚焦扩大需求…"""
+    found = structure.heading_line(text)
+    return found is not None and found[0].rank == max(h.rank for h in structure.headings)
+
+
 def _column_width(widths: list[int]) -> int:
     """Return a robust column width from the widths of wrapped lines."""
     widths = sorted(widths)
@@ -487,6 +493,8 @@ class _Layout:
     keyword: list[bool]
     #: The line is a bare 关键词 whose section name is the next line.
     names_next: list[bool]
+    #: The line starts like a （一） sub-heading.
+    sub_heading: list[bool]
     start_header: list[bool]
     latin: bool
 
@@ -520,6 +528,10 @@ def _measure(structure: Structure, units: list[_Unit]) -> _Layout:
         ends_sentence=ends,
         keyword=keywords,
         names_next=names_next,
+        sub_heading=[
+            h and _is_sub_heading(structure, u.text)
+            for h, u in zip(start_headers, units, strict=True)
+        ],
         start_header=start_headers,
         latin=latin,
     )
@@ -596,6 +608,16 @@ def is_latin_letter(char: str) -> bool:
     return char.isascii() and char.isalpha()
 
 
+def _runs_on(layout: _Layout, index: int) -> bool:
+    """Return whether a （一） line fills the column: a lead sentence running on, not a heading.
+
+    Government work reports open paragraphs with （一）聚焦扩大需求，经济运行稳中向好。 in
+    bold; wrapped in a column its first line is full width, where a heading line is short.
+    """
+    width = layout.widths[index]
+    return layout.sub_heading[index] and SHORT_LINE_RATIO * layout.column <= width
+
+
 def _reflow_once(
     structure: Structure, units: list[_Unit]
 ) -> tuple[list[_Unit], list[RemovedText], bool]:
@@ -621,7 +643,7 @@ def _reflow_once(
             index == 0
             or layout.keyword[index]
             or layout.names_next[index - 1]
-            or (ended and layout.start_header[index])
+            or (ended and layout.start_header[index] and not _runs_on(layout, index))
             # 一、综合 after a headline wrapped over two lines: a short heading line
             # stands alone even when the line before it did not end a paragraph
             or (
