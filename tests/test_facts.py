@@ -612,6 +612,11 @@ def test_target_list_gives_its_qualifiers_to_every_item() -> None:
         ),
         pytest.param("共有卫生机构床位5.6万张。", ["卫生机构床位"], id="gong-you-stripped"),
         pytest.param(
+            "政策性担保撬动银行贷款50亿元、惠及小微企业3000家。",
+            ["政策性担保撬动银行贷款", "政策性担保惠及小微企业"],
+            id="list-item-starting-with-a-verb-shares-the-subject",
+        ),
+        pytest.param(
             "接待国内游客8600万人次、旅游收入980亿元，分别恢复到2019年的95%和92%。",
             ["接待国内游客", "旅游收入", "接待国内游客恢复到", "旅游收入恢复到"],
             id="fen-bie-with-a-date-before-the-values",

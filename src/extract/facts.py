@@ -1131,6 +1131,8 @@ def _find_indicators(facts: list[Quantity], view: _SentenceView, context: _Conte
         before = _strip_link(_strip_per(_strip_leading(raw_before)))
         if raw_before.strip() in _LIST_GAPS:
             before = ""  # 56789元和34567元: the second value of a list shares the first's phrase
+        elif raw_before.lstrip().startswith("、") and before.startswith(lexicon.action_verbs):
+            before = _list_subject(text[clause_start:start]) + before
         next_start = clause_end
         for later in range(fact_index + 1, len(facts)):
             if facts[later].before_start >= fact.after_end:
@@ -1155,6 +1157,21 @@ def _find_indicators(facts: list[Quantity], view: _SentenceView, context: _Conte
         if fact.indicator:
             context.last_indicator = fact.indicator
             context.topic = _topic_of(fact.indicator)
+
+
+def _list_subject(head: str) -> str:
+    """Return the subject before the first action verb of a list's first item, or "".
+
+    消费品以旧换新带动相关商品销售超800亿元 → 消费品以旧换新; 累计实施减负降费 → "" (only
+    a qualifier stands before 实施).
+    """
+    first_item = head.split("、", 1)[0]
+    verbs = words().action_verbs
+    positions = [p for p in (first_item.find(v) for v in verbs) if p > 0]
+    if not positions:
+        return ""
+    subject = _strip_leading(first_item[: min(positions)])
+    return "" if subject in words().qualifiers else subject
 
 
 def _generic_with_predicate(before: str) -> bool:

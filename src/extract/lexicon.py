@@ -131,6 +131,7 @@ class Words:
     generic: frozenset[str]
     predicate_openers: tuple[str, ...]
     conversions: tuple[str, ...]
+    action_verbs: tuple[str, ...]
     milestones: tuple[str, ...]
     appositive: tuple[str, ...]
     people: frozenset[str]
@@ -196,6 +197,7 @@ def _build_words(table: dict[str, Any]) -> Words:
         generic=frozenset(table["topics"]["generic"]),
         predicate_openers=_sorted(table["topics"]["predicate_openers"]),
         conversions=_sorted(table["topics"]["conversions"]),
+        action_verbs=_sorted(table["topics"]["action_verbs"]),
         milestones=_sorted(table["topics"]["milestones"]),
         appositive=_sorted(table["topics"]["appositive"]),
         people=frozenset(table["topics"]["people"]),
