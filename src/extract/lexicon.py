@@ -12,9 +12,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Any, get_args
 
 import regex
+
+from .models import Comparator
 
 
 class LexiconError(ValueError):
@@ -143,7 +145,7 @@ class Words:
 
 
 def _comparator_table(section: dict[str, list[str]], where: str) -> tuple[tuple[str, str], ...]:
-    allowed = {"=", ">", ">=", "<", "<=", "~"}
+    allowed = set(get_args(Comparator))
     pairs: list[tuple[str, str]] = []
     for comparator, entries in section.items():
         if comparator not in allowed:
