@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
@@ -65,19 +66,16 @@ def test_multiplier_value(text: str, expected: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text",
+    ("parse", "text"),
     [
-        pytest.param("万x", id="not-a-multiplier"),
-        pytest.param("三x", id="not-a-numeral"),
-        pytest.param("", id="empty"),
+        pytest.param(multiplier_value, "万x", id="not-a-multiplier"),
+        pytest.param(parse_chinese, "三x", id="not-a-numeral"),
+        pytest.param(parse_chinese, "", id="empty"),
     ],
 )
-def test_bad_numerals_raise(text: str) -> None:
+def test_bad_numerals_raise(parse: Callable[[str], Decimal], text: str) -> None:
     with pytest.raises(NumberError):
-        if text.startswith("万"):
-            multiplier_value(text)
-        else:
-            parse_chinese(text)
+        parse(text)
 
 
 @given(st.integers(min_value=0, max_value=10**15 - 1))
