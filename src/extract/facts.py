@@ -24,14 +24,13 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
-import jieba
-import jieba.posseg
 import regex
 
 from .clean import is_latin_letter, load_structure
 from .lexicon import Unit, units, words
 from .models import Issue, SegmentedText, Sentence
 from .numbers import NumberError, multiplier_value, parse_arabic, parse_chinese
+from .tagger import Token, tag
 
 # --------------------------------------------------------------------------- regexes
 
@@ -165,14 +164,6 @@ class Quantity:
 
 
 @dataclass
-class Token:
-    word: str
-    flag: str
-    start: int
-    end: int
-
-
-@dataclass
 class _Context:
     """What the extractor remembers from one sentence to the next."""
 
@@ -182,27 +173,6 @@ class _Context:
     # 主要预期目标是：地区生产总值增长6%左右；…: qualifiers an introducing clause gives
     # every item listed after it, to the end of the paragraph.
     list_qualifiers: tuple[str, ...] = ()
-
-
-# --------------------------------------------------------------------------- jieba
-
-
-@cache
-def _tokenizer() -> jieba.posseg.POSTokenizer:
-    """Return a private jieba POS tokenizer, built on first use (never the global one)."""
-    jieba.setLogLevel(60)
-    base = jieba.Tokenizer()
-    return jieba.posseg.POSTokenizer(base)
-
-
-def _tag(text: str, offset: int) -> list[Token]:
-    tokens: list[Token] = []
-    position = offset
-    for pair in _tokenizer().cut(text, HMM=False):
-        word, flag = pair.word, pair.flag
-        tokens.append(Token(word, flag, position, position + len(word)))
-        position += len(word)
-    return tokens
 
 
 # --------------------------------------------------------------------------- scanning
@@ -424,7 +394,7 @@ class _SentenceView:
     def clause_tokens(self, index: int) -> list[Token]:
         if index not in self.tokens:
             start, end = self.clauses[index]
-            self.tokens[index] = _tag(self.text[start:end], start)
+            self.tokens[index] = tag(self.text[start:end], start)
         return self.tokens[index]
 
     def token_at(self, position: int) -> Token | None:
@@ -1016,7 +986,7 @@ def _share_heads(items: list[str]) -> list[str]:
     items = [_strip_leading(item) for item in items]
     if len(items) < 2:
         return items
-    tokens = [[t.word for t in _tag(item, 0)] for item in items]
+    tokens = [[t.word for t in tag(item, 0)] for item in items]
     first, last = tokens[0], tokens[-1]
     anchor = first[-1]
     if len(first) > 1 and anchor in last[:-1] and all(t[-1] == anchor for t in tokens[:-1]):

@@ -20,12 +20,15 @@ import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path, PurePosixPath
 from types import TracebackType
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
-import pandas as pd
 from pydantic import BaseModel
 
 from .models import FACT_FIELDS, Document, Fact, ManifestEntry
+
+if TYPE_CHECKING:
+    # pandas takes 0.3 s to import: it is imported where a table is first built.
+    import pandas as pd
 
 FACTS_JSONL = "facts.jsonl"
 FACTS_CSV = "facts.csv"
@@ -132,6 +135,8 @@ def csv_frame(facts: Iterable[Fact]) -> pd.DataFrame:
     Columns are kept as Python objects so numbers are written exactly as in facts.jsonl
     (``3650000000``, not ``3650000000.0``).
     """
+    import pandas as pd
+
     rows = []
     for fact in facts:
         row = fact_row(fact)
@@ -145,6 +150,8 @@ def read_facts_csv(path: Path) -> pd.DataFrame:
 
     Only empty cells are missing values: a mention reading ``NA`` stays text.
     """
+    import pandas as pd
+
     return pd.read_csv(
         path,
         dtype=FACTS_CSV_DTYPES,

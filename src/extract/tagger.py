@@ -1,0 +1,241 @@
+"""Word segmentation with part-of-speech tags for the extract stage, built on jieba.
+
+The words and tags are exactly those of ``jieba.posseg.POSTokenizer.cut(text, HMM=False)``
+(``tests/test_tagger.py`` compares the two), but loading is cheaper:
+
+- ``jieba.posseg`` loads its HMM tables on import (about 0.3 s) and reads the 350,000
+  tags of its dictionary from text on every start (about 0.5 s). Without HMM the tables
+  are not needed, and the extractor asks for the tags of a few words only: the tags are
+  kept in an SQLite file in the cache folder and looked up one word at a time.
+- jieba's prefix dictionary cache goes to the same cache folder instead of the system
+  temp folder, which is cleaned at reboot, and is named for the jieba version.
+
+The cache folder is ``$EXTRACT_CACHE_DIR``, else ``$XDG_CACHE_HOME/extract``, else
+``~/.cache/extract``. A cache that cannot be written only costs time, never a run.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+import tempfile
+from contextlib import closing
+from functools import cache
+from pathlib import Path
+
+import jieba
+
+#: Runs that jieba segments with its dictionary (Han characters, Latin letters, digits and
+#: + # & . _); the text between them is split per character. Same classes as posseg's.
+_DICTIONARY_RUN_RE = re.compile(r"([\u4E00-\u9FD5a-zA-Z0-9+#&._]+)")
+#: Whitespace, kept as one token tagged ``x``.
+_SPACE_RE = re.compile(r"(\r\n|\s)")
+#: One Latin letter or ASCII digit: a run of them is joined into one ``eng`` word.
+_LATIN_OR_DIGIT_CHAR_RE = re.compile(r"[a-zA-Z0-9]")
+
+#: Tag of a word the dictionary has no tag for, and of punctuation.
+UNKNOWN_TAG = "x"
+
+
+class Token:
+    """One word of a clause: its text, jieba's POS tag and its span in the sentence.
+
+    The tag of a dictionary word is looked up only when asked for: the extractor needs
+    the tags of a few words only, and the full table costs half a second to load.
+    """
+
+    __slots__ = ("_flag", "end", "start", "word")
+
+    def __init__(self, word: str, flag: str | None, start: int, end: int) -> None:
+        self.word = word
+        self._flag = flag  # None: the word's tag in jieba's dictionary, looked up on demand
+        self.start = start
+        self.end = end
+
+    @property
+    def flag(self) -> str:
+        """Return jieba's POS tag of the word (``x`` for punctuation and unknown words)."""
+        if self._flag is None:
+            self._flag = word_tag(self.word)
+        return self._flag
+
+    def __repr__(self) -> str:
+        return f"Token({self.word!r}, {self.flag!r}, {self.start}, {self.end})"
+
+
+def cache_dir() -> Path:
+    """Return the folder where the dictionary caches are kept (it may not exist yet)."""
+    if explicit := os.environ.get("EXTRACT_CACHE_DIR"):
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "extract"
+
+
+@cache
+def _tokenizer() -> jieba.Tokenizer:
+    """Return a private, initialised jieba tokenizer (never the global one)."""
+    jieba.setLogLevel(60)
+    tokenizer = jieba.Tokenizer()
+    folder = cache_dir()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        tokenizer.tmp_dir = str(folder)
+        tokenizer.cache_file = f"jieba-{jieba.__version__}.cache"
+    except OSError:
+        pass  # jieba then uses the system temp folder, as it does by default
+    tokenizer.initialize()
+    return tokenizer
+
+
+@cache
+def word_tag(word: str) -> str:
+    """Return jieba's POS tag of a dictionary word, ``x`` for a word it does not tag.
+
+    >>> word_tag("项目"), word_tag("增长"), word_tag("。")
+    ('n', 'v', 'x')
+    """
+    return _tag_table().lookup(word)
+
+
+class _TagTable:
+    """jieba's word → tag table, kept on disk in SQLite so that a run reads only the words
+    it asks for. Falls back to the whole table in memory when the cache cannot be used.
+    """
+
+    def __init__(self, dictionary: Path) -> None:
+        self.dictionary = dictionary
+        stat = dictionary.stat()
+        self.path = cache_dir() / f"tags-{jieba.__version__}-{stat.st_size}-{stat.st_mtime_ns}.db"
+        self._in_memory: dict[str, str] | None = None
+        self._connection: sqlite3.Connection | None = None
+        self._pid = -1
+
+    def lookup(self, word: str) -> str:
+        """Return the tag of ``word``, or ``x``."""
+        connection = self._connection_of_this_process()
+        if connection is None:
+            assert self._in_memory is not None
+            return self._in_memory.get(word, UNKNOWN_TAG)
+        row = connection.execute("SELECT tag FROM tags WHERE word = ?", (word,)).fetchone()
+        return row[0] if row is not None else UNKNOWN_TAG
+
+    def _connection_of_this_process(self) -> sqlite3.Connection | None:
+        """Return a read-only connection of this process, or None when using memory."""
+        if self._in_memory is not None:
+            return None
+        # A connection must not cross a fork: each worker process opens its own.
+        if self._connection is None or self._pid != os.getpid():
+            try:
+                if not self.path.exists():
+                    self._build()
+                self._connection = sqlite3.connect(
+                    f"{self.path.as_uri()}?mode=ro", uri=True, check_same_thread=False
+                )
+            except (OSError, sqlite3.Error):
+                self._in_memory = _read_word_tags(self.dictionary)
+                return None
+            self._pid = os.getpid()
+        return self._connection
+
+    def _build(self) -> None:
+        """Write the table from jieba's dictionary file to the cache, atomically."""
+        tags = _read_word_tags(self.dictionary)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-")
+        os.close(descriptor)
+        try:
+            with closing(sqlite3.connect(temporary)) as connection, connection:
+                connection.execute(
+                    "CREATE TABLE tags (word TEXT PRIMARY KEY, tag TEXT) WITHOUT ROWID"
+                )
+                connection.executemany("INSERT INTO tags VALUES (?, ?)", tags.items())
+            os.replace(temporary, self.path)
+        finally:
+            Path(temporary).unlink(missing_ok=True)
+
+
+@cache
+def _tag_table() -> _TagTable:
+    """Return the tag table of the tokenizer's dictionary."""
+    return _TagTable(Path(_tokenizer().get_dict_file().name))
+
+
+def _read_word_tags(dictionary: Path) -> dict[str, str]:
+    """Return {word: tag} from a jieba dictionary file of ``word frequency tag`` lines."""
+    tags: dict[str, str] = {}
+    with dictionary.open(encoding="utf-8") as handle:
+        for line in handle:
+            parts = line.split()
+            if len(parts) == 3:
+                tags[parts[0]] = parts[2]
+    return tags
+
+
+def load() -> None:
+    """Load the dictionary and open the tag table now (otherwise the first use does it)."""
+    _tokenizer()
+
+
+def tag(text: str, offset: int = 0) -> list[Token]:
+    """Return the words of ``text`` with their POS tags, spans shifted by ``offset``.
+
+    >>> [(t.word, t.flag, t.start) for t in tag("增长5.3%", 10)][:2]
+    [('增长', 'v', 10), ('5', 'eng', 12)]
+    """
+    tokens: list[Token] = []
+    position = offset
+    for word, flag in _cut(text):
+        tokens.append(Token(word, flag, position, position + len(word)))
+        position += len(word)
+    return tokens
+
+
+def _cut(text: str) -> list[tuple[str, str | None]]:
+    """Return (word, tag) pairs of ``text``, as jieba.posseg's cut without HMM gives them.
+
+    The tag is None for a dictionary word: ``Token.flag`` looks it up when asked.
+    """
+    pairs: list[tuple[str, str | None]] = []
+    for block in _DICTIONARY_RUN_RE.split(text):
+        if not block:
+            continue
+        if _DICTIONARY_RUN_RE.fullmatch(block):
+            pairs.extend(_cut_dictionary_run(block))
+            continue
+        # Between runs: whitespace is one token, anything else (punctuation, full-width
+        # digits, other scripts) one token per character. Latin letters and ASCII digits
+        # cannot occur here: they belong to the runs.
+        for piece in _SPACE_RE.split(block):
+            if _SPACE_RE.fullmatch(piece):
+                pairs.append((piece, UNKNOWN_TAG))
+            else:
+                pairs.extend((char, UNKNOWN_TAG) for char in piece)
+    return pairs
+
+
+def _cut_dictionary_run(run: str) -> list[tuple[str, str | None]]:
+    """Return (word, tag) pairs of one run by jieba's most probable dictionary path.
+
+    Single Latin letters and digits in a row are joined into one ``eng`` word (2023, GDP).
+    """
+    tokenizer = _tokenizer()
+    route: dict[int, tuple[float, int]] = {}
+    tokenizer.calc(run, tokenizer.get_DAG(run), route)
+    pairs: list[tuple[str, str | None]] = []
+    latin = ""
+    index = 0
+    while index < len(run):
+        end = route[index][1] + 1
+        word = run[index:end]
+        if end - index == 1 and _LATIN_OR_DIGIT_CHAR_RE.match(word):
+            latin += word
+        else:
+            if latin:
+                pairs.append((latin, "eng"))
+                latin = ""
+            pairs.append((word, None))
+        index = end
+    if latin:
+        pairs.append((latin, "eng"))
+    return pairs

@@ -1,0 +1,97 @@
+"""The tagger gives exactly the words and tags of jieba.posseg without HMM, more cheaply."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import jieba
+import jieba.posseg
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from extract import tagger
+
+RAW = Path(__file__).resolve().parents[1] / "raw"
+
+
+@pytest.fixture(scope="module")
+def posseg() -> jieba.posseg.POSTokenizer:
+    jieba.setLogLevel(60)
+    return jieba.posseg.POSTokenizer(jieba.Tokenizer())
+
+
+def posseg_pairs(posseg: jieba.posseg.POSTokenizer, text: str) -> list[tuple[str, str]]:
+    return [(pair.word, pair.flag) for pair in posseg.cut(text, HMM=False)]
+
+
+def tagger_pairs(text: str) -> list[tuple[str, str]]:
+    return [(token.word, token.flag) for token in tagger.tag(text)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("全市地区生产总值增长5.3%，新增城镇就业人员超1万人。", id="report-clause"),
+        pytest.param("GDP达到1.2万亿元，CPI上涨2.5%", id="latin-and-digits-joined"),
+        pytest.param("ｃｐｉ上涨２.５％，全角字符", id="full-width-between-runs"),
+        pytest.param("abc  def\r\n x-y\t3-5年", id="whitespace-tokens"),
+        pytest.param("C++ 5G a_b #1 ①② 《十四五》", id="symbols-in-runs"),
+        pytest.param("", id="empty"),
+    ],
+)
+def test_same_words_and_tags_as_posseg(posseg: jieba.posseg.POSTokenizer, text: str) -> None:
+    assert tagger_pairs(text) == posseg_pairs(posseg, text)
+
+
+@pytest.mark.parametrize("path", sorted(RAW.glob("*.txt")), ids=lambda path: path.stem[:12])
+def test_same_words_and_tags_as_posseg_on_sample_reports(
+    posseg: jieba.posseg.POSTokenizer, path: Path
+) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert tagger_pairs(text) == posseg_pairs(posseg, text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="增长万亿元生产总值年同比超过约5.3%（）、，。 \nabcGDP_+#&.-２０％①"))
+def test_same_as_posseg_on_any_text(posseg: jieba.posseg.POSTokenizer, text: str) -> None:
+    assert tagger_pairs(text) == posseg_pairs(posseg, text)
+
+
+def test_spans_are_offsets_into_the_sentence() -> None:
+    tokens = tagger.tag("地区生产总值增长5.3%", 7)
+    assert (tokens[0].start, tokens[0].end) == (7, 9)
+    assert "".join(t.word for t in tokens) == "地区生产总值增长5.3%"
+    assert all(a.end == b.start for a, b in itertools.pairwise(tokens))
+
+
+def test_cache_folder_follows_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("EXTRACT_CACHE_DIR", "/somewhere/else")
+    assert tagger.cache_dir() == Path("/somewhere/else")
+    monkeypatch.delenv("EXTRACT_CACHE_DIR")
+    monkeypatch.setenv("XDG_CACHE_HOME", "/xdg")
+    assert tagger.cache_dir() == Path("/xdg/extract")
+
+
+def test_tags_come_from_memory_when_the_cache_cannot_be_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("EXTRACT_CACHE_DIR", str(blocker / "cache"))
+    dictionary = Path(tagger._tokenizer().get_dict_file().name)
+    table = tagger._TagTable(dictionary)
+    assert (table.lookup("项目"), table.lookup("增长"), table.lookup("。")) == ("n", "v", "x")
+    assert table._in_memory is not None
+
+
+def test_tag_table_is_built_in_the_cache_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("EXTRACT_CACHE_DIR", str(tmp_path))
+    dictionary = Path(tagger._tokenizer().get_dict_file().name)
+    table = tagger._TagTable(dictionary)
+    assert table.lookup("项目") == "n"
+    assert table._in_memory is None
+    assert [path.name for path in tmp_path.iterdir()] == [table.path.name]
