@@ -108,7 +108,7 @@ def iter_model_json(model: BaseModel) -> Iterator[str]:
         if isinstance(value, list) and value and all(isinstance(v, BaseModel) for v in value):
             yield "["
             for position, item in enumerate(value):
-                text = json.dumps(item.model_dump(mode="json"), indent=2, ensure_ascii=False)
+                text = item.model_dump_json(indent=2)
                 comma = "," if position < len(value) - 1 else ""
                 yield "\n    " + text.replace("\n", "\n    ") + comma
             yield "\n  ]"
