@@ -263,6 +263,16 @@ def a_file(root: Path) -> Path:
             id="output-not-writable",
         ),
         pytest.param(
+            lambda root: [root / "in", root / "out", "--jobs", "0"],
+            "at least 1, not '0'",
+            id="jobs-zero",
+        ),
+        pytest.param(
+            lambda root: [root / "in", root / "out", "-j", "two"],
+            "at least 1, not 'two'",
+            id="jobs-not-a-number",
+        ),
+        pytest.param(
             lambda root: ["eval", root / "in"], "required: GOLD_DIR", id="eval-missing-gold"
         ),
         pytest.param(

@@ -75,7 +75,33 @@ def _extract_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "-q", "--quiet", action="store_true", help="print only the summary, not each file's problem"
     )
+    parser.add_argument(
+        "-j",
+        "--jobs",
+        type=_positive_int,
+        default=None,
+        metavar="N",
+        help="extract N files at a time in worker processes (default: one per CPU); "
+        "the outputs are the same for any N",
+    )
+    parser.add_argument(
+        "--incremental",
+        action="store_true",
+        help="reuse the previous run's results in OUTPUT_DIR for files whose bytes and "
+        "extractor version are unchanged",
+    )
     return parser
+
+
+def _positive_int(text: str) -> int:
+    """Return ``text`` as an int of at least 1, for argparse."""
+    try:
+        number = int(text)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, not {text!r}")
+    return number
 
 
 def run_extract(arguments: Sequence[str]) -> int:
@@ -97,7 +123,13 @@ def run_extract(arguments: Sequence[str]) -> int:
                 _say(f"repaired: {entry.path}: {issue.reason}")
 
     try:
-        summary = extract_paths(options.input_dir, options.output_dir, progress=report)
+        summary = extract_paths(
+            options.input_dir,
+            options.output_dir,
+            jobs=options.jobs,
+            incremental=options.incremental,
+            progress=report,
+        )
     except (InputFolderError, OutputFolderError) as error:
         raise UsageError(str(error)) from None
     except OSError as error:

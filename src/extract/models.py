@@ -233,4 +233,6 @@ class ManifestEntry(BaseModel):
     sha256: str | None = None
     size: int | None = None
     facts: int = 0
+    #: True when an incremental run took the document from the previous run unchanged.
+    reused: bool = False
     issues: list[Issue] = []

@@ -3,18 +3,30 @@
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
+import os
+import signal
 import traceback
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from importlib.metadata import version as package_version
 from pathlib import Path
 
+import jieba
+
+from . import tagger
 from .clean import clean_text
 from .facts import extract_candidates
 from .models import Document, Issue, ManifestEntry, SourceText
 from .read import UnreadableFile, doc_id_for, find_inputs, is_text_name, read_source, relative_name
 from .segment import segment_text
 from .validate import validate_candidates
-from .write import DocumentPathError, OutputFolderError, OutputWriter
+from .write import DocumentPathError, OutputFolderError, OutputWriter, previous_documents
 
 
 def extract_source(source: SourceText) -> Document:
@@ -61,6 +73,22 @@ def extract_text(text: str, *, doc_id: str = "text") -> Document:
     return extract_source(source)
 
 
+@cache
+def extractor_version() -> str:
+    """Return a name for the code and data that make facts: same name, same facts.
+
+    The package version, then a digest of every module and data file of the package
+    and of the jieba version, so that an edited lexicon or rule is a new version.
+    """
+    digest = hashlib.sha256(f"jieba {jieba.__version__}".encode())
+    package = resources.files("extract")
+    files = [*package.iterdir(), *package.joinpath("data").iterdir()]
+    for item in sorted(files, key=lambda item: item.name):
+        if item.is_file() and item.name.endswith((".py", ".toml")):
+            digest.update(item.name.encode() + b"\0" + item.read_bytes())
+    return f"{package_version('extract')}+{digest.hexdigest()[:12]}"
+
+
 #: Which stage a module belongs to, to name the stage an unexpected exception came from.
 _STAGE_OF_MODULE: dict[str, str] = {
     "extract.clean": "clean",
@@ -104,6 +132,8 @@ def extract_paths(
     input_dir: Path,
     output_dir: Path,
     *,
+    jobs: int | None = None,
+    incremental: bool = False,
     progress: Callable[[ManifestEntry], None] | None = None,
 ) -> RunSummary:
     """Return the summary of a run over every file under ``input_dir``, outputs in ``output_dir``.
@@ -111,25 +141,166 @@ def extract_paths(
     Each file is read, extracted and written on its own: a file that cannot be read is
     ``skipped`` or ``error`` in the manifest with the reason, and an exception inside a
     stage fails that file only, naming the stage. ``progress`` is called with each
-    file's manifest entry as soon as the file is done. The outputs are published only
-    when every file has been handled; an exception (Ctrl-C included) leaves the previous
-    outputs untouched.
+    file's manifest entry, in input order, as soon as the file is done. The outputs are
+    published only when every file has been handled; an exception (Ctrl-C included)
+    leaves the previous outputs untouched.
+
+    ``jobs`` worker processes extract files side by side (default: one per CPU); the
+    outputs are the same, row for row, whatever the number. With ``incremental``, a file
+    whose bytes and extractor version match the previous run in ``output_dir`` is not
+    extracted again: its document is taken from that run's ``documents/`` folder.
 
     Raises ``InputFolderError`` or ``OutputFolderError`` when a folder cannot be used.
     """
     paths = find_inputs(input_dir)
     _check_output_outside_input(input_dir, output_dir)
+    version = extractor_version()
+    tasks = _plan_tasks(paths, input_dir, output_dir, version if incremental else None)
     entries: list[ManifestEntry] = []
-    first_path_of_doc: dict[str, str] = {}
     with OutputWriter(output_dir) as writer:
-        for path in paths:
-            entry = _extract_file(path, input_dir, writer, first_path_of_doc)
+        for entry, document in _run_tasks(tasks, jobs=_worker_count(jobs, tasks)):
+            if document is not None:
+                try:
+                    writer.add_document(document)
+                except DocumentPathError as error:
+                    entry = entry.model_copy(
+                        update={"status": "error", "reason": str(error), "facts": 0}
+                    )
             entries.append(entry)
             if progress is not None:
                 progress(entry)
         summary = RunSummary(entries)
-        writer.commit(entries, totals=summary.totals(), input_dir=input_dir)
+        writer.commit(
+            entries, totals=summary.totals(), input_dir=input_dir, extractor_version=version
+        )
     return summary
+
+
+@dataclass(frozen=True)
+class _Task:
+    """One input file and what to do with it; small, so that it crosses to a worker cheaply."""
+
+    path: Path
+    input_dir: Path
+    #: The relative path of an earlier file with the same doc_id: this one is refused.
+    duplicate_of: str | None = None
+    #: The previous run's sha256 of this file and its document JSON, when it may be reused.
+    previous_sha256: str | None = None
+    previous_document: Path | None = None
+
+
+def _plan_tasks(
+    paths: list[Path], input_dir: Path, output_dir: Path, version: str | None
+) -> list[_Task]:
+    """Return one task per path: duplicates of a doc_id named, reusable documents found.
+
+    ``version`` is the extractor version when the run is incremental, else None.
+    """
+    reusable = previous_documents(output_dir, extractor_version=version) if version else {}
+    first_path_of_doc: dict[str, str] = {}
+    tasks: list[_Task] = []
+    for path in paths:
+        relative = relative_name(path, root=input_dir)
+        if not is_text_name(path):
+            tasks.append(_Task(path, input_dir))
+            continue
+        doc_id = doc_id_for(relative)
+        earlier = first_path_of_doc.setdefault(doc_id, relative)
+        previous = reusable.get(relative)
+        tasks.append(
+            _Task(
+                path,
+                input_dir,
+                duplicate_of=earlier if earlier != relative else None,
+                previous_sha256=previous[0] if previous else None,
+                previous_document=previous[1] if previous else None,
+            )
+        )
+    return tasks
+
+
+def _worker_count(jobs: int | None, tasks: list[_Task]) -> int:
+    """Return how many worker processes to use: ``jobs`` (default: CPUs), at most one a file."""
+    if jobs is None:
+        jobs = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, min(jobs or 1, len(tasks)))
+
+
+def _run_tasks(tasks: list[_Task], *, jobs: int) -> Iterator[tuple[ManifestEntry, Document | None]]:
+    """Yield (manifest entry, document to write) of every task, in task order.
+
+    With more than one job, files are extracted in worker processes, at most a few
+    ahead of the one being written, so memory holds a handful of documents at a time.
+    """
+    if jobs == 1:
+        yield from map(_run_task, tasks)
+        return
+    tagger.load()  # once, before the fork: the workers share the loaded dictionary
+    window = 2 * jobs
+    pending: deque[tuple[int, Future[tuple[ManifestEntry, Document | None]]]] = deque()
+    next_index = 0
+    executor = _new_executor(jobs)
+    try:
+        while pending or next_index < len(tasks):
+            while next_index < len(tasks) and len(pending) < window:
+                pending.append((next_index, executor.submit(_run_task, tasks[next_index])))
+                next_index += 1
+            index, future = pending.popleft()
+            try:
+                result = future.result()
+            except BrokenProcessPool:
+                # A worker died (killed, out of memory, crashed in C code), and every
+                # pending file with it. Run this file again alone in a fresh pool: if
+                # that pool breaks too, this is the file that kills workers.
+                executor.shutdown(wait=False, cancel_futures=True)
+                executor = _new_executor(jobs)
+                try:
+                    result = executor.submit(_run_task, tasks[index]).result()
+                except BrokenProcessPool:
+                    result = _worker_died(tasks[index]), None
+                    executor.shutdown(wait=False, cancel_futures=True)
+                    executor = _new_executor(jobs)
+                pending = deque((i, executor.submit(_run_task, tasks[i])) for i, _ in pending)
+            yield result
+    except BaseException:
+        # Ctrl-C or an error in the main process: do not wait for the workers to finish
+        # files whose results nobody will read.
+        _stop_workers(executor)
+        raise
+    finally:
+        executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _stop_workers(executor: ProcessPoolExecutor) -> None:
+    """Terminate the worker processes of ``executor`` now."""
+    # ProcessPoolExecutor has no public way to stop running work; its process table is
+    # the documented-by-use way (CPython keeps it as _processes since 3.2).
+    for process in list(getattr(executor, "_processes", {}).values()):
+        process.terminate()
+
+
+def _new_executor(jobs: int) -> ProcessPoolExecutor:
+    """Return a pool of ``jobs`` worker processes that leave Ctrl-C to the main process."""
+    methods = multiprocessing.get_all_start_methods()
+    # fork shares the dictionary already loaded by the main process (copy on write).
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    return ProcessPoolExecutor(jobs, mp_context=context, initializer=_ignore_interrupts)
+
+
+def _ignore_interrupts() -> None:
+    """Let only the main process handle Ctrl-C, so that it can stop the run cleanly."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _worker_died(task: _Task) -> ManifestEntry:
+    """Return the error entry of a file whose extraction killed its worker process."""
+    relative = relative_name(task.path, root=task.input_dir)
+    return ManifestEntry(
+        path=relative,
+        doc_id=doc_id_for(relative),
+        status="error",
+        reason="the worker process extracting this file died (killed, or out of memory)",
+    )
 
 
 def _check_output_outside_input(input_dir: Path, output_dir: Path) -> None:
@@ -143,22 +314,21 @@ def _check_output_outside_input(input_dir: Path, output_dir: Path) -> None:
         )
 
 
-def _extract_file(
-    path: Path, input_dir: Path, writer: OutputWriter, first_path_of_doc: dict[str, str]
-) -> ManifestEntry:
-    """Return the manifest entry of one file after reading, extracting and staging it."""
-    relative = relative_name(path, root=input_dir)
+def _run_task(task: _Task) -> tuple[ManifestEntry, Document | None]:
+    """Return the manifest entry of one file and its document (None when there is none)."""
+    relative = relative_name(task.path, root=task.input_dir)
     try:
-        source = read_source(path, root=input_dir)
+        source = read_source(task.path, root=task.input_dir)
     except UnreadableFile as error:
-        return ManifestEntry(
+        entry = ManifestEntry(
             path=relative,
-            doc_id=doc_id_for(relative) if is_text_name(path) else None,
+            doc_id=doc_id_for(relative) if is_text_name(task.path) else None,
             status=error.status,
             reason=error.reason,
             sha256=error.sha256,
             size=error.size,
         )
+        return entry, None
     known = {
         "path": relative,
         "doc_id": source.doc_id,
@@ -166,26 +336,37 @@ def _extract_file(
         "sha256": source.sha256,
         "size": source.size,
     }
-    earlier = first_path_of_doc.setdefault(source.doc_id, relative)
-    if earlier != relative:
+    if task.duplicate_of is not None:
         # a.txt and a.TXT would both be document "a" and overwrite each other's output.
-        return ManifestEntry(
-            **known,
-            status="error",
-            reason=f"same doc_id as {earlier}; rename one of the two files",
-            issues=source.issues,
-        )
+        reason = f"same doc_id as {task.duplicate_of}; rename one of the two files"
+        return ManifestEntry(**known, status="error", reason=reason, issues=source.issues), None
+    document = _reuse(task, source)
+    reused = document is not None
     try:
-        document = extract_source(source)
+        document = document or extract_source(source)
     except Exception as error:  # one file's failure must never stop the run
-        return ManifestEntry(
+        entry = ManifestEntry(
             **known, status="error", reason=describe_failure(error), issues=source.issues
         )
+        return entry, None
+    entry = ManifestEntry(
+        **known, status="ok", facts=len(document.facts), issues=document.issues, reused=reused
+    )
+    return entry, document
+
+
+def _reuse(task: _Task, source: SourceText) -> Document | None:
+    """Return the previous run's document of ``source`` when its bytes are unchanged."""
+    if task.previous_document is None or task.previous_sha256 != source.sha256:
+        return None
     try:
-        writer.add_document(document)
-    except DocumentPathError as error:
-        return ManifestEntry(**known, status="error", reason=str(error), issues=document.issues)
-    return ManifestEntry(**known, status="ok", facts=len(document.facts), issues=document.issues)
+        document = Document.model_validate_json(task.previous_document.read_bytes())
+    except (OSError, ValueError):
+        return None  # gone or damaged: extract again
+    if document.doc_id != source.doc_id or document.sha256 != source.sha256:
+        return None
+    # The path may differ in case only; the file's own metadata is this run's.
+    return document.model_copy(update={"path": source.path, "encoding": source.encoding})
 
 
 def describe_failure(error: BaseException) -> str:

@@ -161,6 +161,28 @@ def read_facts_csv(path: Path) -> pd.DataFrame:
     )
 
 
+def previous_documents(output_dir: Path, *, extractor_version: str) -> dict[str, tuple[str, Path]]:
+    """Return {input path: (sha256, document JSON)} of the files the previous run extracted.
+
+    Empty when there was no previous run, or when it was made by another extractor
+    version (its facts might differ from this version's).
+    """
+    try:
+        manifest = json.loads((output_dir / MANIFEST_JSON).read_text(encoding="utf-8"))
+        if manifest.get("extractor_version") != extractor_version:
+            return {}
+        return {
+            entry["path"]: (entry["sha256"], output_dir / document_path(entry["doc_id"]))
+            for entry in manifest["files"]
+            if entry.get("status") == "ok"
+            and isinstance(entry.get("doc_id"), str)
+            and isinstance(entry.get("sha256"), str)
+            and isinstance(entry.get("path"), str)
+        }
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}  # no readable previous manifest: nothing to reuse
+
+
 class OutputWriter:
     """Collects one run's outputs in a staging folder and publishes them together.
 
@@ -246,6 +268,7 @@ class OutputWriter:
         *,
         totals: Mapping[str, int],
         input_dir: Path,
+        extractor_version: str = "",
     ) -> None:
         """Write manifest.json, then move every staged file into the output folder.
 
@@ -255,6 +278,7 @@ class OutputWriter:
         staging, jsonl, csv = self._require_open()
         manifest = {
             "input_dir": str(input_dir),
+            "extractor_version": extractor_version,
             "totals": dict(totals),
             "files": [entry.model_dump(mode="json") for entry in entries],
         }

@@ -1,0 +1,155 @@
+"""Parallel jobs and incremental runs give the same outputs as a plain sequential run."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from extract import pipeline
+from extract.models import SourceText
+from extract.pipeline import extract_paths, extractor_version
+
+RAW = Path(__file__).resolve().parents[1] / "raw"
+
+
+def make_mixed_input(folder: Path) -> Path:
+    """Return ``folder`` holding the sample reports and a few files that are not ok."""
+    shutil.copytree(RAW, folder)
+    (folder / "nested").mkdir()
+    (folder / "nested" / "short.txt").write_text("新增公办学位1.1万个。\n", encoding="utf-8")
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "scan.pdf").write_bytes(b"%PDF-1.4")
+    (folder / "a.TXT").write_text("增长5%。\n", encoding="utf-8")
+    return folder
+
+
+def output_files(folder: Path) -> dict[str, bytes]:
+    """Return every output file under ``folder`` by relative path."""
+    return {
+        path.relative_to(folder).as_posix(): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+def manifest(folder: Path) -> dict[str, Any]:
+    return json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize(
+    "jobs", [2, 3, 16], ids=["two-workers", "three-workers", "more-than-files"]
+)
+def test_any_number_of_jobs_writes_the_same_outputs(tmp_path: Path, jobs: int) -> None:
+    input_dir = make_mixed_input(tmp_path / "in")
+    extract_paths(input_dir, tmp_path / "one", jobs=1)
+    extract_paths(input_dir, tmp_path / "many", jobs=jobs)
+    assert output_files(tmp_path / "many") == output_files(tmp_path / "one")
+
+
+def test_a_worker_that_dies_fails_its_file_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = pipeline.extract_source
+
+    def dies_on_bad(source: SourceText) -> Any:
+        if source.doc_id == "bad":
+            os._exit(1)  # as a worker killed by the kernel would
+        return real(source)
+
+    monkeypatch.setattr(pipeline, "extract_source", dies_on_bad)
+    files = {"a": "增长5%。", "bad": "增长6%。", "c": "增长7%。", "d": "增长8%。"}
+    (tmp_path / "in").mkdir()
+    for name, text in files.items():
+        (tmp_path / "in" / f"{name}.txt").write_text(text, encoding="utf-8")
+    summary = extract_paths(tmp_path / "in", tmp_path / "out", jobs=2)
+    assert [(e.doc_id, e.status) for e in summary.entries] == [
+        ("a", "ok"),
+        ("bad", "error"),
+        ("c", "ok"),
+        ("d", "ok"),
+    ]
+    assert "worker process" in (summary.entries[1].reason or "")
+
+
+def test_incremental_run_reuses_unchanged_files_only(tmp_path: Path) -> None:
+    input_dir = make_mixed_input(tmp_path / "in")
+    extract_paths(input_dir, tmp_path / "out", jobs=1)
+    first = output_files(tmp_path / "out")
+    (input_dir / "nested" / "short.txt").write_text("新增公办学位2.2万个。\n", encoding="utf-8")
+    summary = extract_paths(input_dir, tmp_path / "out", jobs=2, incremental=True)
+    reused = {entry.path for entry in summary.entries if entry.reused}
+    assert reused == {path.name for path in RAW.glob("*.txt")} | {"a.TXT"}
+    fresh = extract_paths(input_dir, tmp_path / "fresh", jobs=1)
+    assert [e.model_copy(update={"reused": False}) for e in summary.entries] == fresh.entries
+    again = output_files(tmp_path / "out")
+    assert again["facts.jsonl"] == output_files(tmp_path / "fresh")["facts.jsonl"]
+    assert again["facts.jsonl"] != first["facts.jsonl"]
+
+
+@pytest.mark.parametrize(
+    "spoil",
+    [
+        pytest.param(
+            lambda out: (out / "manifest.json").write_text("{", encoding="utf-8"), id="bad-manifest"
+        ),
+        pytest.param(
+            lambda out: (out / "documents" / "nested" / "short.json").write_text(
+                "{", encoding="utf-8"
+            ),
+            id="damaged-document",
+        ),
+        pytest.param(
+            lambda out: (out / "documents" / "nested" / "short.json").unlink(),
+            id="missing-document",
+        ),
+        pytest.param(
+            lambda out: (out / "manifest.json").write_text(
+                (out / "manifest.json")
+                .read_text(encoding="utf-8")
+                .replace(extractor_version(), "0.0.0+old"),
+                encoding="utf-8",
+            ),
+            id="other-extractor-version",
+        ),
+    ],
+)
+def test_incremental_run_extracts_again_what_it_cannot_trust(tmp_path: Path, spoil: Any) -> None:
+    input_dir = make_mixed_input(tmp_path / "in")
+    extract_paths(input_dir, tmp_path / "out", jobs=1)
+    spoil(tmp_path / "out")
+    summary = extract_paths(input_dir, tmp_path / "out", jobs=1, incremental=True)
+    short = next(entry for entry in summary.entries if entry.path == "nested/short.txt")
+    assert (short.status, short.reused, short.facts) == ("ok", False, 1)
+    assert (tmp_path / "out" / "documents" / "nested" / "short.json").exists()
+
+
+def test_without_incremental_nothing_is_reused(tmp_path: Path) -> None:
+    input_dir = make_mixed_input(tmp_path / "in")
+    extract_paths(input_dir, tmp_path / "out", jobs=1)
+    summary = extract_paths(input_dir, tmp_path / "out", jobs=1)
+    assert not any(entry.reused for entry in summary.entries)
+
+
+def test_manifest_names_the_extractor_version(tmp_path: Path) -> None:
+    extract_paths(make_mixed_input(tmp_path / "in"), tmp_path / "out", jobs=1)
+    version = manifest(tmp_path / "out")["extractor_version"]
+    assert version == extractor_version()
+    assert version.startswith("0.") and "+" in version
+
+
+def test_interrupt_stops_the_workers_and_keeps_previous_outputs(tmp_path: Path) -> None:
+    input_dir = make_mixed_input(tmp_path / "in")
+    extract_paths(input_dir, tmp_path / "out", jobs=1)
+    before = output_files(tmp_path / "out")
+
+    def interrupt(entry: Any) -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        extract_paths(input_dir, tmp_path / "out", jobs=2, progress=interrupt)
+    assert output_files(tmp_path / "out") == before
