@@ -75,6 +75,13 @@ def _extract_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "-q", "--quiet", action="store_true", help="print only the summary, not each file's problem"
     )
+    parser.add_argument(
+        "--format",
+        action="append",
+        metavar="FORMATS",
+        help="fact files to write: csv, jsonl, json, parquet; comma-separated or repeated "
+        "(default: csv,jsonl)",
+    )
     return parser
 
 
@@ -84,7 +91,7 @@ def run_extract(arguments: Sequence[str]) -> int:
     # Imported here so that `--help` and argument mistakes answer without loading jieba.
     from .pipeline import extract_paths
     from .read import InputFolderError
-    from .write import OutputFolderError
+    from .write import DEFAULT_FORMATS, FormatError, OutputFolderError, parse_formats
 
     def report(entry: ManifestEntry) -> None:
         if options.quiet:
@@ -97,8 +104,11 @@ def run_extract(arguments: Sequence[str]) -> int:
                 _say(f"repaired: {entry.path}: {issue.reason}")
 
     try:
-        summary = extract_paths(options.input_dir, options.output_dir, progress=report)
-    except (InputFolderError, OutputFolderError) as error:
+        formats = DEFAULT_FORMATS if options.format is None else parse_formats(options.format)
+        summary = extract_paths(
+            options.input_dir, options.output_dir, progress=report, formats=formats
+        )
+    except (InputFolderError, OutputFolderError, FormatError) as error:
         raise UsageError(str(error)) from None
     except OSError as error:
         where = error.filename or options.output_dir

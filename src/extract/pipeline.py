@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,7 +14,7 @@ from .models import Document, Issue, ManifestEntry, SourceText
 from .read import UnreadableFile, doc_id_for, find_inputs, is_text_name, read_source, relative_name
 from .segment import segment_text
 from .validate import validate_candidates
-from .write import DocumentPathError, OutputFolderError, OutputWriter
+from .write import DEFAULT_FORMATS, DocumentPathError, OutputFolderError, OutputWriter
 
 
 def extract_source(source: SourceText) -> Document:
@@ -105,23 +105,26 @@ def extract_paths(
     output_dir: Path,
     *,
     progress: Callable[[ManifestEntry], None] | None = None,
+    formats: Iterable[str] = DEFAULT_FORMATS,
 ) -> RunSummary:
     """Return the summary of a run over every file under ``input_dir``, outputs in ``output_dir``.
 
     Each file is read, extracted and written on its own: a file that cannot be read is
     ``skipped`` or ``error`` in the manifest with the reason, and an exception inside a
     stage fails that file only, naming the stage. ``progress`` is called with each
-    file's manifest entry as soon as the file is done. The outputs are published only
+    file's manifest entry as soon as the file is done. ``formats`` names the fact files
+    to write (``write.FACT_FORMATS``). The outputs are published only
     when every file has been handled; an exception (Ctrl-C included) leaves the previous
     outputs untouched.
 
-    Raises ``InputFolderError`` or ``OutputFolderError`` when a folder cannot be used.
+    Raises ``InputFolderError`` or ``OutputFolderError`` when a folder cannot be used,
+    ``FormatError`` when a format is unknown or cannot be written (parquet without pyarrow).
     """
     paths = find_inputs(input_dir)
     _check_output_outside_input(input_dir, output_dir)
     entries: list[ManifestEntry] = []
     first_path_of_doc: dict[str, str] = {}
-    with OutputWriter(output_dir) as writer:
+    with OutputWriter(output_dir, formats=formats) as writer:
         for path in paths:
             entry = _extract_file(path, input_dir, writer, first_path_of_doc)
             entries.append(entry)
