@@ -546,10 +546,10 @@ class _JsonFile(_TextFactFile):
 class _ParquetFile(_FactFile):
     """facts.parquet: rows buffered and written as row groups of ``PARQUET_ROW_GROUP_ROWS``."""
 
-    def __init__(self, path: Path, *, row_group_rows: int = PARQUET_ROW_GROUP_ROWS) -> None:
+    def __init__(self, path: Path) -> None:
         self._pyarrow = import_pyarrow()
         self._schema = fact_arrow_schema()
-        self._row_group_rows = row_group_rows
+        self._row_group_rows = PARQUET_ROW_GROUP_ROWS
         self._rows: list[dict[str, Any]] = []
         self._handle = path.open("wb")
         self._writer: pq.ParquetWriter = self._pyarrow.parquet.ParquetWriter(
