@@ -379,6 +379,18 @@ def test_frictionless_validates_a_real_run(tmp_path: Path, files: dict[str, str]
     assert not [p for p in (tmp_path / "out").iterdir() if p.name.startswith(STAGING_PREFIX)]
 
 
+def test_frictionless_reads_the_extreme_numbers_of_facts_csv_exactly(tmp_path: Path) -> None:
+    facts = [param.values[0] for param in EXTREME_FACTS]
+    write_run(tmp_path, [make_document("a", facts)], frozenset({"csv"}))
+    report = frictionless.validate(tmp_path / DATAPACKAGE_JSON)
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "message"])
+    rows = frictionless.Package(tmp_path / DATAPACKAGE_JSON).get_resource("facts").read_rows()
+    numbers = ("value", "normalized_value", "upper_value")
+    assert [[row[name] for name in numbers] for row in rows] == [
+        [getattr(fact, name) for name in numbers] for fact in facts
+    ]
+
+
 def test_frictionless_catches_a_cell_of_the_wrong_type(tmp_path: Path) -> None:
     output_dir = tmp_path / "out"
     extract_paths(make_raw_input(tmp_path / "in", {"a.txt": "投资3亿元。\n"}), output_dir)

@@ -17,6 +17,7 @@ to every fact file as it arrives, so memory does not grow with the corpus.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import os
@@ -723,10 +724,9 @@ class OutputWriter:
     def abort(self) -> None:
         """Close the staged files and remove the staging folder (published files stay)."""
         for fact_file in self._fact_files:
-            try:
+            # Closing an abandoned file must not hide why it was abandoned.
+            with contextlib.suppress(Exception):
                 fact_file.close()
-            except Exception:  # closing an abandoned file must not hide why it was abandoned
-                pass
         self._fact_files = []
         if self._staging is not None:
             shutil.rmtree(self._staging, ignore_errors=True)
