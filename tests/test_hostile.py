@@ -29,6 +29,11 @@ from extract import extract_text
             "significant digits",
             id="long-number-costs-only-itself",
         ),
+        # One significant digit, but too far from the point for facts.parquet's decimals.
+        pytest.param(
+            "收入1" + "0" * 40 + "元。", 0, "digits before the point", id="number-too-large"
+        ),
+        pytest.param("增长0." + "0" * 40 + "1%。", 0, "after", id="fraction-too-small"),
     ],
 )
 def test_unwritable_numbers_become_issues(text: str, facts: int, issue_word: str) -> None:

@@ -235,6 +235,7 @@ def test_documents_dropped_from_a_rerun_are_removed(run_dir: Path) -> None:
     (run_dir / "notes.txt").write_text("mine")
     write_run(run_dir, [make_document("a", FACTS[:1])])
     assert sorted(snapshot(run_dir)) == [
+        "datapackage.json",
         "documents/a.json",
         "facts.csv",
         "facts.jsonl",

@@ -90,6 +90,13 @@ def _extract_parser() -> argparse.ArgumentParser:
         help="reuse the previous run's results in OUTPUT_DIR for files whose bytes and "
         "extractor version are unchanged",
     )
+    parser.add_argument(
+        "--format",
+        action="append",
+        metavar="FORMATS",
+        help="fact files to write: csv, jsonl, json, parquet; comma-separated or repeated "
+        "(default: csv,jsonl)",
+    )
     return parser
 
 
@@ -110,7 +117,7 @@ def run_extract(arguments: Sequence[str]) -> int:
     # Imported here so that `--help` and argument mistakes answer without loading jieba.
     from .pipeline import extract_paths
     from .read import InputFolderError
-    from .write import OutputFolderError
+    from .write import DEFAULT_FORMATS, FormatError, OutputFolderError, parse_formats
 
     def report(entry: ManifestEntry) -> None:
         if options.quiet:
@@ -123,14 +130,16 @@ def run_extract(arguments: Sequence[str]) -> int:
                 _say(f"repaired: {entry.path}: {issue.reason}")
 
     try:
+        formats = DEFAULT_FORMATS if options.format is None else parse_formats(options.format)
         summary = extract_paths(
             options.input_dir,
             options.output_dir,
             jobs=options.jobs,
             incremental=options.incremental,
             progress=report,
+            formats=formats,
         )
-    except (InputFolderError, OutputFolderError) as error:
+    except (InputFolderError, OutputFolderError, FormatError) as error:
         raise UsageError(str(error)) from None
     except OSError as error:
         where = error.filename or options.output_dir

@@ -16,6 +16,12 @@ from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, model_valida
 #: as an exact JSON number (a double holds 15 decimal digits without loss).
 MAX_SIGNIFICANT_DIGITS = 15
 
+#: Most digits a number may have before, and after, its decimal point. facts.parquet stores
+#: numbers as decimal256(76, 38), which holds every number within these bounds exactly;
+#: 15 digits × 万亿 needs 27 before the point, a ‰ of a 15-digit fraction about 20 after.
+MAX_INTEGER_DIGITS = 38
+MAX_DECIMAL_PLACES = 38
+
 
 def decimal_to_json(value: Decimal) -> int | float:
     """Return ``value`` as a JSON number: an int when integral, else a float.
@@ -44,6 +50,19 @@ def _significant_digits(value: Decimal) -> int:
     while end > 1 and digits[end - 1] == 0:
         end -= 1
     return end
+
+
+def _digits_around_point(value: Decimal) -> tuple[int, int]:
+    """Return how many digits ``value`` has before and after its point, trailing zeros not counted.
+
+    >>> _digits_around_point(Decimal("3.65E+9")), _digits_around_point(Decimal("0.00050"))
+    ((10, 0), (0, 4))
+    """
+    if not value:
+        return 0, 0
+    # adjusted() is the place of the first significant digit (0 for units, -1 for tenths).
+    last_place = value.adjusted() - _significant_digits(value) + 1
+    return max(value.adjusted() + 1, 0), max(-last_place, 0)
 
 
 #: A ``Decimal`` inside Python, a plain JSON number outside.
@@ -186,6 +205,13 @@ class Fact(BaseModel):
                 raise ValueError(
                     f"{name} {number} has {digits} significant digits, more than "
                     f"{MAX_SIGNIFICANT_DIGITS} can be written exactly"
+                )
+            before, after = _digits_around_point(number)
+            if before > MAX_INTEGER_DIGITS or after > MAX_DECIMAL_PLACES:
+                raise ValueError(
+                    f"{name} {number} has {before} digits before the point and {after} after, "
+                    f"more than the {MAX_INTEGER_DIGITS} and {MAX_DECIMAL_PLACES} "
+                    "that can be written exactly"
                 )
         if self.value < 0:
             raise ValueError("value is the number as written and cannot be negative")

@@ -8,7 +8,7 @@ import os
 import signal
 import traceback
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -26,7 +26,13 @@ from .models import Document, Issue, ManifestEntry, SourceText
 from .read import UnreadableFile, doc_id_for, find_inputs, is_text_name, read_source, relative_name
 from .segment import segment_text
 from .validate import validate_candidates
-from .write import DocumentPathError, OutputFolderError, OutputWriter, previous_documents
+from .write import (
+    DEFAULT_FORMATS,
+    DocumentPathError,
+    OutputFolderError,
+    OutputWriter,
+    previous_documents,
+)
 
 
 def extract_source(source: SourceText) -> Document:
@@ -135,13 +141,15 @@ def extract_paths(
     jobs: int | None = None,
     incremental: bool = False,
     progress: Callable[[ManifestEntry], None] | None = None,
+    formats: Iterable[str] = DEFAULT_FORMATS,
 ) -> RunSummary:
     """Return the summary of a run over every file under ``input_dir``, outputs in ``output_dir``.
 
     Each file is read, extracted and written on its own: a file that cannot be read is
     ``skipped`` or ``error`` in the manifest with the reason, and an exception inside a
     stage fails that file only, naming the stage. ``progress`` is called with each
-    file's manifest entry, in input order, as soon as the file is done. The outputs are
+    file's manifest entry, in input order, as soon as the file is done. ``formats`` names
+    the fact files to write (``write.FACT_FORMATS``). The outputs are
     published only when every file has been handled; an exception (Ctrl-C included)
     leaves the previous outputs untouched.
 
@@ -150,14 +158,15 @@ def extract_paths(
     whose bytes and extractor version match the previous run in ``output_dir`` is not
     extracted again: its document is taken from that run's ``documents/`` folder.
 
-    Raises ``InputFolderError`` or ``OutputFolderError`` when a folder cannot be used.
+    Raises ``InputFolderError`` or ``OutputFolderError`` when a folder cannot be used,
+    ``FormatError`` when a format is unknown or cannot be written (parquet without pyarrow).
     """
     paths = find_inputs(input_dir)
     _check_output_outside_input(input_dir, output_dir)
     version = extractor_version()
     tasks = _plan_tasks(paths, input_dir, output_dir, version if incremental else None)
     entries: list[ManifestEntry] = []
-    with OutputWriter(output_dir) as writer:
+    with OutputWriter(output_dir, formats=formats) as writer:
         for entry, document in _run_tasks(tasks, jobs=_worker_count(jobs, tasks)):
             if document is not None:
                 try:

@@ -1,5 +1,10 @@
 """Write stage, and the only module that writes files: facts, documents and the manifest.
 
+The facts go to one file per requested format (``FACT_FILES``: facts.csv, facts.jsonl,
+facts.json, facts.parquet), and ``datapackage.json`` describes facts.csv whenever it is
+written. Fact files of formats not requested are removed at commit, so the folder holds
+exactly the formats that ``manifest.json`` lists.
+
 Every output is written whole or not at all. A run writes into a staging folder inside
 the output folder (``.extract-staging-*``) and moves each finished file into place with
 ``os.replace`` only when the run has finished; on any exception, Ctrl-C included, the
@@ -7,24 +12,40 @@ staging folder is removed and the previous outputs stay as they were. ``manifest
 is moved last, so a manifest always describes outputs that are complete.
 
 Documents stream through: each one is written to its JSON file and its facts appended
-to ``facts.jsonl`` and ``facts.csv`` as it arrives, so memory does not grow with the corpus.
+to every fact file as it arrives, so memory does not grow with the corpus.
 """
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import os
 import shutil
 import tempfile
+import types
+import typing
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path, PurePosixPath
 from types import TracebackType
 from typing import IO, TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
-from .models import FACT_FIELDS, Document, Fact, ManifestEntry
+from .models import (
+    FACT_FIELDS,
+    MAX_DECIMAL_PLACES,
+    MAX_INTEGER_DIGITS,
+    Document,
+    Fact,
+    ManifestEntry,
+)
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
 
 if TYPE_CHECKING:
     # pandas takes 0.3 s to import: it is imported where a table is first built.
@@ -32,9 +53,30 @@ if TYPE_CHECKING:
 
 FACTS_JSONL = "facts.jsonl"
 FACTS_CSV = "facts.csv"
+FACTS_JSON = "facts.json"
+FACTS_PARQUET = "facts.parquet"
+DATAPACKAGE_JSON = "datapackage.json"
 MANIFEST_JSON = "manifest.json"
 DOCUMENTS_DIR = "documents"
 STAGING_PREFIX = ".extract-staging-"
+
+#: The fact file each output format writes, in the order formats are listed.
+FACT_FILES: dict[str, str] = {
+    "csv": FACTS_CSV,
+    "jsonl": FACTS_JSONL,
+    "json": FACTS_JSON,
+    "parquet": FACTS_PARQUET,
+}
+
+#: The output formats a run can write.
+FACT_FORMATS: frozenset[str] = frozenset(FACT_FILES)
+
+#: The formats written when none are asked for.
+DEFAULT_FORMATS: frozenset[str] = frozenset({"csv", "jsonl"})
+
+#: Rows of facts.parquet buffered before they are written as one row group: large enough
+#: for efficient reading, small enough that memory does not grow with the corpus.
+PARQUET_ROW_GROUP_ROWS = 65_536
 
 #: Separator of the ``qualifiers`` list inside one CSV cell.
 QUALIFIER_SEPARATOR = ";"
@@ -69,6 +111,280 @@ _NAME_ERRNOS = frozenset({errno.ENAMETOOLONG, errno.ENOTDIR, errno.EISDIR, errno
 
 class OutputFolderError(Exception):
     """The output folder cannot be used; the message names the path and the fix."""
+
+
+class FormatError(ValueError):
+    """An output format is unknown or cannot be written here; the message says the fix."""
+
+
+def check_formats(formats: Iterable[str]) -> frozenset[str]:
+    """Return ``formats`` as a set after checking each is one of ``FACT_FORMATS``.
+
+    >>> sorted(check_formats(["parquet", "csv"]))
+    ['csv', 'parquet']
+    """
+    chosen = frozenset(formats)
+    unknown = sorted(chosen - FACT_FORMATS)
+    if unknown:
+        raise FormatError(
+            f"unknown output format {', '.join(map(repr, unknown))}; "
+            f"choose from {', '.join(FACT_FILES)}"
+        )
+    if not chosen:
+        raise FormatError(f"no output format given; choose from {', '.join(FACT_FILES)}")
+    return chosen
+
+
+def parse_formats(names: Iterable[str]) -> frozenset[str]:
+    """Return the formats named in ``names``, each item one name or several comma-separated.
+
+    >>> sorted(parse_formats(["csv,parquet", " jsonl "]))
+    ['csv', 'jsonl', 'parquet']
+    """
+    return check_formats(
+        part.strip().lower() for name in names for part in name.split(",") if part.strip()
+    )
+
+
+def ordered_formats(formats: Iterable[str]) -> list[str]:
+    """Return ``formats`` in the order of ``FACT_FILES`` (csv, jsonl, json, parquet).
+
+    >>> ordered_formats({"parquet", "csv"})
+    ['csv', 'parquet']
+    """
+    chosen = set(formats)
+    return [name for name in FACT_FILES if name in chosen]
+
+
+@dataclass(frozen=True)
+class FieldDoc:
+    """What one column of the fact files means, for datapackage.json and facts.parquet."""
+
+    description: str
+    #: Never empty: facts.csv has a value in every row (``required`` in datapackage.json).
+    required: bool = False
+    #: Smallest allowed value of a number.
+    minimum: int | None = None
+
+
+#: The meaning of each ``Fact`` field, the one source of the column descriptions in
+#: datapackage.json and facts.parquet (README.md and FACTS.md say the same in prose).
+FACT_FIELD_DOCS: dict[str, FieldDoc] = {
+    "doc_id": FieldDoc(
+        "Input file's path relative to the input folder, without extension, '/'-separated.",
+        required=True,
+    ),
+    "section": FieldDoc(
+        "Section header the fact sits under (关键词 header or numbered heading); "
+        "empty when none."
+    ),
+    "mention": FieldDoc(
+        "The number and unit exactly as in the document's cleaned text, without "
+        "comparator words (1万人).",
+        required=True,
+    ),
+    "value": FieldDoc(
+        "The number as written (36.5 for 36.5亿元); its unit is in the column unit.",
+        required=True,
+        minimum=0,
+    ),
+    "unit": FieldDoc(
+        "Unit as written, with its multiplier (亿元; 万 alone for 惠及43万儿童)."
+    ),
+    "normalized_value": FieldDoc(
+        "Value in base_unit: multipliers applied (36.5亿元 → 3650000000), 成 and 百分之 as %; "
+        "negative for a fall (下降2.3% → -2.3).",
+        required=True,
+    ),
+    "base_unit": FieldDoc(
+        "Unit of normalized_value and upper_value, without multiplier (元, 人, %, 个百分点); "
+        "empty when the text names none (踏上3万亿)."
+    ),
+    "per": FieldDoc("Rate denominator (月 for 每月290元); empty when none."),
+    "comparator": FieldDoc(
+        "How the stated quantity relates to the value: = (达, 为), > (超, 逾), "
+        ">= (以上), < (不足), <= (以下, 以内) or ~ (约, 左右).",
+        required=True,
+    ),
+    "indicator": FieldDoc(
+        "The shortest phrase of the sentence naming what is measured (新增城镇就业人员); "
+        "empty when none was found."
+    ),
+    "qualifiers": FieldDoc(
+        "Context words that change the reading (累计, 新增, 同比, 预期); in facts.csv "
+        f"joined with '{QUALIFIER_SEPARATOR}' (累计;同比) and empty when none; "
+        "a list elsewhere."
+    ),
+    "sentence": FieldDoc(
+        "The cleaned sentence holding the mention (in text without punctuation, the 100 "
+        "characters on each side of it, marked with …).",
+        required=True,
+    ),
+    "start": FieldDoc(
+        "Offset in characters of the mention in the document's cleaned text "
+        "(the text of documents/DOC_ID.json).",
+        required=True,
+        minimum=0,
+    ),
+    "end": FieldDoc(
+        "Offset just after the mention; end - start is the mention's length.",
+        required=True,
+        minimum=1,
+    ),
+    "line": FieldDoc(
+        "1-based line of the raw input file where the mention begins.", required=True, minimum=1
+    ),
+    "upper_value": FieldDoc(
+        "Upper bound of a range (3至5个), normalised like normalized_value and in base_unit; "
+        "empty when the fact is not a range."
+    ),
+}
+
+
+@dataclass(frozen=True)
+class FactColumn:
+    """One column of the fact files: its type read off ``Fact``, its meaning documented."""
+
+    name: str
+    #: ``string``, ``number`` (an exact ``Decimal``), ``integer`` or ``list`` (of strings).
+    kind: str
+    #: The ``Fact`` field may be None.
+    nullable: bool
+    #: The allowed values of a ``Literal`` field (the comparators), else empty.
+    choices: tuple[str, ...]
+    doc: FieldDoc
+
+
+def fact_columns() -> tuple[FactColumn, ...]:
+    """Return the columns of the fact files in ``FACT_FIELDS`` order, typed from ``Fact``.
+
+    Raises ``KeyError`` for a ``Fact`` field that ``FACT_FIELD_DOCS`` does not describe.
+
+    >>> [(c.name, c.kind, c.nullable) for c in fact_columns()][3:5]
+    [('value', 'number', False), ('unit', 'string', False)]
+    """
+    return tuple(_fact_column(name) for name in FACT_FIELDS)
+
+
+def _fact_column(name: str) -> FactColumn:
+    """Return the column of ``Fact`` field ``name``, reading its type off the annotation."""
+    annotation: Any = Fact.model_fields[name].annotation
+    nullable = False
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        members = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
+        nullable = len(members) < len(typing.get_args(annotation))
+        (annotation,) = members
+    if typing.get_origin(annotation) is typing.Annotated:
+        annotation = typing.get_args(annotation)[0]
+    choices: tuple[str, ...] = ()
+    if typing.get_origin(annotation) is typing.Literal:
+        choices = typing.get_args(annotation)
+        kind = "string"
+    elif typing.get_origin(annotation) is list:
+        kind = "list"
+    else:
+        kind = {str: "string", Decimal: "number", int: "integer"}[annotation]
+    return FactColumn(name, kind, nullable, choices, FACT_FIELD_DOCS[name])
+
+
+def datapackage_descriptor() -> dict[str, Any]:
+    """Return the Frictionless Data Package (tabular-data-package) describing facts.csv.
+
+    No primary key: one mention can give several facts at the same span (各1个 spread
+    over two items), so even doc_id + start + end is not unique.
+    """
+    fields = []
+    for column in fact_columns():
+        # facts.csv joins the qualifiers list into one text cell.
+        field: dict[str, Any] = {
+            "name": column.name,
+            "type": "string" if column.kind == "list" else column.kind,
+            "description": column.doc.description,
+        }
+        constraints: dict[str, Any] = {}
+        if column.doc.required:
+            constraints["required"] = True
+        if column.doc.minimum is not None:
+            constraints["minimum"] = column.doc.minimum
+        if column.choices:
+            constraints["enum"] = list(column.choices)
+        if constraints:
+            field["constraints"] = constraints
+        fields.append(field)
+    return {
+        "profile": "tabular-data-package",
+        "name": "extract-facts",
+        "title": "Numeric facts extracted from Chinese report text",
+        "resources": [
+            {
+                "name": "facts",
+                "path": FACTS_CSV,
+                "profile": "tabular-data-resource",
+                "title": "One row per numeric fact",
+                "format": "csv",
+                "mediatype": "text/csv",
+                # The file starts with a byte-order mark for Excel; "utf-8" is the IANA
+                # name the spec asks for, and readers (frictionless, pandas, DuckDB) skip it.
+                "encoding": "utf-8",
+                "dialect": {
+                    "delimiter": ",",
+                    "lineTerminator": "\n",
+                    "quoteChar": '"',
+                    "doubleQuote": True,
+                    "header": True,
+                },
+                "schema": {
+                    "fields": fields,
+                    # Only an empty cell is null: a mention or indicator reading NA is text.
+                    "missingValues": [""],
+                },
+            }
+        ],
+    }
+
+
+def render_datapackage() -> str:
+    """Return the text of datapackage.json, ending in a newline."""
+    return json.dumps(datapackage_descriptor(), ensure_ascii=False, indent=2) + "\n"
+
+
+def import_pyarrow() -> types.ModuleType:
+    """Return the ``pyarrow`` module, imported only when asked (it is heavy); raise if absent."""
+    try:
+        import pyarrow
+        import pyarrow.parquet  # a submodule: loads the Parquet writer
+    except ImportError:
+        raise FormatError(
+            "parquet output needs pyarrow, which is not installed; "
+            "run pip install 'extract[parquet]', or leave parquet out of the formats"
+        ) from None
+    return pyarrow
+
+
+def fact_arrow_schema() -> pa.Schema:
+    """Return the Arrow schema of facts.parquet: exact decimals, list<string> qualifiers.
+
+    Numbers are decimal256(76, 38): ``Fact`` allows at most 38 digits before and after
+    the point, so every valid fact is stored exactly.
+    """
+    pyarrow = import_pyarrow()
+    arrow_types = {
+        "string": pyarrow.string(),
+        "number": pyarrow.decimal256(MAX_INTEGER_DIGITS + MAX_DECIMAL_PLACES, MAX_DECIMAL_PLACES),
+        "integer": pyarrow.int64(),
+        "list": pyarrow.list_(pyarrow.string()),
+    }
+    return pyarrow.schema(
+        [
+            pyarrow.field(
+                column.name,
+                arrow_types[column.kind],
+                nullable=column.nullable,
+                metadata={"description": column.doc.description},
+            )
+            for column in fact_columns()
+        ]
+    )
 
 
 class DocumentPathError(Exception):
@@ -183,22 +499,149 @@ def previous_documents(output_dir: Path, *, extractor_version: str) -> dict[str,
         return {}  # no readable previous manifest: nothing to reuse
 
 
+class _FactFile:
+    """One fact file being written in the staging folder, in one format."""
+
+    def write(self, facts: Sequence[Fact]) -> None:
+        """Append ``facts`` (one document's) to the file."""
+        raise NotImplementedError
+
+    def finish(self) -> None:
+        """Write the end of the file, flush it to disk and close it."""
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Close the file without finishing it (the run was abandoned)."""
+        raise NotImplementedError
+
+
+class _TextFactFile(_FactFile):
+    """A fact file of text: a head written at once, a tail written when finished."""
+
+    def __init__(self, path: Path, *, encoding: str = "utf-8", head: str = "") -> None:
+        self._handle: IO[str] = path.open("w", encoding=encoding, newline="")
+        self._handle.write(head)
+
+    def tail(self) -> str:
+        """Return the text that ends the file."""
+        return ""
+
+    def finish(self) -> None:
+        self._handle.write(self.tail())
+        self._handle.flush()
+        os.fsync(self._handle.fileno())
+        self._handle.close()
+
+    def close(self) -> None:
+        self._handle.close()
+
+
+class _JsonlFile(_TextFactFile):
+    """facts.jsonl: one JSON object a line."""
+
+    def write(self, facts: Sequence[Fact]) -> None:
+        for fact in facts:
+            self._handle.write(render_fact_line(fact) + "\n")
+
+
+class _CsvFile(_TextFactFile):
+    """facts.csv: a header row, then one row per fact."""
+
+    def __init__(self, path: Path) -> None:
+        # utf-8-sig puts the byte-order mark Excel needs to read the file as UTF-8.
+        super().__init__(path, encoding="utf-8-sig")
+        csv_frame([]).to_csv(self._handle, index=False, lineterminator="\n")
+
+    def write(self, facts: Sequence[Fact]) -> None:
+        if facts:
+            csv_frame(facts).to_csv(self._handle, index=False, header=False, lineterminator="\n")
+
+
+class _JsonFile(_TextFactFile):
+    """facts.json: one JSON array of the facts.jsonl objects, one a line."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path, head="[")
+        self._count = 0
+
+    def write(self, facts: Sequence[Fact]) -> None:
+        for fact in facts:
+            self._handle.write(("," if self._count else "") + "\n" + render_fact_line(fact))
+            self._count += 1
+
+    def tail(self) -> str:
+        return "\n]\n" if self._count else "]\n"
+
+
+class _ParquetFile(_FactFile):
+    """facts.parquet: rows buffered and written as row groups of ``PARQUET_ROW_GROUP_ROWS``."""
+
+    def __init__(self, path: Path) -> None:
+        self._pyarrow = import_pyarrow()
+        self._schema = fact_arrow_schema()
+        self._row_group_rows = PARQUET_ROW_GROUP_ROWS
+        self._rows: list[dict[str, Any]] = []
+        self._handle = path.open("wb")
+        self._writer: pq.ParquetWriter = self._pyarrow.parquet.ParquetWriter(
+            self._handle, self._schema
+        )
+
+    def write(self, facts: Sequence[Fact]) -> None:
+        # model_dump keeps Decimal values, which Arrow stores exactly.
+        self._rows.extend(fact.model_dump() for fact in facts)
+        while len(self._rows) >= self._row_group_rows:
+            self._write_rows(self._rows[: self._row_group_rows])
+            del self._rows[: self._row_group_rows]
+
+    def _write_rows(self, rows: list[dict[str, Any]]) -> None:
+        """Write ``rows`` as one row group."""
+        table = self._pyarrow.Table.from_pylist(rows, schema=self._schema)
+        self._writer.write_table(table, row_group_size=len(rows))
+
+    def finish(self) -> None:
+        if self._rows:
+            self._write_rows(self._rows)
+            self._rows = []
+        self._writer.close()
+        self._handle.flush()
+        os.fsync(self._handle.fileno())
+        self._handle.close()
+
+    def close(self) -> None:
+        try:
+            self._writer.close()
+        finally:
+            self._handle.close()
+
+
+#: The writer of each format's fact file.
+_FACT_FILE_WRITERS: dict[str, type[_FactFile]] = {
+    "csv": _CsvFile,
+    "jsonl": _JsonlFile,
+    "json": _JsonFile,
+    "parquet": _ParquetFile,
+}
+
+
 class OutputWriter:
     """Collects one run's outputs in a staging folder and publishes them together.
 
     Use as a context manager; nothing reaches the output folder unless ``commit`` is
     called, and leaving the block by an exception removes the staging folder::
 
-        with OutputWriter(output_dir) as writer:
+        with OutputWriter(output_dir, formats={"csv", "parquet"}) as writer:
             writer.add_document(document)
             writer.commit(entries, totals=totals, input_dir=input_dir)
+
+    ``formats`` are names from ``FACT_FORMATS``; an unknown one, or parquet without
+    pyarrow installed, raises ``FormatError`` before anything is written.
     """
 
-    def __init__(self, output_dir: Path) -> None:
+    def __init__(self, output_dir: Path, *, formats: Iterable[str] = DEFAULT_FORMATS) -> None:
         self.output_dir = output_dir
+        self.formats = ordered_formats(check_formats(formats))
         self._staging: Path | None = None
-        self._jsonl: IO[str] | None = None
-        self._csv: IO[str] | None = None
+        self._fact_files: list[_FactFile] = []
         self._documents: list[str] = []
         self._claimed_files: set[str] = set()
         self._claimed_folders: set[str] = set()
@@ -218,6 +661,8 @@ class OutputWriter:
 
     def open(self) -> None:
         """Create the output folder if needed and a fresh staging folder inside it."""
+        if "parquet" in self.formats:
+            import_pyarrow()  # a missing pyarrow is reported before any folder is made
         try:
             self.output_dir.mkdir(parents=True, exist_ok=True)
             self._staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=self.output_dir))
@@ -230,18 +675,21 @@ class OutputWriter:
                 f"{self.output_dir}: cannot write there ({error.strerror}); "
                 "pass a folder you can write to"
             ) from None
-        self._jsonl = (self._staging / FACTS_JSONL).open("w", encoding="utf-8", newline="\n")
-        # utf-8-sig puts the byte-order mark Excel needs to read the file as UTF-8.
-        self._csv = (self._staging / FACTS_CSV).open("w", encoding="utf-8-sig", newline="")
-        csv_frame([]).to_csv(self._csv, index=False, lineterminator="\n")
+        try:
+            for name in self.formats:
+                path = self._staging / FACT_FILES[name]
+                self._fact_files.append(_FACT_FILE_WRITERS[name](path))
+        except BaseException:
+            self.abort()
+            raise
 
     def add_document(self, document: Document) -> None:
-        """Stage ``document``'s JSON file and append its facts to facts.jsonl and facts.csv.
+        """Stage ``document``'s JSON file and append its facts to every fact file.
 
         Raises ``DocumentPathError`` when the document's name cannot be a file here (too
         long, or clashing with another document's folder); nothing of it is then written.
         """
-        staging, jsonl, csv = self._require_open()
+        staging = self._require_open()
         relative = document_path(document.doc_id)
         self._claim(relative)
         target = staging / relative
@@ -257,10 +705,8 @@ class OutputWriter:
                 f"cannot write {relative}: {error.strerror}; rename the input file"
             ) from None
         self._documents.append(relative)
-        for fact in document.facts:
-            jsonl.write(render_fact_line(fact) + "\n")
-        if document.facts:
-            csv_frame(document.facts).to_csv(csv, index=False, header=False, lineterminator="\n")
+        for fact_file in self._fact_files:
+            fact_file.write(document.facts)
 
     def commit(
         self,
@@ -273,46 +719,55 @@ class OutputWriter:
         """Write manifest.json, then move every staged file into the output folder.
 
         Documents named in the previous manifest that this run did not produce again are
-        removed, so ``documents/`` matches the new manifest. Nothing else is touched.
+        removed, so ``documents/`` matches the new manifest, and so are the fact files of
+        formats not written this run (datapackage.json too when facts.csv is not written),
+        so no stale facts lie beside the new ones. Nothing else is touched.
         """
-        staging, jsonl, csv = self._require_open()
+        staging = self._require_open()
         manifest = {
             "input_dir": str(input_dir),
             "extractor_version": extractor_version,
+            "formats": self.formats,
             "totals": dict(totals),
             "files": [entry.model_dump(mode="json") for entry in entries],
         }
         (staging / MANIFEST_JSON).write_text(
             json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
         )
-        for handle in (jsonl, csv):
-            handle.flush()
-            os.fsync(handle.fileno())
-            handle.close()
+        published = [FACT_FILES[name] for name in self.formats]
+        if "csv" in self.formats:
+            (staging / DATAPACKAGE_JSON).write_text(render_datapackage(), encoding="utf-8")
+            published.append(DATAPACKAGE_JSON)
+        for fact_file in self._fact_files:
+            fact_file.finish()
+        self._fact_files = []
         previous = self._previous_documents()
         for relative in self._documents:
             target = self.output_dir / relative
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(staging / relative, target)
-        for name in (FACTS_JSONL, FACTS_CSV, MANIFEST_JSON):
+        for name in [*published, MANIFEST_JSON]:
             os.replace(staging / name, self.output_dir / name)
         self._remove_stale_documents(previous - set(self._documents))
+        self._remove_stale_fact_files(set(published))
         self.abort()
 
     def abort(self) -> None:
         """Close the staged files and remove the staging folder (published files stay)."""
-        for handle in (self._jsonl, self._csv):
-            if handle is not None and not handle.closed:
-                handle.close()
+        for fact_file in self._fact_files:
+            # Closing an abandoned file must not hide why it was abandoned.
+            with contextlib.suppress(Exception):
+                fact_file.close()
+        self._fact_files = []
         if self._staging is not None:
             shutil.rmtree(self._staging, ignore_errors=True)
-        self._staging = self._jsonl = self._csv = None
+        self._staging = None
 
-    def _require_open(self) -> tuple[Path, IO[str], IO[str]]:
-        """Return the staging folder and the open facts files; raise if not open."""
-        if self._staging is None or self._jsonl is None or self._csv is None:
+    def _require_open(self) -> Path:
+        """Return the staging folder; raise if the writer is not open."""
+        if self._staging is None:
             raise RuntimeError("OutputWriter is not open; use it in a with block")
-        return self._staging, self._jsonl, self._csv
+        return self._staging
 
     def _claim(self, relative: str) -> None:
         """Reserve ``relative`` for one document; raise when it clashes with another's path.
@@ -342,6 +797,13 @@ class OutputWriter:
         except (OSError, ValueError, KeyError, TypeError):
             # No readable previous manifest: there is nothing we know we wrote.
             return set()
+
+    def _remove_stale_fact_files(self, published: set[str]) -> None:
+        """Delete the fact files and datapackage.json this run did not write (only files)."""
+        for name in sorted({*FACT_FILES.values(), DATAPACKAGE_JSON} - published):
+            path = self.output_dir / name
+            if path.is_file() or path.is_symlink():
+                path.unlink(missing_ok=True)
 
     def _remove_stale_documents(self, stale: Iterable[str]) -> None:
         """Delete the given document files and the folders they leave empty, inside documents/."""
