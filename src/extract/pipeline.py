@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from .clean import clean_text
 from .facts import extract_candidates
+from .lexicon import add_lexicon_files
 from .models import Document, Issue, ManifestEntry, SourceText
 from .read import UnreadableFile, doc_id_for, find_inputs, is_text_name, read_source, relative_name
 from .segment import segment_text
@@ -43,12 +44,18 @@ def extract_source(source: SourceText) -> Document:
     )
 
 
-def extract_text(text: str, *, doc_id: str = "text") -> Document:
+def extract_text(
+    text: str, *, doc_id: str = "text", lexicon_files: Sequence[Path] = ()
+) -> Document:
     """Return the ``Document`` for a text already in memory (no file involved).
+
+    ``lexicon_files`` are added to the lexicons first (``lexicon.add_lexicon_files``: they
+    stay in use for the rest of the process); a bad one raises ``LexiconError``.
 
     >>> [f.mention for f in extract_text("新增公办学位1.1万个。").facts]
     ['1.1万个']
     """
+    add_lexicon_files(lexicon_files)
     data = text.encode("utf-8")
     source = SourceText(
         path=f"{doc_id}.txt",
@@ -105,6 +112,7 @@ def extract_paths(
     output_dir: Path,
     *,
     progress: Callable[[ManifestEntry], None] | None = None,
+    lexicon_files: Sequence[Path] = (),
 ) -> RunSummary:
     """Return the summary of a run over every file under ``input_dir``, outputs in ``output_dir``.
 
@@ -113,10 +121,13 @@ def extract_paths(
     stage fails that file only, naming the stage. ``progress`` is called with each
     file's manifest entry as soon as the file is done. The outputs are published only
     when every file has been handled; an exception (Ctrl-C included) leaves the previous
-    outputs untouched.
+    outputs untouched. ``lexicon_files`` are added to the lexicons before the run
+    (``lexicon.add_lexicon_files``: they stay in use for the rest of the process).
 
-    Raises ``InputFolderError`` or ``OutputFolderError`` when a folder cannot be used.
+    Raises ``InputFolderError`` or ``OutputFolderError`` when a folder cannot be used,
+    ``LexiconError`` when a lexicon file is bad (before any file is read).
     """
+    add_lexicon_files(lexicon_files)
     paths = find_inputs(input_dir)
     _check_output_outside_input(input_dir, output_dir)
     entries: list[ManifestEntry] = []
