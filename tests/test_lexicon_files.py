@@ -167,6 +167,12 @@ def test_lexicon_file_changes_the_reading(
             id="rule-for-an-unknown-unit",
         ),
         pytest.param(
+            '[units.not_before]\n"米" = "程"\n',
+            "[units.not_before.米] must be a list of non-empty strings",
+            'e.g. ["词"]',
+            id="unit-rule-not-a-list",
+        ),
+        pytest.param(
             '[units.kinds]\ncounters = ["freight"]\n',
             "[units.kinds] unknown key 'counters'",
             "allowed: calendar, classifiers, dated",

@@ -367,7 +367,7 @@ def _extend_units(target: dict[str, Any], addition: dict[str, Any], path: Path) 
         if group == "not_before":
             rules = _table(entries, where, path, "of unit = [words that may not follow it]")
             for unit, followers in rules.items():
-                new = _strings(followers, f"{where}] [{unit!r}", path)
+                new = _strings(followers, f"{where}.{unit}", path)
                 target.setdefault("not_before", {})[unit] = _union(
                     target.get("not_before", {}).get(unit, []), new
                 )
