@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import doctest
 import re
 from pathlib import Path
 
@@ -43,3 +44,16 @@ def test_ci_runs_the_readme_test_command() -> None:
 )
 def test_every_exit_code_is_documented(code: int) -> None:
     assert re.search(rf"^\| {code} \| ", README, flags=re.MULTILINE)
+
+
+def test_readme_python_example_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(REPOSITORY)  # the example names raw/ and examples/ relative to it
+    section = README.split("## Using it from Python", 1)[1]
+    example = re.search(r"```python\n(.*?)```", section, flags=re.DOTALL)
+    assert example is not None
+    test = doctest.DocTestParser().get_doctest(example.group(1), {}, "README", "README.md", 0)
+    report: list[str] = []
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
+    runner.run(test, out=report.append)
+    assert runner.tries > 0
+    assert runner.failures == 0, "".join(report)

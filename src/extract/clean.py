@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 import regex
 
@@ -290,8 +291,15 @@ def _compile(value: object, where: str) -> regex.Pattern[str]:
 
 @cache
 def load_structure() -> Structure:
-    """Return the punctuation classes and line patterns of ``data/structure.toml``, compiled."""
-    table = load_table("structure")
+    """Return the punctuation classes and line patterns of ``data/structure.toml``, compiled.
+
+    Header patterns added by lexicon files (``lexicon.add_lexicon_files``) are included.
+    """
+    return build_structure(load_table("structure"))
+
+
+def build_structure(table: dict[str, Any]) -> Structure:
+    """Return the compiled structure of a parsed table; a bad entry raises ``LexiconError``."""
     punctuation = table.get("punctuation", {})
     pairs = _pairs(punctuation, "pairs")
     quotes = _pairs(punctuation, "quotes")

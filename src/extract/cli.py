@@ -1,6 +1,7 @@
 """Command line: parse arguments, call the library, turn its exceptions into exit codes.
 
 ``python -m extract INPUT_DIR OUTPUT_DIR`` runs the pipeline over a folder;
+``python -m extract - -`` reads one report on stdin and writes its facts to stdout;
 ``python -m extract eval OUTPUT_DIR GOLD_DIR [--list]`` scores a run against gold facts.
 No extraction logic lives here.
 """
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -28,6 +30,11 @@ EXIT_WRITE_FAILED = 3
 EXIT_INTERRUPTED = 130
 
 PROG = "extract"
+
+#: The INPUT_DIR and OUTPUT_DIR that mean standard input and standard output.
+STDIO = Path("-")
+#: The name standard input goes by in messages.
+STDIN_NAME = "<stdin>"
 
 
 class UsageError(Exception):
@@ -97,6 +104,20 @@ def _extract_parser() -> argparse.ArgumentParser:
         help="fact files to write: csv, jsonl, json, parquet; comma-separated or repeated "
         "(default: csv,jsonl)",
     )
+    parser.add_argument(
+        "--lexicon",
+        metavar="FILE.toml",
+        type=Path,
+        action="append",
+        default=[],
+        help="add the units, words and header patterns of a lexicon file (repeatable; "
+        "see examples/lexicon.toml)",
+    )
+    parser.add_argument(
+        "--doc-id",
+        metavar="NAME",
+        help="doc_id of the report read with '- -' (default: stdin)",
+    )
     return parser
 
 
@@ -114,7 +135,12 @@ def _positive_int(text: str) -> int:
 def run_extract(arguments: Sequence[str]) -> int:
     """Return the exit code of ``extract INPUT_DIR OUTPUT_DIR``."""
     options = _extract_parser().parse_args(arguments)
+    if STDIO in (options.input_dir, options.output_dir):
+        return run_stdin(options)
+    if options.doc_id is not None:
+        raise UsageError("--doc-id names the report read from stdin; use it with '- -'")
     # Imported here so that `--help` and argument mistakes answer without loading jieba.
+    from .lexicon import LexiconError
     from .pipeline import extract_paths
     from .read import InputFolderError
     from .write import DEFAULT_FORMATS, FormatError, OutputFolderError, parse_formats
@@ -138,8 +164,9 @@ def run_extract(arguments: Sequence[str]) -> int:
             incremental=options.incremental,
             progress=report,
             formats=formats,
+            lexicon_files=options.lexicon,
         )
-    except (InputFolderError, OutputFolderError, FormatError) as error:
+    except (InputFolderError, OutputFolderError, FormatError, LexiconError) as error:
         raise UsageError(str(error)) from None
     except OSError as error:
         where = error.filename or options.output_dir
@@ -156,6 +183,50 @@ def run_extract(arguments: Sequence[str]) -> int:
         f"{totals['error']} error; {totals['facts']} facts written to {options.output_dir}"
     )
     return EXIT_OK if totals["ok"] == totals["files"] else EXIT_SOME_FILES_NOT_OK
+
+
+def run_stdin(options: argparse.Namespace) -> int:
+    """Return the exit code of ``extract - -``: one report on stdin, its facts on stdout.
+
+    The bytes are decoded as an input file's are; the facts are written as JSON Lines,
+    the rows of facts.jsonl. A report that gives no text is an ``error: <stdin>: …``
+    line and exit code 1, as a skipped file is in a folder run.
+    """
+    if options.input_dir != STDIO or options.output_dir != STDIO:
+        raise UsageError(
+            "'-' reads one report from stdin and writes its facts to stdout, so it is given "
+            "twice: extract - - (a folder named '-' is passed as ./-)"
+        )
+    from .lexicon import LexiconError, add_lexicon_files
+    from .pipeline import describe_failure, extract_source
+    from .read import UnreadableFile, source_from_bytes
+    from .write import render_fact_line
+
+    try:
+        add_lexicon_files(options.lexicon)
+    except LexiconError as error:
+        raise UsageError(str(error)) from None
+    doc_id = options.doc_id or "stdin"
+    try:
+        source = source_from_bytes(sys.stdin.buffer.read(), path=STDIN_NAME, doc_id=doc_id)
+        document = extract_source(source)
+    except UnreadableFile as error:
+        _say(f"error: {STDIN_NAME}: {error.reason}")
+        return EXIT_SOME_FILES_NOT_OK
+    except Exception as error:  # a stage failure, reported as a folder run reports it
+        _say(f"error: {STDIN_NAME}: {describe_failure(error)}")
+        return EXIT_SOME_FILES_NOT_OK
+    for issue in source.issues:
+        if not options.quiet:
+            _say(f"repaired: {STDIN_NAME}: {issue.reason}")
+    lines = "".join(render_fact_line(fact) + "\n" for fact in document.facts)
+    try:
+        sys.stdout.buffer.write(lines.encode("utf-8"))  # JSON Lines are UTF-8 whatever the locale
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader stopped early (| head -3); silence the flush at exit, as it would fail too.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return EXIT_OK
 
 
 def _eval_parser() -> argparse.ArgumentParser:

@@ -3,15 +3,22 @@
 Every word list lives in the data files, not in code: units and multipliers
 (units.toml), comparators, qualifiers and the words the extractor's rules read
 (words.toml), header and furniture patterns (structure.toml).
+
+Lexicon files (``add_lexicon_files``, the CLI's ``--lexicon``) add entries to these
+tables without code changes; ``reset_lexicons`` goes back to the bundled ones.
 """
 
 from __future__ import annotations
 
+import copy
+import sys
 import tomllib
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
 from importlib import resources
+from pathlib import Path
 from typing import Any, get_args
 
 import regex
@@ -23,9 +30,17 @@ class LexiconError(ValueError):
     """A data file is missing, malformed or has an entry of the wrong shape."""
 
 
-@cache
 def load_table(name: str) -> dict[str, Any]:
-    """Return the parsed ``data/NAME.toml`` (cached; the files never change at run time)."""
+    """Return the parsed ``data/NAME.toml``, with the additions of the lexicon files in use.
+
+    Without lexicon files (see ``add_lexicon_files``) this is the bundled file as is.
+    """
+    return _extension.tables.get(name) or bundled_table(name)
+
+
+@cache
+def bundled_table(name: str) -> dict[str, Any]:
+    """Return the parsed ``data/NAME.toml`` as shipped (cached; it never changes at run time)."""
     resource = resources.files("extract").joinpath("data", f"{name}.toml")
     try:
         return tomllib.loads(resource.read_text(encoding="utf-8"))
@@ -222,3 +237,373 @@ def _sorted(entries: list[str]) -> tuple[str, ...]:
     if not isinstance(entries, list) or not all(isinstance(e, str) and e for e in entries):
         raise LexiconError("data/words.toml: word lists must hold non-empty strings")
     return tuple(sorted(set(entries), key=lambda e: (-len(e), e)))
+
+
+# --------------------------------------------------------------------------- lexicon files
+
+#: The data files a lexicon file adds to, each under a top-level table of its name:
+#: ``[units.containers]``, ``[words.qualifiers]``, ``[[structure.headings]]``.
+EXTENSIBLE_TABLES = ("units", "words", "structure")
+
+#: Word lists of words.toml whose entries are regexes, with the named groups each one needs.
+_PATTERN_LISTS: dict[str, tuple[str, ...]] = {
+    "words.qualifiers.base_patterns": (),
+    "words.topics.framing": ("topic",),
+}
+
+#: Tables of words.toml keyed by comparator, where a file may add a comparator not yet used.
+_COMPARATOR_TABLES = frozenset(
+    {"words.comparators.before", "words.comparators.after", "words.comparators.inside"}
+)
+
+#: Caches that hold no lexicon data: jieba's dictionary and tags (a second to load again),
+#: the digest of the package's code, and the bundled tables themselves.
+_CACHES_KEPT = frozenset(
+    {
+        "extract.tagger._tokenizer",
+        "extract.tagger._tag_table",
+        "extract.tagger.word_tag",
+        "extract.pipeline._code_version",
+        "extract.lexicon.bundled_table",
+    }
+)
+
+_TYPE_NAMES = {str: "a string", int: "an integer", float: "a number", bool: "true or false"}
+
+
+@dataclass
+class _Extension:
+    """The lexicon files in use and the tables they give (none: the bundled lexicons)."""
+
+    files: tuple[Path, ...] = ()
+    tables: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+_extension = _Extension()
+
+
+def add_lexicon_files(paths: Iterable[Path | str]) -> None:
+    """Add the entries of the lexicon files at ``paths`` to the lexicons of this process.
+
+    A lexicon file is TOML with the layout of the bundled data files, under a table
+    naming the file: ``[units.containers]``, ``[words.comparators.before]``,
+    ``[[structure.headings]]`` (any subset). Entries are added to the bundled ones; none
+    is replaced. A file already in use is skipped, so passing the same files again
+    changes nothing. A bad file raises ``LexiconError`` naming the file, the entry and
+    what is allowed, and then no file of ``paths`` is used.
+    """
+    files = list(_extension.files)
+    in_use = {path.resolve() for path in files}
+    tables = {name: copy.deepcopy(load_table(name)) for name in EXTENSIBLE_TABLES}
+    for path in map(Path, paths):
+        if path.resolve() in in_use:
+            continue
+        for name, addition in read_lexicon_file(path).items():
+            if name == "units":
+                _extend_units(tables["units"], addition, path)
+            else:
+                _extend_like(tables[name], addition, bundled_table(name), name, path)
+        _check_tables(tables, path)
+        files.append(path)
+        in_use.add(path.resolve())
+    if len(files) > len(_extension.files):
+        _extension.files = tuple(files)
+        _extension.tables = tables
+        _clear_lexicon_caches()
+
+
+def lexicon_files() -> tuple[Path, ...]:
+    """Return the lexicon files in use, in the order they were added (empty: bundled only)."""
+    return _extension.files
+
+
+def reset_lexicons() -> None:
+    """Drop every lexicon file's additions: the bundled lexicons are used again."""
+    if _extension.files:
+        _extension.files = ()
+        _extension.tables = {}
+        _clear_lexicon_caches()
+
+
+def read_lexicon_file(path: Path) -> dict[str, Any]:
+    """Return the tables of the lexicon file at ``path``; raise ``LexiconError`` if unusable."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise LexiconError(
+            f"{path}: cannot read the lexicon file ({error.strerror}); check the path"
+        ) from None
+    except UnicodeDecodeError:
+        raise LexiconError(f"{path}: not UTF-8 text; save the lexicon file as UTF-8") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise LexiconError(
+            f"{path}: not valid TOML ({error}); see examples/lexicon.toml for the layout"
+        ) from None
+    allowed = ", ".join(f"[{name}.…]" for name in EXTENSIBLE_TABLES)
+    for name, value in data.items():
+        if name not in EXTENSIBLE_TABLES:
+            raise LexiconError(
+                f"{path}: unknown table [{name}]; allowed: {allowed}, holding the tables of "
+                f"src/extract/data/{{units,words,structure}}.toml"
+            )
+        if not isinstance(value, dict):
+            raise _fail(path, name, f"must be a table of tables, as in data/{name}.toml")
+    return data
+
+
+def _fail(path: Path, where: str, problem: str, *, number: int | None = None) -> LexiconError:
+    """Return the error for a bad entry: the file, the entry in TOML terms and the problem.
+
+    ``number`` counts the entries of an array of tables from 1: ``[[structure.headings]] 2``.
+    """
+    if number is not None:
+        return LexiconError(f"{path}: [[{where}]] entry {number}: {problem}")
+    return LexiconError(f"{path}: [{where}] {problem}")
+
+
+def _extend_units(target: dict[str, Any], addition: dict[str, Any], path: Path) -> None:
+    """Add the unit groups and rules of ``addition`` to the units table ``target``."""
+    known = {
+        text: (group, spec)
+        for group, entries in target.items()
+        if group not in _RULE_TABLES
+        for text, spec in entries.items()
+    }
+    for group, entries in addition.items():
+        where = f"units.{group}"
+        if group == "not_before":
+            rules = _table(entries, where, path, "of unit = [words that may not follow it]")
+            for unit, followers in rules.items():
+                new = _strings(followers, f"{where}.{unit}", path)
+                target.setdefault("not_before", {})[unit] = _union(
+                    target.get("not_before", {}).get(unit, []), new
+                )
+        elif group == "kinds":
+            kinds = _table(entries, where, path, "of lists")
+            for kind, values in kinds.items():
+                allowed = bundled_table("units")["kinds"]
+                if kind not in allowed:
+                    raise _fail(path, where, f"unknown key {kind!r}; allowed: {_keys(allowed)}")
+                new = _strings(values, f"{where}.{kind}", path)
+                target["kinds"][kind] = _union(target["kinds"].get(kind, []), new)
+        else:
+            for text, spec in _table(entries, where, path, "of units").items():
+                if not text or not _is_unit_spec(spec):
+                    raise _fail(
+                        path,
+                        where,
+                        f"{text!r} = {spec!r}: a unit is [base_unit, factor] with a positive "
+                        'factor, e.g. "英里" = ["公里", 1.609344]',
+                    )
+                if text in known:
+                    other_group, other = known[text]
+                    if [other[0], Decimal(str(other[1]))] == [spec[0], Decimal(str(spec[1]))]:
+                        continue
+                    raise _fail(
+                        path,
+                        where,
+                        f"{text!r} is already the unit [units.{other_group}] {text!r} = {other!r};"
+                        " a lexicon file adds units and cannot change one",
+                    )
+                target.setdefault(group, {})[text] = spec
+                known[text] = (group, spec)
+
+
+def _is_unit_spec(spec: object) -> bool:
+    """Return whether ``spec`` is ``[base_unit, factor]`` with a positive factor."""
+    return (
+        isinstance(spec, list)
+        and len(spec) == 2
+        and isinstance(spec[0], str)
+        and bool(spec[0])
+        and isinstance(spec[1], int | float)
+        and not isinstance(spec[1], bool)
+        and spec[1] > 0
+    )
+
+
+def _extend_like(
+    target: dict[str, Any], addition: object, model: dict[str, Any], where: str, path: Path
+) -> None:
+    """Add ``addition`` to ``target``, allowing only the keys and shapes found in ``model``."""
+    for key, value in _table(addition, where, path, f"with keys {_keys(model)}").items():
+        here = f"{where}.{key}"
+        if where in _COMPARATOR_TABLES:
+            _extend_comparator(target, key, value, here, path)
+            continue
+        if key not in model:
+            raise _fail(path, where, f"unknown key {key!r}; allowed: {_keys(model)}")
+        expected = model[key]
+        if isinstance(expected, dict):
+            _extend_like(target.setdefault(key, {}), value, expected, here, path)
+        elif isinstance(expected, list) and all(isinstance(e, dict) for e in expected):
+            entries = _list(value, here, path, "an array of tables ([[…]])")
+            target[key] = [
+                *target.get(key, []),
+                *(
+                    _checked_entry(entry, expected, here, index + 1, path)
+                    for index, entry in enumerate(entries)
+                ),
+            ]
+        elif isinstance(expected, list) and all(isinstance(e, list) for e in expected):
+            target[key] = _union(target.get(key, []), _pairs(value, here, path))
+        elif isinstance(expected, list):
+            new = _strings(value, here, path)
+            if here in _PATTERN_LISTS:
+                for pattern in new:
+                    problem = _pattern_problem(pattern, groups=_PATTERN_LISTS[here])
+                    if problem:
+                        raise _fail(path, here, problem)
+            target[key] = _union(target.get(key, []), new)
+        else:
+            raise _fail(
+                path,
+                here,
+                "is a single setting, which a lexicon file cannot change; it can add to "
+                "word lists and to arrays of tables",
+            )
+
+
+def _extend_comparator(
+    position: dict[str, list[str]], symbol: str, value: object, where: str, path: Path
+) -> None:
+    """Add the words of ``value`` to comparator ``symbol`` of one position (before, after…)."""
+    allowed = sorted(get_args(Comparator))
+    if symbol not in allowed:
+        table = where.rpartition(".")[0]
+        raise _fail(
+            path, table, f"key {symbol!r} is not a comparator; allowed: {', '.join(allowed)}"
+        )
+    new = _strings(value, where, path)
+    for word in new:
+        for other, taken in position.items():
+            if other != symbol and word in taken:
+                raise _fail(
+                    path,
+                    where,
+                    f"{word!r} is already the comparator {other!r} in this position; "
+                    "a lexicon file adds words and cannot change one",
+                )
+    position[symbol] = _union(position.get(symbol, []), new)
+
+
+def _checked_entry(
+    entry: object, models: list[dict[str, Any]], where: str, number: int, path: Path
+) -> dict[str, Any]:
+    """Return ``entry`` of an array of tables once its keys and values match the bundled ones."""
+
+    def fail(problem: str) -> LexiconError:
+        return _fail(path, where, problem, number=number)
+
+    if not isinstance(entry, dict):
+        raise fail("must be a table")
+    allowed = sorted({key for model in models for key in model})
+    required = sorted(set.intersection(*(set(model) for model in models)))
+    unknown = [key for key in entry if key not in allowed]
+    if unknown:
+        raise fail(f"unknown key {unknown[0]!r}; allowed: {', '.join(allowed)}")
+    missing = [key for key in required if key not in entry]
+    if missing:
+        raise fail(f"missing key {missing[0]!r}; required: {', '.join(required)}")
+    for key, value in entry.items():
+        examples = [model[key] for model in models if key in model]
+        if type(value) is not type(examples[0]):
+            raise fail(f"{key} must be {_TYPE_NAMES.get(type(examples[0]), 'as bundled')}")
+        if isinstance(value, int) and value not in examples:
+            choices = ", ".join(str(v) for v in sorted(set(examples)))
+            raise fail(f"{key} = {value} is not one of {choices}")
+        if key == "pattern":
+            problem = _pattern_problem(value, anchored=True)
+            if problem:
+                raise fail(problem)
+    return entry
+
+
+def _pattern_problem(
+    pattern: str, *, groups: tuple[str, ...] = (), anchored: bool = False
+) -> str | None:
+    """Return what is wrong with the regex ``pattern`` (None: it compiles, with ``groups``).
+
+    ``anchored`` patterns are whole-line structure patterns: they start with ``^`` and
+    are compiled as clean.py compiles them (``regex.VERSION1``).
+    """
+    if anchored and not pattern.startswith("^"):
+        return f"pattern {pattern!r} must start with '^' (patterns match whole lines)"
+    try:
+        compiled = regex.compile(pattern, regex.VERSION1 if anchored else 0)
+    except regex.error as error:
+        return f"pattern {pattern!r} is not a valid regex ({error}); fix the pattern"
+    missing = [group for group in groups if group not in compiled.groupindex]
+    if missing:
+        return f"pattern {pattern!r} needs a named group (?P<{missing[0]}>…)"
+    return None
+
+
+def _table(value: object, where: str, path: Path, shape: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise _fail(path, where, f"must be a table {shape}, not {value!r}")
+    return value
+
+
+def _list(value: object, where: str, path: Path, shape: str) -> list[Any]:
+    if not isinstance(value, list):
+        raise _fail(path, where, f"must be {shape}, not {value!r}")
+    return value
+
+
+def _strings(value: object, where: str, path: Path) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise _fail(path, where, f'must be a list of non-empty strings, e.g. ["词"], not {value!r}')
+    return value
+
+
+def _pairs(value: object, where: str, path: Path) -> list[list[str]]:
+    if not isinstance(value, list) or not all(
+        isinstance(p, list) and len(p) == 2 and all(isinstance(c, str) and len(c) == 1 for c in p)
+        for p in value
+    ):
+        raise _fail(path, where, 'must be a list of [open, close] pairs, e.g. [["〈", "〉"]]')
+    return value
+
+
+def _keys(model: dict[str, Any]) -> str:
+    return ", ".join(sorted(model))
+
+
+def _union(existing: list[Any], new: list[Any]) -> list[Any]:
+    """Return ``existing`` followed by the items of ``new`` it lacks, in order."""
+    merged = list(existing)
+    for item in new:
+        if item not in merged:
+            merged.append(item)
+    return merged
+
+
+def _check_tables(tables: dict[str, dict[str, Any]], path: Path) -> None:
+    """Raise ``LexiconError`` naming ``path`` unless the extended tables build."""
+    from .clean import build_structure  # clean imports this module
+
+    try:
+        build_units(tables["units"])
+        build_words(tables["words"])
+        build_structure(tables["structure"])
+    except LexiconError as error:
+        raise LexiconError(f"{path}: with its entries added, {error}") from None
+
+
+def _clear_lexicon_caches() -> None:
+    """Empty every cache of the package that may hold lexicon data, so the change shows.
+
+    All caches of ``extract.*`` modules are emptied (units(), words(), load_structure()
+    and every regex built from them), so a cache added later cannot be missed.
+    """
+    for name, module in list(sys.modules.items()):
+        if name != "extract" and not name.startswith("extract."):
+            continue
+        for value in list(vars(module).values()):
+            clear = getattr(value, "cache_clear", None)
+            qualified = f"{getattr(value, '__module__', '')}.{getattr(value, '__qualname__', '')}"
+            if callable(clear) and qualified not in _CACHES_KEPT:
+                clear()

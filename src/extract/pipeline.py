@@ -8,7 +8,7 @@ import os
 import signal
 import traceback
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -22,6 +22,7 @@ import jieba
 from . import tagger
 from .clean import clean_text
 from .facts import extract_candidates
+from .lexicon import add_lexicon_files, lexicon_files
 from .models import Document, Issue, ManifestEntry, SourceText
 from .read import UnreadableFile, doc_id_for, find_inputs, is_text_name, read_source, relative_name
 from .segment import segment_text
@@ -61,12 +62,18 @@ def extract_source(source: SourceText) -> Document:
     )
 
 
-def extract_text(text: str, *, doc_id: str = "text") -> Document:
+def extract_text(
+    text: str, *, doc_id: str = "text", lexicon_files: Sequence[Path] = ()
+) -> Document:
     """Return the ``Document`` for a text already in memory (no file involved).
+
+    ``lexicon_files`` are added to the lexicons first (``lexicon.add_lexicon_files``: they
+    stay in use for the rest of the process); a bad one raises ``LexiconError``.
 
     >>> [f.mention for f in extract_text("新增公办学位1.1万个。").facts]
     ['1.1万个']
     """
+    add_lexicon_files(lexicon_files)
     data = text.encode("utf-8")
     source = SourceText(
         path=f"{doc_id}.txt",
@@ -79,13 +86,26 @@ def extract_text(text: str, *, doc_id: str = "text") -> Document:
     return extract_source(source)
 
 
-@cache
 def extractor_version() -> str:
     """Return a name for the code and data that make facts: same name, same facts.
 
-    The package version, then a digest of every module and data file of the package
-    and of the jieba version, so that an edited lexicon or rule is a new version.
+    The package version, then a digest of every module and data file of the package and
+    of the jieba version, so that an edited rule or lexicon is a new version; then, when
+    lexicon files are in use, a digest of their contents.
     """
+    version = _code_version()
+    extra = lexicon_files()
+    if not extra:
+        return version
+    digest = hashlib.sha256()
+    for path in extra:
+        digest.update(path.read_bytes() + b"\0")
+    return f"{version}.lexicon-{digest.hexdigest()[:12]}"
+
+
+@cache
+def _code_version() -> str:
+    """Return the package version and a digest of the code and data shipped with it."""
     digest = hashlib.sha256(f"jieba {jieba.__version__}".encode())
     package = resources.files("extract")
     files = [*package.iterdir(), *package.joinpath("data").iterdir()]
@@ -142,6 +162,7 @@ def extract_paths(
     incremental: bool = False,
     progress: Callable[[ManifestEntry], None] | None = None,
     formats: Iterable[str] = DEFAULT_FORMATS,
+    lexicon_files: Sequence[Path] = (),
 ) -> RunSummary:
     """Return the summary of a run over every file under ``input_dir``, outputs in ``output_dir``.
 
@@ -158,9 +179,14 @@ def extract_paths(
     whose bytes and extractor version match the previous run in ``output_dir`` is not
     extracted again: its document is taken from that run's ``documents/`` folder.
 
+    ``lexicon_files`` are added to the lexicons before the run (``lexicon.add_lexicon_files``:
+    they stay in use for the rest of the process), and name a new extractor version.
+
     Raises ``InputFolderError`` or ``OutputFolderError`` when a folder cannot be used,
-    ``FormatError`` when a format is unknown or cannot be written (parquet without pyarrow).
+    ``FormatError`` when a format is unknown or cannot be written (parquet without pyarrow),
+    ``LexiconError`` when a lexicon file is bad (before any file is read).
     """
+    add_lexicon_files(lexicon_files)
     paths = find_inputs(input_dir)
     _check_output_outside_input(input_dir, output_dir)
     version = extractor_version()
@@ -293,12 +319,16 @@ def _new_executor(jobs: int) -> ProcessPoolExecutor:
     methods = multiprocessing.get_all_start_methods()
     # fork shares the dictionary already loaded by the main process (copy on write).
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    return ProcessPoolExecutor(jobs, mp_context=context, initializer=_ignore_interrupts)
+    return ProcessPoolExecutor(
+        jobs, mp_context=context, initializer=_start_worker, initargs=(lexicon_files(),)
+    )
 
 
-def _ignore_interrupts() -> None:
-    """Let only the main process handle Ctrl-C, so that it can stop the run cleanly."""
+def _start_worker(lexicons: tuple[Path, ...]) -> None:
+    """Prepare a worker: Ctrl-C is left to the main process, so that it can stop the run
+    cleanly, and the main process's lexicon files are in use (a no-op after fork)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    add_lexicon_files(lexicons)
 
 
 def _worker_died(task: _Task) -> ManifestEntry:

@@ -210,10 +210,20 @@ def read_source(path: Path, *, root: Path) -> SourceText:
         raw = path.read_bytes()
     except OSError as error:
         raise UnreadableFile(relative, f"cannot read: {error.strerror}", status="error") from None
+    return source_from_bytes(raw, path=relative, doc_id=doc_id_for(relative))
+
+
+def source_from_bytes(raw: bytes, *, path: str, doc_id: str) -> SourceText:
+    """Return the decoded text of the bytes ``raw`` of one input, named ``path``.
+
+    The bytes are decoded as a file's are (see the module docstring), so standard input
+    in GB18030 or UTF-16 reads like a file would. Raises ``UnreadableFile`` (status
+    ``skipped`` or ``error``) when they give no text.
+    """
     sha256 = hashlib.sha256(raw).hexdigest()
 
     def skip(reason: str, status: FileStatus = "skipped") -> UnreadableFile:
-        return UnreadableFile(relative, reason, status=status, sha256=sha256, size=len(raw))
+        return UnreadableFile(path, reason, status=status, sha256=sha256, size=len(raw))
 
     if not raw:
         raise skip("empty file")
@@ -227,8 +237,8 @@ def read_source(path: Path, *, root: Path) -> SourceText:
     if not text.strip():
         raise skip("no text (only whitespace)")
     return SourceText(
-        path=relative,
-        doc_id=doc_id_for(relative),
+        path=path,
+        doc_id=doc_id,
         encoding=encoding,
         sha256=sha256,
         size=len(raw),
