@@ -150,7 +150,7 @@ class Rule(StrEnum):
     RESPECTIVELY = "value distributed by {word} to list item {n}: {item}"
     PARTNER = "paired by {word} with the earlier fact {mention}"
     EACH = "value given by {word} to every item; this is item {n}: {item}"
-    INDICATOR_PHRASE = "indicator from the words of its clause: «{before}» before, «{after}» after"
+    INDICATOR_PHRASE = "indicator from the words of its clause around the number: {words}"
     INDICATOR_BENCHMARK = "indicator is the object of the comparison verb: «{before}»"
     INDICATOR_LIST_SUBJECT = "indicator takes the subject of the list's first item: «{subject}»"
     INDICATOR_CONVERSION = "indicator of the fact before (a conversion such as 折合)"
@@ -1307,7 +1307,8 @@ def _find_indicators(facts: list[Quantity], view: _SentenceView, context: _Conte
             indicator = context.topic + indicator
             fact.reasons.append(Rule.INDICATOR_TOPIC_PREFIX.format(topic=context.topic))
         else:
-            fact.reasons.append(Rule.INDICATOR_PHRASE.format(before=before, after=after))
+            around = [f"«{before}»"] * bool(before) + ["number"] + [f"«{after}»"] * bool(after)
+            fact.reasons.append(Rule.INDICATOR_PHRASE.format(words=" ".join(around)))
         fact.indicator = _tidy(indicator)
         previous_end[clause_index] = fact.after_end
         if fact.indicator:
