@@ -681,8 +681,7 @@ def _reject_early(quantity: Quantity, view: _SentenceView) -> Rejection | None:
     before = text[max(0, start - 1) : start]
     after = text[end : end + 1]
     if quantity.unit is None and quantity.kind == "number" and not quantity.multiplier:
-        # a bare number: list markers, years alone, part ratios, the 9 of 9月21日
-        return Rejection.DATE if after in units().calendar else Rejection.BARE_NUMBER
+        return _bare_number_reason(before, after)  # list markers, years alone, part ratios
     if quantity.has_digits and quantity.kind == "number":
         # codes: S316, G60, PM2.5, 5G, AR-E3000 (a Latin unit such as TEU is not a code)
         digits_end = _digits_end(quantity, text)
@@ -737,6 +736,17 @@ def _reject_early(quantity: Quantity, view: _SentenceView) -> Rejection | None:
         if not quantity.is_range and _year_is_date(quantity, view):
             return Rejection.YEAR_FRAME
     return None
+
+
+def _bare_number_reason(before: str, after: str) -> Rejection:
+    """Return why a bare number is no fact, named as precisely as its neighbours allow."""
+    if after in units().calendar:
+        return Rejection.DATE  # the 9 of 9月21日
+    if before == "第":
+        return Rejection.ORDINAL  # 第一轮
+    if is_latin_letter(before) or is_latin_letter(after):
+        return Rejection.CODE  # S316, ISO9001
+    return Rejection.BARE_NUMBER
 
 
 def _digits_end(quantity: Quantity, text: str) -> int:
@@ -1101,7 +1111,8 @@ def _distribute(quantities: list[Quantity], view: _SentenceView) -> list[Quantit
                     value, qualifiers=list(value.qualifiers), reasons=list(value.reasons)
                 )
                 copy.indicator = _item_indicator(item, between) if item else ""
-                copy.reasons.append(Rule.EACH.format(word=word, n=number, item=item or "?"))
+                shown = item or f"one of the {count} counted"
+                copy.reasons.append(Rule.EACH.format(word=word, n=number, item=shown))
                 out.append(copy)
         index += len(run)
     return out
