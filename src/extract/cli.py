@@ -2,7 +2,8 @@
 
 ``python -m extract INPUT_DIR OUTPUT_DIR`` runs the pipeline over a folder;
 ``python -m extract - -`` reads one report on stdin and writes its facts to stdout;
-``python -m extract eval OUTPUT_DIR GOLD_DIR [--list]`` scores a run against gold facts.
+``python -m extract eval OUTPUT_DIR GOLD_DIR [--list]`` scores a run against gold facts;
+``python -m extract explain FILE [--json]`` shows what happened to one report and why.
 No extraction logic lives here.
 """
 
@@ -54,6 +55,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if arguments[:1] == ["eval"]:
             return run_eval(arguments[1:])
+        if arguments[:1] == ["explain"]:
+            return run_explain(arguments[1:])
         return run_extract(arguments)
     except UsageError as error:
         _say(f"error: {error}")
@@ -260,6 +263,44 @@ def run_eval(arguments: Sequence[str]) -> int:
     if isinstance(sys.stdout, io.TextIOWrapper):
         sys.stdout.reconfigure(errors="replace")
     print(format_report(report, list_errors=options.list))
+    return EXIT_OK
+
+
+def _explain_parser() -> argparse.ArgumentParser:
+    """Return the parser of the explain command."""
+    parser = _ArgumentParser(
+        prog=f"{PROG} explain",
+        description=(
+            "Show what happened to one report: the cleaning steps that changed it, its "
+            "sections, every fact with the rules that produced it and its clause as jieba "
+            "segmented it, and every number that is not a fact with the reason."
+        ),
+    )
+    parser.add_argument("file", metavar="FILE", type=Path, help="one .txt report")
+    parser.add_argument("--json", action="store_true", help="print the explanation as JSON")
+    return parser
+
+
+def run_explain(arguments: Sequence[str]) -> int:
+    """Return the exit code of ``extract explain FILE``, printing the explanation."""
+    options = _explain_parser().parse_args(arguments)
+    path: Path = options.file
+    if not path.is_file():
+        raise UsageError(f"{path}: no such file; pass the path of one .txt report")
+    from .explain import explain_source, format_explanation
+    from .read import UnreadableFile, read_source
+
+    try:
+        source = read_source(path, root=path.parent)
+    except UnreadableFile as error:
+        raise UsageError(f"{path}: {error.reason}") from None
+    explanation = explain_source(source)
+    if isinstance(sys.stdout, io.TextIOWrapper):
+        sys.stdout.reconfigure(errors="replace")
+    if options.json:
+        print(explanation.model_dump_json(indent=2))
+    else:
+        print(format_explanation(explanation))
     return EXIT_OK
 
 

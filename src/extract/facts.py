@@ -21,6 +21,7 @@ from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from enum import StrEnum
 from functools import cache
 from typing import Any
 
@@ -94,6 +95,68 @@ _EXCERPT_CONTEXT = 100  # characters kept on each side of the mention in an exce
 _MAX_TOPIC = 40
 
 
+# --------------------------------------------------------------------------- reasons
+
+
+class Rejection(StrEnum):
+    """Why a number the scanner read is not a fact; the value is the phrase shown to users.
+
+    ``python -m extract explain`` prints these; the extractor only names them.
+    """
+
+    NAME_IN_QUOTES = "inside a short quoted name or a title (“4610”工程, 《2021年…》)"
+    BARE_NUMBER = "a bare number without unit or multiplier (list marker, year alone, part ratio)"
+    DATE = "part of a date or clock time (9月21日, 1-11月, 10时)"
+    CODE = "part of a code with Latin letters (S316, G60, PM2.5, 5G)"
+    ORDINAL = "an ordinal after 第 (第一轮, 第29年)"
+    SESSION = "a session number after 届 (十五届二次全会)"
+    RATE_BASE = "the denominator of a rate after 每 (每万人口)"
+    CLASS_LEVEL = "a class with 级 (万吨级海船, 10万千瓦级机组)"
+    VAGUE = "a vague or idiomatic numeral (数十, 上百, 十佳)"
+    INDEFINITE = "一 as an indefinite article (一批, 一项, 一个新台阶)"
+    INSIDE_WORD = "a numeral inside a longer word (统一, 两位数, 千家万户)"
+    NON_FACT_TERM = "part of a term that states no quantity (三次产业, 一揽子, 年均)"
+    YEAR = "a calendar year (2025年, 2023—2025年)"
+    YEAR_FRAME = "N年 dates or frames the statement, no duration verb (五年来, 三年行动)"
+    GROUPING = "a small count before an abstract noun (三个方面, 四个意识)"
+    CLASS_NAME = "a specification naming a class of things (时速350公里高铁)"
+    DETERMINER = "a count pointing back at a set (这3个省份)"
+    BARE_MULTIPLIER = "a bare multiplier with no comparator (万亿元)"
+    MAGNITUDE = "a magnitude without a unit (超百万村)"
+    THRESHOLD = "a threshold naming which things are counted (3亿元以上项目, 60岁以上老人)"
+    # Found by ``explain`` outside the extractor:
+    INVALID = "failed validation"
+    UNREADABLE = "the sentence holds a number that could not be read"
+    HEADING = "numbering of a heading or list item (一、 （二） 3.)"
+    NOT_A_QUANTITY = "not read as a quantity (no unit, or part of a date, code or word)"
+
+
+class Rule(StrEnum):
+    """How a fact was read; ``str.format`` fills the braces. Recorded in ``Quantity.reasons``."""
+
+    RANGE = "a range: the number before {sep} is the lower bound"
+    COMPARATOR_INSIDE = "comparator {word} inside the number (100余个)"
+    COMPARATOR_BEFORE = "comparator {word} before the number"
+    COMPARATOR_AFTER = "comparator {word} after the unit"
+    SIGN_FALLING = "negative: {word} before the number"
+    SIGN_MINUS = "negative: a minus sign"
+    SIGN_SHARED = "sign of the value listed before it"
+    PER = "per {per} from 每{per} before the number"
+    QUALIFIERS = "qualifiers from the clause before the number: {words}"
+    LIST_QUALIFIERS = "qualifiers from the clause introducing the list (…目标是：): {words}"
+    BASE_PEOPLE = "base unit 人: people are named after the number"
+    BASE_MONEY = "base unit 元: the clause speaks of money"
+    RESPECTIVELY = "value distributed by {word} to list item {n}: {item}"
+    PARTNER = "paired by {word} with the earlier fact {mention}"
+    EACH = "value given by {word} to every item; this is item {n}: {item}"
+    INDICATOR_PHRASE = "indicator from the words of its clause around the number: {words}"
+    INDICATOR_BENCHMARK = "indicator is the object of the comparison verb: «{before}»"
+    INDICATOR_LIST_SUBJECT = "indicator takes the subject of the list's first item: «{subject}»"
+    INDICATOR_CONVERSION = "indicator of the fact before (a conversion such as 折合)"
+    INDICATOR_TOPIC = "indicator borrowed from the subject of an earlier clause: «{topic}»"
+    INDICATOR_TOPIC_PREFIX = "subject «{topic}» of an earlier clause put before the predicate"
+
+
 # --------------------------------------------------------------------------- data types
 
 
@@ -150,6 +213,8 @@ class Quantity:
     # 分别 when no list of items names them, and the verb phrase they share.
     partner: Quantity | None = None
     predicate: str = ""
+    # How each field was read (Rule phrases), for ``python -m extract explain``.
+    reasons: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if self.before_start < 0:
@@ -161,6 +226,24 @@ class Quantity:
             self.unit_text = self.unit_text or self.multiplier + self.unit.text
         else:
             self.unit_text = self.unit_text or self.multiplier
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """A quantity the scanner read that did not become a fact, and why."""
+
+    quantity: Quantity
+    reason: Rejection
+
+
+@dataclass(frozen=True)
+class SentenceTrace:
+    """What the extractor did with one sentence: its facts and the quantities it rejected."""
+
+    sentence: Sentence
+    facts: list[Quantity]
+    rejected: list[Rejected]
+    error: str | None = None  # why the sentence was skipped (a number that could not be read)
 
 
 @dataclass
@@ -413,12 +496,14 @@ class _SentenceView:
 
 
 def extract_candidates(
-    segmented: SegmentedText, *, issues: list[Issue]
+    segmented: SegmentedText, *, issues: list[Issue], trace: list[SentenceTrace] | None = None
 ) -> Iterator[dict[str, Any]]:
     """Yield fact candidates (dicts shaped like ``Fact``) sentence by sentence.
 
     Problems in the data are appended to ``issues``. Candidates are yielded, not
-    collected, so that validation keeps only the ``Fact`` models in memory.
+    collected, so that validation keeps only the ``Fact`` models in memory. With a
+    ``trace`` list, each sentence that holds a quantity appends its ``SentenceTrace``
+    (facts in the order their candidates are yielded, and the rejected quantities).
     """
     context = _Context()
     clean = segmented.clean
@@ -426,9 +511,12 @@ def extract_candidates(
         if "\n" in clean.text[context.paragraph_end : sentence.start]:
             context = _Context()  # a new paragraph: subjects do not carry over
         context.paragraph_end = sentence.end
+        rejected: list[Rejected] | None = None if trace is None else []
         try:
-            quantities = extract_sentence(sentence.text, context)
+            quantities = extract_sentence(sentence.text, context, rejected=rejected)
         except (NumberError, ArithmeticError) as error:
+            if trace is not None:
+                trace.append(SentenceTrace(sentence, [], [], error=str(error)))
             issues.append(
                 Issue(
                     stage="extract",
@@ -438,6 +526,8 @@ def extract_candidates(
                 )
             )
             continue
+        if trace is not None and (quantities or rejected):
+            trace.append(SentenceTrace(sentence, quantities, rejected or []))
         for quantity in quantities:
             yield _to_candidate(quantity, sentence, segmented)
 
@@ -484,8 +574,12 @@ def _sentence_excerpt(text: str, start: int, end: int) -> str:
     return ("…" if left else "") + text[left:right] + ("…" if right < len(text) else "")
 
 
-def extract_sentence(text: str, context: _Context | None = None) -> list[Quantity]:
+def extract_sentence(
+    text: str, context: _Context | None = None, *, rejected: list[Rejected] | None = None
+) -> list[Quantity]:
     """Return the facts of one sentence, in reading order.
+
+    With a ``rejected`` list, every quantity read but not kept is appended with its reason.
 
     >>> facts = extract_sentence("新增城镇就业人员超1万人。")
     >>> [(q.value, q.unit_text, q.comparator, q.indicator) for q in facts]
@@ -499,15 +593,24 @@ def extract_sentence(text: str, context: _Context | None = None) -> list[Quantit
     view = _SentenceView(text, quotes, _clause_spans(text, quotes))
     kept: list[Quantity] = []
     for quantity in quantities:
-        if _reject_early(quantity, view):
-            continue
-        _read_comparators(quantity, view)
-        if _reject_late(quantity, view):
+        why = _reject_early(quantity, view)
+        if why is None:
+            _read_comparators(quantity, view)
+            why = _reject_late(quantity, view)
+        if why is not None:
+            if rejected is not None:
+                rejected.append(Rejected(quantity, why))
             continue
         kept.append(quantity)
+    read = kept
     kept = _drop_thresholds(kept, view)
+    if rejected is not None and len(kept) < len(read):
+        dropped = [q for q in read if not any(q is k for k in kept)]
+        rejected.extend(Rejected(q, Rejection.THRESHOLD) for q in dropped)
+        rejected.sort(key=lambda r: r.quantity.start)
     previous: Quantity | None = None
     for quantity in kept:
+        _note_comparators(quantity, view.text)
         _read_sign(quantity, view, previous)
         previous = quantity
         _read_per(quantity, view)
@@ -530,22 +633,25 @@ def _apply_list_qualifiers(facts: list[Quantity], view: _SentenceView, context: 
                 context.list_qualifiers, introduced_at = found, end
     for fact in facts:
         if fact.start >= introduced_at:
-            fact.qualifiers += [w for w in context.list_qualifiers if w not in fact.qualifiers]
+            added = [w for w in context.list_qualifiers if w not in fact.qualifiers]
+            fact.qualifiers += added
+            if added:
+                fact.reasons.append(Rule.LIST_QUALIFIERS.format(words="、".join(added)))
 
 
 # --------------------------------------------------------------------------- rejection
 
 
-def _reject_early(quantity: Quantity, view: _SentenceView) -> bool:
-    """True when the quantity is plainly not a fact: names, codes, dates, ordinals."""
+def _reject_early(quantity: Quantity, view: _SentenceView) -> Rejection | None:
+    """Return why the quantity is plainly not a fact (names, codes, dates, ordinals), else None."""
     text = view.text
     start, end = quantity.start, quantity.end
     if view.in_name_quote(start, end):
-        return True  # “4610”工程, “1+7+N”, 《2021年1-11月…》
+        return Rejection.NAME_IN_QUOTES  # “4610”工程, “1+7+N”, 《2021年1-11月…》
     before = text[max(0, start - 1) : start]
     after = text[end : end + 1]
     if quantity.unit is None and quantity.kind == "number" and not quantity.multiplier:
-        return True  # a bare number: list markers, years alone, part ratios
+        return _bare_number_reason(before, after)  # list markers, years alone, part ratios
     if quantity.has_digits and quantity.kind == "number":
         # codes: S316, G60, PM2.5, 5G, AR-E3000 (a Latin unit such as TEU is not a code)
         digits_end = _digits_end(quantity, text)
@@ -554,19 +660,21 @@ def _reject_early(quantity: Quantity, view: _SentenceView) -> bool:
         if (is_latin_letter(before) and quantity.unit is None) or (
             letter_after and not unit_is_latin
         ):
-            return True
+            return Rejection.CODE
     if before == "第":
-        return True  # 第一轮, 第29年: ordinals
+        return Rejection.ORDINAL  # 第一轮, 第29年: ordinals
     if before == "届":
-        return True  # 十五届二次全体会议: session numbers
+        return Rejection.SESSION  # 十五届二次全体会议: session numbers
     if before == "每":
-        return True  # 每万人口, 每千人: the denominator of a rate, not a quantity
+        # 每万人口, 每千人: the denominator of a rate, not a quantity
+        return Rejection.RATE_BASE
     if after == "级" or text[end : end + 2] == "级的":
-        return True  # 万吨级海船, 10万千瓦级机组: a class, not an amount
+        return Rejection.CLASS_LEVEL  # 万吨级海船, 10万千瓦级机组: a class, not an amount
     if quantity.kind == "number" and not quantity.has_digits:
         number_text = text[quantity.start : quantity.end]
         if number_text[:1] in "十百" and not any(c in "万亿" for c in quantity.multiplier):
-            return True  # 数十, 上百, 十佳, 百团: vague or idiomatic (but 超百亿元, 上百万人次)
+            # 数十, 上百, 十佳, 百团: vague or idiomatic (but 超百亿元, 上百万人次)
+            return Rejection.VAGUE
     if (
         quantity.kind == "number"
         and quantity.has_digits
@@ -580,22 +688,35 @@ def _reject_early(quantity: Quantity, view: _SentenceView) -> bool:
             and quantity.unit is not None
             and quantity.unit.group in units().classifier_groups
         ):
-            return True  # 一个新台阶, 一批, 一项: 一 is the indefinite article here
+            # 一个新台阶, 一批, 一项: 一 is the indefinite article here
+            return Rejection.INDEFINITE
         if not view.starts_word(start):
-            return True  # 统一, 唯一: a numeral character inside a word
+            return Rejection.INSIDE_WORD  # 统一, 唯一: a numeral character inside a word
         token = view.token_at(start)
         if token is not None and token.end > quantity.end:
-            return True  # 两位数, 千家万户, 三次产业: the numeral belongs to a longer word
+            # 两位数, 千家万户, 三次产业: the numeral belongs to a longer word
+            return Rejection.INSIDE_WORD
     for term in words().non_fact_terms:
         position = text.find(term, max(0, start - len(term) + 1), start + len(term))
         if 0 <= position <= start and position + len(term) > start:
-            return True
+            return Rejection.NON_FACT_TERM
     if quantity.unit is not None and quantity.unit.text in units().dated:
         if quantity.value >= 1000:
-            return True  # 2025年, 2023—2025年: calendar years
+            return Rejection.YEAR  # 2025年, 2023—2025年: calendar years
         if not quantity.is_range and _year_is_date(quantity, view):
-            return True
-    return False
+            return Rejection.YEAR_FRAME
+    return None
+
+
+def _bare_number_reason(before: str, after: str) -> Rejection:
+    """Return why a bare number is no fact, named as precisely as its neighbours allow."""
+    if after in units().calendar:
+        return Rejection.DATE  # the 9 of 9月21日
+    if before == "第":
+        return Rejection.ORDINAL  # 第一轮
+    if is_latin_letter(before) or is_latin_letter(after):
+        return Rejection.CODE  # S316, ISO9001
+    return Rejection.BARE_NUMBER
 
 
 def _digits_end(quantity: Quantity, text: str) -> int:
@@ -664,21 +785,40 @@ def _combine(quantity: Quantity, comparator: str) -> str:
     return current
 
 
-def _reject_late(quantity: Quantity, view: _SentenceView) -> bool:
-    """True when the quantity's context shows it is not a measured amount."""
-    if _groups_abstract_nouns(quantity, view) or _names_a_class(quantity, view):
-        return True
+def _note_comparators(quantity: Quantity, text: str) -> None:
+    """Record in ``reasons`` which words gave the quantity its comparator."""
+    if quantity.is_range:
+        separator = next((c for c in text[quantity.start : quantity.end] if c in "-–—～~至到"), "-")
+        quantity.reasons.append(Rule.RANGE.format(sep=separator))
+    inside = next((c for c in text[quantity.start : quantity.end] if c in "余多"), None)
+    if inside is not None and quantity.kind == "number":
+        quantity.reasons.append(Rule.COMPARATOR_INSIDE.format(word=inside))
+    if quantity.before_start < quantity.start:
+        word = text[quantity.before_start : quantity.start].strip()
+        quantity.reasons.append(Rule.COMPARATOR_BEFORE.format(word=word))
+    if quantity.after_end > quantity.end:
+        word = text[quantity.end : quantity.after_end].strip()
+        quantity.reasons.append(Rule.COMPARATOR_AFTER.format(word=word))
+
+
+def _reject_late(quantity: Quantity, view: _SentenceView) -> Rejection | None:
+    """Return why the quantity's context shows it is not a measured amount, else None."""
+    if _groups_abstract_nouns(quantity, view):
+        return Rejection.GROUPING
+    if _names_a_class(quantity, view):
+        return Rejection.CLASS_NAME
     if quantity.unit is not None and quantity.unit.group in units().classifier_groups:
         head = view.text[max(0, quantity.before_start - 2) : quantity.before_start]
         if head.endswith(words().determiners):
-            return True  # 这3个省份的GDP: the count points back at a set, it states nothing
+            # 这3个省份的GDP: the count points back at a set, it states nothing
+            return Rejection.DETERMINER
     if quantity.kind == "number" and not quantity.has_digits:
         # a bare multiplier (万亿元, 千亿斤) is a number only when a comparator frames it
         if quantity.before_start == quantity.start and quantity.after_end == quantity.end:
-            return True
+            return Rejection.BARE_MULTIPLIER
         if quantity.unit is None:
-            return True  # 超百万村: a magnitude without a unit
-    return False
+            return Rejection.MAGNITUDE  # 超百万村: a magnitude without a unit
+    return None
 
 
 # Above this a count in Chinese numerals is a real count even before an abstract noun.
@@ -784,14 +924,19 @@ def _read_sign(quantity: Quantity, view: _SentenceView, previous: Quantity | Non
     """
     if previous is not None and view.text[previous.after_end : quantity.before_start] in _LIST_GAPS:
         quantity.negative = previous.negative
+        if quantity.negative:
+            quantity.reasons.append(Rule.SIGN_SHARED)
         return
     head = _strip_fillers(
         view.text[max(0, quantity.before_start - _WINDOW) : quantity.before_start]
     )
     if head.endswith(words().falling):
         quantity.negative = True
+        falling = next(w for w in words().falling if head.endswith(w))
+        quantity.reasons.append(Rule.SIGN_FALLING.format(word=falling))
     elif head.endswith(_MINUS_SIGNS) and not head[:-1][-1:].isdigit():
         quantity.negative = True  # 自然增长率为-0.5‰ (a minus sign, not the dash of 2019-2021)
+        quantity.reasons.append(Rule.SIGN_MINUS)
 
 
 _MINUS_SIGNS = ("-", "−", "－")
@@ -822,6 +967,7 @@ def _read_per(quantity: Quantity, view: _SentenceView) -> None:
     matches = list(_per_re().finditer(head))
     if matches and matches[-1].end() >= len(head) - _PER_REACH:
         quantity.per = matches[-1].group("per")
+        quantity.reasons.append(Rule.PER.format(per=quantity.per))
 
 
 def _read_qualifiers(quantity: Quantity, view: _SentenceView) -> None:
@@ -846,6 +992,8 @@ def _read_qualifiers(quantity: Quantity, view: _SentenceView) -> None:
     # 比上年同期 holds 比上年: keep the longer reading only
     found = [w for w in set(found) if not any(w != other and w in other for other in found)]
     quantity.qualifiers = sorted(found, key=head.find)
+    if found:
+        quantity.reasons.append(Rule.QUALIFIERS.format(words="、".join(quantity.qualifiers)))
 
 
 # 惠及10万一线职工: the people noun may stand a word after the number
@@ -866,10 +1014,13 @@ def _infer_base_unit(quantity: Quantity, view: _SentenceView) -> None:
     clause_start, clause_end = view.clauses[view.clause_index(quantity.start)]
     if after.startswith(tuple(lexicon.people)):
         quantity.base_unit = "人"
+        quantity.reasons.append(Rule.BASE_PEOPLE)
     elif any(word in text[clause_start:clause_end] for word in lexicon.money):
         quantity.base_unit = "元"
+        quantity.reasons.append(Rule.BASE_MONEY)
     elif any(noun in after for noun in lexicon.people):
         quantity.base_unit = "人"
+        quantity.reasons.append(Rule.BASE_PEOPLE)
 
 
 # --------------------------------------------------------------------------- distribution
@@ -902,11 +1053,14 @@ def _distribute(quantities: list[Quantity], view: _SentenceView) -> list[Quantit
         if word in lexicon.respectively:
             predicate = text[word_start + len(word) : run[0].before_start]
             if items and len(items) == len(run):
-                for item, value in zip(items, run, strict=True):
+                for number, (item, value) in enumerate(zip(items, run, strict=True), 1):
                     value.indicator = _item_indicator(item, predicate)
+                    value.reasons.append(Rule.RESPECTIVELY.format(word=word, n=number, item=item))
             elif len(out) >= len(run):
                 for partner, value in zip(out[-len(run) :], run, strict=True):
                     value.partner, value.predicate = partner, _strip_link(predicate)
+                    mention = text[partner.start : partner.end]
+                    value.reasons.append(Rule.PARTNER.format(word=word, mention=mention))
             out.extend(run)
             index += len(run)
             continue
@@ -922,9 +1076,13 @@ def _distribute(quantities: list[Quantity], view: _SentenceView) -> list[Quantit
             index += len(run)
             continue
         for value in run:
-            for item in items:
-                copy = replace(value, qualifiers=list(value.qualifiers))
+            for number, item in enumerate(items, 1):
+                copy = replace(
+                    value, qualifiers=list(value.qualifiers), reasons=list(value.reasons)
+                )
                 copy.indicator = _item_indicator(item, between) if item else ""
+                shown = item or f"one of the {count} counted"
+                copy.reasons.append(Rule.EACH.format(word=word, n=number, item=shown))
                 out.append(copy)
         index += len(run)
     return out
@@ -1102,7 +1260,10 @@ def _find_indicators(facts: list[Quantity], view: _SentenceView, context: _Conte
         if raw_before.strip() in _LIST_GAPS:
             before = ""  # 56789元和34567元: the second value of a list shares the first's phrase
         elif raw_before.lstrip().startswith("、") and before.startswith(lexicon.action_verbs):
-            before = _list_subject(text[clause_start:start]) + before
+            subject = _list_subject(text[clause_start:start])
+            before = subject + before
+            if subject:
+                fact.reasons.append(Rule.INDICATOR_LIST_SUBJECT.format(subject=subject))
         next_start = clause_end
         for later in range(fact_index + 1, len(facts)):
             if facts[later].before_start >= fact.after_end:
@@ -1111,6 +1272,7 @@ def _find_indicators(facts: list[Quantity], view: _SentenceView, context: _Conte
         after = _after_phrase(fact, view, min(clause_end, next_start))
         if _compares_with_benchmark(raw_before):
             before = _benchmark(raw_before)
+            fact.reasons.append(Rule.INDICATOR_BENCHMARK.format(before=before))
         conversion = (
             text[max(0, fact.start - _WINDOW) : fact.start].rstrip().endswith(lexicon.conversions)
         )
@@ -1118,10 +1280,16 @@ def _find_indicators(facts: list[Quantity], view: _SentenceView, context: _Conte
         opener = before.startswith(lexicon.predicate_openers) or _generic_with_predicate(before)
         if conversion and context.last_indicator:
             indicator = context.last_indicator
+            fact.reasons.append(Rule.INDICATOR_CONVERSION)
         elif not indicator:
             indicator = context.topic or context.last_indicator
+            fact.reasons.append(Rule.INDICATOR_TOPIC.format(topic=indicator))
         elif opener and context.topic and not after and len(context.topic) <= _MAX_TOPIC:
             indicator = context.topic + indicator
+            fact.reasons.append(Rule.INDICATOR_TOPIC_PREFIX.format(topic=context.topic))
+        else:
+            around = [f"«{before}»"] * bool(before) + ["number"] + [f"«{after}»"] * bool(after)
+            fact.reasons.append(Rule.INDICATOR_PHRASE.format(words=" ".join(around)))
         fact.indicator = _tidy(indicator)
         previous_end[clause_index] = fact.after_end
         if fact.indicator:
@@ -1278,4 +1446,25 @@ def _topic_tails() -> tuple[str, ...]:
     return tuple(sorted(tails, key=lambda w: (-len(w), w)))
 
 
-__all__ = ["Quantity", "extract_candidates", "extract_sentence"]
+def clause_words(text: str, position: int) -> tuple[int, int, list[tuple[str, str]]]:
+    """Return the span of the clause of ``text`` holding ``position`` and its jieba words.
+
+    The words are (word, part-of-speech flag) pairs, as the extractor segments the clause.
+    """
+    quotes = _quote_spans(text)
+    view = _SentenceView(text, quotes, _clause_spans(text, quotes))
+    index = view.clause_index(position)
+    start, end = view.clauses[index]
+    return start, end, [(token.word, token.flag) for token in view.clause_tokens(index)]
+
+
+__all__ = [
+    "Quantity",
+    "Rejected",
+    "Rejection",
+    "Rule",
+    "SentenceTrace",
+    "clause_words",
+    "extract_candidates",
+    "extract_sentence",
+]
