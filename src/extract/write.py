@@ -26,9 +26,11 @@ import pandas as pd
 from pydantic import BaseModel
 
 from .models import FACT_FIELDS, Document, Fact, ManifestEntry
+from .review import iter_review_html
 
 FACTS_JSONL = "facts.jsonl"
 FACTS_CSV = "facts.csv"
+REVIEW_HTML = "review.html"
 MANIFEST_JSON = "manifest.json"
 DOCUMENTS_DIR = "documents"
 STAGING_PREFIX = ".extract-staging-"
@@ -240,7 +242,7 @@ class OutputWriter:
         totals: Mapping[str, int],
         input_dir: Path,
     ) -> None:
-        """Write manifest.json, then move every staged file into the output folder.
+        """Write manifest.json and review.html, then move every staged file into the output folder.
 
         Documents named in the previous manifest that this run did not produce again are
         removed, so ``documents/`` matches the new manifest. Nothing else is touched.
@@ -258,15 +260,25 @@ class OutputWriter:
             handle.flush()
             os.fsync(handle.fileno())
             handle.close()
+        self._write_review(staging)
         previous = self._previous_documents()
         for relative in self._documents:
             target = self.output_dir / relative
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(staging / relative, target)
-        for name in (FACTS_JSONL, FACTS_CSV, MANIFEST_JSON):
+        for name in (FACTS_JSONL, FACTS_CSV, REVIEW_HTML, MANIFEST_JSON):
             os.replace(staging / name, self.output_dir / name)
         self._remove_stale_documents(previous - set(self._documents))
         self.abort()
+
+    def _write_review(self, staging: Path) -> None:
+        """Write the staged review.html from the staged documents, read back one at a time."""
+        documents = (
+            Document.model_validate_json((staging / relative).read_bytes())
+            for relative in self._documents
+        )
+        with (staging / REVIEW_HTML).open("w", encoding="utf-8", newline="\n") as handle:
+            handle.writelines(iter_review_html(documents))
 
     def abort(self) -> None:
         """Close the staged files and remove the staging folder (published files stay)."""
