@@ -197,7 +197,10 @@ def iter_review_html(
 
     ``documents`` is consumed lazily, one document at a time, in the order given.
     """
-    yield from review_template().generate(title=title, documents=iter_document_views(documents))
+    pieces = review_template().generate(title=title, documents=iter_document_views(documents))
+    # Jinja yields some pieces as ``Markup``, whose ``+`` would escape the other operand.
+    for piece in pieces:
+        yield str(piece)
 
 
 def render_review_html(documents: Iterable[Document], *, title: str = "extract: review") -> str:
