@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+import extract.review
 from extract import Document, Fact, extract_paths, extract_text
 from extract.review import iter_review_html, render_review_html
 
@@ -175,6 +176,26 @@ def test_every_fact_of_a_run_has_exactly_one_highlight() -> None:
     assert [text for _, text, _ in parsed.marks] == [
         fact.mention for document in documents for fact in document.facts
     ]
+
+
+@pytest.mark.parametrize(
+    ("chunk_chars", "chunk_rows"),
+    [
+        pytest.param(1, 1, id="every-piece-and-row-its-own-chunk"),
+        pytest.param(40, 2, id="chunks-cut-between-pieces"),
+    ],
+)
+def test_chunks_join_into_the_same_page(
+    monkeypatch: pytest.MonkeyPatch, chunk_chars: int, chunk_rows: int
+) -> None:
+    documents = [extract_text(PLAIN_TEXT + HOSTILE_TEXT, doc_id="a")]
+    whole = render_review_html(documents)
+    monkeypatch.setattr(extract.review, "CHUNK_CHARS", chunk_chars)
+    monkeypatch.setattr(extract.review, "CHUNK_ROWS", chunk_rows)
+    assert render_review_html(documents) == whole
+    parsed = parse_page(documents)
+    assert parsed.texts == [documents[0].text]
+    assert len(json.loads(parsed.fact_json[0])) == len(documents[0].facts) == 5
 
 
 def test_an_empty_run_is_a_page_saying_so() -> None:
