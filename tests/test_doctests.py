@@ -1,4 +1,4 @@
-"""The examples in the docstrings of the read and write stages run and hold."""
+"""The examples in the docstrings of the read, review and write stages run and hold."""
 
 from __future__ import annotations
 
@@ -8,12 +8,17 @@ import types
 import pytest
 
 import extract.read
+import extract.review
 import extract.write
 
 
 @pytest.mark.parametrize(
     "module",
-    [pytest.param(extract.read, id="read"), pytest.param(extract.write, id="write")],
+    [
+        pytest.param(extract.read, id="read"),
+        pytest.param(extract.review, id="review"),
+        pytest.param(extract.write, id="write"),
+    ],
 )
 def test_docstring_examples_hold(module: types.ModuleType) -> None:
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
