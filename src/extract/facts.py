@@ -18,7 +18,7 @@ jieba runs only on clauses that hold a quantity.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from enum import StrEnum
@@ -167,15 +167,21 @@ class _Marks:
     quotes: dict[str, str]  # opener → closer of the marks that quote names and speech
     clause_break: frozenset[str]  # ，：；。！？ end a clause; 、 only separates list items
     all: frozenset[str]  # every mark that is never part of a word
+    # The same classes as regexes, to jump from one mark to the next.
+    opener_re: regex.Pattern[str]
+    clause_break_re: regex.Pattern[str]
 
 
 @cache
 def _marks() -> _Marks:
     structure = load_structure()
     ends = structure.terminal | structure.clause_end
+    clause_break = ends - set(_LIST_SEPARATORS)
     return _Marks(
         quotes=structure.quotes,
-        clause_break=ends - set(_LIST_SEPARATORS),
+        clause_break=clause_break,
+        opener_re=_any_of(structure.quotes),
+        clause_break_re=_any_of(clause_break),
         all=ends
         | set(structure.closing)
         | set(structure.pairs)
@@ -184,6 +190,12 @@ def _marks() -> _Marks:
         | set(structure.quotes.values())
         | structure.other,
     )
+
+
+def _any_of(characters: Iterable[str]) -> regex.Pattern[str]:
+    """Return a regex matching any one of ``characters`` (none: a regex that never matches)."""
+    escaped = "".join(regex.escape(c) for c in sorted(characters))
+    return regex.compile(f"[{escaped}]" if escaped else "(?!)")
 
 
 @dataclass
@@ -262,43 +274,50 @@ class _Context:
 
 
 def _quote_spans(text: str) -> list[tuple[int, int, bool]]:
-    """Return (start, end, is_name) for every quoted span of ``text``."""
+    """Return (start, end, is_name) for every quoted span of ``text``, in order, not nested."""
+    marks = _marks()
     spans: list[tuple[int, int, bool]] = []
     unclosed: set[str] = set()  # closers not found after some point: never search again
     index = 0
-    while index < len(text):
-        opener = text[index]
-        closer = _marks().quotes.get(opener)
-        if closer is None or closer in unclosed:
-            index += 1
-            continue
-        end = text.find(closer, index + 1)
+    while (found := marks.opener_re.search(text, index)) is not None:
+        opener_at = found.start()
+        opener = text[opener_at]
+        closer = marks.quotes[opener]
+        end = -1 if closer in unclosed else text.find(closer, opener_at + 1)
         if end < 0:
             unclosed.add(closer)
-            index += 1
+            index = opener_at + 1
             continue
-        inner = text[index + 1 : end]
+        inner = text[opener_at + 1 : end]
         is_name = opener == "《" or (
             len(inner) <= _NAME_QUOTE_MAX and not any(c in inner for c in "，。；！？,;!?")
         )
-        spans.append((index, end + 1, is_name))
+        spans.append((opener_at, end + 1, is_name))
         index = end + 1
     return spans
 
 
 def _clause_spans(text: str, quotes: list[tuple[int, int, bool]]) -> list[tuple[int, int]]:
-    """Return the clauses of a sentence: split on ，：；。！？ outside quotes."""
-    inside = [False] * len(text)
-    for start, end, _ in quotes:
-        for i in range(start, end):
-            inside[i] = True
+    """Return the clauses of a sentence: split on ，：；。！？ outside quotes.
+
+    A clause longer than ``_MAX_CLAUSE`` is cut every ``_MAX_CLAUSE`` characters.
+    """
+    quote_starts = [start for start, _, _ in quotes]
     spans: list[tuple[int, int]] = []
-    clause_break = _marks().clause_break
     start = 0
-    for i, char in enumerate(text):
-        if (char in clause_break and not inside[i]) or i + 1 - start >= _MAX_CLAUSE:
-            spans.append((start, i + 1))
-            start = i + 1
+    for mark in _marks().clause_break_re.finditer(text):
+        at = mark.start()
+        quote = bisect_right(quote_starts, at) - 1
+        if quote >= 0 and at < quotes[quote][1]:
+            continue  # inside a quote (quotes are in order and do not nest)
+        while at + 1 - start > _MAX_CLAUSE:
+            spans.append((start, start + _MAX_CLAUSE))
+            start += _MAX_CLAUSE
+        spans.append((start, at + 1))
+        start = at + 1
+    while len(text) - start >= _MAX_CLAUSE:
+        spans.append((start, start + _MAX_CLAUSE))
+        start += _MAX_CLAUSE
     if start < len(text):
         spans.append((start, len(text)))
     return spans
@@ -696,7 +715,9 @@ def _reject_early(quantity: Quantity, view: _SentenceView) -> Rejection | None:
         if token is not None and token.end > quantity.end:
             # 两位数, 千家万户, 三次产业: the numeral belongs to a longer word
             return Rejection.INSIDE_WORD
-    for term in words().non_fact_terms:
+    longest = _longest_non_fact_term()
+    near = _non_fact_term_re().search(text, max(0, start - longest + 1), start + longest)
+    for term in words().non_fact_terms if near else ():
         position = text.find(term, max(0, start - len(term) + 1), start + len(term))
         if 0 <= position <= start and position + len(term) > start:
             return Rejection.NON_FACT_TERM
@@ -706,6 +727,17 @@ def _reject_early(quantity: Quantity, view: _SentenceView) -> Rejection | None:
         if not quantity.is_range and _year_is_date(quantity, view):
             return Rejection.YEAR_FRAME
     return None
+
+
+@cache
+def _non_fact_term_re() -> regex.Pattern[str]:
+    """Any term that holds a number without stating one: a quick test before each term."""
+    return regex.compile("|".join(map(regex.escape, words().non_fact_terms)) or "(?!)")
+
+
+@cache
+def _longest_non_fact_term() -> int:
+    return max(map(len, words().non_fact_terms), default=0)
 
 
 def _bare_number_reason(before: str, after: str) -> Rejection:
