@@ -343,7 +343,8 @@ def format_table(results: dict[str, object]) -> str:
     corpus = results["corpus"]
     lines = [
         f"corpus: {corpus['files']:,} files, {corpus['bytes'] / 1e6:.2f} MB, "
-        f"{corpus['chars']:,} characters, from {results['source']}",
+        f"{corpus['chars']:,} characters, "
+        + (f"reused from {corpus['folder']}" if corpus["reused"] else f"from {results['source']}"),
         f"machine: {results['cpus']} CPUs, Python {results['python']}, {results['platform']}",
         "",
         f"{'case':<34} {'wall':>8} {'chars/s':>11} {'x jieba':>8} {'peak RSS':>10} {'tree':>10}",
@@ -445,6 +446,8 @@ def reproduce_command(options: argparse.Namespace, source: Path) -> str:
         "--source",
         str(source),
     ]
+    if options.corpus_dir is not None:
+        words += ["--corpus-dir", str(options.corpus_dir)]
     if options.skip:
         words += ["--skip", ",".join(name for name in CASES if name in options.skip)]
     if options.json:
@@ -455,14 +458,15 @@ def reproduce_command(options: argparse.Namespace, source: Path) -> str:
 def run_cases(options: argparse.Namespace, corpus: Path, scratch: Path) -> dict[str, object]:
     """Return the results of every case not skipped, run on ``corpus``."""
     source = options.source
-    if corpus.is_dir() and any(corpus.rglob("*.txt")):
+    reused = corpus.is_dir() and any(corpus.rglob("*.txt"))
+    if reused:
         note(f"using the corpus already in {corpus}")
         stats = count_corpus(corpus)
     else:
         note(f"building a {options.size_mb:g} MB corpus from {source} in {corpus}")
         stats = build_corpus(source, corpus, size_mb=options.size_mb)
     results: dict[str, object] = {
-        "corpus": asdict(stats),
+        "corpus": {**asdict(stats), "reused": reused},
         "source": str(source),
         "cpus": os.cpu_count(),
         "python": platform.python_version(),
