@@ -1,4 +1,4 @@
-"""The examples in the docstrings of the read and write stages run and hold."""
+"""The examples in the docstrings of the read and write stages and the CLI run and hold."""
 
 from __future__ import annotations
 
@@ -7,13 +7,18 @@ import types
 
 import pytest
 
+import extract.cli
 import extract.read
 import extract.write
 
 
 @pytest.mark.parametrize(
     "module",
-    [pytest.param(extract.read, id="read"), pytest.param(extract.write, id="write")],
+    [
+        pytest.param(extract.read, id="read"),
+        pytest.param(extract.write, id="write"),
+        pytest.param(extract.cli, id="cli"),
+    ],
 )
 def test_docstring_examples_hold(module: types.ModuleType) -> None:
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
