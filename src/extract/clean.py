@@ -382,8 +382,15 @@ def display_width(text: str) -> int:
     >>> display_width("增长13.8%")
     9
     """
-    head = text[:_WIDTH_LIMIT]
-    return len(head) + len(_WIDE_RE.findall(head))
+    return sum(map(_char_width, text[:_WIDTH_LIMIT]))
+
+
+@cache
+def _char_width(char: str) -> int:
+    """Return the display width of one character: 2 if East Asian wide, else 1."""
+    # Per character and cached: a report has a few thousand distinct characters, and a
+    # dict lookup per character is several times cheaper than a regex call per line.
+    return 2 if _WIDE_RE.match(char) else 1
 
 
 # --------------------------------------------------------------------------

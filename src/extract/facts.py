@@ -746,7 +746,9 @@ def _read_comparators(quantity: Quantity, view: _SentenceView) -> None:
     lexicon = words()
     head_start = max(0, quantity.start - _WINDOW)
     head = text[head_start : quantity.start].rstrip(" ")
-    for word, comparator in lexicon.comparators_before:
+    # Most numbers have no comparator: one C-level test skips the loop for them.
+    before = lexicon.comparators_before if head.endswith(_comparator_words_before()) else ()
+    for word, comparator in before:
         if not head.endswith(word):
             continue
         word_start = head_start + len(head) - len(word)
@@ -762,11 +764,22 @@ def _read_comparators(quantity: Quantity, view: _SentenceView) -> None:
     tail = text[quantity.end : quantity.end + _WINDOW]
     offset = len(tail) - len(tail.lstrip(" "))
     tail = tail.lstrip(" ")
-    for word, comparator in lexicon.comparators_after:
+    after = lexicon.comparators_after if tail.startswith(_comparator_words_after()) else ()
+    for word, comparator in after:
         if tail.startswith(word):
             quantity.after_end = quantity.end + offset + len(word)
             quantity.comparator = _combine(quantity, comparator)
             break
+
+
+@cache
+def _comparator_words_before() -> tuple[str, ...]:
+    return tuple(word for word, _ in words().comparators_before)
+
+
+@cache
+def _comparator_words_after() -> tuple[str, ...]:
+    return tuple(word for word, _ in words().comparators_after)
 
 
 def _combine(quantity: Quantity, comparator: str) -> str:
@@ -1205,11 +1218,12 @@ def _link_tails() -> tuple[str, ...]:
 def _strip_leading(text: str) -> str:
     lexicon = words()
     text = text.strip(" 、，,：:；;")
-    for word in lexicon.reporting:
-        position = text.rfind(word)
-        if position >= 0:
-            text = text[position + len(word) :]
-    changed = True
+    if _reporting_re().search(text):
+        for word in lexicon.reporting:
+            position = text.rfind(word)
+            if position >= 0:
+                text = text[position + len(word) :]
+    changed = text.startswith(lexicon.leading)  # else no word below can match
     while changed and text:
         changed = False
         for word in lexicon.leading:
@@ -1217,6 +1231,12 @@ def _strip_leading(text: str) -> str:
                 text = text[len(word) :].lstrip(" ，,、")
                 changed = True
     return text
+
+
+@cache
+def _reporting_re() -> regex.Pattern[str]:
+    """Any reporting word (据…介绍, 表示): a quick test before looking for each."""
+    return regex.compile("|".join(map(regex.escape, words().reporting)) or "(?!)")
 
 
 # A year or month that dates the statement, not part of what is measured:
