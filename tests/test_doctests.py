@@ -1,4 +1,4 @@
-"""The examples in the docstrings of the read and write stages and the CLI run and hold."""
+"""The examples in the docstrings of the read, review and write stages and the CLI run and hold."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import pytest
 
 import extract.cli
 import extract.read
+import extract.review
 import extract.write
 
 
@@ -16,6 +17,7 @@ import extract.write
     "module",
     [
         pytest.param(extract.read, id="read"),
+        pytest.param(extract.review, id="review"),
         pytest.param(extract.write, id="write"),
         pytest.param(extract.cli, id="cli"),
     ],

@@ -56,6 +56,7 @@ FACTS_CSV = "facts.csv"
 FACTS_JSON = "facts.json"
 FACTS_PARQUET = "facts.parquet"
 DATAPACKAGE_JSON = "datapackage.json"
+REVIEW_HTML = "review.html"
 MANIFEST_JSON = "manifest.json"
 DOCUMENTS_DIR = "documents"
 STAGING_PREFIX = ".extract-staging-"
@@ -175,8 +176,7 @@ FACT_FIELD_DOCS: dict[str, FieldDoc] = {
         required=True,
     ),
     "section": FieldDoc(
-        "Section header the fact sits under (关键词 header or numbered heading); "
-        "empty when none."
+        "Section header the fact sits under (关键词 header or numbered heading); empty when none."
     ),
     "mention": FieldDoc(
         "The number and unit exactly as in the document's cleaned text, without "
@@ -188,9 +188,7 @@ FACT_FIELD_DOCS: dict[str, FieldDoc] = {
         required=True,
         minimum=0,
     ),
-    "unit": FieldDoc(
-        "Unit as written, with its multiplier (亿元; 万 alone for 惠及43万儿童)."
-    ),
+    "unit": FieldDoc("Unit as written, with its multiplier (亿元; 万 alone for 惠及43万儿童)."),
     "normalized_value": FieldDoc(
         "Value in base_unit: multipliers applied (36.5亿元 → 3650000000), 成 and 百分之 as %; "
         "negative for a fall (下降2.3% → -2.3).",
@@ -716,7 +714,7 @@ class OutputWriter:
         input_dir: Path,
         extractor_version: str = "",
     ) -> None:
-        """Write manifest.json, then move every staged file into the output folder.
+        """Write manifest.json and review.html, then move every staged file into the output folder.
 
         Documents named in the previous manifest that this run did not produce again are
         removed, so ``documents/`` matches the new manifest, and so are the fact files of
@@ -741,16 +739,28 @@ class OutputWriter:
         for fact_file in self._fact_files:
             fact_file.finish()
         self._fact_files = []
+        self._write_review(staging)
         previous = self._previous_documents()
         for relative in self._documents:
             target = self.output_dir / relative
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(staging / relative, target)
-        for name in [*published, MANIFEST_JSON]:
+        for name in [*published, REVIEW_HTML, MANIFEST_JSON]:
             os.replace(staging / name, self.output_dir / name)
         self._remove_stale_documents(previous - set(self._documents))
         self._remove_stale_fact_files(set(published))
         self.abort()
+
+    def _write_review(self, staging: Path) -> None:
+        """Write the staged review.html from the staged documents, read back one at a time."""
+        from .review import iter_review_html  # Jinja2 is loaded only when a run ends
+
+        documents = (
+            Document.model_validate_json((staging / relative).read_bytes())
+            for relative in self._documents
+        )
+        with (staging / REVIEW_HTML).open("w", encoding="utf-8", newline="\n") as handle:
+            handle.writelines(iter_review_html(documents))
 
     def abort(self) -> None:
         """Close the staged files and remove the staging folder (published files stay)."""

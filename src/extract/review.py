@@ -1,0 +1,262 @@
+"""Review page: one self-contained HTML file showing every fact highlighted in its text.
+
+``iter_review_html(documents)`` yields the page in pieces (Jinja2 ``Template.generate``,
+autoescaping on), one document at a time, so a run of thousands of documents is never
+one string in memory. A document's text with its ``<mark>`` highlights, and its facts as
+JSON for the table, are built here in chunks (escaped with markupsafe, Jinja's own
+escaper) because Jinja's per-piece cost is too high for 300,000 highlights. The page
+needs no network: its style and script are inside it.
+
+Overlapping facts: facts whose spans overlap or nest share one highlight covering the
+union of their spans (a *highlight* lists the keys of all its facts in ``data-facts``).
+Every fact belongs to exactly one highlight and keeps its own row in the facts table;
+a fact whose span lies outside the text has a row but no highlight.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import jinja2
+from markupsafe import Markup, escape
+
+from .models import Document, Fact, decimal_to_json
+
+TEMPLATE_NAME = "review.html.j2"
+
+#: Characters of HTML (or JSON) gathered into one piece before it is yielded: big enough
+#: that the template loops over few pieces, small enough that none holds a whole document.
+CHUNK_CHARS = 1 << 16
+
+#: Fact rows joined into one piece of a document's JSON.
+CHUNK_ROWS = 500
+
+#: Fact fields the page carries for the details panel and the table (``sentence`` is
+#: left out: the text around the highlight shows it).
+PAGE_FACT_FIELDS: tuple[str, ...] = (
+    "mention",
+    "value",
+    "unit",
+    "normalized_value",
+    "base_unit",
+    "per",
+    "comparator",
+    "indicator",
+    "qualifiers",
+    "section",
+    "start",
+    "end",
+    "line",
+    "upper_value",
+)
+
+#: Characters that must not appear literally in JSON inside a <script> element: ``</``
+#: would end the element, ``<!--`` would start a comment state, U+2028/9 break old parsers.
+_SCRIPT_ESCAPES = {
+    "<": "\\u003c",
+    ">": "\\u003e",
+    "&": "\\u0026",
+    "\u2028": "\\u2028",
+    "\u2029": "\\u2029",
+}
+
+
+@dataclass(frozen=True)
+class TextPiece:
+    """A run of a document's cleaned text, highlighted when ``fact_keys`` is not empty."""
+
+    text: str
+    #: Keys (``"DOC-FACT"``, 0-based) of the facts whose spans this highlight covers.
+    fact_keys: tuple[str, ...] = ()
+
+    @property
+    def element_id(self) -> str:
+        """Return the HTML id of this highlight: ``f`` and its first fact's key."""
+        return f"f{self.fact_keys[0]}"
+
+
+def fact_key(document_number: int, fact_number: int) -> str:
+    """Return the key naming a fact on the page: document and fact positions, 0-based.
+
+    >>> fact_key(2, 15)
+    '2-15'
+    """
+    return f"{document_number}-{fact_number}"
+
+
+def json_for_script(value: Any) -> Markup:
+    """Return ``value`` as JSON that is safe inside an HTML ``<script>`` element.
+
+    >>> str(json_for_script({"a": "</script><b>&"}))
+    '{"a":"\\\\u003c/script\\\\u003e\\\\u003cb\\\\u003e\\\\u0026"}'
+    """
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    for character, replacement in _SCRIPT_ESCAPES.items():
+        text = text.replace(character, replacement)
+    return Markup(text)
+
+
+def page_fact_row(fact: Fact) -> dict[str, Any]:
+    """Return the fields of ``fact`` the page shows, numbers as JSON numbers."""
+    row: dict[str, Any] = {}
+    for name in PAGE_FACT_FIELDS:
+        value = getattr(fact, name)
+        if name in ("value", "normalized_value", "upper_value") and value is not None:
+            value = decimal_to_json(value)
+        row[name] = value
+    return row
+
+
+def highlight_groups(facts: list[Fact], text_length: int) -> list[tuple[int, int, list[int]]]:
+    """Return the highlights of ``facts``: (start, end, fact positions), in text order.
+
+    Facts whose spans overlap or nest are merged into one highlight covering all of them;
+    facts whose span lies outside a text of ``text_length`` characters get none.
+
+    >>> from types import SimpleNamespace as F
+    >>> highlight_groups([F(start=5, end=9), F(start=0, end=3), F(start=6, end=12)], 20)
+    [(0, 3, [1]), (5, 12, [0, 2])]
+    """
+    order = sorted(
+        (position for position, fact in enumerate(facts) if fact.end <= text_length),
+        key=lambda position: (facts[position].start, -facts[position].end),
+    )
+    groups: list[tuple[int, int, list[int]]] = []
+    for position in order:
+        fact = facts[position]
+        if groups and fact.start < groups[-1][1]:
+            start, end, members = groups[-1]
+            groups[-1] = (start, max(end, fact.end), [*members, position])
+        else:
+            groups.append((fact.start, fact.end, [position]))
+    return [
+        (start, end, sorted(members) if len(members) > 1 else members)
+        for start, end, members in groups
+    ]
+
+
+def iter_text_pieces(document: Document, document_number: int) -> Iterator[TextPiece]:
+    """Yield ``document``'s cleaned text as plain and highlighted pieces, in order."""
+    text = document.text
+    cursor = 0
+    for start, end, members in highlight_groups(document.facts, len(text)):
+        if start > cursor:
+            yield TextPiece(text[cursor:start])
+        keys = tuple(fact_key(document_number, member) for member in members)
+        yield TextPiece(text[start:end], keys)
+        cursor = end
+    if cursor < len(text):
+        yield TextPiece(text[cursor:])
+
+
+def render_highlight(piece: TextPiece) -> Markup:
+    """Return ``piece`` as HTML: a focusable ``<mark>`` listing its facts, or plain text.
+
+    >>> str(render_highlight(TextPiece("<3个>", ("0-1",))))
+    '<mark class="fact" tabindex="0" id="f0-1" data-facts="0-1">&lt;3个&gt;</mark>'
+    """
+    if not piece.fact_keys:
+        return escape(piece.text)
+    classes = "fact multi" if len(piece.fact_keys) > 1 else "fact"
+    # Keys and ids are digits and dashes; only the text needs escaping (f-strings here
+    # are several times faster than Markup.format, which escapes every field).
+    keys = " ".join(piece.fact_keys)
+    text = escape(piece.text)
+    return Markup(
+        f'<mark class="{classes}" tabindex="0" id="{piece.element_id}" data-facts="{keys}">'
+        f"{text}</mark>"
+    )
+
+
+def iter_text_html(document: Document, document_number: int) -> Iterator[Markup]:
+    """Yield ``document``'s cleaned text as escaped HTML with its highlights, in chunks.
+
+    Built here rather than in the template: Jinja's per-piece cost made a 300,000-fact
+    document several times slower to render.
+    """
+    parts: list[str] = []
+    size = 0
+    for piece in iter_text_pieces(document, document_number):
+        html = render_highlight(piece)
+        parts.append(html)
+        size += len(html)
+        if size >= CHUNK_CHARS:
+            yield Markup("".join(parts))
+            parts, size = [], 0
+    if parts:
+        yield Markup("".join(parts))
+
+
+def iter_fact_json(document: Document) -> Iterator[Markup]:
+    """Yield the JSON array of ``document``'s page fact rows, made safe for a <script>."""
+    yield Markup("[")
+    facts = document.facts
+    for first in range(0, len(facts), CHUNK_ROWS):
+        rows = [page_fact_row(fact) for fact in facts[first : first + CHUNK_ROWS]]
+        # The array's brackets come off: chunks are joined by commas.
+        separator = Markup(",") if first else Markup("")
+        yield separator + json_for_script(rows)[1:-1]
+    yield Markup("]")
+
+
+@dataclass(frozen=True)
+class DocumentView:
+    """What the template needs of one document; the pieces are produced lazily."""
+
+    number: int
+    document: Document
+
+    @property
+    def label(self) -> str:
+        """Return the document's title, or its doc_id when it has none."""
+        return self.document.title or self.document.doc_id
+
+    def text_html(self) -> Iterator[Markup]:
+        """Yield the document's text as HTML with its highlights (see ``iter_text_html``)."""
+        return iter_text_html(self.document, self.number)
+
+    def fact_json(self) -> Iterator[Markup]:
+        """Yield the document's fact rows as script-safe JSON (see ``iter_fact_json``)."""
+        return iter_fact_json(self.document)
+
+
+def iter_document_views(documents: Iterable[Document]) -> Iterator[DocumentView]:
+    """Yield each of ``documents`` with its position in the run, pulling one at a time."""
+    for number, document in enumerate(documents):
+        yield DocumentView(number, document)
+
+
+@cache
+def review_template() -> jinja2.Template:
+    """Return the review page template, autoescaping on (built once)."""
+    environment = jinja2.Environment(
+        loader=jinja2.PackageLoader("extract", "templates"),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    return environment.get_template(TEMPLATE_NAME)
+
+
+def iter_review_html(
+    documents: Iterable[Document], *, title: str = "extract: review"
+) -> Iterator[str]:
+    """Yield the pieces of the review page of ``documents``; joined, they are the page.
+
+    ``documents`` is consumed lazily, one document at a time, in the order given.
+    """
+    pieces = review_template().generate(title=title, documents=iter_document_views(documents))
+    # Jinja yields some pieces as ``Markup``, whose ``+`` would escape the other operand.
+    for piece in pieces:
+        yield str(piece)
+
+
+def render_review_html(documents: Iterable[Document], *, title: str = "extract: review") -> str:
+    """Return the whole review page of ``documents`` as one string (for small runs and tests)."""
+    return "".join(iter_review_html(documents, title=title))

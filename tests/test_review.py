@@ -1,0 +1,235 @@
+"""Review page (no browser): text kept whole and escaped, one highlight per fact group,
+overlapping facts merged, documents pulled one at a time, review.html written by a run."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from decimal import Decimal
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import extract.review
+from extract import Document, Fact, extract_paths, extract_text
+from extract.review import iter_review_html, render_review_html
+
+HOSTILE_TEXT = "“A&B”计划<试点>完成投资3.5亿元，'新'项目12个。\n指标\"</script><b>\"增长8%。"
+PLAIN_TEXT = "新增城镇就业人员超1万人，平均失业率稳定在3%以下。"
+
+
+class PageParser(HTMLParser):
+    """Collects what the tests look at: each document's text, highlights and fact JSON."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.texts: list[str] = []
+        #: (document number, highlighted text, fact keys) in page order.
+        self.marks: list[tuple[int, str, list[str]]] = []
+        self.fact_json: list[str] = []
+        self.script_count = 0
+        self._in_text = False
+        self._in_mark: list[str] | None = None
+        self._in_facts = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        classes = (attributes.get("class") or "").split()
+        if tag == "div" and "text" in classes:
+            self._in_text = True
+            self.texts.append("")
+        elif tag == "mark" and self._in_text:
+            self._in_mark = (attributes.get("data-facts") or "").split()
+            self.marks.append((len(self.texts) - 1, "", self._in_mark))
+        elif tag == "script":
+            self.script_count += 1
+            if "doc-facts" in classes:
+                self._in_facts = True
+                self.fact_json.append("")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "div":
+            self._in_text = False
+        elif tag == "mark":
+            self._in_mark = None
+        elif tag == "script":
+            self._in_facts = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_text:
+            self.texts[-1] += data
+            if self._in_mark is not None:
+                number, text, keys = self.marks[-1]
+                self.marks[-1] = (number, text + data, keys)
+        if self._in_facts:
+            self.fact_json[-1] += data
+
+
+def parse_page(documents: list[Document]) -> PageParser:
+    """Return the parsed review page of ``documents``."""
+    parser = PageParser()
+    parser.feed(render_review_html(documents))
+    parser.close()
+    return parser
+
+
+def make_fact(text: str, start: int, end: int, **fields: Any) -> Fact:
+    """Return a valid Fact for ``text[start:end]``, with ``fields`` overriding defaults."""
+    values: dict[str, Any] = {
+        "doc_id": "d",
+        "section": None,
+        "mention": text[start:end],
+        "value": Decimal(1),
+        "unit": "个",
+        "normalized_value": Decimal(1),
+        "base_unit": "个",
+        "per": None,
+        "comparator": "=",
+        "indicator": "项目",
+        "qualifiers": [],
+        "sentence": text,
+        "start": start,
+        "end": end,
+        "line": 1,
+        "upper_value": None,
+    }
+    values.update(fields)
+    return Fact(**values)
+
+
+def make_document(text: str, spans: list[tuple[int, int]], doc_id: str = "d") -> Document:
+    """Return a Document over ``text`` with one fact for each (start, end) span."""
+    # A span past the text's end gets a stand-in mention of the right length.
+    facts = [make_fact(text, start, end, mention="x" * (end - start)) for start, end in spans]
+    return Document(
+        doc_id=doc_id,
+        path=f"{doc_id}.txt",
+        encoding="utf-8",
+        sha256="0" * 64,
+        text=text,
+        facts=facts,
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param(HOSTILE_TEXT, id="angle-brackets-ampersand-quotes"),
+        pytest.param(PLAIN_TEXT, id="plain"),
+        pytest.param("A&amp;B 不是实体，&lt; 也不是：增长8%。", id="text-that-looks-escaped"),
+    ],
+)
+def test_text_comes_back_character_for_character(text: str) -> None:
+    document = extract_text(text, doc_id="a")
+    assert parse_page([document]).texts == [document.text]
+
+
+def test_hostile_text_is_escaped_in_markup_and_in_json() -> None:
+    document = extract_text(HOSTILE_TEXT, doc_id='<b>"doc"</b>')
+    page = render_review_html([document], title="<i>run</i>")
+    parsed = parse_page([document])
+    assert "<b>" not in page.replace("</b>", "").split("<body>", 1)[1].split("<script")[0]
+    assert "&lt;试点&gt;" in page and "&#34;&lt;/script&gt;&lt;b&gt;&#34;" in page
+    assert "<title>&lt;i&gt;run&lt;/i&gt;</title>" in page
+    # Only the facts blob and the page's own script: no script element came from the text.
+    assert parsed.script_count == 2
+    rows = json.loads(parsed.fact_json[0])
+    assert [row["indicator"] for row in rows] == [f.indicator for f in document.facts]
+    assert any("</script>" in row["indicator"] for row in rows)
+
+
+@pytest.mark.parametrize(
+    ("spans", "expected"),
+    [
+        pytest.param([(0, 2), (4, 6)], [("0-0", "ab"), ("0-1", "ef")], id="apart"),
+        pytest.param([(0, 2), (2, 4)], [("0-0", "ab"), ("0-1", "cd")], id="adjacent-stay-apart"),
+        pytest.param([(0, 6), (2, 4)], [("0-0 0-1", "abcdef")], id="nested-share-one"),
+        pytest.param([(2, 4), (0, 6)], [("0-0 0-1", "abcdef")], id="nested-given-first"),
+        pytest.param([(0, 4), (2, 6)], [("0-0 0-1", "abcdef")], id="partial-overlap-merged"),
+        pytest.param([(1, 3), (1, 3)], [("0-0 0-1", "bc")], id="same-span-distributed"),
+        pytest.param([(0, 3), (2, 5), (4, 7)], [("0-0 0-1 0-2", "abcdefg")], id="chain-merged"),
+        pytest.param([(0, 2), (8, 14)], [("0-0", "ab")], id="span-outside-text-unmarked"),
+    ],
+)
+def test_overlapping_facts_share_one_highlight(
+    spans: list[tuple[int, int]], expected: list[tuple[str, str]]
+) -> None:
+    document = make_document("abcdefghij", spans)
+    parsed = parse_page([document])
+    assert [(" ".join(keys), text) for _, text, keys in parsed.marks] == expected
+    assert parsed.texts == [document.text]
+    assert len(json.loads(parsed.fact_json[0])) == len(spans)  # every fact keeps its row
+
+
+def test_every_fact_of_a_run_has_exactly_one_highlight() -> None:
+    documents = [
+        extract_text(PLAIN_TEXT, doc_id="a"),
+        extract_text("", doc_id="empty"),
+        extract_text(HOSTILE_TEXT, doc_id="b"),
+    ]
+    parsed = parse_page(documents)
+    keys = [key for _, _, mark_keys in parsed.marks for key in mark_keys]
+    expected = [f"{n}-{k}" for n, d in enumerate(documents) for k in range(len(d.facts))]
+    assert sorted(keys) == sorted(expected) and len(expected) >= 4
+    assert [text for _, text, _ in parsed.marks] == [
+        fact.mention for document in documents for fact in document.facts
+    ]
+
+
+@pytest.mark.parametrize(
+    ("chunk_chars", "chunk_rows"),
+    [
+        pytest.param(1, 1, id="every-piece-and-row-its-own-chunk"),
+        pytest.param(40, 2, id="chunks-cut-between-pieces"),
+    ],
+)
+def test_chunks_join_into_the_same_page(
+    monkeypatch: pytest.MonkeyPatch, chunk_chars: int, chunk_rows: int
+) -> None:
+    documents = [extract_text(PLAIN_TEXT + HOSTILE_TEXT, doc_id="a")]
+    whole = render_review_html(documents)
+    monkeypatch.setattr(extract.review, "CHUNK_CHARS", chunk_chars)
+    monkeypatch.setattr(extract.review, "CHUNK_ROWS", chunk_rows)
+    assert render_review_html(documents) == whole
+    parsed = parse_page(documents)
+    assert parsed.texts == [documents[0].text]
+    assert len(json.loads(parsed.fact_json[0])) == len(documents[0].facts) == 5
+
+
+def test_an_empty_run_is_a_page_saying_so() -> None:
+    page = render_review_html([])
+    assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>")
+    assert "No documents in this run." in page
+    assert "<mark" not in page
+
+
+def test_documents_are_pulled_one_at_a_time() -> None:
+    pulled: list[str] = []
+
+    def documents() -> Iterator[Document]:
+        for doc_id in ("a", "b", "c"):
+            pulled.append(doc_id)
+            yield extract_text(PLAIN_TEXT, doc_id=doc_id)
+
+    pieces = iter_review_html(documents())
+    seen = ""
+    while "<mark" not in seen:
+        seen += next(pieces)
+    assert pulled == ["a"]
+    assert "".join(pieces).count('class="doc"') == 2  # b and c, after a
+    assert pulled == ["a", "b", "c"]
+
+
+def test_a_run_writes_review_html_beside_the_facts(tmp_path: Path) -> None:
+    input_dir = tmp_path / "in"
+    input_dir.mkdir()
+    (input_dir / "a.txt").write_text(PLAIN_TEXT, encoding="utf-8")
+    (input_dir / "b.txt").write_text(HOSTILE_TEXT, encoding="utf-8")
+    summary = extract_paths(input_dir, tmp_path / "out")
+    parser = PageParser()
+    parser.feed((tmp_path / "out" / "review.html").read_text(encoding="utf-8"))
+    assert len(parser.texts) == 2
+    assert sum(len(keys) for _, _, keys in parser.marks) == summary.facts
+    assert not list((tmp_path / "out").glob(".extract-staging-*"))
