@@ -1,4 +1,4 @@
-"""The examples in the docstrings of the read, review and write stages run and hold."""
+"""The examples in the docstrings of the read, review and write stages and the CLI run and hold."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import types
 
 import pytest
 
+import extract.cli
 import extract.read
 import extract.review
 import extract.write
@@ -18,6 +19,7 @@ import extract.write
         pytest.param(extract.read, id="read"),
         pytest.param(extract.review, id="review"),
         pytest.param(extract.write, id="write"),
+        pytest.param(extract.cli, id="cli"),
     ],
 )
 def test_docstring_examples_hold(module: types.ModuleType) -> None:

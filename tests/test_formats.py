@@ -169,7 +169,13 @@ def test_rerun_with_other_formats_removes_the_stale_fact_files_only(tmp_path: Pa
     (tmp_path / "notes.txt").write_text("mine", encoding="utf-8")
     (tmp_path / "facts.tsv").write_text("mine too", encoding="utf-8")
     write_run(tmp_path, DOCUMENTS, frozenset({"jsonl"}))
-    assert top_level_files(tmp_path) == {"facts.jsonl", "review.html", "manifest.json", "notes.txt", "facts.tsv"}
+    assert top_level_files(tmp_path) == {
+        "facts.jsonl",
+        "review.html",
+        "manifest.json",
+        "notes.txt",
+        "facts.tsv",
+    }
 
 
 def test_default_csv_and_jsonl_are_the_facts_rendered_whole(tmp_path: Path) -> None:
@@ -306,7 +312,8 @@ def test_cli_format_option_chooses_the_files(
     (input_dir / "a.txt").write_text("新增公办学位1.1万个。\n", encoding="utf-8")
     assert cli.main([str(input_dir), str(tmp_path / "out"), *arguments]) == cli.EXIT_OK
     datapackage = {DATAPACKAGE_JSON} if "facts.csv" in fact_files else set()
-    assert top_level_files(tmp_path / "out") == fact_files | datapackage | {"review.html", "manifest.json"}
+    expected = fact_files | datapackage | {"review.html", "manifest.json"}
+    assert top_level_files(tmp_path / "out") == expected
 
 
 def test_cli_unknown_format_is_a_usage_error_listing_the_formats(

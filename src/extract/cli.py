@@ -4,7 +4,7 @@
 ``python -m extract - -`` reads one report on stdin and writes its facts to stdout;
 ``python -m extract eval OUTPUT_DIR GOLD_DIR [--list]`` scores a run against gold facts;
 ``python -m extract explain FILE [--json]`` shows what happened to one report and why.
-No extraction logic lives here.
+A folder run shows a progress bar when stderr is a terminal. No extraction logic lives here.
 """
 
 from __future__ import annotations
@@ -13,11 +13,17 @@ import argparse
 import io
 import os
 import sys
+import time
 from collections.abc import Sequence
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version as package_version
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
-from .models import ManifestEntry
+if TYPE_CHECKING:  # imported for type hints only: pydantic slows down `--help`
+    from tqdm import tqdm
+
+    from .models import ManifestEntry
 
 #: Every file was read and extracted.
 EXIT_OK = 0
@@ -66,24 +72,54 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERRUPTED
 
 
+#: The end of ``extract --help``: examples, the other commands, the exit codes.
+EXTRACT_EPILOG = """\
+examples:
+  extract raw/ output/                       every .txt file under raw/ into output/
+  extract raw/ output/ -j 4 --incremental    4 worker processes; reuse unchanged files
+  extract raw/ output/ --format csv,parquet  choose the fact files
+  extract raw/ output/ --lexicon my.toml     with your own units and words
+  extract raw/ output/ -q                    print only errors (for cron and scripts)
+  cat report.txt | extract - - | head -3     one report on stdin, its facts on stdout
+
+other commands:
+  extract eval OUTPUT_DIR GOLD_DIR [--list]  score a run against gold facts
+  extract explain FILE [--json]              show what happened to one report and why
+
+While a run goes on, each file that is not ok gets one line on stderr, above a progress
+bar (files done, facts found, files/s, time left) when stderr is a terminal; the run ends
+with one line: N files: a ok, b skipped, c error; F facts written to OUTPUT_DIR in S s.
+
+exit codes: 0 every file ok; 1 some files skipped or failed (see manifest.json);
+2 usage error; 3 outputs could not be written; 130 interrupted
+"""
+
+
 def _extract_parser() -> argparse.ArgumentParser:
     """Return the parser of the run command."""
     parser = _ArgumentParser(
         prog=PROG,
         description=(
-            "Extract numeric facts from every .txt file under INPUT_DIR into OUTPUT_DIR "
-            "(facts.jsonl, facts.csv, documents/, manifest.json). "
-            "To score a run: extract eval OUTPUT_DIR GOLD_DIR."
+            "Extract numeric facts from every .txt file under INPUT_DIR into OUTPUT_DIR\n"
+            "(facts.jsonl, facts.csv, documents/, manifest.json)."
         ),
-        epilog=(
-            "exit codes: 0 every file ok; 1 some files skipped or failed (see manifest.json); "
-            "2 usage error; 3 outputs could not be written; 130 interrupted"
-        ),
+        epilog=EXTRACT_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"{PROG} {extract_version()}",
+        help="print the version and exit",
     )
     parser.add_argument("input_dir", metavar="INPUT_DIR", type=Path, help="folder of .txt files")
     parser.add_argument("output_dir", metavar="OUTPUT_DIR", type=Path, help="folder for outputs")
     parser.add_argument(
-        "-q", "--quiet", action="store_true", help="print only the summary, not each file's problem"
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="print only errors: no progress bar, no skipped or repaired lines, and the "
+        "summary line only when some file is not ok",
     )
     parser.add_argument(
         "-j",
@@ -135,6 +171,14 @@ def _positive_int(text: str) -> int:
     return number
 
 
+def extract_version() -> str:
+    """Return the installed version of this package, such as ``0.1.0``."""
+    try:
+        return package_version("extract")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "unknown"
+
+
 def run_extract(arguments: Sequence[str]) -> int:
     """Return the exit code of ``extract INPUT_DIR OUTPUT_DIR``."""
     options = _extract_parser().parse_args(arguments)
@@ -148,16 +192,8 @@ def run_extract(arguments: Sequence[str]) -> int:
     from .read import InputFolderError
     from .write import DEFAULT_FORMATS, FormatError, OutputFolderError, parse_formats
 
-    def report(entry: ManifestEntry) -> None:
-        if options.quiet:
-            return
-        if entry.status != "ok":
-            _say(f"{entry.status}: {entry.path}: {entry.reason}")
-        for issue in entry.issues:
-            # Read-stage issues are repairs to the file itself; the user should know.
-            if issue.stage == "read":
-                _say(f"repaired: {entry.path}: {issue.reason}")
-
+    started = time.perf_counter()
+    display = RunDisplay(quiet=options.quiet, terminal=_stderr_is_terminal())
     try:
         formats = DEFAULT_FORMATS if options.format is None else parse_formats(options.format)
         summary = extract_paths(
@@ -165,9 +201,10 @@ def run_extract(arguments: Sequence[str]) -> int:
             options.output_dir,
             jobs=options.jobs,
             incremental=options.incremental,
-            progress=report,
+            progress=display.report,
             formats=formats,
             lexicon_files=options.lexicon,
+            on_start=display.start,
         )
     except (InputFolderError, OutputFolderError, FormatError, LexiconError) as error:
         raise UsageError(str(error)) from None
@@ -178,14 +215,104 @@ def run_extract(arguments: Sequence[str]) -> int:
             f"permissions and run again; files already in {options.output_dir} were not replaced"
         )
         return EXIT_WRITE_FAILED
+    finally:
+        display.close()  # before any message below, so the bar does not garble it
     totals = summary.totals()
-    if totals["files"] == 0:
+    all_ok = totals["ok"] == totals["files"]
+    if totals["files"] == 0 and not options.quiet:
         _say(f"warning: no files found under {options.input_dir}")
-    _say(
+    if not options.quiet or not all_ok:
+        # Under --quiet a non-zero exit still gets its one line of explanation.
+        seconds = time.perf_counter() - started
+        _say(format_summary(totals, output_dir=options.output_dir, seconds=seconds))
+    return EXIT_OK if all_ok else EXIT_SOME_FILES_NOT_OK
+
+
+def format_summary(totals: dict[str, int], *, output_dir: Path, seconds: float) -> str:
+    """Return the one line that ends a folder run, from ``RunSummary.totals()``.
+
+    >>> totals = {"files": 7, "ok": 4, "skipped": 2, "error": 1, "facts": 314}
+    >>> format_summary(totals, output_dir=Path("output"), seconds=12.34)
+    '7 files: 4 ok, 2 skipped, 1 error; 314 facts written to output in 12.3 s'
+    """
+    return (
         f"{totals['files']} files: {totals['ok']} ok, {totals['skipped']} skipped, "
-        f"{totals['error']} error; {totals['facts']} facts written to {options.output_dir}"
+        f"{totals['error']} error; {totals['facts']} facts written to {output_dir} "
+        f"in {seconds:.1f} s"
     )
-    return EXIT_OK if totals["ok"] == totals["files"] else EXIT_SOME_FILES_NOT_OK
+
+
+def format_entry_lines(entry: ManifestEntry, *, quiet: bool) -> list[str]:
+    """Return the stderr lines of one finished file: its problem and its repairs, if any.
+
+    With ``quiet`` only a file that failed (status ``error``) gets a line.
+    """
+    if quiet:
+        return [f"error: {entry.path}: {entry.reason}"] if entry.status == "error" else []
+    lines = [f"{entry.status}: {entry.path}: {entry.reason}"] if entry.status != "ok" else []
+    # Read-stage issues are repairs to the file itself; the user should know.
+    repairs = [issue for issue in entry.issues if issue.stage == "read"]
+    return lines + [f"repaired: {entry.path}: {issue.reason}" for issue in repairs]
+
+
+#: The progress bar: files done of all, facts so far, time spent and left, files per second.
+BAR_FORMAT = (
+    "{percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt} files{postfix} "
+    "[{elapsed}<{remaining}, {rate_fmt}]"
+)
+
+
+class RunDisplay:
+    """What a folder run shows on stderr while it goes on: problem lines and a progress bar.
+
+    The bar (tqdm) is shown only when stderr is a ``terminal``, the run has more than one
+    file and it is not ``quiet``; problem lines are then written above it.
+    """
+
+    def __init__(self, *, quiet: bool, terminal: bool) -> None:
+        self.quiet = quiet
+        self.terminal = terminal
+        self.facts = 0
+        self.bar: tqdm | None = None
+
+    def start(self, file_count: int) -> None:
+        """Open the progress bar for ``file_count`` files, if it is to be shown."""
+        if self.quiet or not self.terminal or file_count <= 1:
+            return
+        from tqdm import tqdm  # only a run on a terminal needs it
+
+        self.bar = tqdm(
+            total=file_count,
+            unit=" file",
+            file=sys.stderr,
+            bar_format=BAR_FORMAT,
+            dynamic_ncols=True,
+            postfix="0 facts",
+            leave=False,  # the summary line takes its place
+        )
+
+    def report(self, entry: ManifestEntry) -> None:
+        """Print the lines of one finished file and move the bar on."""
+        self.facts += entry.facts
+        for line in format_entry_lines(entry, quiet=self.quiet):
+            if self.bar is None:
+                _say(line)
+            else:
+                self.bar.write(line, file=sys.stderr)
+        if self.bar is not None:
+            self.bar.set_postfix_str(f"{self.facts} facts", refresh=False)
+            self.bar.update()
+
+    def close(self) -> None:
+        """Remove the progress bar from the terminal, if one is shown."""
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
+
+
+def _stderr_is_terminal() -> bool:
+    """Return whether standard error is a terminal (a pipe or file gets no progress bar)."""
+    return sys.stderr is not None and sys.stderr.isatty()
 
 
 def run_stdin(options: argparse.Namespace) -> int:

@@ -163,12 +163,14 @@ def extract_paths(
     progress: Callable[[ManifestEntry], None] | None = None,
     formats: Iterable[str] = DEFAULT_FORMATS,
     lexicon_files: Sequence[Path] = (),
+    on_start: Callable[[int], None] | None = None,
 ) -> RunSummary:
     """Return the summary of a run over every file under ``input_dir``, outputs in ``output_dir``.
 
     Each file is read, extracted and written on its own: a file that cannot be read is
     ``skipped`` or ``error`` in the manifest with the reason, and an exception inside a
-    stage fails that file only, naming the stage. ``progress`` is called with each
+    stage fails that file only, naming the stage. ``on_start`` is called once with the
+    number of files found, before the first is read; ``progress`` is called with each
     file's manifest entry, in input order, as soon as the file is done. ``formats`` names
     the fact files to write (``write.FACT_FORMATS``). The outputs are
     published only when every file has been handled; an exception (Ctrl-C included)
@@ -189,6 +191,8 @@ def extract_paths(
     add_lexicon_files(lexicon_files)
     paths = find_inputs(input_dir)
     _check_output_outside_input(input_dir, output_dir)
+    if on_start is not None:
+        on_start(len(paths))
     version = extractor_version()
     tasks = _plan_tasks(paths, input_dir, output_dir, version if incremental else None)
     entries: list[ManifestEntry] = []
