@@ -11,6 +11,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
+from extract import extract_text
 from extract.models import FACT_FIELDS, Document, Fact, ManifestEntry
 from extract.write import (
     FACTS_CSV_DTYPES,
@@ -18,9 +19,14 @@ from extract.write import (
     DocumentPathError,
     OutputFolderError,
     OutputWriter,
+    csv_frame,
+    fact_row,
     read_facts_csv,
+    render_csv_rows,
     render_document_json,
 )
+
+RAW = Path(__file__).resolve().parents[1] / "raw"
 
 SENTENCE = "累计实施减负降费36.5亿元，三分之一的村收入超百万，每月补贴290元。"
 
@@ -277,3 +283,77 @@ def test_document_whose_name_clashes_with_another_documents_folder_fails_alone(
 )
 def test_document_json_is_written_piecewise_as_pydantic_would(document: Document) -> None:
     assert render_document_json(document) == document.model_dump_json(indent=2) + "\n"
+
+
+def edge_fact(**changes: object) -> Fact:
+    """Return a valid fact with ``changes``: the awkward cells of a CSV."""
+    row: dict[str, object] = {
+        "doc_id": "a",
+        "section": None,
+        "mention": "1个",
+        "value": Decimal(1),
+        "unit": "个",
+        "normalized_value": Decimal(1),
+        "base_unit": "个",
+        "per": None,
+        "comparator": "=",
+        "indicator": "x",
+        "qualifiers": [],
+        "sentence": "s",
+        "start": 0,
+        "end": 2,
+        "line": 1,
+        "upper_value": None,
+    }
+    row.update(changes)
+    return Fact.model_validate(row)
+
+
+@pytest.mark.parametrize(
+    "fact",
+    [
+        pytest.param(edge_fact(section='关键词 "稳进", 提质\n下一行'), id="quotes-comma-newline"),
+        pytest.param(edge_fact(mention="NA", indicator="null"), id="na-like-text"),
+        pytest.param(
+            edge_fact(value=Decimal("0.0005"), normalized_value=Decimal("0.0005")),
+            id="small-decimal",
+        ),
+        pytest.param(
+            edge_fact(
+                value=Decimal("123456789012345"),
+                normalized_value=Decimal("123456789012345000000000000"),
+            ),
+            id="huge-integer",
+        ),
+        pytest.param(
+            edge_fact(
+                value=Decimal("1.5E-7"),
+                normalized_value=Decimal("-1.5E-7"),
+                upper_value=Decimal("-2.5E-7"),
+            ),
+            id="tiny-negative-floats",
+        ),
+        pytest.param(edge_fact(qualifiers=["累计", "同比"]), id="qualifiers-joined"),
+        pytest.param(edge_fact(indicator="a\rb", sentence="\t x "), id="carriage-return-and-tabs"),
+    ],
+)
+def test_csv_rows_are_the_text_pandas_writes(fact: Fact) -> None:
+    expected = csv_frame([fact]).to_csv(index=False, header=False, lineterminator="\n")
+    assert render_csv_rows([fact_row(fact)]) == expected
+
+
+def test_csv_rows_of_the_sample_reports_are_the_text_pandas_writes() -> None:
+    facts = [
+        fact
+        for path in sorted(RAW.glob("*.txt"))
+        for fact in extract_text(path.read_text(encoding="utf-8"), doc_id=path.stem).facts
+    ]
+    expected = csv_frame(facts).to_csv(index=False, header=False, lineterminator="\n")
+    assert render_csv_rows(fact_row(fact) for fact in facts) == expected
+
+
+def test_csv_header_is_the_one_pandas_writes(tmp_path: Path) -> None:
+    with OutputWriter(tmp_path) as writer:
+        writer.commit([], totals={}, input_dir=tmp_path)
+    header = (tmp_path / "facts.csv").read_text(encoding="utf-8-sig")
+    assert header == csv_frame([]).to_csv(index=False, lineterminator="\n")

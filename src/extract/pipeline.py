@@ -32,7 +32,9 @@ from .write import (
     DocumentPathError,
     OutputFolderError,
     OutputWriter,
+    RenderedDocument,
     previous_documents,
+    render_document,
 )
 
 
@@ -122,6 +124,8 @@ _STAGE_OF_MODULE: dict[str, str] = {
     "extract.facts": "extract",
     "extract.numbers": "extract",
     "extract.validate": "validate",
+    "extract.write": "write",
+    "extract.review": "write",
 }
 
 #: Longest exception message kept in a manifest reason.
@@ -194,13 +198,15 @@ def extract_paths(
     if on_start is not None:
         on_start(len(paths))
     version = extractor_version()
-    tasks = _plan_tasks(paths, input_dir, output_dir, version if incremental else None)
     entries: list[ManifestEntry] = []
     with OutputWriter(output_dir, formats=formats) as writer:
-        for entry, document in _run_tasks(tasks, jobs=_worker_count(jobs, tasks)):
-            if document is not None:
+        tasks = _plan_tasks(
+            paths, input_dir, output_dir, version if incremental else None, writer.formats
+        )
+        for entry, rendered in _run_tasks(tasks, jobs=_worker_count(jobs, tasks)):
+            if rendered is not None:
                 try:
-                    writer.add_document(document)
+                    writer.add_rendered(rendered)
                 except DocumentPathError as error:
                     entry = entry.model_copy(
                         update={"status": "error", "reason": str(error), "facts": 0}
@@ -226,10 +232,17 @@ class _Task:
     #: The previous run's sha256 of this file and its document JSON, when it may be reused.
     previous_sha256: str | None = None
     previous_document: Path | None = None
+    #: The fact formats to render, and the document's number on the review page.
+    formats: tuple[str, ...] = ()
+    number: int = 0
 
 
 def _plan_tasks(
-    paths: list[Path], input_dir: Path, output_dir: Path, version: str | None
+    paths: list[Path],
+    input_dir: Path,
+    output_dir: Path,
+    version: str | None,
+    formats: Iterable[str],
 ) -> list[_Task]:
     """Return one task per path: duplicates of a doc_id named, reusable documents found.
 
@@ -238,7 +251,7 @@ def _plan_tasks(
     reusable = previous_documents(output_dir, extractor_version=version) if version else {}
     first_path_of_doc: dict[str, str] = {}
     tasks: list[_Task] = []
-    for path in paths:
+    for number, path in enumerate(paths):
         relative = relative_name(path, root=input_dir)
         if not is_text_name(path):
             tasks.append(_Task(path, input_dir))
@@ -253,6 +266,8 @@ def _plan_tasks(
                 duplicate_of=earlier if earlier != relative else None,
                 previous_sha256=previous[0] if previous else None,
                 previous_document=previous[1] if previous else None,
+                formats=tuple(formats),
+                number=number,
             )
         )
     return tasks
@@ -265,8 +280,12 @@ def _worker_count(jobs: int | None, tasks: list[_Task]) -> int:
     return max(1, min(jobs or 1, len(tasks)))
 
 
-def _run_tasks(tasks: list[_Task], *, jobs: int) -> Iterator[tuple[ManifestEntry, Document | None]]:
-    """Yield (manifest entry, document to write) of every task, in task order.
+#: What a task gives: the file's manifest entry, and its rendered document (if any).
+_TaskResult = tuple[ManifestEntry, RenderedDocument | None]
+
+
+def _run_tasks(tasks: list[_Task], *, jobs: int) -> Iterator[_TaskResult]:
+    """Yield (manifest entry, rendered document) of every task, in task order.
 
     With more than one job, files are extracted in worker processes, at most a few
     ahead of the one being written, so memory holds a handful of documents at a time.
@@ -276,7 +295,7 @@ def _run_tasks(tasks: list[_Task], *, jobs: int) -> Iterator[tuple[ManifestEntry
         return
     tagger.load()  # once, before the fork: the workers share the loaded dictionary
     window = 2 * jobs
-    pending: deque[tuple[int, Future[tuple[ManifestEntry, Document | None]]]] = deque()
+    pending: deque[tuple[int, Future[_TaskResult]]] = deque()
     next_index = 0
     executor = _new_executor(jobs)
     try:
@@ -357,7 +376,7 @@ def _check_output_outside_input(input_dir: Path, output_dir: Path) -> None:
         )
 
 
-def _run_task(task: _Task) -> tuple[ManifestEntry, Document | None]:
+def _run_task(task: _Task) -> _TaskResult:
     """Return the manifest entry of one file and its document (None when there is none)."""
     relative = relative_name(task.path, root=task.input_dir)
     try:
@@ -387,6 +406,8 @@ def _run_task(task: _Task) -> tuple[ManifestEntry, Document | None]:
     reused = document is not None
     try:
         document = document or extract_source(source)
+        # Rendered here, in the worker, so that the writing process only copies text.
+        rendered = render_document(document, formats=task.formats, number=task.number)
     except Exception as error:  # one file's failure must never stop the run
         entry = ManifestEntry(
             **known, status="error", reason=describe_failure(error), issues=source.issues
@@ -395,7 +416,7 @@ def _run_task(task: _Task) -> tuple[ManifestEntry, Document | None]:
     entry = ManifestEntry(
         **known, status="ok", facts=len(document.facts), issues=document.issues, reused=reused
     )
-    return entry, document
+    return entry, rendered
 
 
 def _reuse(task: _Task, source: SourceText) -> Document | None:

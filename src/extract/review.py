@@ -27,6 +27,7 @@ from markupsafe import Markup, escape
 from .models import Document, Fact, decimal_to_json
 
 TEMPLATE_NAME = "review.html.j2"
+DOCUMENT_TEMPLATE_NAME = "review_document.html.j2"
 
 #: Characters of HTML (or JSON) gathered into one piece before it is yielded: big enough
 #: that the template loops over few pieces, small enough that none holds a whole document.
@@ -224,16 +225,10 @@ class DocumentView:
         return iter_fact_json(self.document)
 
 
-def iter_document_views(documents: Iterable[Document]) -> Iterator[DocumentView]:
-    """Yield each of ``documents`` with its position in the run, pulling one at a time."""
-    for number, document in enumerate(documents):
-        yield DocumentView(number, document)
-
-
 @cache
-def review_template() -> jinja2.Template:
-    """Return the review page template, autoescaping on (built once)."""
-    environment = jinja2.Environment(
+def _environment() -> jinja2.Environment:
+    """Return the template environment, autoescaping on (built once)."""
+    return jinja2.Environment(
         loader=jinja2.PackageLoader("extract", "templates"),
         autoescape=True,
         trim_blocks=True,
@@ -241,7 +236,43 @@ def review_template() -> jinja2.Template:
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
     )
-    return environment.get_template(TEMPLATE_NAME)
+
+
+def review_template() -> jinja2.Template:
+    """Return the review page template."""
+    return _environment().get_template(TEMPLATE_NAME)
+
+
+def render_review_document(document: Document, number: int) -> str:
+    """Return the HTML of one document of the review page: its text, highlights and facts.
+
+    ``number`` names the document in its highlights' keys; numbers must differ between the
+    documents of one page but need not count from 0 (a run renders documents apart, in
+    worker processes, and joins them with ``iter_review_page``).
+    """
+    return "".join(iter_review_document(document, number))
+
+
+def iter_review_document(document: Document, number: int) -> Iterator[str]:
+    """Yield the pieces of ``render_review_document``, for a document too big to join."""
+    view = DocumentView(number, document)
+    for piece in _environment().get_template(DOCUMENT_TEMPLATE_NAME).generate(view=view):
+        yield str(piece)
+
+
+def iter_review_page(
+    document_chunks: Iterable[str], *, title: str = "extract: review"
+) -> Iterator[str]:
+    """Yield the pieces of the review page around the given document HTML, in order.
+
+    ``document_chunks`` is the concatenation of ``render_review_document`` results, cut
+    anywhere; it is consumed lazily. With no chunks the page says the run had no documents.
+    """
+    chunks = (Markup(chunk) for chunk in document_chunks if chunk)
+    pieces = review_template().generate(title=title, document_chunks=chunks)
+    # Jinja yields some pieces as ``Markup``, whose ``+`` would escape the other operand.
+    for piece in pieces:
+        yield str(piece)
 
 
 def iter_review_html(
@@ -251,10 +282,8 @@ def iter_review_html(
 
     ``documents`` is consumed lazily, one document at a time, in the order given.
     """
-    pieces = review_template().generate(title=title, documents=iter_document_views(documents))
-    # Jinja yields some pieces as ``Markup``, whose ``+`` would escape the other operand.
-    for piece in pieces:
-        yield str(piece)
+    chunks = (render_review_document(document, number) for number, document in enumerate(documents))
+    return iter_review_page(chunks, title=title)
 
 
 def render_review_html(documents: Iterable[Document], *, title: str = "extract: review") -> str:

@@ -18,7 +18,9 @@ to every fact file as it arrives, so memory does not grow with the corpus.
 from __future__ import annotations
 
 import contextlib
+import csv
 import errno
+import io
 import json
 import os
 import shutil
@@ -28,6 +30,7 @@ import typing
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 from pathlib import Path, PurePosixPath
 from types import TracebackType
 from typing import IO, TYPE_CHECKING, Any
@@ -57,6 +60,8 @@ FACTS_JSON = "facts.json"
 FACTS_PARQUET = "facts.parquet"
 DATAPACKAGE_JSON = "datapackage.json"
 REVIEW_HTML = "review.html"
+#: The documents' parts of review.html, gathered in the staging folder as they come.
+REVIEW_PARTS = "review-documents.part"
 MANIFEST_JSON = "manifest.json"
 DOCUMENTS_DIR = "documents"
 STAGING_PREFIX = ".extract-staging-"
@@ -459,6 +464,26 @@ def csv_frame(facts: Iterable[Fact]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(FACT_FIELDS), dtype=object)
 
 
+def render_csv_rows(rows: Iterable[dict[str, Any]]) -> str:
+    """Return the facts.csv lines (no header) of ``fact_row`` dicts: the text pandas writes.
+
+    The same bytes as ``csv_frame(facts).to_csv(index=False, header=False)`` (a test holds
+    the two together), without building a DataFrame per document, which cost more than
+    the rest of the writing.
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    for row in rows:
+        qualifiers = QUALIFIER_SEPARATOR.join(row["qualifiers"])
+        writer.writerow(
+            [
+                qualifiers if name == "qualifiers" else ("" if row[name] is None else row[name])
+                for name in FACT_FIELDS
+            ]
+        )
+    return buffer.getvalue()
+
+
 def read_facts_csv(path: Path) -> pd.DataFrame:
     """Return facts.csv as a DataFrame with the documented ``FACTS_CSV_DTYPES``.
 
@@ -498,10 +523,19 @@ def previous_documents(output_dir: Path, *, extractor_version: str) -> dict[str,
 
 
 class _FactFile:
-    """One fact file being written in the staging folder, in one format."""
+    """One fact file being written in the staging folder, in one format.
 
-    def write(self, facts: Sequence[Fact]) -> None:
-        """Append ``facts`` (one document's) to the file."""
+    ``render`` turns one document's facts into what ``write`` appends; it is a static
+    method so that it can run where the document was extracted (a worker process).
+    """
+
+    @staticmethod
+    def render(facts: Sequence[Fact], rows: Sequence[dict[str, Any]]) -> Any:
+        """Return one document's ``facts`` (and their ``fact_row`` dicts) in this format."""
+        raise NotImplementedError
+
+    def write(self, rendered: Any) -> None:
+        """Append one document's rendered facts to the file."""
         raise NotImplementedError
 
     def finish(self) -> None:
@@ -537,9 +571,12 @@ class _TextFactFile(_FactFile):
 class _JsonlFile(_TextFactFile):
     """facts.jsonl: one JSON object a line."""
 
-    def write(self, facts: Sequence[Fact]) -> None:
-        for fact in facts:
-            self._handle.write(render_fact_line(fact) + "\n")
+    @staticmethod
+    def render(facts: Sequence[Fact], rows: Sequence[dict[str, Any]]) -> str:
+        return "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+
+    def write(self, rendered: str) -> None:
+        self._handle.write(rendered)
 
 
 class _CsvFile(_TextFactFile):
@@ -548,11 +585,14 @@ class _CsvFile(_TextFactFile):
     def __init__(self, path: Path) -> None:
         # utf-8-sig puts the byte-order mark Excel needs to read the file as UTF-8.
         super().__init__(path, encoding="utf-8-sig")
-        csv_frame([]).to_csv(self._handle, index=False, lineterminator="\n")
+        self._handle.write(",".join(FACT_FIELDS) + "\n")  # plain names: nothing to quote
 
-    def write(self, facts: Sequence[Fact]) -> None:
-        if facts:
-            csv_frame(facts).to_csv(self._handle, index=False, header=False, lineterminator="\n")
+    @staticmethod
+    def render(facts: Sequence[Fact], rows: Sequence[dict[str, Any]]) -> str:
+        return render_csv_rows(rows)
+
+    def write(self, rendered: str) -> None:
+        self._handle.write(rendered)
 
 
 class _JsonFile(_TextFactFile):
@@ -562,9 +602,13 @@ class _JsonFile(_TextFactFile):
         super().__init__(path, head="[")
         self._count = 0
 
-    def write(self, facts: Sequence[Fact]) -> None:
-        for fact in facts:
-            self._handle.write(("," if self._count else "") + "\n" + render_fact_line(fact))
+    @staticmethod
+    def render(facts: Sequence[Fact], rows: Sequence[dict[str, Any]]) -> list[str]:
+        return [json.dumps(row, ensure_ascii=False) for row in rows]
+
+    def write(self, rendered: list[str]) -> None:
+        for line in rendered:
+            self._handle.write(("," if self._count else "") + "\n" + line)
             self._count += 1
 
     def tail(self) -> str:
@@ -584,9 +628,13 @@ class _ParquetFile(_FactFile):
             self._handle, self._schema
         )
 
-    def write(self, facts: Sequence[Fact]) -> None:
+    @staticmethod
+    def render(facts: Sequence[Fact], rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
         # model_dump keeps Decimal values, which Arrow stores exactly.
-        self._rows.extend(fact.model_dump() for fact in facts)
+        return [fact.model_dump() for fact in facts]
+
+    def write(self, rendered: list[dict[str, Any]]) -> None:
+        self._rows.extend(rendered)
         while len(self._rows) >= self._row_group_rows:
             self._write_rows(self._rows[: self._row_group_rows])
             del self._rows[: self._row_group_rows]
@@ -621,6 +669,51 @@ _FACT_FILE_WRITERS: dict[str, type[_FactFile]] = {
 }
 
 
+#: A document whose text is longer than this is written piece by piece by the writer
+#: instead of being rendered whole: its JSON and review HTML could take hundreds of MB.
+LARGE_DOCUMENT_CHARS = 1_000_000
+
+
+@dataclass(frozen=True)
+class RenderedDocument:
+    """One document's outputs as text, ready to be written.
+
+    Made where the document was extracted (a worker process, with ``--jobs``), so that
+    the process that writes only copies text. A large document is passed whole instead
+    (``document``) and written piece by piece, so no output of it is one huge string.
+    """
+
+    doc_id: str
+    #: The text of documents/DOC_ID.json, or None for a large document.
+    document_json: str | None
+    #: Each requested format's rendering of the facts (``_FactFile.render``).
+    facts: dict[str, Any]
+    #: The document's part of review.html, or None for a large document.
+    review_html: str | None
+    #: The document's number on the review page (unique in a run, not always 0, 1, 2 …).
+    number: int = 0
+    #: The document itself, only when it is large.
+    document: Document | None = None
+
+
+def render_document(document: Document, *, formats: Iterable[str], number: int) -> RenderedDocument:
+    """Return ``document``'s outputs rendered for ``formats``; ``number`` is its review page key."""
+    from .review import render_review_document
+
+    rows = [fact_row(fact) for fact in document.facts]
+    facts = {name: _FACT_FILE_WRITERS[name].render(document.facts, rows) for name in formats}
+    if len(document.text) > LARGE_DOCUMENT_CHARS:
+        return RenderedDocument(document.doc_id, None, facts, None, number, document)
+    return RenderedDocument(
+        doc_id=document.doc_id,
+        # Whole, as pydantic renders it (iter_model_json gives the same text in pieces).
+        document_json=document.model_dump_json(indent=2) + "\n",
+        facts=facts,
+        review_html=render_review_document(document, number),
+        number=number,
+    )
+
+
 class OutputWriter:
     """Collects one run's outputs in a staging folder and publishes them together.
 
@@ -641,6 +734,7 @@ class OutputWriter:
         self._staging: Path | None = None
         self._fact_files: list[_FactFile] = []
         self._documents: list[str] = []
+        self._review_parts: IO[str] | None = None
         self._claimed_files: set[str] = set()
         self._claimed_folders: set[str] = set()
 
@@ -687,15 +781,23 @@ class OutputWriter:
         Raises ``DocumentPathError`` when the document's name cannot be a file here (too
         long, or clashing with another document's folder); nothing of it is then written.
         """
+        number = len(self._documents)
+        self.add_rendered(render_document(document, formats=self.formats, number=number))
+
+    def add_rendered(self, rendered: RenderedDocument) -> None:
+        """Stage a document rendered by ``render_document`` (see ``add_document``)."""
         staging = self._require_open()
-        relative = document_path(document.doc_id)
+        relative = document_path(rendered.doc_id)
         self._claim(relative)
         target = staging / relative
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             with target.open("w", encoding="utf-8") as handle:
-                handle.writelines(iter_model_json(document))
-                handle.write("\n")
+                if rendered.document is not None:
+                    handle.writelines(iter_model_json(rendered.document))
+                    handle.write("\n")
+                else:
+                    handle.write(rendered.document_json or "")
         except OSError as error:
             if error.errno not in _NAME_ERRNOS:
                 raise
@@ -703,8 +805,22 @@ class OutputWriter:
                 f"cannot write {relative}: {error.strerror}; rename the input file"
             ) from None
         self._documents.append(relative)
-        for fact_file in self._fact_files:
-            fact_file.write(document.facts)
+        for name, fact_file in zip(self.formats, self._fact_files, strict=True):
+            fact_file.write(rendered.facts[name])
+        self._write_review_part(rendered)
+
+    def _write_review_part(self, rendered: RenderedDocument) -> None:
+        """Append the document's part of review.html to the staged parts file."""
+        from .review import iter_review_document
+
+        if self._review_parts is None:
+            self._review_parts = (self._require_open() / REVIEW_PARTS).open(
+                "w", encoding="utf-8", newline="\n"
+            )
+        if rendered.document is not None:
+            self._review_parts.writelines(iter_review_document(rendered.document, rendered.number))
+        else:
+            self._review_parts.write(rendered.review_html or "")
 
     def commit(
         self,
@@ -752,18 +868,26 @@ class OutputWriter:
         self.abort()
 
     def _write_review(self, staging: Path) -> None:
-        """Write the staged review.html from the staged documents, read back one at a time."""
-        from .review import iter_review_html  # Jinja2 is loaded only when a run ends
+        """Write the staged review.html around the documents' parts, then drop the parts."""
+        from .review import iter_review_page  # Jinja2 is loaded only when it is needed
 
-        documents = (
-            Document.model_validate_json((staging / relative).read_bytes())
-            for relative in self._documents
-        )
+        parts_path = staging / REVIEW_PARTS
+        if self._review_parts is not None:
+            self._review_parts.close()
+            self._review_parts = None
         with (staging / REVIEW_HTML).open("w", encoding="utf-8", newline="\n") as handle:
-            handle.writelines(iter_review_html(documents))
+            if parts_path.exists():
+                with parts_path.open(encoding="utf-8", newline="\n") as parts:
+                    handle.writelines(iter_review_page(iter(partial(parts.read, 1 << 20), "")))
+            else:
+                handle.writelines(iter_review_page(()))
+        parts_path.unlink(missing_ok=True)
 
     def abort(self) -> None:
         """Close the staged files and remove the staging folder (published files stay)."""
+        if self._review_parts is not None:
+            self._review_parts.close()
+            self._review_parts = None
         for fact_file in self._fact_files:
             # Closing an abandoned file must not hide why it was abandoned.
             with contextlib.suppress(Exception):
