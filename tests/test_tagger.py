@@ -95,3 +95,18 @@ def test_tag_table_is_built_in_the_cache_folder(
     assert table.lookup("项目") == "n"
     assert table._in_memory is None
     assert [path.name for path in tmp_path.iterdir()] == [table.path.name]
+
+
+def test_prefix_dictionary_cache_is_built_then_reused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("EXTRACT_CACHE_DIR", str(tmp_path))
+    built = tagger._tokenizer.__wrapped__()
+    (cache_file,) = tmp_path.glob("prefix-*.pickle")
+    reused = tagger._tokenizer.__wrapped__()
+    assert reused.FREQ == built.FREQ and reused.total == built.total
+    assert reused.get_DAG("地区生产总值") == built.get_DAG("地区生产总值")
+    cache_file.write_bytes(b"damaged")
+    rebuilt = tagger._tokenizer.__wrapped__()
+    assert rebuilt.FREQ == built.FREQ
+    assert cache_file.read_bytes() != b"damaged"

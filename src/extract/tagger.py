@@ -7,8 +7,9 @@ The words and tags are exactly those of ``jieba.posseg.POSTokenizer.cut(text, HM
   tags of its dictionary from text on every start (about 0.5 s). Without HMM the tables
   are not needed, and the extractor asks for the tags of a few words only: the tags are
   kept in an SQLite file in the cache folder and looked up one word at a time.
-- jieba's prefix dictionary cache goes to the same cache folder instead of the system
-  temp folder, which is cleaned at reboot, and is named for the jieba version.
+- jieba's prefix dictionary is cached pickled, which loads three to four times faster
+  than jieba's own marshal cache, in the cache folder rather than the system temp
+  folder (cleaned at reboot), named for the jieba version and the dictionary file.
 
 The cache folder is ``$EXTRACT_CACHE_DIR``, else ``$XDG_CACHE_HOME/extract``, else
 ``~/.cache/extract``. A cache that cannot be written only costs time, never a run.
@@ -17,6 +18,7 @@ The cache folder is ``$EXTRACT_CACHE_DIR``, else ``$XDG_CACHE_HOME/extract``, el
 from __future__ import annotations
 
 import os
+import pickle
 import re
 import sqlite3
 import tempfile
@@ -74,18 +76,47 @@ def cache_dir() -> Path:
 
 @cache
 def _tokenizer() -> jieba.Tokenizer:
-    """Return a private, initialised jieba tokenizer (never the global one)."""
+    """Return a private, initialised jieba tokenizer (never the global one).
+
+    jieba keeps its prefix dictionary (500,000 words and prefixes with their counts) in a
+    marshal cache, which takes about a second to load; the same dict pickled loads three
+    to four times faster, so it is kept pickled in the cache folder. The pickle is made
+    from what jieba itself built, the first time.
+    """
     jieba.setLogLevel(60)
     tokenizer = jieba.Tokenizer()
-    folder = cache_dir()
+    dictionary = Path(tokenizer.get_dict_file().name)
+    stat = dictionary.stat()
+    cache_file = (
+        cache_dir() / f"prefix-{jieba.__version__}-{stat.st_size}-{stat.st_mtime_ns}.pickle"
+    )
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        tokenizer.tmp_dir = str(folder)
-        tokenizer.cache_file = f"jieba-{jieba.__version__}.cache"
-    except OSError:
-        pass  # jieba then uses the system temp folder, as it does by default
+        with cache_file.open("rb") as handle:
+            frequencies, total = pickle.load(handle)
+        if isinstance(frequencies, dict) and isinstance(total, int):
+            tokenizer.FREQ, tokenizer.total = frequencies, total
+            tokenizer.initialized = True
+            return tokenizer
+    except (OSError, EOFError, ValueError, TypeError, pickle.UnpicklingError):
+        pass  # no cache yet, or a damaged one: build it again
     tokenizer.initialize()
+    _write_pickle(cache_file, (tokenizer.FREQ, tokenizer.total))
     return tokenizer
+
+
+def _write_pickle(path: Path, value: object) -> None:
+    """Write ``value`` to ``path`` atomically; give up quietly when the cache is unwritable."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        try:
+            with os.fdopen(descriptor, "wb") as handle:
+                pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, path)
+        finally:
+            Path(temporary).unlink(missing_ok=True)
+    except OSError:
+        pass
 
 
 @cache
