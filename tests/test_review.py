@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 import extract.review
+import extract.write
 from extract import Document, Fact, extract_paths, extract_text
 from extract.review import iter_review_html, render_review_html
 
@@ -233,3 +234,46 @@ def test_a_run_writes_review_html_beside_the_facts(tmp_path: Path) -> None:
     assert len(parser.texts) == 2
     assert sum(len(keys) for _, _, keys in parser.marks) == summary.facts
     assert not list((tmp_path / "out").glob(".extract-staging-*"))
+
+
+def write_reports(folder: Path, count: int) -> Path:
+    """Return ``folder`` holding ``count`` one-sentence reports, r0.txt … rN.txt."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for number in range(count):
+        (folder / f"r{number}.txt").write_text(f"新增公办学位{number + 1}万个。", encoding="utf-8")
+    return folder
+
+
+def test_a_big_run_gets_linked_review_pages(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(extract.write, "REVIEW_PAGE_DOCUMENTS", 2)
+    summary = extract_paths(write_reports(tmp_path / "in", 5), tmp_path / "out", jobs=1)
+    names = ["review.html", "review-2.html", "review-3.html"]
+    assert sorted(p.name for p in (tmp_path / "out").glob("review*.html")) == sorted(names)
+    marks = 0
+    for index, name in enumerate(names):
+        page = (tmp_path / "out" / name).read_text(encoding="utf-8")
+        parser = PageParser()
+        parser.feed(page)
+        marks += sum(len(keys) for _, _, keys in parser.marks)
+        assert len(parser.texts) == (1 if index == 2 else 2)
+        assert f'data-first-document="{2 * index}"' in page
+        others = [other for other in names if other != name]
+        assert all(f'href="{other}"' in page for other in others)
+        assert '<span aria-current="page">' in page
+    assert marks == summary.facts == 5
+
+
+def test_a_smaller_rerun_removes_the_extra_review_pages(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(extract.write, "REVIEW_PAGE_DOCUMENTS", 2)
+    extract_paths(write_reports(tmp_path / "in", 5), tmp_path / "out", jobs=1)
+    (tmp_path / "out" / "review-notes.html").write_text("mine", encoding="utf-8")
+    extract_paths(write_reports(tmp_path / "small", 2), tmp_path / "out", jobs=1)
+    names = sorted(p.name for p in (tmp_path / "out").glob("review*.html"))
+    assert names == ["review-notes.html", "review.html"]
+    assert "aria-label=\"Review pages\"" not in (tmp_path / "out" / "review.html").read_text(
+        encoding="utf-8"
+    )

@@ -16,7 +16,7 @@ a fact whose span lies outside the text has a row but no highlight.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -260,16 +260,42 @@ def iter_review_document(document: Document, number: int) -> Iterator[str]:
         yield str(piece)
 
 
+@dataclass(frozen=True)
+class ReviewPage:
+    """One page of a run's review: its file name and which documents it holds."""
+
+    name: str
+    #: Position of the page's first document in the run (0-based), and how many it holds.
+    first_document: int
+    documents: int
+
+    @property
+    def label(self) -> str:
+        """Return the documents the page holds, 1-based: ``1–500``."""
+        if self.documents == 0:
+            return "no documents"
+        return f"{self.first_document + 1}–{self.first_document + self.documents}"
+
+
 def iter_review_page(
-    document_chunks: Iterable[str], *, title: str = "extract: review"
+    document_chunks: Iterable[str],
+    *,
+    title: str = "extract: review",
+    pages: Sequence[ReviewPage] = (),
+    page: int = 0,
 ) -> Iterator[str]:
-    """Yield the pieces of the review page around the given document HTML, in order.
+    """Yield the pieces of a review page around the given document HTML, in order.
 
     ``document_chunks`` is the concatenation of ``render_review_document`` results, cut
     anywhere; it is consumed lazily. With no chunks the page says the run had no documents.
+    ``pages`` lists every page of the run (when there are several, each links to the
+    others) and ``page`` is the position of this one.
     """
     chunks = (Markup(chunk) for chunk in document_chunks if chunk)
-    pieces = review_template().generate(title=title, document_chunks=chunks)
+    pages = list(pages) or [ReviewPage("review.html", first_document=0, documents=0)]
+    pieces = review_template().generate(
+        title=title, document_chunks=chunks, pages=pages, page=pages[page]
+    )
     # Jinja yields some pieces as ``Markup``, whose ``+`` would escape the other operand.
     for piece in pieces:
         yield str(piece)

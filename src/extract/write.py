@@ -23,6 +23,7 @@ import errno
 import io
 import json
 import os
+import re
 import shutil
 import tempfile
 import types
@@ -60,8 +61,34 @@ FACTS_JSON = "facts.json"
 FACTS_PARQUET = "facts.parquet"
 DATAPACKAGE_JSON = "datapackage.json"
 REVIEW_HTML = "review.html"
-#: The documents' parts of review.html, gathered in the staging folder as they come.
-REVIEW_PARTS = "review-documents.part"
+#: A review page holds at most this many documents, or this many characters of HTML; a
+#: bigger run gets more pages (review-2.html, review-3.html, …), linked from each other.
+#: One page of thousands of reports would be hundreds of MB, more than a browser opens.
+REVIEW_PAGE_DOCUMENTS = 500
+REVIEW_PAGE_CHARS = 30_000_000
+_REVIEW_PAGE_RE = re.compile(r"review-[0-9]+\.html")
+
+
+def review_page_name(page: int) -> str:
+    """Return the file name of review page ``page`` (1-based).
+
+    >>> review_page_name(1), review_page_name(12)
+    ('review.html', 'review-12.html')
+    """
+    return REVIEW_HTML if page == 1 else f"review-{page}.html"
+
+
+@dataclass
+class _ReviewPart:
+    """The documents of one review page, gathered in a staging file as they come."""
+
+    path: Path
+    handle: IO[str]
+    first_document: int
+    documents: int = 0
+    chars: int = 0
+
+
 MANIFEST_JSON = "manifest.json"
 DOCUMENTS_DIR = "documents"
 STAGING_PREFIX = ".extract-staging-"
@@ -734,7 +761,7 @@ class OutputWriter:
         self._staging: Path | None = None
         self._fact_files: list[_FactFile] = []
         self._documents: list[str] = []
-        self._review_parts: IO[str] | None = None
+        self._review_parts: list[_ReviewPart] = []
         self._claimed_files: set[str] = set()
         self._claimed_folders: set[str] = set()
 
@@ -810,17 +837,33 @@ class OutputWriter:
         self._write_review_part(rendered)
 
     def _write_review_part(self, rendered: RenderedDocument) -> None:
-        """Append the document's part of review.html to the staged parts file."""
+        """Append the document's part of the review pages to the current page's staged part."""
         from .review import iter_review_document
 
-        if self._review_parts is None:
-            self._review_parts = (self._require_open() / REVIEW_PARTS).open(
-                "w", encoding="utf-8", newline="\n"
-            )
+        part = self._review_parts[-1] if self._review_parts else None
+        if part is None or (
+            part.documents >= REVIEW_PAGE_DOCUMENTS or part.chars >= REVIEW_PAGE_CHARS
+        ):
+            part = self._new_review_part()
         if rendered.document is not None:
-            self._review_parts.writelines(iter_review_document(rendered.document, rendered.number))
+            for piece in iter_review_document(rendered.document, rendered.number):
+                part.handle.write(piece)
+                part.chars += len(piece)
         else:
-            self._review_parts.write(rendered.review_html or "")
+            html = rendered.review_html or ""
+            part.handle.write(html)
+            part.chars += len(html)
+        part.documents += 1
+
+    def _new_review_part(self) -> _ReviewPart:
+        """Close the current review part (if any) and start the next page's."""
+        first = sum(part.documents for part in self._review_parts)
+        if self._review_parts:
+            self._review_parts[-1].handle.close()
+        path = self._require_open() / f".review-part-{len(self._review_parts) + 1}"
+        handle = path.open("w", encoding="utf-8", newline="\n")
+        self._review_parts.append(_ReviewPart(path, handle, first_document=first))
+        return self._review_parts[-1]
 
     def commit(
         self,
@@ -855,39 +898,51 @@ class OutputWriter:
         for fact_file in self._fact_files:
             fact_file.finish()
         self._fact_files = []
-        self._write_review(staging)
+        review_pages = self._write_review(staging)
         previous = self._previous_documents()
         for relative in self._documents:
             target = self.output_dir / relative
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(staging / relative, target)
-        for name in [*published, REVIEW_HTML, MANIFEST_JSON]:
+        for name in [*published, *review_pages, MANIFEST_JSON]:
             os.replace(staging / name, self.output_dir / name)
         self._remove_stale_documents(previous - set(self._documents))
         self._remove_stale_fact_files(set(published))
+        self._remove_stale_review_pages(set(review_pages))
         self.abort()
 
-    def _write_review(self, staging: Path) -> None:
-        """Write the staged review.html around the documents' parts, then drop the parts."""
-        from .review import iter_review_page  # Jinja2 is loaded only when it is needed
+    def _write_review(self, staging: Path) -> list[str]:
+        """Write the staged review pages around the documents' parts; return their names."""
+        from .review import ReviewPage, iter_review_page  # Jinja2 is loaded only when needed
 
-        parts_path = staging / REVIEW_PARTS
-        if self._review_parts is not None:
-            self._review_parts.close()
-            self._review_parts = None
-        with (staging / REVIEW_HTML).open("w", encoding="utf-8", newline="\n") as handle:
-            if parts_path.exists():
-                with parts_path.open(encoding="utf-8", newline="\n") as parts:
-                    handle.writelines(iter_review_page(iter(partial(parts.read, 1 << 20), "")))
-            else:
-                handle.writelines(iter_review_page(()))
-        parts_path.unlink(missing_ok=True)
+        for part in self._review_parts:
+            part.handle.close()
+        pages = [
+            ReviewPage(
+                review_page_name(number),
+                first_document=part.first_document,
+                documents=part.documents,
+            )
+            for number, part in enumerate(self._review_parts, start=1)
+        ] or [ReviewPage(REVIEW_HTML, first_document=0, documents=0)]
+        for index, page in enumerate(pages):
+            with (staging / page.name).open("w", encoding="utf-8", newline="\n") as handle:
+                if index < len(self._review_parts):
+                    with self._review_parts[index].path.open(encoding="utf-8") as part:
+                        chunks: Iterable[str] = iter(partial(part.read, 1 << 20), "")
+                        handle.writelines(iter_review_page(chunks, pages=pages, page=index))
+                else:
+                    handle.writelines(iter_review_page((), pages=pages, page=index))
+        for part in self._review_parts:
+            part.path.unlink(missing_ok=True)
+        self._review_parts = []
+        return [page.name for page in pages]
 
     def abort(self) -> None:
         """Close the staged files and remove the staging folder (published files stay)."""
-        if self._review_parts is not None:
-            self._review_parts.close()
-            self._review_parts = None
+        for part in self._review_parts:
+            part.handle.close()
+        self._review_parts = []
         for fact_file in self._fact_files:
             # Closing an abandoned file must not hide why it was abandoned.
             with contextlib.suppress(Exception):
@@ -938,6 +993,13 @@ class OutputWriter:
             path = self.output_dir / name
             if path.is_file() or path.is_symlink():
                 path.unlink(missing_ok=True)
+
+    def _remove_stale_review_pages(self, published: set[str]) -> None:
+        """Delete review-N.html pages of an earlier, bigger run (only files of that name)."""
+        for path in self.output_dir.glob("review-*.html"):
+            if _REVIEW_PAGE_RE.fullmatch(path.name) and path.name not in published:
+                if path.is_file() or path.is_symlink():
+                    path.unlink(missing_ok=True)
 
     def _remove_stale_documents(self, stale: Iterable[str]) -> None:
         """Delete the given document files and the folders they leave empty, inside documents/."""
