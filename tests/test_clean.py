@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extract.clean import clean_text, display_width, fix_characters
+from extract.clean import _WIDE_RE, clean_text, display_width, fix_characters
 from extract.models import CleanText
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
@@ -483,3 +483,10 @@ def test_corpus_cleaning_is_idempotent_lossless_and_mapped(raw_path: Path) -> No
     assert clean_text(clean.text).text == clean.text
     assert_nothing_dropped(raw, clean)
     assert_line_map_exact(raw, clean)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("增长率5.3%（）“”·é—–…ＡＢ１２　 \tabc€±×ⅰ①")))
+def test_display_width_counts_every_character_as_its_class(text: str) -> None:
+    expected = sum(2 if _WIDE_RE.match(char) else 1 for char in text[:400])
+    assert display_width(text) == expected

@@ -371,6 +371,9 @@ def _alternation(patterns: Iterable[regex.Pattern[str]]) -> regex.Pattern[str]:
 #: East Asian Wide, Fullwidth and Ambiguous characters take two columns in
 #: Chinese typesetting (Han, full-width punctuation, “ ” …).
 _WIDE_RE = regex.compile(r"[\p{ea=W}\p{ea=F}\p{ea=A}]")
+#: A character outside ASCII that takes one column (Latin-1 letters, …): when a line has
+#: none, its width is counted without looking at each character.
+_NARROW_NON_ASCII_RE = regex.compile(r"[^\x00-\x7F\p{ea=W}\p{ea=F}\p{ea=A}]")
 #: Widths only matter up to a few column widths; longer text is measured on
 #: its head, so a 10 MB line costs no more than a short one.
 _WIDTH_LIMIT = 400
@@ -382,7 +385,12 @@ def display_width(text: str) -> int:
     >>> display_width("增长13.8%")
     9
     """
-    return sum(map(_char_width, text[:_WIDTH_LIMIT]))
+    head = text[:_WIDTH_LIMIT]
+    if _NARROW_NON_ASCII_RE.search(head) is None:
+        # The common case: ASCII (1 column) and wide characters (2) only.
+        ascii_count = len(head.encode("ascii", "ignore"))
+        return ascii_count + 2 * (len(head) - ascii_count)
+    return sum(map(_char_width, head))
 
 
 @cache
@@ -424,8 +432,10 @@ _SAMPLE_LINES = 2000
 _SAMPLE_CHARS = 20000
 
 _LINE_BREAK_RE = regex.compile(r"\r\n|\r|\n")
-_LATIN_LETTER_RE = regex.compile(r"[A-Za-z]")
-_HAN_RE = regex.compile(r"\p{Han}")
+# Runs, not single characters: counting the length of a few runs is much cheaper than
+# one match object per character of a 20,000-character sample.
+_LATIN_LETTERS_RE = regex.compile(r"[A-Za-z]+")
+_HAN_CHARACTERS_RE = regex.compile(r"\p{Han}+")
 
 
 @dataclass(slots=True)
@@ -514,6 +524,11 @@ class _Layout:
     latin: bool
 
 
+def _count(runs_re: regex.Pattern[str], text: str) -> int:
+    """Return how many characters of ``text`` lie in the runs ``runs_re`` matches."""
+    return sum(map(len, runs_re.findall(text)))
+
+
 def _measure(structure: Structure, units: list[_Unit]) -> _Layout:
     """Return the layout of ``units``: flowed or column-broken, and the column width."""
     widths = [display_width(u.text) for u in units]
@@ -535,7 +550,7 @@ def _measure(structure: Structure, units: list[_Unit]) -> _Layout:
     # Joining a Latin word cut across lines: in Chinese column text the cut
     # falls anywhere (G|DP → GDP), in Latin-script text it falls between words.
     sample = "".join(u.text[:_SAMPLE_CHARS] for u in units[:_SAMPLE_LINES])[:_SAMPLE_CHARS]
-    latin = len(_LATIN_LETTER_RE.findall(sample)) > len(_HAN_RE.findall(sample))
+    latin = _count(_LATIN_LETTERS_RE, sample) > _count(_HAN_CHARACTERS_RE, sample)
     return _Layout(
         flowed=flowed,
         column=0 if flowed else _column_width(wrapped),

@@ -1231,12 +1231,31 @@ def _strip_link(text: str) -> str:
     text = text.strip(" 、，,：:；;").rstrip("".join(_MINUS_SIGNS))
     tails = _link_tails()
     while text.endswith(tails):
-        word = next(w for w in tails if text.endswith(w))  # longest first
+        word = _longest_tail(text, tails)
         text = text[: -len(word)].rstrip(" 、，,")
     for word in ("分别", "均", "各", "双双"):
         if text.startswith(word):
             text = text[len(word) :]
     return text
+
+
+def _longest_tail(text: str, tails: tuple[str, ...]) -> str:
+    """Return the longest of ``tails`` that ``text`` ends with ("" when none does).
+
+    >>> _longest_tail("增长了", ("增长了", "了"))
+    '增长了'
+    """
+    lengths, known = _tail_index(tails)
+    for length in lengths:
+        if length <= len(text) and text[-length:] in known:
+            return text[-length:]
+    return ""
+
+
+@cache
+def _tail_index(tails: tuple[str, ...]) -> tuple[tuple[int, ...], frozenset[str]]:
+    """Return the lengths of ``tails``, longest first, and the tails as a set."""
+    return tuple(sorted({len(t) for t in tails if t}, reverse=True)), frozenset(tails)
 
 
 @cache
@@ -1478,7 +1497,7 @@ def _topic_of(indicator: str) -> str:
     text = indicator
     while True:
         if text.endswith(tails):
-            word = next(w for w in tails if text.endswith(w))
+            word = _longest_tail(text, tails)
             if len(word) == len(text):
                 return text
             text = text[: -len(word)]
