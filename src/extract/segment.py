@@ -12,6 +12,9 @@ brackets. The patterns and punctuation classes come from
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
+
+import regex
 
 from .clean import HeadingStyle, Structure, load_structure
 from .models import CleanText, Paragraph, ParagraphKind, Section, SegmentedText, Sentence
@@ -68,9 +71,14 @@ def split_sentences(text: str, *, structure: Structure | None = None) -> list[tu
     start = 0
     inside_until = -1  # index of the closer of the outermost open pair
     opened_at = -1  # index of its opener
-    index = 0
     length = len(text)
-    while index < length:
+    # Only openers, closers and sentence ends can change anything: visit those alone.
+    ends = [mark.start() for mark in _any_of(structure.sentence_end).finditer(text)]
+    events = sorted({*ends, *closes_at, *closes_at.values()})
+    resume = 0  # events before this index were skipped by a sentence end's closers
+    for index in events:
+        if index < resume:
+            continue
         char = text[index]
         close = closes_at.get(index)
         if close is not None and close > inside_until:
@@ -84,14 +92,11 @@ def split_sentences(text: str, *, structure: Structure | None = None) -> list[tu
             ):
                 end = _absorb_closers(text, index + 1, structure)
                 spans.append((start, end))
-                start = index = end
-                continue
+                start = resume = end
         elif char in structure.sentence_end and index > inside_until:
             end = _absorb_closers(text, index + 1, structure)
             spans.append((start, end))
-            start = index = end
-            continue
-        index += 1
+            start = resume = end
     if start < length:
         spans.append((start, length))
     return [span for span in (_trim(text, a, b) for a, b in spans) if span[0] < span[1]]
@@ -106,7 +111,8 @@ def _balanced_pairs(text: str, structure: Structure) -> dict[int, int]:
     closers = set(structure.pairs.values())
     stack: list[tuple[str, int]] = []
     pairs: dict[int, int] = {}
-    for index, char in enumerate(text):
+    for mark in _any_of(frozenset(structure.pairs) | closers).finditer(text):
+        index, char = mark.start(), mark.group()
         if char in structure.pairs:
             if len(stack) < MAX_NESTING:
                 stack.append((structure.pairs[char], index))
@@ -119,6 +125,13 @@ def _balanced_pairs(text: str, structure: Structure) -> dict[int, int]:
                         pairs[opened] = index
                     break
     return pairs
+
+
+@cache
+def _any_of(characters: frozenset[str]) -> regex.Pattern[str]:
+    """Return a regex matching any one of ``characters`` (none: a regex that never matches)."""
+    escaped = "".join(regex.escape(c) for c in sorted(characters))
+    return regex.compile(f"[{escaped}]" if escaped else "(?!)")
 
 
 def _absorb_closers(text: str, index: int, structure: Structure) -> int:
