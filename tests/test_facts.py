@@ -641,6 +641,11 @@ def test_target_list_gives_its_qualifiers_to_every_item() -> None:
             ["GDP总量"],
             id="framing-clause-gives-the-topic",
         ),
+        pytest.param(
+            "这3个省份的GDP均增长5%。",
+            ["GDP增长", "GDP增长", "GDP增长"],
+            id="jun-over-counted-items-every-copy-measures-the-same",
+        ),
     ],
 )
 def test_indicators(text: str, indicators: list[str]) -> None:

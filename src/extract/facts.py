@@ -225,6 +225,9 @@ class Quantity:
     # 分别 when no list of items names them, and the verb phrase they share.
     partner: Quantity | None = None
     predicate: str = ""
+    # 这3个省份的GDP均增长8%: the copies for the 2nd and 3rd province measure what the
+    # first copy measures; they take its indicator once it is found.
+    same_as: Quantity | None = None
     # How each field was read (Rule phrases), for ``python -m extract explain``.
     reasons: list[str] = field(default_factory=list)
 
@@ -1121,11 +1124,15 @@ def _distribute(quantities: list[Quantity], view: _SentenceView) -> list[Quantit
             index += len(run)
             continue
         for value in run:
+            first: Quantity | None = None
             for number, item in enumerate(items, 1):
                 copy = replace(
                     value, qualifiers=list(value.qualifiers), reasons=list(value.reasons)
                 )
                 copy.indicator = _item_indicator(item, between) if item else ""
+                if not item:
+                    copy.same_as = first  # counted, not named: one phrase for all
+                    first = first or copy
                 shown = item or f"one of the {count} counted"
                 copy.reasons.append(Rule.EACH.format(word=word, n=number, item=shown))
                 out.append(copy)
@@ -1318,6 +1325,8 @@ def _find_indicators(facts: list[Quantity], view: _SentenceView, context: _Conte
         _update_framing_topic(view, clause_index, fact_clauses, context)
         if fact.partner is not None and not fact.indicator:
             fact.indicator = _topic_of(fact.partner.indicator) + fact.predicate
+        if fact.same_as is not None and not fact.indicator:
+            fact.indicator = fact.same_as.indicator
         if fact.indicator:
             fact.indicator = _tidy(fact.indicator)
             context.last_indicator = fact.indicator
