@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import json
 import math
+import os
+import subprocess
+import sys
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -11,8 +15,8 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from extract import extract_text
-from extract.models import FACT_FIELDS, Document, Fact, ManifestEntry
+from extract import extract_text, write
+from extract.models import FACT_FIELDS, Document, Fact, Issue, ManifestEntry
 from extract.write import (
     FACTS_CSV_DTYPES,
     STAGING_PREFIX,
@@ -357,3 +361,70 @@ def test_csv_header_is_the_one_pandas_writes(tmp_path: Path) -> None:
         writer.commit([], totals={}, input_dir=tmp_path)
     header = (tmp_path / "facts.csv").read_text(encoding="utf-8-sig")
     assert header == csv_frame([]).to_csv(index=False, lineterminator="\n")
+
+
+@pytest.mark.parametrize(
+    "entries",
+    [
+        pytest.param([], id="no-files"),
+        pytest.param(
+            [ManifestEntry(path="a.txt", doc_id="a", status="ok", facts=3)], id="one-file"
+        ),
+        pytest.param(
+            [
+                ManifestEntry(path="年报/一.txt", doc_id="年报/一", status="ok", facts=1),
+                ManifestEntry(
+                    path="b.txt",
+                    doc_id="b",
+                    status="ok",
+                    issues=[Issue(stage="read", reason="removed 1 stray NUL byte", line=2)],
+                ),
+                ManifestEntry(path="c.pdf", doc_id=None, status="skipped", reason="not a .txt"),
+            ],
+            id="unicode-issues-and-skips",
+        ),
+    ],
+)
+def test_manifest_written_entry_by_entry_is_what_one_dump_gives(
+    tmp_path: Path, entries: list[ManifestEntry]
+) -> None:
+    totals = {"files": len(entries), "ok": 0, "skipped": 0, "error": 0, "facts": 0}
+    with OutputWriter(tmp_path) as writer:
+        for entry in entries:
+            writer.add_entry(entry)
+        writer.commit(totals=totals, input_dir=Path("in"), extractor_version="v")
+    whole = {
+        "input_dir": "in",
+        "extractor_version": "v",
+        "formats": ["csv", "jsonl"],
+        "totals": totals,
+        "files": [entry.model_dump(mode="json") for entry in entries],
+    }
+    expected = json.dumps(whole, ensure_ascii=False, indent=2) + "\n"
+    assert (tmp_path / "manifest.json").read_text(encoding="utf-8") == expected
+
+
+def dead_pid() -> int:
+    """Return the id of a process that has exited (and been reaped)."""
+    process = subprocess.Popen([sys.executable, "-c", "pass"])
+    process.wait()
+    return process.pid
+
+
+@pytest.mark.parametrize(
+    ("name", "removed"),
+    [
+        pytest.param(lambda: write._staging_prefix(dead_pid()) + "x", True, id="killed-run"),
+        pytest.param(lambda: write._staging_prefix(os.getppid()) + "x", False, id="live-run"),
+        pytest.param(lambda: STAGING_PREFIX + "otherhost-1-x", False, id="another-host"),
+        pytest.param(lambda: STAGING_PREFIX + "abc123", False, id="older-name"),
+    ],
+)
+def test_next_run_removes_the_staging_folder_of_a_killed_run(
+    tmp_path: Path, name: Callable[[], str], removed: bool
+) -> None:
+    leftover = tmp_path / name()
+    (leftover / "documents").mkdir(parents=True)
+    with OutputWriter(tmp_path) as writer:
+        writer.commit(totals={}, input_dir=tmp_path)
+    assert leftover.exists() is not removed

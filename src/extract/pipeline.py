@@ -34,6 +34,7 @@ from .write import (
     OutputWriter,
     RenderedDocument,
     previous_documents,
+    read_manifest_entries,
     render_document,
 )
 
@@ -134,28 +135,36 @@ _MAX_REASON_CHARS = 300
 
 @dataclass(frozen=True)
 class RunSummary:
-    """What became of every file of one run, in input order."""
+    """What became of the files of one run: the totals, and every file's entry on demand.
 
-    entries: list[ManifestEntry]
+    The entries are not kept in memory during a run (a run may have 100,000 files);
+    ``entries`` reads them back from the run's manifest.json.
+    """
+
+    counts: dict[str, int]
+    output_dir: Path
 
     def count(self, status: str) -> int:
         """Return how many files ended with ``status`` (``ok``, ``skipped`` or ``error``)."""
-        return sum(1 for entry in self.entries if entry.status == status)
+        return self.counts.get(status, 0)
 
     @property
     def facts(self) -> int:
         """Return the number of facts written, over all files."""
-        return sum(entry.facts for entry in self.entries)
+        return self.counts.get("facts", 0)
 
     def totals(self) -> dict[str, int]:
         """Return the run totals written to manifest.json."""
-        return {
-            "files": len(self.entries),
-            "ok": self.count("ok"),
-            "skipped": self.count("skipped"),
-            "error": self.count("error"),
-            "facts": self.facts,
-        }
+        return {name: self.counts.get(name, 0) for name in _TOTALS}
+
+    @property
+    def entries(self) -> list[ManifestEntry]:
+        """Return every file's manifest entry, in input order, read from manifest.json."""
+        return read_manifest_entries(self.output_dir)
+
+
+#: The totals of a run, in the order manifest.json gives them.
+_TOTALS = ("files", "ok", "skipped", "error", "facts")
 
 
 def extract_paths(
@@ -198,7 +207,7 @@ def extract_paths(
     if on_start is not None:
         on_start(len(paths))
     version = extractor_version()
-    entries: list[ManifestEntry] = []
+    counts = dict.fromkeys(_TOTALS, 0)
     with OutputWriter(output_dir, formats=formats) as writer:
         tasks = _plan_tasks(
             paths, input_dir, output_dir, version if incremental else None, writer.formats
@@ -211,14 +220,14 @@ def extract_paths(
                     entry = entry.model_copy(
                         update={"status": "error", "reason": str(error), "facts": 0}
                     )
-            entries.append(entry)
+            writer.add_entry(entry)
+            counts["files"] += 1
+            counts[entry.status] += 1
+            counts["facts"] += entry.facts
             if progress is not None:
                 progress(entry)
-        summary = RunSummary(entries)
-        writer.commit(
-            entries, totals=summary.totals(), input_dir=input_dir, extractor_version=version
-        )
-    return summary
+        writer.commit(totals=counts, input_dir=input_dir, extractor_version=version)
+    return RunSummary(counts, output_dir)
 
 
 @dataclass(frozen=True)

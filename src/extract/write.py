@@ -25,6 +25,7 @@ import json
 import os
 import re
 import shutil
+import socket
 import tempfile
 import types
 import typing
@@ -67,6 +68,36 @@ REVIEW_HTML = "review.html"
 REVIEW_PAGE_DOCUMENTS = 500
 REVIEW_PAGE_CHARS = 30_000_000
 _REVIEW_PAGE_RE = re.compile(r"review-[0-9]+\.html")
+
+
+#: The manifest entries of a run, gathered in the staging folder as files are done.
+MANIFEST_ENTRIES = ".manifest-entries.part"
+
+
+def _indent(text: str, prefix: str) -> str:
+    """Return ``text`` with ``prefix`` before each of its lines."""
+    return prefix + text.replace("\n", "\n" + prefix)
+
+
+def _staging_prefix(pid: int | None = None) -> str:
+    """Return the name start of a staging folder of process ``pid`` (default: this one).
+
+    Host and process are in the name so that a later run can tell a folder left by a
+    killed run (kill -9, power loss) from one a running process is still filling.
+    """
+    host = re.sub(r"[^A-Za-z0-9.]", "_", socket.gethostname()) or "host"
+    return f"{STAGING_PREFIX}{host}-{os.getpid() if pid is None else pid}-"
+
+
+def _process_is_alive(pid: int) -> bool:
+    """Return whether process ``pid`` exists on this machine."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True  # exists, or cannot tell: never remove what may be in use
+    return True
 
 
 def review_page_name(page: int) -> str:
@@ -527,6 +558,12 @@ def read_facts_csv(path: Path) -> pd.DataFrame:
     )
 
 
+def read_manifest_entries(output_dir: Path) -> list[ManifestEntry]:
+    """Return the file entries of the manifest.json in ``output_dir``, in input order."""
+    manifest = json.loads((output_dir / MANIFEST_JSON).read_text(encoding="utf-8"))
+    return [ManifestEntry.model_validate(entry) for entry in manifest["files"]]
+
+
 def previous_documents(output_dir: Path, *, extractor_version: str) -> dict[str, tuple[str, Path]]:
     """Return {input path: (sha256, document JSON)} of the files the previous run extracted.
 
@@ -762,6 +799,8 @@ class OutputWriter:
         self._fact_files: list[_FactFile] = []
         self._documents: list[str] = []
         self._review_parts: list[_ReviewPart] = []
+        self._entries: IO[str] | None = None
+        self._entry_count = 0
         self._claimed_files: set[str] = set()
         self._claimed_folders: set[str] = set()
 
@@ -784,7 +823,8 @@ class OutputWriter:
             import_pyarrow()  # a missing pyarrow is reported before any folder is made
         try:
             self.output_dir.mkdir(parents=True, exist_ok=True)
-            self._staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=self.output_dir))
+            self._remove_abandoned_staging()
+            self._staging = Path(tempfile.mkdtemp(prefix=_staging_prefix(), dir=self.output_dir))
         except FileExistsError:
             raise OutputFolderError(
                 f"{self.output_dir}: is a file, not a folder; pass a folder for the outputs"
@@ -867,7 +907,7 @@ class OutputWriter:
 
     def commit(
         self,
-        entries: Sequence[ManifestEntry],
+        entries: Sequence[ManifestEntry] = (),
         *,
         totals: Mapping[str, int],
         input_dir: Path,
@@ -881,15 +921,16 @@ class OutputWriter:
         so no stale facts lie beside the new ones. Nothing else is touched.
         """
         staging = self._require_open()
-        manifest = {
-            "input_dir": str(input_dir),
-            "extractor_version": extractor_version,
-            "formats": self.formats,
-            "totals": dict(totals),
-            "files": [entry.model_dump(mode="json") for entry in entries],
-        }
-        (staging / MANIFEST_JSON).write_text(
-            json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        for entry in entries:
+            self.add_entry(entry)
+        self._write_manifest(
+            staging,
+            {
+                "input_dir": str(input_dir),
+                "extractor_version": extractor_version,
+                "formats": self.formats,
+                "totals": dict(totals),
+            },
         )
         published = [FACT_FILES[name] for name in self.formats]
         if "csv" in self.formats:
@@ -910,6 +951,38 @@ class OutputWriter:
         self._remove_stale_fact_files(set(published))
         self._remove_stale_review_pages(set(review_pages))
         self.abort()
+
+    def add_entry(self, entry: ManifestEntry) -> None:
+        """Stage one file's manifest entry; ``commit`` writes them all into manifest.json.
+
+        Entries go to a staging file as they come, so that a run of 100,000 files does
+        not hold 100,000 entries in memory.
+        """
+        if self._entries is None:
+            path = self._require_open() / MANIFEST_ENTRIES
+            self._entries = path.open("w", encoding="utf-8", newline="\n")
+        text = json.dumps(entry.model_dump(mode="json"), ensure_ascii=False, indent=2)
+        # Indented as json.dumps(manifest, indent=2) places an item of "files".
+        self._entries.write((",\n" if self._entry_count else "") + _indent(text, "    "))
+        self._entry_count += 1
+
+    def _write_manifest(self, staging: Path, head: dict[str, Any]) -> None:
+        """Write manifest.json: ``head``, then "files" with the staged entries, in order.
+
+        The same text as ``json.dumps({**head, "files": entries}, indent=2)``.
+        """
+        text = json.dumps({**head, "files": []}, ensure_ascii=False, indent=2)
+        with (staging / MANIFEST_JSON).open("w", encoding="utf-8", newline="\n") as handle:
+            if self._entries is None:
+                handle.write(text + "\n")
+                return
+            self._entries.close()
+            self._entries = None
+            handle.write(text.removesuffix("[]\n}") + "[\n")
+            with (staging / MANIFEST_ENTRIES).open(encoding="utf-8", newline="\n") as entries:
+                shutil.copyfileobj(entries, handle, 1 << 20)
+            handle.write("\n  ]\n}\n")
+        (staging / MANIFEST_ENTRIES).unlink()
 
     def _write_review(self, staging: Path) -> list[str]:
         """Write the staged review pages around the documents' parts; return their names."""
@@ -940,6 +1013,9 @@ class OutputWriter:
 
     def abort(self) -> None:
         """Close the staged files and remove the staging folder (published files stay)."""
+        if self._entries is not None:
+            self._entries.close()
+            self._entries = None
         for part in self._review_parts:
             part.handle.close()
         self._review_parts = []
@@ -993,6 +1069,17 @@ class OutputWriter:
             path = self.output_dir / name
             if path.is_file() or path.is_symlink():
                 path.unlink(missing_ok=True)
+
+    def _remove_abandoned_staging(self) -> None:
+        """Remove staging folders left by killed runs on this host (their process is gone)."""
+        own_host = _staging_prefix(0).removesuffix("0-")
+        for path in self.output_dir.glob(f"{STAGING_PREFIX}*"):
+            rest = path.name.removeprefix(own_host)
+            pid_text = rest.split("-", 1)[0]
+            if rest == path.name or not pid_text.isdigit() or not path.is_dir():
+                continue  # another host's, or a name this version does not write
+            if not _process_is_alive(int(pid_text)):
+                shutil.rmtree(path, ignore_errors=True)
 
     def _remove_stale_review_pages(self, published: set[str]) -> None:
         """Delete review-N.html pages of an earlier, bigger run (only files of that name)."""
