@@ -428,3 +428,25 @@ def test_next_run_removes_the_staging_folder_of_a_killed_run(
     with OutputWriter(tmp_path) as writer:
         writer.commit(totals={}, input_dir=tmp_path)
     assert leftover.exists() is not removed
+
+
+def test_a_large_document_is_written_in_pieces_with_the_same_bytes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    documents = [
+        extract_text(path.read_text(encoding="utf-8"), doc_id=path.stem)
+        for path in sorted(RAW.glob("*.txt"))
+    ]
+    formats = {"csv", "jsonl", "json", "parquet"}
+
+    def run(output: Path) -> dict[str, bytes]:
+        with OutputWriter(output, formats=formats) as writer:
+            for document in documents:
+                writer.add_document(document)
+            writer.commit(totals={}, input_dir=Path("in"))
+        return snapshot(output)
+
+    whole = run(tmp_path / "whole")
+    monkeypatch.setattr(write, "LARGE_DOCUMENT_CHARS", 10)
+    monkeypatch.setattr(write, "LARGE_DOCUMENT_FACT_CHUNK", 7)
+    assert run(tmp_path / "pieces") == whole

@@ -750,7 +750,8 @@ class RenderedDocument:
     doc_id: str
     #: The text of documents/DOC_ID.json, or None for a large document.
     document_json: str | None
-    #: Each requested format's rendering of the facts (``_FactFile.render``).
+    #: Each requested format's rendering of the facts (``_FactFile.render``); empty for a
+    #: large document, whose facts the writer renders a chunk at a time.
     facts: dict[str, Any]
     #: The document's part of review.html, or None for a large document.
     review_html: str | None
@@ -764,10 +765,9 @@ def render_document(document: Document, *, formats: Iterable[str], number: int) 
     """Return ``document``'s outputs rendered for ``formats``; ``number`` is its review page key."""
     from .review import render_review_document
 
-    rows = [fact_row(fact) for fact in document.facts]
-    facts = {name: _FACT_FILE_WRITERS[name].render(document.facts, rows) for name in formats}
     if len(document.text) > LARGE_DOCUMENT_CHARS:
-        return RenderedDocument(document.doc_id, None, facts, None, number, document)
+        return RenderedDocument(document.doc_id, None, {}, None, number, document)
+    facts = _render_facts(document.facts, formats)
     return RenderedDocument(
         doc_id=document.doc_id,
         # Whole, as pydantic renders it (iter_model_json gives the same text in pieces).
@@ -776,6 +776,16 @@ def render_document(document: Document, *, formats: Iterable[str], number: int) 
         review_html=render_review_document(document, number),
         number=number,
     )
+
+
+def _render_facts(facts: Sequence[Fact], formats: Iterable[str]) -> dict[str, Any]:
+    """Return each format's rendering of ``facts``."""
+    rows = [fact_row(fact) for fact in facts]
+    return {name: _FACT_FILE_WRITERS[name].render(facts, rows) for name in formats}
+
+
+#: Facts of a large document rendered at a time, so that its rendering stays small.
+LARGE_DOCUMENT_FACT_CHUNK = 10_000
 
 
 class OutputWriter:
@@ -872,9 +882,19 @@ class OutputWriter:
                 f"cannot write {relative}: {error.strerror}; rename the input file"
             ) from None
         self._documents.append(relative)
-        for name, fact_file in zip(self.formats, self._fact_files, strict=True):
-            fact_file.write(rendered.facts[name])
+        if rendered.document is None:
+            self._write_facts(rendered.facts)
+        else:
+            facts = rendered.document.facts
+            for first in range(0, len(facts), LARGE_DOCUMENT_FACT_CHUNK):
+                chunk = facts[first : first + LARGE_DOCUMENT_FACT_CHUNK]
+                self._write_facts(_render_facts(chunk, self.formats))
         self._write_review_part(rendered)
+
+    def _write_facts(self, rendered: Mapping[str, Any]) -> None:
+        """Append facts rendered by ``_render_facts`` to every fact file."""
+        for name, fact_file in zip(self.formats, self._fact_files, strict=True):
+            fact_file.write(rendered[name])
 
     def _write_review_part(self, rendered: RenderedDocument) -> None:
         """Append the document's part of the review pages to the current page's staged part."""
