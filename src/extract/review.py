@@ -192,12 +192,21 @@ def iter_text_html(document: Document, document_number: int) -> Iterator[Markup]
         yield Markup("".join(parts))
 
 
-def iter_fact_json(document: Document) -> Iterator[Markup]:
-    """Yield the JSON array of ``document``'s page fact rows, made safe for a <script>."""
+def iter_fact_json(
+    document: Document, fact_rows: Sequence[dict[str, Any]] | None = None
+) -> Iterator[Markup]:
+    """Yield the JSON array of ``document``'s page fact rows, made safe for a <script>.
+
+    ``fact_rows``, the facts as ``write.fact_row`` gives them, saves making them again.
+    """
     yield Markup("[")
     facts = document.facts
     for first in range(0, len(facts), CHUNK_ROWS):
-        rows = [page_fact_row(fact) for fact in facts[first : first + CHUNK_ROWS]]
+        if fact_rows is not None:
+            chunk = fact_rows[first : first + CHUNK_ROWS]
+            rows = [{name: row[name] for name in PAGE_FACT_FIELDS} for row in chunk]
+        else:
+            rows = [page_fact_row(fact) for fact in facts[first : first + CHUNK_ROWS]]
         # The array's brackets come off: chunks are joined by commas.
         separator = Markup(",") if first else Markup("")
         yield separator + json_for_script(rows)[1:-1]
@@ -210,6 +219,7 @@ class DocumentView:
 
     number: int
     document: Document
+    fact_rows: Sequence[dict[str, Any]] | None = None
 
     @property
     def label(self) -> str:
@@ -222,7 +232,7 @@ class DocumentView:
 
     def fact_json(self) -> Iterator[Markup]:
         """Yield the document's fact rows as script-safe JSON (see ``iter_fact_json``)."""
-        return iter_fact_json(self.document)
+        return iter_fact_json(self.document, self.fact_rows)
 
 
 @cache
@@ -243,19 +253,24 @@ def review_template() -> jinja2.Template:
     return _environment().get_template(TEMPLATE_NAME)
 
 
-def render_review_document(document: Document, number: int) -> str:
+def render_review_document(
+    document: Document, number: int, *, fact_rows: Sequence[dict[str, Any]] | None = None
+) -> str:
     """Return the HTML of one document of the review page: its text, highlights and facts.
 
     ``number`` names the document in its highlights' keys; numbers must differ between the
     documents of one page but need not count from 0 (a run renders documents apart, in
-    worker processes, and joins them with ``iter_review_page``).
+    worker processes, and joins them with ``iter_review_page``). ``fact_rows``, the facts
+    as ``write.fact_row`` gives them, saves making them again.
     """
-    return "".join(iter_review_document(document, number))
+    return "".join(iter_review_document(document, number, fact_rows=fact_rows))
 
 
-def iter_review_document(document: Document, number: int) -> Iterator[str]:
+def iter_review_document(
+    document: Document, number: int, *, fact_rows: Sequence[dict[str, Any]] | None = None
+) -> Iterator[str]:
     """Yield the pieces of ``render_review_document``, for a document too big to join."""
-    view = DocumentView(number, document)
+    view = DocumentView(number, document, fact_rows)
     for piece in _environment().get_template(DOCUMENT_TEMPLATE_NAME).generate(view=view):
         yield str(piece)
 

@@ -24,6 +24,7 @@ import sqlite3
 import tempfile
 from contextlib import closing
 from functools import cache
+from math import log
 from pathlib import Path
 
 import jieba
@@ -245,14 +246,62 @@ def _cut(text: str) -> list[tuple[str, str | None]]:
     return pairs
 
 
+def _best_route(run: str) -> dict[int, tuple[float, int]]:
+    """Return jieba's most probable segmentation of ``run``: {start: (log probability, end)}.
+
+    The same route as ``Tokenizer.calc(run, Tokenizer.get_DAG(run), route)``, computed
+    with one dictionary lookup per prefix instead of two and each word's log probability
+    looked up once per process instead of once per use.
+    """
+    frequencies = _tokenizer().FREQ
+    log_probability = _log_probabilities()
+    log_total = _log_total()
+    length = len(run)
+    route: dict[int, tuple[float, int]] = {length: (0.0, 0)}
+    for start in range(length - 1, -1, -1):
+        # The words of the dictionary that start here (a lone character if there is none).
+        ends: list[int] = []
+        end = start
+        frequency = frequencies.get(run[start])
+        while frequency is not None:
+            if frequency:
+                ends.append(end)
+            end += 1
+            if end >= length:
+                break
+            frequency = frequencies.get(run[start : end + 1])
+        best: tuple[float, int] | None = None
+        for end in ends or [start]:
+            word = run[start : end + 1]
+            score = log_probability.get(word)
+            if score is None:
+                score = log_probability[word] = log(frequencies.get(word) or 1) - log_total
+            candidate = (score + route[end + 1][0], end)
+            if best is None or candidate > best:
+                best = candidate
+        assert best is not None
+        route[start] = best
+    return route
+
+
+@cache
+def _log_probabilities() -> dict[str, float]:
+    """Return this process's memo of words' log probabilities, filled as words are met."""
+    return {}
+
+
+@cache
+def _log_total() -> float:
+    """Return the log of the dictionary's total count."""
+    return log(_tokenizer().total)
+
+
 def _cut_dictionary_run(run: str) -> list[tuple[str, str | None]]:
     """Return (word, tag) pairs of one run by jieba's most probable dictionary path.
 
     Single Latin letters and digits in a row are joined into one ``eng`` word (2023, GDP).
     """
-    tokenizer = _tokenizer()
-    route: dict[int, tuple[float, int]] = {}
-    tokenizer.calc(run, tokenizer.get_DAG(run), route)
+    route = _best_route(run)
     pairs: list[tuple[str, str | None]] = []
     latin = ""
     index = 0

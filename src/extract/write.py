@@ -767,20 +767,23 @@ def render_document(document: Document, *, formats: Iterable[str], number: int) 
 
     if len(document.text) > LARGE_DOCUMENT_CHARS:
         return RenderedDocument(document.doc_id, None, {}, None, number, document)
-    facts = _render_facts(document.facts, formats)
+    rows = [fact_row(fact) for fact in document.facts]
+    facts = _render_facts(document.facts, formats, rows)
     return RenderedDocument(
         doc_id=document.doc_id,
         # Whole, as pydantic renders it (iter_model_json gives the same text in pieces).
         document_json=document.model_dump_json(indent=2) + "\n",
         facts=facts,
-        review_html=render_review_document(document, number),
+        review_html=render_review_document(document, number, fact_rows=rows),
         number=number,
     )
 
 
-def _render_facts(facts: Sequence[Fact], formats: Iterable[str]) -> dict[str, Any]:
-    """Return each format's rendering of ``facts``."""
-    rows = [fact_row(fact) for fact in facts]
+def _render_facts(
+    facts: Sequence[Fact], formats: Iterable[str], rows: Sequence[dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    """Return each format's rendering of ``facts`` (``rows``: their ``fact_row`` dicts)."""
+    rows = [fact_row(fact) for fact in facts] if rows is None else rows
     return {name: _FACT_FILE_WRITERS[name].render(facts, rows) for name in formats}
 
 
