@@ -379,6 +379,17 @@ _NARROW_NON_ASCII_RE = regex.compile(r"[^\x00-\x7F\p{ea=W}\p{ea=F}\p{ea=A}]")
 _WIDTH_LIMIT = 400
 
 
+@cache
+def any_of(characters: frozenset[str]) -> regex.Pattern[str]:
+    """Return a regex matching any one of ``characters`` (none: a regex that never matches).
+
+    >>> any_of(frozenset("。！")).findall("增长。好！")
+    ['。', '！']
+    """
+    escaped = "".join(regex.escape(c) for c in sorted(characters))
+    return regex.compile(f"[{escaped}]" if escaped else "(?!)")
+
+
 def display_width(text: str) -> int:
     """Return the display width of ``text`` (CJK and full-width 2, ASCII 1), capped.
 

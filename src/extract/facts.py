@@ -18,7 +18,7 @@ jieba runs only on clauses that hold a quantity.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from enum import StrEnum
@@ -27,7 +27,7 @@ from typing import Any
 
 import regex
 
-from .clean import is_latin_letter, load_structure
+from .clean import any_of, is_latin_letter, load_structure
 from .lexicon import Unit, units, words
 from .models import Issue, SegmentedText, Sentence
 from .numbers import NumberError, multiplier_value, parse_arabic, parse_chinese
@@ -180,8 +180,8 @@ def _marks() -> _Marks:
     return _Marks(
         quotes=structure.quotes,
         clause_break=clause_break,
-        opener_re=_any_of(structure.quotes),
-        clause_break_re=_any_of(clause_break),
+        opener_re=any_of(frozenset(structure.quotes)),
+        clause_break_re=any_of(frozenset(clause_break)),
         all=ends
         | set(structure.closing)
         | set(structure.pairs)
@@ -190,12 +190,6 @@ def _marks() -> _Marks:
         | set(structure.quotes.values())
         | structure.other,
     )
-
-
-def _any_of(characters: Iterable[str]) -> regex.Pattern[str]:
-    """Return a regex matching any one of ``characters`` (none: a regex that never matches)."""
-    escaped = "".join(regex.escape(c) for c in sorted(characters))
-    return regex.compile(f"[{escaped}]" if escaped else "(?!)")
 
 
 @dataclass

@@ -12,11 +12,8 @@ brackets. The patterns and punctuation classes come from
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 
-import regex
-
-from .clean import HeadingStyle, Structure, load_structure
+from .clean import HeadingStyle, Structure, any_of, load_structure
 from .models import CleanText, Paragraph, ParagraphKind, Section, SegmentedText, Sentence
 
 #: A title or subtitle is one short line; a longer first paragraph is body text.
@@ -73,7 +70,7 @@ def split_sentences(text: str, *, structure: Structure | None = None) -> list[tu
     opened_at = -1  # index of its opener
     length = len(text)
     # Only openers, closers and sentence ends can change anything: visit those alone.
-    ends = [mark.start() for mark in _any_of(structure.sentence_end).finditer(text)]
+    ends = [mark.start() for mark in any_of(structure.sentence_end).finditer(text)]
     events = sorted({*ends, *closes_at, *closes_at.values()})
     resume = 0  # events before this index were skipped by a sentence end's closers
     for index in events:
@@ -111,7 +108,7 @@ def _balanced_pairs(text: str, structure: Structure) -> dict[int, int]:
     closers = set(structure.pairs.values())
     stack: list[tuple[str, int]] = []
     pairs: dict[int, int] = {}
-    for mark in _any_of(frozenset(structure.pairs) | closers).finditer(text):
+    for mark in any_of(frozenset(structure.pairs) | closers).finditer(text):
         index, char = mark.start(), mark.group()
         if char in structure.pairs:
             if len(stack) < MAX_NESTING:
@@ -125,13 +122,6 @@ def _balanced_pairs(text: str, structure: Structure) -> dict[int, int]:
                         pairs[opened] = index
                     break
     return pairs
-
-
-@cache
-def _any_of(characters: frozenset[str]) -> regex.Pattern[str]:
-    """Return a regex matching any one of ``characters`` (none: a regex that never matches)."""
-    escaped = "".join(regex.escape(c) for c in sorted(characters))
-    return regex.compile(f"[{escaped}]" if escaped else "(?!)")
 
 
 def _absorb_closers(text: str, index: int, structure: Structure) -> int:
