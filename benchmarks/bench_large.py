@@ -58,8 +58,8 @@ def run_case(input_dir: Path) -> dict[str, float]:
         "bytes": size,
         "seconds": seconds,
         "facts": summary.facts,
-        "files": summary.count("files"),
-        "not_ok": summary.count("files") - summary.count("ok"),
+        "files": summary.totals()["files"],
+        "not_ok": summary.totals()["files"] - summary.count("ok"),
         "peak_bytes": peak,
     }
 

@@ -386,7 +386,7 @@ def _check_output_outside_input(input_dir: Path, output_dir: Path) -> None:
 
 
 def _run_task(task: _Task) -> _TaskResult:
-    """Return the manifest entry of one file and its document (None when there is none)."""
+    """Return the manifest entry of one file and its rendered document (None if there is none)."""
     relative = relative_name(task.path, root=task.input_dir)
     try:
         source = read_source(task.path, root=task.input_dir)

@@ -459,7 +459,12 @@ def fact_row(fact: Fact) -> dict[str, Any]:
 
 def render_fact_line(fact: Fact) -> str:
     """Return the facts.jsonl line of ``fact`` (no newline), Chinese kept as is."""
-    return json.dumps(fact_row(fact), ensure_ascii=False)
+    return render_row_line(fact_row(fact))
+
+
+def render_row_line(row: dict[str, Any]) -> str:
+    """Return the facts.jsonl line of a ``fact_row`` dict (no newline)."""
+    return json.dumps(row, ensure_ascii=False)
 
 
 def render_document_json(document: Document) -> str:
@@ -637,7 +642,7 @@ class _JsonlFile(_TextFactFile):
 
     @staticmethod
     def render(facts: Sequence[Fact], rows: Sequence[dict[str, Any]]) -> str:
-        return "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+        return "".join(render_row_line(row) + "\n" for row in rows)
 
     def write(self, rendered: str) -> None:
         self._handle.write(rendered)
@@ -668,7 +673,7 @@ class _JsonFile(_TextFactFile):
 
     @staticmethod
     def render(facts: Sequence[Fact], rows: Sequence[dict[str, Any]]) -> list[str]:
-        return [json.dumps(row, ensure_ascii=False) for row in rows]
+        return [render_row_line(row) for row in rows]
 
     def write(self, rendered: list[str]) -> None:
         for line in rendered:
