@@ -8,9 +8,16 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    ValidatorFunctionWrapHandler,
+    model_validator,
+)
 
 #: Largest number of significant digits a value may carry and still be written
 #: as an exact JSON number (a double holds 15 decimal digits without loss).
@@ -186,8 +193,18 @@ class Fact(BaseModel):
     line: int
     upper_value: JsonDecimal | None
 
-    @model_validator(mode="after")
+    @model_validator(mode="wrap")
+    @classmethod
+    def _check_once(cls, data: Any, handler: ValidatorFunctionWrapHandler) -> Fact:
+        # An "after" validator would run again on every Fact put into a Document (pydantic
+        # calls a model's after-validators on instances too); a Fact is checked once, made.
+        if isinstance(data, cls):
+            return data
+        fact: Fact = handler(data)
+        return fact._check()
+
     def _check(self) -> Fact:
+        """Return the fact after the checks fields alone cannot make; raise ValueError."""
         if not 0 <= self.start < self.end:
             raise ValueError(f"bad span {self.start}..{self.end}")
         if self.end - self.start != len(self.mention):
