@@ -348,11 +348,12 @@ _PER_MILLE_UNITS = {"百": "%", "千": "‰", "万": "‱"}  # 百分之, 千分
 
 def _read_match(match: regex.Match[str]) -> Quantity | None:
     """Return the quantity one match of the quantity regex stands for, or None."""
-    if match.group("fraction"):
+    fraction, half, fan = match.group("fraction", "half", "fan")  # one call, not three
+    if fraction:
         return _read_fraction(match)
-    if match.group("half"):
+    if half:
         return Quantity(match.start(), match.end(), Decimal(1), "", _HALF, Decimal(50), kind="half")
-    if match.group("fan"):
+    if fan:
         times = _number(match.group("fan_n") or "一") or Decimal(1)
         doubled = Decimal(2) ** int(times)
         return Quantity(match.start(), match.end(), times, "", _DOUBLING, doubled, kind="fan")
@@ -376,24 +377,26 @@ def _read_fraction(match: regex.Match[str]) -> Quantity | None:
     return Quantity(match.start(), match.end(), numerator, "", unit, normalized, kind="fraction")
 
 
+#: The groups _read_number reads, fetched with one call; and those whose end may end a
+#: mention that has no unit.
+_NUMBER_GROUPS = ("arabic", "cn", "a_mult", "a_tail", "mult2", "lo", "inside")
+_END_GROUPS = ("arabic", "a_mult", "a_tail", "cn", "inside", "mult2")
+
+
 def _read_number(match: regex.Match[str]) -> Quantity | None:
     """36.5亿元, 一万二千三百人次, 750余万人次, 3-5个, 4.2万元/人, 43万 (no unit)."""
-    arabic, cn = match.group("arabic"), match.group("cn")
-    if arabic is not None and match.group("a_tail"):
+    arabic, cn, a_mult, a_tail, mult2, lo, inside = match.group(*_NUMBER_GROUPS)
+    if arabic is not None and a_tail:
         # 100万三千: Arabic and Chinese numerals make one number, with no multiplier left
-        number_text, multiplier, has_digits = (
-            arabic + match.group("a_mult") + match.group("a_tail"),
-            "",
-            True,
-        )
+        number_text, multiplier, has_digits = arabic + a_mult + a_tail, "", True
     elif arabic is not None:
-        number_text, multiplier, has_digits = arabic, match.group("a_mult") or "", True
+        number_text, multiplier, has_digits = arabic, a_mult or "", True
     elif cn:
         number_text, multiplier = _split_number(cn)
         has_digits = any(c in _CN_DIGIT for c in cn)
     else:
         return None
-    multiplier += match.group("mult2") or ""
+    multiplier += mult2 or ""
     value = _number(number_text) if has_digits else Decimal(1)  # 万亿元 is one 万亿元
     if value is None:
         return None
@@ -404,12 +407,12 @@ def _read_number(match: regex.Match[str]) -> Quantity | None:
     unit, end = _read_unit(match)
     if unit is None:
         # a multiplier with no unit (惠及43万儿童) ends the mention where the number ends
-        groups = ("arabic", "a_mult", "a_tail", "cn", "inside", "mult2")
-        end = max(match.end(g) for g in groups if match.group(g))
+        present = (arabic, a_mult, a_tail, cn, inside, mult2)
+        end = max(match.end(g) for g, text in zip(_END_GROUPS, present, strict=True) if text)
     start = match.start("arabic") if arabic is not None else match.start("cn")
     unit_factor = unit.factor if unit else Decimal(1)
     upper = None
-    lo_value = _number(match.group("lo")) if match.group("lo") is not None else None
+    lo_value = _number(lo) if lo is not None else None
     if lo_value is not None:
         upper = value * factor * unit_factor  # 3-5个: the number read so far is the upper bound
         try:
@@ -417,7 +420,6 @@ def _read_number(match: regex.Match[str]) -> Quantity | None:
         except NumberError:
             pass
         value, start = lo_value, match.start("lo")
-    inside = match.group("inside")
     return Quantity(
         start=start,
         end=end,
