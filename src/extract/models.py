@@ -59,16 +59,20 @@ def _significant_digits(value: Decimal) -> int:
     return end
 
 
-def _digits_around_point(value: Decimal) -> tuple[int, int]:
+def _digits_around_point(value: Decimal, significant: int | None = None) -> tuple[int, int]:
     """Return how many digits ``value`` has before and after its point, trailing zeros not counted.
+
+    ``significant`` is ``_significant_digits(value)`` when the caller has it already.
 
     >>> _digits_around_point(Decimal("3.65E+9")), _digits_around_point(Decimal("0.00050"))
     ((10, 0), (0, 4))
     """
     if not value:
         return 0, 0
+    if significant is None:
+        significant = _significant_digits(value)
     # adjusted() is the place of the first significant digit (0 for units, -1 for tenths).
-    last_place = value.adjusted() - _significant_digits(value) + 1
+    last_place = value.adjusted() - significant + 1
     return max(value.adjusted() + 1, 0), max(-last_place, 0)
 
 
@@ -223,7 +227,7 @@ class Fact(BaseModel):
                     f"{name} {number} has {digits} significant digits, more than "
                     f"{MAX_SIGNIFICANT_DIGITS} can be written exactly"
                 )
-            before, after = _digits_around_point(number)
+            before, after = _digits_around_point(number, digits)
             if before > MAX_INTEGER_DIGITS or after > MAX_DECIMAL_PLACES:
                 raise ValueError(
                     f"{name} {number} has {before} digits before the point and {after} after, "
