@@ -49,12 +49,10 @@ from .models import (
 )
 
 if TYPE_CHECKING:
+    # pandas takes 0.3 s to import, pyarrow longer: each is imported where first needed.
+    import pandas as pd
     import pyarrow as pa
     import pyarrow.parquet as pq
-
-if TYPE_CHECKING:
-    # pandas takes 0.3 s to import: it is imported where a table is first built.
-    import pandas as pd
 
 FACTS_JSONL = "facts.jsonl"
 FACTS_CSV = "facts.csv"
@@ -575,20 +573,36 @@ def previous_documents(output_dir: Path, *, extractor_version: str) -> dict[str,
     Empty when there was no previous run, or when it was made by another extractor
     version (its facts might differ from this version's).
     """
+    manifest = _previous_manifest(output_dir)
+    if manifest is None or manifest.get("extractor_version") != extractor_version:
+        return {}
+    return {
+        entry["path"]: (entry["sha256"], output_dir / document_path(entry["doc_id"]))
+        for entry in _written_entries(manifest)
+        if isinstance(entry.get("sha256"), str) and isinstance(entry.get("path"), str)
+    }
+
+
+def _previous_manifest(output_dir: Path) -> dict[str, Any] | None:
+    """Return the previous run's manifest.json, or None when there is no readable one."""
     try:
         manifest = json.loads((output_dir / MANIFEST_JSON).read_text(encoding="utf-8"))
-        if manifest.get("extractor_version") != extractor_version:
-            return {}
-        return {
-            entry["path"]: (entry["sha256"], output_dir / document_path(entry["doc_id"]))
-            for entry in manifest["files"]
-            if entry.get("status") == "ok"
+    except (OSError, ValueError):
+        return None
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("files"), list):
+        return None
+    return manifest
+
+
+def _written_entries(manifest: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """Yield the manifest's entries of files whose document was written (ok, with a doc_id)."""
+    for entry in manifest["files"]:
+        if (
+            isinstance(entry, dict)
+            and entry.get("status") == "ok"
             and isinstance(entry.get("doc_id"), str)
-            and isinstance(entry.get("sha256"), str)
-            and isinstance(entry.get("path"), str)
-        }
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return {}  # no readable previous manifest: nothing to reuse
+        ):
+            yield entry
 
 
 class _FactFile:
@@ -1080,16 +1094,10 @@ class OutputWriter:
 
     def _previous_documents(self) -> set[str]:
         """Return the document files the previous run's manifest says it wrote (may be none)."""
-        try:
-            manifest = json.loads((self.output_dir / MANIFEST_JSON).read_text(encoding="utf-8"))
-            return {
-                document_path(entry["doc_id"])
-                for entry in manifest["files"]
-                if entry.get("status") == "ok" and isinstance(entry.get("doc_id"), str)
-            }
-        except (OSError, ValueError, KeyError, TypeError):
-            # No readable previous manifest: there is nothing we know we wrote.
-            return set()
+        manifest = _previous_manifest(self.output_dir)
+        if manifest is None:
+            return set()  # no readable previous manifest: there is nothing we know we wrote
+        return {document_path(entry["doc_id"]) for entry in _written_entries(manifest)}
 
     def _remove_stale_fact_files(self, published: set[str]) -> None:
         """Delete the fact files and datapackage.json this run did not write (only files)."""
