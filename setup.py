@@ -18,21 +18,11 @@ import os
 import sys
 
 from setuptools import Extension, setup
-from setuptools.command.build_ext import build_ext
 
 #: The modules worth compiling: the per-quantity rules and the number grammar they call,
 #: where the CPU of a run goes. The others spend their time in C already (regex, json,
 #: pydantic) or gain nothing measurable.
 COMPILED = ["src/extract/facts.py", "src/extract/numbers.py"]
-
-
-class BuildExtUnlessEditable(build_ext):
-    """Build the compiled modules for a regular install only (see the module docstring)."""
-
-    def run(self) -> None:
-        if getattr(self, "editable_mode", False):
-            self.extensions = []
-        super().run()
 
 
 def compiled_extensions() -> list[Extension]:
@@ -66,4 +56,4 @@ def _builds_a_wheel() -> bool:
     )
 
 
-setup(ext_modules=compiled_extensions(), cmdclass={"build_ext": BuildExtUnlessEditable})
+setup(ext_modules=compiled_extensions())
