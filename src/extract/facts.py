@@ -346,15 +346,56 @@ _DOUBLING = Unit("番", "倍", Decimal(1), "ratio")
 _PER_MILLE_UNITS = {"百": "%", "千": "‰", "万": "‱"}  # 百分之, 千分之, 万分之
 
 
+#: The groups _read_number reads, fetched with one call; and those whose end may end a
+#: mention that has no unit.
+_NUMBER_GROUPS = ("arabic", "cn", "a_mult", "a_tail", "mult2", "lo", "inside")
+_END_GROUPS = ("arabic", "a_mult", "a_tail", "cn", "inside", "mult2")
+
+
+@dataclass(frozen=True)
+class _Groups:
+    """The numbers of the quantity regex's groups, for reading a match by number.
+
+    The regex module tries a group name as an integer first, and fails with an exception
+    before it looks the name up: ten times the cost of a number, for every number read.
+    """
+
+    kind: tuple[int, int, int]  # fraction, half, fan
+    number: tuple[int, ...]  # _NUMBER_GROUPS
+    ends: tuple[int, ...]  # _END_GROUPS
+    fan_n: int
+    den: int
+    numer: int
+    arabic: int
+    cn: int
+    lo: int
+    lo_mult: int
+    unit: int
+
+
+@cache
+def _groups() -> _Groups:
+    number_of = _quantity_re().groupindex
+    return _Groups(
+        kind=(number_of["fraction"], number_of["half"], number_of["fan"]),
+        number=tuple(number_of[name] for name in _NUMBER_GROUPS),
+        ends=tuple(number_of[name] for name in _END_GROUPS),
+        **{
+            name: number_of[name]
+            for name in ("fan_n", "den", "numer", "arabic", "cn", "lo", "lo_mult", "unit")
+        },
+    )
+
+
 def _read_match(match: regex.Match[str]) -> Quantity | None:
     """Return the quantity one match of the quantity regex stands for, or None."""
-    fraction, half, fan = match.group("fraction", "half", "fan")  # one call, not three
+    fraction, half, fan = match.group(*_groups().kind)  # one call, not three
     if fraction:
         return _read_fraction(match)
     if half:
         return Quantity(match.start(), match.end(), Decimal(1), "", _HALF, Decimal(50), kind="half")
     if fan:
-        times = _number(match.group("fan_n") or "一") or Decimal(1)
+        times = _number(match.group(_groups().fan_n) or "一") or Decimal(1)
         doubled = Decimal(2) ** int(times)
         return Quantity(match.start(), match.end(), times, "", _DOUBLING, doubled, kind="fan")
     return _read_number(match)
@@ -362,7 +403,8 @@ def _read_match(match: regex.Match[str]) -> Quantity | None:
 
 def _read_fraction(match: regex.Match[str]) -> Quantity | None:
     """百分之二十 → 20 %, 千分之五 → 5 ‰, 三分之一 → 33.33… %."""
-    den_text, numerator = match.group("den"), _number(match.group("numer"))
+    groups = _groups()
+    den_text, numerator = match.group(groups.den), _number(match.group(groups.numer))
     if numerator is None:
         return None
     if den_text in _PER_MILLE_UNITS:
@@ -377,15 +419,10 @@ def _read_fraction(match: regex.Match[str]) -> Quantity | None:
     return Quantity(match.start(), match.end(), numerator, "", unit, normalized, kind="fraction")
 
 
-#: The groups _read_number reads, fetched with one call; and those whose end may end a
-#: mention that has no unit.
-_NUMBER_GROUPS = ("arabic", "cn", "a_mult", "a_tail", "mult2", "lo", "inside")
-_END_GROUPS = ("arabic", "a_mult", "a_tail", "cn", "inside", "mult2")
-
-
 def _read_number(match: regex.Match[str]) -> Quantity | None:
     """36.5亿元, 一万二千三百人次, 750余万人次, 3-5个, 4.2万元/人, 43万 (no unit)."""
-    arabic, cn, a_mult, a_tail, mult2, lo, inside = match.group(*_NUMBER_GROUPS)
+    groups = _groups()
+    arabic, cn, a_mult, a_tail, mult2, lo, inside = match.group(*groups.number)
     if arabic is not None and a_tail:
         # 100万三千: Arabic and Chinese numerals make one number, with no multiplier left
         number_text, multiplier, has_digits = arabic + a_mult + a_tail, "", True
@@ -408,18 +445,18 @@ def _read_number(match: regex.Match[str]) -> Quantity | None:
     if unit is None:
         # a multiplier with no unit (惠及43万儿童) ends the mention where the number ends
         present = (arabic, a_mult, a_tail, cn, inside, mult2)
-        end = max(match.end(g) for g, text in zip(_END_GROUPS, present, strict=True) if text)
-    start = match.start("arabic") if arabic is not None else match.start("cn")
+        end = max(match.end(g) for g, text in zip(groups.ends, present, strict=True) if text)
+    start = match.start(groups.arabic if arabic is not None else groups.cn)
     unit_factor = unit.factor if unit else Decimal(1)
     upper = None
     lo_value = _number(lo) if lo is not None else None
     if lo_value is not None:
         upper = value * factor * unit_factor  # 3-5个: the number read so far is the upper bound
         try:
-            factor = multiplier_value(match.group("lo_mult") or multiplier)
+            factor = multiplier_value(match.group(groups.lo_mult) or multiplier)
         except NumberError:
             pass
-        value, start = lo_value, match.start("lo")
+        value, start = lo_value, match.start(groups.lo)
     return Quantity(
         start=start,
         end=end,
@@ -437,7 +474,7 @@ def _read_number(match: regex.Match[str]) -> Quantity | None:
 def _read_unit(match: regex.Match[str]) -> tuple[Unit | None, int]:
     """Return the unit after the number and where it ends; None when there is none."""
     lexicon = units()
-    unit_text, end = match.group("unit"), match.end()
+    unit_text, end = match.group(_groups().unit), match.end()
     if not unit_text:
         return None, end
     following = match.string[end : end + 3]
