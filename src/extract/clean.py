@@ -447,6 +447,9 @@ _LINE_BREAK_RE = regex.compile(r"\r\n|\r|\n")
 # one match object per character of a 20,000-character sample.
 _LATIN_LETTERS_RE = regex.compile(r"[A-Za-z]+")
 _HAN_CHARACTERS_RE = regex.compile(r"\p{Han}+")
+#: Han characters are counted this many characters of the sample at a time, stopping
+#: once they reach the Latin letters: a Chinese document is settled on its first chunk.
+_HAN_CHUNK_CHARS = 1000
 
 
 @dataclass(slots=True)
@@ -540,6 +543,17 @@ def _count(runs_re: regex.Pattern[str], text: str) -> int:
     return sum(map(len, runs_re.findall(text)))
 
 
+def _is_latin_script(sample: str) -> bool:
+    """Return whether ``sample`` has more Latin letters than Han characters."""
+    latin = _count(_LATIN_LETTERS_RE, sample)
+    han = 0
+    for start in range(0, len(sample), _HAN_CHUNK_CHARS):
+        han += _count(_HAN_CHARACTERS_RE, sample[start : start + _HAN_CHUNK_CHARS])
+        if han >= latin:
+            return False
+    return latin > han
+
+
 def _measure(structure: Structure, units: list[_Unit]) -> _Layout:
     """Return the layout of ``units``: flowed or column-broken, and the column width."""
     widths = [display_width(u.text) for u in units]
@@ -561,7 +575,7 @@ def _measure(structure: Structure, units: list[_Unit]) -> _Layout:
     # Joining a Latin word cut across lines: in Chinese column text the cut
     # falls anywhere (G|DP → GDP), in Latin-script text it falls between words.
     sample = "".join(u.text[:_SAMPLE_CHARS] for u in units[:_SAMPLE_LINES])[:_SAMPLE_CHARS]
-    latin = _count(_LATIN_LETTERS_RE, sample) > _count(_HAN_CHARACTERS_RE, sample)
+    latin = _is_latin_script(sample)
     return _Layout(
         flowed=flowed,
         column=0 if flowed else _column_width(wrapped),
