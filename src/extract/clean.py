@@ -217,6 +217,9 @@ class Structure:
     clause_end: frozenset[str]
     sentence_end: frozenset[str]
     pairs: dict[str, str]
+    #: The closers of ``pairs``, and one regex for any opener or closer.
+    pair_closers: frozenset[str]
+    any_pair_mark: regex.Pattern[str]
     quotes: dict[str, str]
     other: frozenset[str]
     keyword: regex.Pattern[str]
@@ -224,11 +227,12 @@ class Structure:
     headings: tuple[HeadingStyle, ...]
     bylines: tuple[regex.Pattern[str], ...]
     furniture: tuple[tuple[str, regex.Pattern[str]], ...]
-    #: All byline (furniture, header) patterns as one alternation: one match
-    #: call rejects an ordinary line.
+    #: All byline (furniture, header, heading) patterns as one alternation: one
+    #: match call rejects an ordinary line.
     any_byline: regex.Pattern[str]
     any_furniture: regex.Pattern[str]
     any_header: regex.Pattern[str]
+    any_heading: regex.Pattern[str]
 
     def ends_sentence(self, text: str) -> bool:
         """Return whether ``text`` ends in a terminal mark, closing quotes aside.
@@ -241,6 +245,8 @@ class Structure:
 
     def match_heading(self, text: str) -> tuple[HeadingStyle, regex.Match[str]] | None:
         """Return the heading style whose enumerator starts ``text``, with its match."""
+        if self.any_heading.match(text) is None:
+            return None
         for style in self.headings:
             match = style.pattern.match(text)
             if match is not None:
@@ -348,6 +354,8 @@ def build_structure(table: dict[str, Any]) -> Structure:
         clause_end=frozenset(_strings(punctuation, "clause_end", "punctuation.")),
         sentence_end=frozenset(_strings(punctuation, "sentence_end", "punctuation.")),
         pairs=pairs,
+        pair_closers=frozenset(pairs.values()),
+        any_pair_mark=any_of(frozenset(pairs) | frozenset(pairs.values())),
         quotes=quotes,
         other=frozenset(_strings(punctuation, "other", "punctuation.")),
         keyword=keyword,
@@ -358,6 +366,7 @@ def build_structure(table: dict[str, Any]) -> Structure:
         any_byline=_alternation(p for p in bylines),
         any_furniture=_alternation(p for _, p in furniture),
         any_header=_alternation([*(h.pattern for h in headings), *bylines, ordinal, keyword]),
+        any_heading=_alternation(h.pattern for h in headings),
     )
 
 

@@ -105,14 +105,14 @@ def _balanced_pairs(text: str, structure: Structure) -> dict[int, int]:
     One linear pass with a stack of at most ``MAX_NESTING`` openers; an opener
     left unclosed, or closed more than ``MAX_QUOTED_CHARS`` later, is dropped.
     """
-    closers = set(structure.pairs.values())
+    openers, closers = structure.pairs, structure.pair_closers
     stack: list[tuple[str, int]] = []
     pairs: dict[int, int] = {}
-    for mark in any_of(frozenset(structure.pairs) | closers).finditer(text):
+    for mark in structure.any_pair_mark.finditer(text):
         index, char = mark.start(), mark.group()
-        if char in structure.pairs:
+        if char in openers:
             if len(stack) < MAX_NESTING:
-                stack.append((structure.pairs[char], index))
+                stack.append((openers[char], index))
         elif char in closers:
             for depth in range(len(stack) - 1, -1, -1):
                 if stack[depth][0] == char:
