@@ -217,9 +217,9 @@ class Structure:
     clause_end: frozenset[str]
     sentence_end: frozenset[str]
     pairs: dict[str, str]
-    #: The closers of ``pairs``, and one regex for any opener or closer.
+    #: The closers of ``pairs``, and all its openers and closers.
     pair_closers: frozenset[str]
-    any_pair_mark: regex.Pattern[str]
+    pair_marks: frozenset[str]
     quotes: dict[str, str]
     other: frozenset[str]
     keyword: regex.Pattern[str]
@@ -355,7 +355,7 @@ def build_structure(table: dict[str, Any]) -> Structure:
         sentence_end=frozenset(_strings(punctuation, "sentence_end", "punctuation.")),
         pairs=pairs,
         pair_closers=frozenset(pairs.values()),
-        any_pair_mark=any_of(frozenset(pairs) | frozenset(pairs.values())),
+        pair_marks=frozenset(pairs) | frozenset(pairs.values()),
         quotes=quotes,
         other=frozenset(_strings(punctuation, "other", "punctuation.")),
         keyword=keyword,
