@@ -22,6 +22,7 @@ cut across lines (``增\\n长1\\n3.8%``). Cleaning has two parts:
 
 from __future__ import annotations
 
+import string
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -36,23 +37,36 @@ from .models import CleanText, Issue, RemovedText
 # Character fixes
 # --------------------------------------------------------------------------
 
+# The steps that replace single characters use one str.replace per character: most
+# text has none of them, and a str.replace that finds nothing is several times cheaper
+# than a regex scanning for a set of characters.
+
 #: Zero-width characters OCR and web copies leave inside words and numbers.
-_ZERO_WIDTH_RE = regex.compile("[\u200b\u200c\u200d\u2060\ufeff]")
+_ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
 #: Line and paragraph separators that are not ``\n``: they would break the
 #: "one paragraph a line" contract, so they become plain spaces.
-_ODD_BREAK_RE = regex.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+_ODD_BREAKS = "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 #: No-break spaces (U+00A0, figure space U+2007, narrow U+202F).
-_NO_BREAK_SPACE_RE = regex.compile("[\u00a0\u2007\u202f]")
+_NO_BREAK_SPACES = "\u00a0\u2007\u202f"
 #: A full-width full stop between two digits is a decimal point: ３６．５ → 36.5.
 _FULLWIDTH_DECIMAL_RE = regex.compile(r"(?<=[0-9])．(?=[0-9])")
 
 _FULLWIDTH_DIGIT_RE = regex.compile("[０-９]+")
-_FULLWIDTH_LETTER_RE = regex.compile("[Ａ-Ｚａ-ｚ]+")
+# Ａ-ｚ also spans ［＼］＾＿｀, which the translation table leaves alone: one range is
+# scanned several times faster than the two of the letters.
+_FULLWIDTH_LETTER_RE = regex.compile("[Ａ-ｚ]+")
 _FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 _FULLWIDTH_LETTERS = str.maketrans(
     "ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ",
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
 )
+
+
+def _replace_each(text: str, characters: str, replacement: str) -> str:
+    """Return ``text`` with every one of ``characters`` replaced by ``replacement``."""
+    for character in characters:
+        text = text.replace(character, replacement)
+    return text
 
 
 def remove_zero_width(text: str) -> str:
@@ -61,7 +75,7 @@ def remove_zero_width(text: str) -> str:
     >>> remove_zero_width("36\u200b.5")
     '36.5'
     """
-    return _ZERO_WIDTH_RE.sub("", text)
+    return _replace_each(text, _ZERO_WIDTH, "")
 
 
 def replace_odd_line_breaks(text: str) -> str:
@@ -70,7 +84,7 @@ def replace_odd_line_breaks(text: str) -> str:
     >>> replace_odd_line_breaks("a\u2028b")
     'a b'
     """
-    return _ODD_BREAK_RE.sub(" ", text)
+    return _replace_each(text, _ODD_BREAKS, " ")
 
 
 def replace_ideographic_space(text: str) -> str:
@@ -88,7 +102,7 @@ def replace_no_break_space(text: str) -> str:
     >>> replace_no_break_space("36.5\u00a0亿元")
     '36.5 亿元'
     """
-    return _NO_BREAK_SPACE_RE.sub(" ", text)
+    return _replace_each(text, _NO_BREAK_SPACES, " ")
 
 
 def fix_fullwidth_digits(text: str) -> str:
@@ -203,6 +217,9 @@ class Structure:
     clause_end: frozenset[str]
     sentence_end: frozenset[str]
     pairs: dict[str, str]
+    #: The closers of ``pairs``, and all its openers and closers.
+    pair_closers: frozenset[str]
+    pair_marks: frozenset[str]
     quotes: dict[str, str]
     other: frozenset[str]
     keyword: regex.Pattern[str]
@@ -210,11 +227,12 @@ class Structure:
     headings: tuple[HeadingStyle, ...]
     bylines: tuple[regex.Pattern[str], ...]
     furniture: tuple[tuple[str, regex.Pattern[str]], ...]
-    #: All byline (furniture, header) patterns as one alternation: one match
-    #: call rejects an ordinary line.
+    #: All byline (furniture, header, heading) patterns as one alternation: one
+    #: match call rejects an ordinary line.
     any_byline: regex.Pattern[str]
     any_furniture: regex.Pattern[str]
     any_header: regex.Pattern[str]
+    any_heading: regex.Pattern[str]
 
     def ends_sentence(self, text: str) -> bool:
         """Return whether ``text`` ends in a terminal mark, closing quotes aside.
@@ -227,6 +245,8 @@ class Structure:
 
     def match_heading(self, text: str) -> tuple[HeadingStyle, regex.Match[str]] | None:
         """Return the heading style whose enumerator starts ``text``, with its match."""
+        if self.any_heading.match(text) is None:
+            return None
         for style in self.headings:
             match = style.pattern.match(text)
             if match is not None:
@@ -334,6 +354,8 @@ def build_structure(table: dict[str, Any]) -> Structure:
         clause_end=frozenset(_strings(punctuation, "clause_end", "punctuation.")),
         sentence_end=frozenset(_strings(punctuation, "sentence_end", "punctuation.")),
         pairs=pairs,
+        pair_closers=frozenset(pairs.values()),
+        pair_marks=frozenset(pairs) | frozenset(pairs.values()),
         quotes=quotes,
         other=frozenset(_strings(punctuation, "other", "punctuation.")),
         keyword=keyword,
@@ -344,6 +366,7 @@ def build_structure(table: dict[str, Any]) -> Structure:
         any_byline=_alternation(p for p in bylines),
         any_furniture=_alternation(p for _, p in furniture),
         any_header=_alternation([*(h.pattern for h in headings), *bylines, ordinal, keyword]),
+        any_heading=_alternation(h.pattern for h in headings),
     )
 
 
@@ -399,9 +422,22 @@ def display_width(text: str) -> int:
     head = text[:_WIDTH_LIMIT]
     if _NARROW_NON_ASCII_RE.search(head) is None:
         # The common case: ASCII (1 column) and wide characters (2) only.
-        ascii_count = len(head.encode("ascii", "ignore"))
-        return ascii_count + 2 * (len(head) - ascii_count)
+        return 2 * len(head) - len(head.encode("ascii", "ignore"))
     return sum(map(_char_width, head))
+
+
+def _display_widths(texts: list[str]) -> list[int]:
+    """Return the ``display_width`` of each of ``texts``.
+
+    >>> _display_widths(["增长13.8%", "GDP", "Čapek"])
+    [9, 3, 5]
+    """
+    heads = [text[:_WIDTH_LIMIT] for text in texts]
+    # One search through all the heads instead of one a text: most documents have no
+    # narrow non-ASCII character, and then every head is counted the cheap way.
+    if _NARROW_NON_ASCII_RE.search("".join(heads)) is None:
+        return [2 * len(head) - len(head.encode("ascii", "ignore")) for head in heads]
+    return [display_width(head) for head in heads]
 
 
 @cache
@@ -442,11 +478,14 @@ MAX_REFLOW_PASSES = 6
 _SAMPLE_LINES = 2000
 _SAMPLE_CHARS = 20000
 
-_LINE_BREAK_RE = regex.compile(r"\r\n|\r|\n")
+#: The Latin letters, as bytes: counted among the ASCII bytes of a sample.
+_ASCII_LETTERS = string.ascii_letters.encode("ascii")
 # Runs, not single characters: counting the length of a few runs is much cheaper than
 # one match object per character of a 20,000-character sample.
-_LATIN_LETTERS_RE = regex.compile(r"[A-Za-z]+")
 _HAN_CHARACTERS_RE = regex.compile(r"\p{Han}+")
+#: Han characters are counted this many characters of the sample at a time, stopping
+#: once they reach the Latin letters: a Chinese document is settled on its first chunk.
+_HAN_CHUNK_CHARS = 1000
 
 
 @dataclass(slots=True)
@@ -464,16 +503,18 @@ class _Unit:
 def _split_units(text: str) -> list[_Unit]:
     """Return the non-blank lines of ``text`` as units, stripped, with their raw line numbers."""
     units: list[_Unit] = []
-    for number, line in enumerate(_LINE_BREAK_RE.split(text), start=1):
+    # A line ends at \r\n, \r or \n: turned into \n for str.split, several times cheaper
+    # than a regex split.
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    for number, line in enumerate(lines, start=1):
         stripped = line.strip()
         if not stripped:
             continue
+        padded = len(stripped) < len(line)  # else neither end is whitespace
+        # Positional arguments: keywords double the cost of making a _Unit.
         units.append(
             _Unit(
-                text=stripped,
-                pieces=[(0, number)],
-                space_before=line[:1].isspace(),
-                space_after=line[-1:].isspace(),
+                stripped, [(0, number)], padded and line[0].isspace(), padded and line[-1].isspace()
             )
         )
     return units
@@ -540,9 +581,23 @@ def _count(runs_re: regex.Pattern[str], text: str) -> int:
     return sum(map(len, runs_re.findall(text)))
 
 
+def _is_latin_script(sample: str) -> bool:
+    """Return whether ``sample`` has more Latin letters than Han characters."""
+    # Latin letters are ASCII: counted among the sample's ASCII bytes, which is far
+    # cheaper than a regex scan over Han text.
+    ascii_bytes = sample.encode("ascii", "ignore")
+    latin = len(ascii_bytes) - len(ascii_bytes.translate(None, _ASCII_LETTERS))
+    han = 0
+    for start in range(0, len(sample), _HAN_CHUNK_CHARS):
+        han += _count(_HAN_CHARACTERS_RE, sample[start : start + _HAN_CHUNK_CHARS])
+        if han >= latin:
+            return False
+    return latin > han
+
+
 def _measure(structure: Structure, units: list[_Unit]) -> _Layout:
     """Return the layout of ``units``: flowed or column-broken, and the column width."""
-    widths = [display_width(u.text) for u in units]
+    widths = _display_widths([u.text for u in units])
     ends = [structure.ends_sentence(u.text) for u in units]
     maybe = [_may_be_header(structure, u.text) for u in units]
     keywords = [m and _is_keyword(structure, u.text) for m, u in zip(maybe, units, strict=True)]
@@ -561,7 +616,7 @@ def _measure(structure: Structure, units: list[_Unit]) -> _Layout:
     # Joining a Latin word cut across lines: in Chinese column text the cut
     # falls anywhere (G|DP → GDP), in Latin-script text it falls between words.
     sample = "".join(u.text[:_SAMPLE_CHARS] for u in units[:_SAMPLE_LINES])[:_SAMPLE_CHARS]
-    latin = _count(_LATIN_LETTERS_RE, sample) > _count(_HAN_CHARACTERS_RE, sample)
+    latin = _is_latin_script(sample)
     return _Layout(
         flowed=flowed,
         column=0 if flowed else _column_width(wrapped),
