@@ -24,7 +24,8 @@ from typing import Any
 import jinja2
 from markupsafe import Markup, escape
 
-from .models import Document, Fact, decimal_to_json
+from .models import Document, Fact
+from .write import FactTable, fact_columns, join_columns, json_string
 
 TEMPLATE_NAME = "review.html.j2"
 DOCUMENT_TEMPLATE_NAME = "review_document.html.j2"
@@ -95,21 +96,51 @@ def json_for_script(value: Any) -> Markup:
     >>> str(json_for_script({"a": "</script><b>&"}))
     '{"a":"\\\\u003c/script\\\\u003e\\\\u003cb\\\\u003e\\\\u0026"}'
     """
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return script_safe(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
+
+
+def script_safe(json_text: str) -> Markup:
+    """Return ``json_text`` with the characters a ``<script>`` element cannot hold escaped."""
     for character, replacement in _SCRIPT_ESCAPES.items():
-        text = text.replace(character, replacement)
-    return Markup(text)
+        json_text = json_text.replace(character, replacement)
+    return Markup(json_text)
 
 
-def page_fact_row(fact: Fact) -> dict[str, Any]:
-    """Return the fields of ``fact`` the page shows, numbers as JSON numbers."""
-    row: dict[str, Any] = {}
-    for name in PAGE_FACT_FIELDS:
-        value = getattr(fact, name)
-        if name in ("value", "normalized_value", "upper_value") and value is not None:
-            value = decimal_to_json(value)
-        row[name] = value
-    return row
+#: What goes around the fields of a fact in the page's JSON: ``{"mention":`` … ``}``.
+_PAGE_SEPARATORS = (
+    *(
+        ("{" if position == 0 else ",") + json_string(name) + ":"
+        for position, name in enumerate(PAGE_FACT_FIELDS)
+    ),
+    "}",
+)
+#: The page fields holding a list.
+_PAGE_LIST_FIELDS = frozenset(
+    column.name for column in fact_columns() if column.kind == "list"
+) & frozenset(PAGE_FACT_FIELDS)
+
+
+def page_fact_json(table: FactTable) -> Iterator[str]:
+    """Yield the object of each fact of ``table`` in the page's JSON, before ``script_safe``.
+
+    Each the text of ``json.dumps(row, ensure_ascii=False, separators=(",", ":"))`` for
+    the ``PAGE_FACT_FIELDS`` of the fact's ``fact_row``.
+    """
+    columns = [
+        # A list's JSON text in the table has ", " between items; the page has ",".
+        [_compact_json(value) for value in table.values[name]]
+        if name in _PAGE_LIST_FIELDS
+        else table.json[name]
+        for name in PAGE_FACT_FIELDS
+    ]
+    return join_columns(columns, _PAGE_SEPARATORS)
+
+
+def _compact_json(value: Any) -> str:
+    """Return ``json.dumps(value, ensure_ascii=False, separators=(",", ":"))``."""
+    if type(value) is list and all(type(item) is str for item in value):
+        return "[" + ",".join(map(json_string, value)) + "]"
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def highlight_groups(facts: list[Fact], text_length: int) -> list[tuple[int, int, list[int]]]:
@@ -192,24 +223,25 @@ def iter_text_html(document: Document, document_number: int) -> Iterator[Markup]
         yield Markup("".join(parts))
 
 
-def iter_fact_json(
-    document: Document, fact_rows: Sequence[dict[str, Any]] | None = None
-) -> Iterator[Markup]:
+def iter_fact_json(document: Document, fact_table: FactTable | None = None) -> Iterator[Markup]:
     """Yield the JSON array of ``document``'s page fact rows, made safe for a <script>.
 
-    ``fact_rows``, the facts as ``write.fact_row`` gives them, saves making them again.
+    ``fact_table``, the document's facts as ``write.FactTable`` gives them, saves making
+    them again; without it they are made ``CHUNK_ROWS`` at a time.
     """
-    yield Markup("[")
     facts = document.facts
-    for first in range(0, len(facts), CHUNK_ROWS):
-        if fact_rows is not None:
-            chunk = fact_rows[first : first + CHUNK_ROWS]
-            rows = [{name: row[name] for name in PAGE_FACT_FIELDS} for row in chunk]
-        else:
-            rows = [page_fact_row(fact) for fact in facts[first : first + CHUNK_ROWS]]
-        # The array's brackets come off: chunks are joined by commas.
-        separator = Markup(",") if first else Markup("")
-        yield separator + json_for_script(rows)[1:-1]
+    if fact_table is not None:
+        tables: Iterable[FactTable] = [fact_table]
+    else:
+        chunks = (facts[first : first + CHUNK_ROWS] for first in range(0, len(facts), CHUNK_ROWS))
+        tables = map(FactTable.of, chunks)
+    yield Markup("[")
+    separator = ""
+    for table in tables:
+        rows = ",".join(page_fact_json(table))
+        if rows:
+            yield script_safe(separator + rows)  # chunks are joined by commas
+            separator = ","
     yield Markup("]")
 
 
@@ -219,7 +251,7 @@ class DocumentView:
 
     number: int
     document: Document
-    fact_rows: Sequence[dict[str, Any]] | None = None
+    fact_table: FactTable | None = None
 
     @property
     def label(self) -> str:
@@ -232,7 +264,7 @@ class DocumentView:
 
     def fact_json(self) -> Iterator[Markup]:
         """Yield the document's fact rows as script-safe JSON (see ``iter_fact_json``)."""
-        return iter_fact_json(self.document, self.fact_rows)
+        return iter_fact_json(self.document, self.fact_table)
 
 
 @cache
@@ -254,23 +286,23 @@ def review_template() -> jinja2.Template:
 
 
 def render_review_document(
-    document: Document, number: int, *, fact_rows: Sequence[dict[str, Any]] | None = None
+    document: Document, number: int, *, fact_table: FactTable | None = None
 ) -> str:
     """Return the HTML of one document of the review page: its text, highlights and facts.
 
     ``number`` names the document in its highlights' keys; numbers must differ between the
     documents of one page but need not count from 0 (a run renders documents apart, in
-    worker processes, and joins them with ``iter_review_page``). ``fact_rows``, the facts
-    as ``write.fact_row`` gives them, saves making them again.
+    worker processes, and joins them with ``iter_review_page``). ``fact_table``, the
+    document's facts as ``write.FactTable`` gives them, saves making them again.
     """
-    return "".join(iter_review_document(document, number, fact_rows=fact_rows))
+    return "".join(iter_review_document(document, number, fact_table=fact_table))
 
 
 def iter_review_document(
-    document: Document, number: int, *, fact_rows: Sequence[dict[str, Any]] | None = None
+    document: Document, number: int, *, fact_table: FactTable | None = None
 ) -> Iterator[str]:
     """Yield the pieces of ``render_review_document``, for a document too big to join."""
-    view = DocumentView(number, document, fact_rows)
+    view = DocumentView(number, document, fact_table)
     for piece in _environment().get_template(DOCUMENT_TEMPLATE_NAME).generate(view=view):
         yield str(piece)
 

@@ -21,7 +21,10 @@ import contextlib
 import csv
 import errno
 import io
+import itertools
 import json
+import math
+import operator
 import os
 import re
 import shutil
@@ -29,7 +32,7 @@ import socket
 import tempfile
 import types
 import typing
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import partial
@@ -46,6 +49,7 @@ from .models import (
     Document,
     Fact,
     ManifestEntry,
+    decimal_to_json,
 )
 
 if TYPE_CHECKING:
@@ -465,6 +469,128 @@ def render_row_line(row: dict[str, Any]) -> str:
     return json.dumps(row, ensure_ascii=False)
 
 
+#: ``json.dumps(text, ensure_ascii=False)`` of a str: the C function json's encoder calls
+#: for every string, without the set-up json.dumps makes on each call.
+json_string: Callable[[str], str] = json.encoder.encode_basestring  # type: ignore[attr-defined]
+
+_NONE_TYPE = type(None)
+
+#: The fields of a fact, read in one call, in ``FACT_FIELDS`` order.
+_fact_values = operator.attrgetter(*FACT_FIELDS)
+
+#: The ``Decimal`` fields, written as JSON numbers (``decimal_to_json``).
+_NUMBER_FIELDS = frozenset(column.name for column in fact_columns() if column.kind == "number")
+
+
+class JsonStrings(dict[str | None, str]):
+    """The JSON texts of strings (and of None), each made once: a document's facts repeat
+    their doc_id, section and units, and the facts of one sentence the sentence."""
+
+    def __init__(self) -> None:
+        super().__init__({None: "null"})
+
+    def __missing__(self, text: str) -> str:
+        encoded = self[text] = json_string(text)
+        return encoded
+
+
+def json_value(value: Any, strings: JsonStrings) -> str:
+    """Return ``value`` as ``json.dumps(value, ensure_ascii=False)`` writes it."""
+    kind = type(value)
+    if kind is str or value is None:
+        return strings[value]
+    if kind is int or (kind is float and math.isfinite(value)):
+        return repr(value)  # json writes an int, and a finite float, as its repr
+    if kind is list and all(type(item) is str for item in value):
+        return "[" + ", ".join(map(strings.__getitem__, value)) + "]"
+    return json.dumps(value, ensure_ascii=False)
+
+
+def json_column(values: Sequence[Any], strings: JsonStrings) -> list[str]:
+    """Return the ``json_value`` of each of ``values``, one field of several facts."""
+    kinds = set(map(type, values))
+    if kinds <= {str, _NONE_TYPE}:
+        return list(map(strings.__getitem__, values))
+    if kinds <= {int, _NONE_TYPE} or (
+        kinds <= {int, float, _NONE_TYPE}
+        and all(math.isfinite(value) for value in values if type(value) is float)
+    ):
+        return ["null" if value is None else repr(value) for value in values]
+    return [json_value(value, strings) for value in values]
+
+
+def join_columns(columns: Iterable[Sequence[str]], separators: Sequence[str]) -> Iterator[str]:
+    """Yield, row by row, ``separators[0] + columns[0][row] + separators[1] + …``.
+
+    ``separators`` has one item more than ``columns``: the last one ends each row. The
+    rows are joined in C (zip, str.join) rather than by a Python loop per row.
+    """
+    pieces: list[Iterable[str]] = []
+    for separator, column in zip(separators[:-1], columns, strict=True):
+        pieces += [itertools.repeat(separator), column]
+    pieces.append(itertools.repeat(separators[-1]))
+    return map("".join, zip(*pieces, strict=False))  # the repeats never end
+
+
+#: What goes around the fields of a facts.jsonl line: ``{"doc_id": `` … ``, "line": `` … ``}``.
+_JSONL_SEPARATORS = (
+    *(
+        ("{" if position == 0 else ", ") + json_string(name) + ": "
+        for position, name in enumerate(FACT_FIELDS)
+    ),
+    "}",
+)
+
+
+@dataclass(frozen=True)
+class FactTable:
+    """Some facts as text, one column per field, made once for every output listing them.
+
+    facts.jsonl, facts.json, facts.csv and the review page all take the facts from here:
+    a json.dumps per fact and per output took most of the time of rendering a document.
+    """
+
+    #: Each field's values, in ``FACT_FIELDS`` order, as ``fact_row`` gives them.
+    values: dict[str, list[Any]]
+    #: Each field's values as JSON text (``json_value``).
+    json: dict[str, list[str]]
+
+    @classmethod
+    def of(cls, facts: Sequence[Fact]) -> FactTable:
+        """Return the table of ``facts``."""
+        columns = zip(*map(_fact_values, facts), strict=True) if facts else [()] * len(FACT_FIELDS)
+        values: dict[str, list[Any]] = {}
+        for name, column in zip(FACT_FIELDS, columns, strict=True):
+            if name in _NUMBER_FIELDS:
+                values[name] = [
+                    None if value is None else decimal_to_json(value) for value in column
+                ]
+            else:
+                values[name] = list(column)
+        strings = JsonStrings()
+        return cls(values, {name: json_column(column, strings) for name, column in values.items()})
+
+    def jsonl_lines(self, end: str = "") -> Iterator[str]:
+        """Yield each fact's facts.jsonl line (the text of ``render_fact_line``), then ``end``."""
+        return join_columns(
+            self.json.values(), (*_JSONL_SEPARATORS[:-1], _JSONL_SEPARATORS[-1] + end)
+        )
+
+    def csv_text(self) -> str:
+        """Return the facts.csv lines (no header): the text of ``render_csv_rows``."""
+        cells = []
+        for name, column in self.values.items():
+            if name == "qualifiers":
+                cells.append([QUALIFIER_SEPARATOR.join(value) for value in column])
+            elif None in column:
+                cells.append(["" if value is None else value for value in column])
+            else:
+                cells.append(column)
+        buffer = io.StringIO()
+        csv.writer(buffer, lineterminator="\n").writerows(zip(*cells, strict=True))
+        return buffer.getvalue()
+
+
 def render_document_json(document: Document) -> str:
     """Return the text of ``documents/DOC_ID.json`` for ``document``, ending in a newline.
 
@@ -613,8 +739,8 @@ class _FactFile:
     """
 
     @staticmethod
-    def render(facts: Sequence[Fact], rows: Sequence[dict[str, Any]]) -> Any:
-        """Return one document's ``facts`` (and their ``fact_row`` dicts) in this format."""
+    def render(facts: Sequence[Fact], table: FactTable) -> Any:
+        """Return one document's ``facts`` (and their ``FactTable``) in this format."""
         raise NotImplementedError
 
     def write(self, rendered: Any) -> None:
@@ -655,8 +781,8 @@ class _JsonlFile(_TextFactFile):
     """facts.jsonl: one JSON object a line."""
 
     @staticmethod
-    def render(facts: Sequence[Fact], rows: Sequence[dict[str, Any]]) -> str:
-        return "".join(render_row_line(row) + "\n" for row in rows)
+    def render(facts: Sequence[Fact], table: FactTable) -> str:
+        return "".join(table.jsonl_lines("\n"))
 
     def write(self, rendered: str) -> None:
         self._handle.write(rendered)
@@ -671,8 +797,8 @@ class _CsvFile(_TextFactFile):
         self._handle.write(",".join(FACT_FIELDS) + "\n")  # plain names: nothing to quote
 
     @staticmethod
-    def render(facts: Sequence[Fact], rows: Sequence[dict[str, Any]]) -> str:
-        return render_csv_rows(rows)
+    def render(facts: Sequence[Fact], table: FactTable) -> str:
+        return table.csv_text()
 
     def write(self, rendered: str) -> None:
         self._handle.write(rendered)
@@ -686,8 +812,8 @@ class _JsonFile(_TextFactFile):
         self._count = 0
 
     @staticmethod
-    def render(facts: Sequence[Fact], rows: Sequence[dict[str, Any]]) -> list[str]:
-        return [render_row_line(row) for row in rows]
+    def render(facts: Sequence[Fact], table: FactTable) -> list[str]:
+        return list(table.jsonl_lines())
 
     def write(self, rendered: list[str]) -> None:
         for line in rendered:
@@ -712,7 +838,7 @@ class _ParquetFile(_FactFile):
         )
 
     @staticmethod
-    def render(facts: Sequence[Fact], rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    def render(facts: Sequence[Fact], table: FactTable) -> list[dict[str, Any]]:
         # model_dump keeps Decimal values, which Arrow stores exactly.
         return [fact.model_dump() for fact in facts]
 
@@ -786,24 +912,24 @@ def render_document(document: Document, *, formats: Iterable[str], number: int) 
 
     if len(document.text) > LARGE_DOCUMENT_CHARS:
         return RenderedDocument(document.doc_id, None, {}, None, number, document)
-    rows = [fact_row(fact) for fact in document.facts]
-    facts = _render_facts(document.facts, formats, rows)
+    table = FactTable.of(document.facts)
+    facts = _render_facts(document.facts, formats, table)
     return RenderedDocument(
         doc_id=document.doc_id,
         # Whole, as pydantic renders it (iter_model_json gives the same text in pieces).
         document_json=document.model_dump_json(indent=2) + "\n",
         facts=facts,
-        review_html=render_review_document(document, number, fact_rows=rows),
+        review_html=render_review_document(document, number, fact_table=table),
         number=number,
     )
 
 
 def _render_facts(
-    facts: Sequence[Fact], formats: Iterable[str], rows: Sequence[dict[str, Any]] | None = None
+    facts: Sequence[Fact], formats: Iterable[str], table: FactTable | None = None
 ) -> dict[str, Any]:
-    """Return each format's rendering of ``facts`` (``rows``: their ``fact_row`` dicts)."""
-    rows = [fact_row(fact) for fact in facts] if rows is None else rows
-    return {name: _FACT_FILE_WRITERS[name].render(facts, rows) for name in formats}
+    """Return each format's rendering of ``facts`` (``table``: their ``FactTable``)."""
+    table = FactTable.of(facts) if table is None else table
+    return {name: _FACT_FILE_WRITERS[name].render(facts, table) for name in formats}
 
 
 #: Facts of a large document rendered at a time, so that its rendering stays small.
