@@ -114,19 +114,17 @@ def page_fact_json(table: FactTable) -> Iterator[str]:
     """
     columns = [
         # A list's JSON text in the table has ", " between items; the page has ",".
-        [_compact_json(value) for value in table.values[name]]
-        if name in _PAGE_LIST_FIELDS
-        else table.json[name]
+        _compact_json_lists(table.values[name]) if name in _PAGE_LIST_FIELDS else table.json[name]
         for name in PAGE_FACT_FIELDS
     ]
     return join_columns(columns, _PAGE_SEPARATORS)
 
 
-def _compact_json(value: Any) -> str:
-    """Return ``json.dumps(value, ensure_ascii=False, separators=(",", ":"))``."""
-    if type(value) is list and all(type(item) is str for item in value):
-        return "[" + ",".join(map(json_string, value)) + "]"
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+def _compact_json_lists(lists: list[Any]) -> list[str]:
+    """Return ``json.dumps(value, ensure_ascii=False, separators=(",", ":"))`` of each list."""
+    if all(type(item) is str for value in lists for item in value):
+        return ["[" + ",".join(map(json_string, value)) + "]" for value in lists]
+    return [json.dumps(value, ensure_ascii=False, separators=(",", ":")) for value in lists]
 
 
 def highlight_groups(facts: list[Fact], text_length: int) -> list[tuple[int, int, list[int]]]:

@@ -482,41 +482,49 @@ _fact_values = operator.attrgetter(*FACT_FIELDS)
 _NUMBER_FIELDS = frozenset(column.name for column in fact_columns() if column.kind == "number")
 
 
-class JsonStrings(dict[str | None, str]):
-    """The JSON texts of strings (and of None), each made once: a document's facts repeat
-    their doc_id, section and units, and the facts of one sentence the sentence."""
-
-    def __init__(self) -> None:
-        super().__init__({None: "null"})
-
-    def __missing__(self, text: str) -> str:
-        encoded = self[text] = json_string(text)
-        return encoded
-
-
-def json_value(value: Any, strings: JsonStrings) -> str:
+def json_value(value: Any) -> str:
     """Return ``value`` as ``json.dumps(value, ensure_ascii=False)`` writes it."""
     kind = type(value)
-    if kind is str or value is None:
-        return strings[value]
+    if kind is str:
+        return json_string(value)
+    if value is None:
+        return "null"
     if kind is int or (kind is float and math.isfinite(value)):
         return repr(value)  # json writes an int, and a finite float, as its repr
     if kind is list and all(type(item) is str for item in value):
-        return "[" + ", ".join(map(strings.__getitem__, value)) + "]"
+        return "[" + ", ".join(map(json_string, value)) + "]"
     return json.dumps(value, ensure_ascii=False)
 
 
-def json_column(values: Sequence[Any], strings: JsonStrings) -> list[str]:
-    """Return the ``json_value`` of each of ``values``, one field of several facts."""
+#: The reprs of the floats json does not write as their repr (NaN, Infinity, -Infinity).
+_NON_FINITE_REPRS = frozenset({"nan", "inf", "-inf"})
+
+
+def json_column(values: Sequence[Any]) -> list[str]:
+    """Return the ``json_value`` of each of ``values``, one field of several facts.
+
+    A column of one kind (texts, numbers, lists of texts) is encoded without a Python
+    call per value.
+    """
     kinds = set(map(type, values))
     if kinds <= {str, _NONE_TYPE}:
-        return list(map(strings.__getitem__, values))
-    if kinds <= {int, _NONE_TYPE} or (
-        kinds <= {int, float, _NONE_TYPE}
-        and all(math.isfinite(value) for value in values if type(value) is float)
-    ):
-        return ["null" if value is None else repr(value) for value in values]
-    return [json_value(value, strings) for value in values]
+        # Each text once: a document's facts repeat their doc_id, section and units,
+        # and the facts of one sentence the sentence.
+        texts = set(values)
+        texts.discard(None)
+        encoded = dict(zip(texts, map(json_string, texts), strict=True))
+        encoded[None] = "null"
+        return list(map(encoded.__getitem__, values))
+    if kinds <= {int, float, _NONE_TYPE}:
+        if _NONE_TYPE in kinds:
+            texts = ["null" if value is None else repr(value) for value in values]
+        else:
+            texts = list(map(repr, values))
+        if _NON_FINITE_REPRS.isdisjoint(texts):
+            return texts
+    if kinds == {list} and all(type(item) is str for value in values for item in value):
+        return ["[" + ", ".join(map(json_string, value)) + "]" for value in values]
+    return list(map(json_value, values))
 
 
 def join_columns(columns: Iterable[Sequence[str]], separators: Sequence[str]) -> Iterator[str]:
@@ -561,14 +569,15 @@ class FactTable:
         columns = zip(*map(_fact_values, facts), strict=True) if facts else [()] * len(FACT_FIELDS)
         values: dict[str, list[Any]] = {}
         for name, column in zip(FACT_FIELDS, columns, strict=True):
-            if name in _NUMBER_FIELDS:
+            if name not in _NUMBER_FIELDS:
+                values[name] = list(column)
+            elif _NONE_TYPE in set(map(type, column)):  # not None in: == on a Decimal is slow
                 values[name] = [
                     None if value is None else decimal_to_json(value) for value in column
                 ]
             else:
-                values[name] = list(column)
-        strings = JsonStrings()
-        return cls(values, {name: json_column(column, strings) for name, column in values.items()})
+                values[name] = list(map(decimal_to_json, column))
+        return cls(values, {name: json_column(column) for name, column in values.items()})
 
     def jsonl_lines(self, end: str = "") -> Iterator[str]:
         """Yield each fact's facts.jsonl line (the text of ``render_fact_line``), then ``end``."""
@@ -578,17 +587,53 @@ class FactTable:
 
     def csv_text(self) -> str:
         """Return the facts.csv lines (no header): the text of ``render_csv_rows``."""
-        cells = []
-        for name, column in self.values.items():
-            if name == "qualifiers":
-                cells.append([QUALIFIER_SEPARATOR.join(value) for value in column])
-            elif None in column:
-                cells.append(["" if value is None else value for value in column])
-            else:
-                cells.append(column)
-        buffer = io.StringIO()
-        csv.writer(buffer, lineterminator="\n").writerows(zip(*cells, strict=True))
-        return buffer.getvalue()
+        columns = [
+            csv_fields(
+                list(map(QUALIFIER_SEPARATOR.join, values)) if name == "qualifiers" else values
+            )
+            for name, values in self.values.items()
+        ]
+        return "".join(join_columns(columns, _CSV_SEPARATORS))
+
+
+#: What goes around the fields of a facts.csv line.
+_CSV_SEPARATORS = ("", *[","] * (len(FACT_FIELDS) - 1), "\n")
+
+#: The characters for which the csv module quotes a field: delimiter, quote character,
+#: line end; Python 3.11 writes a "\r" as it is, later versions quote it too.
+_CSV_QUOTED_CHARACTER = re.compile('[,"\r\n]')
+
+
+def csv_fields(values: Sequence[Any]) -> list[str]:
+    """Return each of ``values`` as the csv module writes it as a field of a row.
+
+    The csv module costs more than the rest of the rendering, as it looks at every
+    character of every field twice. Here a field without a character that may need
+    quoting is taken as it is; only the others are written by the csv module.
+    """
+    kinds = set(map(type, values))
+    if kinds <= {str}:
+        fields = list(values)
+    elif kinds <= {int, float}:
+        fields = list(map(str, values))  # what csv writes for a number
+    else:
+        fields = [
+            "" if value is None else value if isinstance(value, str) else str(value)
+            for value in values
+        ]
+    if _CSV_QUOTED_CHARACTER.search("".join(fields)) is None:
+        return fields
+    return [
+        field if _CSV_QUOTED_CHARACTER.search(field) is None else _csv_field(field)
+        for field in fields
+    ]
+
+
+def _csv_field(text: str) -> str:
+    """Return ``text`` as the csv module writes it as a field of a row of several."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerow(["", text])
+    return buffer.getvalue()[1:-1]  # without the empty first field and the line end
 
 
 def render_document_json(document: Document) -> str:
