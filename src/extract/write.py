@@ -496,8 +496,9 @@ def json_value(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-#: The reprs of the floats json does not write as their repr (NaN, Infinity, -Infinity).
+#: The reprs of the floats json does not write as their repr, and what it writes instead.
 _NON_FINITE_REPRS = frozenset({"nan", "inf", "-inf"})
+_NON_FINITE_JSON = frozenset({"NaN", "Infinity", "-Infinity"})
 
 
 def json_column(values: Sequence[Any]) -> list[str]:
@@ -558,7 +559,9 @@ class FactTable:
     a json.dumps per fact and per output took most of the time of rendering a document.
     """
 
-    #: Each field's values, in ``FACT_FIELDS`` order, as ``fact_row`` gives them.
+    #: Each field's values, in ``FACT_FIELDS`` order, as ``fact_row`` gives them (read
+    #: off the fact: the same values for a validated ``Fact``, whose fields have their
+    #: declared types, where pydantic's serialiser would also convert wrong types).
     values: dict[str, list[Any]]
     #: Each field's values as JSON text (``json_value``).
     json: dict[str, list[str]]
@@ -588,9 +591,9 @@ class FactTable:
     def csv_text(self) -> str:
         """Return the facts.csv lines (no header): the text of ``render_csv_rows``."""
         columns = [
-            csv_fields(
-                list(map(QUALIFIER_SEPARATOR.join, values)) if name == "qualifiers" else values
-            )
+            csv_fields(list(map(QUALIFIER_SEPARATOR.join, values)))
+            if name == "qualifiers"
+            else csv_fields(values, self.json[name])
             for name, values in self.values.items()
         ]
         return "".join(join_columns(columns, _CSV_SEPARATORS))
@@ -601,19 +604,27 @@ _CSV_SEPARATORS = ("", *[","] * (len(FACT_FIELDS) - 1), "\n")
 
 #: The characters for which the csv module quotes a field: delimiter, quote character,
 #: line end; Python 3.11 writes a "\r" as it is, later versions quote it too.
-_CSV_QUOTED_CHARACTER = re.compile('[,"\r\n]')
+_CSV_QUOTED_CHARACTERS = (",", '"', "\r", "\n")
 
 
-def csv_fields(values: Sequence[Any]) -> list[str]:
+def _may_need_quotes(text: str) -> bool:
+    """Return whether the csv module may quote ``text``: one of the characters is in it."""
+    return any(character in text for character in _CSV_QUOTED_CHARACTERS)
+
+
+def csv_fields(values: Sequence[Any], json_texts: Sequence[str] = ()) -> list[str]:
     """Return each of ``values`` as the csv module writes it as a field of a row.
 
     The csv module costs more than the rest of the rendering, as it looks at every
     character of every field twice. Here a field without a character that may need
     quoting is taken as it is; only the others are written by the csv module.
+    ``json_texts``, the values' ``json_value`` when known, saves writing numbers again.
     """
     kinds = set(map(type, values))
     if kinds <= {str}:
         fields = list(values)
+    elif kinds <= {int, float} and json_texts and _NON_FINITE_JSON.isdisjoint(json_texts):
+        fields = list(json_texts)  # a finite number's JSON is its repr, which csv writes
     elif kinds <= {int, float}:
         fields = list(map(str, values))  # what csv writes for a number
     else:
@@ -621,12 +632,9 @@ def csv_fields(values: Sequence[Any]) -> list[str]:
             "" if value is None else value if isinstance(value, str) else str(value)
             for value in values
         ]
-    if _CSV_QUOTED_CHARACTER.search("".join(fields)) is None:
+    if not _may_need_quotes("".join(fields)):
         return fields
-    return [
-        field if _CSV_QUOTED_CHARACTER.search(field) is None else _csv_field(field)
-        for field in fields
-    ]
+    return [_csv_field(field) if _may_need_quotes(field) else field for field in fields]
 
 
 def _csv_field(text: str) -> str:
