@@ -157,20 +157,24 @@ def highlight_groups(facts: list[Fact], text_length: int) -> list[tuple[int, int
     ]
 
 
-def render_highlight(text: str, fact_keys: Sequence[str]) -> str:
-    """Return ``text`` as HTML: a focusable ``<mark>`` listing the keys of its facts.
+def render_highlight(text_html: str, fact_keys: Sequence[str]) -> str:
+    """Return a focusable ``<mark>`` around ``text_html`` (escaped text) listing its facts.
 
-    >>> render_highlight("<3个>", ["0-1"])
+    >>> render_highlight("&lt;3个&gt;", ["0-1"])
     '<mark class="fact" tabindex="0" id="f0-1" data-facts="0-1">&lt;3个&gt;</mark>'
     """
     classes = "fact multi" if len(fact_keys) > 1 else "fact"
-    # Keys and ids are digits and dashes; only the text needs escaping (f-strings here
-    # are several times faster than Markup.format, which escapes every field).
+    # Keys and ids are digits and dashes: nothing to escape (f-strings here are several
+    # times faster than Markup.format, which escapes every field).
     keys = " ".join(fact_keys)
     return (
         f'<mark class="{classes}" tabindex="0" id="f{fact_keys[0]}" data-facts="{keys}">'
-        f"{escape_text(text)}</mark>"
+        f"{text_html}</mark>"
     )
+
+
+#: The characters ``escape_text`` replaces.
+_HTML_SPECIAL_CHARACTERS = ("&", "<", ">", "'", '"')
 
 
 def escape_text(text: str) -> str:
@@ -199,12 +203,17 @@ def iter_text_html(document: Document, document_number: int) -> Iterator[Markup]
     document several times slower to render.
     """
     text = document.text
+    # Most texts hold nothing to escape: their pieces are then their HTML as they are.
+    escaping = any(character in text for character in _HTML_SPECIAL_CHARACTERS)
     parts: list[str] = []
     size = 0
     cursor = 0
     for start, end, members in highlight_groups(document.facts, len(text)):
+        before, marked = text[cursor:start], text[start:end]
+        if escaping:
+            before, marked = escape_text(before), escape_text(marked)
         keys = [fact_key(document_number, member) for member in members]
-        html = escape_text(text[cursor:start]) + render_highlight(text[start:end], keys)
+        html = before + render_highlight(marked, keys)
         parts.append(html)
         size += len(html)
         cursor = end
