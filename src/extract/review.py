@@ -3,8 +3,8 @@
 ``iter_review_html(documents)`` yields the page in pieces (Jinja2 ``Template.generate``,
 autoescaping on), one document at a time, so a run of thousands of documents is never
 one string in memory. A document's text with its ``<mark>`` highlights, and its facts as
-JSON for the table, are built here in chunks (escaped with markupsafe, Jinja's own
-escaper) because Jinja's per-piece cost is too high for 300,000 highlights. The page
+JSON for the table, are built here in chunks (escaped as markupsafe, Jinja's own
+escaper, does) because Jinja's per-piece cost is too high for 300,000 highlights. The page
 needs no network: its style and script are inside it.
 
 Overlapping facts: facts whose spans overlap or nest share one highlight covering the
