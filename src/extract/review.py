@@ -25,7 +25,7 @@ import jinja2
 from markupsafe import Markup
 
 from .models import Document, Fact
-from .write import FactTable, fact_columns, join_columns, json_string
+from .write import FactTable, RowFormat, fact_columns, json_string
 
 TEMPLATE_NAME = "review.html.j2"
 DOCUMENT_TEMPLATE_NAME = "review_document.html.j2"
@@ -93,12 +93,14 @@ def script_safe(json_text: str) -> Markup:
 
 
 #: What goes around the fields of a fact in the page's JSON: ``{"mention":`` … ``}``.
-_PAGE_SEPARATORS = (
-    *(
-        ("{" if position == 0 else ",") + json_string(name) + ":"
-        for position, name in enumerate(PAGE_FACT_FIELDS)
-    ),
-    "}",
+_PAGE_FACT = RowFormat(
+    (
+        *(
+            ("{" if position == 0 else ",") + json_string(name) + ":"
+            for position, name in enumerate(PAGE_FACT_FIELDS)
+        ),
+        "}",
+    )
 )
 #: The page fields holding a list.
 _PAGE_LIST_FIELDS = frozenset(
@@ -117,7 +119,7 @@ def page_fact_json(table: FactTable) -> Iterator[str]:
         _compact_json_lists(table.values[name]) if name in _PAGE_LIST_FIELDS else table.json[name]
         for name in PAGE_FACT_FIELDS
     ]
-    return join_columns(columns, _PAGE_SEPARATORS)
+    return _PAGE_FACT.rows(columns)
 
 
 def _compact_json_lists(lists: list[Any]) -> list[str]:

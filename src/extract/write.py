@@ -32,7 +32,7 @@ import socket
 import tempfile
 import types
 import typing
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import partial
@@ -502,13 +502,12 @@ _NON_FINITE_REPRS = frozenset({"nan", "inf", "-inf"})
 _NON_FINITE_JSON = frozenset({"NaN", "Infinity", "-Infinity"})
 
 
-def json_column(values: Sequence[Any]) -> list[str]:
+def json_column(values: Sequence[Any], kinds: Set[type]) -> list[str]:
     """Return the ``json_value`` of each of ``values``, one field of several facts.
 
-    A column of one kind (texts, numbers, lists of texts) is encoded without a Python
-    call per value.
+    ``kinds`` are the types of the values. A column of one kind (texts, numbers, lists
+    of texts) is encoded without a Python call per value.
     """
-    kinds = set(map(type, values))
     if kinds <= {str, _NONE_TYPE}:
         # Each text once: a document's facts repeat their doc_id, section and units,
         # and the facts of one sentence the sentence.
@@ -529,27 +528,32 @@ def json_column(values: Sequence[Any]) -> list[str]:
     return list(map(json_value, values))
 
 
-def join_columns(columns: Iterable[Sequence[str]], separators: Sequence[str]) -> Iterator[str]:
-    """Yield, row by row, ``separators[0] + columns[0][row] + separators[1] + …``.
+class RowFormat:
+    """How the fields of a row are joined into its text: what comes before each field,
+    and after the last one.
 
-    ``separators`` has one item more than ``columns``: the last one ends each row. The
-    rows are joined in C (zip, str.join) rather than by a Python loop per row.
+    The rows are joined in C (zip, str.join) rather than by a Python loop per row.
     """
-    pieces: list[Iterable[str]] = []
-    for separator, column in zip(separators[:-1], columns, strict=True):
-        pieces += [itertools.repeat(separator), column]
-    pieces.append(itertools.repeat(separators[-1]))
-    return map("".join, zip(*pieces, strict=False))  # the repeats never end
+
+    def __init__(self, separators: Sequence[str]) -> None:
+        # One item more than the fields: ``separators[0] + field 0 + separators[1] + …``.
+        self._separators = [itertools.repeat(separator) for separator in separators]
+
+    def rows(self, columns: Iterable[Sequence[str]]) -> Iterator[str]:
+        """Yield the text of each row of ``columns`` (one list of field texts each)."""
+        pieces: list[Iterable[str]] = [*self._separators, *self._separators[1:]]
+        pieces[0::2] = self._separators
+        pieces[1::2] = columns  # raises unless there is a column for each field
+        return map("".join, zip(*pieces, strict=False))  # the repeats never end
 
 
 #: What goes around the fields of a facts.jsonl line: ``{"doc_id": `` … ``, "line": `` … ``}``.
-_JSONL_SEPARATORS = (
-    *(
-        ("{" if position == 0 else ", ") + json_string(name) + ": "
-        for position, name in enumerate(FACT_FIELDS)
-    ),
-    "}",
+_JSONL_SEPARATORS = tuple(
+    ("{" if position == 0 else ", ") + json_string(name) + ": "
+    for position, name in enumerate(FACT_FIELDS)
 )
+_JSONL_LINE = RowFormat((*_JSONL_SEPARATORS, "}"))
+_JSONL_LINE_WITH_NEWLINE = RowFormat((*_JSONL_SEPARATORS, "}\n"))
 
 
 @dataclass(frozen=True)
@@ -566,62 +570,71 @@ class FactTable:
     values: dict[str, list[Any]]
     #: Each field's values as JSON text (``json_value``).
     json: dict[str, list[str]]
+    #: The types of each field's values.
+    kinds: dict[str, set[type]]
 
     @classmethod
     def of(cls, facts: Sequence[Fact]) -> FactTable:
         """Return the table of ``facts``."""
         columns = zip(*map(_fact_values, facts), strict=True) if facts else [()] * len(FACT_FIELDS)
         values: dict[str, list[Any]] = {}
+        kinds: dict[str, set[type]] = {}
         for name, column in zip(FACT_FIELDS, columns, strict=True):
+            column_kinds = set(map(type, column))
             if name not in _NUMBER_FIELDS:
                 values[name] = list(column)
-            elif _NONE_TYPE in set(map(type, column)):  # not None in: == on a Decimal is slow
+            elif _NONE_TYPE in column_kinds:  # not None in: == on a Decimal is slow
                 values[name] = [
                     None if value is None else decimal_to_json(value) for value in column
                 ]
+                column_kinds = set(map(type, values[name]))
             else:
                 values[name] = list(map(decimal_to_json, column))
-        return cls(values, {name: json_column(column) for name, column in values.items()})
+                column_kinds = set(map(type, values[name]))
+            kinds[name] = column_kinds
+        json_texts = {name: json_column(values[name], kinds[name]) for name in FACT_FIELDS}
+        return cls(values, json_texts, kinds)
 
-    def jsonl_lines(self, end: str = "") -> Iterator[str]:
-        """Yield each fact's facts.jsonl line (the text of ``render_fact_line``), then ``end``."""
-        return join_columns(
-            self.json.values(), (*_JSONL_SEPARATORS[:-1], _JSONL_SEPARATORS[-1] + end)
-        )
+    def jsonl_lines(self) -> Iterator[str]:
+        """Yield each fact's facts.jsonl line (the text of ``render_fact_line``)."""
+        return _JSONL_LINE.rows(self.json.values())
+
+    def jsonl_text(self) -> str:
+        """Return the facts' lines of facts.jsonl, each ending in a newline."""
+        return "".join(_JSONL_LINE_WITH_NEWLINE.rows(self.json.values()))
 
     def csv_text(self) -> str:
         """Return the facts.csv lines (no header): the text of ``render_csv_rows``."""
         columns = [
-            csv_fields(list(map(QUALIFIER_SEPARATOR.join, values)))
+            csv_fields(list(map(QUALIFIER_SEPARATOR.join, values)), {str})
             if name == "qualifiers"
-            else csv_fields(values, self.json[name])
+            else csv_fields(values, self.kinds[name], self.json[name])
             for name, values in self.values.items()
         ]
-        return "".join(join_columns(columns, _CSV_SEPARATORS))
+        return "".join(_CSV_LINE.rows(columns))
 
 
 #: What goes around the fields of a facts.csv line.
-_CSV_SEPARATORS = ("", *[","] * (len(FACT_FIELDS) - 1), "\n")
-
-#: The characters for which the csv module quotes a field: delimiter, quote character,
-#: line end; Python 3.11 writes a "\r" as it is, later versions quote it too.
-_CSV_QUOTED_CHARACTERS = (",", '"', "\r", "\n")
+_CSV_LINE = RowFormat(("", *[","] * (len(FACT_FIELDS) - 1), "\n"))
 
 
 def _may_need_quotes(text: str) -> bool:
-    """Return whether the csv module may quote ``text``: one of the characters is in it."""
-    return any(character in text for character in _CSV_QUOTED_CHARACTERS)
+    """Return whether the csv module may quote ``text``: it holds the delimiter, the quote
+    character or a line end (Python 3.11 writes a "\r" as it is, later versions quote it)."""
+    return "," in text or '"' in text or "\n" in text or "\r" in text
 
 
-def csv_fields(values: Sequence[Any], json_texts: Sequence[str] = ()) -> list[str]:
+def csv_fields(
+    values: Sequence[Any], kinds: Set[type], json_texts: Sequence[str] = ()
+) -> list[str]:
     """Return each of ``values`` as the csv module writes it as a field of a row.
 
     The csv module costs more than the rest of the rendering, as it looks at every
     character of every field twice. Here a field without a character that may need
     quoting is taken as it is; only the others are written by the csv module.
-    ``json_texts``, the values' ``json_value`` when known, saves writing numbers again.
+    ``kinds`` are the types of the values; ``json_texts``, their ``json_value`` when
+    known, saves writing numbers again.
     """
-    kinds = set(map(type, values))
     if kinds <= {str}:
         fields = list(values)
     elif kinds <= {int, float} and json_texts and _NON_FINITE_JSON.isdisjoint(json_texts):
@@ -836,7 +849,7 @@ class _JsonlFile(_TextFactFile):
 
     @staticmethod
     def render(facts: Sequence[Fact], table: FactTable) -> str:
-        return "".join(table.jsonl_lines("\n"))
+        return table.jsonl_text()
 
     def write(self, rendered: str) -> None:
         self._handle.write(rendered)
@@ -961,12 +974,14 @@ class RenderedDocument:
 
 
 #: What goes around the fields of a fact in a document's JSON (``model_dump_json(indent=2)``).
-_DOCUMENT_FACT_SEPARATORS = (
-    *(
-        ("    {\n" if position == 0 else ",\n") + "      " + json_string(name) + ": "
-        for position, name in enumerate(FACT_FIELDS)
-    ),
-    "\n    }",
+_DOCUMENT_FACT = RowFormat(
+    (
+        *(
+            ("    {\n" if position == 0 else ",\n") + "      " + json_string(name) + ": "
+            for position, name in enumerate(FACT_FIELDS)
+        ),
+        "\n    }",
+    )
 )
 
 #: The facts of a document without facts in its JSON: a top-level key is the only text at
@@ -992,7 +1007,7 @@ def document_json(document: Document, table: FactTable) -> str:
         return document.model_dump_json(indent=2)
     columns = []
     for name, values in table.values.items():
-        kinds = set(map(type, values))
+        kinds = table.kinds[name]
         if kinds <= {str, int, _NONE_TYPE}:
             columns.append(table.json[name])
         elif kinds <= {int, float, _NONE_TYPE}:
@@ -1008,7 +1023,7 @@ def document_json(document: Document, table: FactTable) -> str:
                     for value in values
                 ]
             )
-    facts = ",\n".join(join_columns(columns, _DOCUMENT_FACT_SEPARATORS))
+    facts = ",\n".join(_DOCUMENT_FACT.rows(columns))
     return f'{head}\n  "facts": [\n{facts}\n  ]{tail}'
 
 
