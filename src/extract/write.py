@@ -511,9 +511,9 @@ def json_column(values: Sequence[Any], kinds: Set[type]) -> list[str]:
     if kinds <= {str, _NONE_TYPE}:
         # Each text once: a document's facts repeat their doc_id, section and units,
         # and the facts of one sentence the sentence.
-        texts = set(values)
-        texts.discard(None)
-        encoded = dict(zip(texts, map(json_string, texts), strict=True))
+        distinct = set(values)
+        distinct.discard(None)
+        encoded = dict(zip(distinct, map(json_string, distinct), strict=True))
         encoded[None] = "null"
         return list(map(encoded.__getitem__, values))
     if kinds <= {int, float, _NONE_TYPE}:
