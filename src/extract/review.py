@@ -3,8 +3,8 @@
 ``iter_review_html(documents)`` yields the page in pieces (Jinja2 ``Template.generate``,
 autoescaping on), one document at a time, so a run of thousands of documents is never
 one string in memory. A document's text with its ``<mark>`` highlights, and its facts as
-JSON for the table, are built here in chunks (escaped with markupsafe, Jinja's own
-escaper) because Jinja's per-piece cost is too high for 300,000 highlights. The page
+JSON for the table, are built here in chunks (escaped as markupsafe, Jinja's own
+escaper, does) because Jinja's per-piece cost is too high for 300,000 highlights. The page
 needs no network: its style and script are inside it.
 
 Overlapping facts: facts whose spans overlap or nest share one highlight covering the
@@ -22,9 +22,10 @@ from functools import cache
 from typing import Any
 
 import jinja2
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
-from .models import Document, Fact, decimal_to_json
+from .models import Document, Fact
+from .write import FactTable, RowFormat, fact_columns, json_string
 
 TEMPLATE_NAME = "review.html.j2"
 DOCUMENT_TEMPLATE_NAME = "review_document.html.j2"
@@ -66,20 +67,6 @@ _SCRIPT_ESCAPES = {
 }
 
 
-@dataclass(frozen=True)
-class TextPiece:
-    """A run of a document's cleaned text, highlighted when ``fact_keys`` is not empty."""
-
-    text: str
-    #: Keys (``"DOC-FACT"``, 0-based) of the facts whose spans this highlight covers.
-    fact_keys: tuple[str, ...] = ()
-
-    @property
-    def element_id(self) -> str:
-        """Return the HTML id of this highlight: ``f`` and its first fact's key."""
-        return f"f{self.fact_keys[0]}"
-
-
 def fact_key(document_number: int, fact_number: int) -> str:
     """Return the key naming a fact on the page: document and fact positions, 0-based.
 
@@ -95,21 +82,51 @@ def json_for_script(value: Any) -> Markup:
     >>> str(json_for_script({"a": "</script><b>&"}))
     '{"a":"\\\\u003c/script\\\\u003e\\\\u003cb\\\\u003e\\\\u0026"}'
     """
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return script_safe(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
+
+
+def script_safe(json_text: str) -> Markup:
+    """Return ``json_text`` with the characters a ``<script>`` element cannot hold escaped."""
     for character, replacement in _SCRIPT_ESCAPES.items():
-        text = text.replace(character, replacement)
-    return Markup(text)
+        json_text = json_text.replace(character, replacement)
+    return Markup(json_text)
 
 
-def page_fact_row(fact: Fact) -> dict[str, Any]:
-    """Return the fields of ``fact`` the page shows, numbers as JSON numbers."""
-    row: dict[str, Any] = {}
-    for name in PAGE_FACT_FIELDS:
-        value = getattr(fact, name)
-        if name in ("value", "normalized_value", "upper_value") and value is not None:
-            value = decimal_to_json(value)
-        row[name] = value
-    return row
+#: What goes around the fields of a fact in the page's JSON: ``{"mention":`` … ``}``.
+_PAGE_FACT = RowFormat(
+    (
+        *(
+            ("{" if position == 0 else ",") + json_string(name) + ":"
+            for position, name in enumerate(PAGE_FACT_FIELDS)
+        ),
+        "}",
+    )
+)
+#: The page fields holding a list.
+_PAGE_LIST_FIELDS = frozenset(
+    column.name for column in fact_columns() if column.kind == "list"
+) & frozenset(PAGE_FACT_FIELDS)
+
+
+def page_fact_json(table: FactTable) -> Iterator[str]:
+    """Yield the object of each fact of ``table`` in the page's JSON, before ``script_safe``.
+
+    Each the text of ``json.dumps(row, ensure_ascii=False, separators=(",", ":"))`` for
+    the ``PAGE_FACT_FIELDS`` of the fact's ``fact_row``.
+    """
+    columns = [
+        # A list's JSON text in the table has ", " between items; the page has ",".
+        _compact_json_lists(table.values[name]) if name in _PAGE_LIST_FIELDS else table.json[name]
+        for name in PAGE_FACT_FIELDS
+    ]
+    return _PAGE_FACT.rows(columns)
+
+
+def _compact_json_lists(lists: list[Any]) -> list[str]:
+    """Return ``json.dumps(value, ensure_ascii=False, separators=(",", ":"))`` of each list."""
+    if all(type(item) is str for value in lists for item in value):
+        return ["[" + ",".join(map(json_string, value)) + "]" for value in lists]
+    return [json.dumps(value, ensure_ascii=False, separators=(",", ":")) for value in lists]
 
 
 def highlight_groups(facts: list[Fact], text_length: int) -> list[tuple[int, int, list[int]]]:
@@ -122,54 +139,62 @@ def highlight_groups(facts: list[Fact], text_length: int) -> list[tuple[int, int
     >>> highlight_groups([F(start=5, end=9), F(start=0, end=3), F(start=6, end=12)], 20)
     [(0, 3, [1]), (5, 12, [0, 2])]
     """
-    order = sorted(
-        (position for position, fact in enumerate(facts) if fact.end <= text_length),
-        key=lambda position: (facts[position].start, -facts[position].end),
+    # Sorted by start, longest first; facts of the same span stay in their order.
+    spans = sorted(
+        (fact.start, -fact.end, position)
+        for position, fact in enumerate(facts)
+        if fact.end <= text_length
     )
     groups: list[tuple[int, int, list[int]]] = []
-    for position in order:
-        fact = facts[position]
-        if groups and fact.start < groups[-1][1]:
-            start, end, members = groups[-1]
-            groups[-1] = (start, max(end, fact.end), [*members, position])
+    for start, negative_end, position in spans:
+        end = -negative_end
+        if groups and start < groups[-1][1]:
+            group_start, group_end, members = groups[-1]
+            groups[-1] = (group_start, max(group_end, end), [*members, position])
         else:
-            groups.append((fact.start, fact.end, [position]))
+            groups.append((start, end, [position]))
     return [
         (start, end, sorted(members) if len(members) > 1 else members)
         for start, end, members in groups
     ]
 
 
-def iter_text_pieces(document: Document, document_number: int) -> Iterator[TextPiece]:
-    """Yield ``document``'s cleaned text as plain and highlighted pieces, in order."""
-    text = document.text
-    cursor = 0
-    for start, end, members in highlight_groups(document.facts, len(text)):
-        if start > cursor:
-            yield TextPiece(text[cursor:start])
-        keys = tuple(fact_key(document_number, member) for member in members)
-        yield TextPiece(text[start:end], keys)
-        cursor = end
-    if cursor < len(text):
-        yield TextPiece(text[cursor:])
+def render_highlight(text_html: str, fact_keys: Sequence[str]) -> str:
+    """Return a focusable ``<mark>`` around ``text_html`` (escaped text) listing its facts.
 
-
-def render_highlight(piece: TextPiece) -> Markup:
-    """Return ``piece`` as HTML: a focusable ``<mark>`` listing its facts, or plain text.
-
-    >>> str(render_highlight(TextPiece("<3个>", ("0-1",))))
+    >>> render_highlight("&lt;3个&gt;", ["0-1"])
     '<mark class="fact" tabindex="0" id="f0-1" data-facts="0-1">&lt;3个&gt;</mark>'
     """
-    if not piece.fact_keys:
-        return escape(piece.text)
-    classes = "fact multi" if len(piece.fact_keys) > 1 else "fact"
-    # Keys and ids are digits and dashes; only the text needs escaping (f-strings here
-    # are several times faster than Markup.format, which escapes every field).
-    keys = " ".join(piece.fact_keys)
-    text = escape(piece.text)
-    return Markup(
-        f'<mark class="{classes}" tabindex="0" id="{piece.element_id}" data-facts="{keys}">'
-        f"{text}</mark>"
+    classes = "fact multi" if len(fact_keys) > 1 else "fact"
+    # Keys and ids are digits and dashes: nothing to escape (f-strings here are several
+    # times faster than Markup.format, which escapes every field).
+    keys = " ".join(fact_keys)
+    return (
+        f'<mark class="{classes}" tabindex="0" id="f{fact_keys[0]}" data-facts="{keys}">'
+        f"{text_html}</mark>"
+    )
+
+
+#: The characters ``escape_text`` replaces.
+_HTML_SPECIAL_CHARACTERS = ("&", "<", ">", "'", '"')
+
+
+def escape_text(text: str) -> str:
+    """Return ``str(markupsafe.escape(text))``, without making a Markup of each piece.
+
+    The replacements of markupsafe's own pure-Python escape, which is what its C one does.
+
+    >>> from markupsafe import escape
+    >>> hostile = "<b class='x'>A&B</b>" + '"'
+    >>> escape_text(hostile), escape_text(hostile) == str(escape(hostile))
+    ('&lt;b class=&#39;x&#39;&gt;A&amp;B&lt;/b&gt;&#34;', True)
+    """
+    return (
+        text.replace("&", "&amp;")
+        .replace(">", "&gt;")
+        .replace("<", "&lt;")
+        .replace("'", "&#39;")
+        .replace('"', "&#34;")
     )
 
 
@@ -179,37 +204,47 @@ def iter_text_html(document: Document, document_number: int) -> Iterator[Markup]
     Built here rather than in the template: Jinja's per-piece cost made a 300,000-fact
     document several times slower to render.
     """
+    text = document.text
+    # Most texts hold nothing to escape: their pieces are then their HTML as they are.
+    escaping = any(character in text for character in _HTML_SPECIAL_CHARACTERS)
     parts: list[str] = []
     size = 0
-    for piece in iter_text_pieces(document, document_number):
-        html = render_highlight(piece)
+    cursor = 0
+    for start, end, members in highlight_groups(document.facts, len(text)):
+        before, marked = text[cursor:start], text[start:end]
+        if escaping:
+            before, marked = escape_text(before), escape_text(marked)
+        keys = [fact_key(document_number, member) for member in members]
+        html = before + render_highlight(marked, keys)
         parts.append(html)
         size += len(html)
+        cursor = end
         if size >= CHUNK_CHARS:
             yield Markup("".join(parts))
             parts, size = [], 0
-    if parts:
-        yield Markup("".join(parts))
+    parts.append(escape_text(text[cursor:]))
+    yield Markup("".join(parts))
 
 
-def iter_fact_json(
-    document: Document, fact_rows: Sequence[dict[str, Any]] | None = None
-) -> Iterator[Markup]:
+def iter_fact_json(document: Document, fact_table: FactTable | None = None) -> Iterator[Markup]:
     """Yield the JSON array of ``document``'s page fact rows, made safe for a <script>.
 
-    ``fact_rows``, the facts as ``write.fact_row`` gives them, saves making them again.
+    ``fact_table``, the document's facts as ``write.FactTable`` gives them, saves making
+    them again; without it they are made ``CHUNK_ROWS`` at a time.
     """
-    yield Markup("[")
     facts = document.facts
-    for first in range(0, len(facts), CHUNK_ROWS):
-        if fact_rows is not None:
-            chunk = fact_rows[first : first + CHUNK_ROWS]
-            rows = [{name: row[name] for name in PAGE_FACT_FIELDS} for row in chunk]
-        else:
-            rows = [page_fact_row(fact) for fact in facts[first : first + CHUNK_ROWS]]
-        # The array's brackets come off: chunks are joined by commas.
-        separator = Markup(",") if first else Markup("")
-        yield separator + json_for_script(rows)[1:-1]
+    if fact_table is not None:
+        tables: Iterable[FactTable] = [fact_table]
+    else:
+        chunks = (facts[first : first + CHUNK_ROWS] for first in range(0, len(facts), CHUNK_ROWS))
+        tables = map(FactTable.of, chunks)
+    yield Markup("[")
+    separator = ""
+    for table in tables:
+        rows = ",".join(page_fact_json(table))
+        if rows:
+            yield script_safe(separator + rows)  # chunks are joined by commas
+            separator = ","
     yield Markup("]")
 
 
@@ -219,7 +254,7 @@ class DocumentView:
 
     number: int
     document: Document
-    fact_rows: Sequence[dict[str, Any]] | None = None
+    fact_table: FactTable | None = None
 
     @property
     def label(self) -> str:
@@ -232,7 +267,7 @@ class DocumentView:
 
     def fact_json(self) -> Iterator[Markup]:
         """Yield the document's fact rows as script-safe JSON (see ``iter_fact_json``)."""
-        return iter_fact_json(self.document, self.fact_rows)
+        return iter_fact_json(self.document, self.fact_table)
 
 
 @cache
@@ -254,23 +289,23 @@ def review_template() -> jinja2.Template:
 
 
 def render_review_document(
-    document: Document, number: int, *, fact_rows: Sequence[dict[str, Any]] | None = None
+    document: Document, number: int, *, fact_table: FactTable | None = None
 ) -> str:
     """Return the HTML of one document of the review page: its text, highlights and facts.
 
     ``number`` names the document in its highlights' keys; numbers must differ between the
     documents of one page but need not count from 0 (a run renders documents apart, in
-    worker processes, and joins them with ``iter_review_page``). ``fact_rows``, the facts
-    as ``write.fact_row`` gives them, saves making them again.
+    worker processes, and joins them with ``iter_review_page``). ``fact_table``, the
+    document's facts as ``write.FactTable`` gives them, saves making them again.
     """
-    return "".join(iter_review_document(document, number, fact_rows=fact_rows))
+    return "".join(iter_review_document(document, number, fact_table=fact_table))
 
 
 def iter_review_document(
-    document: Document, number: int, *, fact_rows: Sequence[dict[str, Any]] | None = None
+    document: Document, number: int, *, fact_table: FactTable | None = None
 ) -> Iterator[str]:
     """Yield the pieces of ``render_review_document``, for a document too big to join."""
-    view = DocumentView(number, document, fact_rows)
+    view = DocumentView(number, document, fact_table)
     for piece in _environment().get_template(DOCUMENT_TEMPLATE_NAME).generate(view=view):
         yield str(piece)
 

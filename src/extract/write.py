@@ -21,7 +21,10 @@ import contextlib
 import csv
 import errno
 import io
+import itertools
 import json
+import math
+import operator
 import os
 import re
 import shutil
@@ -29,7 +32,7 @@ import socket
 import tempfile
 import types
 import typing
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import partial
@@ -37,6 +40,7 @@ from pathlib import Path, PurePosixPath
 from types import TracebackType
 from typing import IO, TYPE_CHECKING, Any
 
+import pydantic_core
 from pydantic import BaseModel
 
 from .models import (
@@ -46,6 +50,7 @@ from .models import (
     Document,
     Fact,
     ManifestEntry,
+    decimal_to_json,
 )
 
 if TYPE_CHECKING:
@@ -465,6 +470,194 @@ def render_row_line(row: dict[str, Any]) -> str:
     return json.dumps(row, ensure_ascii=False)
 
 
+#: ``json.dumps(text, ensure_ascii=False)`` of a str: the C function json's encoder calls
+#: for every string, without the set-up json.dumps makes on each call.
+json_string: Callable[[str], str] = json.encoder.encode_basestring  # type: ignore[attr-defined]
+
+_NONE_TYPE = type(None)
+
+#: The fields of a fact, read in one call, in ``FACT_FIELDS`` order.
+_fact_values = operator.attrgetter(*FACT_FIELDS)
+
+#: The ``Decimal`` fields, written as JSON numbers (``decimal_to_json``).
+_NUMBER_FIELDS = frozenset(column.name for column in fact_columns() if column.kind == "number")
+
+
+def json_value(value: Any) -> str:
+    """Return ``value`` as ``json.dumps(value, ensure_ascii=False)`` writes it."""
+    kind = type(value)
+    if kind is str:
+        return json_string(value)
+    if value is None:
+        return "null"
+    if kind is int or (kind is float and math.isfinite(value)):
+        return repr(value)  # json writes an int, and a finite float, as its repr
+    if kind is list and all(type(item) is str for item in value):
+        return "[" + ", ".join(map(json_string, value)) + "]"
+    return json.dumps(value, ensure_ascii=False)
+
+
+#: The reprs of the floats json does not write as their repr, and what it writes instead.
+_NON_FINITE_REPRS = frozenset({"nan", "inf", "-inf"})
+_NON_FINITE_JSON = frozenset({"NaN", "Infinity", "-Infinity"})
+
+
+def json_column(values: Sequence[Any], kinds: Set[type]) -> list[str]:
+    """Return the ``json_value`` of each of ``values``, one field of several facts.
+
+    ``kinds`` are the types of the values. A column of one kind (texts, numbers, lists
+    of texts) is encoded without a Python call per value.
+    """
+    if kinds <= {str, _NONE_TYPE}:
+        # Each text once: a document's facts repeat their doc_id, section and units,
+        # and the facts of one sentence the sentence.
+        distinct = set(values)
+        distinct.discard(None)
+        encoded = dict(zip(distinct, map(json_string, distinct), strict=True))
+        encoded[None] = "null"
+        return list(map(encoded.__getitem__, values))
+    if kinds <= {int, float, _NONE_TYPE}:
+        if _NONE_TYPE in kinds:
+            texts = ["null" if value is None else repr(value) for value in values]
+        else:
+            texts = list(map(repr, values))
+        if _NON_FINITE_REPRS.isdisjoint(texts):
+            return texts
+    if kinds == {list} and all(type(item) is str for value in values for item in value):
+        return ["[" + ", ".join(map(json_string, value)) + "]" for value in values]
+    return list(map(json_value, values))
+
+
+class RowFormat:
+    """How the fields of a row are joined into its text: what comes before each field,
+    and after the last one.
+
+    The rows are joined in C (zip, str.join) rather than by a Python loop per row.
+    """
+
+    def __init__(self, separators: Sequence[str]) -> None:
+        # One item more than the fields: ``separators[0] + field 0 + separators[1] + …``.
+        self._separators = [itertools.repeat(separator) for separator in separators]
+
+    def rows(self, columns: Iterable[Sequence[str]]) -> Iterator[str]:
+        """Yield the text of each row of ``columns`` (one list of field texts each)."""
+        pieces: list[Iterable[str]] = [*self._separators, *self._separators[1:]]
+        pieces[0::2] = self._separators
+        pieces[1::2] = columns  # raises unless there is a column for each field
+        return map("".join, zip(*pieces, strict=False))  # the repeats never end
+
+
+#: What goes around the fields of a facts.jsonl line: ``{"doc_id": `` … ``, "line": `` … ``}``.
+_JSONL_SEPARATORS = tuple(
+    ("{" if position == 0 else ", ") + json_string(name) + ": "
+    for position, name in enumerate(FACT_FIELDS)
+)
+_JSONL_LINE = RowFormat((*_JSONL_SEPARATORS, "}"))
+_JSONL_LINE_WITH_NEWLINE = RowFormat((*_JSONL_SEPARATORS, "}\n"))
+
+
+@dataclass(frozen=True)
+class FactTable:
+    """Some facts as text, one column per field, made once for every output listing them.
+
+    facts.jsonl, facts.json, facts.csv and the review page all take the facts from here:
+    a json.dumps per fact and per output took most of the time of rendering a document.
+    """
+
+    #: Each field's values, in ``FACT_FIELDS`` order, as ``fact_row`` gives them (read
+    #: off the fact: the same values for a validated ``Fact``, whose fields have their
+    #: declared types, where pydantic's serialiser would also convert wrong types).
+    values: dict[str, list[Any]]
+    #: Each field's values as JSON text (``json_value``).
+    json: dict[str, list[str]]
+    #: The types of each field's values.
+    kinds: dict[str, set[type]]
+
+    @classmethod
+    def of(cls, facts: Sequence[Fact]) -> FactTable:
+        """Return the table of ``facts``."""
+        columns = zip(*map(_fact_values, facts), strict=True) if facts else [()] * len(FACT_FIELDS)
+        values: dict[str, list[Any]] = {}
+        kinds: dict[str, set[type]] = {}
+        for name, column in zip(FACT_FIELDS, columns, strict=True):
+            column_kinds = set(map(type, column))
+            if name not in _NUMBER_FIELDS:
+                values[name] = list(column)
+            elif _NONE_TYPE in column_kinds:  # not None in: == on a Decimal is slow
+                values[name] = [
+                    None if value is None else decimal_to_json(value) for value in column
+                ]
+                column_kinds = set(map(type, values[name]))
+            else:
+                values[name] = list(map(decimal_to_json, column))
+                column_kinds = set(map(type, values[name]))
+            kinds[name] = column_kinds
+        json_texts = {name: json_column(values[name], kinds[name]) for name in FACT_FIELDS}
+        return cls(values, json_texts, kinds)
+
+    def jsonl_lines(self) -> Iterator[str]:
+        """Yield each fact's facts.jsonl line (the text of ``render_fact_line``)."""
+        return _JSONL_LINE.rows(self.json.values())
+
+    def jsonl_text(self) -> str:
+        """Return the facts' lines of facts.jsonl, each ending in a newline."""
+        return "".join(_JSONL_LINE_WITH_NEWLINE.rows(self.json.values()))
+
+    def csv_text(self) -> str:
+        """Return the facts.csv lines (no header): the text of ``render_csv_rows``."""
+        columns = [
+            csv_fields(list(map(QUALIFIER_SEPARATOR.join, values)), {str})
+            if name == "qualifiers"
+            else csv_fields(values, self.kinds[name], self.json[name])
+            for name, values in self.values.items()
+        ]
+        return "".join(_CSV_LINE.rows(columns))
+
+
+#: What goes around the fields of a facts.csv line.
+_CSV_LINE = RowFormat(("", *[","] * (len(FACT_FIELDS) - 1), "\n"))
+
+
+def _may_need_quotes(text: str) -> bool:
+    """Return whether the csv module may quote ``text``: it holds the delimiter, the quote
+    character or a line end (Python 3.11 writes a "\r" as it is, later versions quote it)."""
+    return "," in text or '"' in text or "\n" in text or "\r" in text
+
+
+def csv_fields(
+    values: Sequence[Any], kinds: Set[type], json_texts: Sequence[str] = ()
+) -> list[str]:
+    """Return each of ``values`` as the csv module writes it as a field of a row.
+
+    The csv module costs more than the rest of the rendering, as it looks at every
+    character of every field twice. Here a field without a character that may need
+    quoting is taken as it is; only the others are written by the csv module.
+    ``kinds`` are the types of the values; ``json_texts``, their ``json_value`` when
+    known, saves writing numbers again.
+    """
+    if kinds <= {str}:
+        fields = list(values)
+    elif kinds <= {int, float} and json_texts and _NON_FINITE_JSON.isdisjoint(json_texts):
+        fields = list(json_texts)  # a finite number's JSON is its repr, which csv writes
+    elif kinds <= {int, float}:
+        fields = list(map(str, values))  # what csv writes for a number
+    else:
+        fields = [
+            "" if value is None else value if isinstance(value, str) else str(value)
+            for value in values
+        ]
+    if not _may_need_quotes("".join(fields)):
+        return fields
+    return [_csv_field(field) if _may_need_quotes(field) else field for field in fields]
+
+
+def _csv_field(text: str) -> str:
+    """Return ``text`` as the csv module writes it as a field of a row of several."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerow(["", text])
+    return buffer.getvalue()[1:-1]  # without the empty first field and the line end
+
+
 def render_document_json(document: Document) -> str:
     """Return the text of ``documents/DOC_ID.json`` for ``document``, ending in a newline.
 
@@ -613,8 +806,8 @@ class _FactFile:
     """
 
     @staticmethod
-    def render(facts: Sequence[Fact], rows: Sequence[dict[str, Any]]) -> Any:
-        """Return one document's ``facts`` (and their ``fact_row`` dicts) in this format."""
+    def render(facts: Sequence[Fact], table: FactTable) -> Any:
+        """Return one document's ``facts`` (and their ``FactTable``) in this format."""
         raise NotImplementedError
 
     def write(self, rendered: Any) -> None:
@@ -655,8 +848,8 @@ class _JsonlFile(_TextFactFile):
     """facts.jsonl: one JSON object a line."""
 
     @staticmethod
-    def render(facts: Sequence[Fact], rows: Sequence[dict[str, Any]]) -> str:
-        return "".join(render_row_line(row) + "\n" for row in rows)
+    def render(facts: Sequence[Fact], table: FactTable) -> str:
+        return table.jsonl_text()
 
     def write(self, rendered: str) -> None:
         self._handle.write(rendered)
@@ -671,8 +864,8 @@ class _CsvFile(_TextFactFile):
         self._handle.write(",".join(FACT_FIELDS) + "\n")  # plain names: nothing to quote
 
     @staticmethod
-    def render(facts: Sequence[Fact], rows: Sequence[dict[str, Any]]) -> str:
-        return render_csv_rows(rows)
+    def render(facts: Sequence[Fact], table: FactTable) -> str:
+        return table.csv_text()
 
     def write(self, rendered: str) -> None:
         self._handle.write(rendered)
@@ -686,8 +879,8 @@ class _JsonFile(_TextFactFile):
         self._count = 0
 
     @staticmethod
-    def render(facts: Sequence[Fact], rows: Sequence[dict[str, Any]]) -> list[str]:
-        return [render_row_line(row) for row in rows]
+    def render(facts: Sequence[Fact], table: FactTable) -> list[str]:
+        return list(table.jsonl_lines())
 
     def write(self, rendered: list[str]) -> None:
         for line in rendered:
@@ -712,7 +905,7 @@ class _ParquetFile(_FactFile):
         )
 
     @staticmethod
-    def render(facts: Sequence[Fact], rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    def render(facts: Sequence[Fact], table: FactTable) -> list[dict[str, Any]]:
         # model_dump keeps Decimal values, which Arrow stores exactly.
         return [fact.model_dump() for fact in facts]
 
@@ -780,30 +973,84 @@ class RenderedDocument:
     document: Document | None = None
 
 
+#: What goes around the fields of a fact in a document's JSON (``model_dump_json(indent=2)``).
+_DOCUMENT_FACT = RowFormat(
+    (
+        *(
+            ("    {\n" if position == 0 else ",\n") + "      " + json_string(name) + ": "
+            for position, name in enumerate(FACT_FIELDS)
+        ),
+        "\n    }",
+    )
+)
+
+#: The facts of a document without facts in its JSON: a top-level key is the only text at
+#: the start of a line indented by 2 (a string holds no newline, only its escape).
+_NO_FACTS_JSON = '\n  "facts": []'
+
+
+def document_json(document: Document, table: FactTable) -> str:
+    """Return the text of ``document.model_dump_json(indent=2)``; ``table`` holds its facts.
+
+    pydantic writes the document without its facts, which took most of its time (a Python
+    call for each number); they are joined from the table, each value as pydantic writes
+    it: a string as json.dumps does, an int as its repr, floats and lists by pydantic.
+    """
+    if not document.facts:
+        return document.model_dump_json(indent=2)
+    head, found, tail = (
+        document.model_copy(update={"facts": []})
+        .model_dump_json(indent=2)
+        .partition(_NO_FACTS_JSON)
+    )
+    if not found:
+        return document.model_dump_json(indent=2)
+    columns = []
+    for name, values in table.values.items():
+        kinds = table.kinds[name]
+        if kinds <= {str, int, _NONE_TYPE}:
+            columns.append(table.json[name])
+        elif kinds <= {int, float, _NONE_TYPE}:
+            # pydantic writes some floats otherwise than repr (1e-05 as 0.00001).
+            columns.append(pydantic_core.to_json(values).decode()[1:-1].split(","))
+        else:
+            # The lists (qualifiers), mostly empty; a list's items on lines of their own.
+            columns.append(
+                [
+                    "[]"
+                    if value == []
+                    else pydantic_core.to_json(value, indent=2).decode().replace("\n", "\n      ")
+                    for value in values
+                ]
+            )
+    facts = ",\n".join(_DOCUMENT_FACT.rows(columns))
+    return f'{head}\n  "facts": [\n{facts}\n  ]{tail}'
+
+
 def render_document(document: Document, *, formats: Iterable[str], number: int) -> RenderedDocument:
     """Return ``document``'s outputs rendered for ``formats``; ``number`` is its review page key."""
     from .review import render_review_document
 
     if len(document.text) > LARGE_DOCUMENT_CHARS:
         return RenderedDocument(document.doc_id, None, {}, None, number, document)
-    rows = [fact_row(fact) for fact in document.facts]
-    facts = _render_facts(document.facts, formats, rows)
+    table = FactTable.of(document.facts)
+    facts = _render_facts(document.facts, formats, table)
     return RenderedDocument(
         doc_id=document.doc_id,
         # Whole, as pydantic renders it (iter_model_json gives the same text in pieces).
-        document_json=document.model_dump_json(indent=2) + "\n",
+        document_json=document_json(document, table) + "\n",
         facts=facts,
-        review_html=render_review_document(document, number, fact_rows=rows),
+        review_html=render_review_document(document, number, fact_table=table),
         number=number,
     )
 
 
 def _render_facts(
-    facts: Sequence[Fact], formats: Iterable[str], rows: Sequence[dict[str, Any]] | None = None
+    facts: Sequence[Fact], formats: Iterable[str], table: FactTable | None = None
 ) -> dict[str, Any]:
-    """Return each format's rendering of ``facts`` (``rows``: their ``fact_row`` dicts)."""
-    rows = [fact_row(fact) for fact in facts] if rows is None else rows
-    return {name: _FACT_FILE_WRITERS[name].render(facts, rows) for name in formats}
+    """Return each format's rendering of ``facts`` (``table``: their ``FactTable``)."""
+    table = FactTable.of(facts) if table is None else table
+    return {name: _FACT_FILE_WRITERS[name].render(facts, table) for name in formats}
 
 
 #: Facts of a large document rendered at a time, so that its rendering stays small.
