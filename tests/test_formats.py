@@ -419,3 +419,39 @@ def test_frictionless_reads_typed_exact_numbers(tmp_path: Path) -> None:
         assert row["normalized_value"] == want["normalized_value"]
         assert row["start"] == want["start"]
         assert row["qualifiers"] == (";".join(want["qualifiers"]) or None)
+
+
+def _with_text(field: str, text: str) -> Fact:
+    """Return a valid fact whose ``field`` is ``text`` (the mention's span follows it)."""
+    if field == "mention":
+        return make_fact(mention=text, end=8 + len(text))
+    return make_fact(**{field: text})
+
+
+#: Facts whose texts hold every character the fast renderers treat apart: quotes, the
+#: CSV delimiter, line ends, HTML marks, controls, line separators, astral characters.
+HOSTILE_FACTS = [
+    pytest.param(_with_text(field, text), id=f"{field}-{name}")
+    for field in ("mention", "indicator", "sentence", "section", "per", "unit")
+    for name, text in [
+        ("quote-and-comma", '他说"1,000"'),
+        ("line-ends", "甲\r\n乙\r丙\n"),
+        ("html-marks", "<b>&amp;</b>"),
+        ("controls", "\x00\x1f\x7f\t"),
+        ("line-separators", "\u2028\u2029"),
+        ("astral-and-backslash", "𠀀😀\\"),
+    ]
+] + [pytest.param(make_fact(qualifiers=["同比", '"其中"', "a,b"]), id="qualifiers-to-quote")]
+
+
+@pytest.mark.parametrize("fact", [*EXTREME_FACTS, *HOSTILE_FACTS])
+def test_fact_table_renders_as_the_reference_renderers(fact: Fact) -> None:
+    # FactTable writes every output from columns of text; json.dumps, the csv module and
+    # pydantic are the reference, each fact also next to a plain one in the same column.
+    facts = [fact, make_fact()]
+    document = make_document("a", facts)
+    table = extract.write.FactTable.of(document.facts)
+    reference_rows = [extract.write.fact_row(f) for f in document.facts]
+    assert table.jsonl_text() == "".join(render_fact_line(f) + "\n" for f in document.facts)
+    assert table.csv_text() == extract.write.render_csv_rows(reference_rows)
+    assert extract.write.document_json(document, table) == document.model_dump_json(indent=2)
