@@ -28,6 +28,7 @@ outputs of ``--jobs 1`` and ``--jobs N`` differ).
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import platform
@@ -207,12 +208,21 @@ def run_measured(command: list[str], *, env: dict[str, str] | None = None) -> Me
 
 
 def child_environment() -> dict[str, str]:
-    """Return the environment for child commands: this checkout's ``src`` first on the path."""
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(
-        part for part in (str(REPOSITORY / "src"), env.get("PYTHONPATH")) if part
-    )
-    return env
+    """Return the environment for child commands.
+
+    They run the ``extract`` this Python imports, as a user's command would: a regular
+    install is compiled with mypyc, an editable one is this checkout's source (the report
+    says which, ``installed_build``).
+    """
+    return dict(os.environ)
+
+
+def installed_build() -> str:
+    """Return which ``extract`` the commands run: compiled or Python source, and where."""
+    spec = importlib.util.find_spec("extract.facts")
+    origin = spec.origin if spec is not None and spec.origin else "not found"
+    kind = "Python source" if origin.endswith(".py") else "compiled with mypyc"
+    return f"{kind} ({Path(origin).parent})"
 
 
 def run_jieba(corpus: Path) -> dict[str, float]:
@@ -346,6 +356,7 @@ def format_table(results: dict[str, object]) -> str:
         f"{corpus['chars']:,} characters, "
         + (f"reused from {corpus['folder']}" if corpus["reused"] else f"from {results['source']}"),
         f"machine: {results['cpus']} CPUs, Python {results['python']}, {results['platform']}",
+        f"extract: {results['build']}",
         "",
         f"{'case':<34} {'wall':>8} {'chars/s':>11} {'x jieba':>8} {'peak RSS':>10} {'tree':>10}",
     ]
@@ -471,6 +482,7 @@ def run_cases(options: argparse.Namespace, corpus: Path, scratch: Path) -> dict[
         "cpus": os.cpu_count(),
         "python": platform.python_version(),
         "platform": platform.platform(),
+        "build": installed_build(),
         "reproduce": reproduce_command(options, source),
     }
     skip = options.skip
