@@ -22,6 +22,7 @@ cut across lines (``增\\n长1\\n3.8%``). Cleaning has two parts:
 
 from __future__ import annotations
 
+import re
 import string
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -403,14 +404,18 @@ _WIDTH_LIMIT = 400
 
 
 @cache
-def any_of(characters: frozenset[str]) -> regex.Pattern[str]:
+@cache
+def any_of(characters: frozenset[str]) -> re.Pattern[str]:
     """Return a regex matching any one of ``characters`` (none: a regex that never matches).
+
+    The standard library's ``re``, not ``regex``: it finds the characters of a class in
+    about half the time, and these classes are scanned over every sentence.
 
     >>> any_of(frozenset("。！")).findall("增长。好！")
     ['。', '！']
     """
-    escaped = "".join(regex.escape(c) for c in sorted(characters))
-    return regex.compile(f"[{escaped}]" if escaped else "(?!)")
+    escaped = "".join(re.escape(c) for c in sorted(characters))
+    return re.compile(f"[{escaped}]" if escaped else "(?!)")
 
 
 def display_width(text: str) -> int:

@@ -17,6 +17,7 @@ jieba runs only on clauses that hold a quantity.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
@@ -168,8 +169,8 @@ class _Marks:
     clause_break: frozenset[str]  # ，：；。！？ end a clause; 、 only separates list items
     all: frozenset[str]  # every mark that is never part of a word
     # The same classes as regexes, to jump from one mark to the next.
-    opener_re: regex.Pattern[str]
-    clause_break_re: regex.Pattern[str]
+    opener_re: re.Pattern[str]
+    clause_break_re: re.Pattern[str]
 
 
 @cache

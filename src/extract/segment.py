@@ -11,11 +11,9 @@ brackets. The patterns and punctuation classes come from
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from functools import cache
 
-from .clean import HeadingStyle, Structure, load_structure
+from .clean import HeadingStyle, Structure, any_of, load_structure
 from .models import CleanText, Paragraph, ParagraphKind, Section, SegmentedText, Sentence
 
 #: A title or subtitle is one short line; a longer first paragraph is body text.
@@ -72,7 +70,7 @@ def split_sentences(text: str, *, structure: Structure | None = None) -> list[tu
     opened_at = -1  # index of its opener
     length = len(text)
     # Only openers, closers and sentence ends can change anything: visit those alone.
-    ends = [mark.start() for mark in _any_character(structure.sentence_end).finditer(text)]
+    ends = [mark.start() for mark in any_of(structure.sentence_end).finditer(text)]
     events = sorted({*ends, *closes_at, *closes_at.values()})
     resume = 0  # events before this index were skipped by a sentence end's closers
     for index in events:
@@ -101,17 +99,6 @@ def split_sentences(text: str, *, structure: Structure | None = None) -> list[tu
     return [span for span in (_trim(text, a, b) for a, b in spans) if span[0] < span[1]]
 
 
-@cache
-def _any_character(characters: frozenset[str]) -> re.Pattern[str]:
-    """Return a regex matching any one of ``characters``, as ``clean.any_of`` does.
-
-    The standard library's ``re`` finds the characters of a class in about half the time
-    ``regex`` takes, and split_sentences scans every paragraph for two such classes.
-    """
-    escaped = "".join(re.escape(c) for c in sorted(characters))
-    return re.compile(f"[{escaped}]" if escaped else "(?!)")
-
-
 def _balanced_pairs(text: str, structure: Structure) -> dict[int, int]:
     """Return {opener index: closer index} for the quote and bracket pairs of ``text`` that balance.
 
@@ -121,7 +108,7 @@ def _balanced_pairs(text: str, structure: Structure) -> dict[int, int]:
     openers, closers = structure.pairs, structure.pair_closers
     stack: list[tuple[str, int]] = []
     pairs: dict[int, int] = {}
-    for mark in _any_character(structure.pair_marks).finditer(text):
+    for mark in any_of(structure.pair_marks).finditer(text):
         index, char = mark.start(), mark.group()
         if char in openers:
             if len(stack) < MAX_NESTING:
