@@ -330,7 +330,7 @@ def run_stdin(options: argparse.Namespace) -> int:
     from .lexicon import LexiconError, add_lexicon_files
     from .pipeline import describe_failure, extract_source
     from .read import UnreadableFile, source_from_bytes
-    from .write import render_fact_line
+    from .write import FactTable
 
     try:
         add_lexicon_files(options.lexicon)
@@ -349,7 +349,7 @@ def run_stdin(options: argparse.Namespace) -> int:
     for issue in source.issues:
         if not options.quiet:
             _say(f"repaired: {STDIN_NAME}: {issue.reason}")
-    lines = "".join(render_fact_line(fact) + "\n" for fact in document.facts)
+    lines = FactTable.of(document.facts).jsonl_text()  # the lines of facts.jsonl
     try:
         sys.stdout.buffer.write(lines.encode("utf-8"))  # JSON Lines are UTF-8 whatever the locale
         sys.stdout.flush()
