@@ -342,8 +342,19 @@ def _stop_workers(executor: ProcessPoolExecutor) -> None:
     """Terminate the worker processes of ``executor`` now."""
     # ProcessPoolExecutor has no public way to stop running work; its process table is
     # the documented-by-use way (CPython keeps it as _processes since 3.2).
-    for process in list(getattr(executor, "_processes", {}).values()):
+    processes = list(getattr(executor, "_processes", {}).values())
+    for process in processes:
         process.terminate()
+    for process in processes:
+        process.join(timeout=5)
+    # A worker killed while writing a result leaves half a message in the result pipe, and
+    # the pool's manager thread waits for the rest for ever, so shutdown() never returns.
+    # With the workers dead, closing this process's own write end of that pipe is the
+    # last one: the manager thread reads end-of-file, takes the pool as broken and ends.
+    result_queue = getattr(executor, "_result_queue", None)
+    writer = getattr(result_queue, "_writer", None)
+    if writer is not None:
+        writer.close()
 
 
 def _new_executor(jobs: int) -> ProcessPoolExecutor:
