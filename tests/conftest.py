@@ -1,8 +1,11 @@
-"""Shared fixtures: every test starts and ends with the bundled lexicons."""
+"""Shared fixtures and helpers: every test starts and ends with the bundled lexicons."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -15,3 +18,16 @@ def bundled_lexicons() -> Iterator[None]:
     reset_lexicons()
     yield
     reset_lexicons()
+
+
+def run_cli(*arguments: str | Path) -> subprocess.CompletedProcess[str]:
+    """Return the finished ``python -m extract ARGUMENTS`` process, output captured."""
+    return subprocess.run(
+        [sys.executable, "-m", "extract", *map(str, arguments)],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        stdin=subprocess.DEVNULL,
+        timeout=120,
+        check=False,
+    )

@@ -9,13 +9,13 @@ import codecs
 import json
 import shutil
 import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from conftest import run_cli
 from extract import cli, pipeline
 
 REPOSITORY = Path(__file__).resolve().parents[1]
@@ -61,19 +61,6 @@ def make_input(folder: Path, files: dict[str, bytes]) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
     return folder
-
-
-def run_cli(*arguments: str | Path) -> subprocess.CompletedProcess[str]:
-    """Return the finished ``python -m extract ARGUMENTS`` process, output captured."""
-    return subprocess.run(
-        [sys.executable, "-m", "extract", *map(str, arguments)],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        stdin=subprocess.DEVNULL,
-        timeout=120,
-        check=False,
-    )
 
 
 def read_jsonl(path: Path) -> list[dict[str, Any]]:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import run_cli
 from extract import cli
 from extract.models import Issue, ManifestEntry
 
@@ -84,15 +85,7 @@ def test_bar_is_drawn_on_a_real_terminal_then_replaced_by_the_summary(tmp_path: 
 
 def test_no_bar_when_stderr_is_a_pipe(tmp_path: Path) -> None:
     input_dir = make_input(tmp_path / "in", MIXED_FILES)
-    process = subprocess.run(
-        [sys.executable, "-m", "extract", str(input_dir), str(tmp_path / "out")],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        stdin=subprocess.DEVNULL,
-        timeout=120,
-        check=False,
-    )
+    process = run_cli(input_dir, tmp_path / "out")
     assert "\r" not in process.stderr
     lines = process.stderr.splitlines()
     assert lines[:2] == [
