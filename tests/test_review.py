@@ -15,7 +15,14 @@ import pytest
 import extract.review
 import extract.write
 from extract import Document, Fact, extract_paths, extract_text
-from extract.review import iter_review_html, render_review_html
+from extract.review import (
+    ReviewPage,
+    iter_review_html,
+    iter_review_page,
+    render_review_document,
+    render_review_html,
+    review_page_frame,
+)
 
 HOSTILE_TEXT = "“A&B”计划<试点>完成投资3.5亿元，'新'项目12个。\n指标\"</script><b>\"增长8%。"
 PLAIN_TEXT = "新增城镇就业人员超1万人，平均失业率稳定在3%以下。"
@@ -206,6 +213,27 @@ def test_an_empty_run_is_a_page_saying_so() -> None:
     assert "<mark" not in page
 
 
+@pytest.mark.parametrize(
+    ("pages", "page"),
+    [
+        pytest.param([], 0, id="single-page"),
+        pytest.param(
+            [ReviewPage("review.html", 0, 2), ReviewPage("review-2.html", 2, 1)],
+            1,
+            id="second-of-two-pages-links-the-first",
+        ),
+    ],
+)
+def test_page_frame_goes_around_the_documents(pages: list[ReviewPage], page: int) -> None:
+    documents = [extract_text(HOSTILE_TEXT, doc_id="a"), extract_text(PLAIN_TEXT, doc_id="b")]
+    html = "".join(render_review_document(document, n) for n, document in enumerate(documents))
+    head, tail = review_page_frame(title="<run>", pages=pages, page=page)
+    whole = "".join(iter_review_page([html], title="<run>", pages=pages, page=page))
+    assert head + html + tail == whole
+    assert head.startswith("<!DOCTYPE html>") and "&lt;run&gt;" in head
+    assert tail.rstrip().endswith("</html>") and "\x00" not in head + tail
+
+
 def test_documents_are_pulled_one_at_a_time() -> None:
     pulled: list[str] = []
 
@@ -263,6 +291,26 @@ def test_a_big_run_gets_linked_review_pages(
         assert all(f'href="{other}"' in page for other in others)
         assert '<span aria-current="page">' in page
     assert marks == summary.facts == 5
+
+
+@pytest.mark.parametrize("jobs", [pytest.param(1, id="one-process"), pytest.param(2, id="workers")])
+def test_review_pages_are_cut_by_characters_not_bytes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int
+) -> None:
+    # A report's HTML is under the limit in characters and over it in UTF-8 bytes (a Han
+    # character is 3 bytes), so a page holds two reports, where bytes would make it one.
+    text = "新增城镇就业人员超1万人。" + "经济社会发展稳中求进，发展质量稳步提升。" * 20
+    input_dir = tmp_path / "in"
+    input_dir.mkdir()
+    for name in ("r1", "r2", "r3"):
+        (input_dir / f"{name}.txt").write_text(text, encoding="utf-8")
+    html = render_review_document(extract_text(text, doc_id="r1"), 0)
+    limit = len(html) * 3 // 2
+    assert len(html.encode("utf-8")) > limit
+    monkeypatch.setattr(extract.write, "REVIEW_PAGE_CHARS", limit)
+    extract_paths(input_dir, tmp_path / "out", jobs=jobs)
+    pages = sorted(p.name for p in (tmp_path / "out").glob("review*.html"))
+    assert pages == ["review-2.html", "review.html"]
 
 
 def test_a_smaller_rerun_removes_the_extra_review_pages(

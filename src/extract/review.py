@@ -351,6 +351,25 @@ def iter_review_page(
         yield str(piece)
 
 
+#: Stands for the documents' HTML in ``review_page_frame``: no page text holds a NUL.
+_DOCUMENTS_MARK = "\x00documents\x00"
+
+
+def review_page_frame(
+    *, title: str = "extract: review", pages: Sequence[ReviewPage] = (), page: int = 0
+) -> tuple[str, str]:
+    """Return the text of a review page before and after its documents' HTML.
+
+    ``head + html + tail`` is the page ``iter_review_page`` makes of a non-empty ``html``
+    (the same arguments), so a run can copy its staged documents between the two.
+    """
+    text = "".join(iter_review_page([_DOCUMENTS_MARK], title=title, pages=pages, page=page))
+    head, found, tail = text.partition(_DOCUMENTS_MARK)
+    if not found:
+        raise RuntimeError("the review template does not show the documents' HTML")
+    return head, tail
+
+
 def iter_review_html(
     documents: Iterable[Document], *, title: str = "extract: review"
 ) -> Iterator[str]:

@@ -35,7 +35,6 @@ import typing
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import partial
 from pathlib import Path, PurePosixPath
 from types import TracebackType
 from typing import IO, TYPE_CHECKING, Any
@@ -117,9 +116,11 @@ class _ReviewPart:
     """The documents of one review page, gathered in a staging file as they come."""
 
     path: Path
-    handle: IO[str]
+    #: The staged documents' HTML, as UTF-8 bytes.
+    handle: IO[bytes]
     first_document: int
     documents: int = 0
+    #: Characters (not bytes) of HTML staged: ``REVIEW_PAGE_CHARS`` counts characters.
     chars: int = 0
 
 
@@ -802,7 +803,8 @@ class _FactFile:
     """One fact file being written in the staging folder, in one format.
 
     ``render`` turns one document's facts into what ``write`` appends; it is a static
-    method so that it can run where the document was extracted (a worker process).
+    method so that it can run where the document was extracted (a worker process). Text
+    formats render UTF-8 bytes there, so the writing process only copies them.
     """
 
     @staticmethod
@@ -824,18 +826,22 @@ class _FactFile:
 
 
 class _TextFactFile(_FactFile):
-    """A fact file of text: a head written at once, a tail written when finished."""
+    """A fact file of UTF-8 text: a head written at once, a tail written when finished.
+
+    ``encoding`` encodes the head only ("utf-8-sig" starts the file with a byte-order
+    mark); the documents' facts come as UTF-8 bytes from ``render``.
+    """
 
     def __init__(self, path: Path, *, encoding: str = "utf-8", head: str = "") -> None:
-        self._handle: IO[str] = path.open("w", encoding=encoding, newline="")
-        self._handle.write(head)
+        self._handle: IO[bytes] = path.open("wb")
+        self._handle.write(head.encode(encoding))
 
     def tail(self) -> str:
         """Return the text that ends the file."""
         return ""
 
     def finish(self) -> None:
-        self._handle.write(self.tail())
+        self._handle.write(self.tail().encode("utf-8"))
         self._handle.flush()
         os.fsync(self._handle.fileno())
         self._handle.close()
@@ -848,10 +854,10 @@ class _JsonlFile(_TextFactFile):
     """facts.jsonl: one JSON object a line."""
 
     @staticmethod
-    def render(facts: Sequence[Fact], table: FactTable) -> str:
-        return table.jsonl_text()
+    def render(facts: Sequence[Fact], table: FactTable) -> bytes:
+        return table.jsonl_text().encode("utf-8")
 
-    def write(self, rendered: str) -> None:
+    def write(self, rendered: bytes) -> None:
         self._handle.write(rendered)
 
 
@@ -859,15 +865,15 @@ class _CsvFile(_TextFactFile):
     """facts.csv: a header row, then one row per fact."""
 
     def __init__(self, path: Path) -> None:
-        # utf-8-sig puts the byte-order mark Excel needs to read the file as UTF-8.
-        super().__init__(path, encoding="utf-8-sig")
-        self._handle.write(",".join(FACT_FIELDS) + "\n")  # plain names: nothing to quote
+        # utf-8-sig puts the byte-order mark Excel needs to read the file as UTF-8. The
+        # field names are plain: nothing to quote.
+        super().__init__(path, encoding="utf-8-sig", head=",".join(FACT_FIELDS) + "\n")
 
     @staticmethod
-    def render(facts: Sequence[Fact], table: FactTable) -> str:
-        return table.csv_text()
+    def render(facts: Sequence[Fact], table: FactTable) -> bytes:
+        return table.csv_text().encode("utf-8")
 
-    def write(self, rendered: str) -> None:
+    def write(self, rendered: bytes) -> None:
         self._handle.write(rendered)
 
 
@@ -879,13 +885,17 @@ class _JsonFile(_TextFactFile):
         self._count = 0
 
     @staticmethod
-    def render(facts: Sequence[Fact], table: FactTable) -> list[str]:
-        return list(table.jsonl_lines())
+    def render(facts: Sequence[Fact], table: FactTable) -> tuple[int, bytes]:
+        """Return how many facts there are, and their lines each after ",\n" but the first,
+        which follows "\n" only: ``write`` puts the "," before it unless it opens the array."""
+        lines = list(table.jsonl_lines())
+        return len(lines), ("\n" + ",\n".join(lines)).encode("utf-8") if lines else b""
 
-    def write(self, rendered: list[str]) -> None:
-        for line in rendered:
-            self._handle.write(("," if self._count else "") + "\n" + line)
-            self._count += 1
+    def write(self, rendered: tuple[int, bytes]) -> None:
+        count, text = rendered
+        if count:
+            self._handle.write((b"," if self._count else b"") + text)
+            self._count += count
 
     def tail(self) -> str:
         return "\n]\n" if self._count else "]\n"
@@ -952,25 +962,29 @@ LARGE_DOCUMENT_CHARS = 1_000_000
 
 @dataclass(frozen=True)
 class RenderedDocument:
-    """One document's outputs as text, ready to be written.
+    """One document's outputs as UTF-8 text, ready to be written.
 
     Made where the document was extracted (a worker process, with ``--jobs``), so that
-    the process that writes only copies text. A large document is passed whole instead
-    (``document``) and written piece by piece, so no output of it is one huge string.
+    the process that writes only copies bytes: text sent as ``str`` would be encoded to
+    cross the pipe, decoded, and encoded again to be written. A large document is passed
+    whole instead (``document``) and written piece by piece, so no output of it is one
+    huge string.
     """
 
     doc_id: str
-    #: The text of documents/DOC_ID.json, or None for a large document.
-    document_json: str | None
+    #: The bytes of documents/DOC_ID.json, or None for a large document.
+    document_json: bytes | None
     #: Each requested format's rendering of the facts (``_FactFile.render``); empty for a
     #: large document, whose facts the writer renders a chunk at a time.
     facts: dict[str, Any]
     #: The document's part of review.html, or None for a large document.
-    review_html: str | None
+    review_html: bytes | None
     #: The document's number on the review page (unique in a run, not always 0, 1, 2 …).
     number: int = 0
     #: The document itself, only when it is large.
     document: Document | None = None
+    #: The length of ``review_html`` in characters (review pages are cut by characters).
+    review_chars: int = 0
 
 
 #: What goes around the fields of a fact in a document's JSON (``model_dump_json(indent=2)``).
@@ -1035,13 +1049,15 @@ def render_document(document: Document, *, formats: Iterable[str], number: int) 
         return RenderedDocument(document.doc_id, None, {}, None, number, document)
     table = FactTable.of(document.facts)
     facts = _render_facts(document.facts, formats, table)
+    review_html = render_review_document(document, number, fact_table=table)
     return RenderedDocument(
         doc_id=document.doc_id,
         # Whole, as pydantic renders it (iter_model_json gives the same text in pieces).
-        document_json=document_json(document, table) + "\n",
+        document_json=(document_json(document, table) + "\n").encode("utf-8"),
         facts=facts,
-        review_html=render_review_document(document, number, fact_table=table),
+        review_html=review_html.encode("utf-8"),
         number=number,
+        review_chars=len(review_html),
     )
 
 
@@ -1082,6 +1098,9 @@ class OutputWriter:
         self._entry_count = 0
         self._claimed_files: set[str] = set()
         self._claimed_folders: set[str] = set()
+        #: Folders of documents/ made so far, in the staging folder and in the output
+        #: folder: one mkdir per folder, not one per document.
+        self._made_folders: set[Path] = set()
 
     def __enter__(self) -> OutputWriter:
         self.open()
@@ -1137,13 +1156,14 @@ class OutputWriter:
         self._claim(relative)
         target = staging / relative
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            with target.open("w", encoding="utf-8") as handle:
+            self._make_folder(target.parent)
+            with target.open("wb") as handle:
                 if rendered.document is not None:
-                    handle.writelines(iter_model_json(rendered.document))
-                    handle.write("\n")
+                    pieces = iter_model_json(rendered.document)
+                    handle.writelines(piece.encode("utf-8") for piece in pieces)
+                    handle.write(b"\n")
                 else:
-                    handle.write(rendered.document_json or "")
+                    handle.write(rendered.document_json or b"")
         except OSError as error:
             if error.errno not in _NAME_ERRNOS:
                 raise
@@ -1176,12 +1196,11 @@ class OutputWriter:
             part = self._new_review_part()
         if rendered.document is not None:
             for piece in iter_review_document(rendered.document, rendered.number):
-                part.handle.write(piece)
+                part.handle.write(piece.encode("utf-8"))
                 part.chars += len(piece)
         else:
-            html = rendered.review_html or ""
-            part.handle.write(html)
-            part.chars += len(html)
+            part.handle.write(rendered.review_html or b"")
+            part.chars += rendered.review_chars
         part.documents += 1
 
     def _new_review_part(self) -> _ReviewPart:
@@ -1190,7 +1209,7 @@ class OutputWriter:
         if self._review_parts:
             self._review_parts[-1].handle.close()
         path = self._require_open() / f".review-part-{len(self._review_parts) + 1}"
-        handle = path.open("w", encoding="utf-8", newline="\n")
+        handle = path.open("wb")
         self._review_parts.append(_ReviewPart(path, handle, first_document=first))
         return self._review_parts[-1]
 
@@ -1232,7 +1251,7 @@ class OutputWriter:
         previous = self._previous_documents()
         for relative in self._documents:
             target = self.output_dir / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
+            self._make_folder(target.parent)
             os.replace(staging / relative, target)
         for name in [*published, *review_pages, MANIFEST_JSON]:
             os.replace(staging / name, self.output_dir / name)
@@ -1275,7 +1294,8 @@ class OutputWriter:
 
     def _write_review(self, staging: Path) -> list[str]:
         """Write the staged review pages around the documents' parts; return their names."""
-        from .review import ReviewPage, iter_review_page  # Jinja2 is loaded only when needed
+        # Jinja2 is loaded only when needed.
+        from .review import ReviewPage, iter_review_page, review_page_frame
 
         for part in self._review_parts:
             part.handle.close()
@@ -1288,13 +1308,18 @@ class OutputWriter:
             for number, part in enumerate(self._review_parts, start=1)
         ] or [ReviewPage(REVIEW_HTML, first_document=0, documents=0)]
         for index, page in enumerate(pages):
-            with (staging / page.name).open("w", encoding="utf-8", newline="\n") as handle:
-                if index < len(self._review_parts):
-                    with self._review_parts[index].path.open(encoding="utf-8") as part:
-                        chunks: Iterable[str] = iter(partial(part.read, 1 << 20), "")
-                        handle.writelines(iter_review_page(chunks, pages=pages, page=index))
+            part = self._review_parts[index] if index < len(self._review_parts) else None
+            with (staging / page.name).open("wb") as handle:
+                if part is not None and part.path.stat().st_size:
+                    # The page's own HTML around its documents' staged HTML, copied as is.
+                    head, tail = review_page_frame(pages=pages, page=index)
+                    handle.write(head.encode("utf-8"))
+                    with part.path.open("rb") as staged:
+                        shutil.copyfileobj(staged, handle, 1 << 20)
+                    handle.write(tail.encode("utf-8"))
                 else:
-                    handle.writelines(iter_review_page((), pages=pages, page=index))
+                    pieces = iter_review_page((), pages=pages, page=index)
+                    handle.writelines(piece.encode("utf-8") for piece in pieces)
         for part in self._review_parts:
             part.path.unlink(missing_ok=True)
         self._review_parts = []
@@ -1316,6 +1341,13 @@ class OutputWriter:
         if self._staging is not None:
             shutil.rmtree(self._staging, ignore_errors=True)
         self._staging = None
+        self._made_folders.clear()
+
+    def _make_folder(self, folder: Path) -> None:
+        """Make ``folder`` and its parents unless this writer made it already."""
+        if folder not in self._made_folders:
+            folder.mkdir(parents=True, exist_ok=True)
+            self._made_folders.add(folder)
 
     def _require_open(self) -> Path:
         """Return the staging folder; raise if the writer is not open."""
