@@ -1,6 +1,7 @@
 """Time ``python -m extract`` on a corpus of many reports against ``jieba.lcut`` on the same text.
 
-Run as ``python benchmarks/bench_corpus.py [--size-mb 20] [--jobs N] [--json]``. The corpus
+Run as ``python benchmarks/bench_corpus.py [--size-mb 20] [--jobs N] [--rounds R] [--json]``.
+The corpus
 is the files of ``../shared/corpus/raw`` (else ``raw/``) copied over and over as distinct
 files, ``r0001/000_….txt``, ``r0002/000_….txt`` …, until it holds ``--size-mb`` MB. Each
 case runs in its own child process, so its wall time includes start-up and its peak memory
@@ -8,11 +9,19 @@ is its own:
 
 1. ``jieba.lcut`` over every file's text (default dictionary, HMM on), timed without
    jieba's dictionary load, which is reported apart;
-2. ``python -m extract CORPUS OUT --jobs 1 -q``, the whole command;
-3. the same with ``--jobs N`` (default: the number of CPUs);
-4. the outputs of 2 and 3 compared byte for byte;
-5. ``--incremental`` re-run of 3 on the unchanged corpus, with the files it reused;
-6. start-up: ``python -m extract`` on one sample report alone in a folder, 5 runs.
+2. the machine's own speedup for two processes: two ``jieba.lcut`` processes at once, each
+   over half of the files, against case 1 (a shared VM often gives less than 2x);
+3. ``python -m extract CORPUS OUT --jobs 1 -q``, the whole command;
+4. the same with ``--jobs N`` (default: the number of CPUs);
+5. the outputs of 3 and 4 compared byte for byte;
+6. ``--incremental`` re-run of 4 on the unchanged corpus, with the files it reused;
+7. start-up: ``python -m extract`` on one sample report alone in a folder, 5 runs.
+
+With ``--rounds R``, cases 1-4 run R times, one round after the other, each extract run
+into an empty folder. On a machine whose speed drifts (a shared VM can vary by 2x from
+minute to minute) one run of each says little; the report gives every round, the best
+time of each case (as ``timeit`` does: a slower run was slowed by something else), and
+the median over rounds of each round's ratios.
 
 Peak memory is given two ways: ``peak RSS`` is the largest single process of the command
 (``ru_maxrss`` from ``os.wait4``, which covers the process and every worker it waited for;
@@ -42,13 +51,14 @@ import threading
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 REPOSITORY = Path(__file__).resolve().parents[1]
 DEFAULT_SOURCE = REPOSITORY.parent / "shared" / "corpus" / "raw"
 FALLBACK_SOURCE = REPOSITORY / "raw"
 
 #: Cases that ``--skip`` can leave out, in the order they run.
-CASES = ("jieba", "jobs1", "jobsN", "compare", "incremental", "startup")
+CASES = ("jieba", "pair", "jobs1", "jobsN", "compare", "incremental", "startup")
 
 #: How often the process tree's memory is sampled, in seconds.
 SAMPLE_INTERVAL = 0.1
@@ -225,8 +235,9 @@ def installed_build() -> str:
     return f"{kind} ({Path(origin).parent})"
 
 
-def run_jieba(corpus: Path) -> dict[str, float]:
-    """Return jieba's load time and the time of ``jieba.lcut`` over every file of ``corpus``."""
+def run_jieba(corpus: Path, part: int = 0, parts: int = 1) -> dict[str, float]:
+    """Return jieba's load time and the time of ``jieba.lcut`` over the files of ``corpus``:
+    every file, or with ``parts`` > 1 every ``parts``-th from the ``part``-th (0-based)."""
     started = time.perf_counter()
     import jieba  # imported here: its import and dictionary load are timed apart
 
@@ -234,7 +245,7 @@ def run_jieba(corpus: Path) -> dict[str, float]:
     load_seconds = time.perf_counter() - started
     lcut_seconds = 0.0
     chars = words = files = 0
-    for path in list_texts(corpus):
+    for path in list_texts(corpus)[part::parts]:
         text = decode_text(path.read_bytes())
         started = time.perf_counter()
         words += len(jieba.lcut(text))
@@ -250,11 +261,14 @@ def run_jieba(corpus: Path) -> dict[str, float]:
     }
 
 
+def jieba_command(corpus: Path, part: int = 0, parts: int = 1) -> list[str]:
+    """Return the command of a child process that runs ``run_jieba`` and prints its result."""
+    return [sys.executable, __file__, "--jieba-child", str(corpus), "--part", f"{part}/{parts}"]
+
+
 def measure_jieba(corpus: Path) -> dict[str, float]:
     """Return ``run_jieba`` measured in a fresh Python process, with its peak memory."""
-    measured = run_measured(
-        [sys.executable, __file__, "--jieba-child", str(corpus)], env=child_environment()
-    )
+    measured = run_measured(jieba_command(corpus), env=child_environment())
     if measured.returncode != 0:
         raise RuntimeError(f"jieba case failed (exit {measured.returncode}):\n{measured.stderr}")
     result = json.loads(measured.stdout.splitlines()[-1])
@@ -262,6 +276,30 @@ def measure_jieba(corpus: Path) -> dict[str, float]:
     result["peak_rss_bytes"] = measured.peak_rss_bytes
     result["tree_peak_bytes"] = measured.tree_peak_bytes
     return result
+
+
+def measure_jieba_pair(corpus: Path) -> dict[str, float]:
+    """Return the ``jieba.lcut`` time of two processes run at once, each on half the files.
+
+    The slower half's time, against one process on every file, is the speedup this machine
+    gives two processes of such work: the most that two worker processes can reach.
+    """
+    processes = [
+        subprocess.Popen(
+            jieba_command(corpus, part, 2),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=child_environment(),
+        )
+        for part in (0, 1)
+    ]
+    halves = []
+    for process in processes:
+        output, errors = process.communicate()
+        if process.returncode != 0:
+            raise RuntimeError(f"jieba pair failed (exit {process.returncode}):\n{errors!r}")
+        halves.append(json.loads(output.decode().splitlines()[-1])["lcut_seconds"])
+    return {"halves_seconds": halves, "lcut_seconds": max(halves)}
 
 
 def extract_command(input_dir: Path, output_dir: Path, *options: str) -> list[str]:
@@ -370,6 +408,9 @@ def format_table(results: dict[str, object]) -> str:
             f"{_megabytes(case['peak_rss_bytes']):>10} {_megabytes(case['tree_peak_bytes']):>10}"
         )
 
+    rounds = results.get("rounds", [])
+    if len(rounds) > 1:
+        lines.append(f"(each case: its best time of {len(rounds)} rounds; every round below)")
     if jieba:
         lines.append(row("jieba.lcut (load apart)", jieba["lcut_seconds"], jieba))
         lines.append(f"  jieba import + dictionary load: {jieba['load_seconds']:.2f} s")
@@ -380,6 +421,11 @@ def format_table(results: dict[str, object]) -> str:
     if results.get("jobs1") and results.get("jobsN"):
         speedup = results["jobs1"]["seconds"] / results["jobsN"]["seconds"]
         lines.append(f"  speedup --jobs {results['jobsN']['jobs']} over --jobs 1: {speedup:.2f}x")
+    if jieba and results.get("pair"):
+        ceiling = jieba["lcut_seconds"] / results["pair"]["lcut_seconds"]
+        lines.append(f"  machine: two jieba.lcut processes at once run {ceiling:.2f}x one")
+    if rounds:
+        lines.extend(["", *format_rounds(rounds)])
     if "compare" in results:
         difference = results["compare"]["difference"]
         verdict = "identical" if difference is None else f"DIFFERENT: {difference}"
@@ -401,6 +447,42 @@ def format_table(results: dict[str, object]) -> str:
     lines.append("")
     lines.append(f"reproduce: {results['reproduce']}")
     return "\n".join(lines)
+
+
+#: Each round's ratios: name, numerator case, denominator case.
+ROUND_RATIOS = (
+    ("jobs1 / lcut", "jobs1", "jieba"),
+    ("jobsN / lcut", "jobsN", "jieba"),
+    ("speedup", "jobs1", "jobsN"),
+    ("machine 2-process", "jieba", "pair"),
+)
+
+
+def round_ratios(seconds: dict[str, float]) -> dict[str, float]:
+    """Return the ratios of one round's times (those whose two cases ran)."""
+    return {
+        name: seconds[top] / seconds[bottom]
+        for name, top, bottom in ROUND_RATIOS
+        if seconds.get(top) and seconds.get(bottom)
+    }
+
+
+def format_rounds(rounds: list[dict[str, float]]) -> list[str]:
+    """Return one line per round (its times and ratios) and the median of each ratio."""
+    lines = []
+    all_ratios = [round_ratios(seconds) for seconds in rounds]
+    for number, (seconds, ratios) in enumerate(zip(rounds, all_ratios, strict=True), start=1):
+        times = ", ".join(f"{case} {value:.1f}s" for case, value in seconds.items())
+        shown = ", ".join(f"{name} {value:.2f}" for name, value in ratios.items())
+        lines.append(f"round {number}: {times}; {shown}")
+    if len(rounds) > 1:
+        medians = ", ".join(
+            f"{name} {statistics.median(r[name] for r in all_ratios):.2f}"
+            for name, _, _ in ROUND_RATIOS
+            if all(name in r for r in all_ratios)
+        )
+        lines.append(f"median of rounds: {medians}")
+    return lines
 
 
 def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
@@ -425,6 +507,12 @@ def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
         help="N of the --jobs N case (default: the number of CPUs)",
     )
     parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="run the jieba, pair and extract cases this many times (default 1)",
+    )
+    parser.add_argument(
         "--skip",
         action="append",
         default=[],
@@ -433,6 +521,7 @@ def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     parser.add_argument("--jieba-child", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--part", default="0/1", help=argparse.SUPPRESS)
     options = parser.parse_args(argv)
     options.skip = {name.strip() for value in options.skip for name in value.split(",")} - {""}
     unknown = options.skip - set(CASES)
@@ -442,6 +531,8 @@ def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
         )
     if options.jobs < 1:
         parser.error("--jobs: must be at least 1")
+    if options.rounds < 1:
+        parser.error("--rounds: must be at least 1")
     return options
 
 
@@ -454,6 +545,8 @@ def reproduce_command(options: argparse.Namespace, source: Path) -> str:
         f"{options.size_mb:g}",
         "--jobs",
         str(options.jobs),
+        "--rounds",
+        str(options.rounds),
         "--source",
         str(source),
     ]
@@ -486,16 +579,32 @@ def run_cases(options: argparse.Namespace, corpus: Path, scratch: Path) -> dict[
         "reproduce": reproduce_command(options, source),
     }
     skip = options.skip
-    if "jieba" not in skip:
-        note("jieba.lcut over the corpus")
-        results["jieba"] = measure_jieba(corpus)
-    outputs = {}
-    for key, jobs in (("jobs1", 1), ("jobsN", options.jobs)):
-        if key in skip or (key == "jobsN" and jobs == 1 and "jobs1" not in skip):
-            continue
-        note(f"python -m extract --jobs {jobs}")
-        outputs[key] = scratch / f"output-jobs{jobs}"
-        results[key] = {"jobs": jobs, **measure_extract(corpus, outputs[key], "--jobs", str(jobs))}
+    outputs: dict[str, Path] = {}
+    rounds: list[dict[str, float]] = []
+    for number in range(1, options.rounds + 1):
+        times: dict[str, float] = {}
+        label = f" (round {number} of {options.rounds})" if options.rounds > 1 else ""
+        if "jieba" not in skip:
+            note(f"jieba.lcut over the corpus{label}")
+            case = measure_jieba(corpus)
+            times["jieba"] = case["lcut_seconds"]
+            keep_best(results, "jieba", case, "lcut_seconds")
+        if "pair" not in skip:
+            note(f"two jieba.lcut processes at once, each on half the files{label}")
+            case = measure_jieba_pair(corpus)
+            times["pair"] = case["lcut_seconds"]
+            keep_best(results, "pair", case, "lcut_seconds")
+        for key, jobs in (("jobs1", 1), ("jobsN", options.jobs)):
+            if key in skip or (key == "jobsN" and jobs == 1 and "jobs1" not in skip):
+                continue
+            note(f"python -m extract --jobs {jobs}{label}")
+            outputs[key] = scratch / f"output-jobs{jobs}"
+            shutil.rmtree(outputs[key], ignore_errors=True)  # every run starts empty
+            case = {"jobs": jobs, **measure_extract(corpus, outputs[key], "--jobs", str(jobs))}
+            times[key] = case["seconds"]
+            keep_best(results, key, case, "seconds")
+        rounds.append(times)
+    results["rounds"] = rounds
     if "compare" not in skip and len(outputs) == 2:
         results["compare"] = {"difference": compare_outputs(outputs["jobs1"], outputs["jobsN"])}
     if "incremental" not in skip and outputs:
@@ -519,6 +628,13 @@ def run_cases(options: argparse.Namespace, corpus: Path, scratch: Path) -> dict[
     return results
 
 
+def keep_best(results: dict[str, Any], key: str, case: dict[str, Any], seconds: str) -> None:
+    """Keep ``case`` as ``results[key]`` unless a faster run of it is there already."""
+    best = results.get(key)
+    if not isinstance(best, dict) or case[seconds] < best[seconds]:
+        results[key] = case
+
+
 def note(message: str) -> None:
     """Print a progress line on stderr, so that stdout holds only the report."""
     print(f"... {message}", file=sys.stderr, flush=True)
@@ -528,7 +644,8 @@ def main(argv: list[str] | None = None) -> int:
     """Return 0 after printing the measurements (1 when outputs differ or a case failed)."""
     options = parse_arguments(argv)
     if options.jieba_child is not None:
-        print(json.dumps(run_jieba(options.jieba_child)))
+        part, parts = map(int, options.part.split("/"))
+        print(json.dumps(run_jieba(options.jieba_child, part, parts)))
         return 0
     if options.source is None:
         options.source = DEFAULT_SOURCE if DEFAULT_SOURCE.is_dir() else FALLBACK_SOURCE

@@ -96,3 +96,40 @@ def test_compare_outputs_names_the_first_difference(
         assert difference is None
     else:
         assert difference is not None and difference.startswith(expected)
+
+
+@pytest.mark.parametrize(
+    ("rounds", "expected"),
+    [
+        pytest.param(
+            [{"jieba": 10.0, "jobs1": 15.0, "jobsN": 10.0}],
+            ["round 1: jieba 10.0s, jobs1 15.0s, jobsN 10.0s; jobs1 / lcut 1.50, "
+             "jobsN / lcut 1.00, speedup 1.50"],
+            id="one-round-no-median",
+        ),
+        pytest.param(
+            [
+                {"jieba": 10.0, "pair": 5.0, "jobsN": 8.0},
+                {"jieba": 20.0, "pair": 16.0, "jobsN": 10.0},
+                {"jieba": 10.0, "pair": 8.0, "jobsN": 12.0},
+            ],
+            ["round 1: jieba 10.0s, pair 5.0s, jobsN 8.0s; jobsN / lcut 0.80, "
+             "machine 2-process 2.00",
+             "round 2: jieba 20.0s, pair 16.0s, jobsN 10.0s; jobsN / lcut 0.50, "
+             "machine 2-process 1.25",
+             "round 3: jieba 10.0s, pair 8.0s, jobsN 12.0s; jobsN / lcut 1.20, "
+             "machine 2-process 1.25",
+             "median of rounds: jobsN / lcut 0.80, machine 2-process 1.25"],
+            id="median-of-each-ratio-over-rounds-skipped-cases-left-out",
+        ),
+    ],
+)
+def test_rounds_give_their_ratios_and_medians(
+    rounds: list[dict[str, float]], expected: list[str]
+) -> None:
+    assert bench_corpus.format_rounds(rounds) == expected
+
+
+def test_zero_rounds_are_refused() -> None:
+    with pytest.raises(SystemExit):
+        bench_corpus.parse_arguments(["--rounds", "0"])
