@@ -51,6 +51,48 @@ def test_any_number_of_jobs_writes_the_same_outputs(tmp_path: Path, jobs: int) -
     assert output_files(tmp_path / "many") == output_files(tmp_path / "one")
 
 
+@pytest.mark.parametrize(
+    ("names", "failing", "reason", "documents"),
+    [
+        pytest.param(
+            # Inputs come in sorted order: a.json/b.txt first, and its folder wins.
+            ["a.txt", "a.json/b.txt", "c.txt"],
+            "a",
+            "another document uses that name",
+            ["documents/a.json/b.json", "documents/c.json"],
+            id="document-file-clashes-with-a-document-folder",
+        ),
+        pytest.param(
+            ["a.txt", "x" * 251 + ".txt", "c.txt"],
+            "x" * 251,
+            "File name too long; rename the input file",
+            ["documents/a.json", "documents/c.json"],
+            id="document-name-too-long",
+        ),
+    ],
+)
+@pytest.mark.parametrize("jobs", [1, 2], ids=["one-process", "two-workers"])
+def test_a_document_that_cannot_be_written_fails_alone(
+    tmp_path: Path, names: list[str], failing: str, reason: str, documents: list[str], jobs: int
+) -> None:
+    # The writer finds these when it stages the document, whichever process rendered it;
+    # the other files of the run are written, and nothing of the failed one.
+    for name in names:
+        path = tmp_path / "in" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("增长5%。", encoding="utf-8")
+    summary = extract_paths(tmp_path / "in", tmp_path / "out", jobs=jobs)
+    statuses = {entry.doc_id: entry.status for entry in summary.entries}
+    assert statuses == {name.removesuffix(".txt"): "ok" for name in names} | {failing: "error"}
+    (failed,) = [entry for entry in summary.entries if entry.status == "error"]
+    assert reason in (failed.reason or "")
+    out = tmp_path / "out"
+    files = sorted(path.relative_to(out).as_posix() for path in out.rglob("*") if path.is_file())
+    assert files == sorted(
+        [*documents, "datapackage.json", "facts.csv", "facts.jsonl", "manifest.json", "review.html"]
+    )
+
+
 def test_a_worker_that_dies_fails_its_file_only(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
