@@ -474,7 +474,7 @@ def format_rounds(rounds: list[dict[str, float]]) -> list[str]:
     for number, (seconds, ratios) in enumerate(zip(rounds, all_ratios, strict=True), start=1):
         times = ", ".join(f"{case} {value:.1f}s" for case, value in seconds.items())
         shown = ", ".join(f"{name} {value:.2f}" for name, value in ratios.items())
-        lines.append(f"round {number}: {times}; {shown}")
+        lines.append(f"round {number}: {times}" + (f"; {shown}" if shown else ""))
     if len(rounds) > 1:
         medians = ", ".join(
             f"{name} {statistics.median(r[name] for r in all_ratios):.2f}"

@@ -107,6 +107,7 @@ def test_compare_outputs_names_the_first_difference(
              "jobsN / lcut 1.00, speedup 1.50"],
             id="one-round-no-median",
         ),
+        pytest.param([{"jobsN": 242.6}], ["round 1: jobsN 242.6s"], id="one-case-no-ratio"),
         pytest.param(
             [
                 {"jieba": 10.0, "pair": 5.0, "jobsN": 8.0},

@@ -886,8 +886,8 @@ class _JsonFile(_TextFactFile):
 
     @staticmethod
     def render(facts: Sequence[Fact], table: FactTable) -> tuple[int, bytes]:
-        """Return how many facts there are, and their lines each after ",\n" but the first,
-        which follows "\n" only: ``write`` puts the "," before it unless it opens the array."""
+        """Return the number of facts and their lines, each after a newline and all but the
+        first after a comma too: ``write`` adds that comma unless the lines open the array."""
         lines = list(table.jsonl_lines())
         return len(lines), ("\n" + ",\n".join(lines)).encode("utf-8") if lines else b""
 
