@@ -628,10 +628,11 @@ def run_cases(options: argparse.Namespace, corpus: Path, scratch: Path) -> dict[
     return results
 
 
-def keep_best(results: dict[str, Any], key: str, case: dict[str, Any], seconds: str) -> None:
-    """Keep ``case`` as ``results[key]`` unless a faster run of it is there already."""
+def keep_best(results: dict[str, Any], key: str, case: dict[str, Any], time_field: str) -> None:
+    """Keep ``case`` as ``results[key]`` unless a faster run of it (by ``case[time_field]``)
+    is there already."""
     best = results.get(key)
-    if not isinstance(best, dict) or case[seconds] < best[seconds]:
+    if not isinstance(best, dict) or case[time_field] < best[time_field]:
         results[key] = case
 
 
