@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import itertools
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import jieba
@@ -80,8 +83,7 @@ def test_tags_come_from_memory_when_the_cache_cannot_be_written(
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
     monkeypatch.setenv("EXTRACT_CACHE_DIR", str(blocker / "cache"))
-    dictionary = Path(tagger._tokenizer().get_dict_file().name)
-    table = tagger._TagTable(dictionary)
+    table = tagger._TagTable(tagger.jieba_dictionary())
     assert (table.lookup("项目"), table.lookup("增长"), table.lookup("。")) == ("n", "v", "x")
     assert table._in_memory is not None
 
@@ -90,8 +92,7 @@ def test_tag_table_is_built_in_the_cache_folder(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("EXTRACT_CACHE_DIR", str(tmp_path))
-    dictionary = Path(tagger._tokenizer().get_dict_file().name)
-    table = tagger._TagTable(dictionary)
+    table = tagger._TagTable(tagger.jieba_dictionary())
     assert table.lookup("项目") == "n"
     assert table._in_memory is None
     assert [path.name for path in tmp_path.iterdir()] == [table.path.name]
@@ -101,12 +102,36 @@ def test_prefix_dictionary_cache_is_built_then_reused(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("EXTRACT_CACHE_DIR", str(tmp_path))
-    built = tagger._tokenizer.__wrapped__()
+    built = tagger._prefix_dictionary.__wrapped__()
     (cache_file,) = tmp_path.glob("prefix-*.pickle")
-    reused = tagger._tokenizer.__wrapped__()
-    assert reused.FREQ == built.FREQ and reused.total == built.total
-    assert reused.get_DAG("地区生产总值") == built.get_DAG("地区生产总值")
+    reused = tagger._prefix_dictionary.__wrapped__()
+    assert reused == built
+    jieba.setLogLevel(60)
+    tokenizer = jieba.Tokenizer()
+    tokenizer.initialize()
+    assert built == (tokenizer.FREQ, tokenizer.total)
     cache_file.write_bytes(b"damaged")
-    rebuilt = tagger._tokenizer.__wrapped__()
-    assert rebuilt.FREQ == built.FREQ
+    rebuilt = tagger._prefix_dictionary.__wrapped__()
+    assert rebuilt == built
     assert cache_file.read_bytes() != b"damaged"
+
+
+def test_jieba_is_found_without_importing_it() -> None:
+    assert tagger.jieba_version() == jieba.__version__
+    assert tagger.jieba_dictionary() == Path(jieba.Tokenizer().get_dict_file().name)
+
+
+def test_a_run_on_warm_caches_never_imports_jieba(tmp_path: Path) -> None:
+    # Importing jieba costs about 0.2 s of every run's start-up; only a cache miss needs it.
+    code = (
+        "import sys\n"
+        "from extract import extract_text\n"
+        f"text = open({str(RAW / '000_a624ea3b61366e50.txt')!r}, encoding='utf-8').read()\n"
+        "document = extract_text(text, doc_id='a')\n"
+        "print(len(document.facts) > 0, 'jieba' in sys.modules)\n"
+    )
+    env = {**os.environ, "EXTRACT_CACHE_DIR": str(tmp_path)}
+    cold = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    warm = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert (cold.stdout.split(), warm.stdout.split()) == (["True", "True"], ["True", "False"])
+    assert sorted(path.name.split("-")[0] for path in tmp_path.iterdir()) == ["prefix", "tags"]

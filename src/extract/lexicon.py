@@ -260,7 +260,9 @@ _COMPARATOR_TABLES = frozenset(
 #: the digest of the package's code, and the bundled tables themselves.
 _CACHES_KEPT = frozenset(
     {
-        "extract.tagger._tokenizer",
+        "extract.tagger._prefix_dictionary",
+        "extract.tagger.jieba_version",
+        "extract.tagger.jieba_dictionary",
         "extract.tagger._tag_table",
         "extract.tagger.word_tag",
         "extract.pipeline._code_version",

@@ -17,8 +17,6 @@ from importlib import resources
 from importlib.metadata import version as package_version
 from pathlib import Path
 
-import jieba
-
 from . import tagger
 from .clean import clean_text
 from .facts import extract_candidates
@@ -109,7 +107,7 @@ def extractor_version() -> str:
 @cache
 def _code_version() -> str:
     """Return the package version and a digest of the code and data shipped with it."""
-    digest = hashlib.sha256(f"jieba {jieba.__version__}".encode())
+    digest = hashlib.sha256(f"jieba {tagger.jieba_version()}".encode())
     package = resources.files("extract")
     files = [*package.iterdir(), *package.joinpath("data").iterdir()]
     for item in sorted(files, key=lambda item: item.name):

@@ -10,6 +10,8 @@ The words and tags are exactly those of ``jieba.posseg.POSTokenizer.cut(text, HM
 - jieba's prefix dictionary is cached pickled, which loads three to four times faster
   than jieba's own marshal cache, in the cache folder rather than the system temp
   folder (cleaned at reboot), named for the jieba version and the dictionary file.
+- jieba itself is imported only to build the caches: its import takes about 0.2 s (it
+  loads its HMM tables and, where setuptools is installed, pkg_resources).
 
 The cache folder is ``$EXTRACT_CACHE_DIR``, else ``$XDG_CACHE_HOME/extract``, else
 ``~/.cache/extract``. A cache that cannot be written only costs time, never a run.
@@ -17,6 +19,8 @@ The cache folder is ``$EXTRACT_CACHE_DIR``, else ``$XDG_CACHE_HOME/extract``, el
 
 from __future__ import annotations
 
+import importlib.metadata
+import importlib.util
 import os
 import pickle
 import re
@@ -26,8 +30,6 @@ from contextlib import closing
 from functools import cache
 from math import log
 from pathlib import Path
-
-import jieba
 
 #: Runs that jieba segments with its dictionary (Han characters, Latin letters, digits and
 #: + # & . _); the text between them is split per character. Same classes as posseg's.
@@ -76,33 +78,53 @@ def cache_dir() -> Path:
 
 
 @cache
-def _tokenizer() -> jieba.Tokenizer:
-    """Return a private, initialised jieba tokenizer (never the global one).
+def jieba_version() -> str:
+    """Return the version of the installed jieba, read without importing it."""
+    try:
+        return importlib.metadata.version("jieba")
+    except importlib.metadata.PackageNotFoundError:
+        import jieba  # installed without its metadata (vendored): ask the module
+
+        return str(jieba.__version__)
+
+
+@cache
+def jieba_dictionary() -> Path:
+    """Return jieba's default dictionary file (``dict.txt`` in its package), found without
+    importing jieba: the file ``jieba.Tokenizer().get_dict_file()`` opens."""
+    spec = importlib.util.find_spec("jieba")
+    if spec is None or spec.origin is None:
+        import jieba  # not installed: the import raises the usual error
+
+        return Path(jieba.Tokenizer().get_dict_file().name)
+    return Path(spec.origin).parent / "dict.txt"
+
+
+@cache
+def _prefix_dictionary() -> tuple[dict[str, int], int]:
+    """Return jieba's prefix dictionary (``Tokenizer.FREQ``) and its total count.
 
     jieba keeps its prefix dictionary (500,000 words and prefixes with their counts) in a
     marshal cache, which takes about a second to load; the same dict pickled loads three
     to four times faster, so it is kept pickled in the cache folder. The pickle is made
-    from what jieba itself built, the first time.
+    from what jieba itself built, the first time (the only time jieba is imported).
     """
-    jieba.setLogLevel(60)
-    tokenizer = jieba.Tokenizer()
-    dictionary = Path(tokenizer.get_dict_file().name)
-    stat = dictionary.stat()
-    cache_file = (
-        cache_dir() / f"prefix-{jieba.__version__}-{stat.st_size}-{stat.st_mtime_ns}.pickle"
-    )
+    stat = jieba_dictionary().stat()
+    cache_file = cache_dir() / f"prefix-{jieba_version()}-{stat.st_size}-{stat.st_mtime_ns}.pickle"
     try:
         with cache_file.open("rb") as handle:
             frequencies, total = pickle.load(handle)
         if isinstance(frequencies, dict) and isinstance(total, int):
-            tokenizer.FREQ, tokenizer.total = frequencies, total
-            tokenizer.initialized = True
-            return tokenizer
+            return frequencies, total
     except (OSError, EOFError, ValueError, TypeError, pickle.UnpicklingError):
         pass  # no cache yet, or a damaged one: build it again
+    import jieba
+
+    jieba.setLogLevel(60)
+    tokenizer = jieba.Tokenizer()  # a private one, never the global tokenizer
     tokenizer.initialize()
     _write_pickle(cache_file, (tokenizer.FREQ, tokenizer.total))
-    return tokenizer
+    return tokenizer.FREQ, tokenizer.total
 
 
 def _write_pickle(path: Path, value: object) -> None:
@@ -138,7 +160,7 @@ class _TagTable:
     def __init__(self, dictionary: Path) -> None:
         self.dictionary = dictionary
         stat = dictionary.stat()
-        self.path = cache_dir() / f"tags-{jieba.__version__}-{stat.st_size}-{stat.st_mtime_ns}.db"
+        self.path = cache_dir() / f"tags-{jieba_version()}-{stat.st_size}-{stat.st_mtime_ns}.db"
         self._in_memory: dict[str, str] | None = None
         self._connection: sqlite3.Connection | None = None
         self._pid = -1
@@ -189,8 +211,8 @@ class _TagTable:
 
 @cache
 def _tag_table() -> _TagTable:
-    """Return the tag table of the tokenizer's dictionary."""
-    return _TagTable(Path(_tokenizer().get_dict_file().name))
+    """Return the tag table of jieba's dictionary."""
+    return _TagTable(jieba_dictionary())
 
 
 def _read_word_tags(dictionary: Path) -> dict[str, str]:
@@ -205,8 +227,8 @@ def _read_word_tags(dictionary: Path) -> dict[str, str]:
 
 
 def load() -> None:
-    """Load the dictionary and open the tag table now (otherwise the first use does it)."""
-    _tokenizer()
+    """Load the dictionary now (otherwise the first use does it)."""
+    _prefix_dictionary()
 
 
 def tag(text: str, offset: int = 0) -> list[Token]:
@@ -253,7 +275,7 @@ def _best_route(run: str) -> dict[int, tuple[float, int]]:
     with one dictionary lookup per prefix instead of two and each word's log probability
     looked up once per process instead of once per use.
     """
-    frequencies = _tokenizer().FREQ
+    frequencies = _prefix_dictionary()[0]
     log_probability = _log_probabilities()
     log_total = _log_total()
     length = len(run)
@@ -293,7 +315,7 @@ def _log_probabilities() -> dict[str, float]:
 @cache
 def _log_total() -> float:
     """Return the log of the dictionary's total count."""
-    return log(_tokenizer().total)
+    return log(_prefix_dictionary()[1])
 
 
 def _cut_dictionary_run(run: str) -> list[tuple[str, str | None]]:
