@@ -109,8 +109,7 @@ def _prefix_dictionary() -> tuple[dict[str, int], int]:
     to four times faster, so it is kept pickled in the cache folder. The pickle is made
     from what jieba itself built, the first time (the only time jieba is imported).
     """
-    stat = jieba_dictionary().stat()
-    cache_file = cache_dir() / f"prefix-{jieba_version()}-{stat.st_size}-{stat.st_mtime_ns}.pickle"
+    cache_file = _cache_file("prefix", jieba_dictionary(), ".pickle")
     try:
         with cache_file.open("rb") as handle:
             frequencies, total = pickle.load(handle)
@@ -125,6 +124,14 @@ def _prefix_dictionary() -> tuple[dict[str, int], int]:
     tokenizer.initialize()
     _write_pickle(cache_file, (tokenizer.FREQ, tokenizer.total))
     return tokenizer.FREQ, tokenizer.total
+
+
+def _cache_file(kind: str, dictionary: Path, suffix: str) -> Path:
+    """Return the cache file of ``kind`` made from ``dictionary``: named for the jieba
+    version and the dictionary file's size and time, so a changed one is never reused."""
+    stat = dictionary.stat()
+    name = f"{kind}-{jieba_version()}-{stat.st_size}-{stat.st_mtime_ns}{suffix}"
+    return cache_dir() / name
 
 
 def _write_pickle(path: Path, value: object) -> None:
@@ -159,8 +166,7 @@ class _TagTable:
 
     def __init__(self, dictionary: Path) -> None:
         self.dictionary = dictionary
-        stat = dictionary.stat()
-        self.path = cache_dir() / f"tags-{jieba_version()}-{stat.st_size}-{stat.st_mtime_ns}.db"
+        self.path = _cache_file("tags", dictionary, ".db")
         self._in_memory: dict[str, str] | None = None
         self._connection: sqlite3.Connection | None = None
         self._pid = -1
