@@ -51,6 +51,24 @@ def test_any_number_of_jobs_writes_the_same_outputs(tmp_path: Path, jobs: int) -
     assert output_files(tmp_path / "many") == output_files(tmp_path / "one")
 
 
+def test_files_sent_in_batches_give_the_same_outputs(tmp_path: Path) -> None:
+    # Each paragraph of the sample reports a file: enough files that workers get several at once.
+    paragraphs = [
+        line
+        for report in sorted(RAW.glob("*.txt"))
+        for line in report.read_text(encoding="utf-8").splitlines()
+        if len(line) > 20
+    ][:60]
+    (tmp_path / "in").mkdir()
+    for number, paragraph in enumerate(paragraphs):
+        (tmp_path / "in" / f"p{number:02}.txt").write_text(paragraph, encoding="utf-8")
+    sizes = [len(paragraph.encode("utf-8")) for paragraph in paragraphs]
+    assert max(len(batch) for batch in pipeline._plan_batches(sizes, jobs=2)) > 1
+    extract_paths(tmp_path / "in", tmp_path / "one", jobs=1)
+    extract_paths(tmp_path / "in", tmp_path / "two", jobs=2)
+    assert output_files(tmp_path / "two") == output_files(tmp_path / "one")
+
+
 @pytest.mark.parametrize(
     ("names", "failing", "reason", "documents"),
     [
@@ -68,6 +86,14 @@ def test_any_number_of_jobs_writes_the_same_outputs(tmp_path: Path, jobs: int) -
             "File name too long; rename the input file",
             ["documents/a.json", "documents/c.json"],
             id="document-name-too-long",
+        ),
+        pytest.param(
+            # Its folder, made before the name was refused, is not published empty.
+            ["a.txt", "sub/" + "x" * 251 + ".txt", "c.txt"],
+            "sub/" + "x" * 251,
+            "File name too long; rename the input file",
+            ["documents/a.json", "documents/c.json"],
+            id="document-name-too-long-in-a-folder",
         ),
     ],
 )
@@ -91,31 +117,79 @@ def test_a_document_that_cannot_be_written_fails_alone(
     assert files == sorted(
         [*documents, "datapackage.json", "facts.csv", "facts.jsonl", "manifest.json", "review.html"]
     )
+    folders = {path.relative_to(out).as_posix() for path in out.rglob("*") if path.is_dir()}
+    documents_folders = {str(parent) for name in documents for parent in Path(name).parents}
+    assert folders == documents_folders - {"."}
 
 
+@pytest.mark.parametrize(
+    "others",
+    [
+        pytest.param(3, id="files-sent-one-by-one"),
+        pytest.param(40, id="file-inside-a-batch"),  # it is file 7, of the batch 5-8
+    ],
+)
 def test_a_worker_that_dies_fails_its_file_only(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, others: int
 ) -> None:
     real = pipeline.extract_source
 
     def dies_on_bad(source: SourceText) -> Any:
-        if source.doc_id == "bad":
+        if source.doc_id == "f06a":
             os._exit(1)  # as a worker killed by the kernel would
         return real(source)
 
     monkeypatch.setattr(pipeline, "extract_source", dies_on_bad)
-    files = {"a": "增长5%。", "bad": "增长6%。", "c": "增长7%。", "d": "增长8%。"}
+    names = [f"f{number:02}" for number in range(others)]
+    names.append("f06a")
     (tmp_path / "in").mkdir()
-    for name, text in files.items():
-        (tmp_path / "in" / f"{name}.txt").write_text(text, encoding="utf-8")
+    for number, name in enumerate(sorted(names)):
+        (tmp_path / "in" / f"{name}.txt").write_text(f"增长{number}%。", encoding="utf-8")
     summary = extract_paths(tmp_path / "in", tmp_path / "out", jobs=2)
-    assert [(e.doc_id, e.status) for e in summary.entries] == [
-        ("a", "ok"),
-        ("bad", "error"),
-        ("c", "ok"),
-        ("d", "ok"),
+    assert [(e.doc_id, e.status, e.facts) for e in summary.entries] == [
+        (name, "error", 0) if name == "f06a" else (name, "ok", 1) for name in sorted(names)
     ]
-    assert "worker process" in (summary.entries[1].reason or "")
+    (bad,) = [entry for entry in summary.entries if entry.doc_id == "f06a"]
+    assert "worker process" in (bad.reason or "")
+
+
+@pytest.mark.parametrize(
+    ("sizes", "jobs", "lengths"),
+    [
+        pytest.param([100] * 4, 2, [1, 1, 1, 1], id="few-files-go-one-by-one"),
+        pytest.param(
+            [100] * 40, 2, [5, 4, 3, 3, 3, 2, 2, 2, 2] + [1] * 14, id="batches-shrink-to-the-end"
+        ),
+        pytest.param([100] * 40, 3, [3, 3, 2, 2, 2, 2, 2, 2] + [1] * 22, id="more-workers-smaller"),
+        pytest.param([100] * 160, 2, [16, 16, 16, 14, 12], id="at-most-16-files-a-batch"),
+        pytest.param([30_000] * 40, 2, [2, 2, 2, 2, 2, 2, 2], id="at-most-64-KiB-a-batch"),
+        pytest.param(
+            [100] * 8 + [100_000] + [100] * 31,
+            2,
+            [5, 3, 1, 3, 3, 3, 2, 2, 2, 2] + [1] * 14,
+            id="a-bigger-file-goes-alone",
+        ),
+        pytest.param([], 2, [], id="no-files"),
+    ],
+)
+def test_files_go_to_workers_in_batches(sizes: list[int], jobs: int, lengths: list[int]) -> None:
+    batches = pipeline._plan_batches(sizes, jobs=jobs)
+    assert [len(batch) for batch in batches][: len(lengths)] == lengths
+    # In order, each file once, whatever the first batches are.
+    assert [index for batch in batches for index in batch] == list(range(len(sizes)))
+    assert all(len(b) == 1 or sum(sizes[i] for i in b) <= 64 * 1024 for b in batches)
+
+
+def test_the_pipe_from_the_workers_holds_a_batchs_outputs() -> None:
+    fcntl = pytest.importorskip("fcntl")
+    if not hasattr(fcntl, "F_GETPIPE_SZ"):
+        pytest.skip("pipe sizes are a Linux feature")
+    executor = pipeline._new_executor(1)
+    try:
+        reader = executor._result_queue._reader  # type: ignore[attr-defined]
+        assert fcntl.fcntl(reader.fileno(), fcntl.F_GETPIPE_SZ) == 1 << 20
+    finally:
+        executor.shutdown()
 
 
 def test_incremental_run_reuses_unchanged_files_only(tmp_path: Path) -> None:

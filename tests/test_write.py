@@ -255,6 +255,57 @@ def test_documents_dropped_from_a_rerun_are_removed(run_dir: Path) -> None:
     ]
 
 
+def documents_tree(output_dir: Path) -> list[str]:
+    """Return every file and folder under ``output_dir``/documents, relative to it, sorted."""
+    documents = output_dir / "documents"
+    return sorted(path.relative_to(documents).as_posix() for path in documents.rglob("*"))
+
+
+@pytest.mark.parametrize(
+    ("previous", "users_file", "expected", "renames"),
+    [
+        # A first run moves staging's documents/ whole: one rename for all documents.
+        pytest.param(None, False, ["a.json", "c", "c/d.json"], 1, id="first-run-moves-the-folder"),
+        pytest.param(
+            ["a", "sub/年报 b"],
+            False,
+            ["a.json", "c", "c/d.json"],
+            2,
+            id="rerun-moves-each-document-and-removes-the-stale",
+        ),
+        pytest.param(
+            [], True, ["a.json", "c", "c/d.json", "mine.txt"], 2, id="rerun-keeps-a-users-file"
+        ),
+    ],
+)
+def test_documents_published_are_this_runs_and_nothing_else_is_touched(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    previous: list[str] | None,
+    users_file: bool,
+    expected: list[str],
+    renames: int,
+) -> None:
+    output = tmp_path / "out"
+    if previous is not None:
+        write_run(output, [make_document(doc_id, FACTS[:1]) for doc_id in previous])
+    if users_file:
+        (output / "documents").mkdir()
+        (output / "documents" / "mine.txt").write_text("mine")
+    real_replace = os.replace
+    moved: list[str] = []
+
+    def counting_replace(source: Path, target: Path) -> None:
+        if Path(target).relative_to(output).parts[0] == "documents":
+            moved.append(Path(target).relative_to(output).as_posix())
+        real_replace(source, target)
+
+    monkeypatch.setattr(write.os, "replace", counting_replace)
+    write_run(output, [make_document("a", FACTS[:1]), make_document("c/d", FACTS[:1])])
+    assert documents_tree(output) == expected
+    assert len(moved) == renames
+
+
 def test_output_folder_that_is_a_file_is_refused(tmp_path: Path) -> None:
     target = tmp_path / "out"
     target.write_text("x")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import multiprocessing
 import os
@@ -291,42 +292,81 @@ def _worker_count(jobs: int | None, tasks: list[_Task]) -> int:
 _TaskResult = tuple[ManifestEntry, RenderedDocument | None]
 
 
+#: Files go to the workers in batches: each message between the processes wakes both
+#: of them, and one message a file cost the main process about a second of CPU (and the
+#: workers as many interruptions) on 2,600 files, time taken from the workers' two cores.
+#: A batch holds at most this many files ...
+_BATCH_FILES = 16
+#: ... and this much input, about a tenth of a second of work (a bigger file goes alone),
+#: so that a batch's outputs stay a few MB in memory and in the pipe.
+_BATCH_BYTES = 64 * 1024
+#: ... and at most this fraction of each worker's share of the files still to come, so
+#: batches shrink to single files at the end of a run and the workers finish together.
+_BATCHES_PER_WORKER = 4
+
+
+def _plan_batches(sizes: Sequence[int], *, jobs: int) -> list[range]:
+    """Return the batches of files sent to ``jobs`` workers, as ranges of input indexes.
+
+    ``sizes`` are the files' sizes in bytes, in input order; the batches cover them in
+    order, each within ``_BATCH_FILES``, ``_BATCH_BYTES`` and ``_BATCHES_PER_WORKER``.
+    """
+    batches: list[range] = []
+    start = 0
+    while start < len(sizes):
+        share = (len(sizes) - start) // (jobs * _BATCHES_PER_WORKER)
+        limit = max(1, min(_BATCH_FILES, share))
+        end = start + 1
+        total = sizes[start]
+        while end < len(sizes) and end - start < limit and total + sizes[end] <= _BATCH_BYTES:
+            total += sizes[end]
+            end += 1
+        batches.append(range(start, end))
+        start = end
+    return batches
+
+
+def _input_size(path: Path) -> int:
+    """Return the size of the file at ``path`` in bytes, 0 if it cannot be read (a guess
+    for batching only: the worker reads the file and reports what is wrong with it)."""
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
 def _run_tasks(tasks: list[_Task], *, jobs: int) -> Iterator[_TaskResult]:
     """Yield (manifest entry, rendered document) of every task, in task order.
 
-    With more than one job, files are extracted in worker processes, at most a few
-    ahead of the one being written, so memory holds a handful of documents at a time.
+    With more than one job, files are extracted in worker processes, in batches of a
+    few (``_plan_batches``), at most a few batches ahead of the one being written, so
+    memory holds a handful of documents at a time.
     """
     if jobs == 1:
         yield from map(_run_task, tasks)
         return
     tagger.load()  # once, before the fork: the workers share the loaded dictionary
+    sizes = [_input_size(task.path) for task in tasks]
+    batches = [tasks[part.start : part.stop] for part in _plan_batches(sizes, jobs=jobs)]
     window = 2 * jobs
-    pending: deque[tuple[int, Future[_TaskResult]]] = deque()
+    pending: deque[tuple[int, Future[list[_TaskResult]]]] = deque()
     next_index = 0
     executor = _new_executor(jobs)
     try:
-        while pending or next_index < len(tasks):
-            while next_index < len(tasks) and len(pending) < window:
-                pending.append((next_index, executor.submit(_run_task, tasks[next_index])))
+        while pending or next_index < len(batches):
+            while next_index < len(batches) and len(pending) < window:
+                pending.append((next_index, executor.submit(_run_batch, batches[next_index])))
                 next_index += 1
             index, future = pending.popleft()
             try:
-                result = future.result()
+                results = future.result()
             except BrokenProcessPool:
                 # A worker died (killed, out of memory, crashed in C code), and every
-                # pending file with it. Run this file again alone in a fresh pool: if
-                # that pool breaks too, this is the file that kills workers.
+                # pending batch with it. Run this batch's files again, each alone.
                 executor.shutdown(wait=False, cancel_futures=True)
-                executor = _new_executor(jobs)
-                try:
-                    result = executor.submit(_run_task, tasks[index]).result()
-                except BrokenProcessPool:
-                    result = _worker_died(tasks[index]), None
-                    executor.shutdown(wait=False, cancel_futures=True)
-                    executor = _new_executor(jobs)
-                pending = deque((i, executor.submit(_run_task, tasks[i])) for i, _ in pending)
-            yield result
+                executor, results = _run_alone(batches[index], jobs=jobs)
+                pending = deque((i, executor.submit(_run_batch, batches[i])) for i, _ in pending)
+            yield from results
     except BaseException:
         # Ctrl-C or an error in the main process: do not wait for the workers to finish
         # files whose results nobody will read.
@@ -334,6 +374,29 @@ def _run_tasks(tasks: list[_Task], *, jobs: int) -> Iterator[_TaskResult]:
         raise
     finally:
         executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _run_batch(batch: list[_Task]) -> list[_TaskResult]:
+    """Return the results of a batch of tasks, in order (in a worker process)."""
+    return [_run_task(task) for task in batch]
+
+
+def _run_alone(batch: list[_Task], *, jobs: int) -> tuple[ProcessPoolExecutor, list[_TaskResult]]:
+    """Return a fresh pool and the results of ``batch``, each task run alone in a pool.
+
+    A task whose pool breaks again is the file that kills workers: it fails, with the
+    reason, and the next task gets a fresh pool.
+    """
+    executor = _new_executor(jobs)
+    results: list[_TaskResult] = []
+    for task in batch:
+        try:
+            results.append(executor.submit(_run_task, task).result())
+        except BrokenProcessPool:
+            results.append((_worker_died(task), None))
+            executor.shutdown(wait=False, cancel_futures=True)
+            executor = _new_executor(jobs)
+    return executor, results
 
 
 def _stop_workers(executor: ProcessPoolExecutor) -> None:
@@ -360,9 +423,35 @@ def _new_executor(jobs: int) -> ProcessPoolExecutor:
     methods = multiprocessing.get_all_start_methods()
     # fork shares the dictionary already loaded by the main process (copy on write).
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    return ProcessPoolExecutor(
+    executor = ProcessPoolExecutor(
         jobs, mp_context=context, initializer=_start_worker, initargs=(lexicon_files(),)
     )
+    _widen_result_pipe(executor)
+    return executor
+
+
+#: Bytes the pipe from the workers to the main process holds: 1 MiB, the most Linux
+#: gives an unprivileged process (/proc/sys/fs/pipe-max-size) and a batch's outputs in
+#: one go (or nearly); the default, 64 KiB, made a worker wait for the main process to
+#: read several times for each batch, about 6,000 waits on 2,600 files.
+_RESULT_PIPE_BYTES = 1 << 20
+
+
+def _widen_result_pipe(executor: ProcessPoolExecutor) -> None:
+    """Make the pipe that carries ``executor``'s results hold ``_RESULT_PIPE_BYTES``,
+    where the system allows (Linux); elsewhere, or when refused, it stays as it is."""
+    try:
+        import fcntl  # not on Windows
+    except ImportError:
+        return
+    # Like _stop_workers, this reaches the pipe through the pool's result queue, which
+    # CPython has kept as _result_queue since 3.2 (a SimpleQueue, its pipe's read end _reader).
+    reader = getattr(getattr(executor, "_result_queue", None), "_reader", None)
+    set_size = getattr(fcntl, "F_SETPIPE_SZ", None)  # Python 3.10+, Linux
+    if reader is None or set_size is None:
+        return
+    with contextlib.suppress(OSError):  # over the user's pipe quota: keep the default
+        fcntl.fcntl(reader.fileno(), set_size, _RESULT_PIPE_BYTES)
 
 
 def _start_worker(lexicons: tuple[Path, ...]) -> None:

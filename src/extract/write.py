@@ -1101,6 +1101,9 @@ class OutputWriter:
         #: Folders of documents/ made so far, in the staging folder and in the output
         #: folder: one mkdir per folder, not one per document.
         self._made_folders: set[Path] = set()
+        #: Whether staging's documents/ may hold a folder that no document of
+        #: ``_documents`` is in: one made for a document that then could not be written.
+        self._stray_document_folders = False
 
     def __enter__(self) -> OutputWriter:
         self.open()
@@ -1167,6 +1170,7 @@ class OutputWriter:
         except OSError as error:
             if error.errno not in _NAME_ERRNOS:
                 raise
+            self._stray_document_folders = True
             raise DocumentPathError(
                 f"cannot write {relative}: {error.strerror}; rename the input file"
             ) from None
@@ -1249,16 +1253,29 @@ class OutputWriter:
         self._fact_files = []
         review_pages = self._write_review(staging)
         previous = self._previous_documents()
-        for relative in self._documents:
-            target = self.output_dir / relative
-            self._make_folder(target.parent)
-            os.replace(staging / relative, target)
+        self._publish_documents(staging)
         for name in [*published, *review_pages, MANIFEST_JSON]:
             os.replace(staging / name, self.output_dir / name)
         self._remove_stale_documents(previous - set(self._documents))
         self._remove_stale_fact_files(set(published))
         self._remove_stale_review_pages(set(review_pages))
         self.abort()
+
+    def _publish_documents(self, staging: Path) -> None:
+        """Move the staged documents into the output folder's documents/.
+
+        Into an output folder without documents/ (a first run) the staged folder moves
+        whole: one rename, where moving each document took a mkdir for each of its
+        folders and a rename for each file (a third of a second for 2,600 documents).
+        """
+        target = self.output_dir / DOCUMENTS_DIR
+        if self._documents and not self._stray_document_folders and not os.path.lexists(target):
+            os.replace(staging / DOCUMENTS_DIR, target)
+            return
+        for relative in self._documents:
+            target = self.output_dir / relative
+            self._make_folder(target.parent)
+            os.replace(staging / relative, target)
 
     def add_entry(self, entry: ManifestEntry) -> None:
         """Stage one file's manifest entry; ``commit`` writes them all into manifest.json.
