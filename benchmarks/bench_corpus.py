@@ -13,11 +13,14 @@ is its own:
    over half of the files, against case 1 (a shared VM often gives less than 2x);
 3. ``python -m extract CORPUS OUT --jobs 1 -q``, the whole command;
 4. the same with ``--jobs N`` (default: the number of CPUs);
-5. the outputs of 3 and 4 compared byte for byte;
-6. ``--incremental`` re-run of 4 on the unchanged corpus, with the files it reused;
-7. start-up: ``python -m extract`` on one sample report alone in a folder, 5 runs.
+5. ``split``: N ``python -m extract --jobs 1`` processes at once, each on every N-th file
+   (linked into a folder of its own), until the last ends: what N independent runs of
+   this workload get from this machine, the most ``--jobs N`` can reach;
+6. the outputs of 3 and 4 compared byte for byte;
+7. ``--incremental`` re-run of 4 on the unchanged corpus, with the files it reused;
+8. start-up: ``python -m extract`` on one sample report alone in a folder, 5 runs.
 
-With ``--rounds R``, cases 1-4 run R times, one round after the other, each extract run
+With ``--rounds R``, cases 1-5 run R times, one round after the other, each extract run
 into an empty folder. On a machine whose speed drifts (a shared VM can vary by 2x from
 minute to minute) one run of each says little; the report gives every round, the best
 time of each case (as ``timeit`` does: a slower run was slowed by something else), and
@@ -58,7 +61,7 @@ DEFAULT_SOURCE = REPOSITORY.parent / "shared" / "corpus" / "raw"
 FALLBACK_SOURCE = REPOSITORY / "raw"
 
 #: Cases that ``--skip`` can leave out, in the order they run.
-CASES = ("jieba", "pair", "jobs1", "jobsN", "compare", "incremental", "startup")
+CASES = ("jieba", "pair", "jobs1", "jobsN", "split", "compare", "incremental", "startup")
 
 #: How often the process tree's memory is sampled, in seconds.
 SAMPLE_INTERVAL = 0.1
@@ -325,6 +328,57 @@ def measure_extract(input_dir: Path, output_dir: Path, *options: str) -> dict[st
     }
 
 
+def split_corpus(corpus: Path, scratch: Path, *, parts: int) -> list[Path]:
+    """Return ``parts`` folders under ``scratch`` that share out the files of ``corpus``:
+    every ``parts``-th file from the first, the second …, at its path in the corpus.
+
+    Files are hard links where the file system allows, else copies.
+    """
+    files = list_texts(corpus)
+    folders = []
+    for part in range(parts):
+        folder = scratch / f"split-{part + 1}-of-{parts}"
+        shutil.rmtree(folder, ignore_errors=True)
+        for path in files[part::parts]:
+            target = folder / path.relative_to(corpus)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(path, target)
+            except OSError:
+                shutil.copyfile(path, target)
+        folders.append(folder)
+    return folders
+
+
+def measure_split(folders: list[Path], scratch: Path) -> dict[str, object]:
+    """Return the wall time of one ``python -m extract --jobs 1`` per folder, all at once,
+    from the first start to the last end."""
+    outputs = [scratch / f"output-{folder.name}" for folder in folders]
+    for output in outputs:
+        shutil.rmtree(output, ignore_errors=True)
+    commands = [
+        extract_command(folder, output, "--jobs", "1")
+        for folder, output in zip(folders, outputs, strict=True)
+    ]
+    started = time.perf_counter()
+    processes = [
+        subprocess.Popen(
+            command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=child_environment()
+        )
+        for command in commands
+    ]
+    for command, process in zip(commands, processes, strict=True):
+        _, errors = process.communicate()
+        if process.returncode != 0:
+            raise RuntimeError(
+                f"{shlex.join(command)} exited {process.returncode}:\n{errors.decode()[-2000:]}"
+            )
+    seconds = time.perf_counter() - started
+    for output in outputs:
+        shutil.rmtree(output, ignore_errors=True)
+    return {"processes": len(folders), "seconds": seconds}
+
+
 def _first_different_line(left: bytes, right: bytes) -> str:
     """Return where two differing byte strings first differ, as a line number and both lines."""
     left_lines, right_lines = left.splitlines(), right.splitlines()
@@ -424,6 +478,16 @@ def format_table(results: dict[str, object]) -> str:
     if jieba and results.get("pair"):
         ceiling = jieba["lcut_seconds"] / results["pair"]["lcut_seconds"]
         lines.append(f"  machine: two jieba.lcut processes at once run {ceiling:.2f}x one")
+    split = results.get("split")
+    if split:
+        parts = split["processes"]
+        lines.append(
+            f"{f'{parts} x extract --jobs 1, 1/{parts} each':<34} {split['seconds']:7.2f}s "
+            f"{chars / split['seconds']:>11,.0f}"
+        )
+        if results.get("jobs1"):
+            ceiling = results["jobs1"]["seconds"] / split["seconds"]
+            lines.append(f"  machine: {parts} extract processes at once run {ceiling:.2f}x one")
     if rounds:
         lines.extend(["", *format_rounds(rounds)])
     if "compare" in results:
@@ -455,6 +519,8 @@ ROUND_RATIOS = (
     ("jobsN / lcut", "jobsN", "jieba"),
     ("speedup", "jobs1", "jobsN"),
     ("machine 2-process", "jieba", "pair"),
+    ("machine split", "jobs1", "split"),
+    ("jobsN / split", "jobsN", "split"),
 )
 
 
@@ -510,7 +576,7 @@ def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
         "--rounds",
         type=int,
         default=1,
-        help="run the jieba, pair and extract cases this many times (default 1)",
+        help="run the jieba, pair, extract and split cases this many times (default 1)",
     )
     parser.add_argument(
         "--skip",
@@ -581,6 +647,7 @@ def run_cases(options: argparse.Namespace, corpus: Path, scratch: Path) -> dict[
     skip = options.skip
     outputs: dict[str, Path] = {}
     rounds: list[dict[str, float]] = []
+    folders: list[Path] = []
     for number in range(1, options.rounds + 1):
         times: dict[str, float] = {}
         label = f" (round {number} of {options.rounds})" if options.rounds > 1 else ""
@@ -603,6 +670,12 @@ def run_cases(options: argparse.Namespace, corpus: Path, scratch: Path) -> dict[
             case = {"jobs": jobs, **measure_extract(corpus, outputs[key], "--jobs", str(jobs))}
             times[key] = case["seconds"]
             keep_best(results, key, case, "seconds")
+        if "split" not in skip and options.jobs > 1:
+            note(f"{options.jobs} x python -m extract --jobs 1 at once, split files{label}")
+            folders = folders or split_corpus(corpus, scratch, parts=options.jobs)
+            case = measure_split(folders, scratch)
+            times["split"] = case["seconds"]
+            keep_best(results, "split", case, "seconds")
         rounds.append(times)
     results["rounds"] = rounds
     if "compare" not in skip and len(outputs) == 2:

@@ -123,6 +123,12 @@ def test_compare_outputs_names_the_first_difference(
              "median of rounds: jobsN / lcut 0.80, machine 2-process 1.25"],
             id="median-of-each-ratio-over-rounds-skipped-cases-left-out",
         ),
+        pytest.param(
+            [{"jobs1": 30.0, "jobsN": 18.0, "split": 16.0}],
+            ["round 1: jobs1 30.0s, jobsN 18.0s, split 16.0s; speedup 1.67, "
+             "machine split 1.88, jobsN / split 1.12"],
+            id="split-case-gives-the-machines-speedup-for-extract",
+        ),
     ],
 )
 def test_rounds_give_their_ratios_and_medians(
@@ -134,3 +140,22 @@ def test_rounds_give_their_ratios_and_medians(
 def test_zero_rounds_are_refused() -> None:
     with pytest.raises(SystemExit):
         bench_corpus.parse_arguments(["--rounds", "0"])
+
+
+@pytest.mark.parametrize("parts", [2, 3])
+def test_split_shares_out_every_file_once(tmp_path: Path, parts: int) -> None:
+    corpus = tmp_path / "corpus"
+    bench_corpus.build_corpus(SAMPLES, corpus, size_mb=0.1)
+    folders = bench_corpus.split_corpus(corpus, tmp_path / "scratch", parts=parts)
+    shares = [
+        {path.relative_to(folder).as_posix(): path.read_bytes() for path in folder.rglob("*.txt")}
+        for folder in folders
+    ]
+    everything = {
+        path.relative_to(corpus).as_posix(): path.read_bytes()
+        for path in bench_corpus.list_texts(corpus)
+    }
+    assert len(folders) == parts
+    assert sum(len(share) for share in shares) == len(everything)
+    assert {name: data for share in shares for name, data in share.items()} == everything
+    assert max(map(len, shares)) - min(map(len, shares)) <= 1
