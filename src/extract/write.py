@@ -1268,9 +1268,9 @@ class OutputWriter:
         whole: one rename, where moving each document took a mkdir for each of its
         folders and a rename for each file (a third of a second for 2,600 documents).
         """
-        target = self.output_dir / DOCUMENTS_DIR
-        if self._documents and not self._stray_document_folders and not os.path.lexists(target):
-            os.replace(staging / DOCUMENTS_DIR, target)
+        folder = self.output_dir / DOCUMENTS_DIR
+        if self._documents and not self._stray_document_folders and not os.path.lexists(folder):
+            os.replace(staging / DOCUMENTS_DIR, folder)
             return
         for relative in self._documents:
             target = self.output_dir / relative
