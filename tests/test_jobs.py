@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
@@ -151,6 +152,19 @@ def test_a_worker_that_dies_fails_its_file_only(
     ]
     (bad,) = [entry for entry in summary.entries if entry.doc_id == "f06a"]
     assert "worker process" in (bad.reason or "")
+
+
+def test_work_refused_by_a_broken_pool_fails_as_work_in_flight_does() -> None:
+    # A worker can die while the main process is still handing out batches: the next
+    # submit is refused at once, and the run must take that as it takes a broken batch.
+    executor = pipeline._new_executor(1)
+    try:
+        with pytest.raises(BrokenProcessPool):
+            executor.submit(os._exit, 1).result()
+        refused = pipeline._submit(executor, len, "增长5%")
+        assert isinstance(refused.exception(timeout=10), BrokenProcessPool)
+    finally:
+        executor.shutdown()
 
 
 @pytest.mark.parametrize(

@@ -17,6 +17,7 @@ from functools import cache
 from importlib import resources
 from importlib.metadata import version as package_version
 from pathlib import Path
+from typing import TypeVar
 
 from . import tagger
 from .clean import clean_text
@@ -291,6 +292,9 @@ def _worker_count(jobs: int | None, tasks: list[_Task]) -> int:
 #: What a task gives: the file's manifest entry, and its rendered document (if any).
 _TaskResult = tuple[ManifestEntry, RenderedDocument | None]
 
+_Work = TypeVar("_Work")
+_Result = TypeVar("_Result")
+
 
 #: Files go to the workers in batches: each message between the processes wakes both
 #: of them, and one message a file cost the main process about a second of CPU (and the
@@ -355,7 +359,7 @@ def _run_tasks(tasks: list[_Task], *, jobs: int) -> Iterator[_TaskResult]:
     try:
         while pending or next_index < len(batches):
             while next_index < len(batches) and len(pending) < window:
-                pending.append((next_index, executor.submit(_run_batch, batches[next_index])))
+                pending.append((next_index, _submit(executor, _run_batch, batches[next_index])))
                 next_index += 1
             index, future = pending.popleft()
             try:
@@ -365,7 +369,7 @@ def _run_tasks(tasks: list[_Task], *, jobs: int) -> Iterator[_TaskResult]:
                 # pending batch with it. Run this batch's files again, each alone.
                 executor.shutdown(wait=False, cancel_futures=True)
                 executor, results = _run_alone(batches[index], jobs=jobs)
-                pending = deque((i, executor.submit(_run_batch, batches[i])) for i, _ in pending)
+                pending = deque((i, _submit(executor, _run_batch, batches[i])) for i, _ in pending)
             yield from results
     except BaseException:
         # Ctrl-C or an error in the main process: do not wait for the workers to finish
@@ -374,6 +378,23 @@ def _run_tasks(tasks: list[_Task], *, jobs: int) -> Iterator[_TaskResult]:
         raise
     finally:
         executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _submit(
+    executor: ProcessPoolExecutor, function: Callable[[_Work], _Result], work: _Work
+) -> Future[_Result]:
+    """Return the future of ``function(work)`` in ``executor``.
+
+    A worker can die between two submits; the pool then refuses new work at once. The
+    future of refused work raises ``BrokenProcessPool``, as those of the work in flight
+    do, so that one handler deals with both.
+    """
+    try:
+        return executor.submit(function, work)
+    except BrokenProcessPool as error:
+        refused: Future[_Result] = Future()
+        refused.set_exception(error)
+        return refused
 
 
 def _run_batch(batch: list[_Task]) -> list[_TaskResult]:
@@ -391,7 +412,7 @@ def _run_alone(batch: list[_Task], *, jobs: int) -> tuple[ProcessPoolExecutor, l
     results: list[_TaskResult] = []
     for task in batch:
         try:
-            results.append(executor.submit(_run_task, task).result())
+            results.append(_submit(executor, _run_task, task).result())
         except BrokenProcessPool:
             results.append((_worker_died(task), None))
             executor.shutdown(wait=False, cancel_futures=True)
