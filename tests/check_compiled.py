@@ -14,6 +14,7 @@ because it needs two installs.
 from __future__ import annotations
 
 import argparse
+import ast
 import filecmp
 import importlib
 import json
@@ -24,7 +25,6 @@ import tempfile
 from pathlib import Path
 
 REPOSITORY = Path(__file__).resolve().parents[1]
-COMPILED_MODULES = ("extract.facts", "extract.numbers")
 #: Manifest keys that name the run rather than its results.
 RUN_KEYS = ("extractor_version",)
 
@@ -55,14 +55,30 @@ def main() -> int:
     for problem in problems:
         print(f"check_compiled: {problem}", file=sys.stderr)
     if not problems:
-        print(f"check_compiled: compiled {', '.join(COMPILED_MODULES)}; same outputs")
+        print(f"check_compiled: compiled {', '.join(compiled_modules())}; same outputs")
     return 1 if problems else 0
+
+
+def compiled_modules(setup_py: Path = REPOSITORY / "setup.py") -> tuple[str, ...]:
+    """Return the modules setup.py compiles (its ``COMPILED`` list) as dotted names.
+
+    Read from the file, not imported: importing setup.py would run setup().
+    """
+    for node in ast.parse(setup_py.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.Assign) and any(
+            isinstance(target, ast.Name) and target.id == "COMPILED" for target in node.targets
+        ):
+            paths: list[str] = ast.literal_eval(node.value)
+            return tuple(
+                path.removeprefix("src/").removesuffix(".py").replace("/", ".") for path in paths
+            )
+    raise LookupError(f"{setup_py} has no COMPILED list")
 
 
 def _not_compiled() -> list[str]:
     """Return a problem for each module setup.py compiles that is Python source here."""
     problems = []
-    for name in COMPILED_MODULES:
+    for name in compiled_modules():
         path = importlib.import_module(name).__file__ or ""
         if path.endswith(".py"):
             problems.append(

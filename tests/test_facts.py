@@ -6,11 +6,15 @@ A row is (sentence, [(mention, normalized_value, base_unit, comparator), ...]).
 
 from __future__ import annotations
 
+import dataclasses
+import inspect
 from decimal import Decimal
 
 import pytest
 
 from extract import Fact, extract_text
+from extract.facts import Quantity
+from extract.lexicon import Unit
 
 Brief = tuple[str, str, str, str]
 
@@ -657,3 +661,26 @@ def test_fact_positions_point_into_the_cleaned_text() -> None:
     for fact in document.facts:
         assert document.text[fact.start : fact.end] == fact.mention
         assert fact.line == 1
+
+
+def test_quantity_init_takes_every_field_in_order() -> None:
+    # Quantity's __init__ is written out (facts.py says why): a field added to the class
+    # and not to __init__ would be missing from every quantity, and replace() would fail.
+    parameters = list(inspect.signature(Quantity).parameters)
+    assert parameters == [f.name for f in dataclasses.fields(Quantity)]
+
+
+def test_quantity_defaults_and_copy() -> None:
+    unit = Unit("亿元", "元", Decimal(100_000_000), "money")
+    quantity = Quantity(3, 8, Decimal("36.5"), "", unit, Decimal("3650000000"))
+    assert (quantity.before_start, quantity.after_end) == (3, 8)
+    assert (quantity.base_unit, quantity.unit_text) == ("元", "亿元")
+    assert quantity.qualifiers == [] and quantity.reasons == []
+    assert quantity.qualifiers is not Quantity(0, 1, Decimal(1), "", unit, Decimal(1)).qualifiers
+    copy = dataclasses.replace(quantity, comparator=">", qualifiers=["累计"])
+    assert copy == Quantity(
+        3, 8, Decimal("36.5"), "", unit, Decimal("3650000000"), comparator=">", qualifiers=["累计"]
+    )
+    assert copy.reasons is quantity.reasons  # replace() copies only what it is given
+    bare = Quantity(0, 3, Decimal(43), "万", None, Decimal(430000))
+    assert (bare.base_unit, bare.unit_text) == ("", "万")
