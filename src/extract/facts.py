@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from enum import StrEnum
@@ -1318,8 +1318,7 @@ def _strip_link(text: str) -> str:
     """Remove linking verbs and particles from both ends of an indicator phrase."""
     text = text.strip(" 、，,：:；;").rstrip("".join(_MINUS_SIGNS))
     tails = _link_tails()
-    while text.endswith(tails):
-        word = _longest_tail(text, tails)
+    while word := tails.longest(text):
         text = text[: -len(word)].rstrip(" 、，,")
     for word in ("分别", "均", "各", "双双"):
         if text.startswith(word):
@@ -1327,31 +1326,33 @@ def _strip_link(text: str) -> str:
     return text
 
 
-def _longest_tail(text: str, tails: tuple[str, ...]) -> str:
-    """Return the longest of ``tails`` that ``text`` ends with ("" when none does).
+class _Tails:
+    """Words that may end a phrase, found at its end by one set lookup per word length.
 
-    >>> _longest_tail("增长了", ("增长了", "了"))
-    '增长了'
+    Not ``text.endswith(words)``: that tries each of the hundreds of words in turn.
     """
-    lengths, known = _tail_index(tails)
-    for length in lengths:
-        if length <= len(text) and text[-length:] in known:
-            return text[-length:]
-    return ""
+
+    def __init__(self, words: Iterable[str]) -> None:
+        self.words = frozenset(word for word in words if word)
+        self.lengths = sorted({len(word) for word in self.words}, reverse=True)
+
+    def longest(self, text: str) -> str:
+        """Return the longest of the words that ``text`` ends with ("" when none does).
+
+        >>> _Tails(["增长了", "了"]).longest("增长了"), _Tails(["了"]).longest("增长")
+        ('增长了', '')
+        """
+        for length in self.lengths:
+            if length <= len(text) and text[-length:] in self.words:
+                return text[-length:]
+        return ""
 
 
 @cache
-def _tail_index(tails: tuple[str, ...]) -> tuple[tuple[int, ...], frozenset[str]]:
-    """Return the lengths of ``tails``, longest first, and the tails as a set."""
-    return tuple(sorted({len(t) for t in tails if t}, reverse=True)), frozenset(tails)
-
-
-@cache
-def _link_tails() -> tuple[str, ...]:
+def _link_tails() -> _Tails:
     """Words stripped from the end of an indicator: linking verbs and comparator words."""
     lexicon = words()
-    tails = {*lexicon.linking, *(word for word, _ in lexicon.comparators_before if len(word) > 1)}
-    return tuple(sorted(tails, key=lambda w: (-len(w), w)))
+    return _Tails([*lexicon.linking, *(w for w, _ in lexicon.comparators_before if len(w) > 1)])
 
 
 def _strip_leading(text: str) -> str:
@@ -1586,8 +1587,8 @@ def _topic_of(indicator: str) -> str:
     base_re = words().qualifier_base_re
     text = indicator
     while True:
-        if text.endswith(tails):
-            word = _longest_tail(text, tails)
+        word = tails.longest(text)
+        if word:
             if len(word) == len(text):
                 return text
             text = text[: -len(word)]
@@ -1600,11 +1601,10 @@ def _topic_of(indicator: str) -> str:
 
 
 @cache
-def _topic_tails() -> tuple[str, ...]:
+def _topic_tails() -> _Tails:
     """Words that end an indicator after its subject: change verbs, qualifiers, links."""
     lexicon = words()
-    tails = {*lexicon.falling, *lexicon.rising, *lexicon.qualifiers, *lexicon.linking}
-    return tuple(sorted(tails, key=lambda w: (-len(w), w)))
+    return _Tails([*lexicon.falling, *lexicon.rising, *lexicon.qualifiers, *lexicon.linking])
 
 
 def clause_words(text: str, position: int) -> tuple[int, int, list[tuple[str, str]]]:
