@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extract.clean import _WIDE_RE, clean_text, display_width, fix_characters
+from extract.clean import _WIDE_RE, clean_text, display_width, fix_characters, load_structure
 from extract.models import CleanText
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
@@ -490,3 +490,23 @@ def test_corpus_cleaning_is_idempotent_lossless_and_mapped(raw_path: Path) -> No
 def test_display_width_counts_every_character_as_its_class(text: str) -> None:
     expected = sum(2 if _WIDE_RE.match(char) else 1 for char in text[:400])
     assert display_width(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("line", "is_byline"),
+    [
+        pytest.param("“深圳卫视深视新闻”微信公众号", True, id="channel-wechat"),
+        pytest.param("永康日报客户端", True, id="channel-app"),
+        pytest.param("新华社微博", True, id="channel-weibo"),
+        pytest.param("公众号", False, id="channel-word-alone"),
+        pytest.param("关注本报微信公众号，获取更多资讯", False, id="channel-in-a-sentence"),
+        pytest.param("本报微信公众号：", False, id="channel-then-a-colon"),
+        pytest.param("名" * 30 + "微信公众号", True, id="channel-name-of-30"),
+        pytest.param("名" * 31 + "公众号", False, id="channel-name-of-31"),
+        pytest.param("名" * 29 + "微信公众号", True, id="channel-wechat-of-29"),
+    ],
+)
+def test_channel_bylines(line: str, is_byline: bool) -> None:
+    # The channel pattern opens with a lookahead for the line's last word (structure.toml
+    # says why): the rows pin what the whole pattern accepts, names up to 30 characters.
+    assert load_structure().is_byline(line) is is_byline

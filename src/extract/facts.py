@@ -528,7 +528,12 @@ def _read_unit(match: regex.Match[str]) -> tuple[Unit | None, int]:
     if following.startswith(lexicon.not_before.get(unit_text, ())):
         return None, end  # 两位数, 3万亿台阶: the unit's character begins another word
     unit = lexicon.by_text[unit_text]
-    denominator = _denominator_re().match(match.string, end) if "/" not in unit_text else None
+    # 元/人: the "/" test first, as most units have no denominator and a regex call costs
+    denominator = (
+        _denominator_re().match(match.string, end)
+        if match.string.startswith("/", end) and "/" not in unit_text
+        else None
+    )
     if denominator is not None:
         # 元/人, 万元/亩: a compound unit, the base of each part kept
         den_text = denominator.group("den")
@@ -1392,7 +1397,11 @@ _DATE_IN_INDICATOR_RE = regex.compile(
 def _counted_subject_re() -> regex.Pattern[str]:
     """这3个省份的: a subject that counts its items (the items stand for it in indicators)."""
     nouns = "|".join(regex.escape(w) for w in words().counted_nouns)
-    return regex.compile(rf"(?:这|该|上述)?(?P<count>\d+|[两二三四五六七八九十])个?(?:{nouns})的?")
+    return regex.compile(rf"(?:这|该|上述)?(?P<count>\d+|[{_COUNT_NUMERALS}])个?(?:{nouns})的?")
+
+
+#: The numerals that count a subject's items in words (这三个省份).
+_COUNT_NUMERALS = "两二三四五六七八九十"
 
 
 def _find_indicators(facts: list[Quantity], view: _SentenceView, context: _Context) -> None:
@@ -1531,9 +1540,14 @@ _DISTRIBUTOR_IN_INDICATOR_RE = regex.compile(
 
 def _tidy(indicator: str) -> str:
     """Remove dates and counted subjects that only frame the statement, and stray punctuation."""
-    tidied = _DATE_IN_INDICATOR_RE.sub("", indicator)
-    tidied = _counted_subject_re().sub("", tidied)
-    tidied = _DISTRIBUTOR_IN_INDICATOR_RE.sub("", tidied)
+    tidied = indicator
+    # Each pattern needs a digit, a numeral, 均 or 双双: tests far cheaper than a regex
+    # call, and most indicators hold none of them.
+    if any(c.isdigit() or c in _COUNT_NUMERALS for c in tidied):
+        tidied = _DATE_IN_INDICATOR_RE.sub("", tidied)
+        tidied = _counted_subject_re().sub("", tidied)
+    if "均" in tidied or "双双" in tidied:
+        tidied = _DISTRIBUTOR_IN_INDICATOR_RE.sub("", tidied)
     tidied = _strip_leading(tidied)
     tidied = tidied.strip(" ，,、：:；;")
     return tidied if len(tidied) >= 2 else indicator.strip(" ，,、：:；;")
