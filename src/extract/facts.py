@@ -1533,8 +1533,10 @@ def _benchmark(raw_before: str) -> str:
 
 
 # 均增长, 各有: a distributor left inside the phrase (平均 is a word of its own)
+_DISTRIBUTOR_WORDS = ("均", "双双")
 _DISTRIBUTOR_IN_INDICATOR_RE = regex.compile(
-    r"(?<![平年人日月])(?:均|双双)(?=增长|下降|超过|突破|占|达|为)"  # 平均, 年均 are words
+    rf"(?<![平年人日月])(?:{'|'.join(_DISTRIBUTOR_WORDS)})"  # 平均, 年均 are words
+    r"(?=增长|下降|超过|突破|占|达|为)"
 )
 
 
@@ -1546,7 +1548,7 @@ def _tidy(indicator: str) -> str:
     if any(c.isdigit() or c in _COUNT_NUMERALS for c in tidied):
         tidied = _DATE_IN_INDICATOR_RE.sub("", tidied)
         tidied = _counted_subject_re().sub("", tidied)
-    if "均" in tidied or "双双" in tidied:
+    if any(word in tidied for word in _DISTRIBUTOR_WORDS):
         tidied = _DISTRIBUTOR_IN_INDICATOR_RE.sub("", tidied)
     tidied = _strip_leading(tidied)
     tidied = tidied.strip(" ，,、：:；;")
