@@ -226,6 +226,33 @@ def test_numbers_parquet_cannot_hold_are_refused_by_fact(number: Decimal, reason
         make_fact(value=number, normalized_value=number)
 
 
+@pytest.mark.parametrize(
+    ("number", "accepted"),
+    [
+        # At the edges of the quick acceptance (15 digits, exponent -38 to 23) and past them.
+        pytest.param(Decimal("999999999999999E+23"), True, id="15-digits-largest-quick-exponent"),
+        pytest.param(Decimal("999999999999999E+24"), False, id="15-digits-one-place-too-large"),
+        pytest.param(Decimal("1E+37"), True, id="one-digit-38-places"),
+        pytest.param(Decimal("0.999999999999999E-23"), True, id="15-digits-38-places-after"),
+        pytest.param(Decimal("0.999999999999999E-24"), False, id="15-digits-39-places-after"),
+        # More digits, or exponents, than the quick test takes: counted in full.
+        pytest.param(Decimal("1.000000000000000000"), True, id="trailing-zeros-not-significant"),
+        pytest.param(Decimal("1234567890123456"), False, id="16-significant-digits"),
+        pytest.param(Decimal("5E-38"), True, id="smallest-place"),
+        pytest.param(Decimal("0E-50"), True, id="zero-with-a-far-exponent"),
+        pytest.param(Decimal("1000E+34"), True, id="zeros-then-exponent-38-places"),
+        pytest.param(Decimal("Infinity"), False, id="infinite"),
+        pytest.param(Decimal("NaN"), False, id="not-a-number"),
+    ],
+)
+def test_fact_numbers_are_judged_by_their_digits(number: Decimal, accepted: bool) -> None:
+    if accepted:
+        assert make_fact(value=number, normalized_value=number).value == number
+    else:
+        with pytest.raises(ValidationError, match=r"digits|finite"):
+            make_fact(value=number, normalized_value=number)
+
+
 def test_parquet_schema_is_explicit_and_row_groups_bounded(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -76,6 +76,37 @@ def _digits_around_point(value: Decimal, significant: int | None = None) -> tupl
     return max(value.adjusted() + 1, 0), max(-last_place, 0)
 
 
+#: The exponents (``Decimal.as_tuple``) of a number of at most ``MAX_SIGNIFICANT_DIGITS``
+#: digits that keeps within both bounds of digits around the point, whatever its digits.
+_SAFE_EXPONENTS = range(-MAX_DECIMAL_PLACES, MAX_INTEGER_DIGITS - MAX_SIGNIFICANT_DIGITS + 1)
+
+
+def _check_number(name: str, number: Decimal) -> None:
+    """Raise ValueError unless ``number`` is finite and can be written exactly (the bounds
+    above); ``name`` is the field it is the value of."""
+    _, all_digits, exponent = number.as_tuple()
+    # Nearly every number has few digits and a small exponent: it passes the checks
+    # below, which count the digits that matter, without being looked at further.
+    if type(exponent) is int and len(all_digits) <= MAX_SIGNIFICANT_DIGITS:
+        if exponent in _SAFE_EXPONENTS:
+            return
+    if not number.is_finite():
+        raise ValueError(f"{name} is not a finite number")
+    digits = _significant_digits(number)
+    if digits > MAX_SIGNIFICANT_DIGITS:
+        raise ValueError(
+            f"{name} {number} has {digits} significant digits, more than "
+            f"{MAX_SIGNIFICANT_DIGITS} can be written exactly"
+        )
+    before, after = _digits_around_point(number, digits)
+    if before > MAX_INTEGER_DIGITS or after > MAX_DECIMAL_PLACES:
+        raise ValueError(
+            f"{name} {number} has {before} digits before the point and {after} after, "
+            f"more than the {MAX_INTEGER_DIGITS} and {MAX_DECIMAL_PLACES} "
+            "that can be written exactly"
+        )
+
+
 #: A ``Decimal`` inside Python, a plain JSON number outside.
 JsonDecimal = Annotated[Decimal, PlainSerializer(decimal_to_json, when_used="json")]
 
@@ -215,25 +246,10 @@ class Fact(BaseModel):
             raise ValueError("span length differs from the mention")
         if self.line < 1:
             raise ValueError("line must be 1-based")
-        for name in ("value", "normalized_value", "upper_value"):
-            number = getattr(self, name)
-            if number is None:
-                continue
-            if not number.is_finite():
-                raise ValueError(f"{name} is not a finite number")
-            digits = _significant_digits(number)
-            if digits > MAX_SIGNIFICANT_DIGITS:
-                raise ValueError(
-                    f"{name} {number} has {digits} significant digits, more than "
-                    f"{MAX_SIGNIFICANT_DIGITS} can be written exactly"
-                )
-            before, after = _digits_around_point(number, digits)
-            if before > MAX_INTEGER_DIGITS or after > MAX_DECIMAL_PLACES:
-                raise ValueError(
-                    f"{name} {number} has {before} digits before the point and {after} after, "
-                    f"more than the {MAX_INTEGER_DIGITS} and {MAX_DECIMAL_PLACES} "
-                    "that can be written exactly"
-                )
+        _check_number("value", self.value)
+        _check_number("normalized_value", self.normalized_value)
+        if self.upper_value is not None:
+            _check_number("upper_value", self.upper_value)
         if self.value < 0:
             raise ValueError("value is the number as written and cannot be negative")
         if self.upper_value is not None and abs(self.upper_value) < abs(self.normalized_value):

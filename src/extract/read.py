@@ -16,6 +16,7 @@ from __future__ import annotations
 import codecs
 import hashlib
 import os
+import re
 import stat
 from collections.abc import Iterator
 from pathlib import Path
@@ -88,6 +89,15 @@ _MAX_CHAR_BYTES = 4
 
 #: Control characters a text file may legitimately hold: tab, line ends, form feed.
 _TEXT_CONTROLS = frozenset("\t\n\r\x0b\x0c")
+
+#: Every other control character (below U+0020): counted in C, not by a Python loop over
+#: the 8 KiB sample of every file (which took about 2% of a run).
+_STRAY_CONTROL_RE = re.compile(
+    "[" + "".join(chr(code) for code in range(32) if chr(code) not in _TEXT_CONTROLS) + "]"
+)
+#: The Private Use Area of the Basic Multilingual Plane: what binary data decoded as
+#: UTF-16 is full of.
+_PRIVATE_USE_RE = re.compile("[\ue000-\uf8ff]")
 
 FileStatus = Literal["skipped", "error"]
 
@@ -438,11 +448,7 @@ def _looks_like_text(text: str) -> bool:
     sample = text[:SNIFF_BYTES]
     if not sample:
         return False
-    odd = sum(
-        1
-        for char in sample
-        if (char < " " and char not in _TEXT_CONTROLS) or "\ue000" <= char <= "\uf8ff"
-    )
+    odd = len(_STRAY_CONTROL_RE.findall(sample)) + len(_PRIVATE_USE_RE.findall(sample))
     return odd <= len(sample) * MAX_CONTROL_SHARE
 
 
@@ -519,6 +525,6 @@ def _remove_nul_characters(text: str, issues: list[Issue]) -> str:
 def _reject_control_heavy(text: str) -> None:
     """Raise ``NotText`` when control characters make up more than a few percent of ``text``."""
     sample = text[:SNIFF_BYTES]
-    controls = sum(1 for char in sample if char < " " and char not in _TEXT_CONTROLS)
+    controls = len(_STRAY_CONTROL_RE.findall(sample))
     if sample and controls > len(sample) * MAX_CONTROL_SHARE:
         raise NotText("binary content (control characters in first 8 KiB)")
