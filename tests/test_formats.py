@@ -229,13 +229,15 @@ def test_numbers_parquet_cannot_hold_are_refused_by_fact(number: Decimal, reason
 @pytest.mark.parametrize(
     ("number", "accepted"),
     [
-        # At the edges of the quick acceptance (15 digits, exponent -38 to 23) and past them.
-        pytest.param(Decimal("999999999999999E+23"), True, id="15-digits-largest-quick-exponent"),
-        pytest.param(Decimal("999999999999999E+24"), False, id="15-digits-one-place-too-large"),
+        # Written plainly in at most 15 characters: accepted on its text alone.
+        pytest.param(Decimal("1234567890.1234"), True, id="plain-15-characters"),
+        pytest.param(Decimal("0.0000000000005"), True, id="plain-small"),
+        # Longer, or in exponent notation: the digits are counted.
+        pytest.param(Decimal("999999999999999E+23"), True, id="15-digits-38-places-before"),
+        pytest.param(Decimal("999999999999999E+24"), False, id="15-digits-39-places-before"),
         pytest.param(Decimal("1E+37"), True, id="one-digit-38-places"),
         pytest.param(Decimal("0.999999999999999E-23"), True, id="15-digits-38-places-after"),
         pytest.param(Decimal("0.999999999999999E-24"), False, id="15-digits-39-places-after"),
-        # More digits, or exponents, than the quick test takes: counted in full.
         pytest.param(Decimal("1.000000000000000000"), True, id="trailing-zeros-not-significant"),
         pytest.param(Decimal("1234567890123456"), False, id="16-significant-digits"),
         pytest.param(Decimal("5E-38"), True, id="smallest-place"),

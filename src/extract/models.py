@@ -76,20 +76,15 @@ def _digits_around_point(value: Decimal, significant: int | None = None) -> tupl
     return max(value.adjusted() + 1, 0), max(-last_place, 0)
 
 
-#: The exponents (``Decimal.as_tuple``) of a number of at most ``MAX_SIGNIFICANT_DIGITS``
-#: digits that keeps within both bounds of digits around the point, whatever its digits.
-_SAFE_EXPONENTS = range(-MAX_DECIMAL_PLACES, MAX_INTEGER_DIGITS - MAX_SIGNIFICANT_DIGITS + 1)
-
-
 def _check_number(name: str, number: Decimal) -> None:
     """Raise ValueError unless ``number`` is finite and can be written exactly (the bounds
     above); ``name`` is the field it is the value of."""
-    _, all_digits, exponent = number.as_tuple()
-    # Nearly every number has few digits and a small exponent: it passes the checks
-    # below, which count the digits that matter, without being looked at further.
-    if type(exponent) is int and len(all_digits) <= MAX_SIGNIFICANT_DIGITS:
-        if exponent in _SAFE_EXPONENTS:
-            return
+    # Nearly every number is written plainly in at most 15 characters (3650000000.0,
+    # -2.5): then it has at most 15 digits, all within 15 places of the point, and passes
+    # the checks below. str() is cheap; as_tuple() makes a named tuple (about 1 µs).
+    text = str(number)
+    if len(text) <= MAX_SIGNIFICANT_DIGITS and text.lstrip("-").replace(".", "", 1).isdigit():
+        return
     if not number.is_finite():
         raise ValueError(f"{name} is not a finite number")
     digits = _significant_digits(number)

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pydantic import TypeAdapter
+
 from .clean import HeadingStyle, Structure, any_of, load_structure
 from .models import CleanText, Paragraph, ParagraphKind, Section, SegmentedText, Sentence
 
@@ -20,6 +22,12 @@ from .models import CleanText, Paragraph, ParagraphKind, Section, SegmentedText,
 MAX_TITLE_CHARS = 64
 #: Quotes and brackets nest at most this deep; deeper openers are ignored.
 MAX_NESTING = 16
+
+#: A document's paragraphs and sentences are validated in one call each: a model made
+#: one at a time costs about twice as much, and a report has thousands of sentences.
+_PARAGRAPH_LIST = TypeAdapter(list[Paragraph])
+_SENTENCE_LIST = TypeAdapter(list[Sentence])
+
 #: A quote or bracket longer than this is taken as unbalanced OCR (a stray
 #: “ that would otherwise swallow the rest of the paragraph): sentences split
 #: inside it as if it were not there.
@@ -269,10 +277,12 @@ def segment_text(clean: CleanText) -> SegmentedText:
     spans = _paragraph_spans(text)
     texts = [text[start:end] for start, end in spans]
     kinds, candidates = _classify(texts, structure)
-    paragraphs = [
-        Paragraph(kind=kind, text=para, start=start, end=end)
-        for kind, para, (start, end) in zip(kinds, texts, spans, strict=True)
-    ]
+    paragraphs = _PARAGRAPH_LIST.validate_python(
+        [
+            {"kind": kind, "text": para, "start": start, "end": end}
+            for kind, para, (start, end) in zip(kinds, texts, spans, strict=True)
+        ]
+    )
 
     rank = _section_rank(candidates)
     openers = [h for h in candidates if h.rank == 0 or h.rank == rank]
@@ -286,19 +296,20 @@ def segment_text(clean: CleanText) -> SegmentedText:
         for index in range(opener.start_index, following if following is not None else len(spans)):
             section_at[index] = opener.title
 
-    sentences: list[Sentence] = []
+    rows: list[dict[str, object]] = []
     for index, paragraph in enumerate(paragraphs):
         for start, end in split_sentences(paragraph.text, structure=structure):
-            sentences.append(
-                Sentence(
-                    index=len(sentences),
-                    text=paragraph.text[start:end],
-                    start=paragraph.start + start,
-                    end=paragraph.start + end,
-                    section=section_at[index],
-                    kind=paragraph.kind,
-                )
+            rows.append(
+                {
+                    "index": len(rows),
+                    "text": paragraph.text[start:end],
+                    "start": paragraph.start + start,
+                    "end": paragraph.start + end,
+                    "section": section_at[index],
+                    "kind": paragraph.kind,
+                }
             )
+    sentences = _SENTENCE_LIST.validate_python(rows)
 
     def first(kind: ParagraphKind) -> str | None:
         return next((p.text for p in paragraphs if p.kind == kind), None)

@@ -3,28 +3,49 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from itertools import islice
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from .models import Fact, Issue
+
+#: Candidates validated in one call. One call for many saves pydantic's cost per call
+#: (about a sixth of the validation); a bounded batch keeps few candidates in memory.
+BATCH_SIZE = 1000
+
+_FACT_LIST = TypeAdapter(list[Fact])
 
 
 def validate_candidates(candidates: Iterable[dict[str, Any]]) -> tuple[list[Fact], list[Issue]]:
     """Return the candidates that validate as ``Fact``s, and an ``Issue`` for each that does not."""
     facts: list[Fact] = []
     issues: list[Issue] = []
-    for candidate in candidates:
+    remaining = iter(candidates)
+    while batch := list(islice(remaining, BATCH_SIZE)):
         try:
-            facts.append(Fact.model_validate(candidate))
-        except ValidationError as error:
-            reasons = "; ".join(e["msg"] for e in error.errors())
-            issues.append(
-                Issue(
-                    stage="validate",
-                    reason=f"candidate {candidate.get('mention')!r} rejected: {reasons}",
-                    line=candidate.get("line"),
-                    text=candidate.get("sentence"),
-                )
-            )
+            facts.extend(_FACT_LIST.validate_python(batch))
+        except ValidationError:
+            # Some candidate is bad: each is validated alone, to say which and why.
+            for candidate in batch:
+                fact = _validate_one(candidate, issues)
+                if fact is not None:
+                    facts.append(fact)
     return facts, issues
+
+
+def _validate_one(candidate: dict[str, Any], issues: list[Issue]) -> Fact | None:
+    """Return ``candidate`` as a ``Fact``, or None with an ``Issue`` saying why it is not one."""
+    try:
+        return Fact.model_validate(candidate)
+    except ValidationError as error:
+        reasons = "; ".join(e["msg"] for e in error.errors())
+        issues.append(
+            Issue(
+                stage="validate",
+                reason=f"candidate {candidate.get('mention')!r} rejected: {reasons}",
+                line=candidate.get("line"),
+                text=candidate.get("sentence"),
+            )
+        )
+        return None
