@@ -7,6 +7,7 @@ The number grammar (十百千万亿) lives here, beside its parser; units are da
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 #: Chinese digits, with the variants reports use (两 for 2, 〇 beside 零).
 CN_DIGITS: dict[str, int] = {
@@ -35,6 +36,8 @@ class NumberError(ValueError):
     """The text is not a number this grammar reads."""
 
 
+# Cached: every number read asks, and nearly all ask for one of a handful ("", 万, 亿).
+@lru_cache(maxsize=256)
 def multiplier_value(text: str) -> Decimal:
     """Return the factor a run of multiplier characters stands for.
 

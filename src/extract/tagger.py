@@ -274,8 +274,9 @@ def _cut(text: str) -> list[tuple[str, str | None]]:
     return pairs
 
 
-def _best_route(run: str) -> dict[int, tuple[float, int]]:
-    """Return jieba's most probable segmentation of ``run``: {start: (log probability, end)}.
+def _best_route(run: str) -> list[int]:
+    """Return jieba's most probable segmentation of ``run``: the end of the word that
+    starts at each position (exclusive), where the route passes through that position.
 
     The same route as ``Tokenizer.calc(run, Tokenizer.get_DAG(run), route)``, computed
     with one dictionary lookup per prefix instead of two and each word's log probability
@@ -285,31 +286,40 @@ def _best_route(run: str) -> dict[int, tuple[float, int]]:
     log_probability = _log_probabilities()
     log_total = _log_total()
     length = len(run)
-    route: dict[int, tuple[float, int]] = {length: (0.0, 0)}
+    # scores[i]: log probability of the best route through run[i:]; word_ends[i]: the end
+    # of its first word. Native lists, not a dict of tuples: this loop runs per character.
+    scores = [0.0] * (length + 1)
+    word_ends = [0] * (length + 1)
     for start in range(length - 1, -1, -1):
-        # The words of the dictionary that start here (a lone character if there is none).
-        ends: list[int] = []
-        end = start
+        # The words of the dictionary that start here (a lone character if there is none),
+        # shortest first; the most probable route wins, the longer word on a tie (as
+        # jieba's max over (probability, end) pairs).
+        best_score = 0.0
+        best_end = -1
+        end = start + 1
         frequency = frequencies.get(run[start])
         while frequency is not None:
             if frequency:
-                ends.append(end)
-            end += 1
+                word = run[start:end]
+                score = log_probability.get(word)
+                if score is None:
+                    score = log_probability[word] = log(frequency) - log_total
+                score += scores[end]
+                if best_end < 0 or score >= best_score:
+                    best_score, best_end = score, end
             if end >= length:
                 break
-            frequency = frequencies.get(run[start : end + 1])
-        best: tuple[float, int] | None = None
-        for end in ends or [start]:
-            word = run[start : end + 1]
+            end += 1
+            frequency = frequencies.get(run[start:end])
+        if best_end < 0:  # no dictionary word starts here: the character alone
+            word = run[start]
             score = log_probability.get(word)
             if score is None:
                 score = log_probability[word] = log(frequencies.get(word) or 1) - log_total
-            candidate = (score + route[end + 1][0], end)
-            if best is None or candidate > best:
-                best = candidate
-        assert best is not None
-        route[start] = best
-    return route
+            best_score, best_end = score + scores[start + 1], start + 1
+        scores[start] = best_score
+        word_ends[start] = best_end
+    return word_ends
 
 
 @cache
@@ -329,12 +339,12 @@ def _cut_dictionary_run(run: str) -> list[tuple[str, str | None]]:
 
     Single Latin letters and digits in a row are joined into one ``eng`` word (2023, GDP).
     """
-    route = _best_route(run)
+    word_ends = _best_route(run)
     pairs: list[tuple[str, str | None]] = []
     latin = ""
     index = 0
     while index < len(run):
-        end = route[index][1] + 1
+        end = word_ends[index]
         word = run[index:end]
         if end - index == 1 and _LATIN_OR_DIGIT_CHAR_RE.match(word):
             latin += word
