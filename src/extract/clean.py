@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 import string
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -246,7 +246,7 @@ class Structure:
 
     def match_heading(self, text: str) -> tuple[HeadingStyle, regex.Match[str]] | None:
         """Return the heading style whose enumerator starts ``text``, with its match."""
-        if self.any_heading.match(text) is None:
+        if match_here(self.any_heading, text) is None:
             return None
         for style in self.headings:
             match = style.pattern.match(text)
@@ -277,11 +277,11 @@ class Structure:
 
     def is_byline(self, text: str) -> bool:
         """Return whether the whole of ``text`` is a credit line (记者 … 整理, 来源：…)."""
-        return len(text) <= _MAX_HEADER_CHARS and self.any_byline.match(text) is not None
+        return len(text) <= _MAX_HEADER_CHARS and match_here(self.any_byline, text) is not None
 
     def furniture_reason(self, text: str) -> str | None:
         """Return why ``text`` is page furniture (``"page number"`` …), or None."""
-        if len(text) > _MAX_HEADER_CHARS or self.any_furniture.match(text) is None:
+        if len(text) > _MAX_HEADER_CHARS or match_here(self.any_furniture, text) is None:
             return None
         for reason, pattern in self.furniture:
             if pattern.match(text):
@@ -389,6 +389,33 @@ def _alternation(patterns: Iterable[regex.Pattern[str]]) -> regex.Pattern[str]:
 
 
 # --------------------------------------------------------------------------
+# Regex calls
+# --------------------------------------------------------------------------
+
+# The regex module releases and retakes the GIL around each match of a str unless told
+# not to (concurrent=False), and whenever it grows its backtracking stack: on the short
+# lines and clauses matched here, more than the match itself. The argument is given by
+# position, as the module parses a keyword argument more slowly still.
+
+
+def match_here(pattern: regex.Pattern[str], text: str) -> regex.Match[str] | None:
+    """Return ``pattern.match(text)``, the GIL kept."""
+    return pattern.match(text, None, None, False)
+
+
+def search_in(
+    pattern: regex.Pattern[str], text: str, start: int | None = None, end: int | None = None
+) -> regex.Match[str] | None:
+    """Return ``pattern.search(text, start, end)``, the GIL kept."""
+    return pattern.search(text, start, end, False)
+
+
+def find_all(pattern: regex.Pattern[str], text: str) -> Iterator[regex.Match[str]]:
+    """Return ``pattern.finditer(text)``, the GIL kept."""
+    return pattern.finditer(text, None, None, False, False)  # after ``overlapped``
+
+
+# --------------------------------------------------------------------------
 # Display width
 # --------------------------------------------------------------------------
 
@@ -403,7 +430,6 @@ _NARROW_NON_ASCII_RE = regex.compile(r"[^\x00-\x7F\p{ea=W}\p{ea=F}\p{ea=A}]")
 _WIDTH_LIMIT = 400
 
 
-@cache
 @cache
 def any_of(characters: frozenset[str]) -> re.Pattern[str]:
     """Return a regex matching any one of ``characters`` (none: a regex that never matches).
@@ -537,7 +563,7 @@ def _names_next_line(structure: Structure, text: str) -> bool:
 
 def _may_be_header(structure: Structure, text: str) -> bool:
     """Return whether ``text`` starts like any header line (one cheap match to rule most out)."""
-    return len(text) <= _MAX_HEADER_CHARS and structure.any_header.match(text) is not None
+    return len(text) <= _MAX_HEADER_CHARS and match_here(structure.any_header, text) is not None
 
 
 def _is_start_header(structure: Structure, text: str) -> bool:

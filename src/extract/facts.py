@@ -28,7 +28,7 @@ from typing import Any
 
 import regex
 
-from .clean import any_of, is_latin_letter, load_structure
+from .clean import any_of, find_all, is_latin_letter, load_structure, match_here, search_in
 from .lexicon import Unit, units, words
 from .models import Issue, SegmentedText, Sentence
 from .numbers import NumberError, multiplier_value, parse_arabic, parse_chinese
@@ -380,7 +380,7 @@ def _split_number(text: str) -> tuple[str, str]:
 def _scan(text: str) -> list[Quantity]:
     """Return every quantity the grammar reads in ``text``, facts or not."""
     found: list[Quantity] = []
-    for match in _quantity_re().finditer(text):
+    for match in find_all(_quantity_re(), text):
         quantity = _read_match(match)
         if quantity is not None:
             found.append(quantity)
@@ -805,7 +805,7 @@ def _reject_early(quantity: Quantity, view: _SentenceView) -> Rejection | None:
             # 两位数, 千家万户, 三次产业: the numeral belongs to a longer word
             return Rejection.INSIDE_WORD
     longest = _longest_non_fact_term()
-    near = _non_fact_term_re().search(text, max(0, start - longest + 1), start + longest)
+    near = search_in(_non_fact_term_re(), text, max(0, start - longest + 1), start + longest)
     for term in words().non_fact_terms if near else ():
         position = text.find(term, max(0, start - len(term) + 1), start + len(term))
         if 0 <= position <= start and position + len(term) > start:
@@ -1124,7 +1124,7 @@ def _read_qualifiers(quantity: Quantity, view: _SentenceView) -> None:
     for word in lexicon.qualifiers:  # longest first, so 比上年 wins over a shorter overlap
         if word in head and not any(word in other for other in found):
             found.append(word)
-    found.extend(match.group() for match in lexicon.qualifier_base_re.finditer(head))
+    found.extend(match.group() for match in find_all(lexicon.qualifier_base_re, head))
     # 比上年同期 holds 比上年: keep the longer reading only
     found = [w for w in set(found) if not any(w != other and w in other for other in found)]
     quantity.qualifiers = sorted(found, key=head.find)
@@ -1365,7 +1365,7 @@ def _link_tails() -> _Tails:
 def _strip_leading(text: str) -> str:
     lexicon = words()
     text = text.strip(" 、，,：:；;")
-    if _reporting_re().search(text):
+    if search_in(_reporting_re(), text):
         for word in lexicon.reporting:
             position = text.rfind(word)
             if position >= 0:
@@ -1505,7 +1505,7 @@ def _update_framing_topic(
         start, end = view.clauses[index]
         clause = view.text[start:end].rstrip("，,：:")
         for pattern in words().framing:
-            match = pattern.match(clause)
+            match = match_here(pattern, clause)
             if match:
                 context.topic = match.group("topic")
                 return
@@ -1611,7 +1611,7 @@ def _topic_of(indicator: str) -> str:
                 return text
             text = text[: -len(word)]
             continue
-        match = base_re.search(text)
+        match = search_in(base_re, text)
         if match and match.end() == len(text) and match.start() > 0:
             text = text[: match.start()]
             continue
