@@ -249,7 +249,7 @@ class Structure:
         if match_here(self.any_heading, text) is None:
             return None
         for style in self.headings:
-            match = style.pattern.match(text)
+            match = match_here(style.pattern, text)
             if match is not None:
                 return style, match
         return None
@@ -415,6 +415,11 @@ def find_all(pattern: regex.Pattern[str], text: str) -> Iterator[regex.Match[str
     return pattern.finditer(text, None, None, False, False)  # after ``overlapped``
 
 
+def replace_all(pattern: regex.Pattern[str], replacement: str, text: str) -> str:
+    """Return ``pattern.sub(replacement, text)``, the GIL kept."""
+    return pattern.sub(replacement, text, 0, None, None, False)
+
+
 # --------------------------------------------------------------------------
 # Display width
 # --------------------------------------------------------------------------
@@ -552,12 +557,12 @@ def _split_units(text: str) -> list[_Unit]:
 
 
 def _is_keyword(structure: Structure, text: str) -> bool:
-    return len(text) <= _MAX_HEADER_CHARS and structure.keyword.match(text) is not None
+    return len(text) <= _MAX_HEADER_CHARS and match_here(structure.keyword, text) is not None
 
 
 def _names_next_line(structure: Structure, text: str) -> bool:
     """Return whether a 关键词 line leaves its section name to the next line."""
-    match = structure.keyword.match(text)
+    match = match_here(structure.keyword, text)
     return match is not None and not match.group("name")
 
 
@@ -571,7 +576,7 @@ def _is_start_header(structure: Structure, text: str) -> bool:
     return (
         structure.heading_line(text) is not None
         or structure.is_byline(text)
-        or (len(text) <= 3 and structure.ordinal.match(text) is not None)
+        or (len(text) <= 3 and match_here(structure.ordinal, text) is not None)
     )
 
 

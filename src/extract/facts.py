@@ -28,7 +28,15 @@ from typing import Any
 
 import regex
 
-from .clean import any_of, find_all, is_latin_letter, load_structure, match_here, search_in
+from .clean import (
+    any_of,
+    find_all,
+    is_latin_letter,
+    load_structure,
+    match_here,
+    replace_all,
+    search_in,
+)
 from .lexicon import Unit, units, words
 from .models import Issue, SegmentedText, Sentence
 from .numbers import NumberError, multiplier_value, parse_arabic, parse_chinese
@@ -1100,7 +1108,7 @@ def _read_per(quantity: Quantity, view: _SentenceView) -> None:
     head = view.text[max(clause_start, quantity.before_start - _WINDOW) : quantity.before_start]
     if "每" not in head:
         return  # the pattern starts with 每: a test far cheaper than a regex call
-    matches = list(_per_re().finditer(head))
+    matches = list(find_all(_per_re(), head))
     if matches and matches[-1].end() >= len(head) - _PER_REACH:
         quantity.per = matches[-1].group("per")
         quantity.reasons.append(Rule.PER.format(per=quantity.per))
@@ -1548,10 +1556,10 @@ def _tidy(indicator: str) -> str:
     # Each pattern needs a digit, a numeral, 均 or 双双: tests far cheaper than a regex
     # call, and most indicators hold none of them.
     if any(c.isdigit() or c in _COUNT_NUMERALS for c in tidied):
-        tidied = _DATE_IN_INDICATOR_RE.sub("", tidied)
-        tidied = _counted_subject_re().sub("", tidied)
+        tidied = replace_all(_DATE_IN_INDICATOR_RE, "", tidied)
+        tidied = replace_all(_counted_subject_re(), "", tidied)
     if any(word in tidied for word in _DISTRIBUTOR_WORDS):
-        tidied = _DISTRIBUTOR_IN_INDICATOR_RE.sub("", tidied)
+        tidied = replace_all(_DISTRIBUTOR_IN_INDICATOR_RE, "", tidied)
     tidied = _strip_leading(tidied)
     tidied = tidied.strip(" ，,、：:；;")
     return tidied if len(tidied) >= 2 else indicator.strip(" ，,、：:；;")
@@ -1591,7 +1599,7 @@ def _after_phrase(fact: Quantity, view: _SentenceView, stop: int) -> str:
         if not counts:
             return ""  # 73129亿元增加了9966.9亿元: the words lead on to the next value
         # 41个工业行业大类中有32个…: the counted noun, without the words leading on
-        phrase = _AMONG_TAIL_RE.sub("", phrase)
+        phrase = replace_all(_AMONG_TAIL_RE, "", phrase)
     if phrase.startswith(lexicon.level_verbs):
         return ""  # 2列增至9列: a change verb leading to the next value
     for currency in ("人民币",):

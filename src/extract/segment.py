@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from pydantic import TypeAdapter
 
-from .clean import HeadingStyle, Structure, any_of, load_structure
+from .clean import HeadingStyle, Structure, any_of, load_structure, match_here
 from .models import CleanText, Paragraph, ParagraphKind, Section, SegmentedText, Sentence
 
 #: A title or subtitle is one short line; a longer first paragraph is body text.
@@ -196,7 +196,7 @@ def _classify(texts: list[str], structure: Structure) -> tuple[list[ParagraphKin
     headings: list[_Heading] = []
     name_of_keyword = False
     for index, text in enumerate(texts):
-        keyword = structure.keyword.match(text) if len(text) <= MAX_TITLE_CHARS else None
+        keyword = match_here(structure.keyword, text) if len(text) <= MAX_TITLE_CHARS else None
         heading_line = structure.heading_line(text)
         if keyword is not None:
             kinds.append("keyword")
@@ -215,7 +215,7 @@ def _classify(texts: list[str], structure: Structure) -> tuple[list[ParagraphKin
         elif heading_line is not None:
             kinds.append("heading")
             headings.append(_heading(index, text, heading_line[0], structure))
-        elif len(text) <= 3 and structure.ordinal.match(text):
+        elif len(text) <= 3 and match_here(structure.ordinal, text):
             kinds.append("ordinal")
         elif structure.is_byline(text):
             kinds.append("byline")
