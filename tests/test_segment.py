@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import extract.segment
 from extract.clean import clean_text
 from extract.models import CleanText, SegmentedText
 from extract.segment import section_title, segment_text, split_sentences
@@ -371,3 +372,25 @@ def test_corpus_structure(stem: str, title: str | None, byline: str | None,
     seg = segment_text(clean_text(raw, doc_id=stem))
     assert (seg.title, seg.byline) == (title, byline)
     assert [s.title for s in seg.sections] == sections
+
+
+@pytest.mark.parametrize("batch", [1, 2, 3])
+def test_paragraphs_and_sentences_are_the_same_whatever_the_validation_batch(
+    monkeypatch: pytest.MonkeyPatch, batch: int
+) -> None:
+    text = "\n".join(
+        [
+            "标题",
+            "一、总体回顾",
+            "一是增长好于预期。投资增长5%；消费回升。",
+            "二、明年安排",
+            "稳增长。保就业。",
+        ]
+    )
+    clean = CleanText(doc_id="d", text=text, line_starts=[(0, 1)])
+    whole = segment_text(clean)
+    monkeypatch.setattr(extract.segment, "VALIDATION_BATCH", batch)
+    batched = segment_text(clean)
+    assert batched.model_dump() == whole.model_dump()
+    assert [s.index for s in batched.sentences] == list(range(8))
+    assert len(batched.paragraphs) == 5

@@ -23,8 +23,10 @@ MAX_TITLE_CHARS = 64
 #: Quotes and brackets nest at most this deep; deeper openers are ignored.
 MAX_NESTING = 16
 
-#: A document's paragraphs and sentences are validated in one call each: a model made
-#: one at a time costs about twice as much, and a report has thousands of sentences.
+#: A document's paragraphs and sentences are validated this many at a time: a model made
+#: one at a time costs about twice as much, and a bounded batch keeps few rows in memory
+#: (a one-line 10 MB input has hundreds of thousands of sentences).
+VALIDATION_BATCH = 1000
 _PARAGRAPH_LIST = TypeAdapter(list[Paragraph])
 _SENTENCE_LIST = TypeAdapter(list[Sentence])
 
@@ -277,12 +279,19 @@ def segment_text(clean: CleanText) -> SegmentedText:
     spans = _paragraph_spans(text)
     texts = [text[start:end] for start, end in spans]
     kinds, candidates = _classify(texts, structure)
-    paragraphs = _PARAGRAPH_LIST.validate_python(
-        [
+    paragraphs: list[Paragraph] = []
+    for first_index in range(0, len(spans), VALIDATION_BATCH):
+        last_index = first_index + VALIDATION_BATCH
+        rows = [
             {"kind": kind, "text": para, "start": start, "end": end}
-            for kind, para, (start, end) in zip(kinds, texts, spans, strict=True)
+            for kind, para, (start, end) in zip(
+                kinds[first_index:last_index],
+                texts[first_index:last_index],
+                spans[first_index:last_index],
+                strict=True,
+            )
         ]
-    )
+        paragraphs.extend(_PARAGRAPH_LIST.validate_python(rows))
 
     rank = _section_rank(candidates)
     openers = [h for h in candidates if h.rank == 0 or h.rank == rank]
@@ -296,12 +305,13 @@ def segment_text(clean: CleanText) -> SegmentedText:
         for index in range(opener.start_index, following if following is not None else len(spans)):
             section_at[index] = opener.title
 
-    rows: list[dict[str, object]] = []
+    sentences: list[Sentence] = []
+    sentence_rows: list[dict[str, object]] = []
     for index, paragraph in enumerate(paragraphs):
         for start, end in split_sentences(paragraph.text, structure=structure):
-            rows.append(
+            sentence_rows.append(
                 {
-                    "index": len(rows),
+                    "index": len(sentences) + len(sentence_rows),
                     "text": paragraph.text[start:end],
                     "start": paragraph.start + start,
                     "end": paragraph.start + end,
@@ -309,7 +319,10 @@ def segment_text(clean: CleanText) -> SegmentedText:
                     "kind": paragraph.kind,
                 }
             )
-    sentences = _SENTENCE_LIST.validate_python(rows)
+            if len(sentence_rows) == VALIDATION_BATCH:
+                sentences.extend(_SENTENCE_LIST.validate_python(sentence_rows))
+                sentence_rows = []
+    sentences.extend(_SENTENCE_LIST.validate_python(sentence_rows))
 
     def first(kind: ParagraphKind) -> str | None:
         return next((p.text for p in paragraphs if p.kind == kind), None)
