@@ -62,8 +62,10 @@ def _quantity_re() -> regex.Pattern[str]:
         | (?P<fan>翻了?(?P<fan_n>[一两二三四]?)番)         # 翻一番 = 2 倍 (FACTS: optional)
         | (?:
             (?:                                         # lower bound of a range: 3-5个, 5%—8%
-                (?P<lo>{_AR_NUM}|{_CN_NUM})(?P<lo_mult>(?:{_MULT})*)(?P<lo_pct>[%‰])?
-                [ ]?(?P<sep>[-–—～~]|至|到)[ ]?
+                # Atomic and possessive: a shorter bound would leave a digit or a numeral
+                # before the separator, so backtracking into it could only cost time.
+                (?P<lo>(?>{_AR_NUM}|{_CN_NUM}))(?P<lo_mult>(?:{_MULT})*+)[%‰]?
+                [ ]?(?:[-–—～~]|至|到)[ ]?
             )?
             (?:
                 (?P<arabic>{_AR_NUM})[ ]?(?P<a_mult>(?:{_MULT})*)   # 36.5亿, 1.1万, 7千亿
