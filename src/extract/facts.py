@@ -1375,11 +1375,10 @@ def _link_tails() -> _Tails:
 def _strip_leading(text: str) -> str:
     lexicon = words()
     text = text.strip(" 、，,：:；;")
-    if search_in(_reporting_re(), text):
-        for word in lexicon.reporting:
-            position = text.rfind(word)
-            if position >= 0:
-                text = text[position + len(word) :]
+    for word in lexicon.reporting:  # a few rfinds in C: cheaper than any regex test first
+        position = text.rfind(word)
+        if position >= 0:
+            text = text[position + len(word) :]
     changed = text.startswith(lexicon.leading)  # else no word below can match
     while changed and text:
         changed = False
@@ -1388,12 +1387,6 @@ def _strip_leading(text: str) -> str:
                 text = text[len(word) :].lstrip(" ，,、")
                 changed = True
     return text
-
-
-@cache
-def _reporting_re() -> regex.Pattern[str]:
-    """Any reporting word (据…介绍, 表示): a quick test before looking for each."""
-    return regex.compile("|".join(map(regex.escape, words().reporting)) or "(?!)")
 
 
 # A year or month that dates the statement, not part of what is measured:
