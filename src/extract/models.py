@@ -7,8 +7,10 @@ read → ``SourceText`` → clean → ``CleanText`` → segment → ``SegmentedT
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from itertools import islice
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import (
     BaseModel,
@@ -100,6 +102,21 @@ def _check_number(name: str, number: Decimal) -> None:
             f"more than the {MAX_INTEGER_DIGITS} and {MAX_DECIMAL_PLACES} "
             "that can be written exactly"
         )
+
+
+_Item = TypeVar("_Item")
+
+
+def batches(items: Iterable[_Item], size: int) -> Iterator[list[_Item]]:
+    """Yield ``items`` in lists of ``size`` (the last may be shorter): what the stages
+    validate in one call, many models for pydantic's cost of one call, few held at once.
+
+    >>> list(batches(range(5), 2))
+    [[0, 1], [2, 3], [4]]
+    """
+    remaining = iter(items)
+    while batch := list(islice(remaining, size)):
+        yield batch
 
 
 #: A ``Decimal`` inside Python, a plain JSON number outside.

@@ -16,7 +16,15 @@ from dataclasses import dataclass
 from pydantic import TypeAdapter
 
 from .clean import HeadingStyle, Structure, any_of, load_structure, match_here
-from .models import CleanText, Paragraph, ParagraphKind, Section, SegmentedText, Sentence
+from .models import (
+    CleanText,
+    Paragraph,
+    ParagraphKind,
+    Section,
+    SegmentedText,
+    Sentence,
+    batches,
+)
 
 #: A title or subtitle is one short line; a longer first paragraph is body text.
 MAX_TITLE_CHARS = 64
@@ -279,19 +287,13 @@ def segment_text(clean: CleanText) -> SegmentedText:
     spans = _paragraph_spans(text)
     texts = [text[start:end] for start, end in spans]
     kinds, candidates = _classify(texts, structure)
+    paragraph_rows = (
+        {"kind": kind, "text": para, "start": start, "end": end}
+        for kind, para, (start, end) in zip(kinds, texts, spans, strict=True)
+    )
     paragraphs: list[Paragraph] = []
-    for first_index in range(0, len(spans), VALIDATION_BATCH):
-        last_index = first_index + VALIDATION_BATCH
-        rows = [
-            {"kind": kind, "text": para, "start": start, "end": end}
-            for kind, para, (start, end) in zip(
-                kinds[first_index:last_index],
-                texts[first_index:last_index],
-                spans[first_index:last_index],
-                strict=True,
-            )
-        ]
-        paragraphs.extend(_PARAGRAPH_LIST.validate_python(rows))
+    for paragraph_batch in batches(paragraph_rows, VALIDATION_BATCH):
+        paragraphs.extend(_PARAGRAPH_LIST.validate_python(paragraph_batch))
 
     rank = _section_rank(candidates)
     openers = [h for h in candidates if h.rank == 0 or h.rank == rank]
@@ -305,24 +307,25 @@ def segment_text(clean: CleanText) -> SegmentedText:
         for index in range(opener.start_index, following if following is not None else len(spans)):
             section_at[index] = opener.title
 
+    sentence_spans = (
+        (index, paragraph, start, end)
+        for index, paragraph in enumerate(paragraphs)
+        for start, end in split_sentences(paragraph.text, structure=structure)
+    )
+    sentence_rows = (
+        {
+            "index": number,
+            "text": paragraph.text[start:end],
+            "start": paragraph.start + start,
+            "end": paragraph.start + end,
+            "section": section_at[index],
+            "kind": paragraph.kind,
+        }
+        for number, (index, paragraph, start, end) in enumerate(sentence_spans)
+    )
     sentences: list[Sentence] = []
-    sentence_rows: list[dict[str, object]] = []
-    for index, paragraph in enumerate(paragraphs):
-        for start, end in split_sentences(paragraph.text, structure=structure):
-            sentence_rows.append(
-                {
-                    "index": len(sentences) + len(sentence_rows),
-                    "text": paragraph.text[start:end],
-                    "start": paragraph.start + start,
-                    "end": paragraph.start + end,
-                    "section": section_at[index],
-                    "kind": paragraph.kind,
-                }
-            )
-            if len(sentence_rows) == VALIDATION_BATCH:
-                sentences.extend(_SENTENCE_LIST.validate_python(sentence_rows))
-                sentence_rows = []
-    sentences.extend(_SENTENCE_LIST.validate_python(sentence_rows))
+    for sentence_batch in batches(sentence_rows, VALIDATION_BATCH):
+        sentences.extend(_SENTENCE_LIST.validate_python(sentence_batch))
 
     def first(kind: ParagraphKind) -> str | None:
         return next((p.text for p in paragraphs if p.kind == kind), None)

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from itertools import islice
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
-from .models import Fact, Issue
+from .models import Fact, Issue, batches
 
 #: Candidates validated in one call. One call for many saves pydantic's cost per call
 #: (about a sixth of the validation); a bounded batch keeps few candidates in memory.
@@ -21,8 +20,7 @@ def validate_candidates(candidates: Iterable[dict[str, Any]]) -> tuple[list[Fact
     """Return the candidates that validate as ``Fact``s, and an ``Issue`` for each that does not."""
     facts: list[Fact] = []
     issues: list[Issue] = []
-    remaining = iter(candidates)
-    while batch := list(islice(remaining, BATCH_SIZE)):
+    for batch in batches(candidates, BATCH_SIZE):
         try:
             facts.extend(_FACT_LIST.validate_python(batch))
         except ValidationError:
