@@ -14,7 +14,7 @@ import extract.clean
 import extract.segment
 from extract import pipeline
 from extract.models import ManifestEntry
-from extract.pipeline import extract_paths
+from extract.runner import extract_paths
 
 GOOD = "新增公办学位1.1万个。\n".encode()
 

@@ -18,7 +18,7 @@ from pydantic import ValidationError
 import extract.write
 from extract import cli
 from extract.models import FACT_FIELDS, Document, Fact, ManifestEntry
-from extract.pipeline import extract_paths
+from extract.runner import extract_paths
 from extract.write import (
     DATAPACKAGE_JSON,
     DEFAULT_FORMATS,

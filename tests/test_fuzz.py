@@ -11,8 +11,9 @@ from pathlib import Path
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from extract.pipeline import extract_paths, extract_text
+from extract.pipeline import extract_text
 from extract.read import NotText, decode_bytes
+from extract.runner import extract_paths
 
 FUZZ = settings(
     derandomize=True,

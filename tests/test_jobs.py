@@ -11,9 +11,10 @@ from typing import Any
 
 import pytest
 
-from extract import pipeline
+from extract import pipeline, runner
 from extract.models import SourceText
-from extract.pipeline import extract_paths, extractor_version
+from extract.pipeline import extractor_version
+from extract.runner import extract_paths
 
 RAW = Path(__file__).resolve().parents[1] / "raw"
 
@@ -64,7 +65,7 @@ def test_files_sent_in_batches_give_the_same_outputs(tmp_path: Path) -> None:
     for number, paragraph in enumerate(paragraphs):
         (tmp_path / "in" / f"p{number:02}.txt").write_text(paragraph, encoding="utf-8")
     sizes = [len(paragraph.encode("utf-8")) for paragraph in paragraphs]
-    assert max(len(batch) for batch in pipeline._plan_batches(sizes, jobs=2)) > 1
+    assert max(len(batch) for batch in runner._plan_batches(sizes, jobs=2)) > 1
     extract_paths(tmp_path / "in", tmp_path / "one", jobs=1)
     extract_paths(tmp_path / "in", tmp_path / "two", jobs=2)
     assert output_files(tmp_path / "two") == output_files(tmp_path / "one")
@@ -157,11 +158,11 @@ def test_a_worker_that_dies_fails_its_file_only(
 def test_work_refused_by_a_broken_pool_fails_as_work_in_flight_does() -> None:
     # A worker can die while the main process is still handing out batches: the next
     # submit is refused at once, and the run must take that as it takes a broken batch.
-    executor = pipeline._new_executor(1)
+    executor = runner._new_executor(1)
     try:
         with pytest.raises(BrokenProcessPool):
             executor.submit(os._exit, 1).result()
-        refused = pipeline._submit(executor, len, "增长5%")
+        refused = runner._submit(executor, len, "增长5%")
         assert isinstance(refused.exception(timeout=10), BrokenProcessPool)
     finally:
         executor.shutdown()
@@ -187,7 +188,7 @@ def test_work_refused_by_a_broken_pool_fails_as_work_in_flight_does() -> None:
     ],
 )
 def test_files_go_to_workers_in_batches(sizes: list[int], jobs: int, lengths: list[int]) -> None:
-    batches = pipeline._plan_batches(sizes, jobs=jobs)
+    batches = runner._plan_batches(sizes, jobs=jobs)
     assert [len(batch) for batch in batches][: len(lengths)] == lengths
     # In order, each file once, whatever the first batches are.
     assert [index for batch in batches for index in batch] == list(range(len(sizes)))
@@ -198,7 +199,7 @@ def test_the_pipe_from_the_workers_holds_a_batchs_outputs() -> None:
     fcntl = pytest.importorskip("fcntl")
     if not hasattr(fcntl, "F_GETPIPE_SZ"):
         pytest.skip("pipe sizes are a Linux feature")
-    executor = pipeline._new_executor(1)
+    executor = runner._new_executor(1)
     try:
         reader = executor._result_queue._reader  # type: ignore[attr-defined]
         assert fcntl.fcntl(reader.fileno(), fcntl.F_GETPIPE_SZ) == 1 << 20

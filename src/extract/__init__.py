@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .models import CleanText, Document, Fact, Issue, ManifestEntry, SegmentedText, SourceText
-    from .pipeline import RunSummary, extract_paths, extract_source, extract_text
+    from .pipeline import extract_source, extract_text
+    from .runner import RunSummary, extract_paths
 
 __all__ = [
     "CleanText",
@@ -31,10 +32,10 @@ _MODULE_OF_NAME = {
     "Fact": "models",
     "Issue": "models",
     "ManifestEntry": "models",
-    "RunSummary": "pipeline",
+    "RunSummary": "runner",
     "SegmentedText": "models",
     "SourceText": "models",
-    "extract_paths": "pipeline",
+    "extract_paths": "runner",
     "extract_source": "pipeline",
     "extract_text": "pipeline",
 }

@@ -188,8 +188,8 @@ def run_extract(arguments: Sequence[str]) -> int:
         raise UsageError("--doc-id names the report read from stdin; use it with '- -'")
     # Imported here so that `--help` and argument mistakes answer without loading jieba.
     from .lexicon import LexiconError
-    from .pipeline import extract_paths
     from .read import InputFolderError
+    from .runner import extract_paths
     from .write import DEFAULT_FORMATS, FormatError, OutputFolderError, parse_formats
 
     started = time.perf_counter()
