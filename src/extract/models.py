@@ -294,7 +294,13 @@ class Document(BaseModel):
     removed: list[RemovedText] = []
 
 
-FileStatus = Literal["ok", "skipped", "error"]
+#: What became of a file that gives no text (``read.UnreadableFile``): ``skipped`` when it
+#: holds no report (empty, binary, not a regular file), ``error`` when it cannot be read.
+UnreadableStatus = Literal["skipped", "error"]
+
+#: What became of a file in a run: ``ok`` (extracted), or its ``UnreadableStatus``; a file
+#: whose extraction fails is an ``error`` too.
+FileStatus = Literal["ok", UnreadableStatus]
 
 
 class ManifestEntry(BaseModel):

@@ -20,9 +20,8 @@ import re
 import stat
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Literal
 
-from .models import Issue, SourceText
+from .models import Issue, SourceText, UnreadableStatus
 
 #: Bytes inspected to tell text from binary content.
 SNIFF_BYTES = 8 * 1024
@@ -99,8 +98,6 @@ _STRAY_CONTROL_RE = re.compile(
 #: UTF-16 is full of.
 _PRIVATE_USE_RE = re.compile("[\ue000-\uf8ff]")
 
-FileStatus = Literal["skipped", "error"]
-
 
 class UnreadableFile(Exception):
     """An input file that gives no text: ``status`` says whether it was skipped or failed."""
@@ -110,14 +107,14 @@ class UnreadableFile(Exception):
         path: str,
         reason: str,
         *,
-        status: FileStatus,
+        status: UnreadableStatus,
         sha256: str | None = None,
         size: int | None = None,
     ) -> None:
         super().__init__(f"{path}: {reason}")
         self.path = path
         self.reason = reason
-        self.status: FileStatus = status
+        self.status: UnreadableStatus = status
         self.sha256 = sha256
         self.size = size
 
@@ -232,7 +229,7 @@ def source_from_bytes(raw: bytes, *, path: str, doc_id: str) -> SourceText:
     """
     sha256 = hashlib.sha256(raw).hexdigest()
 
-    def skip(reason: str, status: FileStatus = "skipped") -> UnreadableFile:
+    def skip(reason: str, status: UnreadableStatus = "skipped") -> UnreadableFile:
         return UnreadableFile(path, reason, status=status, sha256=sha256, size=len(raw))
 
     if not raw:
@@ -303,10 +300,10 @@ def sniff_binary_format(raw: bytes) -> str | None:
 class NotText(Exception):
     """Bytes that decode to no usable text, with the reason and the status to report."""
 
-    def __init__(self, reason: str, status: FileStatus = "skipped") -> None:
+    def __init__(self, reason: str, status: UnreadableStatus = "skipped") -> None:
         super().__init__(reason)
         self.reason = reason
-        self.status: FileStatus = status
+        self.status: UnreadableStatus = status
 
 
 def decode_bytes(raw: bytes) -> tuple[str, str, list[Issue]]:
