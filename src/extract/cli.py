@@ -15,10 +15,10 @@ import os
 import sys
 import time
 from collections.abc import Sequence
-from importlib.metadata import PackageNotFoundError
-from importlib.metadata import version as package_version
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
+
+from .version import installed_version
 
 if TYPE_CHECKING:  # imported for type hints only: pydantic slows down `--help`
     from tqdm import tqdm
@@ -173,10 +173,7 @@ def _positive_int(text: str) -> int:
 
 def extract_version() -> str:
     """Return the installed version of this package, such as ``0.1.0``."""
-    try:
-        return package_version("extract")
-    except PackageNotFoundError:  # run from a source tree that was never installed
-        return "unknown"
+    return installed_version()
 
 
 def run_extract(arguments: Sequence[str]) -> int:

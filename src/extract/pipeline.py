@@ -7,7 +7,6 @@ import traceback
 from collections.abc import Sequence
 from functools import cache
 from importlib import resources
-from importlib.metadata import version as package_version
 from pathlib import Path
 
 from . import tagger
@@ -17,6 +16,7 @@ from .lexicon import add_lexicon_files, lexicon_files
 from .models import Document, Issue, SourceText
 from .segment import segment_text
 from .validate import validate_candidates
+from .version import installed_version
 
 
 def extract_source(source: SourceText) -> Document:
@@ -95,7 +95,7 @@ def _code_version() -> str:
     for item in sorted(files, key=lambda item: item.name):
         if item.is_file() and item.name.endswith((".py", ".toml")):
             digest.update(item.name.encode() + b"\0" + item.read_bytes())
-    return f"{package_version('extract')}+{digest.hexdigest()[:12]}"
+    return f"{installed_version()}+{digest.hexdigest()[:12]}"
 
 
 #: Which stage a module belongs to, to name the stage an unexpected exception came from.
