@@ -29,7 +29,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from . import pipeline, tagger
 from .lexicon import add_lexicon_files, lexicon_files
@@ -434,7 +434,7 @@ def _run_task(task: _Task) -> _TaskResult:
             size=error.size,
         )
         return entry, None
-    known = {
+    known: dict[str, Any] = {
         "path": relative,
         "doc_id": source.doc_id,
         "encoding": source.encoding,
