@@ -161,6 +161,30 @@ def test_every_command_is_in_the_cli_grammar(command: str) -> None:
     assert re.search(rf"^extract \[?{command}\b", grammar.group(1), flags=re.MULTILINE)
 
 
+#: The parsers of the CLI's commands, by the names cli.py gives them (some exist only
+#: before or after the split into subcommands; each that exists is checked).
+PARSER_FACTORIES = (
+    "_extract_parser",
+    "_run_parser",
+    "_stdin_parser",
+    "_explain_parser",
+    "_eval_parser",
+)
+
+
+def cli_options() -> list[str]:
+    """Return every long option the help of a command names, such as ``--incremental``."""
+    factories = [getattr(cli, name) for name in PARSER_FACTORIES if hasattr(cli, name)]
+    assert factories, "cli.py has none of the parsers this test knows"
+    help_texts = " ".join(factory().format_help() for factory in factories)
+    return sorted(set(re.findall(r"(?<![\w-])--[a-z][a-z-]*[a-z]", help_texts)))
+
+
+@pytest.mark.parametrize("option", cli_options())
+def test_every_cli_option_is_documented(option: str) -> None:
+    assert option in PAGES["cli.md"] + PAGES["explain-and-eval.md"]
+
+
 @pytest.mark.parametrize("name", format_names())
 def test_every_format_is_documented(name: str) -> None:
     assert re.search(rf"^\| `{name}` \| `facts\.", PAGES["outputs.md"], flags=re.MULTILINE)
