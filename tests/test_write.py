@@ -174,7 +174,7 @@ def test_reading_csv_without_facts_gives_documented_dtypes(tmp_path: Path) -> No
 
 
 def test_documented_dtypes_match_readme() -> None:
-    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    readme = (Path(__file__).parents[1] / "docs" / "outputs.md").read_text(encoding="utf-8")
     for name, dtype in FACTS_CSV_DTYPES.items():
         assert f"| `{name}` | `{dtype}` |" in readme, name
 
