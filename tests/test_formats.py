@@ -17,25 +17,24 @@ from pydantic import ValidationError
 
 import extract.write
 from extract import cli
+from extract.encode import FactTable, document_json, fact_row
 from extract.models import FACT_FIELDS, Document, Fact, ManifestEntry
 from extract.pipeline import extract_paths
+from extract.schema import FACT_FIELD_DOCS, datapackage_descriptor, fact_columns
 from extract.write import (
     DATAPACKAGE_JSON,
     DEFAULT_FORMATS,
-    FACT_FIELD_DOCS,
-    FACT_FILES,
-    FACT_FORMATS,
+    FORMATS,
     STAGING_PREFIX,
     FormatError,
     OutputWriter,
-    csv_frame,
-    datapackage_descriptor,
-    fact_columns,
     parse_formats,
-    render_fact_line,
 )
+from oracles import csv_frame, render_csv_rows, render_fact_line
 
 REPOSITORY = Path(__file__).resolve().parents[1]
+#: The fact file of each format, in the registry's order.
+FACT_FILES = {name: output_format.file_name for name, output_format in FORMATS.items()}
 SENTENCE = "新增城镇就业人员1万人，“1612”体系,“NA”, 下降2.3%。"
 
 
@@ -150,7 +149,7 @@ DOCUMENTS = [
         pytest.param({"json"}, {"facts.json"}, id="json"),
         pytest.param({"parquet"}, {"facts.parquet"}, id="parquet"),
         pytest.param({"csv", "parquet"}, {"facts.csv", "facts.parquet"}, id="csv-and-parquet"),
-        pytest.param(set(FACT_FORMATS), set(FACT_FILES.values()), id="all"),
+        pytest.param(set(FORMATS), set(FACT_FILES.values()), id="all"),
     ],
 )
 def test_each_format_choice_writes_exactly_its_files(
@@ -165,7 +164,7 @@ def test_each_format_choice_writes_exactly_its_files(
 
 
 def test_rerun_with_other_formats_removes_the_stale_fact_files_only(tmp_path: Path) -> None:
-    write_run(tmp_path, DOCUMENTS, frozenset(FACT_FORMATS))
+    write_run(tmp_path, DOCUMENTS, frozenset(FORMATS))
     (tmp_path / "notes.txt").write_text("mine", encoding="utf-8")
     (tmp_path / "facts.tsv").write_text("mine too", encoding="utf-8")
     write_run(tmp_path, DOCUMENTS, frozenset({"jsonl"}))
@@ -368,7 +367,7 @@ def test_cli_help_and_readme_name_every_format() -> None:
 
 def test_every_fact_field_is_documented_and_described_in_the_datapackage() -> None:
     assert list(FACT_FIELD_DOCS) == list(FACT_FIELDS)
-    (resource,) = datapackage_descriptor()["resources"]
+    (resource,) = datapackage_descriptor("facts.csv")["resources"]
     fields = resource["schema"]["fields"]
     assert [field["name"] for field in fields] == list(FACT_FIELDS)
     assert all(field["description"] for field in fields)
@@ -479,8 +478,9 @@ def test_fact_table_renders_as_the_reference_renderers(fact: Fact) -> None:
     # pydantic are the reference, each fact also next to a plain one in the same column.
     facts = [fact, make_fact()]
     document = make_document("a", facts)
-    table = extract.write.FactTable.of(document.facts)
-    reference_rows = [extract.write.fact_row(f) for f in document.facts]
+    table = FactTable.of(document.facts)
+    reference_rows = [fact_row(f) for f in document.facts]
     assert table.jsonl_text() == "".join(render_fact_line(f) + "\n" for f in document.facts)
-    assert table.csv_text() == extract.write.render_csv_rows(reference_rows)
-    assert extract.write.document_json(document, table) == document.model_dump_json(indent=2)
+    assert table.csv_text() == render_csv_rows(reference_rows)
+    assert document_json(document, table) == document.model_dump_json(indent=2)
+
