@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -484,3 +485,41 @@ def test_fact_table_renders_as_the_reference_renderers(fact: Fact) -> None:
     assert table.csv_text() == render_csv_rows(reference_rows)
     assert document_json(document, table) == document.model_dump_json(indent=2)
 
+
+class TsvFile(extract.write.TextFactFile):
+    """facts.tsv, a format made up for the test: a header row, then each fact's fields
+    separated by tabs (none of the test's texts holds a tab or a line end)."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path, head="\t".join(FACT_FIELDS) + "\n")
+
+    @staticmethod
+    def render(facts: Sequence[Fact], table: FactTable) -> bytes:
+        cells = [
+            ["" if v is None else ";".join(v) if isinstance(v, list) else str(v) for v in values]
+            for values in table.values.values()
+        ]
+        return "".join("\t".join(row) + "\n" for row in zip(*cells, strict=True)).encode("utf-8")
+
+
+def test_a_new_format_is_one_registry_entry_and_its_writer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The whole of adding tsv: the writer above and this one entry.
+    tsv = extract.write.OutputFormat("facts.tsv", TsvFile)
+    monkeypatch.setitem(extract.write.FORMATS, "tsv", tsv)
+    assert parse_formats(["TSV,csv"]) == {"csv", "tsv"}
+    input_dir = make_raw_input(tmp_path / "in", {"a.txt": "新增公办学位1.1万个，同比增长2.3%。\n"})
+    output_dir = tmp_path / "out"
+    extract_paths(input_dir, output_dir, jobs=1, formats=parse_formats(["tsv,csv"]))
+    header, *rows = (output_dir / "facts.tsv").read_text(encoding="utf-8").splitlines()
+    document = json.loads((output_dir / "documents" / "a.json").read_text(encoding="utf-8"))
+    mention = FACT_FIELDS.index("mention")
+    assert header.split("\t") == list(FACT_FIELDS)
+    assert [row.split("\t")[mention] for row in rows] == ["1.1万个", "2.3%"]
+    assert [row.split("\t")[mention] for row in rows] == [f["mention"] for f in document["facts"]]
+    manifest = json.loads((output_dir / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["formats"] == ["csv", "tsv"]
+    # A later run without tsv removes the facts.tsv it no longer writes.
+    extract_paths(input_dir, output_dir, jobs=1, formats={"jsonl"})
+    assert top_level_files(output_dir) == {"facts.jsonl", "review.html", "manifest.json"}
