@@ -501,6 +501,9 @@ class TsvFile(extract.write.TextFactFile):
         ]
         return "".join("\t".join(row) + "\n" for row in zip(*cells, strict=True)).encode("utf-8")
 
+    def write(self, rendered: bytes) -> None:
+        self._handle.write(rendered)
+
 
 def test_a_new_format_is_one_registry_entry_and_its_writer(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch

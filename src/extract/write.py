@@ -213,6 +213,10 @@ class FactFile:
     formats render UTF-8 bytes there, so the writing process only copies them.
     """
 
+    def __init__(self, path: Path) -> None:
+        """Start writing the fact file at ``path`` (in the staging folder)."""
+        raise NotImplementedError
+
     @staticmethod
     def render(facts: Sequence[Fact], table: FactTable) -> Any:
         """Return one document's ``facts`` (and their ``FactTable``) in this format."""
@@ -242,9 +246,6 @@ class TextFactFile(FactFile):
         self._handle: IO[bytes] = path.open("wb")
         self._handle.write(head.encode(encoding))
 
-    def write(self, rendered: bytes) -> None:
-        self._handle.write(rendered)
-
     def tail(self) -> str:
         """Return the text that ends the file."""
         return ""
@@ -266,6 +267,9 @@ class JsonlFile(TextFactFile):
     def render(facts: Sequence[Fact], table: FactTable) -> bytes:
         return table.jsonl_text().encode("utf-8")
 
+    def write(self, rendered: bytes) -> None:
+        self._handle.write(rendered)
+
 
 class CsvFile(TextFactFile):
     """facts.csv: a header row, then one row per fact."""
@@ -278,6 +282,9 @@ class CsvFile(TextFactFile):
     @staticmethod
     def render(facts: Sequence[Fact], table: FactTable) -> bytes:
         return table.csv_text().encode("utf-8")
+
+    def write(self, rendered: bytes) -> None:
+        self._handle.write(rendered)
 
 
 class JsonFile(TextFactFile):
@@ -760,13 +767,13 @@ class OutputWriter:
             for number, part in enumerate(self._review_parts, start=1)
         ] or [ReviewPage(REVIEW_HTML, first_document=0, documents=0)]
         for index, page in enumerate(pages):
-            part = self._review_parts[index] if index < len(self._review_parts) else None
+            staged_part = self._review_parts[index] if index < len(self._review_parts) else None
             with (staging / page.name).open("wb") as handle:
-                if part is not None and part.path.stat().st_size:
+                if staged_part is not None and staged_part.path.stat().st_size:
                     # The page's own HTML around its documents' staged HTML, copied as is.
                     head, tail = review_page_frame(pages=pages, page=index)
                     handle.write(head.encode("utf-8"))
-                    with part.path.open("rb") as staged:
+                    with staged_part.path.open("rb") as staged:
                         shutil.copyfileobj(staged, handle, 1 << 20)
                     handle.write(tail.encode("utf-8"))
                 else:
