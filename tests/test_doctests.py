@@ -1,4 +1,4 @@
-"""The examples in the docstrings of the read, review and write stages and the CLI run and hold."""
+"""Every docstring example of read, encode, schema, review, write and the CLI runs and holds."""
 
 from __future__ import annotations
 
@@ -8,8 +8,10 @@ import types
 import pytest
 
 import extract.cli
+import extract.encode
 import extract.read
 import extract.review
+import extract.schema
 import extract.write
 
 
@@ -17,6 +19,8 @@ import extract.write
     "module",
     [
         pytest.param(extract.read, id="read"),
+        pytest.param(extract.encode, id="encode"),
+        pytest.param(extract.schema, id="schema"),
         pytest.param(extract.review, id="review"),
         pytest.param(extract.write, id="write"),
         pytest.param(extract.cli, id="cli"),

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -17,25 +18,24 @@ from pydantic import ValidationError
 
 import extract.write
 from extract import cli
+from extract.encode import FactTable, document_json, fact_row
 from extract.models import FACT_FIELDS, Document, Fact, ManifestEntry
 from extract.runner import extract_paths
+from extract.schema import FACT_FIELD_DOCS, datapackage_descriptor, fact_columns
 from extract.write import (
     DATAPACKAGE_JSON,
     DEFAULT_FORMATS,
-    FACT_FIELD_DOCS,
-    FACT_FILES,
-    FACT_FORMATS,
+    FORMATS,
     STAGING_PREFIX,
     FormatError,
     OutputWriter,
-    csv_frame,
-    datapackage_descriptor,
-    fact_columns,
     parse_formats,
-    render_fact_line,
 )
+from oracles import csv_frame, render_csv_rows, render_fact_line
 
 REPOSITORY = Path(__file__).resolve().parents[1]
+#: The fact file of each format, in the registry's order.
+FACT_FILES = {name: output_format.file_name for name, output_format in FORMATS.items()}
 SENTENCE = "新增城镇就业人员1万人，“1612”体系,“NA”, 下降2.3%。"
 
 
@@ -150,7 +150,7 @@ DOCUMENTS = [
         pytest.param({"json"}, {"facts.json"}, id="json"),
         pytest.param({"parquet"}, {"facts.parquet"}, id="parquet"),
         pytest.param({"csv", "parquet"}, {"facts.csv", "facts.parquet"}, id="csv-and-parquet"),
-        pytest.param(set(FACT_FORMATS), set(FACT_FILES.values()), id="all"),
+        pytest.param(set(FORMATS), set(FACT_FILES.values()), id="all"),
     ],
 )
 def test_each_format_choice_writes_exactly_its_files(
@@ -165,7 +165,7 @@ def test_each_format_choice_writes_exactly_its_files(
 
 
 def test_rerun_with_other_formats_removes_the_stale_fact_files_only(tmp_path: Path) -> None:
-    write_run(tmp_path, DOCUMENTS, frozenset(FACT_FORMATS))
+    write_run(tmp_path, DOCUMENTS, frozenset(FORMATS))
     (tmp_path / "notes.txt").write_text("mine", encoding="utf-8")
     (tmp_path / "facts.tsv").write_text("mine too", encoding="utf-8")
     write_run(tmp_path, DOCUMENTS, frozenset({"jsonl"}))
@@ -368,7 +368,7 @@ def test_cli_help_and_readme_name_every_format() -> None:
 
 def test_every_fact_field_is_documented_and_described_in_the_datapackage() -> None:
     assert list(FACT_FIELD_DOCS) == list(FACT_FIELDS)
-    (resource,) = datapackage_descriptor()["resources"]
+    (resource,) = datapackage_descriptor("facts.csv")["resources"]
     fields = resource["schema"]["fields"]
     assert [field["name"] for field in fields] == list(FACT_FIELDS)
     assert all(field["description"] for field in fields)
@@ -479,8 +479,50 @@ def test_fact_table_renders_as_the_reference_renderers(fact: Fact) -> None:
     # pydantic are the reference, each fact also next to a plain one in the same column.
     facts = [fact, make_fact()]
     document = make_document("a", facts)
-    table = extract.write.FactTable.of(document.facts)
-    reference_rows = [extract.write.fact_row(f) for f in document.facts]
+    table = FactTable.of(document.facts)
+    reference_rows = [fact_row(f) for f in document.facts]
     assert table.jsonl_text() == "".join(render_fact_line(f) + "\n" for f in document.facts)
-    assert table.csv_text() == extract.write.render_csv_rows(reference_rows)
-    assert extract.write.document_json(document, table) == document.model_dump_json(indent=2)
+    assert table.csv_text() == render_csv_rows(reference_rows)
+    assert document_json(document, table) == document.model_dump_json(indent=2)
+
+
+class TsvFile(extract.write.TextFactFile):
+    """facts.tsv, a format made up for the test: a header row, then each fact's fields
+    separated by tabs (none of the test's texts holds a tab or a line end)."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path, head="\t".join(FACT_FIELDS) + "\n")
+
+    @staticmethod
+    def render(facts: Sequence[Fact], table: FactTable) -> bytes:
+        cells = [
+            ["" if v is None else ";".join(v) if isinstance(v, list) else str(v) for v in values]
+            for values in table.values.values()
+        ]
+        return "".join("\t".join(row) + "\n" for row in zip(*cells, strict=True)).encode("utf-8")
+
+    def write(self, rendered: bytes) -> None:
+        self._handle.write(rendered)
+
+
+def test_a_new_format_is_one_registry_entry_and_its_writer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The whole of adding tsv: the writer above and this one entry.
+    tsv = extract.write.OutputFormat("facts.tsv", TsvFile)
+    monkeypatch.setitem(extract.write.FORMATS, "tsv", tsv)
+    assert parse_formats(["TSV,csv"]) == {"csv", "tsv"}
+    input_dir = make_raw_input(tmp_path / "in", {"a.txt": "新增公办学位1.1万个，同比增长2.3%。\n"})
+    output_dir = tmp_path / "out"
+    extract_paths(input_dir, output_dir, jobs=1, formats=parse_formats(["tsv,csv"]))
+    header, *rows = (output_dir / "facts.tsv").read_text(encoding="utf-8").splitlines()
+    document = json.loads((output_dir / "documents" / "a.json").read_text(encoding="utf-8"))
+    mention = FACT_FIELDS.index("mention")
+    assert header.split("\t") == list(FACT_FIELDS)
+    assert [row.split("\t")[mention] for row in rows] == ["1.1万个", "2.3%"]
+    assert [row.split("\t")[mention] for row in rows] == [f["mention"] for f in document["facts"]]
+    manifest = json.loads((output_dir / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["formats"] == ["csv", "tsv"]
+    # A later run without tsv removes the facts.tsv it no longer writes.
+    extract_paths(input_dir, output_dir, jobs=1, formats={"jsonl"})
+    assert top_level_files(output_dir) == {"facts.jsonl", "review.html", "manifest.json"}

@@ -16,19 +16,17 @@ import pandas as pd
 import pytest
 
 from extract import extract_text, write
+from extract.encode import fact_row
 from extract.models import FACT_FIELDS, Document, Fact, Issue, ManifestEntry
+from extract.schema import FACTS_CSV_DTYPES
 from extract.write import (
-    FACTS_CSV_DTYPES,
     STAGING_PREFIX,
     DocumentPathError,
     OutputFolderError,
     OutputWriter,
-    csv_frame,
-    fact_row,
     read_facts_csv,
-    render_csv_rows,
-    render_document_json,
 )
+from oracles import csv_frame, render_csv_rows, render_document_json
 
 RAW = Path(__file__).resolve().parents[1] / "raw"
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from extract.pipeline import extract_source
 from extract.read import read_source
-from extract.write import render_document_json, render_fact_line
+from oracles import render_document_json, render_fact_line
 
 REPOSITORY = Path(__file__).resolve().parents[1]
 FIXTURES = REPOSITORY / "tests" / "fixtures"

@@ -24,8 +24,9 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from .encode import FactTable, RowFormat, json_string
 from .models import Document, Fact
-from .write import FactTable, RowFormat, fact_columns, json_string
+from .schema import fact_columns
 
 TEMPLATE_NAME = "review.html.j2"
 DOCUMENT_TEMPLATE_NAME = "review_document.html.j2"
@@ -229,7 +230,7 @@ def iter_text_html(document: Document, document_number: int) -> Iterator[Markup]
 def iter_fact_json(document: Document, fact_table: FactTable | None = None) -> Iterator[Markup]:
     """Yield the JSON array of ``document``'s page fact rows, made safe for a <script>.
 
-    ``fact_table``, the document's facts as ``write.FactTable`` gives them, saves making
+    ``fact_table``, the document's facts as ``encode.FactTable`` gives them, saves making
     them again; without it they are made ``CHUNK_ROWS`` at a time.
     """
     facts = document.facts
@@ -296,7 +297,7 @@ def render_review_document(
     ``number`` names the document in its highlights' keys; numbers must differ between the
     documents of one page but need not count from 0 (a run renders documents apart, in
     worker processes, and joins them with ``iter_review_page``). ``fact_table``, the
-    document's facts as ``write.FactTable`` gives them, saves making them again.
+    document's facts as ``encode.FactTable`` gives them, saves making them again.
     """
     return "".join(iter_review_document(document, number, fact_table=fact_table))
 

@@ -1,9 +1,12 @@
 """Write stage, and the only module that writes files: facts, documents and the manifest.
 
-The facts go to one file per requested format (``FACT_FILES``: facts.csv, facts.jsonl,
-facts.json, facts.parquet), and ``datapackage.json`` describes facts.csv whenever it is
-written. Fact files of formats not requested are removed at commit, so the folder holds
-exactly the formats that ``manifest.json`` lists.
+The facts go to one file per requested format, and each format is one entry of the
+``FORMATS`` registry: its file name (facts.csv, facts.jsonl, facts.json, facts.parquet),
+its writer, the files it brings along (``datapackage.json`` describes facts.csv whenever
+it is written) and the optional package it needs. Fact files of formats not requested
+are removed at commit, so the folder holds exactly the formats that ``manifest.json``
+lists. The text of each output is made by ``encode.py`` (rows, document JSON),
+``schema.py`` (datapackage, Arrow schema) and ``review.py`` (the review page).
 
 Every output is written whole or not at all. A run writes into a staging folder inside
 the output folder (``.extract-staging-*``) and moves each finished file into place with
@@ -18,44 +21,27 @@ to every fact file as it arrives, so memory does not grow with the corpus.
 from __future__ import annotations
 
 import contextlib
-import csv
 import errno
-import io
-import itertools
+import importlib
 import json
-import math
-import operator
 import os
 import re
 import shutil
 import socket
 import tempfile
-import types
-import typing
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Set
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path, PurePosixPath
 from types import TracebackType
 from typing import IO, TYPE_CHECKING, Any
 
-import pydantic_core
-from pydantic import BaseModel
-
-from .models import (
-    FACT_FIELDS,
-    MAX_DECIMAL_PLACES,
-    MAX_INTEGER_DIGITS,
-    Document,
-    Fact,
-    ManifestEntry,
-    decimal_to_json,
-)
+from .encode import FactTable, RenderedDocument, document_json, iter_model_json
+from .models import FACT_FIELDS, Document, Fact, ManifestEntry
+from .schema import FACTS_CSV_DTYPES, fact_arrow_schema, import_pyarrow, render_datapackage
 
 if TYPE_CHECKING:
     # pandas takes 0.3 s to import, pyarrow longer: each is imported where first needed.
     import pandas as pd
-    import pyarrow as pa
     import pyarrow.parquet as pq
 
 FACTS_JSONL = "facts.jsonl"
@@ -128,49 +114,10 @@ MANIFEST_JSON = "manifest.json"
 DOCUMENTS_DIR = "documents"
 STAGING_PREFIX = ".extract-staging-"
 
-#: The fact file each output format writes, in the order formats are listed.
-FACT_FILES: dict[str, str] = {
-    "csv": FACTS_CSV,
-    "jsonl": FACTS_JSONL,
-    "json": FACTS_JSON,
-    "parquet": FACTS_PARQUET,
-}
-
-#: The output formats a run can write.
-FACT_FORMATS: frozenset[str] = frozenset(FACT_FILES)
-
-#: The formats written when none are asked for.
-DEFAULT_FORMATS: frozenset[str] = frozenset({"csv", "jsonl"})
-
 #: Rows of facts.parquet buffered before they are written as one row group: large enough
 #: for efficient reading, small enough that memory does not grow with the corpus.
 PARQUET_ROW_GROUP_ROWS = 65_536
 
-#: Separator of the ``qualifiers`` list inside one CSV cell.
-QUALIFIER_SEPARATOR = ";"
-
-#: The dtypes ``read_facts_csv`` gives each column of facts.csv (documented in README.md).
-#: Text is pandas' nullable ``string``; numbers are ``float64`` (NaN when null), offsets
-#: and line numbers ``int64``. Stated explicitly because inference depends on the data
-#: (a column with no value at all would come back as float64) and on the pandas version.
-FACTS_CSV_DTYPES: dict[str, str] = {
-    "doc_id": "string",
-    "section": "string",
-    "mention": "string",
-    "value": "float64",
-    "unit": "string",
-    "normalized_value": "float64",
-    "base_unit": "string",
-    "per": "string",
-    "comparator": "string",
-    "indicator": "string",
-    "qualifiers": "string",
-    "sentence": "string",
-    "start": "int64",
-    "end": "int64",
-    "line": "int64",
-    "upper_value": "float64",
-}
 
 #: Errors writing one document's JSON that come from its name, not from the disk: they
 #: fail that document only. Anything else (disk full, permissions) stops the run.
@@ -185,513 +132,8 @@ class FormatError(ValueError):
     """An output format is unknown or cannot be written here; the message says the fix."""
 
 
-def check_formats(formats: Iterable[str]) -> frozenset[str]:
-    """Return ``formats`` as a set after checking each is one of ``FACT_FORMATS``.
-
-    >>> sorted(check_formats(["parquet", "csv"]))
-    ['csv', 'parquet']
-    """
-    chosen = frozenset(formats)
-    unknown = sorted(chosen - FACT_FORMATS)
-    if unknown:
-        raise FormatError(
-            f"unknown output format {', '.join(map(repr, unknown))}; "
-            f"choose from {', '.join(FACT_FILES)}"
-        )
-    if not chosen:
-        raise FormatError(f"no output format given; choose from {', '.join(FACT_FILES)}")
-    return chosen
-
-
-def parse_formats(names: Iterable[str]) -> frozenset[str]:
-    """Return the formats named in ``names``, each item one name or several comma-separated.
-
-    >>> sorted(parse_formats(["csv,parquet", " jsonl "]))
-    ['csv', 'jsonl', 'parquet']
-    """
-    return check_formats(
-        part.strip().lower() for name in names for part in name.split(",") if part.strip()
-    )
-
-
-def ordered_formats(formats: Iterable[str]) -> list[str]:
-    """Return ``formats`` in the order of ``FACT_FILES`` (csv, jsonl, json, parquet).
-
-    >>> ordered_formats({"parquet", "csv"})
-    ['csv', 'parquet']
-    """
-    chosen = set(formats)
-    return [name for name in FACT_FILES if name in chosen]
-
-
-@dataclass(frozen=True)
-class FieldDoc:
-    """What one column of the fact files means, for datapackage.json and facts.parquet."""
-
-    description: str
-    #: Never empty: facts.csv has a value in every row (``required`` in datapackage.json).
-    required: bool = False
-    #: Smallest allowed value of a number.
-    minimum: int | None = None
-
-
-#: The meaning of each ``Fact`` field, the one source of the column descriptions in
-#: datapackage.json and facts.parquet (README.md and FACTS.md say the same in prose).
-FACT_FIELD_DOCS: dict[str, FieldDoc] = {
-    "doc_id": FieldDoc(
-        "Input file's path relative to the input folder, without extension, '/'-separated.",
-        required=True,
-    ),
-    "section": FieldDoc(
-        "Section header the fact sits under (关键词 header or numbered heading); empty when none."
-    ),
-    "mention": FieldDoc(
-        "The number and unit exactly as in the document's cleaned text, without "
-        "comparator words (1万人).",
-        required=True,
-    ),
-    "value": FieldDoc(
-        "The number as written (36.5 for 36.5亿元); its unit is in the column unit.",
-        required=True,
-        minimum=0,
-    ),
-    "unit": FieldDoc("Unit as written, with its multiplier (亿元; 万 alone for 惠及43万儿童)."),
-    "normalized_value": FieldDoc(
-        "Value in base_unit: multipliers applied (36.5亿元 → 3650000000), 成 and 百分之 as %; "
-        "negative for a fall (下降2.3% → -2.3).",
-        required=True,
-    ),
-    "base_unit": FieldDoc(
-        "Unit of normalized_value and upper_value, without multiplier (元, 人, %, 个百分点); "
-        "empty when the text names none (踏上3万亿)."
-    ),
-    "per": FieldDoc("Rate denominator (月 for 每月290元); empty when none."),
-    "comparator": FieldDoc(
-        "How the stated quantity relates to the value: = (达, 为), > (超, 逾), "
-        ">= (以上), < (不足), <= (以下, 以内) or ~ (约, 左右).",
-        required=True,
-    ),
-    "indicator": FieldDoc(
-        "The shortest phrase of the sentence naming what is measured (新增城镇就业人员); "
-        "empty when none was found."
-    ),
-    "qualifiers": FieldDoc(
-        "Context words that change the reading (累计, 新增, 同比, 预期); in facts.csv "
-        f"joined with '{QUALIFIER_SEPARATOR}' (累计;同比) and empty when none; "
-        "a list elsewhere."
-    ),
-    "sentence": FieldDoc(
-        "The cleaned sentence holding the mention (in text without punctuation, the 100 "
-        "characters on each side of it, marked with …).",
-        required=True,
-    ),
-    "start": FieldDoc(
-        "Offset in characters of the mention in the document's cleaned text "
-        "(the text of documents/DOC_ID.json).",
-        required=True,
-        minimum=0,
-    ),
-    "end": FieldDoc(
-        "Offset just after the mention; end - start is the mention's length.",
-        required=True,
-        minimum=1,
-    ),
-    "line": FieldDoc(
-        "1-based line of the raw input file where the mention begins.", required=True, minimum=1
-    ),
-    "upper_value": FieldDoc(
-        "Upper bound of a range (3至5个), normalised like normalized_value and in base_unit; "
-        "empty when the fact is not a range."
-    ),
-}
-
-
-@dataclass(frozen=True)
-class FactColumn:
-    """One column of the fact files: its type read off ``Fact``, its meaning documented."""
-
-    name: str
-    #: ``string``, ``number`` (an exact ``Decimal``), ``integer`` or ``list`` (of strings).
-    kind: str
-    #: The ``Fact`` field may be None.
-    nullable: bool
-    #: The allowed values of a ``Literal`` field (the comparators), else empty.
-    choices: tuple[str, ...]
-    doc: FieldDoc
-
-
-def fact_columns() -> tuple[FactColumn, ...]:
-    """Return the columns of the fact files in ``FACT_FIELDS`` order, typed from ``Fact``.
-
-    Raises ``KeyError`` for a ``Fact`` field that ``FACT_FIELD_DOCS`` does not describe.
-
-    >>> [(c.name, c.kind, c.nullable) for c in fact_columns()][3:5]
-    [('value', 'number', False), ('unit', 'string', False)]
-    """
-    return tuple(_fact_column(name) for name in FACT_FIELDS)
-
-
-def _fact_column(name: str) -> FactColumn:
-    """Return the column of ``Fact`` field ``name``, reading its type off the annotation."""
-    annotation: Any = Fact.model_fields[name].annotation
-    nullable = False
-    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
-        members = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
-        nullable = len(members) < len(typing.get_args(annotation))
-        (annotation,) = members
-    if typing.get_origin(annotation) is typing.Annotated:
-        annotation = typing.get_args(annotation)[0]
-    choices: tuple[str, ...] = ()
-    if typing.get_origin(annotation) is typing.Literal:
-        choices = typing.get_args(annotation)
-        kind = "string"
-    elif typing.get_origin(annotation) is list:
-        kind = "list"
-    else:
-        kind = {str: "string", Decimal: "number", int: "integer"}[annotation]
-    return FactColumn(name, kind, nullable, choices, FACT_FIELD_DOCS[name])
-
-
-def datapackage_descriptor() -> dict[str, Any]:
-    """Return the Frictionless Data Package (tabular-data-package) describing facts.csv.
-
-    No primary key: one mention can give several facts at the same span (各1个 spread
-    over two items), so even doc_id + start + end is not unique.
-    """
-    fields = []
-    for column in fact_columns():
-        # facts.csv joins the qualifiers list into one text cell.
-        field: dict[str, Any] = {
-            "name": column.name,
-            "type": "string" if column.kind == "list" else column.kind,
-            "description": column.doc.description,
-        }
-        constraints: dict[str, Any] = {}
-        if column.doc.required:
-            constraints["required"] = True
-        if column.doc.minimum is not None:
-            constraints["minimum"] = column.doc.minimum
-        if column.choices:
-            constraints["enum"] = list(column.choices)
-        if constraints:
-            field["constraints"] = constraints
-        fields.append(field)
-    return {
-        "profile": "tabular-data-package",
-        "name": "extract-facts",
-        "title": "Numeric facts extracted from Chinese report text",
-        "resources": [
-            {
-                "name": "facts",
-                "path": FACTS_CSV,
-                "profile": "tabular-data-resource",
-                "title": "One row per numeric fact",
-                "format": "csv",
-                "mediatype": "text/csv",
-                # The file starts with a byte-order mark for Excel; "utf-8" is the IANA
-                # name the spec asks for, and readers (frictionless, pandas, DuckDB) skip it.
-                "encoding": "utf-8",
-                "dialect": {
-                    "delimiter": ",",
-                    "lineTerminator": "\n",
-                    "quoteChar": '"',
-                    "doubleQuote": True,
-                    "header": True,
-                },
-                "schema": {
-                    "fields": fields,
-                    # Only an empty cell is null: a mention or indicator reading NA is text.
-                    "missingValues": [""],
-                },
-            }
-        ],
-    }
-
-
-def render_datapackage() -> str:
-    """Return the text of datapackage.json, ending in a newline."""
-    return json.dumps(datapackage_descriptor(), ensure_ascii=False, indent=2) + "\n"
-
-
-def import_pyarrow() -> types.ModuleType:
-    """Return the ``pyarrow`` module, imported only when asked (it is heavy); raise if absent."""
-    try:
-        import pyarrow
-        import pyarrow.parquet  # a submodule: loads the Parquet writer
-    except ImportError:
-        raise FormatError(
-            "parquet output needs pyarrow, which is not installed; "
-            "run pip install 'extract[parquet]', or leave parquet out of the formats"
-        ) from None
-    return pyarrow
-
-
-def fact_arrow_schema() -> pa.Schema:
-    """Return the Arrow schema of facts.parquet: exact decimals, list<string> qualifiers.
-
-    Numbers are decimal256(76, 38): ``Fact`` allows at most 38 digits before and after
-    the point, so every valid fact is stored exactly.
-    """
-    pyarrow = import_pyarrow()
-    arrow_types = {
-        "string": pyarrow.string(),
-        "number": pyarrow.decimal256(MAX_INTEGER_DIGITS + MAX_DECIMAL_PLACES, MAX_DECIMAL_PLACES),
-        "integer": pyarrow.int64(),
-        "list": pyarrow.list_(pyarrow.string()),
-    }
-    return pyarrow.schema(
-        [
-            pyarrow.field(
-                column.name,
-                arrow_types[column.kind],
-                nullable=column.nullable,
-                metadata={"description": column.doc.description},
-            )
-            for column in fact_columns()
-        ]
-    )
-
-
 class DocumentPathError(Exception):
     """One document's JSON file cannot be written under its name; the run goes on."""
-
-
-def fact_row(fact: Fact) -> dict[str, Any]:
-    """Return ``fact`` as a JSON-ready dict, keys in ``FACT_FIELDS`` order, numbers as numbers."""
-    return fact.model_dump(mode="json")
-
-
-def render_fact_line(fact: Fact) -> str:
-    """Return the facts.jsonl line of ``fact`` (no newline), Chinese kept as is."""
-    return render_row_line(fact_row(fact))
-
-
-def render_row_line(row: dict[str, Any]) -> str:
-    """Return the facts.jsonl line of a ``fact_row`` dict (no newline)."""
-    return json.dumps(row, ensure_ascii=False)
-
-
-#: ``json.dumps(text, ensure_ascii=False)`` of a str: the C function json's encoder calls
-#: for every string, without the set-up json.dumps makes on each call.
-json_string: Callable[[str], str] = json.encoder.encode_basestring  # type: ignore[attr-defined]
-
-_NONE_TYPE = type(None)
-
-#: The fields of a fact, read in one call, in ``FACT_FIELDS`` order.
-_fact_values = operator.attrgetter(*FACT_FIELDS)
-
-#: The ``Decimal`` fields, written as JSON numbers (``decimal_to_json``).
-_NUMBER_FIELDS = frozenset(column.name for column in fact_columns() if column.kind == "number")
-
-
-def json_value(value: Any) -> str:
-    """Return ``value`` as ``json.dumps(value, ensure_ascii=False)`` writes it."""
-    kind = type(value)
-    if kind is str:
-        return json_string(value)
-    if value is None:
-        return "null"
-    if kind is int or (kind is float and math.isfinite(value)):
-        return repr(value)  # json writes an int, and a finite float, as its repr
-    if kind is list and all(type(item) is str for item in value):
-        return "[" + ", ".join(map(json_string, value)) + "]"
-    return json.dumps(value, ensure_ascii=False)
-
-
-#: The reprs of the floats json does not write as their repr, and what it writes instead.
-_NON_FINITE_REPRS = frozenset({"nan", "inf", "-inf"})
-_NON_FINITE_JSON = frozenset({"NaN", "Infinity", "-Infinity"})
-
-
-def json_column(values: Sequence[Any], kinds: Set[type]) -> list[str]:
-    """Return the ``json_value`` of each of ``values``, one field of several facts.
-
-    ``kinds`` are the types of the values. A column of one kind (texts, numbers, lists
-    of texts) is encoded without a Python call per value.
-    """
-    if kinds <= {str, _NONE_TYPE}:
-        # Each text once: a document's facts repeat their doc_id, section and units,
-        # and the facts of one sentence the sentence.
-        distinct = set(values)
-        distinct.discard(None)
-        encoded = dict(zip(distinct, map(json_string, distinct), strict=True))
-        encoded[None] = "null"
-        return list(map(encoded.__getitem__, values))
-    if kinds <= {int, float, _NONE_TYPE}:
-        if _NONE_TYPE in kinds:
-            texts = ["null" if value is None else repr(value) for value in values]
-        else:
-            texts = list(map(repr, values))
-        if _NON_FINITE_REPRS.isdisjoint(texts):
-            return texts
-    if kinds == {list} and all(type(item) is str for value in values for item in value):
-        return ["[" + ", ".join(map(json_string, value)) + "]" for value in values]
-    return list(map(json_value, values))
-
-
-class RowFormat:
-    """How the fields of a row are joined into its text: what comes before each field,
-    and after the last one.
-
-    The rows are joined in C (zip, str.join) rather than by a Python loop per row.
-    """
-
-    def __init__(self, separators: Sequence[str]) -> None:
-        # One item more than the fields: ``separators[0] + field 0 + separators[1] + …``.
-        self._separators = [itertools.repeat(separator) for separator in separators]
-
-    def rows(self, columns: Iterable[Sequence[str]]) -> Iterator[str]:
-        """Yield the text of each row of ``columns`` (one list of field texts each)."""
-        pieces: list[Iterable[str]] = [*self._separators, *self._separators[1:]]
-        pieces[0::2] = self._separators
-        pieces[1::2] = columns  # raises unless there is a column for each field
-        return map("".join, zip(*pieces, strict=False))  # the repeats never end
-
-
-#: What goes around the fields of a facts.jsonl line: ``{"doc_id": `` … ``, "line": `` … ``}``.
-_JSONL_SEPARATORS = tuple(
-    ("{" if position == 0 else ", ") + json_string(name) + ": "
-    for position, name in enumerate(FACT_FIELDS)
-)
-_JSONL_LINE = RowFormat((*_JSONL_SEPARATORS, "}"))
-_JSONL_LINE_WITH_NEWLINE = RowFormat((*_JSONL_SEPARATORS, "}\n"))
-
-
-@dataclass(frozen=True)
-class FactTable:
-    """Some facts as text, one column per field, made once for every output listing them.
-
-    facts.jsonl, facts.json, facts.csv and the review page all take the facts from here:
-    a json.dumps per fact and per output took most of the time of rendering a document.
-    """
-
-    #: Each field's values, in ``FACT_FIELDS`` order, as ``fact_row`` gives them (read
-    #: off the fact: the same values for a validated ``Fact``, whose fields have their
-    #: declared types, where pydantic's serialiser would also convert wrong types).
-    values: dict[str, list[Any]]
-    #: Each field's values as JSON text (``json_value``).
-    json: dict[str, list[str]]
-    #: The types of each field's values.
-    kinds: dict[str, set[type]]
-
-    @classmethod
-    def of(cls, facts: Sequence[Fact]) -> FactTable:
-        """Return the table of ``facts``."""
-        columns = zip(*map(_fact_values, facts), strict=True) if facts else [()] * len(FACT_FIELDS)
-        values: dict[str, list[Any]] = {}
-        kinds: dict[str, set[type]] = {}
-        for name, column in zip(FACT_FIELDS, columns, strict=True):
-            column_kinds = set(map(type, column))
-            if name not in _NUMBER_FIELDS:
-                values[name] = list(column)
-            elif _NONE_TYPE in column_kinds:  # not None in: == on a Decimal is slow
-                values[name] = [
-                    None if value is None else decimal_to_json(value) for value in column
-                ]
-                column_kinds = set(map(type, values[name]))
-            else:
-                values[name] = list(map(decimal_to_json, column))
-                column_kinds = set(map(type, values[name]))
-            kinds[name] = column_kinds
-        json_texts = {name: json_column(values[name], kinds[name]) for name in FACT_FIELDS}
-        return cls(values, json_texts, kinds)
-
-    def jsonl_lines(self) -> Iterator[str]:
-        """Yield each fact's facts.jsonl line (the text of ``render_fact_line``)."""
-        return _JSONL_LINE.rows(self.json.values())
-
-    def jsonl_text(self) -> str:
-        """Return the facts' lines of facts.jsonl, each ending in a newline."""
-        return "".join(_JSONL_LINE_WITH_NEWLINE.rows(self.json.values()))
-
-    def csv_text(self) -> str:
-        """Return the facts.csv lines (no header): the text of ``render_csv_rows``."""
-        columns = [
-            csv_fields(list(map(QUALIFIER_SEPARATOR.join, values)), {str})
-            if name == "qualifiers"
-            else csv_fields(values, self.kinds[name], self.json[name])
-            for name, values in self.values.items()
-        ]
-        return "".join(_CSV_LINE.rows(columns))
-
-
-#: What goes around the fields of a facts.csv line.
-_CSV_LINE = RowFormat(("", *[","] * (len(FACT_FIELDS) - 1), "\n"))
-
-
-def _may_need_quotes(text: str) -> bool:
-    """Return whether the csv module may quote ``text``: it holds the delimiter, the quote
-    character or a line end (Python 3.11 writes a "\r" as it is, later versions quote it)."""
-    return "," in text or '"' in text or "\n" in text or "\r" in text
-
-
-def csv_fields(
-    values: Sequence[Any], kinds: Set[type], json_texts: Sequence[str] = ()
-) -> list[str]:
-    """Return each of ``values`` as the csv module writes it as a field of a row.
-
-    The csv module costs more than the rest of the rendering, as it looks at every
-    character of every field twice. Here a field without a character that may need
-    quoting is taken as it is; only the others are written by the csv module.
-    ``kinds`` are the types of the values; ``json_texts``, their ``json_value`` when
-    known, saves writing numbers again.
-    """
-    if kinds <= {str}:
-        fields = list(values)
-    elif kinds <= {int, float} and json_texts and _NON_FINITE_JSON.isdisjoint(json_texts):
-        fields = list(json_texts)  # a finite number's JSON is its repr, which csv writes
-    elif kinds <= {int, float}:
-        fields = list(map(str, values))  # what csv writes for a number
-    else:
-        fields = [
-            "" if value is None else value if isinstance(value, str) else str(value)
-            for value in values
-        ]
-    if not _may_need_quotes("".join(fields)):
-        return fields
-    return [_csv_field(field) if _may_need_quotes(field) else field for field in fields]
-
-
-def _csv_field(text: str) -> str:
-    """Return ``text`` as the csv module writes it as a field of a row of several."""
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerow(["", text])
-    return buffer.getvalue()[1:-1]  # without the empty first field and the line end
-
-
-def render_document_json(document: Document) -> str:
-    """Return the text of ``documents/DOC_ID.json`` for ``document``, ending in a newline.
-
-    The same text as ``document.model_dump_json(indent=2)``, built piece by piece.
-    """
-    return "".join(iter_model_json(document)) + "\n"
-
-
-def iter_model_json(model: BaseModel) -> Iterator[str]:
-    """Yield the pieces of ``model``'s JSON, indented by 2, one list item at a time.
-
-    ``model_dump_json`` builds the whole text at once; for a 10 MB single-line input with
-    300,000 facts that string alone would take hundreds of MB. Here only one item of a
-    list of models is rendered at a time.
-    """
-    names = list(type(model).model_fields)
-    yield "{"
-    for index, name in enumerate(names):
-        value = getattr(model, name)
-        yield f"\n  {json.dumps(name)}: "
-        if isinstance(value, list) and value and all(isinstance(v, BaseModel) for v in value):
-            yield "["
-            for position, item in enumerate(value):
-                text = item.model_dump_json(indent=2)
-                comma = "," if position < len(value) - 1 else ""
-                yield "\n    " + text.replace("\n", "\n    ") + comma
-            yield "\n  ]"
-        else:
-            dumped = model.model_dump(mode="json", include={name})[name]
-            yield json.dumps(dumped, indent=2, ensure_ascii=False).replace("\n", "\n  ")
-        if index < len(names) - 1:
-            yield ","
-    yield "\n}"
 
 
 def document_path(doc_id: str) -> str:
@@ -701,42 +143,6 @@ def document_path(doc_id: str) -> str:
     'documents/2023/一季度.json'
     """
     return f"{DOCUMENTS_DIR}/{doc_id}.json"
-
-
-def csv_frame(facts: Iterable[Fact]) -> pd.DataFrame:
-    """Return the facts.csv rows of ``facts``: ``FACT_FIELDS`` columns, qualifiers joined by ';'.
-
-    Columns are kept as Python objects so numbers are written exactly as in facts.jsonl
-    (``3650000000``, not ``3650000000.0``).
-    """
-    import pandas as pd
-
-    rows = []
-    for fact in facts:
-        row = fact_row(fact)
-        row["qualifiers"] = QUALIFIER_SEPARATOR.join(row["qualifiers"]) or None
-        rows.append(row)
-    return pd.DataFrame(rows, columns=list(FACT_FIELDS), dtype=object)
-
-
-def render_csv_rows(rows: Iterable[dict[str, Any]]) -> str:
-    """Return the facts.csv lines (no header) of ``fact_row`` dicts: the text pandas writes.
-
-    The same bytes as ``csv_frame(facts).to_csv(index=False, header=False)`` (a test holds
-    the two together), without building a DataFrame per document, which cost more than
-    the rest of the writing.
-    """
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    for row in rows:
-        qualifiers = QUALIFIER_SEPARATOR.join(row["qualifiers"])
-        writer.writerow(
-            [
-                qualifiers if name == "qualifiers" else ("" if row[name] is None else row[name])
-                for name in FACT_FIELDS
-            ]
-        )
-    return buffer.getvalue()
 
 
 def read_facts_csv(path: Path) -> pd.DataFrame:
@@ -799,13 +205,17 @@ def _written_entries(manifest: dict[str, Any]) -> Iterator[dict[str, Any]]:
             yield entry
 
 
-class _FactFile:
+class FactFile:
     """One fact file being written in the staging folder, in one format.
 
     ``render`` turns one document's facts into what ``write`` appends; it is a static
     method so that it can run where the document was extracted (a worker process). Text
     formats render UTF-8 bytes there, so the writing process only copies them.
     """
+
+    def __init__(self, path: Path) -> None:
+        """Start writing the fact file at ``path`` (in the staging folder)."""
+        raise NotImplementedError
 
     @staticmethod
     def render(facts: Sequence[Fact], table: FactTable) -> Any:
@@ -825,7 +235,7 @@ class _FactFile:
         raise NotImplementedError
 
 
-class _TextFactFile(_FactFile):
+class TextFactFile(FactFile):
     """A fact file of UTF-8 text: a head written at once, a tail written when finished.
 
     ``encoding`` encodes the head only ("utf-8-sig" starts the file with a byte-order
@@ -850,7 +260,7 @@ class _TextFactFile(_FactFile):
         self._handle.close()
 
 
-class _JsonlFile(_TextFactFile):
+class JsonlFile(TextFactFile):
     """facts.jsonl: one JSON object a line."""
 
     @staticmethod
@@ -861,7 +271,7 @@ class _JsonlFile(_TextFactFile):
         self._handle.write(rendered)
 
 
-class _CsvFile(_TextFactFile):
+class CsvFile(TextFactFile):
     """facts.csv: a header row, then one row per fact."""
 
     def __init__(self, path: Path) -> None:
@@ -877,7 +287,7 @@ class _CsvFile(_TextFactFile):
         self._handle.write(rendered)
 
 
-class _JsonFile(_TextFactFile):
+class JsonFile(TextFactFile):
     """facts.json: one JSON array of the facts.jsonl objects, one a line."""
 
     def __init__(self, path: Path) -> None:
@@ -901,7 +311,7 @@ class _JsonFile(_TextFactFile):
         return "\n]\n" if self._count else "]\n"
 
 
-class _ParquetFile(_FactFile):
+class ParquetFile(FactFile):
     """facts.parquet: rows buffered and written as row groups of ``PARQUET_ROW_GROUP_ROWS``."""
 
     def __init__(self, path: Path) -> None:
@@ -946,99 +356,127 @@ class _ParquetFile(_FactFile):
             self._handle.close()
 
 
-#: The writer of each format's fact file.
-_FACT_FILE_WRITERS: dict[str, type[_FactFile]] = {
-    "csv": _CsvFile,
-    "jsonl": _JsonlFile,
-    "json": _JsonFile,
-    "parquet": _ParquetFile,
+@dataclass(frozen=True)
+class Dependency:
+    """An optional package a format needs: what to import, and how the user installs it."""
+
+    #: The package's name, as the error message names it (``pyarrow``).
+    name: str
+    #: The module to import to know it is there (``pyarrow.parquet``).
+    module: str
+    #: The command that installs it (``pip install 'extract[parquet]'``).
+    install: str
+
+
+@dataclass(frozen=True)
+class ExtraFile:
+    """A file a format brings beside its fact file, written whenever the format is."""
+
+    name: str
+    #: Returns the file's text, given the name of the format's fact file.
+    render: Callable[[str], str]
+
+
+@dataclass(frozen=True)
+class OutputFormat:
+    """One fact file format: its file, its writer, what it brings along and needs."""
+
+    file_name: str
+    writer: type[FactFile]
+    extra_files: tuple[ExtraFile, ...] = ()
+    dependency: Dependency | None = None
+    #: Written when no format is asked for.
+    default: bool = False
+
+    def file_names(self) -> tuple[str, ...]:
+        """Return the names of the files the format writes: its fact file, then the extra."""
+        return (self.file_name, *(extra.name for extra in self.extra_files))
+
+
+#: Every output format a run can write, in the order they are listed (in messages and in
+#: manifest.json). Adding a format is an entry here and its ``FactFile`` writer.
+FORMATS: dict[str, OutputFormat] = {
+    "csv": OutputFormat(
+        FACTS_CSV,
+        CsvFile,
+        extra_files=(ExtraFile(DATAPACKAGE_JSON, render_datapackage),),
+        default=True,
+    ),
+    "jsonl": OutputFormat(FACTS_JSONL, JsonlFile, default=True),
+    "json": OutputFormat(FACTS_JSON, JsonFile),
+    "parquet": OutputFormat(
+        FACTS_PARQUET,
+        ParquetFile,
+        dependency=Dependency("pyarrow", "pyarrow.parquet", "pip install 'extract[parquet]'"),
+    ),
 }
+
+#: The formats written when none are asked for.
+DEFAULT_FORMATS: frozenset[str] = frozenset(
+    name for name, output_format in FORMATS.items() if output_format.default
+)
+
+
+def check_formats(formats: Iterable[str]) -> frozenset[str]:
+    """Return ``formats`` as a set after checking each is one of ``FORMATS``.
+
+    >>> sorted(check_formats(["parquet", "csv"]))
+    ['csv', 'parquet']
+    """
+    chosen = frozenset(formats)
+    unknown = sorted(chosen - FORMATS.keys())
+    if unknown:
+        raise FormatError(
+            f"unknown output format {', '.join(map(repr, unknown))}; "
+            f"choose from {', '.join(FORMATS)}"
+        )
+    if not chosen:
+        raise FormatError(f"no output format given; choose from {', '.join(FORMATS)}")
+    return chosen
+
+
+def parse_formats(names: Iterable[str]) -> frozenset[str]:
+    """Return the formats named in ``names``, each item one name or several comma-separated.
+
+    >>> sorted(parse_formats(["csv,parquet", " jsonl "]))
+    ['csv', 'jsonl', 'parquet']
+    """
+    return check_formats(
+        part.strip().lower() for name in names for part in name.split(",") if part.strip()
+    )
+
+
+def ordered_formats(formats: Iterable[str]) -> list[str]:
+    """Return ``formats`` in the order of ``FORMATS`` (csv, jsonl, json, parquet).
+
+    >>> ordered_formats({"parquet", "csv"})
+    ['csv', 'parquet']
+    """
+    chosen = set(formats)
+    return [name for name in FORMATS if name in chosen]
+
+
+def require_dependencies(formats: Iterable[str]) -> None:
+    """Return once the optional package of each of ``formats`` imports; raise ``FormatError``.
+
+    >>> require_dependencies(["csv", "jsonl"])
+    """
+    for name in formats:
+        dependency = FORMATS[name].dependency
+        if dependency is None:
+            continue
+        try:
+            importlib.import_module(dependency.module)
+        except ImportError:
+            raise FormatError(
+                f"{name} output needs {dependency.name}, which is not installed; "
+                f"run {dependency.install}, or leave {name} out of the formats"
+            ) from None
 
 
 #: A document whose text is longer than this is written piece by piece by the writer
 #: instead of being rendered whole: its JSON and review HTML could take hundreds of MB.
 LARGE_DOCUMENT_CHARS = 1_000_000
-
-
-@dataclass(frozen=True)
-class RenderedDocument:
-    """One document's outputs as UTF-8 text, ready to be written.
-
-    Made where the document was extracted (a worker process, with ``--jobs``), so that
-    the process that writes only copies bytes: text sent as ``str`` would be encoded to
-    cross the pipe, decoded, and encoded again to be written. A large document is passed
-    whole instead (``document``) and written piece by piece, so no output of it is one
-    huge string.
-    """
-
-    doc_id: str
-    #: The bytes of documents/DOC_ID.json, or None for a large document.
-    document_json: bytes | None
-    #: Each requested format's rendering of the facts (``_FactFile.render``); empty for a
-    #: large document, whose facts the writer renders a chunk at a time.
-    facts: dict[str, Any]
-    #: The document's part of review.html, or None for a large document.
-    review_html: bytes | None
-    #: The document's number on the review page (unique in a run, not always 0, 1, 2 …).
-    number: int = 0
-    #: The document itself, only when it is large.
-    document: Document | None = None
-    #: The length of ``review_html`` in characters (review pages are cut by characters).
-    review_chars: int = 0
-
-
-#: What goes around the fields of a fact in a document's JSON (``model_dump_json(indent=2)``).
-_DOCUMENT_FACT = RowFormat(
-    (
-        *(
-            ("    {\n" if position == 0 else ",\n") + "      " + json_string(name) + ": "
-            for position, name in enumerate(FACT_FIELDS)
-        ),
-        "\n    }",
-    )
-)
-
-#: The facts of a document without facts in its JSON: a top-level key is the only text at
-#: the start of a line indented by 2 (a string holds no newline, only its escape).
-_NO_FACTS_JSON = '\n  "facts": []'
-
-
-def document_json(document: Document, table: FactTable) -> str:
-    """Return the text of ``document.model_dump_json(indent=2)``; ``table`` holds its facts.
-
-    pydantic writes the document without its facts, which took most of its time (a Python
-    call for each number); they are joined from the table, each value as pydantic writes
-    it: a string as json.dumps does, an int as its repr, floats and lists by pydantic.
-    """
-    if not document.facts:
-        return document.model_dump_json(indent=2)
-    head, found, tail = (
-        document.model_copy(update={"facts": []})
-        .model_dump_json(indent=2)
-        .partition(_NO_FACTS_JSON)
-    )
-    if not found:
-        return document.model_dump_json(indent=2)
-    columns = []
-    for name, values in table.values.items():
-        kinds = table.kinds[name]
-        if kinds <= {str, int, _NONE_TYPE}:
-            columns.append(table.json[name])
-        elif kinds <= {int, float, _NONE_TYPE}:
-            # pydantic writes some floats otherwise than repr (1e-05 as 0.00001).
-            columns.append(pydantic_core.to_json(values).decode()[1:-1].split(","))
-        else:
-            # The lists (qualifiers), mostly empty; a list's items on lines of their own.
-            columns.append(
-                [
-                    "[]"
-                    if value == []
-                    else pydantic_core.to_json(value, indent=2).decode().replace("\n", "\n      ")
-                    for value in values
-                ]
-            )
-    facts = ",\n".join(_DOCUMENT_FACT.rows(columns))
-    return f'{head}\n  "facts": [\n{facts}\n  ]{tail}'
 
 
 def render_document(document: Document, *, formats: Iterable[str], number: int) -> RenderedDocument:
@@ -1066,7 +504,7 @@ def _render_facts(
 ) -> dict[str, Any]:
     """Return each format's rendering of ``facts`` (``table``: their ``FactTable``)."""
     table = FactTable.of(facts) if table is None else table
-    return {name: _FACT_FILE_WRITERS[name].render(facts, table) for name in formats}
+    return {name: FORMATS[name].writer.render(facts, table) for name in formats}
 
 
 #: Facts of a large document rendered at a time, so that its rendering stays small.
@@ -1083,15 +521,16 @@ class OutputWriter:
             writer.add_document(document)
             writer.commit(entries, totals=totals, input_dir=input_dir)
 
-    ``formats`` are names from ``FACT_FORMATS``; an unknown one, or parquet without
-    pyarrow installed, raises ``FormatError`` before anything is written.
+    ``formats`` are names from ``FORMATS``; an unknown one, or one whose optional
+    package is not installed (parquet without pyarrow), raises ``FormatError`` before
+    anything is written.
     """
 
     def __init__(self, output_dir: Path, *, formats: Iterable[str] = DEFAULT_FORMATS) -> None:
         self.output_dir = output_dir
         self.formats = ordered_formats(check_formats(formats))
         self._staging: Path | None = None
-        self._fact_files: list[_FactFile] = []
+        self._fact_files: list[FactFile] = []
         self._documents: list[str] = []
         self._review_parts: list[_ReviewPart] = []
         self._entries: IO[str] | None = None
@@ -1120,8 +559,8 @@ class OutputWriter:
 
     def open(self) -> None:
         """Create the output folder if needed and a fresh staging folder inside it."""
-        if "parquet" in self.formats:
-            import_pyarrow()  # a missing pyarrow is reported before any folder is made
+        # A missing optional package is reported before any folder is made.
+        require_dependencies(self.formats)
         try:
             self.output_dir.mkdir(parents=True, exist_ok=True)
             self._remove_abandoned_staging()
@@ -1137,8 +576,9 @@ class OutputWriter:
             ) from None
         try:
             for name in self.formats:
-                path = self._staging / FACT_FILES[name]
-                self._fact_files.append(_FACT_FILE_WRITERS[name](path))
+                output_format = FORMATS[name]
+                path = self._staging / output_format.file_name
+                self._fact_files.append(output_format.writer(path))
         except BaseException:
             self.abort()
             raise
@@ -1244,10 +684,12 @@ class OutputWriter:
                 "totals": dict(totals),
             },
         )
-        published = [FACT_FILES[name] for name in self.formats]
-        if "csv" in self.formats:
-            (staging / DATAPACKAGE_JSON).write_text(render_datapackage(), encoding="utf-8")
-            published.append(DATAPACKAGE_JSON)
+        published = [FORMATS[name].file_name for name in self.formats]
+        for name in self.formats:
+            for extra in FORMATS[name].extra_files:
+                text = extra.render(FORMATS[name].file_name)
+                (staging / extra.name).write_text(text, encoding="utf-8")
+                published.append(extra.name)
         for fact_file in self._fact_files:
             fact_file.finish()
         self._fact_files = []
@@ -1325,13 +767,13 @@ class OutputWriter:
             for number, part in enumerate(self._review_parts, start=1)
         ] or [ReviewPage(REVIEW_HTML, first_document=0, documents=0)]
         for index, page in enumerate(pages):
-            part = self._review_parts[index] if index < len(self._review_parts) else None
+            staged_part = self._review_parts[index] if index < len(self._review_parts) else None
             with (staging / page.name).open("wb") as handle:
-                if part is not None and part.path.stat().st_size:
+                if staged_part is not None and staged_part.path.stat().st_size:
                     # The page's own HTML around its documents' staged HTML, copied as is.
                     head, tail = review_page_frame(pages=pages, page=index)
                     handle.write(head.encode("utf-8"))
-                    with part.path.open("rb") as staged:
+                    with staged_part.path.open("rb") as staged:
                         shutil.copyfileobj(staged, handle, 1 << 20)
                     handle.write(tail.encode("utf-8"))
                 else:
@@ -1396,8 +838,9 @@ class OutputWriter:
         return {document_path(entry["doc_id"]) for entry in _written_entries(manifest)}
 
     def _remove_stale_fact_files(self, published: set[str]) -> None:
-        """Delete the fact files and datapackage.json this run did not write (only files)."""
-        for name in sorted({*FACT_FILES.values(), DATAPACKAGE_JSON} - published):
+        """Delete the fact files (and their extra files) this run did not write (only files)."""
+        every = {name for output_format in FORMATS.values() for name in output_format.file_names()}
+        for name in sorted(every - published):
             path = self.output_dir / name
             if path.is_file() or path.is_symlink():
                 path.unlink(missing_ok=True)

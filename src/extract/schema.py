@@ -1,0 +1,279 @@
+"""Column documentation of the fact files: what each column means, its type and dtype.
+
+The one source of the column descriptions in datapackage.json (the Frictionless Data
+Package describing facts.csv) and of the Arrow schema of facts.parquet. Nothing here
+writes a file: ``write.py`` does, from the texts and schemas made here.
+"""
+
+from __future__ import annotations
+
+import json
+import types
+import typing
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from .models import FACT_FIELDS, MAX_DECIMAL_PLACES, MAX_INTEGER_DIGITS, Fact
+
+if TYPE_CHECKING:
+    # pyarrow takes long to import: it is imported where first needed.
+    import pyarrow as pa
+
+
+#: Separator of the ``qualifiers`` list inside one CSV cell.
+QUALIFIER_SEPARATOR = ";"
+
+#: The dtypes ``write.read_facts_csv`` gives each column of facts.csv (documented in README.md).
+#: Text is pandas' nullable ``string``; numbers are ``float64`` (NaN when null), offsets
+#: and line numbers ``int64``. Stated explicitly because inference depends on the data
+#: (a column with no value at all would come back as float64) and on the pandas version.
+FACTS_CSV_DTYPES: dict[str, str] = {
+    "doc_id": "string",
+    "section": "string",
+    "mention": "string",
+    "value": "float64",
+    "unit": "string",
+    "normalized_value": "float64",
+    "base_unit": "string",
+    "per": "string",
+    "comparator": "string",
+    "indicator": "string",
+    "qualifiers": "string",
+    "sentence": "string",
+    "start": "int64",
+    "end": "int64",
+    "line": "int64",
+    "upper_value": "float64",
+}
+
+
+@dataclass(frozen=True)
+class FieldDoc:
+    """What one column of the fact files means, for datapackage.json and facts.parquet."""
+
+    description: str
+    #: Never empty: facts.csv has a value in every row (``required`` in datapackage.json).
+    required: bool = False
+    #: Smallest allowed value of a number.
+    minimum: int | None = None
+
+
+#: The meaning of each ``Fact`` field, the one source of the column descriptions in
+#: datapackage.json and facts.parquet (README.md and FACTS.md say the same in prose).
+FACT_FIELD_DOCS: dict[str, FieldDoc] = {
+    "doc_id": FieldDoc(
+        "Input file's path relative to the input folder, without extension, '/'-separated.",
+        required=True,
+    ),
+    "section": FieldDoc(
+        "Section header the fact sits under (关键词 header or numbered heading); empty when none."
+    ),
+    "mention": FieldDoc(
+        "The number and unit exactly as in the document's cleaned text, without "
+        "comparator words (1万人).",
+        required=True,
+    ),
+    "value": FieldDoc(
+        "The number as written (36.5 for 36.5亿元); its unit is in the column unit.",
+        required=True,
+        minimum=0,
+    ),
+    "unit": FieldDoc("Unit as written, with its multiplier (亿元; 万 alone for 惠及43万儿童)."),
+    "normalized_value": FieldDoc(
+        "Value in base_unit: multipliers applied (36.5亿元 → 3650000000), 成 and 百分之 as %; "
+        "negative for a fall (下降2.3% → -2.3).",
+        required=True,
+    ),
+    "base_unit": FieldDoc(
+        "Unit of normalized_value and upper_value, without multiplier (元, 人, %, 个百分点); "
+        "empty when the text names none (踏上3万亿)."
+    ),
+    "per": FieldDoc("Rate denominator (月 for 每月290元); empty when none."),
+    "comparator": FieldDoc(
+        "How the stated quantity relates to the value: = (达, 为), > (超, 逾), "
+        ">= (以上), < (不足), <= (以下, 以内) or ~ (约, 左右).",
+        required=True,
+    ),
+    "indicator": FieldDoc(
+        "The shortest phrase of the sentence naming what is measured (新增城镇就业人员); "
+        "empty when none was found."
+    ),
+    "qualifiers": FieldDoc(
+        "Context words that change the reading (累计, 新增, 同比, 预期); in facts.csv "
+        f"joined with '{QUALIFIER_SEPARATOR}' (累计;同比) and empty when none; "
+        "a list elsewhere."
+    ),
+    "sentence": FieldDoc(
+        "The cleaned sentence holding the mention (in text without punctuation, the 100 "
+        "characters on each side of it, marked with …).",
+        required=True,
+    ),
+    "start": FieldDoc(
+        "Offset in characters of the mention in the document's cleaned text "
+        "(the text of documents/DOC_ID.json).",
+        required=True,
+        minimum=0,
+    ),
+    "end": FieldDoc(
+        "Offset just after the mention; end - start is the mention's length.",
+        required=True,
+        minimum=1,
+    ),
+    "line": FieldDoc(
+        "1-based line of the raw input file where the mention begins.", required=True, minimum=1
+    ),
+    "upper_value": FieldDoc(
+        "Upper bound of a range (3至5个), normalised like normalized_value and in base_unit; "
+        "empty when the fact is not a range."
+    ),
+}
+
+
+@dataclass(frozen=True)
+class FactColumn:
+    """One column of the fact files: its type read off ``Fact``, its meaning documented."""
+
+    name: str
+    #: ``string``, ``number`` (an exact ``Decimal``), ``integer`` or ``list`` (of strings).
+    kind: str
+    #: The ``Fact`` field may be None.
+    nullable: bool
+    #: The allowed values of a ``Literal`` field (the comparators), else empty.
+    choices: tuple[str, ...]
+    doc: FieldDoc
+
+
+def fact_columns() -> tuple[FactColumn, ...]:
+    """Return the columns of the fact files in ``FACT_FIELDS`` order, typed from ``Fact``.
+
+    Raises ``KeyError`` for a ``Fact`` field that ``FACT_FIELD_DOCS`` does not describe.
+
+    >>> [(c.name, c.kind, c.nullable) for c in fact_columns()][3:5]
+    [('value', 'number', False), ('unit', 'string', False)]
+    """
+    return tuple(_fact_column(name) for name in FACT_FIELDS)
+
+
+def _fact_column(name: str) -> FactColumn:
+    """Return the column of ``Fact`` field ``name``, reading its type off the annotation."""
+    annotation: Any = Fact.model_fields[name].annotation
+    nullable = False
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        members = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
+        nullable = len(members) < len(typing.get_args(annotation))
+        (annotation,) = members
+    if typing.get_origin(annotation) is typing.Annotated:
+        annotation = typing.get_args(annotation)[0]
+    choices: tuple[str, ...] = ()
+    if typing.get_origin(annotation) is typing.Literal:
+        choices = typing.get_args(annotation)
+        kind = "string"
+    elif typing.get_origin(annotation) is list:
+        kind = "list"
+    else:
+        kind = {str: "string", Decimal: "number", int: "integer"}[annotation]
+    return FactColumn(name, kind, nullable, choices, FACT_FIELD_DOCS[name])
+
+
+def datapackage_descriptor(csv_file: str) -> dict[str, Any]:
+    """Return the Frictionless Data Package (tabular-data-package) describing facts.csv.
+
+    ``csv_file`` is the path of facts.csv relative to datapackage.json (the csv format's
+    file name in ``write.FORMATS``).
+
+    No primary key: one mention can give several facts at the same span (各1个 spread
+    over two items), so even doc_id + start + end is not unique.
+    """
+    fields = []
+    for column in fact_columns():
+        # facts.csv joins the qualifiers list into one text cell.
+        field: dict[str, Any] = {
+            "name": column.name,
+            "type": "string" if column.kind == "list" else column.kind,
+            "description": column.doc.description,
+        }
+        constraints: dict[str, Any] = {}
+        if column.doc.required:
+            constraints["required"] = True
+        if column.doc.minimum is not None:
+            constraints["minimum"] = column.doc.minimum
+        if column.choices:
+            constraints["enum"] = list(column.choices)
+        if constraints:
+            field["constraints"] = constraints
+        fields.append(field)
+    return {
+        "profile": "tabular-data-package",
+        "name": "extract-facts",
+        "title": "Numeric facts extracted from Chinese report text",
+        "resources": [
+            {
+                "name": "facts",
+                "path": csv_file,
+                "profile": "tabular-data-resource",
+                "title": "One row per numeric fact",
+                "format": "csv",
+                "mediatype": "text/csv",
+                # The file starts with a byte-order mark for Excel; "utf-8" is the IANA
+                # name the spec asks for, and readers (frictionless, pandas, DuckDB) skip it.
+                "encoding": "utf-8",
+                "dialect": {
+                    "delimiter": ",",
+                    "lineTerminator": "\n",
+                    "quoteChar": '"',
+                    "doubleQuote": True,
+                    "header": True,
+                },
+                "schema": {
+                    "fields": fields,
+                    # Only an empty cell is null: a mention or indicator reading NA is text.
+                    "missingValues": [""],
+                },
+            }
+        ],
+    }
+
+
+def render_datapackage(csv_file: str) -> str:
+    """Return the text of datapackage.json describing ``csv_file``, ending in a newline."""
+    return json.dumps(datapackage_descriptor(csv_file), ensure_ascii=False, indent=2) + "\n"
+
+
+def import_pyarrow() -> types.ModuleType:
+    """Return the ``pyarrow`` module with its Parquet writer, imported only when asked.
+
+    It is heavy, and optional: raises ``ImportError`` when it is not installed (the run
+    checks first, through the parquet format's dependency in ``write.FORMATS``, and says
+    how to install it).
+    """
+    import pyarrow
+    import pyarrow.parquet  # a submodule: loads the Parquet writer
+
+    return pyarrow
+
+
+def fact_arrow_schema() -> pa.Schema:
+    """Return the Arrow schema of facts.parquet: exact decimals, list<string> qualifiers.
+
+    Numbers are decimal256(76, 38): ``Fact`` allows at most 38 digits before and after
+    the point, so every valid fact is stored exactly.
+    """
+    pyarrow = import_pyarrow()
+    arrow_types = {
+        "string": pyarrow.string(),
+        "number": pyarrow.decimal256(MAX_INTEGER_DIGITS + MAX_DECIMAL_PLACES, MAX_DECIMAL_PLACES),
+        "integer": pyarrow.int64(),
+        "list": pyarrow.list_(pyarrow.string()),
+    }
+    return pyarrow.schema(
+        [
+            pyarrow.field(
+                column.name,
+                arrow_types[column.kind],
+                nullable=column.nullable,
+                metadata={"description": column.doc.description},
+            )
+            for column in fact_columns()
+        ]
+    )
