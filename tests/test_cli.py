@@ -392,14 +392,14 @@ def stdin_options(**given: object) -> dict[str, object]:
         pytest.param(
             ["explain", "a.txt"],
             "explain",
-            {"file": Path("a.txt"), "json": False},
+            {"file": Path("a.txt"), "json": False, "lexicon": []},
             id="explain",
         ),
         pytest.param(
-            ["explain", "--json", "eval"],
+            ["explain", "--json", "eval", "--lexicon", "a.toml", "--lexicon", "b.toml"],
             "explain",
-            {"file": Path("eval"), "json": True},
-            id="explain-a-file-named-eval",
+            {"file": Path("eval"), "json": True, "lexicon": [Path("a.toml"), Path("b.toml")]},
+            id="explain-a-file-named-eval-with-two-lexicons",
         ),
     ],
 )
@@ -588,7 +588,7 @@ def test_a_command_that_is_also_a_folder_here_gets_a_hint(
         ),
         pytest.param(
             "explain",
-            ["FILE", "--json"],
+            ["FILE", "--json", "--lexicon"],
             ["--quiet", "--jobs", "--format", "--doc-id", "--list"],
             id="explain",
         ),
@@ -678,3 +678,33 @@ def test_run_writes_into_a_folder_named_dash(
     monkeypatch.chdir(tmp_path)
     assert call_main(["run", "in", "-", "-q"], capsys) == (cli.EXIT_OK, "")
     assert [row["mention"] for row in read_jsonl(tmp_path / "-" / "facts.jsonl")] == ["16座"]
+
+
+# ------------------------------------------------------------------ explain --lexicon
+
+
+EXAMPLE_LEXICON = REPOSITORY / "examples" / "lexicon.toml"
+
+
+@pytest.mark.parametrize(
+    ("lexicon", "comparator"),
+    [
+        pytest.param([], "=", id="bundled-lexicon-does-not-know-buxia"),
+        pytest.param(
+            ["--lexicon", str(EXAMPLE_LEXICON)],
+            ">=",
+            id="example-lexicon-makes-buxia-a-comparator",
+            marks=pytest.mark.xfail(strict=False, reason="needs load_lexicon"),
+        ),
+    ],
+)
+def test_explain_takes_lexicon_files(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], lexicon: list[str], comparator: str
+) -> None:
+    report = tmp_path / "report.txt"
+    report.write_text("参会人数不下3000人。\n", encoding="utf-8")
+    assert cli.main(["explain", str(report), "--json", *lexicon]) == cli.EXIT_OK
+    facts = json.loads(capsys.readouterr().out)["facts"]
+    assert [(item["fact"]["mention"], item["fact"]["comparator"]) for item in facts] == [
+        ("3000人", comparator)
+    ]

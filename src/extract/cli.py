@@ -139,7 +139,7 @@ EXTRACT_USAGE = """extract [run] INPUT_DIR OUTPUT_DIR [-q] [-j N] [--incremental
                                           [--lexicon FILE.toml]
        extract stdin [-q] [--doc-id NAME] [--lexicon FILE.toml]   (or: extract - - ...)
        extract eval OUTPUT_DIR GOLD_DIR [--list]
-       extract explain FILE [--json]
+       extract explain FILE [--json] [--lexicon FILE.toml]
        extract COMMAND --help | extract --version"""
 
 #: The end of ``extract --help``: each command with an example, the exit codes.
@@ -540,6 +540,7 @@ def _explain_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("file", metavar="FILE", type=Path, help="one .txt report")
     parser.add_argument("--json", action="store_true", help="print the explanation as JSON")
+    _add_lexicon_argument(parser)
     return parser
 
 
@@ -555,7 +556,16 @@ def run_explain(options: argparse.Namespace) -> int:
         source = read_source(path, root=path.parent)
     except UnreadableFile as error:
         raise UsageError(f"{path}: {error.reason}") from None
-    explanation = explain_source(source)
+    if options.lexicon:
+        from .lexicon import LexiconError, load_lexicon
+
+        try:
+            lexicon = load_lexicon(options.lexicon)
+        except LexiconError as error:
+            raise UsageError(str(error)) from None
+        explanation = explain_source(source, lexicon=lexicon)
+    else:  # the bundled lexicon, which explain_source takes by default
+        explanation = explain_source(source)
     if isinstance(sys.stdout, io.TextIOWrapper):
         sys.stdout.reconfigure(errors="replace")
     if options.json:
