@@ -9,6 +9,7 @@ import codecs
 import json
 import shutil
 import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -307,3 +308,403 @@ def test_eval_scores_a_run_against_gold(tmp_path: Path, capsys: pytest.CaptureFi
     shutil.copyfile(tmp_path / "out" / "facts.jsonl", gold / "a.facts.jsonl")
     assert cli.main(["eval", str(tmp_path / "out"), str(gold), "--list"]) == cli.EXIT_OK
     assert "1.000" in capsys.readouterr().out
+
+
+# ------------------------------------------------------------------ commands and their options
+
+
+def run_options(input_dir: str, output_dir: str, **given: object) -> dict[str, object]:
+    """Return the options of ``extract run INPUT_DIR OUTPUT_DIR``, defaults but for ``given``."""
+    defaults = {"quiet": False, "jobs": None, "incremental": False, "format": None, "lexicon": []}
+    return {"input_dir": Path(input_dir), "output_dir": Path(output_dir), **defaults, **given}
+
+
+def stdin_options(**given: object) -> dict[str, object]:
+    """Return the options of ``extract stdin``, defaults but for ``given``."""
+    return {"quiet": False, "doc_id": None, "lexicon": [], **given}
+
+
+@pytest.mark.parametrize(
+    ("arguments", "command", "options"),
+    [
+        pytest.param(["raw/", "out"], "run", run_options("raw", "out"), id="two-folders-are-a-run"),
+        pytest.param(
+            ["-q", "raw", "out", "-j", "2", "--format", "csv", "--lexicon", "a.toml"],
+            "run",
+            run_options("raw", "out", quiet=True, jobs=2, format=["csv"], lexicon=[Path("a.toml")]),
+            id="run-options-before-and-after-the-folders",
+        ),
+        pytest.param(
+            ["run", "raw", "out", "--incremental", "-q"],
+            "run",
+            run_options("raw", "out", incremental=True, quiet=True),
+            id="explicit-run",
+        ),
+        pytest.param(
+            ["run", "eval", "out"], "run", run_options("eval", "out"), id="run-folder-eval"
+        ),
+        pytest.param(
+            ["run", "explain", "eval"],
+            "run",
+            run_options("explain", "eval"),
+            id="run-folders-explain-and-eval",
+        ),
+        pytest.param(["run", "run", "out"], "run", run_options("run", "out"), id="run-folder-run"),
+        pytest.param(
+            ["run", "stdin", "out"], "run", run_options("stdin", "out"), id="run-folder-stdin"
+        ),
+        pytest.param(["run", "-", "out"], "run", run_options("-", "out"), id="run-folder-dash"),
+        pytest.param(
+            ["run", "raw", "-"], "run", run_options("raw", "-"), id="run-into-folder-dash"
+        ),
+        pytest.param(
+            ["./-", "out"], "run", run_options("-", "out"), id="dot-slash-dash-is-a-folder"
+        ),
+        pytest.param(
+            ["eval/", "out"], "run", run_options("eval", "out"), id="eval-slash-is-a-folder"
+        ),
+        pytest.param(["-", "-"], "stdin", stdin_options(), id="dash-dash-is-stdin"),
+        pytest.param(
+            ["--doc-id", "r", "-", "-", "-q", "--lexicon", "a.toml"],
+            "stdin",
+            stdin_options(doc_id="r", quiet=True, lexicon=[Path("a.toml")]),
+            id="dash-dash-with-stdin-options",
+        ),
+        pytest.param(["stdin"], "stdin", stdin_options(), id="explicit-stdin"),
+        pytest.param(
+            ["stdin", "--doc-id", "r", "-q"],
+            "stdin",
+            stdin_options(doc_id="r", quiet=True),
+            id="explicit-stdin-with-options",
+        ),
+        pytest.param(
+            ["eval", "out", "gold"],
+            "eval",
+            {"output_dir": Path("out"), "gold_dir": Path("gold"), "list": False},
+            id="eval",
+        ),
+        pytest.param(
+            ["eval", "run", "stdin", "--list"],
+            "eval",
+            {"output_dir": Path("run"), "gold_dir": Path("stdin"), "list": True},
+            id="eval-of-folders-named-like-commands",
+        ),
+        pytest.param(
+            ["explain", "a.txt"],
+            "explain",
+            {"file": Path("a.txt"), "json": False, "lexicon": []},
+            id="explain",
+        ),
+        pytest.param(
+            ["explain", "--json", "eval", "--lexicon", "a.toml", "--lexicon", "b.toml"],
+            "explain",
+            {"file": Path("eval"), "json": True, "lexicon": [Path("a.toml"), Path("b.toml")]},
+            id="explain-a-file-named-eval-with-two-lexicons",
+        ),
+    ],
+)
+def test_arguments_call_one_command_with_its_options(
+    arguments: list[str], command: str, options: dict[str, object]
+) -> None:
+    call = cli.parse_call(arguments)
+    assert (call.command, vars(call.options)) == (command, options)
+
+
+@pytest.mark.parametrize(
+    ("arguments", "explicit"),
+    [
+        pytest.param(["raw", "out"], ["run", "raw", "out"], id="run-defaults"),
+        pytest.param(
+            ["raw", "out", "-q", "-j", "3", "--incremental", "--format", "json", "--lexicon", "x"],
+            [
+                "run",
+                "raw",
+                "out",
+                "-q",
+                "-j",
+                "3",
+                "--incremental",
+                "--format",
+                "json",
+                "--lexicon",
+                "x",
+            ],
+            id="run-every-option",
+        ),
+        pytest.param(["-", "-"], ["stdin"], id="stdin-defaults"),
+        pytest.param(
+            ["-", "-", "-q", "--doc-id", "r", "--lexicon", "x"],
+            ["stdin", "-q", "--doc-id", "r", "--lexicon", "x"],
+            id="stdin-every-option",
+        ),
+    ],
+)
+def test_no_command_is_the_same_call_as_its_command(
+    arguments: list[str], explicit: list[str]
+) -> None:
+    """The parser without a command takes the options of run and stdin, and no others."""
+    assert cli.parse_call(arguments) == cli.parse_call(explicit)
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        pytest.param(
+            ["run"],
+            "the following arguments are required: INPUT_DIR, OUTPUT_DIR; "
+            "run 'extract run --help' for usage",
+            id="run-without-folders",
+        ),
+        pytest.param(
+            ["run", "in", "out", "--doc-id", "x"],
+            "unrecognized arguments: --doc-id x; run 'extract run --help' for usage",
+            id="run-takes-no-doc-id",
+        ),
+        pytest.param(
+            ["run", "in", "out", "--json"],
+            "unrecognized arguments: --json; run 'extract run --help' for usage",
+            id="run-takes-no-json",
+        ),
+        pytest.param(
+            ["stdin", "-j", "2"],
+            "unrecognized arguments: -j 2; run 'extract stdin --help' for usage",
+            id="stdin-takes-no-jobs",
+        ),
+        pytest.param(
+            ["stdin", "--format", "csv"],
+            "unrecognized arguments: --format csv; run 'extract stdin --help' for usage",
+            id="stdin-takes-no-format",
+        ),
+        pytest.param(
+            ["stdin", "in", "out"],
+            "unrecognized arguments: in out; run 'extract stdin --help' for usage",
+            id="stdin-takes-no-folders",
+        ),
+        pytest.param(
+            ["-", "-", "-j", "2"],
+            "-j/--jobs applies to a folder run, not to '- -' (one report on stdin); drop it",
+            id="dash-dash-takes-no-jobs",
+        ),
+        pytest.param(
+            ["-", "-", "--incremental"],
+            "--incremental applies to a folder run, not to '- -' (one report on stdin); drop it",
+            id="dash-dash-takes-no-incremental",
+        ),
+        pytest.param(
+            ["-", "-", "--format", "csv"],
+            "--format applies to a folder run, not to '- -' (one report on stdin); drop it",
+            id="dash-dash-takes-no-format",
+        ),
+        pytest.param(
+            ["eval", "out", "gold", "--json"],
+            "unrecognized arguments: --json; run 'extract eval --help' for usage",
+            id="eval-takes-no-json",
+        ),
+        pytest.param(
+            ["eval", "out", "gold", "--lexicon", "a.toml"],
+            "unrecognized arguments: --lexicon a.toml; run 'extract eval --help' for usage",
+            id="eval-takes-no-lexicon",
+        ),
+        pytest.param(
+            ["explain", "a.txt", "--list"],
+            "unrecognized arguments: --list; run 'extract explain --help' for usage",
+            id="explain-takes-no-list",
+        ),
+        pytest.param(
+            ["explain", "a.txt", "-q"],
+            "unrecognized arguments: -q; run 'extract explain --help' for usage",
+            id="explain-takes-no-quiet",
+        ),
+        pytest.param(
+            ["in", "out", "--json"],
+            "unrecognized arguments: --json; run 'extract --help' for usage",
+            id="no-command-takes-no-json",
+        ),
+    ],
+)
+def test_an_option_of_another_command_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str], arguments: list[str], message: str
+) -> None:
+    code, stderr = call_main(list(arguments), capsys)
+    assert (code, stderr) == (cli.EXIT_USAGE, f"error: {message}\n")
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        pytest.param(
+            ["run", "out"],
+            "the following arguments are required: OUTPUT_DIR; run 'extract run --help' for "
+            "usage; the folder run is read with 'extract run run OUTPUT_DIR'",
+            id="folder-run",
+        ),
+        pytest.param(
+            ["stdin", "out"],
+            "unrecognized arguments: out; run 'extract stdin --help' for usage; "
+            "the folder stdin is read with 'extract run stdin OUTPUT_DIR'",
+            id="folder-stdin",
+        ),
+        pytest.param(
+            ["eval", "out"],
+            "the following arguments are required: GOLD_DIR; run 'extract eval --help' for "
+            "usage; the folder eval is read with 'extract run eval OUTPUT_DIR'",
+            id="folder-eval",
+        ),
+    ],
+)
+def test_a_command_that_is_also_a_folder_here_gets_a_hint(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    arguments: list[str],
+    message: str,
+) -> None:
+    (tmp_path / arguments[0]).mkdir()
+    monkeypatch.chdir(tmp_path)
+    code, stderr = call_main(list(arguments), capsys)
+    assert (code, stderr) == (cli.EXIT_USAGE, f"error: {message}\n")
+
+
+@pytest.mark.parametrize(
+    ("command", "shown", "not_shown"),
+    [
+        pytest.param(
+            "run",
+            ["INPUT_DIR", "--quiet", "--jobs", "--incremental", "--format", "--lexicon"],
+            ["--doc-id", "--json", "--list", "--version", "GOLD_DIR"],
+            id="run",
+        ),
+        pytest.param(
+            "stdin",
+            ["--quiet", "--doc-id", "--lexicon", "extract - -"],
+            ["INPUT_DIR", "--jobs", "--incremental", "--format", "--json", "--list"],
+            id="stdin",
+        ),
+        pytest.param(
+            "eval",
+            ["OUTPUT_DIR", "GOLD_DIR", "--list"],
+            ["--quiet", "--jobs", "--doc-id", "--json", "--lexicon"],
+            id="eval",
+        ),
+        pytest.param(
+            "explain",
+            ["FILE", "--json", "--lexicon"],
+            ["--quiet", "--jobs", "--format", "--doc-id", "--list"],
+            id="explain",
+        ),
+    ],
+)
+def test_command_help_shows_only_its_options(
+    capsys: pytest.CaptureFixture[str], command: str, shown: list[str], not_shown: list[str]
+) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        cli.main([command, "--help"])
+    assert exit_.value.code == 0
+    help_text = capsys.readouterr().out
+    assert help_text.startswith(f"usage: extract {command} ")
+    assert [option for option in shown if option not in help_text] == []
+    assert [option for option in not_shown if option in help_text] == []
+
+
+def test_help_lists_every_command_with_an_example(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        cli.main(["--help"])
+    help_text = capsys.readouterr().out
+    commands = help_text.split("commands and examples:\n", 1)[1].split("\n\n", 1)[0]
+    lines = commands.splitlines()
+    pairs = zip(lines[::2], lines[1::2], strict=True)  # a command's line, then its example
+    examples = {name.split()[0]: example for name, example in pairs}
+    assert list(examples) == list(cli.COMMANDS)
+    expected = {
+        "run": "extract raw/ output/",
+        "stdin": "extract - -",
+        "eval": "extract eval ",
+        "explain": "extract explain ",
+    }
+    assert [name for name, example in examples.items() if expected[name] not in example] == []
+    options = help_text.split("options:\n", 1)[1].split("\n\n", 1)[0]
+    assert "--doc-id" not in options, "--doc-id belongs to stdin"
+
+
+# ------------------------------------------------------------------ folders named like commands
+
+
+def test_run_reads_a_folder_named_eval(tmp_path: Path) -> None:
+    make_input(tmp_path / "eval", {"a.txt": "新增公办学位1.1万个。".encode()})
+    process = subprocess.run(
+        [sys.executable, "-m", "extract", "run", "eval", "out"],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        stdin=subprocess.DEVNULL,
+        cwd=tmp_path,
+        timeout=120,
+        check=False,
+    )
+    assert process.returncode == cli.EXIT_OK, process.stderr
+    assert process.stderr.startswith("1 files: 1 ok, 0 skipped, 0 error; 1 facts written to out ")
+    assert [row["mention"] for row in read_jsonl(tmp_path / "out" / "facts.jsonl")] == ["1.1万个"]
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        pytest.param(["run", "explain", "out"], id="run-explain"),
+        pytest.param(["run", "run", "out"], id="run-run"),
+        pytest.param(["run", "stdin", "out"], id="run-stdin"),
+        pytest.param(["run", "-", "out"], id="run-dash"),
+        pytest.param(["./-", "out"], id="dot-slash-dash"),
+        pytest.param(["./eval", "out"], id="dot-slash-eval"),
+    ],
+)
+def test_run_reads_folders_named_like_commands(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    arguments: list[str],
+) -> None:
+    make_input(tmp_path / Path(arguments[-2]).name, {"a.txt": "开工整治病险水库16座。".encode()})
+    monkeypatch.chdir(tmp_path)
+    code, stderr = call_main(list(arguments), capsys)
+    assert code == cli.EXIT_OK, stderr
+    assert stderr.startswith("1 files: 1 ok, 0 skipped, 0 error; 1 facts written to out ")
+    assert [row["mention"] for row in read_jsonl(tmp_path / "out" / "facts.jsonl")] == ["16座"]
+
+
+def test_run_writes_into_a_folder_named_dash(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_input(tmp_path / "in", {"a.txt": "开工整治病险水库16座。".encode()})
+    monkeypatch.chdir(tmp_path)
+    assert call_main(["run", "in", "-", "-q"], capsys) == (cli.EXIT_OK, "")
+    assert [row["mention"] for row in read_jsonl(tmp_path / "-" / "facts.jsonl")] == ["16座"]
+
+
+# ------------------------------------------------------------------ explain --lexicon
+
+
+EXAMPLE_LEXICON = REPOSITORY / "examples" / "lexicon.toml"
+
+
+@pytest.mark.parametrize(
+    ("lexicon", "comparator"),
+    [
+        pytest.param([], "=", id="bundled-lexicon-does-not-know-buxia"),
+        pytest.param(
+            ["--lexicon", str(EXAMPLE_LEXICON)],
+            ">=",
+            id="example-lexicon-makes-buxia-a-comparator",
+            marks=pytest.mark.xfail(strict=False, reason="needs load_lexicon"),
+        ),
+    ],
+)
+def test_explain_takes_lexicon_files(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], lexicon: list[str], comparator: str
+) -> None:
+    report = tmp_path / "report.txt"
+    report.write_text("参会人数不下3000人。\n", encoding="utf-8")
+    assert cli.main(["explain", str(report), "--json", *lexicon]) == cli.EXIT_OK
+    facts = json.loads(capsys.readouterr().out)["facts"]
+    assert [(item["fact"]["mention"], item["fact"]["comparator"]) for item in facts] == [
+        ("3000人", comparator)
+    ]

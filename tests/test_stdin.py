@@ -1,4 +1,4 @@
-"""``python -m extract - -``: one report on stdin, its facts as JSON Lines on stdout."""
+"""``extract stdin`` or ``extract - -``: one report on stdin, its facts as JSON Lines on stdout."""
 
 from __future__ import annotations
 
@@ -16,6 +16,12 @@ from extract import cli, extract_paths
 REPOSITORY = Path(__file__).resolve().parents[1]
 SAMPLE = REPOSITORY / "raw" / "000_a624ea3b61366e50.txt"
 SAMPLE_TEXT = SAMPLE.read_text(encoding="utf-8")
+
+#: The two ways to call it: the command, and its shorthand.
+STDIN_CALLS = [
+    pytest.param(["stdin"], id="stdin-command"),
+    pytest.param(["-", "-"], id="dash-dash"),
+]
 
 
 def run_stdin(
@@ -50,34 +56,38 @@ def folder_rows(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
         pytest.param(SAMPLE_TEXT.replace("\n", "\r\n").encode(), id="crlf"),
     ],
 )
+@pytest.mark.parametrize("call", STDIN_CALLS)
 def test_stdin_gives_the_rows_of_a_folder_run(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
     folder_rows: list[str],
     data: bytes,
+    call: list[str],
 ) -> None:
-    code, out, err = run_stdin(monkeypatch, capsys, data, "-", "-", "--doc-id", "report")
+    code, out, err = run_stdin(monkeypatch, capsys, data, *call, "--doc-id", "report")
     assert (code, err) == (cli.EXIT_OK, "")
     assert out.splitlines() == folder_rows
     assert len(folder_rows) > 10
 
 
+@pytest.mark.parametrize("call", STDIN_CALLS)
 def test_doc_id_defaults_to_stdin(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], call: list[str]
 ) -> None:
-    code, out, _ = run_stdin(monkeypatch, capsys, "新增公办学位1.1万个。".encode(), "-", "-")
+    code, out, _ = run_stdin(monkeypatch, capsys, "新增公办学位1.1万个。".encode(), *call)
     assert code == cli.EXIT_OK
     assert [(row["doc_id"], row["mention"]) for row in map(json.loads, out.splitlines())] == [
         ("stdin", "1.1万个")
     ]
 
 
+@pytest.mark.parametrize("call", STDIN_CALLS)
 def test_stdin_takes_lexicon_files(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], call: list[str]
 ) -> None:
     lexicon = str(REPOSITORY / "examples" / "lexicon.toml")
     data = "参会人数不下3000人。".encode()
-    code, out, _ = run_stdin(monkeypatch, capsys, data, "-", "-", "--lexicon", lexicon)
+    code, out, _ = run_stdin(monkeypatch, capsys, data, *call, "--lexicon", lexicon)
     assert code == cli.EXIT_OK
     assert json.loads(out)["comparator"] == ">="
 
@@ -106,16 +116,35 @@ def test_stdin_takes_lexicon_files(
         ),
     ],
 )
+@pytest.mark.parametrize("call", STDIN_CALLS)
 def test_stdin_that_gives_no_text_is_one_error_line(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
     data: bytes,
     code: int,
     stderr: str,
+    call: list[str],
 ) -> None:
-    result = run_stdin(monkeypatch, capsys, data, "-", "-")
+    result = run_stdin(monkeypatch, capsys, data, *call)
     assert result[0] == code
     assert result[2].startswith(stderr)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        pytest.param(["stdin", "-q"], id="stdin-command"),
+        pytest.param(["-", "-", "--quiet"], id="dash-dash"),
+        pytest.param(["-q", "-", "-"], id="quiet-before-dash-dash"),
+    ],
+)
+def test_quiet_drops_the_repaired_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], call: list[str]
+) -> None:
+    data = "新增公办学位1.1万个。\x00".encode()
+    code, out, err = run_stdin(monkeypatch, capsys, data, *call)
+    assert (code, err) == (cli.EXIT_OK, "")
+    assert [json.loads(line)["mention"] for line in out.splitlines()] == ["1.1万个"]
 
 
 @pytest.mark.parametrize(
@@ -124,6 +153,12 @@ def test_stdin_that_gives_no_text_is_one_error_line(
         pytest.param(["-", "out"], "so it is given twice: extract - -", id="stdin-to-folder"),
         pytest.param(["raw", "-"], "so it is given twice: extract - -", id="folder-to-stdout"),
         pytest.param(["raw", "out", "--doc-id", "x"], "use it with '- -'", id="doc-id-of-a-folder"),
+        pytest.param(
+            ["-", "-", "-j", "2"], "-j/--jobs applies to a folder run", id="jobs-of-stdin"
+        ),
+        pytest.param(
+            ["stdin", "raw", "out"], "unrecognized arguments: raw out", id="stdin-folders"
+        ),
     ],
 )
 def test_stdin_usage_errors(

@@ -1,10 +1,11 @@
 """Command line: parse arguments, call the library, turn its exceptions into exit codes.
 
-``python -m extract INPUT_DIR OUTPUT_DIR`` runs the pipeline over a folder;
-``python -m extract - -`` reads one report on stdin and writes its facts to stdout;
-``python -m extract eval OUTPUT_DIR GOLD_DIR [--list]`` scores a run against gold facts;
-``python -m extract explain FILE [--json]`` shows what happened to one report and why.
-A folder run shows a progress bar when stderr is a terminal. No extraction logic lives here.
+``extract [run] INPUT_DIR OUTPUT_DIR`` runs the pipeline over a folder (``run`` is the
+default command); ``extract stdin`` (or ``extract - -``) reads one report on stdin and
+writes its facts to stdout; ``extract eval OUTPUT_DIR GOLD_DIR [--list]`` scores a run
+against gold facts; ``extract explain FILE [--json]`` shows what happened to one report
+and why. A folder run shows a progress bar when stderr is a terminal. No extraction logic
+lives here.
 """
 
 from __future__ import annotations
@@ -14,9 +15,9 @@ import io
 import os
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, NamedTuple, NoReturn
 
 from .version import installed_version
 
@@ -38,8 +39,8 @@ EXIT_INTERRUPTED = 130
 
 PROG = "extract"
 
-#: The INPUT_DIR and OUTPUT_DIR that mean standard input and standard output.
-STDIO = Path("-")
+#: The INPUT_DIR and OUTPUT_DIR, as written, that mean standard input and standard output.
+STDIO = "-"
 #: The name standard input goes by in messages.
 STDIN_NAME = "<stdin>"
 
@@ -55,15 +56,27 @@ class _ArgumentParser(argparse.ArgumentParser):
         raise UsageError(f"{message}; run '{self.prog} --help' for usage")
 
 
+class Call(NamedTuple):
+    """A command-line call: the command it names and the options parsed for it."""
+
+    command: str
+    options: argparse.Namespace
+
+
+#: The options of ``extract run`` and of ``extract stdin``, by their argparse names; the
+#: parser of ``extract`` without a command takes them all (the tests hold them to the parsers).
+RUN_OPTIONS = ("input_dir", "output_dir", "quiet", "jobs", "incremental", "format", "lexicon")
+STDIN_OPTIONS = ("quiet", "doc_id", "lexicon")
+#: The options that ``extract`` without a command takes for a folder run only, by flag.
+FOLDER_RUN_ONLY = {"-j/--jobs": "jobs", "--incremental": "incremental", "--format": "format"}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Return the exit code of one command-line call (``argv`` defaults to ``sys.argv[1:]``)."""
     arguments = list(sys.argv[1:] if argv is None else argv)
     try:
-        if arguments[:1] == ["eval"]:
-            return run_eval(arguments[1:])
-        if arguments[:1] == ["explain"]:
-            return run_explain(arguments[1:])
-        return run_extract(arguments)
+        call = parse_call(arguments)
+        return COMMANDS[call.command].run(call.options)
     except UsageError as error:
         _say(f"error: {error}")
         return EXIT_USAGE
@@ -72,19 +85,91 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERRUPTED
 
 
-#: The end of ``extract --help``: examples, the other commands, the exit codes.
+def parse_call(arguments: Sequence[str]) -> Call:
+    """Return the command that ``arguments`` call, with its options.
+
+    A first argument that names a command calls it with the rest; anything else is the
+    default command: ``run`` on two folders, or ``stdin`` when both folders are ``-``.
+    So ``extract eval out/ gold/`` scores a run, while ``extract run eval out/`` reads a
+    folder named ``eval``.
+    """
+    if arguments and arguments[0] in COMMANDS:
+        name = arguments[0]
+        try:
+            return Call(name, COMMANDS[name].parser().parse_args(arguments[1:]))
+        except UsageError as error:
+            if Path(name).is_dir():  # perhaps meant as the input folder
+                hint = f"the folder {name} is read with 'extract run {name} OUTPUT_DIR'"
+                raise UsageError(f"{error}; {hint}") from None
+            raise
+    return _default_call(_extract_parser().parse_args(arguments))
+
+
+def _default_call(options: argparse.Namespace) -> Call:
+    """Return the ``run`` or ``stdin`` call that ``extract`` without a command stands for.
+
+    The folders come as written, so that ``./-`` is a folder while ``-`` is stdio.
+    """
+    folders = (options.input_dir, options.output_dir)
+    if STDIO not in folders:
+        if options.doc_id is not None:
+            raise UsageError("--doc-id names the report read from stdin; use it with '- -'")
+        options.input_dir, options.output_dir = map(Path, folders)
+        return Call("run", _options_of(options, RUN_OPTIONS))
+    if folders != (STDIO, STDIO):
+        raise UsageError(
+            "'-' reads one report from stdin and writes its facts to stdout, so it is given "
+            "twice: extract - - (a folder named '-' is passed as ./-)"
+        )
+    given = [option for option, name in FOLDER_RUN_ONLY.items() if vars(options)[name]]
+    if given:
+        raise UsageError(
+            f"{given[0]} applies to a folder run, not to '- -' (one report on stdin); drop it"
+        )
+    return Call("stdin", _options_of(options, STDIN_OPTIONS))
+
+
+def _options_of(options: argparse.Namespace, names: Sequence[str]) -> argparse.Namespace:
+    """Return the options among ``options`` that one command takes: those called ``names``."""
+    return argparse.Namespace(**{name: vars(options)[name] for name in names})
+
+
+#: The usage lines of ``extract --help``: every command and what it takes.
+EXTRACT_USAGE = """extract [run] INPUT_DIR OUTPUT_DIR [-q] [-j N] [--incremental] [--format FORMATS]
+                                          [--lexicon FILE.toml]
+       extract stdin [-q] [--doc-id NAME] [--lexicon FILE.toml]   (or: extract - - ...)
+       extract eval OUTPUT_DIR GOLD_DIR [--list]
+       extract explain FILE [--json] [--lexicon FILE.toml]
+       extract COMMAND --help | extract --version"""
+
+#: The end of ``extract --help``: each command with an example, the exit codes.
 EXTRACT_EPILOG = """\
-examples:
+commands and examples:
+  run       every .txt file under INPUT_DIR into OUTPUT_DIR (the default command)
+              extract raw/ output/ -j 4 --incremental
+  stdin     one report on stdin, its facts as JSON Lines on stdout ('- -' is short for it)
+              cat report.txt | extract - - | head -3
+  eval      score a run against gold facts
+              extract eval output/ gold/ --list
+  explain   show what happened to one report and why
+              extract explain raw/report.txt --json
+
+'extract COMMAND --help' shows the options of one command. After 'run', INPUT_DIR and
+OUTPUT_DIR are always folders, even when named eval, explain, run, stdin or -:
+  extract run eval output/                   reads the folder eval
+
+exit codes: 0 every file ok; 1 some files skipped or failed (see manifest.json);
+2 usage error; 3 outputs could not be written; 130 interrupted
+"""
+
+#: The end of ``extract run --help``: examples, progress, the exit codes.
+RUN_EPILOG = """examples:
   extract raw/ output/                       every .txt file under raw/ into output/
   extract raw/ output/ -j 4 --incremental    4 worker processes; reuse unchanged files
   extract raw/ output/ --format csv,parquet  choose the fact files
   extract raw/ output/ --lexicon my.toml     with your own units and words
   extract raw/ output/ -q                    print only errors (for cron and scripts)
-  cat report.txt | extract - - | head -3     one report on stdin, its facts on stdout
-
-other commands:
-  extract eval OUTPUT_DIR GOLD_DIR [--list]  score a run against gold facts
-  extract explain FILE [--json]              show what happened to one report and why
+  extract run eval output/                   a folder named eval, explain, run, stdin or -
 
 While a run goes on, each file that is not ok gets one line on stderr, above a progress
 bar (files done, facts found, files/s, time left) when stderr is a terminal; the run ends
@@ -94,14 +179,22 @@ exit codes: 0 every file ok; 1 some files skipped or failed (see manifest.json);
 2 usage error; 3 outputs could not be written; 130 interrupted
 """
 
+#: What ``extract run`` does, at the top of its help and of ``extract --help``.
+RUN_DESCRIPTION = (
+    "Extract numeric facts from every .txt file under INPUT_DIR into OUTPUT_DIR\n"
+    "(facts.jsonl, facts.csv, documents/, manifest.json)."
+)
+
 
 def _extract_parser() -> argparse.ArgumentParser:
-    """Return the parser of the run command."""
+    """Return the parser of ``extract`` without a command: a folder run, or ``- -``."""
     parser = _ArgumentParser(
         prog=PROG,
+        usage=EXTRACT_USAGE,
         description=(
-            "Extract numeric facts from every .txt file under INPUT_DIR into OUTPUT_DIR\n"
-            "(facts.jsonl, facts.csv, documents/, manifest.json)."
+            "Turn Chinese report text into numeric facts. Without a command, extract runs 'run':\n"
+            "every .txt file under INPUT_DIR into OUTPUT_DIR (facts.jsonl, facts.csv, documents/,\n"
+            "manifest.json)."
         ),
         epilog=EXTRACT_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -112,8 +205,31 @@ def _extract_parser() -> argparse.ArgumentParser:
         version=f"{PROG} {extract_version()}",
         help="print the version and exit",
     )
-    parser.add_argument("input_dir", metavar="INPUT_DIR", type=Path, help="folder of .txt files")
-    parser.add_argument("output_dir", metavar="OUTPUT_DIR", type=Path, help="folder for outputs")
+    _add_run_arguments(parser, folder=str)
+    # Taken for '- -', the shorthand of `extract stdin`, whose help shows it.
+    parser.add_argument("--doc-id", metavar="NAME", help=argparse.SUPPRESS)
+    return parser
+
+
+def _run_parser() -> argparse.ArgumentParser:
+    """Return the parser of ``extract run``."""
+    parser = _ArgumentParser(
+        prog=f"{PROG} run",
+        description=f"{RUN_DESCRIPTION}\nThe default command: 'run' may be left out, except "
+        "before an INPUT_DIR named\neval, explain, run or stdin, or a folder named '-'.",
+        epilog=RUN_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _add_run_arguments(parser)
+    return parser
+
+
+def _add_run_arguments(
+    parser: argparse.ArgumentParser, *, folder: Callable[[str], object] = Path
+) -> None:
+    """Add the folders (of type ``folder``) and options of a folder run to ``parser``."""
+    parser.add_argument("input_dir", metavar="INPUT_DIR", type=folder, help="folder of .txt files")
+    parser.add_argument("output_dir", metavar="OUTPUT_DIR", type=folder, help="folder for outputs")
     parser.add_argument(
         "-q",
         "--quiet",
@@ -143,6 +259,11 @@ def _extract_parser() -> argparse.ArgumentParser:
         help="fact files to write: csv, jsonl, json, parquet; comma-separated or repeated "
         "(default: csv,jsonl)",
     )
+    _add_lexicon_argument(parser)
+
+
+def _add_lexicon_argument(parser: argparse.ArgumentParser) -> None:
+    """Add ``--lexicon FILE.toml`` (repeatable) to ``parser``."""
     parser.add_argument(
         "--lexicon",
         metavar="FILE.toml",
@@ -152,12 +273,6 @@ def _extract_parser() -> argparse.ArgumentParser:
         help="add the units, words and header patterns of a lexicon file (repeatable; "
         "see examples/lexicon.toml)",
     )
-    parser.add_argument(
-        "--doc-id",
-        metavar="NAME",
-        help="doc_id of the report read with '- -' (default: stdin)",
-    )
-    return parser
 
 
 def _positive_int(text: str) -> int:
@@ -176,13 +291,8 @@ def extract_version() -> str:
     return installed_version()
 
 
-def run_extract(arguments: Sequence[str]) -> int:
-    """Return the exit code of ``extract INPUT_DIR OUTPUT_DIR``."""
-    options = _extract_parser().parse_args(arguments)
-    if STDIO in (options.input_dir, options.output_dir):
-        return run_stdin(options)
-    if options.doc_id is not None:
-        raise UsageError("--doc-id names the report read from stdin; use it with '- -'")
+def run_folder(options: argparse.Namespace) -> int:
+    """Return the exit code of ``extract run INPUT_DIR OUTPUT_DIR``."""
     # Imported here so that `--help` and argument mistakes answer without loading jieba.
     from .lexicon import LexiconError
     from .read import InputFolderError
@@ -312,18 +422,44 @@ def _stderr_is_terminal() -> bool:
     return sys.stderr is not None and sys.stderr.isatty()
 
 
+def _stdin_parser() -> argparse.ArgumentParser:
+    """Return the parser of ``extract stdin``."""
+    parser = _ArgumentParser(
+        prog=f"{PROG} stdin",
+        description=(
+            "Extract the numeric facts of one report read on stdin and write them to stdout\n"
+            "as JSON Lines, the rows of facts.jsonl. 'extract - -' is short for 'extract stdin'."
+        ),
+        epilog=STDIN_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "-q", "--quiet", action="store_true", help="print only errors: no repaired line"
+    )
+    parser.add_argument(
+        "--doc-id", metavar="NAME", help="doc_id of the report and its facts (default: stdin)"
+    )
+    _add_lexicon_argument(parser)
+    return parser
+
+
+#: The end of ``extract stdin --help``: an example and the exit codes.
+STDIN_EPILOG = """\
+example:
+  cat report.txt | extract stdin --doc-id report | head -3
+
+exit codes: 0 facts written; 1 the report gives no text (empty, binary, not decodable)
+or its extraction failed; 2 usage error; 130 interrupted
+"""
+
+
 def run_stdin(options: argparse.Namespace) -> int:
-    """Return the exit code of ``extract - -``: one report on stdin, its facts on stdout.
+    """Return the exit code of ``extract stdin``: one report on stdin, its facts on stdout.
 
     The bytes are decoded as an input file's are; the facts are written as JSON Lines,
     the rows of facts.jsonl. A report that gives no text is an ``error: <stdin>: …``
     line and exit code 1, as a skipped file is in a folder run.
     """
-    if options.input_dir != STDIO or options.output_dir != STDIO:
-        raise UsageError(
-            "'-' reads one report from stdin and writes its facts to stdout, so it is given "
-            "twice: extract - - (a folder named '-' is passed as ./-)"
-        )
     from .lexicon import LexiconError, add_lexicon_files
     from .pipeline import describe_failure, extract_source
     from .read import UnreadableFile, source_from_bytes
@@ -370,9 +506,8 @@ def _eval_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def run_eval(arguments: Sequence[str]) -> int:
+def run_eval(options: argparse.Namespace) -> int:
     """Return the exit code of ``extract eval OUTPUT_DIR GOLD_DIR``, printing the report."""
-    options = _eval_parser().parse_args(arguments)
     try:
         from .evaluate import evaluate_dirs, format_report
     except ImportError as error:
@@ -402,12 +537,12 @@ def _explain_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("file", metavar="FILE", type=Path, help="one .txt report")
     parser.add_argument("--json", action="store_true", help="print the explanation as JSON")
+    _add_lexicon_argument(parser)
     return parser
 
 
-def run_explain(arguments: Sequence[str]) -> int:
+def run_explain(options: argparse.Namespace) -> int:
     """Return the exit code of ``extract explain FILE``, printing the explanation."""
-    options = _explain_parser().parse_args(arguments)
     path: Path = options.file
     if not path.is_file():
         raise UsageError(f"{path}: no such file; pass the path of one .txt report")
@@ -418,7 +553,16 @@ def run_explain(arguments: Sequence[str]) -> int:
         source = read_source(path, root=path.parent)
     except UnreadableFile as error:
         raise UsageError(f"{path}: {error.reason}") from None
-    explanation = explain_source(source)
+    if options.lexicon:
+        from .lexicon import LexiconError, load_lexicon
+
+        try:
+            lexicon = load_lexicon(options.lexicon)
+        except LexiconError as error:
+            raise UsageError(str(error)) from None
+        explanation = explain_source(source, lexicon=lexicon)
+    else:  # the bundled lexicon, which explain_source takes by default
+        explanation = explain_source(source)
     if isinstance(sys.stdout, io.TextIOWrapper):
         sys.stdout.reconfigure(errors="replace")
     if options.json:
@@ -431,3 +575,19 @@ def run_explain(arguments: Sequence[str]) -> int:
 def _say(message: str) -> None:
     """Print one line to standard error."""
     print(message, file=sys.stderr, flush=True)
+
+
+class Command(NamedTuple):
+    """One command of ``extract``: the parser of its arguments and what runs it."""
+
+    parser: Callable[[], argparse.ArgumentParser]
+    run: Callable[[argparse.Namespace], int]
+
+
+#: The commands, by the name that calls them as the first argument.
+COMMANDS = {
+    "run": Command(_run_parser, run_folder),
+    "stdin": Command(_stdin_parser, run_stdin),
+    "eval": Command(_eval_parser, run_eval),
+    "explain": Command(_explain_parser, run_explain),
+}
