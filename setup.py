@@ -2,7 +2,7 @@
 
 Everything else about the package is in pyproject.toml. ``pip install .`` compiles the
 modules in ``COMPILED`` with mypyc: the same source, type-checked and translated to C,
-which takes about a third less CPU in the extract stage (README, "Speed"). The Python
+which makes the extract stage markedly cheaper (docs/performance.md). The Python
 source stays the reference and is what runs when nothing is compiled:
 
 - an editable install (``pip install -e .``, for development and the tests) is never

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import doctest
-import importlib
 import re
 import shlex
 import subprocess
@@ -14,6 +13,8 @@ from typing import Any
 import pytest
 
 from extract import cli
+from extract.schema import FACTS_CSV_DTYPES, fact_columns
+from extract.write import FORMATS
 
 REPOSITORY = Path(__file__).resolve().parents[1]
 DOCS = REPOSITORY / "docs"
@@ -31,36 +32,14 @@ CONSOLE_RE = re.compile(r"```console\n(.*?)```", flags=re.DOTALL)
 SECONDS_RE = re.compile(r" in [0-9]+\.[0-9] s$", flags=re.MULTILINE)
 
 
-def code_attribute(name: str, *modules: str) -> Any:
-    """Return attribute ``name`` of the first of ``modules`` that defines it.
-
-    The writers' names move between modules (write.py, schema.py); the docs must follow
-    the code wherever it keeps them.
-    """
-    for module_name in modules:
-        try:
-            module = importlib.import_module(module_name)
-        except ImportError:
-            continue
-        if hasattr(module, name):
-            return getattr(module, name)
-    raise AttributeError(f"none of {', '.join(modules)} defines {name}")
-
-
 def format_names() -> list[str]:
     """Return the names ``--format`` accepts, from the writer's registry."""
-    for name in ("FORMATS", "FACT_FORMATS"):
-        try:
-            return sorted(code_attribute(name, "extract.write"))
-        except AttributeError:
-            continue
-    raise AttributeError("extract.write has neither FORMATS nor FACT_FORMATS")
+    return sorted(FORMATS)
 
 
 def fact_column_names() -> list[str]:
     """Return the columns of the fact files, in order, from the code that writes them."""
-    columns = code_attribute("fact_columns", "extract.schema", "extract.write")()
-    return [column.name for column in columns]
+    return [column.name for column in fact_columns()]
 
 
 def section(text: str, heading: str) -> str:
@@ -192,7 +171,7 @@ def test_every_format_is_documented(name: str) -> None:
 
 
 def test_fact_columns_are_documented_in_order_with_their_dtypes() -> None:
-    dtypes = code_attribute("FACTS_CSV_DTYPES", "extract.schema", "extract.write")
+    dtypes = FACTS_CSV_DTYPES
     columns = section(PAGES["outputs.md"], "## The columns of the fact files")
     documented = re.findall(r"^\| `(\w+)` \| `(\w+)` \|", columns, flags=re.MULTILINE)
     assert documented == [(name, dtypes[name]) for name in fact_column_names()]

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -240,3 +242,23 @@ def test_cli_explain_bad_file_is_a_usage_error(
     err = capsys.readouterr().err
     assert err.startswith(f"error: {path}: ")
     assert reason in err
+
+
+@pytest.mark.parametrize("json_output", [False, True], ids=["text", "json"])
+def test_reader_closing_the_pipe_early_is_no_error(tmp_path: Path, json_output: bool) -> None:
+    """``extract explain FILE | head -1``: the rest of the explanation goes nowhere, quietly."""
+    report = tmp_path / "report.txt"
+    report.write_text("新增公办学位1.1万个，投资36.5亿元。\n" * 2000, encoding="utf-8")
+    command = [sys.executable, "-m", "extract", "explain", str(report)]
+    process = subprocess.Popen(
+        [*command, "--json"] if json_output else command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    first = process.stdout.readline()
+    process.stdout.close()
+    stderr = process.stderr.read()
+    process.wait(timeout=120)
+    assert first.strip()
+    assert (process.returncode, stderr) == (cli.EXIT_OK, b"")

@@ -11,11 +11,12 @@ lives here.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
 import os
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, NoReturn
 
@@ -483,13 +484,20 @@ def run_stdin(options: argparse.Namespace) -> int:
         if not options.quiet:
             _say(f"repaired: {STDIN_NAME}: {issue.reason}")
     lines = FactTable.of(document.facts).jsonl_text()  # the lines of facts.jsonl
-    try:
+    with _reader_may_stop_early():
         sys.stdout.buffer.write(lines.encode("utf-8"))  # JSON Lines are UTF-8 whatever the locale
         sys.stdout.flush()
-    except BrokenPipeError:
-        # The reader stopped early (| head -3); silence the flush at exit, as it would fail too.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return EXIT_OK
+
+
+@contextlib.contextmanager
+def _reader_may_stop_early() -> Iterator[None]:
+    """Write to stdout inside this block: a reader that stops early (``| head -3``) is no error."""
+    try:
+        yield
+    except BrokenPipeError:
+        # Silence the flush at exit too, which would fail the same way.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def _eval_parser() -> argparse.ArgumentParser:
@@ -566,9 +574,11 @@ def run_explain(options: argparse.Namespace) -> int:
     if isinstance(sys.stdout, io.TextIOWrapper):
         sys.stdout.reconfigure(errors="replace")
     if options.json:
-        print(explanation.model_dump_json(indent=2))
+        text = explanation.model_dump_json(indent=2)
     else:
-        print(format_explanation(explanation))
+        text = format_explanation(explanation)
+    with _reader_may_stop_early():
+        print(text, flush=True)
     return EXIT_OK
 
 

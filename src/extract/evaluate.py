@@ -1,4 +1,4 @@
-"""Scoring of extracted facts against gold annotations, exactly as FACTS.md describes.
+"""Scoring of extracted facts against gold annotations, as docs/explain-and-eval.md describes.
 
 Detection pairs predicted and gold facts of one document on magnitude and base
 unit; the matched pairs are then checked field by field (indicator, comparator,
@@ -526,7 +526,7 @@ def score_document(
 ) -> DocScore:
     """Return the detection counts and field accuracies of one document's predictions.
 
-    ``predicted`` and ``gold`` are fact rows (dicts with the FACTS.md fields) of
+    ``predicted`` and ``gold`` are fact rows (dicts with the fields of docs/facts.md) of
     the same document; gold rows may carry ``"optional": true``. ``doc_id``
     defaults to the ``doc_id`` of the first gold or predicted row.
     """

@@ -219,7 +219,7 @@ class SegmentedText(BaseModel):
 
 
 class Fact(BaseModel):
-    """One numeric fact, with the fields of FACTS.md in their documented order."""
+    """One numeric fact, with the fields of docs/facts.md in their documented order."""
 
     model_config = ConfigDict(frozen=True)
 

@@ -100,7 +100,7 @@ def extract_paths(
     stage fails that file only, naming the stage. ``on_start`` is called once with the
     number of files found, before the first is read; ``progress`` is called with each
     file's manifest entry, in input order, as soon as the file is done. ``formats`` names
-    the fact files to write (``write.FACT_FORMATS``). The outputs are
+    the fact files to write (``write.FORMATS``). The outputs are
     published only when every file has been handled; an exception (Ctrl-C included)
     leaves the previous outputs untouched.
 

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 #: Separator of the ``qualifiers`` list inside one CSV cell.
 QUALIFIER_SEPARATOR = ";"
 
-#: The dtypes ``write.read_facts_csv`` gives each column of facts.csv (documented in README.md).
+#: The dtypes ``write.read_facts_csv`` gives each column of facts.csv (docs/outputs.md).
 #: Text is pandas' nullable ``string``; numbers are ``float64`` (NaN when null), offsets
 #: and line numbers ``int64``. Stated explicitly because inference depends on the data
 #: (a column with no value at all would come back as float64) and on the pandas version.
@@ -60,7 +60,7 @@ class FieldDoc:
 
 
 #: The meaning of each ``Fact`` field, the one source of the column descriptions in
-#: datapackage.json and facts.parquet (README.md and FACTS.md say the same in prose).
+#: datapackage.json and facts.parquet (docs/outputs.md and docs/facts.md say the same in prose).
 FACT_FIELD_DOCS: dict[str, FieldDoc] = {
     "doc_id": FieldDoc(
         "Input file's path relative to the input folder, without extension, '/'-separated.",
