@@ -39,7 +39,7 @@ from collections import Counter, deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 __all__ = [
     "GOLD_SUFFIX",
@@ -122,7 +122,8 @@ def load_facts_jsonl(path: Path, *, required: Iterable[str] = ()) -> list[dict[s
     return facts
 
 
-def _is_number(value: object) -> bool:
+def _is_number(value: object) -> TypeGuard[int | float]:
+    """Return whether ``value`` is a finite JSON number (true and false are not numbers)."""
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
