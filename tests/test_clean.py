@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extract.clean import _WIDE_RE, clean_text, display_width, fix_characters, load_structure
+from extract.clean import _WIDE_RE, clean_text, display_width, fix_characters
+from extract.lexicon import load_structure
 from extract.models import CleanText
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"

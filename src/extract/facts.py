@@ -28,18 +28,11 @@ from typing import Any
 
 import regex
 
-from .clean import (
-    any_of,
-    find_all,
-    is_latin_letter,
-    load_structure,
-    match_here,
-    replace_all,
-    search_in,
-)
-from .lexicon import Unit, units, words
+from .clean import is_latin_letter
+from .lexicon import Unit, load_structure, units, words
 from .models import Issue, SegmentedText, Sentence
 from .numbers import NumberError, multiplier_value, parse_arabic, parse_chinese
+from .regex_calls import any_of, find_all, match_here, replace_all, search_in
 from .tagger import Token, tag
 
 # --------------------------------------------------------------------------- regexes

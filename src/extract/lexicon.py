@@ -24,6 +24,7 @@ from typing import Any, get_args
 import regex
 
 from .models import Comparator
+from .structure import Structure, StructureError, build_structure
 
 
 class LexiconError(ValueError):
@@ -120,6 +121,23 @@ def build_units(table: dict[str, Any]) -> Units:
         calendar=frozenset(kinds.get("calendar", [])),
         pattern="|".join(regex.escape(t) for t in ordered),
     )
+
+
+@cache
+def load_structure() -> Structure:
+    """Return the punctuation classes and line patterns of ``data/structure.toml``, compiled.
+
+    Header patterns added by lexicon files (``add_lexicon_files``) are included.
+    """
+    return build_structure_table(load_table("structure"))
+
+
+def build_structure_table(table: dict[str, Any]) -> Structure:
+    """Return the compiled structure of a parsed table; a bad entry raises ``LexiconError``."""
+    try:
+        return build_structure(table)
+    except StructureError as error:
+        raise LexiconError(str(error)) from None
 
 
 @dataclass(frozen=True)
@@ -585,12 +603,10 @@ def _union(existing: list[Any], new: list[Any]) -> list[Any]:
 
 def _check_tables(tables: dict[str, dict[str, Any]], path: Path) -> None:
     """Raise ``LexiconError`` naming ``path`` unless the extended tables build."""
-    from .clean import build_structure  # clean imports this module
-
     try:
         build_units(tables["units"])
         build_words(tables["words"])
-        build_structure(tables["structure"])
+        build_structure_table(tables["structure"])
     except LexiconError as error:
         raise LexiconError(f"{path}: with its entries added, {error}") from None
 

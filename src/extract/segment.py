@@ -6,7 +6,7 @@ The cleaned text holds one paragraph a line. Each paragraph gets a kind
 next paragraph) or by a top-level numbered heading (一、… / 第一部分 …); every
 paragraph is cut into sentences on 。！？； that are not inside quotes or
 brackets. The patterns and punctuation classes come from
-``data/structure.toml`` (see ``clean.load_structure``).
+``data/structure.toml`` (see ``structure.py``).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from pydantic import TypeAdapter
 
-from .clean import HeadingStyle, Structure, any_of, load_structure, match_here
+from .lexicon import load_structure
 from .models import (
     CleanText,
     Paragraph,
@@ -25,6 +25,8 @@ from .models import (
     Sentence,
     batches,
 )
+from .regex_calls import any_of, match_here
+from .structure import HeadingStyle, Structure
 
 #: A title or subtitle is one short line; a longer first paragraph is body text.
 MAX_TITLE_CHARS = 64
