@@ -6,13 +6,19 @@ from typing import Any
 
 import pytest
 
-from extract.lexicon import LexiconError, build_units, build_words, load_table, units, words
+from extract.lexicon import LexiconError, build_units, build_words, bundled_table, load_lexicon
 
 
 def test_shipped_lexicons_load() -> None:
-    assert units().by_text["人民币"].base == "元"
-    assert units().by_text["成"].factor == 10
-    assert ("超", ">") in words().comparators_before
+    lexicon = load_lexicon()
+    assert lexicon.files == ()
+    assert lexicon.units.by_text["人民币"].base == "元"
+    assert lexicon.units.by_text["成"].factor == 10
+    assert ("超", ">") in lexicon.words.comparators_before
+
+
+def test_bundled_lexicon_is_built_once() -> None:
+    assert load_lexicon() is load_lexicon(())
 
 
 @pytest.mark.parametrize(
@@ -39,7 +45,7 @@ def test_bad_units_table_names_the_entry(table: dict[str, Any], message: str) ->
 
 
 def _words_with(**changes: Any) -> dict[str, Any]:
-    table = dict(load_table("words"))
+    table = dict(bundled_table("words"))
     table.update(changes)
     return table
 

@@ -29,7 +29,7 @@ from functools import cache
 
 import regex
 
-from .lexicon import load_structure
+from .lexicon import Lexicon, load_lexicon
 from .models import CleanText, Issue, RemovedText
 from .regex_calls import match_here
 from .structure import MAX_HEADER_CHARS, Structure
@@ -572,8 +572,10 @@ def _apply_fixes_in_place(paragraphs: list[_Unit], fired: list[str]) -> bool:
     return True
 
 
-def clean_text(text: str, *, doc_id: str = "") -> CleanText:
+def clean_text(text: str, *, doc_id: str = "", lexicon: Lexicon | None = None) -> CleanText:
     """Return ``text`` with its characters fixed and its column-broken lines re-flowed.
+
+    ``lexicon`` gives the header and furniture patterns (None: the bundled lexicon).
 
     >>> raw = "\\n\\n".join([
     ...     "标题", "坚持外防输入、内防反弹，迭代", "应用精密智控“七大机制”，高效打赢",
@@ -587,7 +589,7 @@ def clean_text(text: str, *, doc_id: str = "") -> CleanText:
     >>> clean.raw_line(clean.text.index("90万"))
     15
     """
-    structure = load_structure()
+    structure = (lexicon or load_lexicon()).structure
     fixed, steps = fix_characters(text)
     units = _split_units(fixed)
     removed: list[RemovedText] = []

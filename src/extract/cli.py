@@ -327,19 +327,19 @@ def run_stdin(options: argparse.Namespace) -> int:
             "'-' reads one report from stdin and writes its facts to stdout, so it is given "
             "twice: extract - - (a folder named '-' is passed as ./-)"
         )
-    from .lexicon import LexiconError, add_lexicon_files
+    from .lexicon import LexiconError, load_lexicon
     from .pipeline import describe_failure, extract_source
     from .read import UnreadableFile, source_from_bytes
     from .write import FactTable
 
     try:
-        add_lexicon_files(options.lexicon)
+        lexicon = load_lexicon(options.lexicon)
     except LexiconError as error:
         raise UsageError(str(error)) from None
     doc_id = options.doc_id or "stdin"
     try:
         source = source_from_bytes(sys.stdin.buffer.read(), path=STDIN_NAME, doc_id=doc_id)
-        document = extract_source(source)
+        document = extract_source(source, lexicon=lexicon)
     except UnreadableFile as error:
         _say(f"error: {STDIN_NAME}: {error.reason}")
         return EXIT_SOME_FILES_NOT_OK

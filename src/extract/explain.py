@@ -17,6 +17,7 @@ from pydantic import BaseModel
 
 from .clean import FIX_STEPS, clean_text
 from .facts import Rejected, Rejection, SentenceTrace, clause_words, extract_candidates
+from .lexicon import Lexicon
 from .models import (
     CleanText,
     Fact,
@@ -94,13 +95,18 @@ class Explanation(BaseModel):
     issues: list[Issue]
 
 
-def explain_source(source: SourceText) -> Explanation:
-    """Return the explanation of one decoded report: cleaning, sections, facts and non-facts."""
-    clean = clean_text(source.text, doc_id=source.doc_id)
-    segmented = segment_text(clean)
+def explain_source(source: SourceText, *, lexicon: Lexicon | None = None) -> Explanation:
+    """Return the explanation of one decoded report: cleaning, sections, facts and non-facts.
+
+    ``lexicon`` is the one the facts were extracted with (None: the bundled lexicon).
+    """
+    clean = clean_text(source.text, doc_id=source.doc_id, lexicon=lexicon)
+    segmented = segment_text(clean, lexicon=lexicon)
     extract_issues: list[Issue] = []
     trace: list[SentenceTrace] = []
-    candidates = list(extract_candidates(segmented, issues=extract_issues, trace=trace))
+    candidates = list(
+        extract_candidates(segmented, issues=extract_issues, trace=trace, lexicon=lexicon)
+    )
     facts: list[ExplainedFact] = []
     rejected: list[RejectedNumber] = []
     issues = [*source.issues, *clean.issues, *extract_issues]
@@ -109,7 +115,7 @@ def explain_source(source: SourceText) -> Explanation:
         valid, invalid = validate_candidates([candidate])
         issues.extend(invalid)
         if valid:
-            facts.append(_explain_fact(valid[0], quantity.reasons, entry.sentence))
+            facts.append(_explain_fact(valid[0], quantity.reasons, entry.sentence, lexicon))
         else:
             reason = invalid[0].reason if invalid else ""
             rejected.append(
@@ -141,9 +147,11 @@ def explain_source(source: SourceText) -> Explanation:
     )
 
 
-def _explain_fact(fact: Fact, rules: list[str], sentence: Sentence) -> ExplainedFact:
+def _explain_fact(
+    fact: Fact, rules: list[str], sentence: Sentence, lexicon: Lexicon | None
+) -> ExplainedFact:
     """Return a fact with its rules and the jieba words of its clause."""
-    start, end, words = clause_words(sentence.text, fact.start - sentence.start)
+    start, end, words = clause_words(sentence.text, fact.start - sentence.start, lexicon=lexicon)
     return ExplainedFact(fact=fact, rules=list(rules), clause=sentence.text[start:end], words=words)
 
 

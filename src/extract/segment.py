@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from pydantic import TypeAdapter
 
-from .lexicon import load_structure
+from .lexicon import Lexicon, load_lexicon
 from .models import (
     CleanText,
     Paragraph,
@@ -82,7 +82,7 @@ def split_sentences(text: str, *, structure: Structure | None = None) -> list[tu
     >>> [text[a:b] for a, b in split_sentences(text)]
     ['他说：“要加快发展。”', '会议强调（详见附件。）落实；', '贯彻“稳住。”的要求。']
     """
-    structure = structure or load_structure()
+    structure = structure or load_lexicon().structure
     closes_at = _balanced_pairs(text, structure)
     spans: list[tuple[int, int]] = []
     start = 0
@@ -172,7 +172,7 @@ def section_title(heading: str, *, structure: Structure | None = None) -> str:
     >>> section_title("【经济运行】")
     '经济运行'
     """
-    structure = structure or load_structure()
+    structure = structure or load_lexicon().structure
     title = heading.strip()
     found = structure.match_heading(title)
     if found is not None:
@@ -273,8 +273,10 @@ def _section_rank(headings: list[_Heading]) -> int:
     return min(ranks, default=1)
 
 
-def segment_text(clean: CleanText) -> SegmentedText:
+def segment_text(clean: CleanText, *, lexicon: Lexicon | None = None) -> SegmentedText:
     """Return ``clean`` cut into typed paragraphs, sections and sentences.
+
+    ``lexicon`` gives the heading patterns and punctuation (None: the bundled lexicon).
 
     >>> from extract.models import CleanText
     >>> text = "标题\\n一、总体回顾\\n一是增长好于预期。投资增长5%；消费回升。"
@@ -284,7 +286,7 @@ def segment_text(clean: CleanText) -> SegmentedText:
      ('一是增长好于预期。', '总体回顾', 'body'), ('投资增长5%；', '总体回顾', 'body'),
      ('消费回升。', '总体回顾', 'body')]
     """
-    structure = load_structure()
+    structure = (lexicon or load_lexicon()).structure
     text = clean.text
     spans = _paragraph_spans(text)
     texts = [text[start:end] for start, end in spans]

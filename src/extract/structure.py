@@ -4,7 +4,7 @@
 the ``[structure.…]`` additions of lexicon files): clean.py reads it to tell header lines
 from wrapped ones, segment.py to find sections and sentences, facts.py for its
 punctuation classes. ``build_structure`` compiles a parsed table; the lexicon
-(``lexicon.load_structure``) calls it, so this module knows nothing of files.
+(``lexicon.load_lexicon``) calls it, so this module knows nothing of files.
 """
 
 from __future__ import annotations
@@ -60,8 +60,8 @@ class Structure:
     def ends_sentence(self, text: str) -> bool:
         """Return whether ``text`` ends in a terminal mark, closing quotes aside.
 
-        >>> from extract.lexicon import load_structure
-        >>> load_structure().ends_sentence("建设迈出坚定步伐。”")
+        >>> from extract.lexicon import load_lexicon
+        >>> load_lexicon().structure.ends_sentence("建设迈出坚定步伐。”")
         True
         """
         stripped = text.rstrip(self.closing)
@@ -83,10 +83,10 @@ class Structure:
         A heading line has no body after it: （一）着力扩大内需。坚持… is a bold
         lead sentence opening a paragraph, and 一、总体要求： introduces a list.
 
-        >>> from extract.lexicon import load_structure
-        >>> load_structure().heading_line("一、2025年工作回顾")[0].name
+        >>> from extract.lexicon import load_lexicon
+        >>> load_lexicon().structure.heading_line("一、2025年工作回顾")[0].name
         'number'
-        >>> load_structure().heading_line("（一）着力扩大内需。坚持提振消费") is None
+        >>> load_lexicon().structure.heading_line("（一）着力扩大内需。坚持提振消费") is None
         True
         """
         if not text or len(text) > MAX_HEADER_CHARS or text[-1] in self.clause_end:
