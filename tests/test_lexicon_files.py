@@ -106,6 +106,54 @@ def test_lexicon_file_changes_the_reading(
 
 
 @pytest.mark.parametrize(
+    ("lexicon", "text", "before", "after"),
+    [
+        pytest.param(
+            '[units.pressure]\n"百帕" = ["百帕", 1]\n',
+            "平均气压1013百帕。",
+            [("1013百", "百")],
+            [("1013百帕", "百帕")],
+            id="bai-pa-after-a-number",
+        ),
+        pytest.param(
+            '[units.energy]\n"千卡" = ["千卡", 1]\n',
+            "每日摄入热量2000千卡。",
+            [("2000千", "千")],
+            [("2000千卡", "千卡")],
+            id="qian-ka-after-a-number",
+        ),
+        pytest.param(
+            '[units.energy]\n"千卡" = ["千卡", 1]\n',
+            "每日摄入热量两万千卡。",
+            [],
+            [("两万千卡", "万千卡")],
+            id="qian-ka-after-a-chinese-numeral",
+        ),
+        pytest.param(
+            '[units.energy]\n"千卡" = ["千卡", 1]\n',
+            "装机容量8000万千瓦。",
+            [("8000万千瓦", "万千瓦")],
+            [("8000万千瓦", "万千瓦")],
+            id="bundled-qian-wa-unchanged",
+        ),
+    ],
+)
+def test_unit_starting_with_a_multiplier_character_is_one_lexicon_entry(
+    tmp_path: Path,
+    lexicon: str,
+    text: str,
+    before: list[tuple[str, str]],
+    after: list[tuple[str, str]],
+) -> None:
+    # The multiplier reading of 百 and 千 gives way to the units of the lexicon that start
+    # with them (numbers.multiplier_pattern): no code names 帕 or 卡.
+    path = _write(tmp_path, lexicon)
+    assert [(f.mention, f.unit) for f in extract_text(text).facts] == before
+    with_file = extract_text(text, lexicon_files=[path]).facts
+    assert [(f.mention, f.unit) for f in with_file] == after
+
+
+@pytest.mark.parametrize(
     ("lexicon", "entry", "allowed"),
     [
         pytest.param("[units.length\n", "not valid TOML", "examples/lexicon.toml", id="not-toml"),

@@ -28,11 +28,12 @@ from .models import (
     SourceText,
     decimal_to_json,
 )
+from .numbers import NUMBER_RUN_PATTERN
 from .segment import segment_text
 from .validate import validate_candidates
 
 #: A run of Arabic digits (with decimals) or Chinese numerals: what a reader sees as a number.
-_NUMBER_RUN_RE = regex.compile(r"\d+(?:[.,]\d+)*|[零〇一二两三四五六七八九十百千万亿]+")
+_NUMBER_RUN_RE = regex.compile(NUMBER_RUN_PATTERN)
 #: The number of a heading or list item: 一、 （二） 3. at the start of a line or sentence.
 _NUMBERING_BEFORE = ("", "\n", "（", "(", "〔", "【")
 _NUMBERING_AFTER = ("、", "）", ")", "．", ".", "〕", "】", "是")

@@ -30,26 +30,35 @@ import regex
 from .clean import is_latin_letter
 from .lexicon import Lexicon, Unit, Units, Words, load_lexicon
 from .models import Issue, SegmentedText, Sentence
-from .numbers import NumberError, multiplier_value, parse_arabic, parse_chinese
+from .numbers import (
+    ARABIC_NUMBER_PATTERN,
+    CN_DIGIT_CHARS,
+    NumberError,
+    chinese_number_pattern,
+    multiplier_pattern,
+    multiplier_value,
+    parse_arabic,
+    parse_chinese,
+)
 from .regex_calls import any_of, find_all, match_here, replace_all, search_in
 from .structure import Structure
 from .tagger import Token, tag
 
 # --------------------------------------------------------------------------- regexes
 
-_CN_DIGIT = "零〇一二两三四五六七八九"
-# A multiplier character, unless it begins a unit: 8000万千瓦 is 8000万 + 千瓦, not 8000万千 + 瓦.
-_MULT = r"[十百千万亿](?![瓦米克])"
-_CN_NUM = rf"(?:[{_CN_DIGIT}]|{_MULT})+(?:点[{_CN_DIGIT}]+)?"
-_AR_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
-
-
 def _compile_quantity_re(units: Units) -> regex.Pattern[str]:
-    """Return the quantity regex of the units of a lexicon."""
+    """Return the quantity regex of the units of a lexicon.
+
+    The number grammar is numbers.py's; a multiplier character that begins a unit of the
+    lexicon is the unit's (``numbers.multiplier_pattern``).
+    """
+    digits, ar_num = CN_DIGIT_CHARS, ARABIC_NUMBER_PATTERN
+    mult = multiplier_pattern(units.by_text)  # one multiplier character: 千, not 千瓦's
+    cn_num = chinese_number_pattern(mult)
     return regex.compile(
         rf"""
         (?P<fraction>                                   # 百分之二十, 千分之五, 三分之一
-            (?P<den>[百千万]|{_CN_NUM}|\d+)分之(?P<numer>{_CN_NUM}|{_AR_NUM})
+            (?P<den>[百千万]|{cn_num}|\d+)分之(?P<numer>{cn_num}|{ar_num})
         )
         | (?P<half>一半|半数)                            # 一半 = 50 %
         | (?P<fan>翻了?(?P<fan_n>[一两二三四]?)番)         # 翻一番 = 2 倍 (FACTS: optional)
@@ -57,14 +66,14 @@ def _compile_quantity_re(units: Units) -> regex.Pattern[str]:
             (?:                                         # lower bound of a range: 3-5个, 5%—8%
                 # Atomic and possessive: a shorter bound would leave a digit or a numeral
                 # before the separator, so backtracking into it could only cost time.
-                (?P<lo>(?>{_AR_NUM}|{_CN_NUM}))(?P<lo_mult>(?:{_MULT})*+)[%‰]?
+                (?P<lo>(?>{ar_num}|{cn_num}))(?P<lo_mult>(?:{mult})*+)[%‰]?
                 [ ]?(?:[-–—～~]|至|到)[ ]?
             )?
             (?:
-                (?P<arabic>{_AR_NUM})[ ]?(?P<a_mult>(?:{_MULT})*)   # 36.5亿, 1.1万, 7千亿
+                (?P<arabic>{ar_num})[ ]?(?P<a_mult>(?:{mult})*)   # 36.5亿, 1.1万, 7千亿
                 # 100万三千: Chinese numerals going on after 万/亿
-                (?P<a_tail>(?<=[万亿])[{_CN_DIGIT}]?{_MULT}(?:[{_CN_DIGIT}]|{_MULT})*)?
-                | (?P<cn>{_CN_NUM})                     # 一万二千, 十二亿, 七
+                (?P<a_tail>(?<=[万亿])[{digits}]?{mult}(?:[{digits}]|{mult})*)?
+                | (?P<cn>{cn_num})                     # 一万二千, 十二亿, 七
             )
             (?P<inside>余|多)?                          # 100余个, 750余万人次 (approximate)
             (?P<mult2>[万亿]+)?                         # the 万 of 750余万
@@ -372,7 +381,7 @@ def _clause_spans(
 
 def _split_number(text: str) -> tuple[str, str]:
     """Return (number part, trailing multiplier) of a Chinese numeral: 十二亿 → (十二, 亿)."""
-    if not any(c in _CN_DIGIT for c in text):
+    if not any(c in CN_DIGIT_CHARS for c in text):
         return "", text  # a bare multiplier: 万亿, 千亿
     index = len(text)
     while index > 0 and text[index - 1] in "万亿":
@@ -479,7 +488,7 @@ def _read_number(rules: _Rules, match: regex.Match[str]) -> Quantity | None:
         number_text, multiplier, has_digits = arabic, a_mult or "", True
     elif cn:
         number_text, multiplier = _split_number(cn)
-        has_digits = any(c in _CN_DIGIT for c in cn)
+        has_digits = any(c in CN_DIGIT_CHARS for c in cn)
     else:
         return None
     multiplier += mult2 or ""
