@@ -1371,7 +1371,7 @@ def _strip_link(rules: _Rules, text: str) -> str:
     tails = rules.link_tails
     while word := tails.longest(text):
         text = text[: -len(word)].rstrip(" 、，,")
-    for word in ("分别", "均", "各", "双双"):
+    for word in rules.distributors:
         if text.startswith(word):
             text = text[len(word) :]
     return text
@@ -1573,11 +1573,12 @@ def _benchmark(rules: _Rules, raw_before: str) -> str:
 
 
 # 均增长, 各有: a distributor left inside the phrase (平均 is a word of its own)
-_DISTRIBUTOR_WORDS = ("均", "双双")
-_DISTRIBUTOR_IN_INDICATOR_RE = regex.compile(
-    rf"(?<![平年人日月])(?:{'|'.join(_DISTRIBUTOR_WORDS)})"  # 平均, 年均 are words
-    r"(?=增长|下降|超过|突破|占|达|为)"
-)
+def _compile_distributor_in_indicator_re(words: Words) -> regex.Pattern[str]:
+    """Return the regex of a distributor left before the verb inside an indicator (均增长)."""
+    return regex.compile(
+        rf"(?<![平年人日月])(?:{'|'.join(map(regex.escape, words.before_verbs))})"  # 平均, 年均
+        r"(?=增长|下降|超过|突破|占|达|为)"
+    )
 
 
 def _tidy(rules: _Rules, indicator: str) -> str:
@@ -1588,8 +1589,8 @@ def _tidy(rules: _Rules, indicator: str) -> str:
     if any(c.isdigit() or c in _COUNT_NUMERALS for c in tidied):
         tidied = replace_all(_DATE_IN_INDICATOR_RE, "", tidied)
         tidied = replace_all(rules.counted_subject_re, "", tidied)
-    if any(word in tidied for word in _DISTRIBUTOR_WORDS):
-        tidied = replace_all(_DISTRIBUTOR_IN_INDICATOR_RE, "", tidied)
+    if any(word in tidied for word in rules.words.before_verbs):
+        tidied = replace_all(rules.distributor_in_indicator_re, "", tidied)
     tidied = _strip_leading(rules, tidied)
     tidied = tidied.strip(" ，,、：:；;")
     return tidied if len(tidied) >= 2 else indicator.strip(" ，,、：:；;")
@@ -1698,6 +1699,8 @@ class _Rules:
     counted_subject_re: regex.Pattern[str]
     link_tails: _Tails
     topic_tails: _Tails
+    distributors: tuple[str, ...]  # 分别 first, then 各, 均…: stripped from an indicator's start
+    distributor_in_indicator_re: regex.Pattern[str]
 
 
 def _build_rules(lexicon: Lexicon) -> _Rules:
@@ -1719,6 +1722,8 @@ def _build_rules(lexicon: Lexicon) -> _Rules:
         counted_subject_re=_compile_counted_subject_re(words),
         link_tails=_link_tails(words),
         topic_tails=_topic_tails(words),
+        distributors=(*words.respectively, *words.each),
+        distributor_in_indicator_re=_compile_distributor_in_indicator_re(words),
     )
 
 

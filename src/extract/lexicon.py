@@ -22,12 +22,20 @@ from decimal import Decimal
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, TypeVar, get_args
+from typing import Any, TypeGuard, TypeVar, get_args
 
 import regex
 
 from .models import Comparator
-from .structure import Structure, StructureError, build_structure
+from .structure import (
+    HEADING_RANKS,
+    PATTERN_ARRAYS,
+    PATTERN_TABLES,
+    PUNCTUATION_CLASSES,
+    PUNCTUATION_PAIRS,
+    Structure,
+    build_structure,
+)
 
 _Derived = TypeVar("_Derived")
 
@@ -116,10 +124,36 @@ def build_units(table: dict[str, Any]) -> Units:
 
 def build_structure_table(table: dict[str, Any]) -> Structure:
     """Return the compiled structure of a parsed table; a bad entry raises ``LexiconError``."""
-    try:
-        return build_structure(table)
-    except StructureError as error:
-        raise LexiconError(str(error)) from None
+    _check_structure(table)
+    return build_structure(table)
+
+
+def _check_structure(table: dict[str, Any]) -> None:
+    """Raise ``LexiconError`` naming the entry unless ``table`` has the shape structure.py reads."""
+
+    def fail(where: str, problem: str) -> LexiconError:
+        return LexiconError(f"data/structure.toml: {where} {problem}")
+
+    punctuation = table.get("punctuation", {})
+    for key in PUNCTUATION_CLASSES:
+        if not _is_strings(punctuation.get(key)):
+            raise fail(f"punctuation.{key}", "must be a list of non-empty strings")
+    for key in PUNCTUATION_PAIRS:
+        if not _is_pairs(punctuation.get(key)):
+            raise fail(f"punctuation.{key}", "must be [open, close] pairs")
+    patterns = [(f"{key}.pattern", table.get(key, {}).get("pattern")) for key in PATTERN_TABLES]
+    for key in PATTERN_ARRAYS:
+        for index, entry in enumerate(table.get(key, [])):
+            patterns.append((f"{key}[{index}].pattern", entry.get("pattern")))
+            if key == "headings" and entry.get("rank") not in HEADING_RANKS:
+                allowed = ", ".join(map(str, HEADING_RANKS))
+                raise fail(f"headings[{index}].rank", f"must be one of {allowed}")
+    for where, pattern in patterns:
+        if not isinstance(pattern, str):
+            raise fail(where, "must be a string anchored with '^'")
+        problem = _pattern_problem(pattern, anchored=True)
+        if problem:
+            raise fail(where, problem)
 
 
 @dataclass(frozen=True)
@@ -143,6 +177,7 @@ class Words:
     framing: tuple[regex.Pattern[str], ...]
     respectively: tuple[str, ...]
     each: tuple[str, ...]
+    before_verbs: tuple[str, ...]
     comparison: tuple[str, ...]
     duration_verbs: tuple[str, ...]
     generic: frozenset[str]
@@ -203,6 +238,7 @@ def _build_words(table: dict[str, Any]) -> Words:
         framing=tuple(_compile(p, "topics.framing") for p in table["topics"]["framing"]),
         respectively=_sorted(table["distributors"]["respectively"]),
         each=_sorted(table["distributors"]["each"]),
+        before_verbs=_sorted(table["distributors"]["before_verbs"]),
         comparison=_sorted(table["distributors"]["comparison"]),
         duration_verbs=_sorted(table["durations"]["verbs"]),
         generic=frozenset(table["topics"]["generic"]),
@@ -221,16 +257,29 @@ def _build_words(table: dict[str, Any]) -> Words:
 
 
 def _compile(pattern: str, where: str) -> regex.Pattern[str]:
-    try:
-        return regex.compile(pattern)
-    except regex.error as error:
-        raise LexiconError(f"data/words.toml: [{where}] {pattern!r}: {error}") from error
+    problem = _pattern_problem(pattern)
+    if problem:
+        raise LexiconError(f"data/words.toml: [{where}] {problem}")
+    return regex.compile(pattern)
 
 
 def _sorted(entries: list[str]) -> tuple[str, ...]:
-    if not isinstance(entries, list) or not all(isinstance(e, str) and e for e in entries):
+    if not _is_strings(entries):
         raise LexiconError("data/words.toml: word lists must hold non-empty strings")
     return tuple(sorted(set(entries), key=lambda e: (-len(e), e)))
+
+
+def _is_strings(value: object) -> TypeGuard[list[str]]:
+    """Return whether ``value`` is a list of non-empty strings (a word list)."""
+    return isinstance(value, list) and all(isinstance(v, str) and v for v in value)
+
+
+def _is_pairs(value: object) -> TypeGuard[list[list[str]]]:
+    """Return whether ``value`` is a list of [open, close] pairs of single characters."""
+    return isinstance(value, list) and all(
+        isinstance(p, list) and len(p) == 2 and all(isinstance(c, str) and len(c) == 1 for c in p)
+        for p in value
+    )
 
 
 # --------------------------------------------------------------------------- lexicon files
@@ -532,7 +581,7 @@ def _pattern_problem(
     """Return what is wrong with the regex ``pattern`` (None: it compiles, with ``groups``).
 
     ``anchored`` patterns are whole-line structure patterns: they start with ``^`` and
-    are compiled as clean.py compiles them (``regex.VERSION1``).
+    are compiled as structure.py compiles them (``regex.VERSION1``).
     """
     if anchored and not pattern.startswith("^"):
         return f"pattern {pattern!r} must start with '^' (patterns match whole lines)"
@@ -559,16 +608,13 @@ def _list(value: object, where: str, path: Path, shape: str) -> list[Any]:
 
 
 def _strings(value: object, where: str, path: Path) -> list[str]:
-    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+    if not _is_strings(value):
         raise _fail(path, where, f'must be a list of non-empty strings, e.g. ["词"], not {value!r}')
     return value
 
 
 def _pairs(value: object, where: str, path: Path) -> list[list[str]]:
-    if not isinstance(value, list) or not all(
-        isinstance(p, list) and len(p) == 2 and all(isinstance(c, str) and len(c) == 1 for c in p)
-        for p in value
-    ):
+    if not _is_pairs(value):
         raise _fail(path, where, 'must be a list of [open, close] pairs, e.g. [["〈", "〉"]]')
     return value
 

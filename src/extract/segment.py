@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from pydantic import TypeAdapter
 
+from . import validate
 from .lexicon import Lexicon, load_lexicon
 from .models import (
     CleanText,
@@ -33,10 +34,8 @@ MAX_TITLE_CHARS = 64
 #: Quotes and brackets nest at most this deep; deeper openers are ignored.
 MAX_NESTING = 16
 
-#: A document's paragraphs and sentences are validated this many at a time: a model made
-#: one at a time costs about twice as much, and a bounded batch keeps few rows in memory
-#: (a one-line 10 MB input has hundreds of thousands of sentences).
-VALIDATION_BATCH = 1000
+# A document's paragraphs and sentences are validated validate.BATCH_SIZE at a time, as
+# fact candidates are.
 _PARAGRAPH_LIST = TypeAdapter(list[Paragraph])
 _SENTENCE_LIST = TypeAdapter(list[Sentence])
 
@@ -296,7 +295,7 @@ def segment_text(clean: CleanText, *, lexicon: Lexicon | None = None) -> Segment
         for kind, para, (start, end) in zip(kinds, texts, spans, strict=True)
     )
     paragraphs: list[Paragraph] = []
-    for paragraph_batch in batches(paragraph_rows, VALIDATION_BATCH):
+    for paragraph_batch in batches(paragraph_rows, validate.BATCH_SIZE):
         paragraphs.extend(_PARAGRAPH_LIST.validate_python(paragraph_batch))
 
     rank = _section_rank(candidates)
@@ -328,7 +327,7 @@ def segment_text(clean: CleanText, *, lexicon: Lexicon | None = None) -> Segment
         for number, (index, paragraph, start, end) in enumerate(sentence_spans)
     )
     sentences: list[Sentence] = []
-    for sentence_batch in batches(sentence_rows, VALIDATION_BATCH):
+    for sentence_batch in batches(sentence_rows, validate.BATCH_SIZE):
         sentences.extend(_SENTENCE_LIST.validate_python(sentence_batch))
 
     def first(kind: ParagraphKind) -> str | None:

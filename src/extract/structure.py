@@ -3,8 +3,8 @@
 ``Structure`` is the compiled ``structure`` table of a lexicon (``data/structure.toml`` and
 the ``[structure.…]`` additions of lexicon files): clean.py reads it to tell header lines
 from wrapped ones, segment.py to find sections and sentences, facts.py for its
-punctuation classes. ``build_structure`` compiles a parsed table; the lexicon
-(``lexicon.load_lexicon``) calls it, so this module knows nothing of files.
+punctuation classes. ``build_structure`` compiles a parsed table once the lexicon
+(``lexicon.load_lexicon``) has validated it, so this module knows nothing of files.
 """
 
 from __future__ import annotations
@@ -16,10 +16,6 @@ from typing import Any
 import regex
 
 from .regex_calls import match_here
-
-
-class StructureError(ValueError):
-    """A structure table has an entry of the wrong shape (``lexicon`` names the file)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,62 +114,52 @@ class Structure:
 MAX_HEADER_CHARS = 80
 
 
-def _strings(table: dict[str, object], key: str, where: str) -> list[str]:
-    value = table.get(key)
-    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-        raise StructureError(f"data/structure.toml: {where}{key!r} must be a list of strings")
-    return value
+#: The levels a numbered heading style may have: 一、 is 1, （一） 2, 1. 3.
+HEADING_RANKS = (1, 2, 3)
+
+#: The punctuation classes of the table, each a list of marks.
+PUNCTUATION_CLASSES = ("terminal", "closing", "clause_end", "sentence_end", "other")
+#: The punctuation tables of [open, close] pairs.
+PUNCTUATION_PAIRS = ("pairs", "quotes")
+#: The tables holding one whole-line ``pattern``, and the arrays of tables holding one each.
+PATTERN_TABLES = ("keyword", "ordinal")
+PATTERN_ARRAYS = ("headings", "bylines", "furniture")
 
 
-def _compile(value: object, where: str) -> regex.Pattern[str]:
-    if not isinstance(value, str) or not value.startswith("^"):
-        raise StructureError(f"data/structure.toml: {where} must be a string anchored with '^'")
-    try:
-        return regex.compile(value, regex.VERSION1)
-    except regex.error as error:
-        raise StructureError(f"data/structure.toml: {where}: {error}") from error
+def _compile(pattern: str) -> regex.Pattern[str]:
+    return regex.compile(pattern, regex.VERSION1)
 
 
 def build_structure(table: dict[str, Any]) -> Structure:
-    """Return the compiled structure of a parsed table; a bad entry raises ``LexiconError``."""
-    punctuation = table.get("punctuation", {})
-    pairs = _pairs(punctuation, "pairs")
-    quotes = _pairs(punctuation, "quotes")
-    headings = []
-    for index, entry in enumerate(table.get("headings", [])):
-        rank = entry.get("rank")
-        if rank not in (1, 2, 3):
-            raise StructureError(f"data/structure.toml: headings[{index}].rank must be 1, 2 or 3")
-        headings.append(
-            HeadingStyle(
-                str(entry.get("name", index)),
-                rank,
-                _compile(entry.get("pattern"), f"headings[{index}].pattern"),
-            )
-        )
-    keyword = _compile(table.get("keyword", {}).get("pattern"), "keyword.pattern")
-    ordinal = _compile(table.get("ordinal", {}).get("pattern"), "ordinal.pattern")
-    bylines = tuple(
-        _compile(entry.get("pattern"), f"bylines[{index}].pattern")
-        for index, entry in enumerate(table.get("bylines", []))
-    )
+    """Return the compiled structure of a parsed table that ``lexicon`` has validated.
+
+    The shapes this reads (``PUNCTUATION_CLASSES`` … ``HEADING_RANKS``) are checked in one
+    place, lexicon.py, with the lexicon files' entries.
+    """
+    punctuation = table["punctuation"]
+    pairs = _pairs(punctuation["pairs"])
+    quotes = _pairs(punctuation["quotes"])
+    headings = [
+        HeadingStyle(str(entry.get("name", index)), entry["rank"], _compile(entry["pattern"]))
+        for index, entry in enumerate(table.get("headings", []))
+    ]
+    keyword = _compile(table["keyword"]["pattern"])
+    ordinal = _compile(table["ordinal"]["pattern"])
+    bylines = tuple(_compile(entry["pattern"]) for entry in table.get("bylines", []))
     furniture = tuple(
-        (
-            str(entry.get("reason", "page furniture")),
-            _compile(entry.get("pattern"), f"furniture[{index}].pattern"),
-        )
-        for index, entry in enumerate(table.get("furniture", []))
+        (str(entry.get("reason", "page furniture")), _compile(entry["pattern"]))
+        for entry in table.get("furniture", [])
     )
     return Structure(
-        terminal=frozenset(_strings(punctuation, "terminal", "punctuation.")),
-        closing="".join(_strings(punctuation, "closing", "punctuation.")),
-        clause_end=frozenset(_strings(punctuation, "clause_end", "punctuation.")),
-        sentence_end=frozenset(_strings(punctuation, "sentence_end", "punctuation.")),
+        terminal=frozenset(punctuation["terminal"]),
+        closing="".join(punctuation["closing"]),
+        clause_end=frozenset(punctuation["clause_end"]),
+        sentence_end=frozenset(punctuation["sentence_end"]),
         pairs=pairs,
         pair_closers=frozenset(pairs.values()),
         pair_marks=frozenset(pairs) | frozenset(pairs.values()),
         quotes=quotes,
-        other=frozenset(_strings(punctuation, "other", "punctuation.")),
+        other=frozenset(punctuation["other"]),
         keyword=keyword,
         ordinal=ordinal,
         headings=tuple(headings),
@@ -186,14 +172,8 @@ def build_structure(table: dict[str, Any]) -> Structure:
     )
 
 
-def _pairs(punctuation: dict[str, object], key: str) -> dict[str, str]:
-    """Return the [open, close] pairs of ``punctuation.KEY`` as {open: close}."""
-    pairs = punctuation.get(key)
-    if not isinstance(pairs, list) or not all(
-        isinstance(p, list) and len(p) == 2 and all(isinstance(c, str) and len(c) == 1 for c in p)
-        for p in pairs
-    ):
-        raise StructureError(f"data/structure.toml: punctuation.{key} must be [open, close] pairs")
+def _pairs(pairs: list[list[str]]) -> dict[str, str]:
+    """Return [open, close] pairs as {open: close}."""
     return {open_: close for open_, close in pairs}
 
 

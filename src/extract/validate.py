@@ -9,8 +9,10 @@ from pydantic import TypeAdapter, ValidationError
 
 from .models import Fact, Issue, batches
 
-#: Candidates validated in one call. One call for many saves pydantic's cost per call
-#: (about a sixth of the validation); a bounded batch keeps few candidates in memory.
+#: Models validated in one call: fact candidates here, paragraphs and sentences in
+#: segment.py. One call for many saves pydantic's cost per call (a model made one at a
+#: time costs about twice as much); a bounded batch keeps few rows in memory (a one-line
+#: 10 MB input has hundreds of thousands of sentences).
 BATCH_SIZE = 1000
 
 _FACT_LIST = TypeAdapter(list[Fact])
