@@ -586,8 +586,8 @@ def _widen_result_pipe(executor: ProcessPoolExecutor) -> None:
         fcntl.fcntl(reader.fileno(), set_size, _RESULT_PIPE_BYTES)
 
 
-#: The lexicon a worker process extracts with, loaded once by ``_start_worker`` (in the
-#: main process it stays the bundled one and is never used).
+#: The lexicon a worker process extracts with, loaded once by ``_start_worker`` (None,
+#: the bundled lexicon, in the main process, which passes its own to ``_run_task``).
 _worker_lexicon: Lexicon | None = None
 
 
