@@ -1,4 +1,4 @@
-"""The examples in the docstrings of the read, review and write stages and the CLI run and hold."""
+"""The examples in the docstrings of the stages, the pipeline and the CLI run and hold."""
 
 from __future__ import annotations
 
@@ -7,9 +7,18 @@ import types
 
 import pytest
 
+import extract.clean
 import extract.cli
+import extract.explain
+import extract.facts
+import extract.numbers
+import extract.pipeline
 import extract.read
+import extract.regex_calls
 import extract.review
+import extract.segment
+import extract.structure
+import extract.tagger
 import extract.write
 
 
@@ -17,6 +26,15 @@ import extract.write
     "module",
     [
         pytest.param(extract.read, id="read"),
+        pytest.param(extract.clean, id="clean"),
+        pytest.param(extract.structure, id="structure"),
+        pytest.param(extract.regex_calls, id="regex-calls"),
+        pytest.param(extract.segment, id="segment"),
+        pytest.param(extract.numbers, id="numbers"),
+        pytest.param(extract.facts, id="facts"),
+        pytest.param(extract.tagger, id="tagger"),
+        pytest.param(extract.pipeline, id="pipeline"),
+        pytest.param(extract.explain, id="explain"),
         pytest.param(extract.review, id="review"),
         pytest.param(extract.write, id="write"),
         pytest.param(extract.cli, id="cli"),

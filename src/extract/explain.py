@@ -186,7 +186,7 @@ def _context(text: str, start: int, end: int) -> str:
     """Return the number at ``start:end`` of ``text`` with a few characters on each side.
 
     >>> _context("会议于2022年9月21日下午召开", 8, 10)
-    '2022年9月21日下午召开'
+    '于2022年9月21日下午召'
     """
     left = max(0, start - _NUMBER_CONTEXT)
     return text[left : end + _NUMBER_CONTEXT].replace("\n", " ")
