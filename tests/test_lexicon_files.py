@@ -359,13 +359,17 @@ def test_extracting_with_a_lexicon_file_changes_no_later_extraction(
     assert extract_text(text).model_dump_json() == before
 
 
-def test_extract_paths_applies_lexicon_files(tmp_path: Path) -> None:
+@pytest.mark.parametrize("jobs", [1, 2], ids=["one-process", "two-workers"])
+def test_extract_paths_applies_lexicon_files(tmp_path: Path, jobs: int) -> None:
     input_dir = tmp_path / "in"
     input_dir.mkdir()
     (input_dir / "a.txt").write_text("全线总长1200海里。", encoding="utf-8")
-    extract_paths(input_dir, tmp_path / "out", lexicon_files=[EXAMPLE_LEXICON])
+    (input_dir / "b.txt").write_text("航程300海里。", encoding="utf-8")
+    extract_paths(input_dir, tmp_path / "out", jobs=jobs, lexicon_files=[EXAMPLE_LEXICON])
     rows = (tmp_path / "out" / "facts.jsonl").read_text(encoding="utf-8").splitlines()
-    assert [json.loads(row)["mention"] for row in rows] == ["1200海里"]
+    assert [json.loads(row)["mention"] for row in rows] == ["1200海里", "300海里"]
+    # The run's lexicon was the run's alone: the process still reads the bundled one.
+    assert extract_text("全线总长1200海里。").facts == []
 
 
 @pytest.mark.parametrize(
