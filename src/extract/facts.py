@@ -1372,9 +1372,19 @@ def _strip_link(rules: _Rules, text: str) -> str:
     while word := tails.longest(text):
         text = text[: -len(word)].rstrip(" 、，,")
     for word in rules.distributors:
-        if text.startswith(word):
+        # 各类市场主体, 均衡发展: 各 and 均 begin a longer word there, not a distributor
+        if text.startswith(word) and _ends_a_word(text, len(word)):
             text = text[len(word) :]
     return text
+
+
+def _ends_a_word(text: str, position: int) -> bool:
+    """Return whether a word of ``text``, as jieba segments it, ends at ``position``.
+
+    >>> _ends_a_word("各类市场主体", 1), _ends_a_word("各新增", 1)
+    (False, True)
+    """
+    return any(token.end == position for token in tag(text))
 
 
 class _Tails:
@@ -1636,7 +1646,12 @@ def _after_phrase(fact: Quantity, view: _SentenceView, stop: int) -> str:
         return ""  # 2列增至9列: a change verb leading to the next value
     for currency in ("人民币",):
         phrase = phrase.removeprefix(currency)
-    return phrase.rstrip("中等").strip()
+    phrase = phrase.strip()
+    # 3所学校等: a particle that ends the phrase, but 高中 is a word of its own
+    particles = lexicon.phrase_end_particles
+    while phrase.endswith(particles) and _ends_a_word(phrase, len(phrase) - 1):
+        phrase = phrase[:-1].rstrip()
+    return phrase
 
 
 def _topic_of(rules: _Rules, indicator: str) -> str:

@@ -186,6 +186,7 @@ class Words:
     action_verbs: tuple[str, ...]
     milestones: tuple[str, ...]
     appositive: tuple[str, ...]
+    phrase_end_particles: tuple[str, ...]
     people: frozenset[str]
     money: tuple[str, ...]
     non_fact_terms: tuple[str, ...]
@@ -247,6 +248,7 @@ def _build_words(table: dict[str, Any]) -> Words:
         action_verbs=_sorted(table["topics"]["action_verbs"]),
         milestones=_sorted(table["topics"]["milestones"]),
         appositive=_sorted(table["topics"]["appositive"]),
+        phrase_end_particles=_sorted(table["topics"]["phrase_end_particles"]),
         people=frozenset(table["topics"]["people"]),
         money=_sorted(table["topics"]["money"]),
         non_fact_terms=_sorted(table["non_facts"]["terms"]),
