@@ -476,7 +476,15 @@ def _run_task(task: _Task, lexicon: Lexicon | None) -> _TaskResult:
         )
         return entry, None
     entry = ManifestEntry(
-        **known, status="ok", facts=len(document.facts), issues=document.issues, reused=reused
+        **known,
+        status="ok",
+        facts=len(document.facts),
+        place=document.place,
+        place_from=document.place_from,
+        date=document.date,
+        date_from=document.date_from,
+        issues=document.issues,
+        reused=reused,
     )
     return entry, rendered
 
