@@ -165,3 +165,16 @@ def test_facility_keeps_its_name() -> None:
 def test_refers_to_document(word: str, expected: bool) -> None:
     assert refers_to_document(word) is expected
     assert (word in document_place_words()) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        pytest.param("建设美丽江西", ["江西省"], id="shorter-name-after-a-rejected-one"),
+        pytest.param("总书记亲临江西考察", ["江西省"], id="county-short-inside-a-word"),
+        pytest.param("广西南宁", ["广西壮族自治区", "南宁市"], id="two-names-across-a-word"),
+        pytest.param("绿水青山", [], id="district-inside-an-idiom"),
+    ],
+)
+def test_find_places_word_boundaries(text: str, names: list[str]) -> None:
+    assert [m.name for m in find_places(text, within=JIANGXI)] == names

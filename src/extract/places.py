@@ -7,8 +7,9 @@ by ``scripts/build_divisions.py`` (GB/T 2260 codes, full and short names of ever
 province, prefecture and county); the words that are not divisions (全国, 长三角, 我省,
 the facility suffixes) from ``data/places.toml``.
 
-Matching is one Aho-Corasick automaton of every name (pyahocorasick), built once per
-process, that reports the longest name at each place, left to right. A short name (江西,
+Matching is one Aho-Corasick automaton of every name (ahocorasick-rs), built once per
+process; of the names it finds, the longest that is a word there wins at each place, left
+to right. A short name (江西,
 桂林) or a county's name counts only where it is a word of its own: jieba's segmentation
 of the few characters around it must start and end a word there (长江西岸 holds no 江西;
 长治久安 no 长治). A county's short name, or a two-character county name (城区, 郊区), is
@@ -21,16 +22,16 @@ from __future__ import annotations
 
 import tomllib
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Literal
 
 import regex
 
 if TYPE_CHECKING:
-    import ahocorasick
+    import ahocorasick_rs
 Level = Literal["province", "prefecture", "county"]
 
 #: Rank of each level: a lower rank is a higher level, preferred for an ambiguous name.
@@ -39,8 +40,9 @@ _LEVEL_RANK: dict[str, int] = {"province": 0, "prefecture": 1, "county": 2}
 #: The place of a mention of the whole country (全国, 我国).
 COUNTRY = "全国"
 
-#: Characters on each side of a name that jieba segments to see whether the name is a word.
-_WINDOW = 8
+#: The longest dictionary word looked for across the ends of a name (长治久安), and the
+#: characters on each side of it that jieba segments to see whether the name is a word.
+_LONGEST_WORD = 4
 
 
 @dataclass(frozen=True)
@@ -88,7 +90,8 @@ class _Places:
     by_full: dict[str, tuple[Division, ...]]
     by_short: dict[str, tuple[Division, ...]]
     names: dict[str, _Name]
-    automaton: ahocorasick.Automaton
+    automaton: ahocorasick_rs.AhoCorasick
+    automaton_names: tuple[str, ...]  # the automaton's names, by index
     facility_re: regex.Pattern[str]
     adjacent_re: regex.Pattern[str]
     not_facility: tuple[str, ...]
@@ -195,7 +198,8 @@ def _places() -> _Places:
         by_full={name: tuple(ds) for name, ds in by_full.items()},
         by_short={name: tuple(ds) for name, ds in by_short.items()},
         names=names,
-        automaton=_automaton(names),
+        automaton=_automaton(tuple(names)),
+        automaton_names=tuple(names),
         # 昆明 + 长水国际 + 机场: a few Han characters of the facility's own name, then a suffix
         facility_re=regex.compile(rf"\p{{Han}}{{0,{gap}}}?(?:{suffixes})"),
         adjacent_re=regex.compile(_trie_pattern(words["adjacent"])),
@@ -204,15 +208,11 @@ def _places() -> _Places:
     )
 
 
-def _automaton(names: Iterable[str]) -> ahocorasick.Automaton:
-    """Return an Aho-Corasick automaton that finds ``names`` (each its own value)."""
-    import ahocorasick
+def _automaton(names: Sequence[str]) -> ahocorasick_rs.AhoCorasick:
+    """Return an Aho-Corasick automaton that finds every one of ``names``, overlapping."""
+    import ahocorasick_rs
 
-    automaton = ahocorasick.Automaton()
-    for name in names:
-        automaton.add_word(name, name)
-    automaton.make_automaton()
-    return automaton
+    return ahocorasick_rs.AhoCorasick(names, matchkind=ahocorasick_rs.MatchKind.Standard)
 
 
 def division_by_code(code: str) -> Division | None:
@@ -224,25 +224,27 @@ def division_by_code(code: str) -> Division | None:
     return _places().by_code.get(code)
 
 
-def _ancestors(division: Division, by_code: dict[str, Division]) -> list[str]:
-    """Return the codes from the province down to ``division`` itself."""
-    chain = [division.code]
-    current = division
+@cache
+def _ancestors(code: str) -> tuple[str, ...]:
+    """Return the codes from the province down to the division of ``code`` itself."""
+    by_code = _places().by_code
+    chain = [code]
+    current = by_code[code]
     while current.parent is not None and current.parent in by_code:
         current = by_code[current.parent]
         chain.append(current.code)
-    return chain[::-1]
+    return tuple(chain[::-1])
 
 
-def _choose(divisions: Iterable[Division], within: str | None) -> Division | None:
+@lru_cache(maxsize=8192)
+def _choose(divisions: tuple[Division, ...], within: str | None) -> Division | None:
     """Return the division of ``divisions`` closest to ``within`` and then the highest,
     or None when two are equally good (鼓楼区 of 南京 and of 福州, with no ``within``)."""
     places = _places()
-    inside = _ancestors(places.by_code[within], places.by_code) if (
-        within is not None and within in places.by_code) else []
+    inside = _ancestors(within) if within is not None and within in places.by_code else ()
 
     def key(division: Division) -> tuple[int, int]:
-        chain = _ancestors(division, places.by_code)
+        chain = _ancestors(division.code)
         shared = sum(1 for a, b in zip(chain, inside, strict=False) if a == b)
         return (-shared, _LEVEL_RANK[division.level])
 
@@ -271,7 +273,7 @@ def division_named(name: str, *, within: str | None = None) -> Division | None:
     candidates = places.by_full.get(name) or places.by_short.get(name)
     if not candidates:
         return None
-    return _choose(candidates, within)
+    return _choose(tuple(candidates), within)
 
 
 def refers_to_document(word: str) -> bool:
@@ -289,15 +291,39 @@ def document_place_words() -> tuple[str, ...]:
 
 
 def _is_word(text: str, start: int, end: int) -> bool:
-    """Return whether jieba's segmentation of the characters around ``text[start:end]``
-    starts a word at ``start`` and ends one at ``end`` (长江西岸: 长江/西岸, no 江西)."""
-    from .tagger import tag
+    """Return whether ``text[start:end]`` is a word of its own in ``text`` (see
+    ``_is_word_in``: only the few characters around it count)."""
+    left = max(0, start - _LONGEST_WORD)
+    return _is_word_in(text[left:end + _LONGEST_WORD], start - left, end - left)
 
-    left = max(0, start - _WINDOW)
-    tokens = tag(text[left:end + _WINDOW], left)
-    starts = {token.start for token in tokens}
-    ends = {token.end for token in tokens}
-    return start in starts and end in ends
+
+def _crossed(window: str, start: int, end: int, frequencies: dict[str, int]) -> bool:
+    """Return whether a word of jieba's dictionary runs across ``start`` or ``end``."""
+    for edge in (start, end):
+        for first in range(max(0, edge - _LONGEST_WORD + 1), edge):
+            for last in range(edge + 1, min(len(window), first + _LONGEST_WORD) + 1):
+                if frequencies.get(window[first:last]):  # a word (a prefix counts 0)
+                    return True
+    return False
+
+
+@lru_cache(maxsize=8192)
+def _is_word_in(window: str, start: int, end: int) -> bool:
+    """Return whether ``window[start:end]`` is a word of its own: no word of jieba's
+    dictionary runs across either end, or jieba's segmentation of the window still starts
+    a word at ``start`` and ends one at ``end`` (江西特色: 江西/特色 although 西特 is a word;
+    长江西岸: 长江/西岸, no 江西; 美丽江西: 美丽/江西, no 丽江)."""
+    from .tagger import _prefix_dictionary, tag
+
+    if not _crossed(window, start, end, _prefix_dictionary()[0]):
+        return True
+    for token in tag(window):
+        if token.start <= start < token.end:
+            # A word of jieba made of this name and another (广西南宁) is two places
+            names = _places().names
+            return (token.start == start or window[token.start:start] in names) and (
+                token.end == end or window[end:token.end] in names)
+    return False
 
 
 def _facility_at(text: str, start: int, end: int, places: _Places) -> str | None:
@@ -314,6 +340,30 @@ def _facility_at(text: str, start: int, end: int, places: _Places) -> str | None
     return text[start:match.end()]
 
 
+def _mention(text: str, start: int, end: int, written: str, within: str | None,
+             province: str | None, places: _Places) -> PlaceMention | None:
+    """Return the mention of the name ``written`` at ``text[start:end]``, or None where it
+    names no place there (a short name inside another word, a county's short name outside
+    the document's province)."""
+    entry = places.names[written]
+    facility = _facility_at(text, start, end, places) if entry.kind != "country" else None
+    # A facility's name is one word to jieba (吉林大学): found, and flagged, all the same
+    if facility is None and entry.kind in ("short", "county") and not _is_word(
+            text, start, end):
+        return None
+    division = _choose(entry.divisions, within) if entry.divisions else None
+    if entry.kind == "county" and (
+            division is None or _ancestors(division.code)[0] != province):
+        return None
+    if entry.kind == "country":
+        name = COUNTRY
+    elif division is not None:
+        name = division.name
+    else:
+        name = written
+    return PlaceMention(start, end, written, name, division, facility)
+
+
 def find_places(text: str, *, within: str | None = None) -> list[PlaceMention]:
     """Return every place ``text`` names, in order, as ``PlaceMention`` values.
 
@@ -328,27 +378,22 @@ def find_places(text: str, *, within: str | None = None) -> list[PlaceMention]:
     places = _places()
     province = None
     if within is not None and within in places.by_code:
-        province = _ancestors(places.by_code[within], places.by_code)[0]
-    mentions = []
-    # iter_long: the longest name at each place, left to right, never overlapping
-    for last, written in places.automaton.iter_long(text):
-        start, end = last + 1 - len(written), last + 1
-        entry = places.names[written]
-        facility = _facility_at(text, start, end, places) if entry.kind != "country" else None
-        # A facility's name is one word to jieba (吉林大学): found, and flagged, all the same
-        if facility is None and entry.kind in ("short", "county") and not _is_word(
-                text, start, end):
+        province = _ancestors(within)[0]
+    # Every name at every place, then the longest acceptable one at each place, left to
+    # right: 美丽江西 holds 丽江 and 江西, and only 江西 is a word there.
+    found = sorted(
+        (start, -end, index)
+        for index, start, end in places.automaton.find_matches_as_indexes(text, overlapping=True)
+    )
+    mentions: list[PlaceMention] = []
+    taken = 0  # where the last mention ends
+    for start, minus_end, index in found:
+        end = -minus_end
+        if start < taken:
             continue
-        division = _choose(entry.divisions, within) if entry.divisions else None
-        if entry.kind == "county":
-            if division is None or province is None or _ancestors(
-                    division, places.by_code)[0] != province:
-                continue
-        if entry.kind == "country":
-            name = COUNTRY
-        elif division is not None:
-            name = division.name
-        else:
-            name = written
-        mentions.append(PlaceMention(start, end, written, name, division, facility))
+        written = places.automaton_names[index]
+        mention = _mention(text, start, end, written, within, province, places)
+        if mention is not None:
+            mentions.append(mention)
+            taken = end
     return mentions
