@@ -178,3 +178,20 @@ def test_refers_to_document(word: str, expected: bool) -> None:
 )
 def test_find_places_word_boundaries(text: str, names: list[str]) -> None:
     assert [m.name for m in find_places(text, within=JIANGXI)] == names
+
+
+@pytest.mark.parametrize(
+    ("text", "within", "names"),
+    [
+        pytest.param("出台支持中南部县城发展", "640000", [], id="county-name-across-words"),
+        pytest.param("永嘉县、苍南县", ZHEJIANG, ["永嘉县", "苍南县"], id="county-full-names"),
+        pytest.param("新建和改造高标准农田", JIANGXI, [], id="short-name-that-is-a-verb"),
+        pytest.param("新建区经济增长", JIANGXI, ["新建区"], id="its-full-name-still-counts"),
+        pytest.param("西湖龙井茶", ZHEJIANG, [], id="short-name-of-a-landmark"),
+        pytest.param("海西经济区建设", JIANGXI, ["海西经济区"], id="area-over-prefecture-short"),
+    ],
+)
+def test_find_places_names_that_are_other_words(
+    text: str, within: str, names: list[str]
+) -> None:
+    assert [m.name for m in find_places(text, within=within)] == names

@@ -79,7 +79,9 @@ class _Name:
     """One name the matcher knows, with what it names."""
 
     divisions: tuple[Division, ...]  # empty for the country and for areas
-    kind: Literal["full", "short", "county", "country", "area"]
+    # full: a province's or prefecture's full name; short: their short name; county_full: a
+    # county's full name; county: a county's short name, or a full one of two characters
+    kind: Literal["full", "short", "county_full", "county", "country", "area"]
 
 
 @dataclass(frozen=True)
@@ -124,6 +126,7 @@ def place_words() -> dict[str, list[str]]:
         "country": list(table["country"]["words"]),
         "areas": list(table["areas"]["words"]),
         "document": list(table["document"]["words"]),
+        "not_places": list(table["short_names"]["not_places"]),
         "suffixes": list(table["facility"]["suffixes"]),
         "adjacent": list(table["facility"]["adjacent"]),
         "not_facility": list(table["facility"]["not_facility"]),
@@ -176,16 +179,21 @@ def _places() -> _Places:
             place_names.add(short)
     words = place_words()
     names: dict[str, _Name] = {}
+    not_places = set(words["not_places"])
     for short, divisions in by_short.items():
+        if short in not_places:
+            continue
         higher = tuple(d for d in divisions if d.level != "county")
         if higher and len(short) >= 2:
             names[short] = _Name(higher, "short")
         elif len(short) >= 2 and short in place_names:
             names[short] = _Name(tuple(divisions), "county")
     for name, divisions in by_full.items():
-        if any(d.level != "county" for d in divisions) or len(name) > 2:
+        if any(d.level != "county" for d in divisions):
             names[name] = _Name(tuple(divisions), "full")
-        elif name in place_names:
+        elif len(name) > 2:  # 永嘉县, but not in 中南部县城
+            names[name] = _Name(tuple(divisions), "county_full")
+        elif name in place_names:  # 城区 and 郊区 are no place names to jieba
             names[name] = _Name(tuple(divisions), "county")
     for word in words["areas"]:
         names[word] = _Name((), "area")
@@ -348,7 +356,7 @@ def _mention(text: str, start: int, end: int, written: str, within: str | None,
     entry = places.names[written]
     facility = _facility_at(text, start, end, places) if entry.kind != "country" else None
     # A facility's name is one word to jieba (吉林大学): found, and flagged, all the same
-    if facility is None and entry.kind in ("short", "county") and not _is_word(
+    if facility is None and entry.kind in ("short", "county_full", "county") and not _is_word(
             text, start, end):
         return None
     division = _choose(entry.divisions, within) if entry.divisions else None
