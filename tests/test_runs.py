@@ -1,0 +1,308 @@
+"""Runs under attack: interrupted, killed, crowded, run into someone else's folder, out of disk.
+
+Each test is named for the attack (issue 17, items 7-10 and 12). The promises under test:
+the files a reader finds in OUTPUT_DIR are always one run's outputs, whole (the previous
+run's or this run's, never a mix); nothing a run did not write is replaced without
+--force; a run leaves no worker process and no staging folder behind, whatever stops it.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import shutil
+import signal
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from extract import cli, write
+from extract.runner import extract_paths
+from extract.write import OutputWriter
+from oracles import visible_outputs
+
+REPORTS = {
+    "a.txt": "新增公办学位1.1万个。\n",
+    "b.txt": "全年地区生产总值增长5.3%。\n",
+    "sub/c.txt": "城镇新增就业12万人。\n",
+}
+
+
+def make_input(folder: Path, files: dict[str, str]) -> Path:
+    """Return ``folder`` holding ``files`` (relative name: text)."""
+    for name, text in files.items():
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return folder
+
+
+def leftovers(folder: Path) -> list[str]:
+    """Return what a run left in ``folder`` beyond its outputs: staging folders, scraps."""
+    keep = {getattr(write, "LOCK_FILE", None), getattr(write, "CURRENT_LINK", None)}
+    current = folder / getattr(write, "CURRENT_LINK", ".none")
+    if current.is_symlink():
+        keep.add(os.readlink(current))
+    return sorted(
+        path.name
+        for path in folder.iterdir()
+        if path.name.startswith(".extract") and path.name not in keep
+    )
+
+
+def first_run_then_change(tmp_path: Path) -> Path:
+    """Return the input folder of a run already written to tmp_path/out, since changed."""
+    input_dir = make_input(tmp_path / "in", REPORTS)
+    extract_paths(input_dir, tmp_path / "out", jobs=1)
+    (input_dir / "b.txt").unlink()
+    make_input(input_dir, {"a.txt": "新增公办学位2.2万个。\n", "d.txt": "粮食产量650亿斤。\n"})
+    return input_dir
+
+
+def call_main(arguments: list[str | Path], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    """Return the exit code and stderr of ``cli.main(arguments)``."""
+    code = cli.main([str(argument) for argument in arguments])
+    return code, capsys.readouterr().err
+
+
+#: The calls by which a run changes what a reader finds in the output folder.
+PUBLISH_CALLS = ("replace", "rename", "symlink", "unlink", "rmdir")
+
+
+def hook_publish_calls(monkeypatch: pytest.MonkeyPatch, before_each: Callable[[int], None]) -> None:
+    """Call ``before_each(n)`` before the n-th call (from 1) of any of ``PUBLISH_CALLS``."""
+    count = [0]
+    for name in PUBLISH_CALLS:
+        real = getattr(os, name)
+
+        def hooked(*args: Any, _real: Callable[..., Any] = real, **kwargs: Any) -> Any:
+            count[0] += 1
+            before_each(count[0])
+            return _real(*args, **kwargs)
+
+        monkeypatch.setattr(os, name, hooked)
+
+
+# --- 7. the commit window -------------------------------------------------------------
+
+
+def test_a_reader_or_kill_9_between_any_two_steps_of_a_run_finds_old_or_new_never_a_mix(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # What a reader finds between two steps is what kill -9 at that moment leaves.
+    input_dir = first_run_then_change(tmp_path)
+    out = tmp_path / "out"
+    before = visible_outputs(out)
+    seen: list[dict[str, bytes]] = []
+    hook_publish_calls(monkeypatch, lambda _: seen.append(visible_outputs(out)))
+    extract_paths(input_dir, out, jobs=1)
+    monkeypatch.undo()
+    after = visible_outputs(out)
+    assert after != before and "documents/b.json" not in after
+    mixed = [number for number, state in enumerate(seen, 1) if state not in (before, after)]
+    assert not mixed, f"{len(mixed)} of {len(seen)} steps show a mix of two runs"
+
+
+@pytest.mark.parametrize("mode", [0o755, 0o750, 0o700], ids=oct)
+def test_published_outputs_are_as_readable_as_the_output_folder(tmp_path: Path, mode: int) -> None:
+    out = tmp_path / "out"
+    out.mkdir(mode=mode)
+    out.chmod(mode)
+    extract_paths(make_input(tmp_path / "in", REPORTS), out, jobs=1)
+    assert (out / "documents").resolve().parent.stat().st_mode & 0o777 == mode
+
+
+def publish_steps(tmp_path: Path, input_dir: Path) -> int:
+    """Return the number of publish calls an uninterrupted run into a copy makes."""
+    calls: list[int] = []
+    with pytest.MonkeyPatch.context() as patch:
+        hook_publish_calls(patch, calls.append)
+        extract_paths(input_dir, tmp_path / "count", jobs=1)
+    return len(calls)
+
+
+def interrupt_with_sigint(_: int) -> None:
+    """Ctrl-C, as the terminal sends it."""
+    os.kill(os.getpid(), signal.SIGINT)
+    time.sleep(0.01)  # the handler runs here, as it would in the run's own code
+
+
+def permission_denied(_: int) -> None:
+    """The output folder made read-only (chmod) under the run: a root test cannot chmod it."""
+    raise PermissionError(errno.EACCES, "Permission denied")
+
+
+@pytest.mark.parametrize(
+    ("attack", "codes_if_stopped"),
+    [
+        pytest.param(interrupt_with_sigint, {130: "previous outputs are intact"}, id="sigint"),
+        # Refused while opening the folder (exit 2), or while publishing (exit 3).
+        pytest.param(
+            permission_denied,
+            {2: "cannot write there", 3: "were not replaced"},
+            id="permission-change",
+        ),
+    ],
+)
+def test_sigint_or_permission_change_at_any_step_of_publishing_leaves_old_or_new_whole(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    attack: Callable[[int], None],
+    codes_if_stopped: dict[int, str],
+) -> None:
+    input_dir = first_run_then_change(tmp_path)
+    out = tmp_path / "out"
+    pristine = tmp_path / "pristine"
+    shutil.copytree(out, pristine, symlinks=True)
+    before = visible_outputs(out)
+    extract_paths(input_dir, tmp_path / "new", jobs=1)
+    after = {
+        name: data.replace(str(tmp_path / "new").encode(), str(out).encode())
+        for name, data in visible_outputs(tmp_path / "new").items()
+    }
+    steps = publish_steps(tmp_path, input_dir)
+    failures: list[str] = []
+    for step in range(1, steps + 1):
+        shutil.rmtree(out)
+        shutil.copytree(pristine, out, symlinks=True)
+
+        def at_step(number: int, step: int = step) -> None:
+            if number == step:
+                attack(number)
+
+        with pytest.MonkeyPatch.context() as patch:
+            hook_publish_calls(patch, at_step)
+            code, stderr = call_main([input_dir, out, "-q", "-j", "1"], capsys)
+        state = visible_outputs(out)
+        if code in codes_if_stopped:
+            if state != before or codes_if_stopped[code] not in stderr:
+                failures.append(f"step {step}: stopped, but outputs changed or message wrong")
+        elif code != 0 or state != after:
+            failures.append(f"step {step}: exit {code}, outputs are not this run's whole")
+        if leftovers(out):
+            # A failure after the commit may leave scraps, which the next run removes.
+            call_main([input_dir, out, "-q", "-j", "1"], capsys)
+            if leftovers(out):
+                failures.append(f"step {step}: left {leftovers(out)}")
+    assert not failures, failures
+
+
+# --- an older version's folder --------------------------------------------------------
+
+
+def test_a_folder_written_by_an_older_version_is_taken_over_without_force(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Older versions moved plain files into place; their manifest.json names the formats.
+    out = make_input(
+        tmp_path / "out",
+        {
+            "manifest.json": '{"formats": ["csv", "json"], "files": []}',
+            "facts.csv": "old",
+            "facts.json": "old",
+            "datapackage.json": "old",
+            "review.html": "old",
+            "review-2.html": "old",
+            "documents/gone.json": "old",
+        },
+    )
+    code, _ = call_main([make_input(tmp_path / "in", REPORTS), out, "-q"], capsys)
+    assert code == cli.EXIT_OK
+    outputs = visible_outputs(out)
+    assert sorted(name for name in outputs if not name.startswith("documents/")) == [
+        "datapackage.json",
+        "facts.csv",
+        "facts.jsonl",
+        "manifest.json",
+        "review.html",
+    ]
+    assert b"old" not in outputs.values()
+    assert not leftovers(out)
+
+
+# --- 10. two runs into the same folder --------------------------------------------------
+
+
+def test_a_second_run_into_a_folder_in_use_is_refused_naming_the_first(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    input_dir = make_input(tmp_path / "in", REPORTS)
+    out = tmp_path / "out"
+    with OutputWriter(out):
+        code, stderr = call_main([input_dir, out], capsys)
+    assert code == cli.EXIT_USAGE
+    assert stderr.startswith("error: ") and f"pid {os.getpid()}" in stderr, stderr
+    assert "started" in stderr
+    assert call_main([input_dir, out, "-q"], capsys)[0] == cli.EXIT_OK  # released
+
+
+def test_the_lock_of_a_killed_run_does_not_hold_the_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    input_dir = make_input(tmp_path / "in", REPORTS)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / getattr(write, "LOCK_FILE", ".extract-lock")).write_text("pid 99999 on host\n")
+    assert call_main([input_dir, out, "-q"], capsys)[0] == cli.EXIT_OK
+
+
+# --- 12. disk full, damaged manifest ------------------------------------------------------
+
+
+def disk_full(*_: object, **__: object) -> None:
+    raise OSError(errno.ENOSPC, "No space left on device")
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        pytest.param((write.CsvFile, "write"), id="writing-facts-csv"),
+        pytest.param((write.JsonlFile, "finish"), id="finishing-facts-jsonl"),
+        pytest.param((write.OutputWriter, "_write_manifest"), id="writing-the-manifest"),
+        pytest.param((write.OutputWriter, "_write_review"), id="writing-the-review-page"),
+    ],
+)
+@pytest.mark.parametrize("jobs", [1, 2], ids=["one-process", "two-workers"])
+def test_disk_full_leaves_no_staging_folder_and_the_previous_outputs(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    target: tuple[type, str],
+    jobs: int,
+) -> None:
+    input_dir = first_run_then_change(tmp_path)
+    out = tmp_path / "out"
+    before = visible_outputs(out)
+    monkeypatch.setattr(*target, disk_full)
+    code, stderr = call_main([input_dir, out, "-j", str(jobs)], capsys)
+    assert code == cli.EXIT_WRITE_FAILED
+    assert "No space left on device" in stderr and "were not replaced" in stderr
+    assert visible_outputs(out) == before
+    assert not leftovers(out)
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        pytest.param(b"{", id="cut-short"),
+        pytest.param(b"[]", id="not-an-object"),
+        pytest.param(b'{"files": "none"}', id="files-not-a-list"),
+    ],
+)
+def test_a_damaged_manifest_with_incremental_means_a_full_rerun_without_stale_documents(
+    tmp_path: Path, damage: bytes
+) -> None:
+    input_dir = first_run_then_change(tmp_path)
+    out = tmp_path / "out"
+    (out / "manifest.json").write_bytes(damage)
+    summary = extract_paths(input_dir, out, jobs=1, incremental=True)
+    documents = sorted(
+        path.relative_to(out / "documents").as_posix()
+        for path in (out / "documents").rglob("*.json")
+    )
+    assert documents == ["a.json", "d.json", "sub/c.json"]
+    assert not any(entry.reused for entry in summary.entries)
