@@ -191,6 +191,80 @@ def test_sigint_or_permission_change_at_any_step_of_publishing_leaves_old_or_new
     assert not failures, failures
 
 
+# --- 9. a folder that never held a run ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "users_files",
+    [
+        pytest.param({"facts.parquet": b"PAR1 mine"}, id="own-facts-parquet"),
+        pytest.param({"facts.json": b"[1, 2]"}, id="own-facts-json"),
+        pytest.param({"review-2.html": b"<p>mine</p>"}, id="own-review-2-html"),
+        pytest.param({"datapackage.json": b'{"mine": 1}'}, id="own-datapackage-json"),
+        pytest.param({"facts.csv": b"a,b\n1,2\n"}, id="own-facts-csv"),
+        pytest.param({"manifest.json": b'{"mine": 1}'}, id="own-manifest-json"),
+        pytest.param({"documents/notes.json": b"{}"}, id="own-documents-folder"),
+    ],
+)
+def test_a_folder_that_never_held_a_run_is_refused_and_left_as_it_was(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], users_files: dict[str, bytes]
+) -> None:
+    input_dir = make_input(tmp_path / "in", REPORTS)
+    out = tmp_path / "out"
+    for name, data in users_files.items():
+        (out / name).parent.mkdir(parents=True, exist_ok=True)
+        (out / name).write_bytes(data)
+    code, stderr = call_main([input_dir, out], capsys)
+    assert code == cli.EXIT_USAGE
+    assert stderr.startswith("error: ") and stderr.count("\n") == 1, stderr
+    assert Path(next(iter(users_files))).parts[0] in stderr
+    assert "--force" in stderr
+    assert visible_outputs(out) == users_files
+    assert not leftovers(out)
+
+
+def test_force_replaces_the_users_files_in_the_output_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    input_dir = make_input(tmp_path / "in", REPORTS)
+    out = make_input(tmp_path / "out", {"facts.csv": "mine", "review-2.html": "mine"})
+    code, _ = call_main([input_dir, out, "--force", "-q"], capsys)
+    assert code == cli.EXIT_OK
+    outputs = visible_outputs(out)
+    assert "review-2.html" not in outputs and outputs["facts.csv"] != b"mine"
+
+
+@pytest.mark.parametrize(
+    "prepare",
+    [
+        pytest.param(lambda out: None, id="missing-folder"),
+        pytest.param(lambda out: out.mkdir(), id="empty-folder"),
+        pytest.param(lambda out: make_input(out, {"notes.txt": "mine"}), id="unrelated-files"),
+    ],
+)
+def test_a_run_into_a_new_empty_or_unrelated_folder_goes_ahead(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], prepare: Callable[[Path], object]
+) -> None:
+    out = tmp_path / "out"
+    prepare(out)
+    code, _ = call_main([make_input(tmp_path / "in", REPORTS), out, "-q"], capsys)
+    assert code == cli.EXIT_OK
+    assert "facts.csv" in visible_outputs(out)
+    if (out / "notes.txt").exists():
+        assert (out / "notes.txt").read_text() == "mine"
+
+
+def test_a_rerun_replaces_what_the_previous_run_wrote_without_force(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    input_dir = make_input(tmp_path / "in", REPORTS)
+    out = tmp_path / "out"
+    assert call_main([input_dir, out, "--format", "csv,parquet,json", "-q"], capsys)[0] == 0
+    assert call_main([input_dir, out, "-q"], capsys)[0] == cli.EXIT_OK
+    names = set(visible_outputs(out))
+    assert {"facts.parquet", "facts.json"}.isdisjoint(names) and "facts.jsonl" in names
+
+
 # --- an older version's folder --------------------------------------------------------
 
 

@@ -66,10 +66,24 @@ class Call(NamedTuple):
 
 #: The options of ``extract run`` and of ``extract stdin``, by their argparse names; the
 #: parser of ``extract`` without a command takes them all (the tests hold them to the parsers).
-RUN_OPTIONS = ("input_dir", "output_dir", "quiet", "jobs", "incremental", "format", "lexicon")
+RUN_OPTIONS = (
+    "input_dir",
+    "output_dir",
+    "quiet",
+    "jobs",
+    "incremental",
+    "format",
+    "lexicon",
+    "force",
+)
 STDIN_OPTIONS = ("quiet", "doc_id", "lexicon")
 #: The options that ``extract`` without a command takes for a folder run only, by flag.
-FOLDER_RUN_ONLY = {"-j/--jobs": "jobs", "--incremental": "incremental", "--format": "format"}
+FOLDER_RUN_ONLY = {
+    "-j/--jobs": "jobs",
+    "--incremental": "incremental",
+    "--format": "format",
+    "--force": "force",
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -137,7 +151,7 @@ def _options_of(options: argparse.Namespace, names: Sequence[str]) -> argparse.N
 
 #: The usage lines of ``extract --help``: every command and what it takes.
 EXTRACT_USAGE = """extract [run] INPUT_DIR OUTPUT_DIR [-q] [-j N] [--incremental] [--format FORMATS]
-                                          [--lexicon FILE.toml]
+                                          [--lexicon FILE.toml] [--force]
        extract stdin [-q] [--doc-id NAME] [--lexicon FILE.toml]   (or: extract - - ...)
        extract eval OUTPUT_DIR GOLD_DIR [--list]
        extract explain FILE [--json] [--lexicon FILE.toml]
@@ -160,7 +174,8 @@ OUTPUT_DIR are always folders, even when named eval, explain, run, stdin or -:
   extract run eval output/                   reads the folder eval
 
 exit codes: 0 every file ok; 1 some files skipped or failed (see manifest.json);
-2 usage error; 3 outputs could not be written; 130 interrupted
+2 usage error (also: OUTPUT_DIR in use by another run, or holding files no run wrote);
+3 outputs could not be written; 130 interrupted
 """
 
 #: The end of ``extract run --help``: examples, progress, the exit codes.
@@ -177,7 +192,8 @@ bar (files done, facts found, files/s, time left) when stderr is a terminal; the
 with one line: N files: a ok, b skipped, c error; F facts written to OUTPUT_DIR in S s.
 
 exit codes: 0 every file ok; 1 some files skipped or failed (see manifest.json);
-2 usage error; 3 outputs could not be written; 130 interrupted
+2 usage error (also: OUTPUT_DIR in use by another run, or holding files no run wrote);
+3 outputs could not be written; 130 interrupted
 """
 
 #: What ``extract run`` does, at the top of its help and of ``extract --help``.
@@ -254,6 +270,12 @@ def _add_run_arguments(
         "extractor version are unchanged",
     )
     parser.add_argument(
+        "--force",
+        action="store_true",
+        help="replace files in OUTPUT_DIR named like outputs (facts.csv, documents/, …) "
+        "that no run of extract wrote; without it such a folder is refused",
+    )
+    parser.add_argument(
         "--format",
         action="append",
         metavar="FORMATS",
@@ -313,6 +335,7 @@ def run_folder(options: argparse.Namespace) -> int:
             formats=formats,
             lexicon_files=options.lexicon,
             on_start=display.start,
+            force=options.force,
         )
     except (InputFolderError, OutputFolderError, FormatError, LexiconError) as error:
         raise UsageError(str(error)) from None

@@ -92,6 +92,7 @@ def extract_paths(
     formats: Iterable[str] = DEFAULT_FORMATS,
     lexicon_files: Sequence[Path] = (),
     on_start: Callable[[int], None] | None = None,
+    force: bool = False,
 ) -> RunSummary:
     """Return the summary of a run over every file under ``input_dir``, outputs in ``output_dir``.
 
@@ -102,7 +103,8 @@ def extract_paths(
     file's manifest entry, in input order, as soon as the file is done. ``formats`` names
     the fact files to write (``write.FORMATS``). The outputs are
     published only when every file has been handled; an exception (Ctrl-C included)
-    leaves the previous outputs untouched.
+    leaves the previous outputs untouched. A run replaces only what an earlier run wrote
+    into ``output_dir``; with ``force`` it replaces the user's files of those names too.
 
     ``jobs`` worker processes extract files side by side (default: one per CPU); the
     outputs are the same, row for row, whatever the number. With ``incremental``, a file
@@ -112,7 +114,8 @@ def extract_paths(
     ``lexicon_files`` are added to the lexicons before the run (``lexicon.add_lexicon_files``:
     they stay in use for the rest of the process), and name a new extractor version.
 
-    Raises ``InputFolderError`` or ``OutputFolderError`` when a folder cannot be used,
+    Raises ``InputFolderError`` or ``OutputFolderError`` when a folder cannot be used
+    (another run is writing into ``output_dir``, or it holds outputs no run wrote),
     ``FormatError`` when a format is unknown or cannot be written (parquet without pyarrow),
     ``LexiconError`` when a lexicon file is bad (before any file is read).
     """
@@ -123,7 +126,7 @@ def extract_paths(
         on_start(len(paths))
     version = extractor_version()
     counts = dict.fromkeys(_TOTALS, 0)
-    with OutputWriter(output_dir, formats=formats) as writer:
+    with OutputWriter(output_dir, formats=formats, force=force) as writer:
         tasks = _plan_tasks(
             paths, input_dir, output_dir, version if incremental else None, writer.formats
         )

@@ -21,7 +21,11 @@ back until it is done (a few renames). A kill -9 or a power loss leaves the prev
 or this one, and scraps (``.extract-*``) that the next run removes.
 
 One run at a time writes into a folder: a run holds ``fcntl.flock`` on ``.extract-lock``
-there, which the system releases when the process ends, however it ends.
+there, which the system releases when the process ends, however it ends. And a run
+replaces or removes only what an earlier run wrote: in a folder holding a facts.csv,
+manifest.json, documents/, … that no run of extract wrote, it stops before writing
+anything (``force`` replaces them).
+
 Documents stream through: each one is written to its JSON file and its facts appended
 to every fact file as it arrives, so memory does not grow with the corpus.
 """
@@ -162,6 +166,48 @@ def _is_our_link(path: Path) -> bool:
         return os.readlink(path) == f"{CURRENT_LINK}/{path.name}"
     except OSError:
         return False
+
+
+def _older_run_names(output_dir: Path) -> set[str]:
+    """Return the names a run of an older version of extract wrote into ``output_dir``.
+
+    Those runs moved each output into place, with no links: their manifest.json (a file)
+    names the formats they wrote; each also wrote documents/ and its review pages.
+    """
+    path = output_dir / MANIFEST_JSON
+    if path.is_symlink() or not path.is_file():
+        return set()
+    manifest = _previous_manifest(output_dir)
+    if manifest is None:
+        return set()
+    formats = manifest.get("formats", ["csv", "jsonl"])
+    if not isinstance(formats, list):
+        return set()
+    names = {MANIFEST_JSON, DOCUMENTS_DIR, REVIEW_HTML}
+    for name in formats:
+        if name in FORMATS:
+            names.update(FORMATS[name].file_names())
+    names.update(path.name for path in output_dir.glob("review-*.html"))
+    return names
+
+
+def foreign_outputs(output_dir: Path) -> list[str]:
+    """Return the names in ``output_dir`` a run would replace or remove but no run wrote.
+
+    A run's own outputs are its links into ``.extract-current``, or the files an older
+    version's run named in its manifest.json; anything else under an output's name
+    (facts.csv, manifest.json, documents/, review-2.html, …) is someone else's.
+    """
+    try:
+        names = os.listdir(output_dir)
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    older = _older_run_names(output_dir)
+    return sorted(
+        name
+        for name in names
+        if _is_output_name(name) and name not in older and not _is_our_link(output_dir / name)
+    )
 
 
 @contextlib.contextmanager
@@ -694,9 +740,13 @@ class OutputWriter:
     anything is written.
     """
 
-    def __init__(self, output_dir: Path, *, formats: Iterable[str] = DEFAULT_FORMATS) -> None:
+    def __init__(
+        self, output_dir: Path, *, formats: Iterable[str] = DEFAULT_FORMATS, force: bool = False
+    ) -> None:
         self.output_dir = output_dir
         self.formats = ordered_formats(check_formats(formats))
+        #: Replace outputs in the folder that no run of extract wrote (``foreign_outputs``).
+        self.force = force
         #: Whether ``commit`` made this run's outputs the current ones.
         self.published = False
         self._lock: int | None = None
@@ -732,7 +782,7 @@ class OutputWriter:
         """Create the output folder if needed, lock it, and make a fresh staging folder in it.
 
         Raises ``OutputFolderError`` when the folder cannot be used: another run holds it,
-        or it cannot be written.
+        it holds outputs no run wrote (unless ``force``), or it cannot be written.
         """
         # A missing optional package is reported before any folder is made.
         require_dependencies(self.formats)
@@ -758,7 +808,7 @@ class OutputWriter:
             raise
 
     def _open_staging(self) -> None:
-        """Lock the output folder and make the staging folder in it."""
+        """Lock the output folder, check what it holds, and make the staging folder."""
         try:
             self._lock = _lock_output_folder(self.output_dir)
         except OSError as error:
@@ -766,6 +816,13 @@ class OutputWriter:
                 f"{self.output_dir}: cannot write there ({error.strerror}); "
                 "pass a folder you can write to"
             ) from None
+        foreign = foreign_outputs(self.output_dir)
+        if foreign and not self.force:
+            raise OutputFolderError(
+                f"{self.output_dir}: holds {', '.join(foreign)}, which no run of extract "
+                "wrote; a run would replace or remove them. Move them away, choose another "
+                "folder, or pass --force to replace them"
+            )
         try:
             self._remove_leftovers()
             self._staging = Path(tempfile.mkdtemp(prefix=_staging_prefix(), dir=self.output_dir))
