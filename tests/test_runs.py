@@ -12,6 +12,8 @@ import errno
 import os
 import shutil
 import signal
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -19,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from extract import cli, write
+from extract import cli, runner, write
 from extract.runner import extract_paths
 from extract.write import OutputWriter
 from oracles import visible_outputs
@@ -189,6 +191,124 @@ def test_sigint_or_permission_change_at_any_step_of_publishing_leaves_old_or_new
             if leftovers(out):
                 failures.append(f"step {step}: left {leftovers(out)}")
     assert not failures, failures
+
+
+# --- 8. orphaned workers ----------------------------------------------------------------
+
+#: A run whose files each take a while, so that a test can stop it midway.
+SLOW_RUN = """
+import sys, time
+from extract import cli, pipeline
+real = pipeline.extract_source
+def slow(source):
+    time.sleep(0.3)
+    return real(source)
+pipeline.extract_source = slow
+sys.exit(cli.main(sys.argv[1:]))
+"""
+
+
+def children_of(pid: int) -> set[int]:
+    """Return the ids of the child processes of ``pid`` (Linux /proc)."""
+    found: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        with_children = task / "children"
+        if with_children.exists():
+            found.update(int(part) for part in with_children.read_text().split())
+    return found
+
+
+def is_running(pid: int) -> bool:
+    """Return whether process ``pid`` exists and is not a zombie."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError, IndexError):
+        return False
+    return state not in ("Z", "X")
+
+
+def start_slow_run(tmp_path: Path, *arguments: str) -> tuple[subprocess.Popen[bytes], set[int]]:
+    """Return a run of 40 slow files with 2 workers, once both workers are busy."""
+    input_dir = make_input(tmp_path / "slow", {f"r{n}.txt": "增长5%。\n" for n in range(40)})
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            SLOW_RUN,
+            str(input_dir),
+            str(tmp_path / "out"),
+            "-j",
+            "2",
+            *arguments,
+        ],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 8
+    workers: set[int] = set()
+    while len(workers) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+        workers = children_of(process.pid)
+    assert len(workers) >= 2, "the run did not start its workers"
+    time.sleep(0.3)  # mid-run: each worker is extracting a file
+    return process, workers
+
+
+pytestmark_linux = pytest.mark.skipif(
+    not Path("/proc/self/task").is_dir(), reason="needs Linux /proc to find the workers"
+)
+
+
+@pytestmark_linux
+def test_kill_9_of_a_run_takes_its_workers_and_the_callers_pipes_with_it(tmp_path: Path) -> None:
+    process, workers = start_slow_run(tmp_path)
+    process.kill()
+    process.wait(timeout=5)
+    # The caller reads the run's stdout and stderr to their end: the workers hold them too.
+    started = time.monotonic()
+    try:
+        process.communicate(timeout=5)
+    except subprocess.TimeoutExpired:
+        pytest.fail("the workers still hold the caller's pipes 5 s after kill -9")
+    finally:
+        for pid in workers:
+            if is_running(pid):
+                os.kill(pid, signal.SIGKILL)
+    deadline = started + 5
+    while any(map(is_running, workers)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(map(is_running, workers))
+
+
+@pytestmark_linux
+def test_sigterm_of_a_run_stops_its_workers_and_keeps_the_previous_outputs(
+    tmp_path: Path,
+) -> None:
+    extract_paths(make_input(tmp_path / "first", REPORTS), tmp_path / "out", jobs=1)
+    before = visible_outputs(tmp_path / "out")
+    process, workers = start_slow_run(tmp_path)
+    process.terminate()
+    try:
+        _, stderr = process.communicate(timeout=8)
+    finally:
+        for pid in workers:
+            if is_running(pid):
+                os.kill(pid, signal.SIGKILL)
+    assert process.returncode == cli.EXIT_TERMINATED
+    assert "terminated" in stderr.decode() and "previous outputs are intact" in stderr.decode()
+    assert visible_outputs(tmp_path / "out") == before
+    assert not leftovers(tmp_path / "out")
+    assert not any(map(is_running, workers))
+
+
+def test_a_worker_whose_parent_is_gone_exits(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The watchdog that stands in where the system has no parent-death signal.
+    exits: list[int] = []
+    monkeypatch.setattr(runner.os, "getppid", lambda: 1)
+    monkeypatch.setattr(runner.os, "_exit", exits.append)
+    runner._watch_parent(parent=4242, interval=0.0, rounds=1)
+    assert exits == [1]
 
 
 # --- 9. a folder that never held a run ----------------------------------------------------

@@ -14,7 +14,9 @@ import argparse
 import contextlib
 import io
 import os
+import signal
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -37,6 +39,8 @@ EXIT_USAGE = 2
 EXIT_WRITE_FAILED = 3
 #: Interrupted with Ctrl-C; the previous outputs are left as they were.
 EXIT_INTERRUPTED = 130
+#: Stopped by SIGTERM (kill, a timeout, a service manager); as Ctrl-C, 128 + 15.
+EXIT_TERMINATED = 143
 
 PROG = "extract"
 
@@ -86,6 +90,15 @@ FOLDER_RUN_ONLY = {
 }
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM arrived: the run stops as it does on Ctrl-C."""
+
+
+def _terminate(number: int, frame: object) -> None:
+    """Turn SIGTERM into ``Terminated``, so that the run cleans up as on Ctrl-C."""
+    raise Terminated
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Return the exit code of one command-line call (``argv`` defaults to ``sys.argv[1:]``)."""
     arguments = list(sys.argv[1:] if argv is None else argv)
@@ -95,6 +108,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as error:
         _say(f"error: {error}")
         return EXIT_USAGE
+    except Terminated:
+        _say("terminated: no output was changed; the previous outputs are intact")
+        return EXIT_TERMINATED
     except KeyboardInterrupt:
         _say("interrupted: no output was changed; the previous outputs are intact")
         return EXIT_INTERRUPTED
@@ -175,7 +191,7 @@ OUTPUT_DIR are always folders, even when named eval, explain, run, stdin or -:
 
 exit codes: 0 every file ok; 1 some files skipped or failed (see manifest.json);
 2 usage error (also: OUTPUT_DIR in use by another run, or holding files no run wrote);
-3 outputs could not be written; 130 interrupted
+3 outputs could not be written; 130 interrupted (Ctrl-C); 143 terminated (SIGTERM)
 """
 
 #: The end of ``extract run --help``: examples, progress, the exit codes.
@@ -193,7 +209,7 @@ with one line: N files: a ok, b skipped, c error; F facts written to OUTPUT_DIR 
 
 exit codes: 0 every file ok; 1 some files skipped or failed (see manifest.json);
 2 usage error (also: OUTPUT_DIR in use by another run, or holding files no run wrote);
-3 outputs could not be written; 130 interrupted
+3 outputs could not be written; 130 interrupted (Ctrl-C); 143 terminated (SIGTERM)
 """
 
 #: What ``extract run`` does, at the top of its help and of ``extract --help``.
@@ -324,6 +340,9 @@ def run_folder(options: argparse.Namespace) -> int:
 
     started = time.perf_counter()
     display = RunDisplay(quiet=options.quiet, terminal=_stderr_is_terminal())
+    # SIGTERM stops the run as Ctrl-C does: workers stopped, previous outputs kept.
+    in_main_thread = threading.current_thread() is threading.main_thread()
+    saved_handler = signal.signal(signal.SIGTERM, _terminate) if in_main_thread else None
     try:
         formats = DEFAULT_FORMATS if options.format is None else parse_formats(options.format)
         summary = extract_paths(
@@ -348,6 +367,8 @@ def run_folder(options: argparse.Namespace) -> int:
         return EXIT_WRITE_FAILED
     finally:
         display.close()  # before any message below, so the bar does not garble it
+        if in_main_thread:
+            signal.signal(signal.SIGTERM, saved_handler)
     totals = summary.totals()
     all_ok = totals["ok"] == totals["files"]
     if totals["files"] == 0 and not options.quiet:

@@ -23,6 +23,9 @@ import contextlib
 import multiprocessing
 import os
 import signal
+import sys
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -42,6 +45,7 @@ from .write import (
     OutputFolderError,
     OutputWriter,
     RenderedDocument,
+    close_inherited_locks,
     previous_documents,
     read_manifest_entries,
     render_document,
@@ -363,7 +367,10 @@ def _new_executor(jobs: int) -> ProcessPoolExecutor:
     # fork shares the dictionary already loaded by the main process (copy on write).
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     executor = ProcessPoolExecutor(
-        jobs, mp_context=context, initializer=_start_worker, initargs=(lexicon_files(),)
+        jobs,
+        mp_context=context,
+        initializer=_start_worker,
+        initargs=(lexicon_files(), os.getpid()),
     )
     _widen_result_pipe(executor)
     return executor
@@ -393,11 +400,56 @@ def _widen_result_pipe(executor: ProcessPoolExecutor) -> None:
         fcntl.fcntl(reader.fileno(), set_size, _RESULT_PIPE_BYTES)
 
 
-def _start_worker(lexicons: tuple[Path, ...]) -> None:
+def _start_worker(lexicons: tuple[Path, ...], parent: int) -> None:
     """Prepare a worker: Ctrl-C is left to the main process, so that it can stop the run
-    cleanly, and the main process's lexicon files are in use (a no-op after fork)."""
+    cleanly, and the main process's lexicon files are in use (a no-op after fork).
+
+    The worker dies with the main process (``parent``), however that ends (kill -9
+    included): else it would live on, holding memory and the caller's pipes. And it lets
+    go of the output folder's lock, which the fork gave it a share of.
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the main process's handler is not ours
+    close_inherited_locks()
+    if not _die_with_parent():
+        threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+    if os.getppid() != parent:  # the main process ended before the worker got here
+        os._exit(1)
     add_lexicon_files(lexicons)
+
+
+#: prctl(2) option: the signal the kernel sends this process when its parent dies.
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> bool:
+    """Ask the kernel to kill this process when its parent dies; return whether it will.
+
+    Linux only (prctl ``PR_SET_PDEATHSIG``); elsewhere ``_watch_parent`` stands in.
+    """
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        return bool(libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0)
+    except (OSError, AttributeError):
+        return False
+
+
+#: Seconds between two looks of a worker's watchdog at its parent.
+_WATCH_INTERVAL = 1.0
+
+
+def _watch_parent(parent: int, interval: float = _WATCH_INTERVAL, rounds: int = -1) -> None:
+    """Exit this process once its parent is no longer ``parent`` (it died, and the worker
+    was handed to another); look every ``interval`` seconds, ``rounds`` times (-1: ever)."""
+    while rounds != 0:
+        if os.getppid() != parent:
+            os._exit(1)
+        time.sleep(interval)
+        rounds -= 1
 
 
 def _worker_died(task: _Task) -> ManifestEntry:
