@@ -385,9 +385,6 @@ def test_a_rerun_replaces_what_the_previous_run_wrote_without_force(
     assert {"facts.parquet", "facts.json"}.isdisjoint(names) and "facts.jsonl" in names
 
 
-# --- an older version's folder --------------------------------------------------------
-
-
 def test_a_folder_written_by_an_older_version_is_taken_over_without_force(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -500,3 +497,36 @@ def test_a_damaged_manifest_with_incremental_means_a_full_rerun_without_stale_do
     )
     assert documents == ["a.json", "d.json", "sub/c.json"]
     assert not any(entry.reused for entry in summary.entries)
+
+
+# --- -j 400 on 2 CPUs -------------------------------------------------------------------
+
+
+def test_more_jobs_than_files_start_no_more_workers_than_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started: list[int] = []
+    real = runner._new_executor
+
+    def counting(jobs: int) -> Any:
+        started.append(jobs)
+        return real(jobs)
+
+    monkeypatch.setattr(runner, "_new_executor", counting)
+    input_dir = make_input(tmp_path / "in", REPORTS)
+    extract_paths(input_dir, tmp_path / "out", jobs=400)
+    assert started and max(started) <= len(REPORTS)
+
+
+@pytest.mark.parametrize(
+    ("quiet", "warned"), [pytest.param(False, True, id="said"), pytest.param(True, False, id="q")]
+)
+def test_more_jobs_than_cpus_is_one_warning_line_except_with_q(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], quiet: bool, warned: bool
+) -> None:
+    input_dir = make_input(tmp_path / "in", {"a.txt": "增长5%。\n"})
+    jobs = str(cli.available_cpus() + 1)
+    code, stderr = call_main([input_dir, tmp_path / "out", "-j", jobs, *(["-q"] * quiet)], capsys)
+    assert code == cli.EXIT_OK
+    lines = [line for line in stderr.splitlines() if line.startswith("warning: ")]
+    assert len(lines) == warned and all(f"-j {jobs}" in line for line in lines)

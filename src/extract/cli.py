@@ -330,6 +330,13 @@ def extract_version() -> str:
     return installed_version()
 
 
+def available_cpus() -> int:
+    """Return the number of CPUs this process may run on."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
 def run_folder(options: argparse.Namespace) -> int:
     """Return the exit code of ``extract run INPUT_DIR OUTPUT_DIR``."""
     # Imported here so that `--help` and argument mistakes answer without loading jieba.
@@ -340,6 +347,12 @@ def run_folder(options: argparse.Namespace) -> int:
 
     started = time.perf_counter()
     display = RunDisplay(quiet=options.quiet, terminal=_stderr_is_terminal())
+    cpus = available_cpus()
+    if options.jobs is not None and options.jobs > cpus and not options.quiet:
+        _say(
+            f"warning: -j {options.jobs} is more than the {cpus} CPUs here; the extra "
+            "workers only take memory (at most one worker a file is started)"
+        )
     # SIGTERM stops the run as Ctrl-C does: workers stopped, previous outputs kept.
     in_main_thread = threading.current_thread() is threading.main_thread()
     saved_handler = signal.signal(signal.SIGTERM, _terminate) if in_main_thread else None
