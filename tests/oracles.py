@@ -10,7 +10,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 from collections.abc import Iterable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from extract.encode import fact_row, iter_model_json
@@ -72,3 +74,29 @@ def render_csv_rows(rows: Iterable[dict[str, Any]]) -> str:
             ]
         )
     return buffer.getvalue()
+
+
+def visible_tree(folder: Path) -> tuple[dict[str, bytes], set[str]]:
+    """Return the files (with their bytes) and folders a reader finds under ``folder``.
+
+    Symbolic links are followed, as a reader's tools follow them (facts.csv and documents/
+    are links into the current run's folder); a link to nothing is not a file. The run's
+    own bookkeeping, named ``.extract…`` at the top of the folder, is left out.
+    """
+    files: dict[str, bytes] = {}
+    folders: set[str] = set()
+    for root, names, file_names in os.walk(folder, followlinks=True):
+        if Path(root) == folder:
+            names[:] = [name for name in names if not name.startswith(".extract")]
+            file_names = [name for name in file_names if not name.startswith(".extract")]
+        folders.update((Path(root) / name).relative_to(folder).as_posix() for name in names)
+        for name in file_names:
+            path = Path(root) / name
+            if path.is_file():
+                files[path.relative_to(folder).as_posix()] = path.read_bytes()
+    return files, folders
+
+
+def visible_outputs(folder: Path) -> dict[str, bytes]:
+    """Return every file a reader finds under ``folder``, by relative path (``visible_tree``)."""
+    return visible_tree(folder)[0]

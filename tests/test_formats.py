@@ -31,7 +31,7 @@ from extract.write import (
     OutputWriter,
     parse_formats,
 )
-from oracles import csv_frame, render_csv_rows, render_fact_line
+from oracles import csv_frame, render_csv_rows, render_fact_line, visible_outputs
 
 REPOSITORY = Path(__file__).resolve().parents[1]
 #: The fact file of each format, in the registry's order.
@@ -124,8 +124,8 @@ def write_run(
 
 
 def top_level_files(folder: Path) -> set[str]:
-    """Return the names of the files directly in ``folder``."""
-    return {path.name for path in folder.iterdir() if path.is_file()}
+    """Return the names of the files a reader finds directly in ``folder``."""
+    return {name for name in visible_outputs(folder) if "/" not in name}
 
 
 def read_jsonl(path: Path) -> list[dict[str, Any]]:

@@ -16,6 +16,7 @@ from extract.lexicon import Lexicon
 from extract.models import SourceText
 from extract.pipeline import extractor_version
 from extract.runner import extract_paths
+from oracles import visible_outputs, visible_tree
 
 RAW = Path(__file__).resolve().parents[1] / "raw"
 
@@ -33,11 +34,7 @@ def make_mixed_input(folder: Path) -> Path:
 
 def output_files(folder: Path) -> dict[str, bytes]:
     """Return every output file under ``folder`` by relative path."""
-    return {
-        path.relative_to(folder).as_posix(): path.read_bytes()
-        for path in sorted(folder.rglob("*"))
-        if path.is_file()
-    }
+    return visible_outputs(folder)
 
 
 def manifest(folder: Path) -> dict[str, Any]:
@@ -116,11 +113,10 @@ def test_a_document_that_cannot_be_written_fails_alone(
     (failed,) = [entry for entry in summary.entries if entry.status == "error"]
     assert reason in (failed.reason or "")
     out = tmp_path / "out"
-    files = sorted(path.relative_to(out).as_posix() for path in out.rglob("*") if path.is_file())
-    assert files == sorted(
+    found, folders = visible_tree(out)
+    assert sorted(found) == sorted(
         [*documents, "datapackage.json", "facts.csv", "facts.jsonl", "manifest.json", "review.html"]
     )
-    folders = {path.relative_to(out).as_posix() for path in out.rglob("*") if path.is_dir()}
     documents_folders = {str(parent) for name in documents for parent in Path(name).parents}
     assert folders == documents_folders - {"."}
 

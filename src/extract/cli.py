@@ -14,7 +14,9 @@ import argparse
 import contextlib
 import io
 import os
+import signal
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -37,6 +39,8 @@ EXIT_USAGE = 2
 EXIT_WRITE_FAILED = 3
 #: Interrupted with Ctrl-C; the previous outputs are left as they were.
 EXIT_INTERRUPTED = 130
+#: Stopped by SIGTERM (kill, a timeout, a service manager); as Ctrl-C, 128 + 15.
+EXIT_TERMINATED = 143
 
 PROG = "extract"
 
@@ -66,10 +70,33 @@ class Call(NamedTuple):
 
 #: The options of ``extract run`` and of ``extract stdin``, by their argparse names; the
 #: parser of ``extract`` without a command takes them all (the tests hold them to the parsers).
-RUN_OPTIONS = ("input_dir", "output_dir", "quiet", "jobs", "incremental", "format", "lexicon")
+RUN_OPTIONS = (
+    "input_dir",
+    "output_dir",
+    "quiet",
+    "jobs",
+    "incremental",
+    "format",
+    "lexicon",
+    "force",
+)
 STDIN_OPTIONS = ("quiet", "doc_id", "lexicon")
 #: The options that ``extract`` without a command takes for a folder run only, by flag.
-FOLDER_RUN_ONLY = {"-j/--jobs": "jobs", "--incremental": "incremental", "--format": "format"}
+FOLDER_RUN_ONLY = {
+    "-j/--jobs": "jobs",
+    "--incremental": "incremental",
+    "--format": "format",
+    "--force": "force",
+}
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM arrived: the run stops as it does on Ctrl-C."""
+
+
+def _terminate(number: int, frame: object) -> None:
+    """Turn SIGTERM into ``Terminated``, so that the run cleans up as on Ctrl-C."""
+    raise Terminated
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -81,6 +108,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as error:
         _say(f"error: {error}")
         return EXIT_USAGE
+    except Terminated:
+        _say("terminated: no output was changed; the previous outputs are intact")
+        return EXIT_TERMINATED
     except KeyboardInterrupt:
         _say("interrupted: no output was changed; the previous outputs are intact")
         return EXIT_INTERRUPTED
@@ -137,7 +167,7 @@ def _options_of(options: argparse.Namespace, names: Sequence[str]) -> argparse.N
 
 #: The usage lines of ``extract --help``: every command and what it takes.
 EXTRACT_USAGE = """extract [run] INPUT_DIR OUTPUT_DIR [-q] [-j N] [--incremental] [--format FORMATS]
-                                          [--lexicon FILE.toml]
+                                          [--lexicon FILE.toml] [--force]
        extract stdin [-q] [--doc-id NAME] [--lexicon FILE.toml]   (or: extract - - ...)
        extract eval OUTPUT_DIR GOLD_DIR [--list]
        extract explain FILE [--json] [--lexicon FILE.toml]
@@ -160,7 +190,8 @@ OUTPUT_DIR are always folders, even when named eval, explain, run, stdin or -:
   extract run eval output/                   reads the folder eval
 
 exit codes: 0 every file ok; 1 some files skipped or failed (see manifest.json);
-2 usage error; 3 outputs could not be written; 130 interrupted
+2 usage error (also: OUTPUT_DIR in use by another run, or holding files no run wrote);
+3 outputs could not be written; 130 interrupted (Ctrl-C); 143 terminated (SIGTERM)
 """
 
 #: The end of ``extract run --help``: examples, progress, the exit codes.
@@ -177,7 +208,8 @@ bar (files done, facts found, files/s, time left) when stderr is a terminal; the
 with one line: N files: a ok, b skipped, c error; F facts written to OUTPUT_DIR in S s.
 
 exit codes: 0 every file ok; 1 some files skipped or failed (see manifest.json);
-2 usage error; 3 outputs could not be written; 130 interrupted
+2 usage error (also: OUTPUT_DIR in use by another run, or holding files no run wrote);
+3 outputs could not be written; 130 interrupted (Ctrl-C); 143 terminated (SIGTERM)
 """
 
 #: What ``extract run`` does, at the top of its help and of ``extract --help``.
@@ -254,6 +286,12 @@ def _add_run_arguments(
         "extractor version are unchanged",
     )
     parser.add_argument(
+        "--force",
+        action="store_true",
+        help="replace files in OUTPUT_DIR named like outputs (facts.csv, documents/, …) "
+        "that no run of extract wrote; without it such a folder is refused",
+    )
+    parser.add_argument(
         "--format",
         action="append",
         metavar="FORMATS",
@@ -292,6 +330,13 @@ def extract_version() -> str:
     return installed_version()
 
 
+def available_cpus() -> int:
+    """Return the number of CPUs this process may run on."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
 def run_folder(options: argparse.Namespace) -> int:
     """Return the exit code of ``extract run INPUT_DIR OUTPUT_DIR``."""
     # Imported here so that `--help` and argument mistakes answer without loading jieba.
@@ -302,6 +347,15 @@ def run_folder(options: argparse.Namespace) -> int:
 
     started = time.perf_counter()
     display = RunDisplay(quiet=options.quiet, terminal=_stderr_is_terminal())
+    cpus = available_cpus()
+    if options.jobs is not None and options.jobs > cpus and not options.quiet:
+        _say(
+            f"warning: -j {options.jobs} is more than the {cpus} CPUs here; the extra "
+            "workers only take memory (at most one worker a file is started)"
+        )
+    # SIGTERM stops the run as Ctrl-C does: workers stopped, previous outputs kept.
+    in_main_thread = threading.current_thread() is threading.main_thread()
+    saved_handler = signal.signal(signal.SIGTERM, _terminate) if in_main_thread else None
     try:
         formats = DEFAULT_FORMATS if options.format is None else parse_formats(options.format)
         summary = extract_paths(
@@ -313,6 +367,7 @@ def run_folder(options: argparse.Namespace) -> int:
             formats=formats,
             lexicon_files=options.lexicon,
             on_start=display.start,
+            force=options.force,
         )
     except (InputFolderError, OutputFolderError, FormatError, LexiconError) as error:
         raise UsageError(str(error)) from None
@@ -325,6 +380,8 @@ def run_folder(options: argparse.Namespace) -> int:
         return EXIT_WRITE_FAILED
     finally:
         display.close()  # before any message below, so the bar does not garble it
+        if in_main_thread:
+            signal.signal(signal.SIGTERM, saved_handler)
     totals = summary.totals()
     all_ok = totals["ok"] == totals["files"]
     if totals["files"] == 0 and not options.quiet:

@@ -23,6 +23,9 @@ import contextlib
 import multiprocessing
 import os
 import signal
+import sys
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -42,6 +45,7 @@ from .write import (
     OutputFolderError,
     OutputWriter,
     RenderedDocument,
+    close_inherited_locks,
     previous_documents,
     read_manifest_entries,
     render_document,
@@ -92,6 +96,7 @@ def extract_paths(
     formats: Iterable[str] = DEFAULT_FORMATS,
     lexicon_files: Sequence[Path] = (),
     on_start: Callable[[int], None] | None = None,
+    force: bool = False,
 ) -> RunSummary:
     """Return the summary of a run over every file under ``input_dir``, outputs in ``output_dir``.
 
@@ -102,7 +107,8 @@ def extract_paths(
     file's manifest entry, in input order, as soon as the file is done. ``formats`` names
     the fact files to write (``write.FORMATS``). The outputs are
     published only when every file has been handled; an exception (Ctrl-C included)
-    leaves the previous outputs untouched.
+    leaves the previous outputs untouched. A run replaces only what an earlier run wrote
+    into ``output_dir``; with ``force`` it replaces the user's files of those names too.
 
     ``jobs`` worker processes extract files side by side (default: one per CPU); the
     outputs are the same, row for row, whatever the number. With ``incremental``, a file
@@ -112,7 +118,8 @@ def extract_paths(
     The entries of ``lexicon_files`` are added to the bundled lexicon for this run only
     (``lexicon.load_lexicon``), and name a new extractor version.
 
-    Raises ``InputFolderError`` or ``OutputFolderError`` when a folder cannot be used,
+    Raises ``InputFolderError`` or ``OutputFolderError`` when a folder cannot be used
+    (another run is writing into ``output_dir``, or it holds outputs no run wrote),
     ``FormatError`` when a format is unknown or cannot be written (parquet without pyarrow),
     ``LexiconError`` when a lexicon file is bad (before any file is read).
     """
@@ -123,7 +130,7 @@ def extract_paths(
         on_start(len(paths))
     version = extractor_version(lexicon)
     counts = dict.fromkeys(_TOTALS, 0)
-    with OutputWriter(output_dir, formats=formats) as writer:
+    with OutputWriter(output_dir, formats=formats, force=force) as writer:
         tasks = _plan_tasks(
             paths, input_dir, output_dir, version if incremental else None, writer.formats
         )
@@ -368,7 +375,10 @@ def _new_executor(jobs: int, files: tuple[Path, ...] = ()) -> ProcessPoolExecuto
     # fork shares the dictionary already loaded by the main process (copy on write).
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     executor = ProcessPoolExecutor(
-        jobs, mp_context=context, initializer=_start_worker, initargs=(files,)
+        jobs,
+        mp_context=context,
+        initializer=_start_worker,
+        initargs=(files, os.getpid()),
     )
     _widen_result_pipe(executor)
     return executor
@@ -403,12 +413,57 @@ def _widen_result_pipe(executor: ProcessPoolExecutor) -> None:
 _worker_lexicon: Lexicon | None = None
 
 
-def _start_worker(files: tuple[Path, ...]) -> None:
+def _start_worker(files: tuple[Path, ...], parent: int) -> None:
     """Prepare a worker: Ctrl-C is left to the main process, so that it can stop the run
-    cleanly, and the lexicon of the run's lexicon files is loaded, once per worker."""
+    cleanly, and the lexicon of the run's lexicon files is loaded, once per worker.
+
+    The worker dies with the main process (``parent``), however that ends (kill -9
+    included): else it would live on, holding memory and the caller's pipes. And it lets
+    go of the output folder's lock, which the fork gave it a share of.
+    """
     global _worker_lexicon
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the main process's handler is not ours
+    close_inherited_locks()
+    if not _die_with_parent():
+        threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+    if os.getppid() != parent:  # the main process ended before the worker got here
+        os._exit(1)
     _worker_lexicon = load_lexicon(files)
+
+
+#: prctl(2) option: the signal the kernel sends this process when its parent dies.
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> bool:
+    """Ask the kernel to kill this process when its parent dies; return whether it will.
+
+    Linux only (prctl ``PR_SET_PDEATHSIG``); elsewhere ``_watch_parent`` stands in.
+    """
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        return bool(libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0)
+    except (OSError, AttributeError):
+        return False
+
+
+#: Seconds between two looks of a worker's watchdog at its parent.
+_WATCH_INTERVAL = 1.0
+
+
+def _watch_parent(parent: int, interval: float = _WATCH_INTERVAL, rounds: int = -1) -> None:
+    """Exit this process once its parent is no longer ``parent`` (it died, and the worker
+    was handed to another); look every ``interval`` seconds, ``rounds`` times (-1: ever)."""
+    while rounds != 0:
+        if os.getppid() != parent:
+            os._exit(1)
+        time.sleep(interval)
+        rounds -= 1
 
 
 def _worker_died(task: _Task) -> ManifestEntry:

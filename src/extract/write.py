@@ -8,11 +8,23 @@ are removed at commit, so the folder holds exactly the formats that ``manifest.j
 lists. The text of each output is made by ``encode.py`` (rows, document JSON),
 ``schema.py`` (datapackage, Arrow schema) and ``review.py`` (the review page).
 
-Every output is written whole or not at all. A run writes into a staging folder inside
-the output folder (``.extract-staging-*``) and moves each finished file into place with
-``os.replace`` only when the run has finished; on any exception, Ctrl-C included, the
-staging folder is removed and the previous outputs stay as they were. ``manifest.json``
-is moved last, so a manifest always describes outputs that are complete.
+Every output is written whole or not at all, and a reader never finds two runs' outputs
+side by side. A run writes into a staging folder inside the output folder
+(``.extract-staging-*``); when it has finished, the folder becomes a generation
+(``.extract-output-*``) and one ``rename(2)`` of the symbolic link ``.extract-current``
+makes it the current one: that rename is the commit. The names a user reads (facts.csv,
+manifest.json, documents/, …) are symbolic links into ``.extract-current``, so before the
+commit they show the previous run whole and after it this run whole. On any failure
+before the commit, Ctrl-C and SIGTERM included, the staging folder is removed and the
+previous outputs stay as they were; Ctrl-C and SIGTERM during the commit itself are held
+back until it is done (a few renames). A kill -9 or a power loss leaves the previous run
+or this one, and scraps (``.extract-*``) that the next run removes.
+
+One run at a time writes into a folder: a run holds ``fcntl.flock`` on ``.extract-lock``
+there, which the system releases when the process ends, however it ends. And a run
+replaces or removes only what an earlier run wrote: in a folder holding a facts.csv,
+manifest.json, documents/, … that no run of extract wrote, it stops before writing
+anything (``force`` replaces them).
 
 Documents stream through: each one is written to its JSON file and its facts appended
 to every fact file as it arrives, so memory does not grow with the corpus.
@@ -22,13 +34,17 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import importlib
 import json
 import os
 import re
 import shutil
+import signal
 import socket
 import tempfile
+import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -88,6 +104,189 @@ def _process_is_alive(pid: int) -> bool:
     return True
 
 
+#: The lock files this process holds (open descriptors). A worker process forked from it
+#: closes its copies (``close_inherited_locks``), so that the lock ends with this process.
+_HELD_LOCKS: set[int] = set()
+
+
+def close_inherited_locks() -> None:
+    """Close this process's copies of the output folder locks (in a forked worker)."""
+    for descriptor in list(_HELD_LOCKS):
+        with contextlib.suppress(OSError):
+            os.close(descriptor)
+    _HELD_LOCKS.clear()
+
+
+def _lock_output_folder(output_dir: Path) -> int | None:
+    """Return the descriptor of the lock this process now holds on ``output_dir``.
+
+    Raises ``OutputFolderError`` naming the holder when another run holds it. None where
+    the system has no ``flock`` (Windows) or the file system refuses it: no lock then.
+    """
+    try:
+        import fcntl
+    except ImportError:
+        return None
+    descriptor = os.open(output_dir / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError as error:
+        holder = os.pread(descriptor, 200, 0).decode("utf-8", "replace").strip()
+        os.close(descriptor)
+        if error.errno in (errno.EAGAIN, errno.EACCES):
+            raise OutputFolderError(
+                f"{output_dir}: another run of extract is writing there "
+                f"({holder or 'holder unknown'}); wait for it to end, or choose another folder"
+            ) from None
+        return None  # a file system without locks (ENOLCK): run unlocked, as before
+    started = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+    os.ftruncate(descriptor, 0)
+    os.pwrite(
+        descriptor, f"pid {os.getpid()} on {socket.gethostname()}, started {started}\n".encode(), 0
+    )
+    _HELD_LOCKS.add(descriptor)
+    return descriptor
+
+
+def _release_lock(descriptor: int | None) -> None:
+    """Release the lock ``_lock_output_folder`` took (the file stays: removing it races)."""
+    if descriptor is not None:
+        _HELD_LOCKS.discard(descriptor)
+        with contextlib.suppress(OSError):
+            os.close(descriptor)
+
+
+def _is_output_name(name: str) -> bool:
+    """Return whether ``name`` is one a run writes at the top of its output folder."""
+    return name in _OUTPUT_NAMES or _REVIEW_PAGE_RE.fullmatch(name) is not None
+
+
+def _is_our_link(path: Path) -> bool:
+    """Return whether ``path`` is a run's link into the current generation."""
+    try:
+        return os.readlink(path) == f"{CURRENT_LINK}/{path.name}"
+    except OSError:
+        return False
+
+
+def _older_run_names(output_dir: Path) -> set[str]:
+    """Return the names a run of an older version of extract wrote into ``output_dir``.
+
+    Those runs moved each output into place, with no links: their manifest.json (a file)
+    names the formats they wrote; each also wrote documents/ and its review pages.
+    """
+    path = output_dir / MANIFEST_JSON
+    if path.is_symlink() or not path.is_file():
+        return set()
+    manifest = _previous_manifest(output_dir)
+    if manifest is None:
+        return set()
+    formats = manifest.get("formats", ["csv", "jsonl"])
+    if not isinstance(formats, list):
+        return set()
+    names = {MANIFEST_JSON, DOCUMENTS_DIR, REVIEW_HTML}
+    for name in formats:
+        if name in FORMATS:
+            names.update(FORMATS[name].file_names())
+    names.update(path.name for path in output_dir.glob("review-*.html"))
+    return names
+
+
+def foreign_outputs(output_dir: Path) -> list[str]:
+    """Return the names in ``output_dir`` a run would replace or remove but no run wrote.
+
+    A run's own outputs are its links into ``.extract-current``, or the files an older
+    version's run named in its manifest.json; anything else under an output's name
+    (facts.csv, manifest.json, documents/, review-2.html, …) is someone else's.
+    """
+    try:
+        names = os.listdir(output_dir)
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    older = _older_run_names(output_dir)
+    return sorted(
+        name
+        for name in names
+        if _is_output_name(name) and name not in older and not _is_our_link(output_dir / name)
+    )
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[list[int]]:
+    """Hold back SIGINT and SIGTERM inside the block; yield the list of those received.
+
+    The block is a run's commit: a few renames, which must all happen or none. Signal
+    handlers can only be set in the main thread; elsewhere the block runs unguarded.
+    """
+    received: list[int] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield received
+        return
+
+    def hold(number: int, frame: object) -> None:
+        received.append(number)
+
+    saved = {number: signal.signal(number, hold) for number in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield received
+    finally:
+        for number, handler in saved.items():
+            signal.signal(number, handler)
+
+
+def _link(target: str, path: Path) -> None:
+    """Make ``path`` a symbolic link to ``target`` in one rename, whatever was there."""
+    new = path.with_name(f"{NEW_LINK_PREFIX}{os.getpid()}-{path.name}")
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(new)
+    os.symlink(target, new)
+    os.replace(new, path)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Flush ``folder``'s entries (the renames in it) to disk, where the system can."""
+    with contextlib.suppress(OSError, AttributeError):
+        descriptor = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
+
+
+def _carry_over(previous: Path, generation: Path) -> list[Callable[[], None]]:
+    """Move the files in ``previous``'s documents/ that its run did not write (a user's
+    notes beside the documents) to the same place in ``generation``; return the undo steps.
+
+    A run removes only what a run wrote. When the previous manifest cannot be read, which
+    files the run wrote is unknown, and nothing is carried over: the new documents/ holds
+    this run's documents only.
+    """
+    manifest = _previous_manifest(previous)
+    if manifest is None:
+        return []
+    written = {document_path(entry["doc_id"]) for entry in _written_entries(manifest)}
+    undo: list[Callable[[], None]] = []
+    for root, _, files in os.walk(previous / DOCUMENTS_DIR):
+        for name in files:
+            path = Path(root) / name
+            relative = path.relative_to(previous).as_posix()
+            target = generation / relative
+            if relative in written or os.path.lexists(target):
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.rename(path, target)
+            undo.append(functools.partial(os.rename, target, path))
+    return undo
+
+
+def _remove_empty_folders(folder: Path) -> None:
+    """Remove the empty folders under ``folder`` (not ``folder`` itself), deepest first."""
+    for root, _, _ in sorted(os.walk(folder), key=lambda item: -len(item[0])):
+        if Path(root) != folder:
+            with contextlib.suppress(OSError):
+                os.rmdir(root)
+
+
 def review_page_name(page: int) -> str:
     """Return the file name of review page ``page`` (1-based).
 
@@ -113,6 +312,16 @@ class _ReviewPart:
 MANIFEST_JSON = "manifest.json"
 DOCUMENTS_DIR = "documents"
 STAGING_PREFIX = ".extract-staging-"
+#: A finished run's outputs; the one ``CURRENT_LINK`` names is what the output folder shows.
+GENERATION_PREFIX = ".extract-output-"
+#: The symbolic link whose rename commits a run: it names the current generation.
+CURRENT_LINK = ".extract-current"
+#: Outputs being replaced (an older layout's files, or the user's with ``force``).
+REPLACED_PREFIX = ".extract-replaced-"
+#: A link being made, before it is renamed over its name.
+NEW_LINK_PREFIX = ".extract-new-"
+#: The file a run holds a lock on while it writes into the folder.
+LOCK_FILE = ".extract-lock"
 
 #: Rows of facts.parquet buffered before they are written as one row group: large enough
 #: for efficient reading, small enough that memory does not grow with the corpus.
@@ -411,6 +620,12 @@ FORMATS: dict[str, OutputFormat] = {
     ),
 }
 
+#: The names a run writes at the top of its output folder (review-N.html pages besides).
+_OUTPUT_NAMES = frozenset(
+    {MANIFEST_JSON, DOCUMENTS_DIR, REVIEW_HTML}
+    | {name for output_format in FORMATS.values() for name in output_format.file_names()}
+)
+
 #: The formats written when none are asked for.
 DEFAULT_FORMATS: frozenset[str] = frozenset(
     name for name, output_format in FORMATS.items() if output_format.default
@@ -526,9 +741,16 @@ class OutputWriter:
     anything is written.
     """
 
-    def __init__(self, output_dir: Path, *, formats: Iterable[str] = DEFAULT_FORMATS) -> None:
+    def __init__(
+        self, output_dir: Path, *, formats: Iterable[str] = DEFAULT_FORMATS, force: bool = False
+    ) -> None:
         self.output_dir = output_dir
         self.formats = ordered_formats(check_formats(formats))
+        #: Replace outputs in the folder that no run of extract wrote (``foreign_outputs``).
+        self.force = force
+        #: Whether ``commit`` made this run's outputs the current ones.
+        self.published = False
+        self._lock: int | None = None
         self._staging: Path | None = None
         self._fact_files: list[FactFile] = []
         self._documents: list[str] = []
@@ -537,8 +759,8 @@ class OutputWriter:
         self._entry_count = 0
         self._claimed_files: set[str] = set()
         self._claimed_folders: set[str] = set()
-        #: Folders of documents/ made so far, in the staging folder and in the output
-        #: folder: one mkdir per folder, not one per document.
+        #: Folders of documents/ made so far in the staging folder: one mkdir per folder,
+        #: not one per document.
         self._made_folders: set[Path] = set()
         #: Whether staging's documents/ may hold a folder that no document of
         #: ``_documents`` is in: one made for a document that then could not be written.
@@ -558,13 +780,15 @@ class OutputWriter:
         self.abort()
 
     def open(self) -> None:
-        """Create the output folder if needed and a fresh staging folder inside it."""
+        """Create the output folder if needed, lock it, and make a fresh staging folder in it.
+
+        Raises ``OutputFolderError`` when the folder cannot be used: another run holds it,
+        it holds outputs no run wrote (unless ``force``), or it cannot be written.
+        """
         # A missing optional package is reported before any folder is made.
         require_dependencies(self.formats)
         try:
             self.output_dir.mkdir(parents=True, exist_ok=True)
-            self._remove_abandoned_staging()
-            self._staging = Path(tempfile.mkdtemp(prefix=_staging_prefix(), dir=self.output_dir))
         except FileExistsError:
             raise OutputFolderError(
                 f"{self.output_dir}: is a file, not a folder; pass a folder for the outputs"
@@ -575,13 +799,45 @@ class OutputWriter:
                 "pass a folder you can write to"
             ) from None
         try:
+            self._open_staging()
             for name in self.formats:
                 output_format = FORMATS[name]
-                path = self._staging / output_format.file_name
+                path = self._require_open() / output_format.file_name
                 self._fact_files.append(output_format.writer(path))
         except BaseException:
             self.abort()
             raise
+
+    def _open_staging(self) -> None:
+        """Lock the output folder, check what it holds, and make the staging folder."""
+        try:
+            self._lock = _lock_output_folder(self.output_dir)
+        except OSError as error:
+            raise OutputFolderError(
+                f"{self.output_dir}: cannot write there ({error.strerror}); "
+                "pass a folder you can write to"
+            ) from None
+        foreign = foreign_outputs(self.output_dir)
+        if foreign and not self.force:
+            raise OutputFolderError(
+                f"{self.output_dir}: holds {', '.join(foreign)}, which no run of extract "
+                "wrote; a run would replace or remove them. Move them away, choose another "
+                "folder, or pass --force to replace them"
+            )
+        try:
+            self._remove_leftovers()
+            self._staging = Path(tempfile.mkdtemp(prefix=_staging_prefix(), dir=self.output_dir))
+            # mkdtemp makes a folder only its owner may read; published, it is the outputs'
+            # folder, as readable as the output folder itself.
+            os.chmod(self._staging, self.output_dir.stat().st_mode & 0o777)
+            probe = self._staging / f"{NEW_LINK_PREFIX}probe"
+            os.symlink(DOCUMENTS_DIR, probe)
+            os.unlink(probe)
+        except OSError as error:
+            raise OutputFolderError(
+                f"{self.output_dir}: cannot write there ({error.strerror}); a run needs to "
+                "make folders and symbolic links in it: pass a folder you can write to"
+            ) from None
 
     def add_document(self, document: Document) -> None:
         """Stage ``document``'s JSON file and append its facts to every fact file.
@@ -665,12 +921,11 @@ class OutputWriter:
         input_dir: Path,
         extractor_version: str = "",
     ) -> None:
-        """Write manifest.json and review.html, then move every staged file into the output folder.
+        """Write manifest.json and review.html, then publish the run's outputs all at once.
 
-        Documents named in the previous manifest that this run did not produce again are
-        removed, so ``documents/`` matches the new manifest, and so are the fact files of
-        formats not written this run (datapackage.json too when facts.csv is not written),
-        so no stale facts lie beside the new ones. Nothing else is touched.
+        The output folder then shows this run's outputs and nothing of the previous run's:
+        its fact files of formats not written this run, its documents not produced again
+        and its extra review pages are gone with it. Nothing else is touched.
         """
         staging = self._require_open()
         for entry in entries:
@@ -684,40 +939,79 @@ class OutputWriter:
                 "totals": dict(totals),
             },
         )
-        published = [FORMATS[name].file_name for name in self.formats]
         for name in self.formats:
             for extra in FORMATS[name].extra_files:
                 text = extra.render(FORMATS[name].file_name)
                 (staging / extra.name).write_text(text, encoding="utf-8")
-                published.append(extra.name)
         for fact_file in self._fact_files:
             fact_file.finish()
         self._fact_files = []
-        review_pages = self._write_review(staging)
-        previous = self._previous_documents()
-        self._publish_documents(staging)
-        for name in [*published, *review_pages, MANIFEST_JSON]:
-            os.replace(staging / name, self.output_dir / name)
-        self._remove_stale_documents(previous - set(self._documents))
-        self._remove_stale_fact_files(set(published))
-        self._remove_stale_review_pages(set(review_pages))
+        self._write_review(staging)
+        if self._stray_document_folders:
+            _remove_empty_folders(staging / DOCUMENTS_DIR)
+        self._publish(staging)
         self.abort()
 
-    def _publish_documents(self, staging: Path) -> None:
-        """Move the staged documents into the output folder's documents/.
+    def _publish(self, staging: Path) -> None:
+        """Make ``staging`` the current generation: the commit, one rename of a link.
 
-        Into an output folder without documents/ (a first run) the staged folder moves
-        whole: one rename, where moving each document took a mkdir for each of its
-        folders and a rename for each file (a third of a second for 2,600 documents).
+        Before the commit the names this run publishes are made links into
+        ``.extract-current`` (one rename each: a name new to the folder shows nothing
+        until the commit), and the outputs that are not such links (an older version's
+        files, or the user's under ``force``) are moved aside, so that a reader finds
+        them missing, never beside this run's. A failure before the commit undoes all
+        of it; after the commit nothing can fail the run (scraps wait for the next run).
         """
-        folder = self.output_dir / DOCUMENTS_DIR
-        if self._documents and not self._stray_document_folders and not os.path.lexists(folder):
-            os.replace(staging / DOCUMENTS_DIR, folder)
-            return
-        for relative in self._documents:
-            target = self.output_dir / relative
-            self._make_folder(target.parent)
-            os.replace(staging / relative, target)
+        output_dir = self.output_dir
+        generation = output_dir / (GENERATION_PREFIX + staging.name.removeprefix(STAGING_PREFIX))
+        replaced = output_dir / (REPLACED_PREFIX + generation.name.removeprefix(GENERATION_PREFIX))
+        current = output_dir / CURRENT_LINK
+        previous = os.readlink(current) if current.is_symlink() else None
+        undo: list[Callable[[], None]] = []
+        with _signals_held():
+            try:
+                os.rename(staging, generation)
+                self._staging = generation
+                if previous is not None and "/" not in previous:
+                    undo.extend(_carry_over(output_dir / previous, generation))
+                names = sorted(os.listdir(generation))
+                existing = os.listdir(output_dir)
+                # manifest.json last: an older version's folder keeps it until the rest is aside.
+                aside = sorted(
+                    (
+                        name
+                        for name in existing
+                        if _is_output_name(name) and not _is_our_link(output_dir / name)
+                    ),
+                    key=lambda name: name == MANIFEST_JSON,
+                )
+                for name in aside:
+                    replaced.mkdir(exist_ok=True)
+                    os.rename(output_dir / name, replaced / name)
+                    undo.append(functools.partial(os.rename, replaced / name, output_dir / name))
+                for name in names:
+                    if not _is_our_link(output_dir / name):
+                        _link(f"{CURRENT_LINK}/{name}", output_dir / name)
+                        undo.append(functools.partial(os.unlink, output_dir / name))
+                _link(generation.name, current)  # the commit
+            except BaseException:
+                for step in reversed(undo):
+                    with contextlib.suppress(OSError):
+                        step()
+                raise
+            self.published = True
+            self._staging = None
+            with contextlib.suppress(OSError):
+                _sync_folder(output_dir)
+                for name in set(existing) - set(names):
+                    if _is_our_link(output_dir / name):
+                        os.unlink(output_dir / name)
+            for leftover in existing:
+                if leftover.startswith(REPLACED_PREFIX) or (
+                    leftover == previous and leftover.startswith(GENERATION_PREFIX)
+                ):
+                    shutil.rmtree(output_dir / leftover, ignore_errors=True)
+            shutil.rmtree(replaced, ignore_errors=True)
 
     def add_entry(self, entry: ManifestEntry) -> None:
         """Stage one file's manifest entry; ``commit`` writes them all into manifest.json.
@@ -801,6 +1095,8 @@ class OutputWriter:
             shutil.rmtree(self._staging, ignore_errors=True)
         self._staging = None
         self._made_folders.clear()
+        _release_lock(self._lock)
+        self._lock = None
 
     def _make_folder(self, folder: Path) -> None:
         """Make ``folder`` and its parents unless this writer made it already."""
@@ -830,19 +1126,23 @@ class OutputWriter:
         self._claimed_files.add(relative)
         self._claimed_folders.update(folders)
 
-    def _previous_documents(self) -> set[str]:
-        """Return the document files the previous run's manifest says it wrote (may be none)."""
-        manifest = _previous_manifest(self.output_dir)
-        if manifest is None:
-            return set()  # no readable previous manifest: there is nothing we know we wrote
-        return {document_path(entry["doc_id"]) for entry in _written_entries(manifest)}
+    def _remove_leftovers(self) -> None:
+        """Remove the scraps of killed runs: staging folders, generations no longer current.
 
-    def _remove_stale_fact_files(self, published: set[str]) -> None:
-        """Delete the fact files (and their extra files) this run did not write (only files)."""
-        every = {name for output_format in FORMATS.values() for name in output_format.file_names()}
-        for name in sorted(every - published):
-            path = self.output_dir / name
-            if path.is_file() or path.is_symlink():
+        Folders of outputs moved aside (``REPLACED_PREFIX``) stay: they may hold the only
+        copy of an older version's outputs; the next commit removes them.
+        """
+        self._remove_abandoned_staging()
+        if self._lock is None:
+            return  # without the lock, another run may be using what looks abandoned
+        current = self.output_dir / CURRENT_LINK
+        keep = os.readlink(current) if current.is_symlink() else None
+        for path in self.output_dir.iterdir():
+            if path.name == keep:
+                continue
+            if path.name.startswith(GENERATION_PREFIX) and not path.is_symlink():
+                shutil.rmtree(path, ignore_errors=True)
+            elif path.name.startswith(NEW_LINK_PREFIX) and path.is_symlink():
                 path.unlink(missing_ok=True)
 
     def _remove_abandoned_staging(self) -> None:
@@ -855,27 +1155,3 @@ class OutputWriter:
                 continue  # another host's, or a name this version does not write
             if not _process_is_alive(int(pid_text)):
                 shutil.rmtree(path, ignore_errors=True)
-
-    def _remove_stale_review_pages(self, published: set[str]) -> None:
-        """Delete review-N.html pages of an earlier, bigger run (only files of that name)."""
-        for path in self.output_dir.glob("review-*.html"):
-            if _REVIEW_PAGE_RE.fullmatch(path.name) and path.name not in published:
-                if path.is_file() or path.is_symlink():
-                    path.unlink(missing_ok=True)
-
-    def _remove_stale_documents(self, stale: Iterable[str]) -> None:
-        """Delete the given document files and the folders they leave empty, inside documents/."""
-        documents = (self.output_dir / DOCUMENTS_DIR).resolve()
-        for relative in sorted(stale):
-            path = (self.output_dir / relative).resolve()
-            # A hand-edited manifest must never make us delete outside documents/.
-            if documents not in path.parents or path.suffix != ".json":
-                continue
-            path.unlink(missing_ok=True)
-            for folder in path.parents:
-                if folder == documents:
-                    break
-                try:
-                    folder.rmdir()
-                except OSError:
-                    break
