@@ -1,4 +1,4 @@
-"""Every docstring example of read, encode, schema, review, write and the CLI runs and holds."""
+"""Every docstring example of read, encode, schema, panel, review, write and the CLI holds."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import pytest
 
 import extract.cli
 import extract.encode
+import extract.panel
 import extract.read
 import extract.review
 import extract.schema
@@ -21,6 +22,7 @@ import extract.write
         pytest.param(extract.read, id="read"),
         pytest.param(extract.encode, id="encode"),
         pytest.param(extract.schema, id="schema"),
+        pytest.param(extract.panel, id="panel"),
         pytest.param(extract.review, id="review"),
         pytest.param(extract.write, id="write"),
         pytest.param(extract.cli, id="cli"),

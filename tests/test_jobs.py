@@ -116,9 +116,8 @@ def test_a_document_that_cannot_be_written_fails_alone(
     assert reason in (failed.reason or "")
     out = tmp_path / "out"
     files = sorted(path.relative_to(out).as_posix() for path in out.rglob("*") if path.is_file())
-    assert files == sorted(
-        [*documents, "datapackage.json", "facts.csv", "facts.jsonl", "manifest.json", "review.html"]
-    )
+    outputs = ["datapackage.json", "facts.csv", "facts.jsonl", "manifest.json", "panel.csv"]
+    assert files == sorted([*documents, *outputs, "review.html"])
     folders = {path.relative_to(out).as_posix() for path in out.rglob("*") if path.is_dir()}
     documents_folders = {str(parent) for name in documents for parent in Path(name).parents}
     assert folders == documents_folders - {"."}
