@@ -261,7 +261,9 @@ def a_file(root: Path) -> Path:
             id="jobs-not-a-number",
         ),
         pytest.param(
-            lambda root: ["eval", root / "in"], "required: GOLD_DIR", id="eval-missing-gold"
+            lambda root: ["eval", root / "in"],
+            "give GOLD_DIR, --panel GOLD_PANEL_DIR, or both; run 'extract eval --help'",
+            id="eval-missing-gold-and-panel",
         ),
         pytest.param(
             lambda root: ["eval", root / "in", root / "in"], "no such file", id="eval-not-a-run"
@@ -380,13 +382,13 @@ def stdin_options(**given: object) -> dict[str, object]:
         pytest.param(
             ["eval", "out", "gold"],
             "eval",
-            {"output_dir": Path("out"), "gold_dir": Path("gold"), "list": False},
+            {"output_dir": Path("out"), "gold_dir": Path("gold"), "panel": None, "list": False},
             id="eval",
         ),
         pytest.param(
             ["eval", "run", "stdin", "--list"],
             "eval",
-            {"output_dir": Path("run"), "gold_dir": Path("stdin"), "list": True},
+            {"output_dir": Path("run"), "gold_dir": Path("stdin"), "panel": None, "list": True},
             id="eval-of-folders-named-like-commands",
         ),
         pytest.param(
@@ -546,7 +548,7 @@ def test_an_option_of_another_command_is_a_usage_error(
         ),
         pytest.param(
             ["eval", "out"],
-            "the following arguments are required: GOLD_DIR; run 'extract eval --help' for "
+            "give GOLD_DIR, --panel GOLD_PANEL_DIR, or both; run 'extract eval --help' for "
             "usage; the folder eval is read with 'extract run eval OUTPUT_DIR'",
             id="folder-eval",
         ),
