@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import ast
-import filecmp
 import importlib
 import json
 import os
@@ -23,6 +22,8 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+
+from oracles import visible_outputs
 
 REPOSITORY = Path(__file__).resolve().parents[1]
 #: Manifest keys that name the run rather than its results.
@@ -89,28 +90,29 @@ def _not_compiled() -> list[str]:
 
 
 def _differences(compiled: Path, reference: Path) -> list[str]:
-    """Return the files that differ between two output folders (run keys ignored)."""
-    names = sorted(
-        {p.relative_to(compiled) for p in compiled.rglob("*") if p.is_file()}
-        | {p.relative_to(reference) for p in reference.rglob("*") if p.is_file()}
-    )
-    if not names:
+    """Return the files that differ between two output folders (run keys ignored).
+
+    The folders are compared as a reader finds them (``oracles.visible_outputs``): the
+    run's own bookkeeping, such as its lock and generation folders, is left out.
+    """
+    left_files, right_files = visible_outputs(compiled), visible_outputs(reference)
+    if not left_files and not right_files:
         return ["no outputs"]
     differences = []
-    for name in names:
-        left, right = compiled / name, reference / name
-        if not left.is_file() or not right.is_file():
+    for name in sorted(left_files.keys() | right_files.keys()):
+        left, right = left_files.get(name), right_files.get(name)
+        if left is None or right is None:
             differences.append(f"{name} is written by one build only")
-        elif name == Path("manifest.json"):
+        elif name == "manifest.json":
             if _without_run_keys(left) != _without_run_keys(right):
                 differences.append(f"{name} differs")
-        elif not filecmp.cmp(left, right, shallow=False):
+        elif left != right:
             differences.append(f"{name} differs")
     return differences
 
 
-def _without_run_keys(manifest: Path) -> dict[str, object]:
-    data = json.loads(manifest.read_text(encoding="utf-8"))
+def _without_run_keys(manifest: bytes) -> dict[str, object]:
+    data = json.loads(manifest.decode("utf-8"))
     return {key: value for key, value in data.items() if key not in RUN_KEYS}
 
 

@@ -226,3 +226,69 @@ def test_readme_python_example_runs(monkeypatch: pytest.MonkeyPatch) -> None:
     runner.run(test, out=report.append)
     assert runner.tries > 0
     assert runner.failures == 0, "".join(report)
+
+
+def recipe_blocks() -> list[str]:
+    """Return the Python blocks of the panel recipe in docs/outputs.md, in order."""
+    recipe = section(PAGES["outputs.md"], "## Recipe: GDP growth of the sample provincial reports")
+    return re.findall(r"```python\n(.*?)```", recipe, flags=re.DOTALL)
+
+
+def run_recipe(output: Path, capsys: pytest.CaptureFixture[str]) -> str:
+    """Return what the recipe's Python blocks print, run beside ``output`` (a run's folder)."""
+    blocks = recipe_blocks()
+    assert len(blocks) == 2
+    namespace: dict[str, Any] = {}
+    capsys.readouterr()
+    for block in blocks:
+        exec(compile(block, "docs/outputs.md", "exec"), namespace)
+    return capsys.readouterr().out
+
+
+def test_panel_recipe_runs_on_the_samples(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pytest.importorskip("pyarrow")
+    from extract.runner import extract_paths
+    from extract.write import read_panel_csv
+
+    extract_paths(REPOSITORY / "raw", tmp_path / "output", formats={"csv", "jsonl", "parquet"})
+    panel = read_panel_csv(tmp_path / "output" / "panel.csv")
+    growth = panel[panel["concept"] == "gdp_growth"]
+    if growth.empty:
+        pytest.skip("the panel of raw/ has no gdp_growth row: facts carry no concept yet")
+    monkeypatch.chdir(tmp_path)
+    printed = run_recipe(tmp_path / "output", capsys)
+    for place in growth["place"].dropna().unique():
+        assert place in printed
+
+
+def test_panel_recipe_runs_on_facts_given_a_context(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A stand-in for the context stage: each GDP growth figure of a document is its
+    # 2025 actual, the document's name its place. What is checked is the recipe's code.
+    pytest.importorskip("pyarrow")
+    import extract.pipeline
+    from extract.models import Document, SourceText
+    from extract.runner import extract_paths
+
+    extract_source = extract.pipeline.extract_source
+
+    def with_context(source: SourceText, **options: Any) -> Document:
+        document = extract_source(source, **options)
+        facts = [
+            fact.model_copy(
+                update={"place": source.doc_id, "period": "2025", "concept": "gdp_growth"}
+            )
+            if "生产总值增长" in fact.indicator and fact.base_unit == "%"
+            else fact
+            for fact in document.facts
+        ]
+        return document.model_copy(update={"facts": facts})
+
+    monkeypatch.setattr(extract.pipeline, "extract_source", with_context)
+    extract_paths(REPOSITORY / "raw", tmp_path / "output", formats={"parquet"}, jobs=1)
+    monkeypatch.chdir(tmp_path)
+    printed = run_recipe(tmp_path / "output", capsys)
+    assert "江西省_2026" in printed and "2025" in printed and "actual" in printed

@@ -249,6 +249,45 @@ def test_field_accuracy(field: str, predicted: Any, gold: Any, correct: int) -> 
     assert (ratio.correct, ratio.total) == (correct, 1)
 
 
+@pytest.mark.parametrize(
+    ("field", "predicted", "gold", "correct", "total"),
+    [
+        pytest.param("place", "江西省", "江西省", 1, 1, id="place-equal"),
+        pytest.param("place", "南昌市", "江西省", 0, 1, id="place-differs"),
+        pytest.param("place", None, None, 1, 1, id="place-unknown-equals-unknown"),
+        pytest.param("period", "2021/2025", "2021/2025", 1, 1, id="period-interval-equal"),
+        pytest.param("period", "2025", "2021/2025", 0, 1, id="period-year-for-interval"),
+        pytest.param("status", "target", "target", 1, 1, id="status-equal"),
+        pytest.param("status", "actual", "target", 0, 1, id="status-differs"),
+        pytest.param("concept", "gdp_growth", "gdp_growth", 1, 1, id="concept-equal"),
+        pytest.param("concept", "gdp_growth", None, 0, 1, id="concept-where-gold-has-none"),
+    ],
+)
+def test_context_accuracy(field: str, predicted: Any, gold: Any, correct: int, total: int) -> None:
+    score = score_document([fact(5, **{field: predicted})], [fact(5, **{field: gold})])
+    ratio = getattr(score, field)
+    assert (ratio.correct, ratio.total) == (correct, total)
+    pair_failed = score.pairs[0].failed
+    assert (field in pair_failed) == (correct == 0)
+
+
+@pytest.mark.parametrize("field", ["place", "period", "status", "concept"])
+def test_context_field_absent_from_gold_is_not_scored(field: str) -> None:
+    score = score_document([fact(5, **{field: "x"})], [fact(5)])
+    assert (getattr(score, field).total, score.pairs[0].failed) == (0, [])
+
+
+def test_context_columns_in_the_report() -> None:
+    report = EvalReport(
+        documents=[score_document([fact(5, place="甲", status="target")], [fact(5, place="乙")])]
+    )
+    header, _, overall = format_report(report).splitlines()[:3]
+    assert header.split()[-4:] == ["place", "period", "status", "concept"]
+    assert overall.split()[-8:] == ["0.000", "(0/1)", "-", "(0/0)", "-", "(0/0)", "-", "(0/0)"]
+    assert report.place == 0.0 and report.status == 1.0
+    assert "place: gold 乙 / predicted 甲" in format_report(report, list_errors=True)
+
+
 def test_field_accuracies_count_only_non_optional_pairs() -> None:
     score = score_document([fact(5, comparator=">")], [optional(5)])
     assert (score.comparator.total, score.indicator.total) == (0, 0)

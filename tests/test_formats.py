@@ -159,7 +159,9 @@ def test_each_format_choice_writes_exactly_its_files(
     write_run(tmp_path, DOCUMENTS, None if formats is None else frozenset(formats))
     written = formats or DEFAULT_FORMATS
     datapackage = {DATAPACKAGE_JSON} if "csv" in written else set()
-    assert top_level_files(tmp_path) == fact_files | datapackage | {"review.html", "manifest.json"}
+    panel = {"panel.csv", "panel.parquet"} if "parquet" in written else {"panel.csv"}
+    always = {"review.html", "manifest.json"}
+    assert top_level_files(tmp_path) == fact_files | datapackage | panel | always
     manifest = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["formats"] == [name for name in FACT_FILES if name in written]
 
@@ -171,6 +173,7 @@ def test_rerun_with_other_formats_removes_the_stale_fact_files_only(tmp_path: Pa
     write_run(tmp_path, DOCUMENTS, frozenset({"jsonl"}))
     assert top_level_files(tmp_path) == {
         "facts.jsonl",
+        "panel.csv",
         "review.html",
         "manifest.json",
         "notes.txt",
@@ -341,7 +344,8 @@ def test_cli_format_option_chooses_the_files(
     (input_dir / "a.txt").write_text("新增公办学位1.1万个。\n", encoding="utf-8")
     assert cli.main([str(input_dir), str(tmp_path / "out"), *arguments]) == cli.EXIT_OK
     datapackage = {DATAPACKAGE_JSON} if "facts.csv" in fact_files else set()
-    expected = fact_files | datapackage | {"review.html", "manifest.json"}
+    panel = {"panel.csv", "panel.parquet"} if "facts.parquet" in fact_files else {"panel.csv"}
+    expected = fact_files | datapackage | panel | {"review.html", "manifest.json"}
     assert top_level_files(tmp_path / "out") == expected
 
 
@@ -368,7 +372,7 @@ def test_cli_help_and_readme_name_every_format() -> None:
 
 def test_every_fact_field_is_documented_and_described_in_the_datapackage() -> None:
     assert list(FACT_FIELD_DOCS) == list(FACT_FIELDS)
-    (resource,) = datapackage_descriptor("facts.csv")["resources"]
+    resource, _ = datapackage_descriptor("facts.csv")["resources"]
     fields = resource["schema"]["fields"]
     assert [field["name"] for field in fields] == list(FACT_FIELDS)
     assert all(field["description"] for field in fields)
@@ -580,4 +584,9 @@ def test_a_new_format_is_one_registry_entry_and_its_writer(
     assert manifest["formats"] == ["csv", "tsv"]
     # A later run without tsv removes the facts.tsv it no longer writes.
     extract_paths(input_dir, output_dir, jobs=1, formats={"jsonl"})
-    assert top_level_files(output_dir) == {"facts.jsonl", "review.html", "manifest.json"}
+    assert top_level_files(output_dir) == {
+        "facts.jsonl",
+        "panel.csv",
+        "review.html",
+        "manifest.json",
+    }

@@ -114,9 +114,8 @@ def test_a_document_that_cannot_be_written_fails_alone(
     assert reason in (failed.reason or "")
     out = tmp_path / "out"
     found, folders = visible_tree(out)
-    assert sorted(found) == sorted(
-        [*documents, "datapackage.json", "facts.csv", "facts.jsonl", "manifest.json", "review.html"]
-    )
+    outputs = ["datapackage.json", "facts.csv", "facts.jsonl", "manifest.json", "panel.csv"]
+    assert sorted(found) == sorted([*documents, *outputs, "review.html"])
     documents_folders = {str(parent) for name in documents for parent in Path(name).parents}
     assert folders == documents_folders - {"."}
 

@@ -263,7 +263,7 @@ def test_help_shows_examples_and_the_other_commands(capsys: pytest.CaptureFixtur
         "examples:",
         "extract raw/ output/",
         "extract - -",
-        "extract eval OUTPUT_DIR GOLD_DIR",
+        "extract eval OUTPUT_DIR [GOLD_DIR] [--panel GOLD_PANEL_DIR]",
         "extract explain FILE",
         "--quiet",
         "--version",

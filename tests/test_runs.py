@@ -409,6 +409,7 @@ def test_a_folder_written_by_an_older_version_is_taken_over_without_force(
         "facts.csv",
         "facts.jsonl",
         "manifest.json",
+        "panel.csv",
         "review.html",
     ]
     assert b"old" not in outputs.values()

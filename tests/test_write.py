@@ -245,6 +245,7 @@ def test_documents_dropped_from_a_rerun_are_removed(run_dir: Path) -> None:
         "facts.jsonl",
         "manifest.json",
         "notes.txt",
+        "panel.csv",
         "review.html",
     ]
 

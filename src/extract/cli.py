@@ -2,10 +2,10 @@
 
 ``extract [run] INPUT_DIR OUTPUT_DIR`` runs the pipeline over a folder (``run`` is the
 default command); ``extract stdin`` (or ``extract - -``) reads one report on stdin and
-writes its facts to stdout; ``extract eval OUTPUT_DIR GOLD_DIR [--list]`` scores a run
-against gold facts; ``extract explain FILE [--json]`` shows what happened to one report
-and why. A folder run shows a progress bar when stderr is a terminal. No extraction logic
-lives here.
+writes its facts to stdout; ``extract eval OUTPUT_DIR [GOLD_DIR] [--panel DIR] [--list]``
+scores a run against gold facts and its panel against gold cells; ``extract explain FILE
+[--json]`` shows what happened to one report and why. A folder run shows a progress bar
+when stderr is a terminal. No extraction logic lives here.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple, NoReturn
+from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn
 
 from .version import installed_version
 
@@ -59,6 +59,16 @@ class _ArgumentParser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         raise UsageError(f"{message}; run '{self.prog} --help' for usage")
+
+
+class _EvalParser(_ArgumentParser):
+    """The eval command's parser: GOLD_DIR may be left out only when --panel is given."""
+
+    def parse_args(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        options = super().parse_args(*args, **kwargs)
+        if options.gold_dir is None and options.panel is None:
+            self.error("give GOLD_DIR, --panel GOLD_PANEL_DIR, or both")
+        return options
 
 
 class Call(NamedTuple):
@@ -169,7 +179,7 @@ def _options_of(options: argparse.Namespace, names: Sequence[str]) -> argparse.N
 EXTRACT_USAGE = """extract [run] INPUT_DIR OUTPUT_DIR [-q] [-j N] [--incremental] [--format FORMATS]
                                           [--lexicon FILE.toml] [--force]
        extract stdin [-q] [--doc-id NAME] [--lexicon FILE.toml]   (or: extract - - ...)
-       extract eval OUTPUT_DIR GOLD_DIR [--list]
+       extract eval OUTPUT_DIR [GOLD_DIR] [--panel GOLD_PANEL_DIR] [--list]
        extract explain FILE [--json] [--lexicon FILE.toml]
        extract COMMAND --help | extract --version"""
 
@@ -180,8 +190,8 @@ commands and examples:
               extract raw/ output/ -j 4 --incremental
   stdin     one report on stdin, its facts as JSON Lines on stdout ('- -' is short for it)
               cat report.txt | extract - - | head -3
-  eval      score a run against gold facts
-              extract eval output/ gold/ --list
+  eval      score a run against gold facts, and its panel against gold panel cells
+              extract eval output/ gold/ --panel gold-panel/ --list
   explain   show what happened to one report and why
               extract explain raw/report.txt --json
 
@@ -559,12 +569,27 @@ def _reader_may_stop_early() -> Iterator[None]:
 
 def _eval_parser() -> argparse.ArgumentParser:
     """Return the parser of the eval command."""
-    parser = _ArgumentParser(
+    parser = _EvalParser(
         prog=f"{PROG} eval",
-        description="Score the facts.jsonl of a run against gold DOC_ID.facts.jsonl files.",
+        description=(
+            "Score the facts.jsonl of a run against gold DOC_ID.facts.jsonl files, and its "
+            "panel.csv against gold *.panel.jsonl files (--panel)."
+        ),
     )
     parser.add_argument("output_dir", metavar="OUTPUT_DIR", type=Path, help="folder of a run")
-    parser.add_argument("gold_dir", metavar="GOLD_DIR", type=Path, help="folder of gold files")
+    parser.add_argument(
+        "gold_dir",
+        metavar="GOLD_DIR",
+        type=Path,
+        nargs="?",
+        help="folder of gold facts files (may be left out with --panel)",
+    )
+    parser.add_argument(
+        "--panel",
+        metavar="GOLD_PANEL_DIR",
+        type=Path,
+        help="also score panel.csv against the *.panel.jsonl files of this folder",
+    )
     parser.add_argument(
         "--list", action="store_true", help="also list each miss, extra and field mismatch"
     )
@@ -572,21 +597,29 @@ def _eval_parser() -> argparse.ArgumentParser:
 
 
 def run_eval(options: argparse.Namespace) -> int:
-    """Return the exit code of ``extract eval OUTPUT_DIR GOLD_DIR``, printing the report."""
+    """Return the exit code of ``extract eval OUTPUT_DIR [GOLD_DIR] [--panel DIR]``, printing
+    the fact report, the panel report, or both."""
     try:
-        from .evaluate import evaluate_dirs, format_report
+        from .evaluate import evaluate_dirs, evaluate_panel, format_panel_report, format_report
     except ImportError as error:
         raise UsageError(
             f"the eval command is unavailable ({error}); reinstall with pip install -e ."
         ) from None
+    reports = []
     try:
-        report = evaluate_dirs(options.output_dir, options.gold_dir)
+        # Both are read before anything is printed: a bad gold file prints no half report.
+        if options.gold_dir is not None:
+            facts = evaluate_dirs(options.output_dir, options.gold_dir)
+            reports.append(format_report(facts, list_errors=options.list))
+        if options.panel is not None:
+            panel = evaluate_panel(options.output_dir, options.panel)
+            reports.append(format_panel_report(panel, list_errors=options.list))
     except (OSError, ValueError) as error:
-        # Missing folders and malformed facts files; their messages name the file and fix.
+        # Missing folders and malformed gold files; their messages name the file and fix.
         raise UsageError(str(error)) from None
     if isinstance(sys.stdout, io.TextIOWrapper):
         sys.stdout.reconfigure(errors="replace")
-    print(format_report(report, list_errors=options.list))
+    print("\n\n".join(reports))
     return EXIT_OK
 
 

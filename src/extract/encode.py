@@ -289,6 +289,10 @@ class RenderedDocument:
     document: Document | None = None
     #: The length of ``review_html`` in characters (review pages are cut by characters).
     review_chars: int = 0
+    #: The document's facts that have a concept, each with its position among its facts:
+    #: what the panel is built of (``panel.concept_facts``), few and small. Empty for a
+    #: large document, whose facts the writer goes through itself.
+    panel_facts: tuple[tuple[int, Fact], ...] = ()
 
 
 #: What goes around the fields of a fact in a document's JSON (``model_dump_json(indent=2)``).

@@ -30,6 +30,8 @@ ratios as ``-`` with their ``(0/0)`` counts.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import math
 import re
@@ -37,26 +39,47 @@ import unicodedata
 from bisect import bisect_left, bisect_right
 from collections import Counter, deque
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, TypeGuard
+from typing import Annotated, Any, Literal, TypeGuard
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    StrictFloat,
+    StrictInt,
+    StrictStr,
+    StringConstraints,
+    ValidationError,
+)
+
+from .models import PERIOD_PATTERN
 
 __all__ = [
     "GOLD_SUFFIX",
     "INDICATOR_THRESHOLD",
+    "PANEL_GOLD_SUFFIX",
     "PREDICTION_FILE",
     "RELATIVE_TOLERANCE",
     "DocScore",
     "EvalReport",
     "FactsFileError",
     "MatchedPair",
+    "PanelFileError",
+    "PanelGoldCell",
+    "PanelReport",
     "Ratio",
     "evaluate_dirs",
+    "evaluate_panel",
+    "format_panel_report",
     "format_report",
     "indicator_f1",
     "load_facts_jsonl",
+    "load_panel_gold",
     "normalize_unit",
     "score_document",
+    "score_panel",
 ]
 
 #: Magnitudes agree when they differ by at most this share of the larger one.
@@ -74,6 +97,17 @@ MULTIPLIER_CHARS = frozenset("十百千万亿")
 # A parenthesised variant inside a unit: 套（间） → 套, 套(间) → 套 (NFKC runs first,
 # so full-width brackets are already half-width here).
 _PAREN_RE = re.compile(r"\([^()]*\)")
+
+
+def _finite(value: float) -> float:
+    """Return ``value`` when it is a finite number; raise ValueError."""
+    if not math.isfinite(value):
+        raise ValueError("must be a finite number")
+    return float(value)
+
+
+#: A JSON number, never a string or a boolean (strict), and finite.
+FiniteNumber = Annotated[StrictInt | StrictFloat, AfterValidator(_finite)]
 
 
 class FactsFileError(ValueError):
@@ -225,6 +259,9 @@ class Ratio:
 
 #: The field checks run on every matched pair, in report order.
 FIELD_CHECKS: tuple[str, ...] = ("indicator", "comparator", "section", "per")
+#: The context checks (docs/facts.md): run on a matched pair whose gold fact has the
+#: field (a gold file annotated before the context fields existed is skipped for them).
+CONTEXT_CHECKS: tuple[str, ...] = ("place", "period", "status", "concept")
 
 
 @dataclass(frozen=True)
@@ -256,13 +293,26 @@ class MatchedPair:
             return self.indicator_ok
         return self.predicted.get(check) == self.gold.get(check)
 
+    def context_applies(self, check: str) -> bool:
+        """Return whether context ``check`` (of ``CONTEXT_CHECKS``) is scored on this pair."""
+        return check in self.gold
+
     @property
     def failed(self) -> list[str]:
-        """Return the field checks this pair fails, sign included when scored."""
+        """Return the field checks this pair fails, sign and context included when scored."""
         failed = [check for check in FIELD_CHECKS if not self.agrees(check)]
         if self.sign_applies and not self.sign_ok:
             failed.append("sign")
+        failed += [
+            check
+            for check in CONTEXT_CHECKS
+            if self.context_applies(check) and not self.agrees(check)
+        ]
         return failed
+
+
+#: The shares of a ``DocScore``, in report order.
+_RATIOS: tuple[str, ...] = (*FIELD_CHECKS, "sign", *CONTEXT_CHECKS)
 
 
 @dataclass
@@ -284,6 +334,10 @@ class DocScore:
     section: Ratio = field(default_factory=Ratio)
     per: Ratio = field(default_factory=Ratio)
     sign: Ratio = field(default_factory=Ratio)
+    place: Ratio = field(default_factory=Ratio)
+    period: Ratio = field(default_factory=Ratio)
+    status: Ratio = field(default_factory=Ratio)
+    concept: Ratio = field(default_factory=Ratio)
     #: False when the run wrote no fact for a document that has gold facts.
     has_predictions: bool = True
     pairs: list[MatchedPair] = field(default_factory=list, repr=False)
@@ -325,7 +379,7 @@ class DocScore:
         """Add the counts of ``other`` to this score (micro-averaging); lists are not kept."""
         for name in ("tp", "fp", "fn", "ignored", "gold", "optional", "predicted"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
-        for name in ("indicator", "comparator", "section", "per", "sign"):
+        for name in _RATIOS:
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
     def to_dict(self, *, include_errors: bool = True) -> dict[str, Any]:
@@ -344,7 +398,7 @@ class DocScore:
             "predicted": self.predicted,
             "has_predictions": self.has_predictions,
         }
-        for name in ("indicator", "comparator", "section", "per", "sign"):
+        for name in _RATIOS:
             result[name] = getattr(self, name).to_dict()
         if include_errors:
             result["misses"] = self.misses
@@ -421,6 +475,26 @@ class EvalReport:
     def sign(self) -> float:
         """Return the overall sign accuracy."""
         return self.overall.sign.value
+
+    @property
+    def place(self) -> float:
+        """Return the overall place accuracy."""
+        return self.overall.place.value
+
+    @property
+    def period(self) -> float:
+        """Return the overall period accuracy."""
+        return self.overall.period.value
+
+    @property
+    def status(self) -> float:
+        """Return the overall status accuracy."""
+        return self.overall.status.value
+
+    @property
+    def concept(self) -> float:
+        """Return the overall concept accuracy."""
+        return self.overall.concept.value
 
     def to_dict(self, *, include_errors: bool = True) -> dict[str, Any]:
         """Return the report as plain JSON values (``json.dumps`` ready)."""
@@ -567,6 +641,9 @@ def score_document(
             setattr(score, check, getattr(score, check) + Ratio(int(pair.agrees(check)), 1))
         if pair.sign_applies:
             score.sign += Ratio(int(pair.sign_ok), 1)
+        for check in CONTEXT_CHECKS:
+            if pair.context_applies(check):
+                setattr(score, check, getattr(score, check) + Ratio(int(pair.agrees(check)), 1))
     score.misses = [gold[g] for g in required if g not in matched]
     score.extras = [fact for p, fact in enumerate(predicted) if p not in used]
     return score
@@ -647,7 +724,7 @@ def _row(name: str, score: DocScore) -> list[str]:
         str(score.precision_ratio),
         str(score.recall_ratio),
         f"{score.f1:.3f}",
-        *(str(getattr(score, check)) for check in (*FIELD_CHECKS, "sign")),
+        *(str(getattr(score, check)) for check in _RATIOS),
     ]
 
 
@@ -681,11 +758,11 @@ def format_report(report: EvalReport, *, list_errors: bool = False) -> str:
     Each share is printed with its counts, e.g. ``0.912 (312/342)``; ``-`` marks
     a share with nothing to count. With ``list_errors``, each document's misses
     (gold facts not matched), extras (predictions not matched) and matched pairs
-    failing the indicator, comparator, section, per or sign check follow.
+    failing the indicator, comparator, section, per, sign, place, period, status or
+    concept check follow.
     """
     header = [
-        "document", "pred", "gold", "ignored", "precision", "recall", "f1",
-        *FIELD_CHECKS, "sign",
+        "document", "pred", "gold", "ignored", "precision", "recall", "f1", *_RATIOS,
     ]  # fmt: skip
     rows = [header, _row("overall", report.overall)]
     rows += [_row(doc.doc_id, doc) for doc in report.documents]
@@ -716,4 +793,345 @@ def format_report(report: EvalReport, *, list_errors: bool = False) -> str:
             if doc.mismatched:
                 lines.append(f"  mismatched ({len(doc.mismatched)} matched pairs):")
                 lines += [f"    ~ {_describe_pair(pair)}" for pair in doc.mismatched]
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- panel
+
+#: Suffix of gold panel files: ``NAME.panel.jsonl``, one gold cell a line.
+PANEL_GOLD_SUFFIX = ".panel.jsonl"
+#: Name of the panel inside an output folder.
+PANEL_FILE = "panel.csv"
+
+#: A panel key: place, concept, period, status.
+PanelKey = tuple[str, str, str, str]
+
+
+class PanelGoldCell(BaseModel):
+    """One line of a gold panel file: a headline cell the reports state, and its value.
+
+    Checked strictly: every key field a non-empty string of its form, the value a JSON
+    number (not a string), the comparator one of the six. Other keys (``line``,
+    ``evidence``: the annotator's notes) are read and left alone.
+    """
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    place: Annotated[StrictStr, StringConstraints(min_length=1)]
+    concept: Annotated[StrictStr, StringConstraints(min_length=1)]
+    period: Annotated[StrictStr, StringConstraints(pattern=PERIOD_PATTERN)]
+    status: Literal["actual", "target"]
+    normalized_value: FiniteNumber
+    base_unit: StrictStr
+    comparator: Literal["=", ">", ">=", "<", "<=", "~"]
+    upper_value: FiniteNumber | None = None
+    evidence: StrictStr | None = None
+
+    @property
+    def key(self) -> PanelKey:
+        """Return the cell's place, concept, period and status."""
+        return (self.place, self.concept, self.period, self.status)
+
+
+@dataclass(frozen=True)
+class PanelPrediction:
+    """One row of a run's panel.csv, as the scorer reads it."""
+
+    place: str | None
+    concept: str
+    period: str | None
+    status: str
+    normalized_value: float
+    comparator: str
+    base_unit: str
+    sentence: str
+    #: 1-based line of panel.csv (the header is line 1).
+    line: int
+
+    @property
+    def key(self) -> tuple[str | None, str, str | None, str]:
+        """Return the row's place, concept, period and status."""
+        return (self.place, self.concept, self.period, self.status)
+
+
+@dataclass
+class PanelScore:
+    """The panel scores of one place (or of the whole run): rows right out of rows, and
+    gold cells found out of gold cells, with what went wrong."""
+
+    place: str
+    rows: int = 0
+    gold: int = 0
+    right: int = 0
+    #: Gold cells no row has the key of.
+    misses: list[PanelGoldCell] = field(default_factory=list, repr=False)
+    #: Rows whose key is no gold cell.
+    extras: list[PanelPrediction] = field(default_factory=list, repr=False)
+    #: Rows whose key is a gold cell but whose value or comparator differs.
+    wrong: list[tuple[PanelGoldCell, PanelPrediction]] = field(default_factory=list, repr=False)
+
+    @property
+    def precision(self) -> Ratio:
+        """Return the rows that are right out of all rows."""
+        return Ratio(self.right, self.rows)
+
+    @property
+    def recall(self) -> Ratio:
+        """Return the gold cells found (a right row) out of all gold cells."""
+        return Ratio(self.right, self.gold)
+
+    def add(self, other: PanelScore) -> None:
+        """Add the counts of ``other`` to this score; lists are not kept."""
+        self.rows += other.rows
+        self.gold += other.gold
+        self.right += other.right
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the score as plain JSON values."""
+        return {
+            "place": self.place,
+            "precision": self.precision.to_dict(),
+            "recall": self.recall.to_dict(),
+            "misses": [cell.model_dump() for cell in self.misses],
+            "extras": [asdict(row) for row in self.extras],
+            "wrong": [
+                {"gold": cell.model_dump(), "predicted": asdict(row)} for cell, row in self.wrong
+            ],
+        }
+
+
+@dataclass
+class PanelReport:
+    """The panel scores of a run: one ``PanelScore`` per place, summed overall."""
+
+    places: list[PanelScore] = field(default_factory=list)
+
+    @property
+    def overall(self) -> PanelScore:
+        """Return the counts of all places summed."""
+        total = PanelScore(place="overall")
+        for score in self.places:
+            total.add(score)
+        return total
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the report as plain JSON values."""
+        overall = self.overall
+        return {
+            "overall": {
+                "precision": overall.precision.to_dict(),
+                "recall": overall.recall.to_dict(),
+            },
+            "places": [score.to_dict() for score in self.places],
+        }
+
+
+class PanelFileError(ValueError):
+    """A gold panel file or panel.csv that cannot be read; the message names file and line."""
+
+
+def load_panel_gold(gold_dir: Path) -> list[PanelGoldCell]:
+    """Return the gold cells of every ``*.panel.jsonl`` under ``gold_dir``, sorted by file.
+
+    Raises ``PanelFileError`` naming the file and line of a line that is not a valid
+    cell, of a key given twice, and when there is no gold cell at all.
+    """
+    gold_dir = Path(gold_dir)
+    if not gold_dir.is_dir():
+        raise FileNotFoundError(f"{gold_dir}: no such folder; pass the folder of gold panel files")
+    cells: dict[PanelKey, tuple[PanelGoldCell, str]] = {}
+    for path in sorted(gold_dir.rglob(f"*{PANEL_GOLD_SUFFIX}")):
+        for number, row in _numbered_json_lines(path):
+            where = f"{path}:{number}"
+            try:
+                cell = PanelGoldCell.model_validate(row)
+            except ValidationError as error:
+                problems = "; ".join(
+                    f"{'.'.join(map(str, problem['loc'])) or 'line'}: {problem['msg']}"
+                    for problem in error.errors(include_url=False)
+                )
+                raise PanelFileError(f"{where}: not a gold panel cell ({problems})") from None
+            if cell.key in cells:
+                raise PanelFileError(
+                    f"{where}: the cell {' / '.join(cell.key)} is given twice "
+                    f"(first at {cells[cell.key][1]}); a key has one value"
+                )
+            cells[cell.key] = (cell, where)
+    if not cells:
+        raise PanelFileError(
+            f"{gold_dir}: no gold panel cell (no non-empty *{PANEL_GOLD_SUFFIX} file); "
+            "pass the folder of gold panel files"
+        )
+    return [cell for cell, _ in cells.values()]
+
+
+def _numbered_json_lines(path: Path) -> list[tuple[int, Any]]:
+    """Return (1-based line, parsed JSON) of each non-blank line of ``path``."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise PanelFileError(f"{path}: not UTF-8 ({exc.reason}); save it as UTF-8") from exc
+    rows = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            rows.append((number, json.loads(line)))
+        except json.JSONDecodeError as exc:
+            raise PanelFileError(
+                f"{path}:{number}: not valid JSON ({exc.msg} at column {exc.colno})"
+            ) from exc
+    return rows
+
+
+#: The columns of panel.csv the scorer reads.
+_PANEL_COLUMNS = ("place", "concept", "period", "status", "normalized_value", "comparator")
+
+
+def load_panel_csv(path: Path) -> list[PanelPrediction]:
+    """Return the rows of a run's panel.csv; raise ``PanelFileError`` on a malformed one."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise PanelFileError(f"{path}: not UTF-8 ({exc.reason})") from exc
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    missing = [name for name in _PANEL_COLUMNS if name not in (reader.fieldnames or [])]
+    if missing:
+        raise PanelFileError(f"{path}: no column {', '.join(missing)}; is it a panel.csv?")
+    rows = []
+    for row in reader:
+        number = reader.line_num
+        try:
+            value = float(row["normalized_value"])
+        except ValueError:
+            raise PanelFileError(
+                f"{path}:{number}: normalized_value must be a number, got "
+                f"{row['normalized_value']!r}"
+            ) from None
+        rows.append(
+            PanelPrediction(
+                place=row["place"] or None,
+                concept=row["concept"],
+                period=row["period"] or None,
+                status=row["status"],
+                normalized_value=value,
+                comparator=row["comparator"],
+                base_unit=row.get("base_unit") or "",
+                sentence=row.get("sentence") or "",
+                line=number,
+            )
+        )
+    return rows
+
+
+def _panel_right(cell: PanelGoldCell, row: PanelPrediction) -> bool:
+    """Return whether ``row`` states gold ``cell``: its value (1e-6 relative) and comparator."""
+    return row.comparator == cell.comparator and math.isclose(
+        row.normalized_value, cell.normalized_value, rel_tol=RELATIVE_TOLERANCE, abs_tol=0.0
+    )
+
+
+def score_panel(rows: Sequence[PanelPrediction], gold: Sequence[PanelGoldCell]) -> PanelReport:
+    """Return the panel scores of ``rows`` against the ``gold`` cells, by place.
+
+    A row is right when its key is a gold cell's and its value (within 1e-6 relative)
+    and comparator agree with it; precision is over rows, recall over gold cells. A row
+    of an unknown place or period is never right.
+    """
+    cells = {cell.key: cell for cell in gold}
+    by_place: dict[str, PanelScore] = {}
+
+    def score_of(place: str | None) -> PanelScore:
+        name = place if place is not None else "(unknown place)"
+        return by_place.setdefault(name, PanelScore(place=name))
+
+    for cell in gold:
+        score_of(cell.place).gold += 1
+    found: set[PanelKey] = set()
+    for row in rows:
+        score = score_of(row.place)
+        score.rows += 1
+        match = cells.get(row.key)  # type: ignore[arg-type]
+        if match is None:
+            score.extras.append(row)
+        elif _panel_right(match, row):
+            score.right += 1
+            found.add(match.key)
+        else:
+            score.wrong.append((match, row))
+    wrong_keys = {cell.key for score in by_place.values() for cell, _ in score.wrong}
+    for cell in gold:
+        if cell.key not in found and cell.key not in wrong_keys:
+            score_of(cell.place).misses.append(cell)
+    return PanelReport(places=[by_place[name] for name in sorted(by_place)])
+
+
+def evaluate_panel(pred_dir: Path, gold_dir: Path) -> PanelReport:
+    """Return the panel scores of the run in ``pred_dir`` (its panel.csv, or the file
+    itself) against the ``*.panel.jsonl`` files under ``gold_dir``."""
+    pred_dir = Path(pred_dir)
+    pred_file = pred_dir if pred_dir.is_file() else pred_dir / PANEL_FILE
+    gold = load_panel_gold(gold_dir)
+    if not pred_file.is_file():
+        raise FileNotFoundError(f"{pred_file}: no such file; pass the folder a run wrote to")
+    return score_panel(load_panel_csv(pred_file), gold)
+
+
+def _describe_cell(cell: PanelGoldCell) -> str:
+    """Return a gold cell as --list shows it."""
+    text = f"{' '.join(cell.key[1:])}: {cell.comparator} {cell.normalized_value:g} {cell.base_unit}"
+    return text + (f" | evidence {cell.evidence}" if cell.evidence else "")
+
+
+def _describe_row(row: PanelPrediction) -> str:
+    """Return a panel.csv row as --list shows it."""
+    key = " ".join(part or "?" for part in row.key[1:])
+    return (
+        f"{key}: {row.comparator} {row.normalized_value:g} {row.base_unit} "
+        f"| panel.csv line {row.line} | sentence {row.sentence}"
+    )
+
+
+def format_panel_report(report: PanelReport, *, list_errors: bool = False) -> str:
+    """Return the panel report as a text table: overall, then one row per place.
+
+    With ``list_errors``, each place's misses (gold cells without a row), wrong rows
+    (a gold key with another value or comparator) and extras (rows of no gold key) follow.
+    """
+    header = ["panel", "rows", "gold", "right", "precision", "recall"]
+
+    def line(score: PanelScore) -> list[str]:
+        return [
+            score.place,
+            str(score.rows),
+            str(score.gold),
+            str(score.right),
+            str(score.precision),
+            str(score.recall),
+        ]
+
+    table = _table([header, line(report.overall), *map(line, report.places)])
+    rule = "-" * max(_width(text) for text in table)
+    lines = [table[0], rule, table[1], rule, *table[2:], ""]
+    lines.append(
+        f"{len(report.places)} places; rows = panel.csv rows, gold = gold cells, right = rows "
+        "whose key is a gold cell with the same value and comparator"
+    )
+    if list_errors:
+        for score in report.places:
+            if not (score.misses or score.wrong or score.extras):
+                continue
+            lines += ["", f"== {score.place} =="]
+            if score.misses:
+                lines.append(f"  misses ({len(score.misses)} gold cells without a row):")
+                lines += [f"    - {_describe_cell(cell)}" for cell in score.misses]
+            if score.wrong:
+                lines.append(f"  wrong ({len(score.wrong)} rows of a gold key, other value):")
+                for cell, row in score.wrong:
+                    lines.append(f"    ~ gold {_describe_cell(cell)}")
+                    lines.append(f"      row  {_describe_row(row)}")
+            if score.extras:
+                lines.append(f"  extras ({len(score.extras)} rows of no gold key):")
+                lines += [f"    + {_describe_row(row)}" for row in score.extras]
     return "\n".join(lines)

@@ -187,6 +187,7 @@ class Words:
     milestones: tuple[str, ...]
     appositive: tuple[str, ...]
     phrase_end_particles: tuple[str, ...]
+    variant_qualifiers: frozenset[str]
     people: frozenset[str]
     money: tuple[str, ...]
     non_fact_terms: tuple[str, ...]
@@ -249,6 +250,7 @@ def _build_words(table: dict[str, Any]) -> Words:
         milestones=_sorted(table["topics"]["milestones"]),
         appositive=_sorted(table["topics"]["appositive"]),
         phrase_end_particles=_sorted(table["topics"]["phrase_end_particles"]),
+        variant_qualifiers=frozenset(_sorted(table["panel"]["variant_qualifiers"])),
         people=frozenset(table["topics"]["people"]),
         money=_sorted(table["topics"]["money"]),
         non_fact_terms=_sorted(table["non_facts"]["terms"]),

@@ -16,8 +16,9 @@ a fact whose span lies outside the text has a row but no highlight.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import cache
 from typing import Any
 
@@ -26,6 +27,7 @@ from markupsafe import Markup
 
 from .encode import FactTable, RowFormat, json_string
 from .models import Document, Fact
+from .panel import PanelRow, panel_number
 from .schema import fact_columns
 
 TEMPLATE_NAME = "review.html.j2"
@@ -55,6 +57,10 @@ PAGE_FACT_FIELDS: tuple[str, ...] = (
     "end",
     "line",
     "upper_value",
+    "place",
+    "period",
+    "status",
+    "concept",
 )
 
 #: Characters that must not appear literally in JSON inside a <script> element: ``</``
@@ -311,6 +317,110 @@ def iter_review_document(
         yield str(piece)
 
 
+#: How the panel table writes a comparator before its number.
+_COMPARATOR_SIGNS = {"=": "", "~": "≈", ">": ">", ">=": "≥", "<": "<", "<=": "≤"}
+
+
+@dataclass(frozen=True)
+class PanelCell:
+    """One cell of the panel table: a row's value, and the link to its fact."""
+
+    text: str
+    #: The fact's highlight: ``#f0-3`` on this page, ``review-2.html#f512-3`` on another.
+    href: str
+    key: str
+    #: Shown on hover: the sentence, where it is, and how many facts had the key.
+    title: str
+
+
+@dataclass(frozen=True)
+class PanelTableRow:
+    """One line of the panel table: a place and a concept, a cell per period and status."""
+
+    place: str
+    concept: str
+    cells: tuple[PanelCell | None, ...]
+
+
+@dataclass(frozen=True)
+class PanelView:
+    """The panel as the review page shows it: places × concepts down, periods × status across."""
+
+    columns: tuple[str, ...]
+    rows: tuple[PanelTableRow, ...]
+    #: How many panel rows the table shows (each is one cell).
+    cells: int
+
+
+def panel_value_text(row: PanelRow) -> str:
+    """Return a panel row's value as the table shows it: comparator, number, base unit.
+
+    >>> from types import SimpleNamespace as F
+    >>> fact = F(comparator="~", normalized_value=Decimal("5"), upper_value=None, base_unit="%")
+    >>> panel_value_text(F(fact=fact))
+    '≈5 %'
+    """
+    fact = row.fact
+    number = _grouped(fact.normalized_value)
+    if fact.upper_value is not None:
+        number += "–" + _grouped(fact.upper_value)
+    unit = f" {fact.base_unit}" if fact.base_unit else ""
+    return _COMPARATOR_SIGNS.get(fact.comparator, fact.comparator) + number + unit
+
+
+def _grouped(value: Decimal) -> str:
+    """Return ``value`` as written in the fact files, its digits grouped in threes.
+
+    >>> _grouped(Decimal("3.65E+11")), _grouped(Decimal("-2.50"))
+    ('365,000,000,000', '-2.5')
+    """
+    return format(Decimal(panel_number(value)), ",")
+
+
+def _period_label(period: str | None, status: str) -> str:
+    """Return a column head of the panel table: ``2025 actual``, ``? target``."""
+    return f"{period or '?'} {status}"
+
+
+def _column_order(column: tuple[str | None, str]) -> tuple[bool, str, str]:
+    """Return the order of a (period, status) column: by period, unknown last, then status."""
+    period, status = column
+    return (period is None, period or "", status)
+
+
+def panel_view(
+    rows: Sequence[PanelRow], pages: Mapping[int, str] | None = None, *, here: str = "review.html"
+) -> PanelView:
+    """Return the table of ``rows`` for review page ``here``.
+
+    ``pages`` names the review page of each document (by its number) that gave a row; a
+    cell links within ``here`` or to the other page holding its fact. Text is escaped by
+    the template (autoescape), never here.
+    """
+    columns = sorted({(row.fact.period, row.fact.status) for row in rows}, key=_column_order)
+    position = {column: index for index, column in enumerate(columns)}
+    lines: dict[tuple[str | None, str], list[PanelCell | None]] = {}
+    for row in rows:
+        fact = row.fact
+        key = fact_key(row.document, row.position)
+        page = (pages or {}).get(row.document, here)
+        href = f"#f{key}" if page == here else f"{page}#f{key}"
+        count = f"; {row.facts} facts have this key" if row.facts > 1 else ""
+        title = f"{fact.sentence}\n— {fact.doc_id}, offset {fact.start}{count}"
+        cells = lines.setdefault((fact.place, fact.concept or ""), [None] * len(columns))
+        cells[position[(fact.period, fact.status)]] = PanelCell(
+            panel_value_text(row), href, key, title
+        )
+    return PanelView(
+        columns=tuple(_period_label(period, status) for period, status in columns),
+        rows=tuple(
+            PanelTableRow(place or "?", concept, tuple(cells))
+            for (place, concept), cells in lines.items()
+        ),
+        cells=len(rows),
+    )
+
+
 @dataclass(frozen=True)
 class ReviewPage:
     """One page of a run's review: its file name and which documents it holds."""
@@ -334,18 +444,24 @@ def iter_review_page(
     title: str = "extract: review",
     pages: Sequence[ReviewPage] = (),
     page: int = 0,
+    panel: PanelView | None = None,
 ) -> Iterator[str]:
     """Yield the pieces of a review page around the given document HTML, in order.
 
     ``document_chunks`` is the concatenation of ``render_review_document`` results, cut
     anywhere; it is consumed lazily. With no chunks the page says the run had no documents.
     ``pages`` lists every page of the run (when there are several, each links to the
-    others) and ``page`` is the position of this one.
+    others) and ``page`` is the position of this one. ``panel``, when given and not
+    empty, is shown as a table above the documents.
     """
     chunks = (Markup(chunk) for chunk in document_chunks if chunk)
     pages = list(pages) or [ReviewPage("review.html", first_document=0, documents=0)]
     pieces = review_template().generate(
-        title=title, document_chunks=chunks, pages=pages, page=pages[page]
+        title=title,
+        document_chunks=chunks,
+        pages=pages,
+        page=pages[page],
+        panel=panel if panel is not None and panel.rows else None,
     )
     # Jinja yields some pieces as ``Markup``, whose ``+`` would escape the other operand.
     for piece in pieces:
@@ -357,14 +473,19 @@ _DOCUMENTS_MARK = "\x00documents\x00"
 
 
 def review_page_frame(
-    *, title: str = "extract: review", pages: Sequence[ReviewPage] = (), page: int = 0
+    *,
+    title: str = "extract: review",
+    pages: Sequence[ReviewPage] = (),
+    page: int = 0,
+    panel: PanelView | None = None,
 ) -> tuple[str, str]:
     """Return the text of a review page before and after its documents' HTML.
 
     ``head + html + tail`` is the page ``iter_review_page`` makes of a non-empty ``html``
     (the same arguments), so a run can copy its staged documents between the two.
     """
-    text = "".join(iter_review_page([_DOCUMENTS_MARK], title=title, pages=pages, page=page))
+    pieces = iter_review_page([_DOCUMENTS_MARK], title=title, pages=pages, page=page, panel=panel)
+    text = "".join(pieces)
     head, found, tail = text.partition(_DOCUMENTS_MARK)
     if not found:
         raise RuntimeError("the review template does not show the documents' HTML")
@@ -372,16 +493,25 @@ def review_page_frame(
 
 
 def iter_review_html(
-    documents: Iterable[Document], *, title: str = "extract: review"
+    documents: Iterable[Document],
+    *,
+    title: str = "extract: review",
+    panel: Sequence[PanelRow] = (),
 ) -> Iterator[str]:
     """Yield the pieces of the review page of ``documents``; joined, they are the page.
 
-    ``documents`` is consumed lazily, one document at a time, in the order given.
+    ``documents`` is consumed lazily, one document at a time, in the order given;
+    ``panel`` is their panel (each row's ``document`` their position in ``documents``).
     """
     chunks = (render_review_document(document, number) for number, document in enumerate(documents))
-    return iter_review_page(chunks, title=title)
+    return iter_review_page(chunks, title=title, panel=panel_view(panel))
 
 
-def render_review_html(documents: Iterable[Document], *, title: str = "extract: review") -> str:
+def render_review_html(
+    documents: Iterable[Document],
+    *,
+    title: str = "extract: review",
+    panel: Sequence[PanelRow] = (),
+) -> str:
     """Return the whole review page of ``documents`` as one string (for small runs and tests)."""
-    return "".join(iter_review_html(documents, title=title))
+    return "".join(iter_review_html(documents, title=title, panel=panel))

@@ -130,7 +130,7 @@ def extract_paths(
         on_start(len(paths))
     version = extractor_version(lexicon)
     counts = dict.fromkeys(_TOTALS, 0)
-    with OutputWriter(output_dir, formats=formats, force=force) as writer:
+    with OutputWriter(output_dir, formats=formats, force=force, lexicon=lexicon) as writer:
         tasks = _plan_tasks(
             paths, input_dir, output_dir, version if incremental else None, writer.formats
         )

@@ -178,6 +178,49 @@ FACT_FIELD_DOCS: dict[str, FieldDoc] = {
 }
 
 
+#: The dtypes ``write.read_panel_csv`` gives each column of panel.csv.
+PANEL_CSV_DTYPES: dict[str, str] = {
+    "place": "string",
+    "place_code": "string",
+    "concept": "string",
+    "period": "string",
+    "status": "string",
+    "normalized_value": "float64",
+    "base_unit": "string",
+    "comparator": "string",
+    "upper_value": "float64",
+    "unit": "string",
+    "doc_id": "string",
+    "start": "int64",
+    "sentence": "string",
+    "facts": "int64",
+}
+
+#: The meaning of each column of panel.csv: a fact's column means what it does in the
+#: fact files, said of the fact the row shows.
+PANEL_FIELD_DOCS: dict[str, FieldDoc] = {
+    **{name: FACT_FIELD_DOCS[name] for name in PANEL_CSV_DTYPES if name in FACT_FIELD_DOCS},
+    "concept": FieldDoc(
+        "Id of the headline indicator (gdp_growth, urban_new_jobs; the concepts table of "
+        "docs/facts.md).",
+        required=True,
+    ),
+    "doc_id": FieldDoc("The document of the fact the row shows.", required=True),
+    "start": FieldDoc(
+        "Offset in characters of that fact's mention in its document's cleaned text.",
+        required=True,
+        minimum=0,
+    ),
+    "sentence": FieldDoc("The cleaned sentence holding that fact's mention.", required=True),
+    "facts": FieldDoc(
+        "How many facts of the run have this row's place, concept, period and status; the "
+        "row shows one of them, chosen as docs/outputs.md says.",
+        required=True,
+        minimum=1,
+    ),
+}
+
+
 @dataclass(frozen=True)
 class FactColumn:
     """One column of the fact files: its type read off ``Fact``, its meaning documented."""
@@ -203,8 +246,29 @@ def fact_columns() -> tuple[FactColumn, ...]:
     return tuple(_fact_column(name) for name in FACT_FIELDS)
 
 
-def _fact_column(name: str) -> FactColumn:
-    """Return the column of ``Fact`` field ``name``, reading its type off the annotation."""
+def panel_columns() -> tuple[FactColumn, ...]:
+    """Return the columns of panel.csv in ``panel.PANEL_FIELDS`` order: a fact's column
+    typed as in the fact files, ``concept`` never null, ``facts`` a count.
+
+    >>> [(c.name, c.kind, c.nullable) for c in panel_columns()][2::11]
+    [('concept', 'string', False), ('facts', 'integer', False)]
+    """
+    columns = []
+    for name in PANEL_CSV_DTYPES:
+        doc = PANEL_FIELD_DOCS[name]
+        if name == "facts":
+            columns.append(FactColumn(name, "integer", False, (), doc))
+            continue
+        column = _fact_column(name, doc)
+        columns.append(
+            FactColumn(name, column.kind, column.nullable and not doc.required, column.choices, doc)
+        )
+    return tuple(columns)
+
+
+def _fact_column(name: str, doc: FieldDoc | None = None) -> FactColumn:
+    """Return the column of ``Fact`` field ``name``, reading its type off the annotation;
+    ``doc`` is its meaning (default: ``FACT_FIELD_DOCS``)."""
     annotation: Any = Fact.model_fields[name].annotation
     nullable = False
     if typing.get_origin(annotation) in (typing.Union, types.UnionType):
@@ -221,20 +285,13 @@ def _fact_column(name: str) -> FactColumn:
         kind = "list"
     else:
         kind = {str: "string", Decimal: "number", int: "integer"}[annotation]
-    return FactColumn(name, kind, nullable, choices, FACT_FIELD_DOCS[name])
+    return FactColumn(name, kind, nullable, choices, doc or FACT_FIELD_DOCS[name])
 
 
-def datapackage_descriptor(csv_file: str) -> dict[str, Any]:
-    """Return the Frictionless Data Package (tabular-data-package) describing facts.csv.
-
-    ``csv_file`` is the path of facts.csv relative to datapackage.json (the csv format's
-    file name in ``write.FORMATS``).
-
-    No primary key: one mention can give several facts at the same span (各1个 spread
-    over two items), so even doc_id + start + end is not unique.
-    """
+def _table_schema(columns: tuple[FactColumn, ...]) -> dict[str, Any]:
+    """Return the Frictionless table schema of ``columns``."""
     fields = []
-    for column in fact_columns():
+    for column in columns:
         # facts.csv joins the qualifiers list into one text cell.
         field: dict[str, Any] = {
             "name": column.name,
@@ -253,41 +310,68 @@ def datapackage_descriptor(csv_file: str) -> dict[str, Any]:
         if constraints:
             field["constraints"] = constraints
         fields.append(field)
+    # Only an empty cell is null: a mention or indicator reading NA is text.
+    return {"fields": fields, "missingValues": [""]}
+
+
+def _csv_resource(name: str, path: str, title: str, schema: dict[str, Any]) -> dict[str, Any]:
+    """Return a tabular data resource of a CSV file written as the run writes facts.csv."""
+    return {
+        "name": name,
+        "path": path,
+        "profile": "tabular-data-resource",
+        "title": title,
+        "format": "csv",
+        "mediatype": "text/csv",
+        # The file starts with a byte-order mark for Excel; "utf-8" is the IANA
+        # name the spec asks for, and readers (frictionless, pandas, DuckDB) skip it.
+        "encoding": "utf-8",
+        "dialect": {
+            "delimiter": ",",
+            "lineTerminator": "\n",
+            "quoteChar": '"',
+            "doubleQuote": True,
+            "header": True,
+        },
+        "schema": schema,
+    }
+
+
+def datapackage_descriptor(csv_file: str, panel_file: str = "panel.csv") -> dict[str, Any]:
+    """Return the Frictionless Data Package (tabular-data-package) describing facts.csv
+    and panel.csv.
+
+    ``csv_file`` is the path of facts.csv relative to datapackage.json (the csv format's
+    file name in ``write.FORMATS``), ``panel_file`` that of panel.csv.
+
+    No primary key in facts.csv: one mention can give several facts at the same span
+    (各1个 spread over two items), so even doc_id + start + end is not unique. None in
+    panel.csv either: place, concept, period and status are unique together, but place
+    and period may be unknown (empty), which a primary key does not allow.
+    """
     return {
         "profile": "tabular-data-package",
         "name": "extract-facts",
         "title": "Numeric facts extracted from Chinese report text",
         "resources": [
-            {
-                "name": "facts",
-                "path": csv_file,
-                "profile": "tabular-data-resource",
-                "title": "One row per numeric fact",
-                "format": "csv",
-                "mediatype": "text/csv",
-                # The file starts with a byte-order mark for Excel; "utf-8" is the IANA
-                # name the spec asks for, and readers (frictionless, pandas, DuckDB) skip it.
-                "encoding": "utf-8",
-                "dialect": {
-                    "delimiter": ",",
-                    "lineTerminator": "\n",
-                    "quoteChar": '"',
-                    "doubleQuote": True,
-                    "header": True,
-                },
-                "schema": {
-                    "fields": fields,
-                    # Only an empty cell is null: a mention or indicator reading NA is text.
-                    "missingValues": [""],
-                },
-            }
+            _csv_resource(
+                "facts", csv_file, "One row per numeric fact", _table_schema(fact_columns())
+            ),
+            _csv_resource(
+                "panel",
+                panel_file,
+                "One row per place, headline concept, period and status",
+                _table_schema(panel_columns()),
+            ),
         ],
     }
 
 
-def render_datapackage(csv_file: str) -> str:
-    """Return the text of datapackage.json describing ``csv_file``, ending in a newline."""
-    return json.dumps(datapackage_descriptor(csv_file), ensure_ascii=False, indent=2) + "\n"
+def render_datapackage(csv_file: str, panel_file: str = "panel.csv") -> str:
+    """Return the text of datapackage.json describing ``csv_file`` and ``panel_file``,
+    ending in a newline."""
+    descriptor = datapackage_descriptor(csv_file, panel_file)
+    return json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n"
 
 
 def import_pyarrow() -> types.ModuleType:
@@ -309,6 +393,16 @@ def fact_arrow_schema() -> pa.Schema:
     Numbers are decimal256(76, 38): ``Fact`` allows at most 38 digits before and after
     the point, so every valid fact is stored exactly.
     """
+    return _arrow_schema(fact_columns())
+
+
+def panel_arrow_schema() -> pa.Schema:
+    """Return the Arrow schema of panel.parquet, typed as facts.parquet is."""
+    return _arrow_schema(panel_columns())
+
+
+def _arrow_schema(columns: tuple[FactColumn, ...]) -> pa.Schema:
+    """Return the Arrow schema of ``columns``, each column's meaning in its metadata."""
     pyarrow = import_pyarrow()
     arrow_types = {
         "string": pyarrow.string(),
@@ -324,6 +418,6 @@ def fact_arrow_schema() -> pa.Schema:
                 nullable=column.nullable,
                 metadata={"description": column.doc.description},
             )
-            for column in fact_columns()
+            for column in columns
         ]
     )

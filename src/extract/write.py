@@ -33,8 +33,8 @@ to every fact file as it arrives, so memory does not grow with the corpus.
 from __future__ import annotations
 
 import contextlib
+import csv
 import errno
-import functools
 import importlib
 import json
 import os
@@ -47,13 +47,24 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
+from functools import partial
 from pathlib import Path, PurePosixPath
 from types import TracebackType
 from typing import IO, TYPE_CHECKING, Any
 
 from .encode import FactTable, RenderedDocument, document_json, iter_model_json
+from .lexicon import Lexicon
 from .models import FACT_FIELDS, Document, Fact, ManifestEntry
-from .schema import FACTS_CSV_DTYPES, fact_arrow_schema, import_pyarrow, render_datapackage
+from .panel import PANEL_FIELDS, PanelBuilder, PanelRow, concept_facts, panel_number
+from .schema import (
+    FACTS_CSV_DTYPES,
+    PANEL_CSV_DTYPES,
+    fact_arrow_schema,
+    import_pyarrow,
+    panel_arrow_schema,
+    render_datapackage,
+)
 
 if TYPE_CHECKING:
     # pandas takes 0.3 s to import, pyarrow longer: each is imported where first needed.
@@ -65,6 +76,9 @@ FACTS_CSV = "facts.csv"
 FACTS_JSON = "facts.json"
 FACTS_PARQUET = "facts.parquet"
 DATAPACKAGE_JSON = "datapackage.json"
+#: The panel (panel.py): written by every run, and as Parquet with the parquet format.
+PANEL_CSV = "panel.csv"
+PANEL_PARQUET = "panel.parquet"
 REVIEW_HTML = "review.html"
 #: A review page holds at most this many documents, or this many characters of HTML; a
 #: bigger run gets more pages (review-2.html, review-3.html, …), linked from each other.
@@ -275,7 +289,7 @@ def _carry_over(previous: Path, generation: Path) -> list[Callable[[], None]]:
                 continue
             target.parent.mkdir(parents=True, exist_ok=True)
             os.rename(path, target)
-            undo.append(functools.partial(os.rename, target, path))
+            undo.append(partial(os.rename, target, path))
     return undo
 
 
@@ -368,6 +382,50 @@ def read_facts_csv(path: Path) -> pd.DataFrame:
         na_values=[""],
         encoding="utf-8-sig",
     )
+
+
+def read_panel_csv(path: Path) -> pd.DataFrame:
+    """Return panel.csv as a DataFrame with the documented ``PANEL_CSV_DTYPES``."""
+    import pandas as pd
+
+    return pd.read_csv(
+        path,
+        dtype=PANEL_CSV_DTYPES,
+        keep_default_na=False,
+        na_values=[""],
+        encoding="utf-8-sig",
+    )
+
+
+def write_panel_csv(path: Path, rows: Sequence[PanelRow]) -> None:
+    """Write panel.csv: a header, then one line per row, as facts.csv is written (UTF-8
+    with a byte-order mark, numbers as in facts.jsonl, an empty cell for null)."""
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(PANEL_FIELDS)
+        for row in rows:
+            writer.writerow([_panel_cell(value) for value in row.values().values()])
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def _panel_cell(value: Any) -> str:
+    """Return one value of a panel row as its panel.csv cell."""
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return panel_number(value)
+    return str(value)
+
+
+def write_panel_parquet(path: Path, rows: Sequence[PanelRow]) -> None:
+    """Write panel.parquet: the rows of panel.csv, numbers exact (``panel_arrow_schema``)."""
+    pyarrow = import_pyarrow()
+    table = pyarrow.Table.from_pylist([row.values() for row in rows], schema=panel_arrow_schema())
+    with path.open("wb") as handle:
+        pyarrow.parquet.write_table(table, handle)
+        handle.flush()
+        os.fsync(handle.fileno())
 
 
 def read_manifest_entries(output_dir: Path) -> list[ManifestEntry]:
@@ -596,10 +654,15 @@ class OutputFormat:
     dependency: Dependency | None = None
     #: Written when no format is asked for.
     default: bool = False
+    #: The panel in this format, beside panel.csv (which every run writes), and its writer.
+    panel_file: str | None = None
+    panel_writer: Callable[[Path, Sequence[PanelRow]], None] | None = None
 
     def file_names(self) -> tuple[str, ...]:
-        """Return the names of the files the format writes: its fact file, then the extra."""
-        return (self.file_name, *(extra.name for extra in self.extra_files))
+        """Return the names of the files the format writes: its fact file, the extra files
+        and its panel file."""
+        panel = () if self.panel_file is None else (self.panel_file,)
+        return (self.file_name, *(extra.name for extra in self.extra_files), *panel)
 
 
 #: Every output format a run can write, in the order they are listed (in messages and in
@@ -608,7 +671,9 @@ FORMATS: dict[str, OutputFormat] = {
     "csv": OutputFormat(
         FACTS_CSV,
         CsvFile,
-        extra_files=(ExtraFile(DATAPACKAGE_JSON, render_datapackage),),
+        extra_files=(
+            ExtraFile(DATAPACKAGE_JSON, partial(render_datapackage, panel_file=PANEL_CSV)),
+        ),
         default=True,
     ),
     "jsonl": OutputFormat(FACTS_JSONL, JsonlFile, default=True),
@@ -617,12 +682,14 @@ FORMATS: dict[str, OutputFormat] = {
         FACTS_PARQUET,
         ParquetFile,
         dependency=Dependency("pyarrow", "pyarrow.parquet", "pip install 'extract[parquet]'"),
+        panel_file=PANEL_PARQUET,
+        panel_writer=write_panel_parquet,
     ),
 }
 
 #: The names a run writes at the top of its output folder (review-N.html pages besides).
 _OUTPUT_NAMES = frozenset(
-    {MANIFEST_JSON, DOCUMENTS_DIR, REVIEW_HTML}
+    {MANIFEST_JSON, DOCUMENTS_DIR, REVIEW_HTML, PANEL_CSV}
     | {name for output_format in FORMATS.values() for name in output_format.file_names()}
 )
 
@@ -711,6 +778,7 @@ def render_document(document: Document, *, formats: Iterable[str], number: int) 
         review_html=review_html.encode("utf-8"),
         number=number,
         review_chars=len(review_html),
+        panel_facts=tuple(concept_facts(document.facts)),
     )
 
 
@@ -742,7 +810,12 @@ class OutputWriter:
     """
 
     def __init__(
-        self, output_dir: Path, *, formats: Iterable[str] = DEFAULT_FORMATS, force: bool = False
+        self,
+        output_dir: Path,
+        *,
+        formats: Iterable[str] = DEFAULT_FORMATS,
+        force: bool = False,
+        lexicon: Lexicon | None = None,
     ) -> None:
         self.output_dir = output_dir
         self.formats = ordered_formats(check_formats(formats))
@@ -765,6 +838,10 @@ class OutputWriter:
         #: Whether staging's documents/ may hold a folder that no document of
         #: ``_documents`` is in: one made for a document that then could not be written.
         self._stray_document_folders = False
+        #: The panel, gathered from the documents' concept facts as they come, and the
+        #: review page (its index) of each document that gave it a fact.
+        self._panel = PanelBuilder(lexicon=lexicon)  # its variant qualifiers
+        self._panel_pages: dict[int, int] = {}
 
     def __enter__(self) -> OutputWriter:
         self.open()
@@ -879,6 +956,12 @@ class OutputWriter:
                 chunk = facts[first : first + LARGE_DOCUMENT_FACT_CHUNK]
                 self._write_facts(_render_facts(chunk, self.formats))
         self._write_review_part(rendered)
+        panel_facts = rendered.panel_facts
+        if rendered.document is not None:
+            panel_facts = tuple(concept_facts(rendered.document.facts))
+        if panel_facts:
+            self._panel.add(panel_facts, document=rendered.number)
+            self._panel_pages[rendered.number] = len(self._review_parts) - 1
 
     def _write_facts(self, rendered: Mapping[str, Any]) -> None:
         """Append facts rendered by ``_render_facts`` to every fact file."""
@@ -946,7 +1029,13 @@ class OutputWriter:
         for fact_file in self._fact_files:
             fact_file.finish()
         self._fact_files = []
-        self._write_review(staging)
+        panel = self._panel.rows()
+        write_panel_csv(staging / PANEL_CSV, panel)
+        for name in self.formats:
+            output_format = FORMATS[name]
+            if output_format.panel_file is not None and output_format.panel_writer is not None:
+                output_format.panel_writer(staging / output_format.panel_file, panel)
+        self._write_review(staging, panel)
         if self._stray_document_folders:
             _remove_empty_folders(staging / DOCUMENTS_DIR)
         self._publish(staging)
@@ -988,11 +1077,11 @@ class OutputWriter:
                 for name in aside:
                     replaced.mkdir(exist_ok=True)
                     os.rename(output_dir / name, replaced / name)
-                    undo.append(functools.partial(os.rename, replaced / name, output_dir / name))
+                    undo.append(partial(os.rename, replaced / name, output_dir / name))
                 for name in names:
                     if not _is_our_link(output_dir / name):
                         _link(f"{CURRENT_LINK}/{name}", output_dir / name)
-                        undo.append(functools.partial(os.unlink, output_dir / name))
+                        undo.append(partial(os.unlink, output_dir / name))
                 _link(generation.name, current)  # the commit
             except BaseException:
                 for step in reversed(undo):
@@ -1045,10 +1134,13 @@ class OutputWriter:
             handle.write("\n  ]\n}\n")
         (staging / MANIFEST_ENTRIES).unlink()
 
-    def _write_review(self, staging: Path) -> list[str]:
-        """Write the staged review pages around the documents' parts; return their names."""
+    def _write_review(self, staging: Path, panel: Sequence[PanelRow] = ()) -> list[str]:
+        """Write the staged review pages around the documents' parts; return their names.
+
+        The first page shows ``panel`` as a table, each cell linking to its fact.
+        """
         # Jinja2 is loaded only when needed.
-        from .review import ReviewPage, iter_review_page, review_page_frame
+        from .review import ReviewPage, iter_review_page, panel_view, review_page_frame
 
         for part in self._review_parts:
             part.handle.close()
@@ -1060,18 +1152,23 @@ class OutputWriter:
             )
             for number, part in enumerate(self._review_parts, start=1)
         ] or [ReviewPage(REVIEW_HTML, first_document=0, documents=0)]
+        page_names = {
+            number: pages[index].name for number, index in self._panel_pages.items()
+        }
+        view = panel_view(panel, page_names, here=pages[0].name)
         for index, page in enumerate(pages):
             staged_part = self._review_parts[index] if index < len(self._review_parts) else None
+            page_panel = view if index == 0 else None
             with (staging / page.name).open("wb") as handle:
                 if staged_part is not None and staged_part.path.stat().st_size:
                     # The page's own HTML around its documents' staged HTML, copied as is.
-                    head, tail = review_page_frame(pages=pages, page=index)
+                    head, tail = review_page_frame(pages=pages, page=index, panel=page_panel)
                     handle.write(head.encode("utf-8"))
                     with staged_part.path.open("rb") as staged:
                         shutil.copyfileobj(staged, handle, 1 << 20)
                     handle.write(tail.encode("utf-8"))
                 else:
-                    pieces = iter_review_page((), pages=pages, page=index)
+                    pieces = iter_review_page((), pages=pages, page=index, panel=page_panel)
                     handle.writelines(piece.encode("utf-8") for piece in pieces)
         for part in self._review_parts:
             part.path.unlink(missing_ok=True)
