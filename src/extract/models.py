@@ -226,6 +226,9 @@ class SegmentedText(BaseModel):
     paragraphs: list[Paragraph] = []
     sections: list[Section] = []
     sentences: list[Sentence] = []
+    #: The metadata lines at the top of a web page, label → value: {"来源": "江西日报",
+    #: "时间": "2026-02-05"} (segment.metadata_lines).
+    metadata: dict[str, str] = {}
 
 
 class Fact(BaseModel):
