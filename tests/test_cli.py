@@ -315,7 +315,10 @@ def test_eval_scores_a_run_against_gold(tmp_path: Path, capsys: pytest.CaptureFi
 
 def run_options(input_dir: str, output_dir: str, **given: object) -> dict[str, object]:
     """Return the options of ``extract run INPUT_DIR OUTPUT_DIR``, defaults but for ``given``."""
-    defaults = {"quiet": False, "jobs": None, "incremental": False, "format": None, "lexicon": []}
+    defaults = {
+        "quiet": False, "jobs": None, "incremental": False, "format": None, "lexicon": [],
+        "meta": None,
+    }
     return {"input_dir": Path(input_dir), "output_dir": Path(output_dir), **defaults, **given}
 
 

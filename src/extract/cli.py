@@ -66,10 +66,17 @@ class Call(NamedTuple):
 
 #: The options of ``extract run`` and of ``extract stdin``, by their argparse names; the
 #: parser of ``extract`` without a command takes them all (the tests hold them to the parsers).
-RUN_OPTIONS = ("input_dir", "output_dir", "quiet", "jobs", "incremental", "format", "lexicon")
+RUN_OPTIONS = (
+    "input_dir", "output_dir", "quiet", "jobs", "incremental", "format", "lexicon", "meta",
+)
 STDIN_OPTIONS = ("quiet", "doc_id", "lexicon")
 #: The options that ``extract`` without a command takes for a folder run only, by flag.
-FOLDER_RUN_ONLY = {"-j/--jobs": "jobs", "--incremental": "incremental", "--format": "format"}
+FOLDER_RUN_ONLY = {
+    "-j/--jobs": "jobs",
+    "--incremental": "incremental",
+    "--format": "format",
+    "--meta": "meta",
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -137,7 +144,7 @@ def _options_of(options: argparse.Namespace, names: Sequence[str]) -> argparse.N
 
 #: The usage lines of ``extract --help``: every command and what it takes.
 EXTRACT_USAGE = """extract [run] INPUT_DIR OUTPUT_DIR [-q] [-j N] [--incremental] [--format FORMATS]
-                                          [--lexicon FILE.toml]
+                                          [--lexicon FILE.toml] [--meta FILE.csv]
        extract stdin [-q] [--doc-id NAME] [--lexicon FILE.toml]   (or: extract - - ...)
        extract eval OUTPUT_DIR GOLD_DIR [--list]
        extract explain FILE [--json] [--lexicon FILE.toml]
@@ -169,6 +176,7 @@ RUN_EPILOG = """examples:
   extract raw/ output/ -j 4 --incremental    4 worker processes; reuse unchanged files
   extract raw/ output/ --format csv,parquet  choose the fact files
   extract raw/ output/ --lexicon my.toml     with your own units and words
+  extract raw/ output/ --meta meta.csv       the place and date of documents, where known
   extract raw/ output/ -q                    print only errors (for cron and scripts)
   extract run eval output/                   a folder named eval, explain, run, stdin or -
 
@@ -260,6 +268,14 @@ def _add_run_arguments(
         help="fact files to write: csv, jsonl, json, parquet; comma-separated or repeated "
         "(default: csv,jsonl)",
     )
+    parser.add_argument(
+        "--meta",
+        metavar="FILE.csv",
+        type=Path,
+        default=None,
+        help="the place and date of documents, as columns doc_id, place, date (either may "
+        "be empty); they win over what the texts say",
+    )
     _add_lexicon_argument(parser)
 
 
@@ -296,6 +312,7 @@ def run_folder(options: argparse.Namespace) -> int:
     """Return the exit code of ``extract run INPUT_DIR OUTPUT_DIR``."""
     # Imported here so that `--help` and argument mistakes answer without loading jieba.
     from .lexicon import LexiconError
+    from .meta import MetaError, read_meta
     from .read import InputFolderError
     from .runner import extract_paths
     from .write import DEFAULT_FORMATS, FormatError, OutputFolderError, parse_formats
@@ -304,6 +321,7 @@ def run_folder(options: argparse.Namespace) -> int:
     display = RunDisplay(quiet=options.quiet, terminal=_stderr_is_terminal())
     try:
         formats = DEFAULT_FORMATS if options.format is None else parse_formats(options.format)
+        meta = read_meta(options.meta) if options.meta is not None else None
         summary = extract_paths(
             options.input_dir,
             options.output_dir,
@@ -313,8 +331,9 @@ def run_folder(options: argparse.Namespace) -> int:
             formats=formats,
             lexicon_files=options.lexicon,
             on_start=display.start,
+            meta=meta,
         )
-    except (InputFolderError, OutputFolderError, FormatError, LexiconError) as error:
+    except (InputFolderError, OutputFolderError, FormatError, LexiconError, MetaError) as error:
         raise UsageError(str(error)) from None
     except OSError as error:
         where = error.filename or options.output_dir

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 from itertools import islice
 from typing import Annotated, Any, Literal, TypeVar
@@ -299,6 +300,23 @@ class Fact(BaseModel):
 
 #: Column order of facts.csv and key order of facts.jsonl.
 FACT_FIELDS: tuple[str, ...] = tuple(Fact.model_fields)
+
+
+@dataclass(frozen=True)
+class DocumentMeta:
+    """What the user says about one document (``extract run --meta FILE.csv``): its place
+    and its date, each None where not said. It wins over what the text says (the context
+    stage records ``place_from``/``date_from`` ``"meta"``).
+
+    ``place`` is a division's full official name (江西省) or 全国; ``place_code`` its GB/T
+    2260 code (None for 全国); ``date`` an ISO date, year-month or year. ``origin`` says
+    where it was said, for messages (``meta.csv row 3``).
+    """
+
+    place: str | None = None
+    place_code: str | None = None
+    date: str | None = None
+    origin: str = "meta"
 
 
 class Document(BaseModel):
