@@ -326,6 +326,7 @@ def run_options(input_dir: str, output_dir: str, **given: object) -> dict[str, o
         "format": None,
         "lexicon": [],
         "force": False,
+        "meta": None,
     }
     return {"input_dir": Path(input_dir), "output_dir": Path(output_dir), **defaults, **given}
 

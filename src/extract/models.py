@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 from itertools import islice
 from typing import Annotated, Any, Literal, TypeVar
@@ -226,6 +227,9 @@ class SegmentedText(BaseModel):
     paragraphs: list[Paragraph] = []
     sections: list[Section] = []
     sentences: list[Sentence] = []
+    #: The metadata lines at the top of a web page, label → value: {"来源": "江西日报",
+    #: "时间": "2026-02-05"} (segment.metadata_lines).
+    metadata: dict[str, str] = {}
 
 
 class Fact(BaseModel):
@@ -296,6 +300,23 @@ class Fact(BaseModel):
 
 #: Column order of facts.csv and key order of facts.jsonl.
 FACT_FIELDS: tuple[str, ...] = tuple(Fact.model_fields)
+
+
+@dataclass(frozen=True)
+class DocumentMeta:
+    """What the user says about one document (``extract run --meta FILE.csv``): its place
+    and its date, each None where not said. It wins over what the text says (the context
+    stage records ``place_from``/``date_from`` ``"meta"``).
+
+    ``place`` is a division's full official name (江西省) or 全国; ``place_code`` its GB/T
+    2260 code (None for 全国); ``date`` an ISO date, year-month or year. ``origin`` says
+    where it was said, for messages (``meta.csv row 3``).
+    """
+
+    place: str | None = None
+    place_code: str | None = None
+    date: str | None = None
+    origin: str = "meta"
 
 
 class Document(BaseModel):

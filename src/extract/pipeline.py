@@ -16,7 +16,15 @@ from . import tagger
 from .clean import clean_text
 from .facts import SentenceTrace, extract_candidates
 from .lexicon import Lexicon, load_lexicon
-from .models import CleanText, Document, Fact, Issue, SegmentedText, SourceText
+from .models import (
+    CleanText,
+    Document,
+    DocumentMeta,
+    Fact,
+    Issue,
+    SegmentedText,
+    SourceText,
+)
 from .segment import segment_text
 from .validate import validate_candidates
 from .version import installed_version
@@ -50,6 +58,8 @@ class StageWork:
 
     source: SourceText
     lexicon: Lexicon | None = None
+    #: What the user said about the document (``--meta``): it wins over the text.
+    meta: DocumentMeta | None = None
     #: explain's hooks: the extractor's trace of every sentence with a number, and the
     #: positions of the candidates that failed validation (None: not recorded).
     trace: list[SentenceTrace] | None = None
@@ -131,13 +141,17 @@ def run_stages(work: StageWork) -> StageWork:
     return work
 
 
-def extract_source(source: SourceText, *, lexicon: Lexicon | None = None) -> Document:
+def extract_source(
+    source: SourceText, *, lexicon: Lexicon | None = None, meta: DocumentMeta | None = None
+) -> Document:
     """Return the ``Document`` for one decoded input file: its structure, facts and issues.
 
-    ``lexicon`` gives the units, words and heading patterns (None: the bundled lexicon).
-    An exception inside a stage is raised as a ``StageError`` naming the stage.
+    ``lexicon`` gives the units, words and heading patterns (None: the bundled lexicon);
+    ``meta`` what the user says about the document (its place and date), which wins over
+    what the text says. An exception inside a stage is raised as a ``StageError`` naming
+    the stage.
     """
-    work = run_stages(StageWork(source, lexicon))
+    work = run_stages(StageWork(source, lexicon, meta=meta))
     clean, segmented = work.clean, work.segmented
     assert clean is not None and segmented is not None
     return Document(
@@ -159,12 +173,17 @@ def extract_source(source: SourceText, *, lexicon: Lexicon | None = None) -> Doc
 
 
 def extract_text(
-    text: str, *, doc_id: str = "text", lexicon_files: Sequence[Path | str] = ()
+    text: str,
+    *,
+    doc_id: str = "text",
+    lexicon_files: Sequence[Path | str] = (),
+    meta: DocumentMeta | None = None,
 ) -> Document:
     """Return the ``Document`` for a text already in memory (no file involved).
 
     The entries of ``lexicon_files`` are added to the bundled lexicon for this call only
-    (``lexicon.load_lexicon``); a bad file raises ``LexiconError``.
+    (``lexicon.load_lexicon``); a bad file raises ``LexiconError``. ``meta`` is what the
+    caller knows of the text's place and date (``meta.meta_row``).
 
     >>> [f.mention for f in extract_text("新增公办学位1.1万个。").facts]
     ['1.1万个']
@@ -179,7 +198,7 @@ def extract_text(
         size=len(data),
         text=text,
     )
-    return extract_source(source, lexicon=lexicon)
+    return extract_source(source, lexicon=lexicon, meta=meta)
 
 
 def extractor_version(lexicon: Lexicon | None = None) -> str:
@@ -202,7 +221,7 @@ def _code_version() -> str:
     package = resources.files("extract")
     files = [*package.iterdir(), *package.joinpath("data").iterdir()]
     for item in sorted(files, key=lambda item: item.name):
-        if item.is_file() and item.name.endswith((".py", ".toml")):
+        if item.is_file() and item.name.endswith((".py", ".toml", ".tsv")):
             digest.update(item.name.encode() + b"\0" + item.read_bytes())
     return f"{installed_version()}+{digest.hexdigest()[:12]}"
 

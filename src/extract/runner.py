@@ -27,7 +27,7 @@ import sys
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -36,7 +36,8 @@ from typing import Any, TypeVar
 
 from . import pipeline, tagger
 from .lexicon import Lexicon, load_lexicon
-from .models import Document, ManifestEntry, SourceText
+from .meta import as_meta, check_doc_ids
+from .models import Document, DocumentMeta, ManifestEntry, SourceText
 from .pipeline import describe_failure, extractor_version, stage_named
 from .read import UnreadableFile, doc_id_for, find_inputs, is_text_name, read_source, relative_name
 from .write import (
@@ -97,6 +98,7 @@ def extract_paths(
     lexicon_files: Sequence[Path] = (),
     on_start: Callable[[int], None] | None = None,
     force: bool = False,
+    meta: Mapping[str, DocumentMeta | tuple[str | None, str | None]] | None = None,
 ) -> RunSummary:
     """Return the summary of a run over every file under ``input_dir``, outputs in ``output_dir``.
 
@@ -116,15 +118,23 @@ def extract_paths(
     extracted again: its document is taken from that run's ``documents/`` folder.
 
     The entries of ``lexicon_files`` are added to the bundled lexicon for this run only
-    (``lexicon.load_lexicon``), and name a new extractor version.
+    (``lexicon.load_lexicon``), and name a new extractor version. ``meta`` maps a doc_id
+    to what the user says about that document: a ``DocumentMeta`` (``meta.read_meta``) or
+    a (place, date) pair, either None; it wins over what the text says.
 
     Raises ``InputFolderError`` or ``OutputFolderError`` when a folder cannot be used
     (another run is writing into ``output_dir``, or it holds outputs no run wrote),
     ``FormatError`` when a format is unknown or cannot be written (parquet without pyarrow),
-    ``LexiconError`` when a lexicon file is bad (before any file is read).
+    ``LexiconError`` when a lexicon file is bad, ``MetaError`` when ``meta`` names a place
+    that is no division, a bad date or a document that is not an input file (all before
+    any file is read).
     """
     lexicon = load_lexicon(lexicon_files)
+    metas = as_meta(meta or {})
     paths = find_inputs(input_dir)
+    if metas:
+        check_doc_ids(metas, (doc_id_for(relative_name(path, root=input_dir))
+                              for path in paths if is_text_name(path)))
     _check_output_outside_input(input_dir, output_dir)
     if on_start is not None:
         on_start(len(paths))
@@ -132,7 +142,8 @@ def extract_paths(
     counts = dict.fromkeys(_TOTALS, 0)
     with OutputWriter(output_dir, formats=formats, force=force, lexicon=lexicon) as writer:
         tasks = _plan_tasks(
-            paths, input_dir, output_dir, version if incremental else None, writer.formats
+            paths, input_dir, output_dir, version if incremental else None, writer.formats,
+            metas,
         )
         for entry, rendered in _run_tasks(tasks, jobs=_worker_count(jobs, tasks), lexicon=lexicon):
             if rendered is not None:
@@ -166,6 +177,8 @@ class _Task:
     #: The fact formats to render, and the document's number on the review page.
     formats: tuple[str, ...] = ()
     number: int = 0
+    #: What the user said about the document (``--meta``).
+    meta: DocumentMeta | None = None
 
 
 def _plan_tasks(
@@ -174,6 +187,7 @@ def _plan_tasks(
     output_dir: Path,
     version: str | None,
     formats: Iterable[str],
+    metas: Mapping[str, DocumentMeta] | None = None,
 ) -> list[_Task]:
     """Return one task per path: duplicates of a doc_id named, reusable documents found.
 
@@ -199,6 +213,7 @@ def _plan_tasks(
                 previous_document=previous[1] if previous else None,
                 formats=tuple(formats),
                 number=number,
+                meta=(metas or {}).get(doc_id),
             )
         )
     return tasks
@@ -521,7 +536,7 @@ def _run_task(task: _Task, lexicon: Lexicon | None) -> _TaskResult:
     try:
         # Through the module: the stages are pipeline's, and whoever replaces
         # pipeline.extract_source (a test, a debugger) replaces it for runs too.
-        document = document or pipeline.extract_source(source, lexicon=lexicon)
+        document = document or pipeline.extract_source(source, lexicon=lexicon, meta=task.meta)
         # Rendered here, in the worker, so that the writing process only copies text.
         with stage_named("write"):
             rendered = render_document(document, formats=task.formats, number=task.number)
@@ -548,11 +563,15 @@ def _reuse(task: _Task, source: SourceText) -> Document | None:
     """Return the previous run's document of ``source`` when its bytes are unchanged."""
     if task.previous_document is None or task.previous_sha256 != source.sha256:
         return None
+    if task.meta is not None:
+        return None  # what the user says may have changed: extract again
     try:
         document = Document.model_validate_json(task.previous_document.read_bytes())
     except (OSError, ValueError):
         return None  # gone or damaged: extract again
     if document.doc_id != source.doc_id or document.sha256 != source.sha256:
         return None
+    if "meta" in (document.place_from, document.date_from):
+        return None  # its place or date came from a meta row this run does not have
     # The path may differ in case only; the file's own metadata is this run's.
     return document.model_copy(update={"path": source.path, "encoding": source.encoding})

@@ -31,6 +31,8 @@ from .structure import HeadingStyle, Structure
 
 #: A title or subtitle is one short line; a longer first paragraph is body text.
 MAX_TITLE_CHARS = 64
+#: Metadata lines (来源：, 时间：) are read from this many lines at the top of a document.
+METADATA_LINES = 30
 #: Quotes and brackets nest at most this deep; deeper openers are ignored.
 MAX_NESTING = 16
 
@@ -272,6 +274,32 @@ def _section_rank(headings: list[_Heading]) -> int:
     return min(ranks, default=1)
 
 
+def metadata_lines(text: str, *, lexicon: Lexicon | None = None) -> dict[str, str]:
+    """Return the metadata lines at the top of ``text`` (a web page's 来源： and 时间：
+    lines), label → value; the first line of a label wins.
+
+    >>> metadata_lines("2026年江西省政府工作报告\\n来源：江西日报\\n时间：2026-02-05\\n各位代表：")
+    {'来源': '江西日报', '时间': '2026-02-05'}
+    """
+    structure = (lexicon or load_lexicon()).structure
+    lines = text.split("\n", METADATA_LINES)[:METADATA_LINES]
+    return _metadata([line.strip() for line in lines], structure)
+
+
+def _metadata(lines: list[str], structure: Structure) -> dict[str, str]:
+    """Return label → value of the metadata lines among ``lines`` (first one wins)."""
+    found: dict[str, str] = {}
+    for index, line in enumerate(lines):
+        if len(line) > MAX_TITLE_CHARS:
+            continue
+        if index + 1 < len(lines) and match_here(structure.metadata_label, line):
+            line += lines[index + 1]  # 发表时间： with its value on the next line
+        match = match_here(structure.metadata, line)
+        if match is not None:
+            found.setdefault(match.group("label"), match.group("value").strip())
+    return found
+
+
 def segment_text(clean: CleanText, *, lexicon: Lexicon | None = None) -> SegmentedText:
     """Return ``clean`` cut into typed paragraphs, sections and sentences.
 
@@ -335,6 +363,7 @@ def segment_text(clean: CleanText, *, lexicon: Lexicon | None = None) -> Segment
 
     bylines = [p.text for p in paragraphs if p.kind == "byline"]
     return SegmentedText(
+        metadata=_metadata(texts[:METADATA_LINES], structure),
         clean=clean,
         title=first("title"),
         subtitle=first("subtitle"),

@@ -43,6 +43,15 @@ class Structure:
     other: frozenset[str]
     keyword: regex.Pattern[str]
     ordinal: regex.Pattern[str]
+    #: Web page chrome: a tool bar button, the line opening a breadcrumb trail, its
+    #: separators, the line opening a list of related links, a metadata line (label,
+    #: value) and a label alone.
+    toolbar: regex.Pattern[str]
+    breadcrumb: regex.Pattern[str]
+    breadcrumb_separator: regex.Pattern[str]
+    related: regex.Pattern[str]
+    metadata: regex.Pattern[str]
+    metadata_label: regex.Pattern[str]
     headings: tuple[HeadingStyle, ...]
     bylines: tuple[regex.Pattern[str], ...]
     furniture: tuple[tuple[str, regex.Pattern[str]], ...]
@@ -122,7 +131,16 @@ PUNCTUATION_CLASSES = ("terminal", "closing", "clause_end", "sentence_end", "oth
 #: The punctuation tables of [open, close] pairs.
 PUNCTUATION_PAIRS = ("pairs", "quotes")
 #: The tables holding one whole-line ``pattern``, and the arrays of tables holding one each.
-PATTERN_TABLES = ("keyword", "ordinal")
+PATTERN_TABLES = (
+    "keyword",
+    "ordinal",
+    "toolbar",
+    "breadcrumb",
+    "breadcrumb_separator",
+    "related",
+    "metadata",
+    "metadata_label",
+)
 PATTERN_ARRAYS = ("headings", "bylines", "furniture")
 
 
@@ -162,6 +180,12 @@ def build_structure(table: dict[str, Any]) -> Structure:
         other=frozenset(punctuation["other"]),
         keyword=keyword,
         ordinal=ordinal,
+        toolbar=_compile(table["toolbar"]["pattern"]),
+        breadcrumb=_compile(table["breadcrumb"]["pattern"]),
+        breadcrumb_separator=_compile(table["breadcrumb_separator"]["pattern"]),
+        related=_compile(table["related"]["pattern"]),
+        metadata=_compile(table["metadata"]["pattern"]),
+        metadata_label=_compile(table["metadata_label"]["pattern"]),
         headings=tuple(headings),
         bylines=bylines,
         furniture=furniture,

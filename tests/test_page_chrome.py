@@ -1,0 +1,80 @@
+"""Tests for the page chrome of web pages: tool bar, breadcrumb trail, related links and
+the metadata lines (clean.py drops the chrome, segment.py reads the metadata)."""
+
+from __future__ import annotations
+
+import pytest
+
+from extract.clean import clean_text
+from extract.segment import metadata_lines, segment_text
+
+TITLE = "2030年某某省政府工作报告"
+BODY = [
+    "各位代表：",
+    "一、2029年工作回顾",
+    "过去一年，全省地区生产总值增长5.1%，城镇新增就业40万人。",
+]
+TOOLBAR = ["下载", "打印", "全屏", "收藏", "【字号：", "加大", "还原", "减小", "】"]
+FONT_BAR = ["阅读量：", "【字体：", "小", "中", "大", "】"]
+BREADCRUMB = ["当前位置：", "首页", ">", "政务信息", ">", "本省要闻"]
+FOOTER = ["扫一扫在手机打开当前页【", "打印本页】【", "关闭窗口】"]
+
+
+def run(lines: list[str]) -> tuple[str | None, list[tuple[str, str]], str]:
+    """Return the title, the removed lines with their reasons, and the cleaned text."""
+    clean = clean_text("\n".join(lines), doc_id="t")
+    segmented = segment_text(clean)
+    return segmented.title, [(r.text, r.reason) for r in clean.removed], clean.text
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        pytest.param(TOOLBAR, [], id="tool-bar-above-the-title"),
+        pytest.param(BREADCRUMB, [], id="breadcrumb-one-item-a-line"),
+        pytest.param(["当前位置：首页 > 政务信息 > 本省要闻"], [], id="breadcrumb-on-one-line"),
+        pytest.param([*BREADCRUMB, *FONT_BAR], [], id="breadcrumb-then-font-bar"),
+        pytest.param(TOOLBAR, ["相关报道："], id="related-links-heading-at-the-end"),
+        pytest.param(TOOLBAR, ["相关报道：", "另一篇报道的标题", "第三篇报道的标题"],
+                     id="related-links-list"),
+        pytest.param([], FOOTER, id="footer-buttons"),
+    ],
+)
+def test_chrome_dropped_and_title_found(before: list[str], after: list[str]) -> None:
+    title, removed, text = run([*before, TITLE, *BODY, *after])
+    assert title == TITLE
+    assert len(removed) == len(before) + len(after)
+    assert all(reason in ("page chrome", "related links") for _, reason in removed)
+    assert text.endswith("城镇新增就业40万人。")
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        pytest.param([TITLE, "收入增长较快，规模扩", "大", "。"], id="lone-char-ending-a-word"),
+        pytest.param([TITLE, "下载", "各位代表："], id="one-button-word-alone"),
+        pytest.param([TITLE, "过去一年，经济增长5%。", "相关报道：", "x" * 90],
+                     id="long-line-after-related-is-text"),
+    ],
+)
+def test_lines_that_are_no_chrome_stay(lines: list[str]) -> None:
+    _, removed, _ = run(lines)
+    assert removed == []
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        pytest.param(["来源：某某日报", "时间：2030-01-20"],
+                     {"来源": "某某日报", "时间": "2030-01-20"}, id="label-and-value"),
+        pytest.param(["发表时间：", "2030-02-09 09:45:30", "来源：", "某某日报客户端"],
+                     {"发表时间": "2030-02-09 09:45:30", "来源": "某某日报客户端"},
+                     id="value-on-the-next-line"),
+        pytest.param(["来源：甲报", "来源：乙报"], {"来源": "甲报"}, id="first-one-wins"),
+        pytest.param(["时间就是效率，来源于实干。"], {}, id="body-sentence-is-no-metadata"),
+    ],
+)
+def test_metadata(lines: list[str], expected: dict[str, str]) -> None:
+    text = "\n".join([*TOOLBAR, TITLE, *lines, *BODY])
+    assert segment_text(clean_text(text, doc_id="t")).metadata == expected
+    assert metadata_lines(text) == expected
