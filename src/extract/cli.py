@@ -14,6 +14,7 @@ import argparse
 import contextlib
 import io
 import os
+import re
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -406,7 +407,7 @@ class RunDisplay:
             if self.bar is None:
                 _say(line)
             else:
-                self.bar.write(line, file=sys.stderr)
+                self.bar.write(printable(line), file=sys.stderr)
         if self.bar is not None:
             self.bar.set_postfix_str(f"{self.facts} facts", refresh=False)
             self.bar.update()
@@ -463,14 +464,15 @@ def run_stdin(options: argparse.Namespace) -> int:
     """
     from .lexicon import LexiconError, add_lexicon_files
     from .pipeline import describe_failure, extract_source
-    from .read import UnreadableFile, source_from_bytes
+    from .read import UnreadableFile, readable_name, source_from_bytes
     from .write import FactTable
 
     try:
         add_lexicon_files(options.lexicon)
     except LexiconError as error:
         raise UsageError(str(error)) from None
-    doc_id = options.doc_id or "stdin"
+    # A name given in bytes that are not UTF-8 (GBK in a Chinese locale) becomes text.
+    doc_id = readable_name(options.doc_id) if options.doc_id else "stdin"
     try:
         source = source_from_bytes(sys.stdin.buffer.read(), path=STDIN_NAME, doc_id=doc_id)
         document = extract_source(source)
@@ -583,8 +585,34 @@ def run_explain(options: argparse.Namespace) -> int:
 
 
 def _say(message: str) -> None:
-    """Print one line to standard error."""
-    print(message, file=sys.stderr, flush=True)
+    """Print one line to standard error, its control characters escaped."""
+    print(printable(message), file=sys.stderr, flush=True)
+
+
+#: What may not reach a terminal raw, in a file name or anywhere else in a message: control
+#: characters (ESC starts colour and cursor sequences, CR overwrites the line, BEL rings),
+#: the bidirectional overrides that show a name backwards, and the surrogates that stand for
+#: bytes of a name that are not UTF-8.
+_UNPRINTABLE_RE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def printable(text: str) -> str:
+    """Return ``text`` with every character ``_UNPRINTABLE_RE`` matches escaped as in Python.
+
+    >>> print(printable("skipped: a\\x1b[31m\\r.txt: empty file"))
+    skipped: a\\x1b[31m\\r.txt: empty file
+    >>> print(printable(os.fsdecode(b"\\xb1\\xa8.txt")))
+    \\xb1\\xa8.txt
+    """
+    return _UNPRINTABLE_RE.sub(_escape_character, text)
+
+
+def _escape_character(match: re.Match[str]) -> str:
+    """Return the escape of the one character ``match`` found: ``\\r``, ``\\x1b``, ``\\u202e``."""
+    character = match.group()
+    if "\udc80" <= character <= "\udcff":  # a byte of a name that is not UTF-8
+        return f"\\x{ord(character) - 0xDC00:02x}"
+    return character.encode("unicode_escape", errors="backslashreplace").decode("ascii")
 
 
 class Command(NamedTuple):

@@ -124,12 +124,89 @@ class InputFolderError(Exception):
 
 
 def relative_name(path: Path, *, root: Path) -> str:
-    """Return ``path`` relative to ``root`` as a '/'-separated string.
+    """Return ``path`` relative to ``root`` as a '/'-separated string that is valid text.
+
+    A name whose bytes are not UTF-8 (Python holds them as surrogate escapes) has each
+    such byte written ``\\xNN``; ``name_bytes`` gives the bytes themselves.
 
     >>> relative_name(Path("in/a/b.txt"), root=Path("in"))
     'a/b.txt'
+    >>> print(relative_name(Path("in", os.fsdecode(b"\\xb1\\xa8.txt")), root=Path("in")))
+    \\xb1\\xa8.txt
     """
-    return path.relative_to(root).as_posix()
+    return text_of_name(path.relative_to(root).as_posix())
+
+
+def text_of_name(name: str) -> str:
+    """Return the file name ``name`` as valid text: bytes that are not UTF-8 written ``\\xNN``.
+
+    >>> print(text_of_name(os.fsdecode(b"caf\\xe9.txt")))
+    caf\\xe9.txt
+    """
+    raw = name_bytes(name)
+    return name if raw is None else raw.decode("utf-8", errors="backslashreplace")
+
+
+def name_bytes(name: str) -> bytes | None:
+    """Return the bytes of the file name ``name`` when they are not UTF-8, else None.
+
+    >>> name_bytes("报告.txt"), name_bytes(os.fsdecode(b"\\xb1\\xa8.txt"))
+    (None, b'\\xb1\\xa8.txt')
+    """
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(name)
+    return None
+
+
+#: Marks a doc_id part read from a file or folder name as GB18030 because its bytes are
+#: not UTF-8 (a GBK name from a zip made on Chinese Windows): ``报告~gb18030``.
+GB18030_NAME_MARK = "~gb18030"
+
+
+def doc_id_of(path: Path, *, root: Path) -> str:
+    """Return the document id of the file at ``path`` under ``root``, always valid text.
+
+    A name part whose bytes are not UTF-8 is read as GB18030 and marked ``~gb18030``
+    when that gives printable text, else its bad bytes are written ``\\xNN``.
+
+    >>> doc_id_of(Path("in", os.fsdecode("报告".encode("gbk")), "a.txt"), root=Path("in"))
+    '报告~gb18030/a'
+    """
+    relative = path.relative_to(root).as_posix()
+    if name_bytes(relative) is None:
+        return doc_id_for(relative)
+    return doc_id_for(readable_name(relative))
+
+
+def readable_name(name: str) -> str:
+    """Return the '/'-separated name ``name`` as text, each part that is not UTF-8 read as
+    GB18030 and marked ``~gb18030``, or, when that fails, its bad bytes written ``\\xNN``.
+
+    >>> readable_name(os.fsdecode("年报/报告".encode("gbk")) + ".txt")
+    '年报~gb18030/报告~gb18030.txt'
+    >>> print(readable_name(os.fsdecode(b"caf\\xe9")))
+    caf\\xe9
+    """
+    return "/".join(_readable_part(part) for part in name.split("/"))
+
+
+def _readable_part(part: str) -> str:
+    """Return one part of a path as text: itself, its GB18030 reading marked, or escaped."""
+    raw = name_bytes(part)
+    if raw is None:
+        return part
+    stem, dot, suffix = raw.rpartition(b".")
+    if not dot or not stem or not suffix.isascii():
+        stem, dot, suffix = raw, b"", b""
+    try:
+        reading = stem.decode("gb18030")
+    except UnicodeDecodeError:
+        return text_of_name(part)
+    if not reading.isprintable():
+        return text_of_name(part)
+    return f"{reading}{GB18030_NAME_MARK}{(dot + suffix).decode()}"
 
 
 def doc_id_for(relative: str) -> str:
@@ -217,7 +294,15 @@ def read_source(path: Path, *, root: Path) -> SourceText:
         raw = path.read_bytes()
     except OSError as error:
         raise UnreadableFile(relative, f"cannot read: {error.strerror}", status="error") from None
-    return source_from_bytes(raw, path=relative, doc_id=doc_id_for(relative))
+    source = source_from_bytes(raw, path=relative, doc_id=doc_id_of(path, root=root))
+    if source.doc_id != doc_id_for(relative):  # a name part that is not UTF-8 was read
+        source.issues.append(
+            Issue(
+                stage="read",
+                reason=f"file name is not UTF-8; read as GB18030 for its doc_id {source.doc_id}",
+            )
+        )
+    return source
 
 
 def source_from_bytes(raw: bytes, *, path: str, doc_id: str) -> SourceText:

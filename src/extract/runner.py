@@ -35,7 +35,15 @@ from . import pipeline, tagger
 from .lexicon import add_lexicon_files, lexicon_files
 from .models import Document, ManifestEntry, SourceText
 from .pipeline import describe_failure, extractor_version
-from .read import UnreadableFile, doc_id_for, find_inputs, is_text_name, read_source, relative_name
+from .read import (
+    UnreadableFile,
+    doc_id_of,
+    find_inputs,
+    is_text_name,
+    name_bytes,
+    read_source,
+    relative_name,
+)
 from .write import (
     DEFAULT_FORMATS,
     DocumentPathError,
@@ -180,7 +188,7 @@ def _plan_tasks(
         if not is_text_name(path):
             tasks.append(_Task(path, input_dir))
             continue
-        doc_id = doc_id_for(relative)
+        doc_id = doc_id_of(path, root=input_dir)
         earlier = first_path_of_doc.setdefault(doc_id, relative)
         previous = reusable.get(relative)
         tasks.append(
@@ -399,10 +407,8 @@ def _start_worker(lexicons: tuple[Path, ...]) -> None:
 
 def _worker_died(task: _Task) -> ManifestEntry:
     """Return the error entry of a file whose extraction killed its worker process."""
-    relative = relative_name(task.path, root=task.input_dir)
     return ManifestEntry(
-        path=relative,
-        doc_id=doc_id_for(relative),
+        **_names(task),
         status="error",
         reason="the worker process extracting this file died (killed, or out of memory)",
     )
@@ -421,13 +427,12 @@ def _check_output_outside_input(input_dir: Path, output_dir: Path) -> None:
 
 def _run_task(task: _Task) -> _TaskResult:
     """Return the manifest entry of one file and its rendered document (None if there is none)."""
-    relative = relative_name(task.path, root=task.input_dir)
+    names = _names(task)
     try:
         source = read_source(task.path, root=task.input_dir)
     except UnreadableFile as error:
         entry = ManifestEntry(
-            path=relative,
-            doc_id=doc_id_for(relative) if is_text_name(task.path) else None,
+            **names,
             status=error.status,
             reason=error.reason,
             sha256=error.sha256,
@@ -435,7 +440,7 @@ def _run_task(task: _Task) -> _TaskResult:
         )
         return entry, None
     known: dict[str, Any] = {
-        "path": relative,
+        **names,
         "doc_id": source.doc_id,
         "encoding": source.encoding,
         "sha256": source.sha256,
@@ -462,6 +467,20 @@ def _run_task(task: _Task) -> _TaskResult:
         **known, status="ok", facts=len(document.facts), issues=document.issues, reused=reused
     )
     return entry, rendered
+
+
+def _names(task: _Task) -> dict[str, Any]:
+    """Return the ``path``, ``path_bytes`` and ``doc_id`` of the manifest entry of ``task``.
+
+    ``doc_id`` is None for a file that is not ``*.txt``.
+    """
+    relative = task.path.relative_to(task.input_dir).as_posix()
+    raw = name_bytes(relative)
+    return {
+        "path": relative_name(task.path, root=task.input_dir),
+        "path_bytes": None if raw is None else raw.hex(),
+        "doc_id": doc_id_of(task.path, root=task.input_dir) if is_text_name(task.path) else None,
+    }
 
 
 def _reuse(task: _Task, source: SourceText) -> Document | None:
