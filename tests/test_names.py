@@ -115,3 +115,56 @@ def test_stdin_doc_id_not_utf8_is_read_as_text() -> None:
     )
     assert result.returncode == 0, result.stderr.decode(errors="replace")
     assert json.loads(result.stdout.splitlines()[0])["doc_id"] == "报告~gb18030"
+
+
+def make_tree(tmp_path: Path, links: dict[str, str]) -> Path:
+    """Return the input folder of a tree with a report in ``in/real`` and ``outside/sub``,
+    after making each of ``links`` (path under ``tmp_path`` → target) a symbolic link."""
+    for name in ("in/real/a.txt", "outside/sub/b.txt", "outside/c.txt", "out/notes.txt"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes(REPORT)
+    for link, target in links.items():
+        (tmp_path / link).symlink_to(target)
+    return tmp_path / "in"
+
+
+@pytest.mark.parametrize(
+    ("links", "expected"),
+    [
+        pytest.param(
+            {"in/linked": "../outside"},
+            {"linked/c.txt": "ok", "linked/sub/b.txt": "ok"},
+            id="folder-link-outside-input-is-followed",
+        ),
+        pytest.param(
+            {"in/c.txt": "../outside/c.txt"}, {"c.txt": "ok"}, id="file-link-outside-input-is-read"
+        ),
+        pytest.param(
+            {"in/real/loop": ".."},
+            {"real/loop": "skipped"},
+            id="link-to-enclosing-folder-is-a-loop",
+        ),
+        # in/linked → outside, outside/back → in: the loop runs through a folder outside.
+        pytest.param(
+            {"in/linked": "../outside", "outside/back": "../in"},
+            {"linked/c.txt": "ok", "linked/sub/b.txt": "ok", "linked/back": "skipped"},
+            id="loop-through-a-folder-outside-input",
+        ),
+        pytest.param(
+            {"in/out": "../out", "in/notes.txt": "../out/notes.txt"},
+            {"out": "skipped", "notes.txt": "skipped"},
+            id="links-into-the-output-folder-are-not-followed",
+        ),
+    ],
+)
+def test_symbolic_links_are_followed_once(
+    tmp_path: Path, links: dict[str, str], expected: dict[str, str]
+) -> None:
+    extract_paths(make_tree(tmp_path, links), tmp_path / "out", jobs=1)
+    files = manifest_files(tmp_path / "out")
+    assert {path: entry["status"] for path, entry in files.items()} == {
+        "real/a.txt": "ok",
+        **expected,
+    }
+    reasons = [entry["reason"] for entry in files.values() if entry["status"] == "skipped"]
+    assert all("symbolic link" in reason for reason in reasons)

@@ -232,10 +232,30 @@ def is_text_name(path: Path) -> bool:
 def find_inputs(root: Path) -> list[Path]:
     """Return every file under ``root``, recursively, sorted by relative '/'-separated path.
 
+    The paths of ``find_input_files``, skipped symbolic links included.
+    """
+    return [path for path, _reason in find_input_files(root)]
+
+
+#: A path found under the input folder, and why it is skipped without being read (None:
+#: it is to be read).
+FoundInput = tuple[Path, str | None]
+
+#: Why a symbolic link found under the input folder is not followed.
+LINK_LOOP = "symbolic link loop: it leads back to a folder it is in; not followed"
+LINK_INTO_OUTPUT = "symbolic link into the output folder; not followed"
+
+
+def find_input_files(root: Path, *, output_dir: Path | None = None) -> list[FoundInput]:
+    """Return every file under ``root`` with the reason it is skipped unread (or None),
+    recursively, sorted by relative '/'-separated path.
+
     Folders are always recursed into, even when named ``x.txt``. Files that are not
     ``*.txt`` are returned too, so the caller can account for them; a sub-folder that
     cannot be listed is returned as an entry of its own (reading it fails with a reason).
-    Symbolic links to folders are not followed, which rules out loops.
+    Symbolic links are followed, to folders and files outside ``root`` too, except a link
+    that leads back to a folder it is in (a loop) and a link into ``output_dir``: each of
+    those is returned once, with the reason.
     """
     if not root.exists():
         raise InputFolderError(f"{root}: no such folder; check the input path")
@@ -245,22 +265,62 @@ def find_inputs(root: Path) -> list[Path]:
         )
     if not os.access(root, os.R_OK | os.X_OK):
         raise InputFolderError(f"{root}: folder cannot be read; check its permissions")
-    found = list(_walk_files(root))
-    return sorted(found, key=lambda path: relative_name(path, root=root))
+    found = list(_walk_files(root, output_dir))
+    return sorted(found, key=lambda item: relative_name(item[0], root=root))
 
 
-def _walk_files(root: Path) -> Iterator[Path]:
-    """Yield every non-folder entry under ``root``, and every folder that cannot be listed."""
-    unlistable: list[Path] = []
+def _walk_files(root: Path, output_dir: Path | None) -> Iterator[FoundInput]:
+    """Yield every non-folder entry under ``root``, every folder that cannot be listed, and
+    every link not followed, with its reason (``find_input_files``)."""
+    output = _identity(output_dir) if output_dir is not None else None
+    real_output = os.path.realpath(output_dir) if output_dir is not None else None
+    # Each folder to list, with the (device, inode) of every folder on the way to it: a
+    # link to one of those is a loop. The root's identity is from the stat of exists().
+    folders: list[tuple[str, frozenset[tuple[int, int]]]] = []
+    root_identity = _identity(root)
+    folders.append((os.fspath(root), frozenset({root_identity} if root_identity else ())))
+    while folders:
+        folder, chain = folders.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            if folder != os.fspath(root):
+                yield Path(folder), None
+            continue
+        for entry in entries:
+            if not _is_folder(entry):
+                if real_output is not None and entry.is_symlink():
+                    target = os.path.realpath(entry.path)
+                    if os.path.commonpath([target, real_output]) == real_output:
+                        yield Path(entry.path), LINK_INTO_OUTPUT
+                        continue
+                yield Path(entry.path), None
+                continue
+            identity = _identity(Path(entry.path))
+            if identity is not None and identity == output:
+                # A real output folder inside the input folder is refused by the caller.
+                yield Path(entry.path), LINK_INTO_OUTPUT
+            elif identity is not None and identity in chain:
+                yield Path(entry.path), LINK_LOOP
+            else:
+                folders.append((entry.path, chain | {identity} if identity else chain))
 
-    def note_unlistable(error: OSError) -> None:
-        if error.filename is not None:
-            unlistable.append(Path(error.filename))
 
-    for folder, _subfolders, names in os.walk(root, onerror=note_unlistable):
-        for name in names:
-            yield Path(folder, name)
-    yield from (path for path in unlistable if path != root)
+def _is_folder(entry: os.DirEntry[str]) -> bool:
+    """Return whether ``entry`` is a folder or a link to one (False when it cannot be told)."""
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    """Return the (device, inode) of the folder at ``path``, links followed; None if unknown."""
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino
 
 
 def hash_file(path: Path) -> tuple[str, int]:

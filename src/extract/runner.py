@@ -36,9 +36,10 @@ from .lexicon import add_lexicon_files, lexicon_files
 from .models import Document, ManifestEntry, SourceText
 from .pipeline import describe_failure, extractor_version
 from .read import (
+    FoundInput,
     UnreadableFile,
     doc_id_of,
-    find_inputs,
+    find_input_files,
     is_text_name,
     name_bytes,
     read_source,
@@ -125,15 +126,15 @@ def extract_paths(
     ``LexiconError`` when a lexicon file is bad (before any file is read).
     """
     add_lexicon_files(lexicon_files)
-    paths = find_inputs(input_dir)
+    found = find_input_files(input_dir, output_dir=output_dir)
     _check_output_outside_input(input_dir, output_dir)
     if on_start is not None:
-        on_start(len(paths))
+        on_start(len(found))
     version = extractor_version()
     counts = dict.fromkeys(_TOTALS, 0)
     with OutputWriter(output_dir, formats=formats) as writer:
         tasks = _plan_tasks(
-            paths, input_dir, output_dir, version if incremental else None, writer.formats
+            found, input_dir, output_dir, version if incremental else None, writer.formats
         )
         for entry, rendered in _run_tasks(tasks, jobs=_worker_count(jobs, tasks)):
             if rendered is not None:
@@ -167,10 +168,12 @@ class _Task:
     #: The fact formats to render, and the document's number on the review page.
     formats: tuple[str, ...] = ()
     number: int = 0
+    #: Why the path is skipped unread (a symbolic link not followed), or None.
+    skipped: str | None = None
 
 
 def _plan_tasks(
-    paths: list[Path],
+    found: list[FoundInput],
     input_dir: Path,
     output_dir: Path,
     version: str | None,
@@ -183,10 +186,10 @@ def _plan_tasks(
     reusable = previous_documents(output_dir, extractor_version=version) if version else {}
     first_path_of_doc: dict[str, str] = {}
     tasks: list[_Task] = []
-    for number, path in enumerate(paths):
+    for number, (path, skipped) in enumerate(found):
         relative = relative_name(path, root=input_dir)
-        if not is_text_name(path):
-            tasks.append(_Task(path, input_dir))
+        if skipped is not None or not is_text_name(path):
+            tasks.append(_Task(path, input_dir, skipped=skipped))
             continue
         doc_id = doc_id_of(path, root=input_dir)
         earlier = first_path_of_doc.setdefault(doc_id, relative)
@@ -428,6 +431,8 @@ def _check_output_outside_input(input_dir: Path, output_dir: Path) -> None:
 def _run_task(task: _Task) -> _TaskResult:
     """Return the manifest entry of one file and its rendered document (None if there is none)."""
     names = _names(task)
+    if task.skipped is not None:
+        return ManifestEntry(**names, status="skipped", reason=task.skipped), None
     try:
         source = read_source(task.path, root=task.input_dir)
     except UnreadableFile as error:
