@@ -27,6 +27,28 @@ def write_bytes(folder: Path, name: str, data: bytes) -> Path:
     return path
 
 
+#: Chinese only: no ASCII character whose NUL byte gives UTF-16 away; a line end and 一
+#: (U+4E00) give a NUL byte each, on opposite sides.
+CHINESE_LINE = "全市地区生产总值稳步提高，规模以上工业增加值较快增长，居民收入持续增加。"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param((CHINESE_LINE * 3 + "\n") * 20, id="lines-of-chinese"),
+        pytest.param(CHINESE_LINE, id="no-nul-byte-at-all"),
+        pytest.param("一季度国内生产总值同比增长。\n", id="one-short-line-nuls-on-both-sides"),
+    ],
+)
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_bom_of_chinese_only_is_text(
+    tmp_path: Path, text: str, encoding: str
+) -> None:
+    data = text.encode(encoding)
+    source = read_source(write_bytes(tmp_path, "report.txt", data), root=tmp_path)
+    assert (source.text, source.encoding, source.issues) == (text, encoding, [])
+
+
 @pytest.mark.parametrize(
     ("data", "encoding"),
     [

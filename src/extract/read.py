@@ -1,9 +1,11 @@
 """Read stage: find the input files and decode each one to text, naming the encoding that worked.
 
 Decoding order: a byte-order mark (UTF-8, UTF-16, UTF-32) wins; otherwise UTF-16 without
-a mark is recognised by its NUL pattern; otherwise strict UTF-8, then strict GB18030
-(a superset of GBK and GB2312). Line ends are normalised to ``\\n`` here, so the same
-text in any of these encodings, with CRLF or LF, reaches the cleaner as the same string.
+a mark is recognised by its NUL pattern, or by reading as mostly Chinese when its NUL
+bytes fall on both sides; otherwise strict UTF-8, then strict GB18030 (a superset of GBK
+and GB2312), then UTF-16 that reads as mostly Chinese and holds no NUL byte at all.
+Line ends are normalised to ``\\n`` here, so the same text in any of these encodings,
+with CRLF or LF, reaches the cleaner as the same string.
 
 Small damage is repaired and recorded as an ``Issue``: a stray NUL byte, zero padding
 after the text (an interrupted download), a truncated final character, a handful of
@@ -474,16 +476,9 @@ def _decode_unmarked(raw: bytes, issues: list[Issue]) -> tuple[str, str]:
     """Return the encoding and text of ``raw`` that has no byte-order mark."""
     sample = raw[:SNIFF_BYTES]
     if b"\x00" in sample:
-        utf16 = _guess_utf16(raw)
-        if utf16 is not None:
-            utf16_issues: list[Issue] = []
-            try:
-                text = _decode_strict(raw, utf16, utf16_issues)
-            except UnicodeDecodeError:
-                text = ""
-            if _looks_like_text(text):
-                issues.extend(utf16_issues)
-                return utf16, text
+        decoded = _decode_utf16(raw, _guess_utf16(raw) or _guess_utf16_chinese(raw), issues)
+        if decoded is not None:
+            return decoded
         raw = _strip_zero_padding(raw, issues)
         sample = raw[:SNIFF_BYTES]
         nuls = sample.count(b"\x00")
@@ -513,7 +508,13 @@ def _decode_unmarked(raw: bytes, issues: list[Issue]) -> tuple[str, str]:
     try:
         return "gb18030", _decode_strict(raw, "gb18030", issues)
     except UnicodeDecodeError:
-        raise NotText("not UTF-8, UTF-16 or GB18030", status="error") from None
+        pass
+    # Chinese-only UTF-16 may hold no NUL byte at all. GB18030 goes first: rare characters
+    # in GBK (lead bytes 0x81 to 0x9f) read as CJK in UTF-16 too.
+    decoded = _decode_utf16(raw, _guess_utf16_chinese(raw), issues)
+    if decoded is not None:
+        return decoded
+    raise NotText("not UTF-8, UTF-16 or GB18030", status="error")
 
 
 def _decode_strict(data: bytes, encoding: str, issues: list[Issue], *, offset: int = 0) -> str:
@@ -578,6 +579,61 @@ def _guess_utf16(raw: bytes) -> str | None:
         return "utf-16-le"
     if even >= max(2, pairs // 20) and odd * 10 <= even:
         return "utf-16-be"
+    return None
+
+
+def _decode_utf16(raw: bytes, utf16: str | None, issues: list[Issue]) -> tuple[str, str] | None:
+    """Return the encoding ``utf16`` and the text of ``raw`` in it, or None when ``utf16``
+    is None or the text it gives does not look like text."""
+    if utf16 is None:
+        return None
+    utf16_issues: list[Issue] = []
+    try:
+        text = _decode_strict(raw, utf16, utf16_issues)
+    except UnicodeDecodeError:
+        return None
+    if not _looks_like_text(text):
+        return None
+    issues.extend(utf16_issues)
+    return utf16, text
+
+
+#: Share of the characters of a UTF-16 reading that must be Chinese (CJK ideographs and
+#: punctuation, full-width forms) for bytes without a telling NUL pattern to be UTF-16.
+#: Other bytes read as UTF-16 give code units spread over the whole range, of which these
+#: blocks are about a tenth.
+MIN_CHINESE_SHARE = 0.6
+
+#: ... and the fewest different such characters it must hold: one character repeated
+#: (``\\x81\\x7f`` × 20 reads 羁羁羁…) is a byte pattern, not text.
+MIN_DISTINCT_CHINESE = 3
+
+#: The characters counted by ``MIN_CHINESE_SHARE``.
+_CHINESE_RE = re.compile("[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+
+
+def _guess_utf16_chinese(raw: bytes) -> str | None:
+    """Return ``utf-16-le`` or ``utf-16-be`` when ``raw`` read that way is mostly Chinese.
+
+    Chinese without ASCII has no NUL byte on one side for ``_guess_utf16`` to see.
+
+    >>> _guess_utf16_chinese("一季度增长。\\n".encode("utf-16-be"))
+    'utf-16-be'
+    >>> _guess_utf16_chinese("一季度增长。\\n".encode("gb18030")) is None
+    True
+    """
+    sample = raw[: SNIFF_BYTES - SNIFF_BYTES % 2]
+    if len(sample) % 2:
+        sample = sample[:-1]
+    for encoding in ("utf-16-le", "utf-16-be"):
+        text = sample.decode(encoding, errors="replace")
+        chinese = _CHINESE_RE.findall(text)
+        if (
+            text
+            and len(chinese) >= len(text) * MIN_CHINESE_SHARE
+            and len(set(chinese)) >= MIN_DISTINCT_CHINESE
+        ):
+            return encoding
     return None
 
 
