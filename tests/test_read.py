@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from extract import read
 from extract.read import (
     InputFolderError,
     UnreadableFile,
@@ -302,3 +303,17 @@ def test_decode_bytes_handles_a_10_mb_single_line_quickly() -> None:
     data = ("增长5.3%，" * 1_000_000).encode("gb18030")  # 10 MB, no line break
     text, encoding, issues = decode_bytes(data)
     assert (len(text), encoding, issues) == (7_000_000, "gb18030", [])
+
+
+def test_size_limit_is_one_number_in_message_and_docs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    documented = (Path(__file__).parents[1] / "docs" / "cli.md").read_text(encoding="utf-8")
+    assert f"| larger than {read.size_limit()} |" in documented
+    monkeypatch.setattr(read, "MAX_FILE_BYTES", 1024 * 1024)
+    path = write_bytes(tmp_path, "big.txt", b"x" * (1024 * 1024 + 1))
+    with pytest.raises(UnreadableFile) as caught:
+        read_source(path, root=tmp_path)
+    limit = read.size_limit()
+    assert caught.value.reason == f"file too large (1,048,577 bytes; the limit is {limit})"
+    assert read.size_limit() == "1 MiB (1,048,576 bytes)"

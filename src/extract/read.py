@@ -349,7 +349,7 @@ def read_source(path: Path, *, root: Path) -> SourceText:
         reason = (
             "not a .txt file"
             if not is_text_name(path)
-            else f"file too large ({size / 1e6:.0f} MB; the limit is {MAX_FILE_BYTES / 1e6:.0f} MB)"
+            else f"file too large ({size:,} bytes; the limit is {size_limit()})"
         )
         raise UnreadableFile(relative, reason, status="skipped", sha256=sha256, size=size)
     try:
@@ -399,6 +399,15 @@ def source_from_bytes(raw: bytes, *, path: str, doc_id: str) -> SourceText:
         text=text,
         issues=issues,
     )
+
+
+def size_limit() -> str:
+    """Return the largest file size read, as messages and docs/cli.md give it.
+
+    >>> size_limit()
+    '256 MiB (268,435,456 bytes)'
+    """
+    return f"{MAX_FILE_BYTES / 2**20:g} MiB ({MAX_FILE_BYTES:,} bytes)"
 
 
 def _check_regular_file(path: Path, relative: str) -> int:
