@@ -554,8 +554,15 @@ def _explain_parser() -> argparse.ArgumentParser:
 def run_explain(options: argparse.Namespace) -> int:
     """Return the exit code of ``extract explain FILE``, printing the explanation."""
     path: Path = options.file
-    if not path.is_file():
+    if not path.exists() and not path.is_symlink():
         raise UsageError(f"{path}: no such file; pass the path of one .txt report")
+    if path.is_dir():
+        raise UsageError(
+            f"{path}: is a folder; pass the path of one .txt report "
+            f"(a folder is read with 'extract run {path} OUTPUT_DIR')"
+        )
+    # Anything else that is not a regular file (a named pipe, a device, a broken link)
+    # is refused by read_source with what it is, before it is opened.
     from .explain import explain_source, format_explanation
     from .read import UnreadableFile, read_source
 

@@ -428,9 +428,24 @@ def _check_regular_file(path: Path, relative: str) -> int:
         )
     if not stat.S_ISREG(info.st_mode):
         raise UnreadableFile(
-            relative, "not a regular file (device, pipe or socket)", status="skipped"
+            relative, f"not a regular file ({_kind_of_file(info.st_mode)})", status="skipped"
         )
     return info.st_size
+
+
+def _kind_of_file(mode: int) -> str:
+    """Return what a file that is neither a regular file nor a folder is, by its ``mode``.
+
+    >>> _kind_of_file(stat.S_IFIFO), _kind_of_file(stat.S_IFCHR)
+    ('a named pipe', 'a character device')
+    """
+    kinds = (
+        (stat.S_ISFIFO, "a named pipe"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+    )
+    return next((kind for test, kind in kinds if test(mode)), "a special file")
 
 
 def _hash_or_fail(path: Path, relative: str) -> tuple[str, int]:
