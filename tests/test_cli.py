@@ -264,7 +264,7 @@ def a_file(root: Path) -> Path:
             lambda root: ["eval", root / "in"], "required: GOLD_DIR", id="eval-missing-gold"
         ),
         pytest.param(
-            lambda root: ["eval", root / "in", root / "in"], "no such file", id="eval-not-a-run"
+            lambda root: ["eval", root / "in", root / "in"], "no fact file", id="eval-not-a-run"
         ),
     ],
 )

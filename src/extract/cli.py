@@ -506,7 +506,8 @@ def _eval_parser() -> argparse.ArgumentParser:
     """Return the parser of the eval command."""
     parser = _ArgumentParser(
         prog=f"{PROG} eval",
-        description="Score the facts.jsonl of a run against gold DOC_ID.facts.jsonl files.",
+        description="Score the facts of a run (facts.jsonl, else facts.json or facts.csv) "
+        "against gold DOC_ID.facts.jsonl files.",
     )
     parser.add_argument("output_dir", metavar="OUTPUT_DIR", type=Path, help="folder of a run")
     parser.add_argument("gold_dir", metavar="GOLD_DIR", type=Path, help="folder of gold files")
