@@ -176,7 +176,16 @@ def doc_id_of(path: Path, *, root: Path) -> str:
     >>> doc_id_of(Path("in", os.fsdecode("报告".encode("gbk")), "a.txt"), root=Path("in"))
     '报告~gb18030/a'
     """
-    relative = path.relative_to(root).as_posix()
+    return doc_id_of_name(path.relative_to(root).as_posix())
+
+
+def doc_id_of_name(relative: str) -> str:
+    """Return the document id of the '/'-separated relative path ``relative`` as the file
+    system gives it (surrogate escapes and all): ``doc_id_of`` without the path arithmetic.
+
+    >>> doc_id_of_name("2023/报告.txt")
+    '2023/报告'
+    """
     if name_bytes(relative) is None:
         return doc_id_for(relative)
     return doc_id_for(readable_name(relative))
@@ -341,7 +350,8 @@ def read_source(path: Path, *, root: Path) -> SourceText:
 
     Raises ``UnreadableFile`` (status ``skipped`` or ``error``) when the file gives no text.
     """
-    relative = relative_name(path, root=root)
+    name = path.relative_to(root).as_posix()
+    relative = text_of_name(name)
     size = _check_regular_file(path, relative)
     if not is_text_name(path) or size > MAX_FILE_BYTES:
         # Hashed in blocks rather than read whole: it may be a large video or archive.
@@ -356,7 +366,7 @@ def read_source(path: Path, *, root: Path) -> SourceText:
         raw = path.read_bytes()
     except OSError as error:
         raise UnreadableFile(relative, f"cannot read: {error.strerror}", status="error") from None
-    source = source_from_bytes(raw, path=relative, doc_id=doc_id_of(path, root=root))
+    source = source_from_bytes(raw, path=relative, doc_id=doc_id_of_name(name))
     if source.doc_id != doc_id_for(relative):  # a name part that is not UTF-8 was read
         source.issues.append(
             Issue(

@@ -38,12 +38,12 @@ from .pipeline import describe_failure, extractor_version
 from .read import (
     FoundInput,
     UnreadableFile,
-    doc_id_of,
+    doc_id_of_name,
     find_input_files,
     is_text_name,
     name_bytes,
     read_source,
-    relative_name,
+    text_of_name,
 )
 from .write import (
     DEFAULT_FORMATS,
@@ -187,11 +187,12 @@ def _plan_tasks(
     first_path_of_doc: dict[str, str] = {}
     tasks: list[_Task] = []
     for number, (path, skipped) in enumerate(found):
-        relative = relative_name(path, root=input_dir)
+        name = path.relative_to(input_dir).as_posix()
+        relative = text_of_name(name)
         if skipped is not None or not is_text_name(path):
             tasks.append(_Task(path, input_dir, skipped=skipped))
             continue
-        doc_id = doc_id_of(path, root=input_dir)
+        doc_id = doc_id_of_name(name)
         earlier = first_path_of_doc.setdefault(doc_id, relative)
         previous = reusable.get(relative)
         tasks.append(
@@ -479,12 +480,12 @@ def _names(task: _Task) -> dict[str, Any]:
 
     ``doc_id`` is None for a file that is not ``*.txt``.
     """
-    relative = task.path.relative_to(task.input_dir).as_posix()
-    raw = name_bytes(relative)
+    name = task.path.relative_to(task.input_dir).as_posix()
+    raw = name_bytes(name)
     return {
-        "path": relative_name(task.path, root=task.input_dir),
+        "path": text_of_name(name),
         "path_bytes": None if raw is None else raw.hex(),
-        "doc_id": doc_id_of(task.path, root=task.input_dir) if is_text_name(task.path) else None,
+        "doc_id": doc_id_of_name(name) if is_text_name(task.path) else None,
     }
 
 
