@@ -168,3 +168,15 @@ def test_symbolic_links_are_followed_once(
     }
     reasons = [entry["reason"] for entry in files.values() if entry["status"] == "skipped"]
     assert all("symbolic link" in reason for reason in reasons)
+
+
+def test_explain_prints_names_and_text_escaped(tmp_path: Path) -> None:
+    # A few control characters in a long report are no reason to refuse it.
+    text = "全市地区生产总值稳步提高，居民收入持续增加。" * 5 + "增长5%。\x1b[31m投资3亿元。\n"
+    path = tmp_path / CONTROL_NAME
+    path.write_text(text, encoding="utf-8")
+    result = run_cli("explain", path)
+    assert result.returncode == 0, result.stderr
+    assert r"a\x1b[31mred\rb\x07.txt" in result.stdout
+    assert r"\x1b[31m投资" in result.stdout
+    assert not set("\x1b\r\x07") & set(result.stdout)

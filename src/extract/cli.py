@@ -584,9 +584,11 @@ def run_explain(options: argparse.Namespace) -> int:
     if isinstance(sys.stdout, io.TextIOWrapper):
         sys.stdout.reconfigure(errors="replace")
     if options.json:
-        text = explanation.model_dump_json(indent=2)
+        text = explanation.model_dump_json(indent=2)  # JSON escapes control characters
     else:
-        text = format_explanation(explanation)
+        # The name and the report's own text reach the terminal: their control
+        # characters are escaped as on stderr, line by line.
+        text = "\n".join(map(printable, format_explanation(explanation).split("\n")))
     with _reader_may_stop_early():
         print(text, flush=True)
     return EXIT_OK
