@@ -23,12 +23,16 @@ from setuptools import Extension, setup
 #: number of every report. The per-quantity rules and the number grammar they call, where
 #: most of the CPU goes; the re-flow of broken lines, the sentence splitter and jieba's
 #: dictionary route, together about a tenth of a run's instructions less once compiled.
+#: The heading patterns and the GIL-keeping regex calls they all make are called per line
+#: and per match, so they are compiled with them.
 #: The others spend their time in C already (regex, json, pydantic) or gain nothing
 #: measurable. Each is type-checked first (pyproject.toml, ``[tool.mypy]``).
 COMPILED = [
     "src/extract/facts.py",
     "src/extract/numbers.py",
     "src/extract/clean.py",
+    "src/extract/structure.py",
+    "src/extract/regex_calls.py",
     "src/extract/segment.py",
     "src/extract/tagger.py",
 ]

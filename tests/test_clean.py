@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extract.clean import _WIDE_RE, clean_text, display_width, fix_characters, load_structure
+from extract.clean import _WIDE_RE, clean_text, display_width, fix_characters
+from extract.lexicon import load_lexicon
 from extract.models import CleanText
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
@@ -509,4 +510,4 @@ def test_display_width_counts_every_character_as_its_class(text: str) -> None:
 def test_channel_bylines(line: str, is_byline: bool) -> None:
     # The channel pattern opens with a lookahead for the line's last word (structure.toml
     # says why): the rows pin what the whole pattern accepts, names up to 30 characters.
-    assert load_structure().is_byline(line) is is_byline
+    assert load_lexicon().structure.is_byline(line) is is_byline

@@ -694,7 +694,6 @@ EXAMPLE_LEXICON = REPOSITORY / "examples" / "lexicon.toml"
             ["--lexicon", str(EXAMPLE_LEXICON)],
             ">=",
             id="example-lexicon-makes-buxia-a-comparator",
-            marks=pytest.mark.xfail(strict=False, reason="needs load_lexicon"),
         ),
     ],
 )

@@ -48,20 +48,20 @@ def manifest(output_dir: Path) -> dict[str, Any]:
         pytest.param(
             "clean_text",
             extract.clean,
-            "def failing(text, *, doc_id=''):\n"
+            "def failing(text, *, doc_id='', lexicon=None):\n"
             "    if doc_id == 'bad':\n"
             "        raise ValueError('cannot re-flow')\n"
-            "    return clean_text(text, doc_id=doc_id)\n",
+            "    return clean_text(text, doc_id=doc_id, lexicon=lexicon)\n",
             "clean stage failed: ValueError: cannot re-flow (clean.py line 3)",
             id="clean-stage",
         ),
         pytest.param(
             "segment_text",
             extract.segment,
-            "def failing(clean):\n"
+            "def failing(clean, *, lexicon=None):\n"
             "    if clean.doc_id == 'bad':\n"
             "        raise RecursionError('maximum recursion depth exceeded')\n"
-            "    return segment_text(clean)\n",
+            "    return segment_text(clean, lexicon=lexicon)\n",
             "segment stage failed: RecursionError: maximum recursion depth exceeded "
             "(segment.py line 3)",
             id="segment-stage",

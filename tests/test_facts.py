@@ -650,6 +650,17 @@ def test_target_list_gives_its_qualifiers_to_every_item() -> None:
             ["GDP增长", "GDP增长", "GDP增长"],
             id="jun-over-counted-items-every-copy-measures-the-same",
         ),
+        pytest.param("新建5所高中。", ["新建高中"], id="zhong-inside-a-word-is-kept"),
+        pytest.param(
+            "新建3所学校等。", ["新建学校"], id="deng-etc-after-the-counted-noun-is-dropped"
+        ),
+        pytest.param(
+            "各类市场主体新增3000家。",
+            ["各类市场主体新增"],
+            id="ge-beginning-a-word-is-no-distributor",
+        ),
+        pytest.param("均衡发展指数达到85%。", ["均衡发展指数"], id="jun-beginning-a-word-is-kept"),
+        pytest.param("各地新增就业3万人。", ["各地新增就业"], id="gedi-is-a-word-not-ge"),
     ],
 )
 def test_indicators(text: str, indicators: list[str]) -> None:

@@ -386,6 +386,61 @@ def test_required_columns_are_never_null_in_fact() -> None:
         assert not (column.doc.required and column.nullable), column.name
 
 
+@pytest.mark.parametrize(
+    ("fields", "accepted"),
+    [
+        pytest.param({"place": "江西省", "place_code": "360000"}, True, id="province-code"),
+        pytest.param({"place": "全国", "place_code": None}, True, id="no-code-for-the-nation"),
+        pytest.param({"place_code": "36000"}, False, id="code-of-five-digits"),
+        pytest.param({"place_code": "36000a"}, False, id="code-with-a-letter"),
+        pytest.param({"period": "2025"}, True, id="year"),
+        pytest.param({"period": "2021/2025"}, True, id="years-interval"),
+        pytest.param({"period": "2025-01/2025-11"}, True, id="months-interval"),
+        pytest.param({"period": "今年"}, False, id="relative-word-unresolved"),
+        pytest.param({"period": "2025年"}, False, id="year-with-nian"),
+        pytest.param({"status": "target", "concept": "gdp_growth"}, True, id="target-concept"),
+        pytest.param({"status": "planned"}, False, id="status-outside-the-two"),
+    ],
+)
+def test_fact_context_fields_are_checked(fields: dict[str, Any], accepted: bool) -> None:
+    if accepted:
+        assert make_fact(**fields).model_dump(include=set(fields)) == fields
+    else:
+        with pytest.raises(ValueError):
+            make_fact(**fields)
+
+
+def test_context_fields_default_to_unknown_and_actual() -> None:
+    fact = make_fact()
+    assert (fact.place, fact.place_code, fact.period, fact.status, fact.concept) == (
+        None,
+        None,
+        None,
+        "actual",
+        None,
+    )
+
+
+@pytest.mark.parametrize(
+    ("column", "cell"),
+    [
+        pytest.param("place_code", "3600", id="place-code-too-short"),
+        pytest.param("period", "2025年", id="period-not-iso"),
+        pytest.param("status", "planned", id="status-not-in-enum"),
+    ],
+)
+def test_frictionless_catches_a_bad_context_cell(tmp_path: Path, column: str, cell: str) -> None:
+    fact = make_fact(place="江西省", place_code="360000", period="2025", status="target")
+    write_run(tmp_path, [make_document("a", [fact])], frozenset({"csv"}))
+    csv = tmp_path / "facts.csv"
+    wrong = {"place_code": ",360000,", "period": ",2025,", "status": ",target,"}[column]
+    text = csv.read_text(encoding="utf-8-sig")
+    assert wrong in text
+    csv.write_text(text.replace(wrong, f",{cell},"), "utf-8-sig")
+    report = frictionless.validate(tmp_path / DATAPACKAGE_JSON)
+    assert report.flatten(["fieldName", "type"]) == [[column, "constraint-error"]]
+
+
 def make_raw_input(folder: Path, files: dict[str, str]) -> Path:
     """Return ``folder`` after writing the UTF-8 text ``files`` into it."""
     folder.mkdir(parents=True, exist_ok=True)

@@ -47,27 +47,7 @@ def cycle_through(start: str) -> list[str] | None:
     return None
 
 
-#: Cycles still there on this branch; they are removed on another (clean <-> lexicon,
-#: issue 15), and each mark then fails as an XPASS until it is taken away.
-KNOWN_CYCLES = {
-    "clean": "clean imports lexicon, which imports clean",
-    "lexicon": "lexicon imports clean, which imports lexicon",
-}
-
-
-@pytest.mark.parametrize(
-    "module",
-    [
-        pytest.param(
-            module,
-            id=module,
-            marks=[pytest.mark.xfail(strict=True, reason=KNOWN_CYCLES[module])]
-            if module in KNOWN_CYCLES
-            else [],
-        )
-        for module in MODULES
-    ],
-)
+@pytest.mark.parametrize("module", MODULES)
 def test_module_is_in_no_import_cycle(module: str) -> None:
     assert cycle_through(module) is None, " -> ".join(cycle_through(module) or [])
 

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from extract import pipeline, runner
+from extract.lexicon import Lexicon
 from extract.models import SourceText
 from extract.pipeline import extractor_version
 from extract.runner import extract_paths
@@ -136,10 +137,10 @@ def test_a_worker_that_dies_fails_its_file_only(
 ) -> None:
     real = pipeline.extract_source
 
-    def dies_on_bad(source: SourceText) -> Any:
+    def dies_on_bad(source: SourceText, *, lexicon: Lexicon | None = None) -> Any:
         if source.doc_id == "f06a":
             os._exit(1)  # as a worker killed by the kernel would
-        return real(source)
+        return real(source, lexicon=lexicon)
 
     monkeypatch.setattr(pipeline, "extract_source", dies_on_bad)
     names = [f"f{number:02}" for number in range(others)]

@@ -2,17 +2,31 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import pytest
 
-from extract.lexicon import LexiconError, build_units, build_words, load_table, units, words
+from extract.lexicon import (
+    LexiconError,
+    build_structure_table,
+    build_units,
+    build_words,
+    bundled_table,
+    load_lexicon,
+)
 
 
 def test_shipped_lexicons_load() -> None:
-    assert units().by_text["人民币"].base == "元"
-    assert units().by_text["成"].factor == 10
-    assert ("超", ">") in words().comparators_before
+    lexicon = load_lexicon()
+    assert lexicon.files == ()
+    assert lexicon.units.by_text["人民币"].base == "元"
+    assert lexicon.units.by_text["成"].factor == 10
+    assert ("超", ">") in lexicon.words.comparators_before
+
+
+def test_bundled_lexicon_is_built_once() -> None:
+    assert load_lexicon() is load_lexicon(())
 
 
 @pytest.mark.parametrize(
@@ -39,7 +53,7 @@ def test_bad_units_table_names_the_entry(table: dict[str, Any], message: str) ->
 
 
 def _words_with(**changes: Any) -> dict[str, Any]:
-    table = dict(load_table("words"))
+    table = dict(bundled_table("words"))
     table.update(changes)
     return table
 
@@ -64,3 +78,51 @@ def test_bad_words_table_names_the_entry(changes: dict[str, Any], message: str) 
     with pytest.raises(LexiconError) as error:
         build_words(_words_with(**changes))
     assert message in str(error.value)
+
+
+def _structure_with(**changes: Any) -> dict[str, Any]:
+    table = copy.deepcopy(bundled_table("structure"))
+    for where, value in changes.items():
+        key, _, field = where.partition("__")
+        if field.isdigit():
+            table[key][int(field)] = value
+        else:
+            table[key][field] = value
+    return table
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        pytest.param(
+            {"punctuation__pairs": [["（", "）", "】"]]},
+            "punctuation.pairs must be [open, close] pairs",
+            id="pair-of-three",
+        ),
+        pytest.param(
+            {"punctuation__terminal": "。！？"},
+            "punctuation.terminal must be a list of non-empty strings",
+            id="marks-not-a-list",
+        ),
+        pytest.param(
+            {"headings__0": {"name": "number", "rank": 4, "pattern": "^一、"}},
+            "headings[0].rank must be one of 1, 2, 3",
+            id="heading-rank-out-of-range",
+        ),
+        pytest.param(
+            {"keyword__pattern": "关键词"},
+            "keyword.pattern pattern '关键词' must start with '^'",
+            id="pattern-not-anchored",
+        ),
+        pytest.param(
+            {"bylines__0": {"pattern": "^记者("}},
+            "bylines[0].pattern pattern '^记者(' is not a valid regex",
+            id="bad-regex",
+        ),
+    ],
+)
+def test_bad_structure_table_names_the_entry(changes: dict[str, Any], message: str) -> None:
+    with pytest.raises(LexiconError) as error:
+        build_structure_table(_structure_with(**changes))
+    assert message in str(error.value)
+    assert str(error.value).startswith("data/structure.toml: ")

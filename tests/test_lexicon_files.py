@@ -13,14 +13,7 @@ from pathlib import Path
 import pytest
 
 from extract import cli, extract_paths, extract_text
-from extract.lexicon import (
-    LexiconError,
-    add_lexicon_files,
-    lexicon_files,
-    reset_lexicons,
-    units,
-    words,
-)
+from extract.lexicon import LexiconError, load_lexicon
 from extract.models import Fact
 
 REPOSITORY = Path(__file__).resolve().parents[1]
@@ -47,8 +40,8 @@ def _reading(fact: Fact) -> tuple[object, ...]:
     )
 
 
-def _readings(text: str) -> list[tuple[object, ...]]:
-    return [_reading(fact) for fact in extract_text(text).facts]
+def _readings(text: str, lexicon_files: tuple[Path, ...] = ()) -> list[tuple[object, ...]]:
+    return [_reading(fact) for fact in extract_text(text, lexicon_files=lexicon_files).facts]
 
 
 @pytest.mark.parametrize(
@@ -108,10 +101,56 @@ def test_lexicon_file_changes_the_reading(
     after: list[tuple[object, ...]],
 ) -> None:
     assert _readings(text) == before
-    add_lexicon_files([_write(tmp_path, lexicon)])
-    assert _readings(text) == after
-    reset_lexicons()
-    assert _readings(text) == before
+    assert _readings(text, (_write(tmp_path, lexicon),)) == after
+    assert _readings(text) == before  # the file changed that extraction, and nothing after it
+
+
+@pytest.mark.parametrize(
+    ("lexicon", "text", "before", "after"),
+    [
+        pytest.param(
+            '[units.pressure]\n"百帕" = ["百帕", 1]\n',
+            "平均气压1013百帕。",
+            [("1013百", "百")],
+            [("1013百帕", "百帕")],
+            id="bai-pa-after-a-number",
+        ),
+        pytest.param(
+            '[units.energy]\n"千卡" = ["千卡", 1]\n',
+            "每日摄入热量2000千卡。",
+            [("2000千", "千")],
+            [("2000千卡", "千卡")],
+            id="qian-ka-after-a-number",
+        ),
+        pytest.param(
+            '[units.energy]\n"千卡" = ["千卡", 1]\n',
+            "每日摄入热量两万千卡。",
+            [],
+            [("两万千卡", "万千卡")],
+            id="qian-ka-after-a-chinese-numeral",
+        ),
+        pytest.param(
+            '[units.energy]\n"千卡" = ["千卡", 1]\n',
+            "装机容量8000万千瓦。",
+            [("8000万千瓦", "万千瓦")],
+            [("8000万千瓦", "万千瓦")],
+            id="bundled-qian-wa-unchanged",
+        ),
+    ],
+)
+def test_unit_starting_with_a_multiplier_character_is_one_lexicon_entry(
+    tmp_path: Path,
+    lexicon: str,
+    text: str,
+    before: list[tuple[str, str]],
+    after: list[tuple[str, str]],
+) -> None:
+    # The multiplier reading of 百 and 千 gives way to the units of the lexicon that start
+    # with them (numbers.multiplier_pattern): no code names 帕 or 卡.
+    path = _write(tmp_path, lexicon)
+    assert [(f.mention, f.unit) for f in extract_text(text).facts] == before
+    with_file = extract_text(text, lexicon_files=[path]).facts
+    assert [(f.mention, f.unit) for f in with_file] == after
 
 
 @pytest.mark.parametrize(
@@ -245,59 +284,92 @@ def test_bad_lexicon_file_is_refused_naming_file_entry_and_allowed(
 ) -> None:
     path = _write(tmp_path, lexicon, name="mine.toml")
     with pytest.raises(LexiconError) as error:
-        add_lexicon_files([path])
+        load_lexicon([path])
     message = str(error.value)
     assert message.startswith(f"{path}: ")
     assert entry in message
     assert allowed in message
-    assert lexicon_files() == ()
 
 
 def test_missing_lexicon_file_names_the_path(tmp_path: Path) -> None:
     path = tmp_path / "absent.toml"
     with pytest.raises(LexiconError, match=r"absent\.toml: cannot read the lexicon file"):
-        add_lexicon_files([path])
+        load_lexicon([path])
 
 
-def test_a_bad_file_leaves_the_lexicons_as_they_were(tmp_path: Path) -> None:
+def test_a_bad_file_leaves_the_bundled_lexicon_as_it_was(tmp_path: Path) -> None:
     good = _write(tmp_path, '[units.length]\n"海里" = ["公里", 1.852]\n', name="good.toml")
     bad = _write(tmp_path, '[units.length]\n"英里" = ["公里"]\n', name="bad.toml")
     with pytest.raises(LexiconError, match=r"bad\.toml"):
-        add_lexicon_files([good, bad])
-    assert lexicon_files() == ()
-    assert "海里" not in units().by_text
+        load_lexicon([good, bad])
+    assert load_lexicon().files == ()
+    assert "海里" not in load_lexicon().units.by_text
 
 
 def test_the_same_file_twice_is_added_once(tmp_path: Path) -> None:
     path = _write(tmp_path, '[words.qualifiers]\nwords = ["周均"]\n')
-    add_lexicon_files([path])
-    add_lexicon_files([path, tmp_path / "." / path.name])
-    assert lexicon_files() == (path,)
-    assert words().qualifiers.count("周均") == 1
+    lexicon = load_lexicon([path, tmp_path / "." / path.name, str(path)])
+    assert lexicon.files == (path,)
+    assert lexicon.words.qualifiers.count("周均") == 1
 
 
 def test_later_files_extend_earlier_ones(tmp_path: Path) -> None:
     unit = _write(tmp_path, '[units.length]\n"海里" = ["公里", 1.852]\n', name="unit.toml")
     rule = _write(tmp_path, '[units.not_before]\n"海里" = ["程"]\n', name="rule.toml")
-    add_lexicon_files([unit])
-    add_lexicon_files([rule])
-    assert lexicon_files() == (unit, rule)
-    assert units().not_before["海里"] == ("程",)
+    lexicon = load_lexicon([unit, rule])
+    assert lexicon.files == (unit, rule)
+    assert lexicon.units.not_before["海里"] == ("程",)
+
+
+def test_loading_a_lexicon_leaves_the_bundled_one_alone(tmp_path: Path) -> None:
+    path = _write(tmp_path, '[units.length]\n"海里" = ["公里", 1.852]\n')
+    assert "海里" in load_lexicon([path]).units.by_text
+    assert "海里" not in load_lexicon().units.by_text
+    assert load_lexicon().files == ()
 
 
 def test_example_lexicon_loads_and_applies() -> None:
     document = extract_text("全线总长1200海里。", lexicon_files=[EXAMPLE_LEXICON])
     assert [fact.normalized_value for fact in document.facts] == [Decimal("2222.4")]
-    assert lexicon_files() == (EXAMPLE_LEXICON,)
+    assert load_lexicon([EXAMPLE_LEXICON]).files == (EXAMPLE_LEXICON,)
 
 
-def test_extract_paths_applies_lexicon_files(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("lexicon", "text"),
+    [
+        pytest.param('[units.length]\n"海里" = ["公里", 1.852]\n', "全线总长1200海里。", id="unit"),
+        pytest.param(
+            '[words.comparators.before]\n">=" = ["不下"]\n', "参会人数不下3000人。", id="comparator"
+        ),
+        pytest.param(
+            "[[structure.headings]]\n"
+            'name = "section"\nrank = 1\n'
+            "pattern = '^第[一二三四五六七八九十]{1,3}节[\\s：:、]*'\n",
+            "第一节 经济运行\n\n全市地区生产总值增长5%。",
+            id="heading-pattern",
+        ),
+    ],
+)
+def test_extracting_with_a_lexicon_file_changes_no_later_extraction(
+    tmp_path: Path, lexicon: str, text: str
+) -> None:
+    before = extract_text(text).model_dump_json()
+    with_file = extract_text(text, lexicon_files=[_write(tmp_path, lexicon)]).model_dump_json()
+    assert with_file != before
+    assert extract_text(text).model_dump_json() == before
+
+
+@pytest.mark.parametrize("jobs", [1, 2], ids=["one-process", "two-workers"])
+def test_extract_paths_applies_lexicon_files(tmp_path: Path, jobs: int) -> None:
     input_dir = tmp_path / "in"
     input_dir.mkdir()
     (input_dir / "a.txt").write_text("全线总长1200海里。", encoding="utf-8")
-    extract_paths(input_dir, tmp_path / "out", lexicon_files=[EXAMPLE_LEXICON])
+    (input_dir / "b.txt").write_text("航程300海里。", encoding="utf-8")
+    extract_paths(input_dir, tmp_path / "out", jobs=jobs, lexicon_files=[EXAMPLE_LEXICON])
     rows = (tmp_path / "out" / "facts.jsonl").read_text(encoding="utf-8").splitlines()
-    assert [json.loads(row)["mention"] for row in rows] == ["1200海里"]
+    assert [json.loads(row)["mention"] for row in rows] == ["1200海里", "300海里"]
+    # The run's lexicon was the run's alone: the process still reads the bundled one.
+    assert extract_text("全线总长1200海里。").facts == []
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import extract.segment
+import extract.validate
 from extract.clean import clean_text
 from extract.models import CleanText, SegmentedText
 from extract.segment import section_title, segment_text, split_sentences
@@ -389,7 +389,7 @@ def test_paragraphs_and_sentences_are_the_same_whatever_the_validation_batch(
     )
     clean = CleanText(doc_id="d", text=text, line_starts=[(0, 1)])
     whole = segment_text(clean)
-    monkeypatch.setattr(extract.segment, "VALIDATION_BATCH", batch)
+    monkeypatch.setattr(extract.validate, "BATCH_SIZE", batch)
     batched = segment_text(clean)
     assert batched.model_dump() == whole.model_dump()
     assert [s.index for s in batched.sentences] == list(range(8))

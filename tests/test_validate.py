@@ -65,7 +65,9 @@ def test_good_candidates_become_facts_in_order_and_each_bad_one_an_issue(
 ) -> None:
     monkeypatch.setattr(extract.validate, "BATCH_SIZE", batch_size)
     candidates = [candidate(number, **(fault or {})) for number, fault in enumerate(faults, 1)]
-    facts, issues = validate_candidates(iter(candidates))
+    invalid: list[int] = []
+    facts, issues = validate_candidates(iter(candidates), invalid=invalid)
+    assert invalid == [position for position, fault in enumerate(faults) if fault is not None]
     assert [fact.line for fact in facts] == [
         number for number, fault in enumerate(faults, 1) if fault is None
     ]

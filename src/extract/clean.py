@@ -22,17 +22,17 @@ cut across lines (``增\\n长1\\n3.8%``). Cleaning has two parts:
 
 from __future__ import annotations
 
-import re
 import string
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
 
 import regex
 
-from .lexicon import LexiconError, load_table
+from .lexicon import Lexicon, load_lexicon
 from .models import CleanText, Issue, RemovedText
+from .regex_calls import match_here
+from .structure import MAX_HEADER_CHARS, Structure
 
 # --------------------------------------------------------------------------
 # Character fixes
@@ -196,231 +196,6 @@ def fix_characters(text: str, *, steps: Sequence[FixStep] = FIX_STEPS) -> tuple[
 
 
 # --------------------------------------------------------------------------
-# Structure data (data/structure.toml)
-# --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class HeadingStyle:
-    """One numbered-heading style: its name, its level and its enumerator pattern."""
-
-    name: str
-    rank: int
-    pattern: regex.Pattern[str]
-
-
-@dataclass(frozen=True, slots=True)
-class Structure:
-    """The compiled contents of ``data/structure.toml``."""
-
-    terminal: frozenset[str]
-    closing: str
-    clause_end: frozenset[str]
-    sentence_end: frozenset[str]
-    pairs: dict[str, str]
-    #: The closers of ``pairs``, and all its openers and closers.
-    pair_closers: frozenset[str]
-    pair_marks: frozenset[str]
-    quotes: dict[str, str]
-    other: frozenset[str]
-    keyword: regex.Pattern[str]
-    ordinal: regex.Pattern[str]
-    headings: tuple[HeadingStyle, ...]
-    bylines: tuple[regex.Pattern[str], ...]
-    furniture: tuple[tuple[str, regex.Pattern[str]], ...]
-    #: All byline (furniture, header, heading) patterns as one alternation: one
-    #: match call rejects an ordinary line.
-    any_byline: regex.Pattern[str]
-    any_furniture: regex.Pattern[str]
-    any_header: regex.Pattern[str]
-    any_heading: regex.Pattern[str]
-
-    def ends_sentence(self, text: str) -> bool:
-        """Return whether ``text`` ends in a terminal mark, closing quotes aside.
-
-        >>> load_structure().ends_sentence("建设迈出坚定步伐。”")
-        True
-        """
-        stripped = text.rstrip(self.closing)
-        return bool(stripped) and stripped[-1] in self.terminal
-
-    def match_heading(self, text: str) -> tuple[HeadingStyle, regex.Match[str]] | None:
-        """Return the heading style whose enumerator starts ``text``, with its match."""
-        if match_here(self.any_heading, text) is None:
-            return None
-        for style in self.headings:
-            match = match_here(style.pattern, text)
-            if match is not None:
-                return style, match
-        return None
-
-    def heading_line(self, text: str) -> tuple[HeadingStyle, regex.Match[str]] | None:
-        """Return the style and enumerator match of a heading line that stands alone, or None.
-
-        A heading line has no body after it: （一）着力扩大内需。坚持… is a bold
-        lead sentence opening a paragraph, and 一、总体要求： introduces a list.
-
-        >>> load_structure().heading_line("一、2025年工作回顾")[0].name
-        'number'
-        >>> load_structure().heading_line("（一）着力扩大内需。坚持提振消费") is None
-        True
-        """
-        if not text or len(text) > _MAX_HEADER_CHARS or text[-1] in self.clause_end:
-            return None
-        found = self.match_heading(text)
-        if found is None:
-            return None
-        body = text.rstrip(self.closing)[:-1]
-        if any(mark in self.terminal for mark in body):
-            return None
-        return found
-
-    def is_byline(self, text: str) -> bool:
-        """Return whether the whole of ``text`` is a credit line (记者 … 整理, 来源：…)."""
-        return len(text) <= _MAX_HEADER_CHARS and match_here(self.any_byline, text) is not None
-
-    def furniture_reason(self, text: str) -> str | None:
-        """Return why ``text`` is page furniture (``"page number"`` …), or None."""
-        if len(text) > _MAX_HEADER_CHARS or match_here(self.any_furniture, text) is None:
-            return None
-        for reason, pattern in self.furniture:
-            if pattern.match(text):
-                return reason
-        return None
-
-
-#: Header, byline and furniture lines are short; longer lines are never
-#: tested against those patterns (it also bounds the cost on huge lines).
-_MAX_HEADER_CHARS = 80
-
-
-def _strings(table: dict[str, object], key: str, where: str) -> list[str]:
-    value = table.get(key)
-    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-        raise LexiconError(f"data/structure.toml: {where}{key!r} must be a list of strings")
-    return value
-
-
-def _compile(value: object, where: str) -> regex.Pattern[str]:
-    if not isinstance(value, str) or not value.startswith("^"):
-        raise LexiconError(f"data/structure.toml: {where} must be a string anchored with '^'")
-    try:
-        return regex.compile(value, regex.VERSION1)
-    except regex.error as error:
-        raise LexiconError(f"data/structure.toml: {where}: {error}") from error
-
-
-@cache
-def load_structure() -> Structure:
-    """Return the punctuation classes and line patterns of ``data/structure.toml``, compiled.
-
-    Header patterns added by lexicon files (``lexicon.add_lexicon_files``) are included.
-    """
-    return build_structure(load_table("structure"))
-
-
-def build_structure(table: dict[str, Any]) -> Structure:
-    """Return the compiled structure of a parsed table; a bad entry raises ``LexiconError``."""
-    punctuation = table.get("punctuation", {})
-    pairs = _pairs(punctuation, "pairs")
-    quotes = _pairs(punctuation, "quotes")
-    headings = []
-    for index, entry in enumerate(table.get("headings", [])):
-        rank = entry.get("rank")
-        if rank not in (1, 2, 3):
-            raise LexiconError(f"data/structure.toml: headings[{index}].rank must be 1, 2 or 3")
-        headings.append(
-            HeadingStyle(
-                str(entry.get("name", index)),
-                rank,
-                _compile(entry.get("pattern"), f"headings[{index}].pattern"),
-            )
-        )
-    keyword = _compile(table.get("keyword", {}).get("pattern"), "keyword.pattern")
-    ordinal = _compile(table.get("ordinal", {}).get("pattern"), "ordinal.pattern")
-    bylines = tuple(
-        _compile(entry.get("pattern"), f"bylines[{index}].pattern")
-        for index, entry in enumerate(table.get("bylines", []))
-    )
-    furniture = tuple(
-        (
-            str(entry.get("reason", "page furniture")),
-            _compile(entry.get("pattern"), f"furniture[{index}].pattern"),
-        )
-        for index, entry in enumerate(table.get("furniture", []))
-    )
-    return Structure(
-        terminal=frozenset(_strings(punctuation, "terminal", "punctuation.")),
-        closing="".join(_strings(punctuation, "closing", "punctuation.")),
-        clause_end=frozenset(_strings(punctuation, "clause_end", "punctuation.")),
-        sentence_end=frozenset(_strings(punctuation, "sentence_end", "punctuation.")),
-        pairs=pairs,
-        pair_closers=frozenset(pairs.values()),
-        pair_marks=frozenset(pairs) | frozenset(pairs.values()),
-        quotes=quotes,
-        other=frozenset(_strings(punctuation, "other", "punctuation.")),
-        keyword=keyword,
-        ordinal=ordinal,
-        headings=tuple(headings),
-        bylines=bylines,
-        furniture=furniture,
-        any_byline=_alternation(p for p in bylines),
-        any_furniture=_alternation(p for _, p in furniture),
-        any_header=_alternation([*(h.pattern for h in headings), *bylines, ordinal, keyword]),
-        any_heading=_alternation(h.pattern for h in headings),
-    )
-
-
-def _pairs(punctuation: dict[str, object], key: str) -> dict[str, str]:
-    """Return the [open, close] pairs of ``punctuation.KEY`` as {open: close}."""
-    pairs = punctuation.get(key)
-    if not isinstance(pairs, list) or not all(
-        isinstance(p, list) and len(p) == 2 and all(isinstance(c, str) and len(c) == 1 for c in p)
-        for p in pairs
-    ):
-        raise LexiconError(f"data/structure.toml: punctuation.{key} must be [open, close] pairs")
-    return {open_: close for open_, close in pairs}
-
-
-def _alternation(patterns: Iterable[regex.Pattern[str]]) -> regex.Pattern[str]:
-    """Return one pattern matching where any of ``patterns`` matches (never, if none)."""
-    sources = [f"(?:{p.pattern})" for p in patterns]
-    return regex.compile("|".join(sources) or r"(?!)", regex.VERSION1)
-
-
-# --------------------------------------------------------------------------
-# Regex calls
-# --------------------------------------------------------------------------
-
-# The regex module releases and retakes the GIL around each match of a str unless told
-# not to (concurrent=False), and whenever it grows its backtracking stack: on the short
-# lines and clauses matched here, more than the match itself. The argument is given by
-# position, as the module parses a keyword argument more slowly still.
-
-
-def match_here(pattern: regex.Pattern[str], text: str) -> regex.Match[str] | None:
-    """Return ``pattern.match(text)``, the GIL kept."""
-    return pattern.match(text, None, None, False)
-
-
-def search_in(
-    pattern: regex.Pattern[str], text: str, start: int | None = None, end: int | None = None
-) -> regex.Match[str] | None:
-    """Return ``pattern.search(text, start, end)``, the GIL kept."""
-    return pattern.search(text, start, end, False)
-
-
-def find_all(pattern: regex.Pattern[str], text: str) -> Iterator[regex.Match[str]]:
-    """Return ``pattern.finditer(text)``, the GIL kept."""
-    return pattern.finditer(text, None, None, False, False)  # after ``overlapped``
-
-
-def replace_all(pattern: regex.Pattern[str], replacement: str, text: str) -> str:
-    """Return ``pattern.sub(replacement, text)``, the GIL kept."""
-    return pattern.sub(replacement, text, 0, None, None, False)
-
-
-# --------------------------------------------------------------------------
 # Display width
 # --------------------------------------------------------------------------
 
@@ -433,20 +208,6 @@ _NARROW_NON_ASCII_RE = regex.compile(r"[^\x00-\x7F\p{ea=W}\p{ea=F}\p{ea=A}]")
 #: Widths only matter up to a few column widths; longer text is measured on
 #: its head, so a 10 MB line costs no more than a short one.
 _WIDTH_LIMIT = 400
-
-
-@cache
-def any_of(characters: frozenset[str]) -> re.Pattern[str]:
-    """Return a regex matching any one of ``characters`` (none: a regex that never matches).
-
-    The standard library's ``re``, not ``regex``: it finds the characters of a class in
-    about half the time, and these classes are scanned over every sentence.
-
-    >>> any_of(frozenset("。！")).findall("增长。好！")
-    ['。', '！']
-    """
-    escaped = "".join(re.escape(c) for c in sorted(characters))
-    return re.compile(f"[{escaped}]" if escaped else "(?!)")
 
 
 def display_width(text: str) -> int:
@@ -557,7 +318,7 @@ def _split_units(text: str) -> list[_Unit]:
 
 
 def _is_keyword(structure: Structure, text: str) -> bool:
-    return len(text) <= _MAX_HEADER_CHARS and match_here(structure.keyword, text) is not None
+    return len(text) <= MAX_HEADER_CHARS and match_here(structure.keyword, text) is not None
 
 
 def _names_next_line(structure: Structure, text: str) -> bool:
@@ -568,7 +329,7 @@ def _names_next_line(structure: Structure, text: str) -> bool:
 
 def _may_be_header(structure: Structure, text: str) -> bool:
     """Return whether ``text`` starts like any header line (one cheap match to rule most out)."""
-    return len(text) <= _MAX_HEADER_CHARS and match_here(structure.any_header, text) is not None
+    return len(text) <= MAX_HEADER_CHARS and match_here(structure.any_header, text) is not None
 
 
 def _is_start_header(structure: Structure, text: str) -> bool:
@@ -811,8 +572,10 @@ def _apply_fixes_in_place(paragraphs: list[_Unit], fired: list[str]) -> bool:
     return True
 
 
-def clean_text(text: str, *, doc_id: str = "") -> CleanText:
+def clean_text(text: str, *, doc_id: str = "", lexicon: Lexicon | None = None) -> CleanText:
     """Return ``text`` with its characters fixed and its column-broken lines re-flowed.
+
+    ``lexicon`` gives the header and furniture patterns (None: the bundled lexicon).
 
     >>> raw = "\\n\\n".join([
     ...     "标题", "坚持外防输入、内防反弹，迭代", "应用精密智控“七大机制”，高效打赢",
@@ -826,7 +589,7 @@ def clean_text(text: str, *, doc_id: str = "") -> CleanText:
     >>> clean.raw_line(clean.text.index("90万"))
     15
     """
-    structure = load_structure()
+    structure = (lexicon or load_lexicon()).structure
     fixed, steps = fix_characters(text)
     units = _split_units(fixed)
     removed: list[RemovedText] = []

@@ -462,20 +462,20 @@ def run_stdin(options: argparse.Namespace) -> int:
     the rows of facts.jsonl. A report that gives no text is an ``error: <stdin>: …``
     line and exit code 1, as a skipped file is in a folder run.
     """
-    from .lexicon import LexiconError, add_lexicon_files
+    from .lexicon import LexiconError, load_lexicon
     from .pipeline import describe_failure, extract_source
     from .read import UnreadableFile, readable_name, source_from_bytes
     from .write import FactTable
 
     try:
-        add_lexicon_files(options.lexicon)
+        lexicon = load_lexicon(options.lexicon)
     except LexiconError as error:
         raise UsageError(str(error)) from None
     # A name given in bytes that are not UTF-8 (GBK in a Chinese locale) becomes text.
     doc_id = readable_name(options.doc_id) if options.doc_id else "stdin"
     try:
         source = source_from_bytes(sys.stdin.buffer.read(), path=STDIN_NAME, doc_id=doc_id)
-        document = extract_source(source)
+        document = extract_source(source, lexicon=lexicon)
     except UnreadableFile as error:
         _say(f"error: {STDIN_NAME}: {error.reason}")
         return EXIT_SOME_FILES_NOT_OK
@@ -571,16 +571,13 @@ def run_explain(options: argparse.Namespace) -> int:
         source = read_source(path, root=path.parent)
     except UnreadableFile as error:
         raise UsageError(f"{path}: {error.reason}") from None
-    if options.lexicon:
-        from .lexicon import LexiconError, load_lexicon
+    from .lexicon import LexiconError, load_lexicon
 
-        try:
-            lexicon = load_lexicon(options.lexicon)
-        except LexiconError as error:
-            raise UsageError(str(error)) from None
-        explanation = explain_source(source, lexicon=lexicon)
-    else:  # the bundled lexicon, which explain_source takes by default
-        explanation = explain_source(source)
+    try:
+        lexicon = load_lexicon(options.lexicon)
+    except LexiconError as error:
+        raise UsageError(str(error)) from None
+    explanation = explain_source(source, lexicon=lexicon)
     if isinstance(sys.stdout, io.TextIOWrapper):
         sys.stdout.reconfigure(errors="replace")
     if options.json:

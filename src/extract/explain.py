@@ -3,8 +3,9 @@
 An ``Explanation`` lists the cleaning steps that changed something, the lines dropped
 as page furniture, the sections found, every fact with the rules that produced it and
 its clause as jieba segmented it, and every number in the text that did not become a
-fact with the reason (a ``facts.Rejection``). The stages run exactly as in
-``pipeline.extract_source``, so the facts explained are the facts written.
+fact with the reason (a ``facts.Rejection``). The stages run from the same
+table as in ``pipeline.extract_source`` (``pipeline.STAGES``), so the facts explained are
+the facts written.
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ from decimal import Decimal
 import regex
 from pydantic import BaseModel
 
-from .clean import FIX_STEPS, clean_text
-from .facts import Rejected, Rejection, SentenceTrace, clause_words, extract_candidates
+from .clean import FIX_STEPS
+from .facts import Rejected, Rejection, SentenceTrace, clause_words
+from .lexicon import Lexicon
 from .models import (
     CleanText,
     Fact,
@@ -27,11 +29,11 @@ from .models import (
     SourceText,
     decimal_to_json,
 )
-from .segment import segment_text
-from .validate import validate_candidates
+from .numbers import NUMBER_RUN_PATTERN
+from .pipeline import StageWork, run_stages
 
 #: A run of Arabic digits (with decimals) or Chinese numerals: what a reader sees as a number.
-_NUMBER_RUN_RE = regex.compile(r"\d+(?:[.,]\d+)*|[零〇一二两三四五六七八九十百千万亿]+")
+_NUMBER_RUN_RE = regex.compile(NUMBER_RUN_PATTERN)
 #: The number of a heading or list item: 一、 （二） 3. at the start of a line or sentence.
 _NUMBERING_BEFORE = ("", "\n", "（", "(", "〔", "【")
 _NUMBERING_AFTER = ("、", "）", ")", "．", ".", "〕", "】", "是")
@@ -94,28 +96,29 @@ class Explanation(BaseModel):
     issues: list[Issue]
 
 
-def explain_source(source: SourceText) -> Explanation:
-    """Return the explanation of one decoded report: cleaning, sections, facts and non-facts."""
-    clean = clean_text(source.text, doc_id=source.doc_id)
-    segmented = segment_text(clean)
-    extract_issues: list[Issue] = []
-    trace: list[SentenceTrace] = []
-    candidates = list(extract_candidates(segmented, issues=extract_issues, trace=trace))
+def explain_source(source: SourceText, *, lexicon: Lexicon | None = None) -> Explanation:
+    """Return the explanation of one decoded report: cleaning, sections, facts and non-facts.
+
+    The stages run as ``pipeline.extract_source`` runs them (``pipeline.STAGES``), with the
+    extractor's trace recorded. ``lexicon`` is the one to extract with (None: the bundled one).
+    """
+    work = run_stages(StageWork(source, lexicon, trace=[], invalid=[]))
+    clean, segmented, trace = work.clean, work.segmented, work.trace
+    assert clean is not None and segmented is not None and trace is not None
+    invalid = dict(zip(work.invalid or [], _validation_issues(work.issues), strict=True))
+    valid = iter(work.facts)
     facts: list[ExplainedFact] = []
     rejected: list[RejectedNumber] = []
-    issues = [*source.issues, *clean.issues, *extract_issues]
     traced = [(entry, quantity) for entry in trace for quantity in entry.facts]
-    for (entry, quantity), candidate in zip(traced, candidates, strict=True):
-        valid, invalid = validate_candidates([candidate])
-        issues.extend(invalid)
-        if valid:
-            facts.append(_explain_fact(valid[0], quantity.reasons, entry.sentence))
+    for position, (entry, quantity) in enumerate(traced):
+        issue = invalid.get(position)
+        if issue is None:
+            facts.append(_explain_fact(next(valid), quantity.reasons, entry.sentence, lexicon))
         else:
-            reason = invalid[0].reason if invalid else ""
             rejected.append(
                 _rejected(clean, entry.sentence, quantity.start, quantity.end, Rejection.INVALID)
             )
-            rejected[-1].explanation += f": {reason}"
+            rejected[-1].explanation += f": {issue.reason}"
     for entry in trace:
         for item in entry.rejected:
             rejected.append(_explain_rejected(clean, entry.sentence, item))
@@ -137,13 +140,20 @@ def explain_source(source: SourceText) -> Explanation:
         ],
         facts=facts,
         rejected=rejected,
-        issues=issues,
+        issues=work.issues,
     )
 
 
-def _explain_fact(fact: Fact, rules: list[str], sentence: Sentence) -> ExplainedFact:
+def _validation_issues(issues: list[Issue]) -> list[Issue]:
+    """Return the issues of the validate stage, one for each candidate it refused, in order."""
+    return [issue for issue in issues if issue.stage == "validate"]
+
+
+def _explain_fact(
+    fact: Fact, rules: list[str], sentence: Sentence, lexicon: Lexicon | None
+) -> ExplainedFact:
     """Return a fact with its rules and the jieba words of its clause."""
-    start, end, words = clause_words(sentence.text, fact.start - sentence.start)
+    start, end, words = clause_words(sentence.text, fact.start - sentence.start, lexicon=lexicon)
     return ExplainedFact(fact=fact, rules=list(rules), clause=sentence.text[start:end], words=words)
 
 
@@ -176,7 +186,7 @@ def _context(text: str, start: int, end: int) -> str:
     """Return the number at ``start:end`` of ``text`` with a few characters on each side.
 
     >>> _context("会议于2022年9月21日下午召开", 8, 10)
-    '2022年9月21日下午召开'
+    '于2022年9月21日下午召'
     """
     left = max(0, start - _NUMBER_CONTEXT)
     return text[left : end + _NUMBER_CONTEXT].replace("\n", " ")

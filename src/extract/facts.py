@@ -23,40 +23,42 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from enum import StrEnum
-from functools import cache
 from typing import Any
 
 import regex
 
-from .clean import (
-    any_of,
-    find_all,
-    is_latin_letter,
-    load_structure,
-    match_here,
-    replace_all,
-    search_in,
-)
-from .lexicon import Unit, units, words
+from .clean import is_latin_letter
+from .lexicon import Lexicon, Unit, Units, Words, load_lexicon
 from .models import Issue, SegmentedText, Sentence
-from .numbers import NumberError, multiplier_value, parse_arabic, parse_chinese
+from .numbers import (
+    ARABIC_NUMBER_PATTERN,
+    CN_DIGIT_CHARS,
+    NumberError,
+    chinese_number_pattern,
+    multiplier_pattern,
+    multiplier_value,
+    parse_arabic,
+    parse_chinese,
+)
+from .regex_calls import any_of, find_all, match_here, replace_all, search_in
+from .structure import Structure
 from .tagger import Token, tag
 
 # --------------------------------------------------------------------------- regexes
 
-_CN_DIGIT = "零〇一二两三四五六七八九"
-# A multiplier character, unless it begins a unit: 8000万千瓦 is 8000万 + 千瓦, not 8000万千 + 瓦.
-_MULT = r"[十百千万亿](?![瓦米克])"
-_CN_NUM = rf"(?:[{_CN_DIGIT}]|{_MULT})+(?:点[{_CN_DIGIT}]+)?"
-_AR_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+def _compile_quantity_re(units: Units) -> regex.Pattern[str]:
+    """Return the quantity regex of the units of a lexicon.
 
-
-@cache
-def _quantity_re() -> regex.Pattern[str]:
+    The number grammar is numbers.py's; a multiplier character that begins a unit of the
+    lexicon is the unit's (``numbers.multiplier_pattern``).
+    """
+    digits, ar_num = CN_DIGIT_CHARS, ARABIC_NUMBER_PATTERN
+    mult = multiplier_pattern(units.by_text)  # one multiplier character: 千, not 千瓦's
+    cn_num = chinese_number_pattern(mult)
     return regex.compile(
         rf"""
         (?P<fraction>                                   # 百分之二十, 千分之五, 三分之一
-            (?P<den>[百千万]|{_CN_NUM}|\d+)分之(?P<numer>{_CN_NUM}|{_AR_NUM})
+            (?P<den>[百千万]|{cn_num}|\d+)分之(?P<numer>{cn_num}|{ar_num})
         )
         | (?P<half>一半|半数)                            # 一半 = 50 %
         | (?P<fan>翻了?(?P<fan_n>[一两二三四]?)番)         # 翻一番 = 2 倍 (FACTS: optional)
@@ -64,19 +66,19 @@ def _quantity_re() -> regex.Pattern[str]:
             (?:                                         # lower bound of a range: 3-5个, 5%—8%
                 # Atomic and possessive: a shorter bound would leave a digit or a numeral
                 # before the separator, so backtracking into it could only cost time.
-                (?P<lo>(?>{_AR_NUM}|{_CN_NUM}))(?P<lo_mult>(?:{_MULT})*+)[%‰]?
+                (?P<lo>(?>{ar_num}|{cn_num}))(?P<lo_mult>(?:{mult})*+)[%‰]?
                 [ ]?(?:[-–—～~]|至|到)[ ]?
             )?
             (?:
-                (?P<arabic>{_AR_NUM})[ ]?(?P<a_mult>(?:{_MULT})*)   # 36.5亿, 1.1万, 7千亿
+                (?P<arabic>{ar_num})[ ]?(?P<a_mult>(?:{mult})*)   # 36.5亿, 1.1万, 7千亿
                 # 100万三千: Chinese numerals going on after 万/亿
-                (?P<a_tail>(?<=[万亿])[{_CN_DIGIT}]?{_MULT}(?:[{_CN_DIGIT}]|{_MULT})*)?
-                | (?P<cn>{_CN_NUM})                     # 一万二千, 十二亿, 七
+                (?P<a_tail>(?<=[万亿])[{digits}]?{mult}(?:[{digits}]|{mult})*)?
+                | (?P<cn>{cn_num})                     # 一万二千, 十二亿, 七
             )
             (?P<inside>余|多)?                          # 100余个, 750余万人次 (approximate)
             (?P<mult2>[万亿]+)?                         # the 万 of 750余万
             [ ]?
-            (?P<unit>{units().pattern})?
+            (?P<unit>{units.pattern})?
         )
         """,
         regex.VERBOSE,
@@ -183,9 +185,7 @@ class _Marks:
     clause_break_re: re.Pattern[str]
 
 
-@cache
-def _marks() -> _Marks:
-    structure = load_structure()
+def _build_marks(structure: Structure) -> _Marks:
     ends = structure.terminal | structure.clause_end
     clause_break = ends - set(_LIST_SEPARATORS)
     return _Marks(
@@ -327,9 +327,9 @@ class _Context:
 # --------------------------------------------------------------------------- scanning
 
 
-def _quote_spans(text: str) -> list[tuple[int, int, bool]]:
+def _quote_spans(rules: _Rules, text: str) -> list[tuple[int, int, bool]]:
     """Return (start, end, is_name) for every quoted span of ``text``, in order, not nested."""
-    marks = _marks()
+    marks = rules.marks
     spans: list[tuple[int, int, bool]] = []
     unclosed: set[str] = set()  # closers not found after some point: never search again
     index = 0
@@ -351,7 +351,9 @@ def _quote_spans(text: str) -> list[tuple[int, int, bool]]:
     return spans
 
 
-def _clause_spans(text: str, quotes: list[tuple[int, int, bool]]) -> list[tuple[int, int]]:
+def _clause_spans(
+    rules: _Rules, text: str, quotes: list[tuple[int, int, bool]]
+) -> list[tuple[int, int]]:
     """Return the clauses of a sentence: split on ，：；。！？ outside quotes.
 
     A clause longer than ``_MAX_CLAUSE`` is cut every ``_MAX_CLAUSE`` characters.
@@ -359,7 +361,7 @@ def _clause_spans(text: str, quotes: list[tuple[int, int, bool]]) -> list[tuple[
     quote_starts = [start for start, _, _ in quotes]
     spans: list[tuple[int, int]] = []
     start = 0
-    for mark in _marks().clause_break_re.finditer(text):
+    for mark in rules.marks.clause_break_re.finditer(text):
         at = mark.start()
         quote = bisect_right(quote_starts, at) - 1
         if quote >= 0 and at < quotes[quote][1]:
@@ -379,7 +381,7 @@ def _clause_spans(text: str, quotes: list[tuple[int, int, bool]]) -> list[tuple[
 
 def _split_number(text: str) -> tuple[str, str]:
     """Return (number part, trailing multiplier) of a Chinese numeral: 十二亿 → (十二, 亿)."""
-    if not any(c in _CN_DIGIT for c in text):
+    if not any(c in CN_DIGIT_CHARS for c in text):
         return "", text  # a bare multiplier: 万亿, 千亿
     index = len(text)
     while index > 0 and text[index - 1] in "万亿":
@@ -387,11 +389,11 @@ def _split_number(text: str) -> tuple[str, str]:
     return text[:index], text[index:]
 
 
-def _scan(text: str) -> list[Quantity]:
+def _scan(rules: _Rules, text: str) -> list[Quantity]:
     """Return every quantity the grammar reads in ``text``, facts or not."""
     found: list[Quantity] = []
-    for match in find_all(_quantity_re(), text):
-        quantity = _read_match(match)
+    for match in find_all(rules.quantity_re, text):
+        quantity = _read_match(rules, match)
         if quantity is not None:
             found.append(quantity)
     return found
@@ -430,9 +432,8 @@ class _Groups:
     unit: int
 
 
-@cache
-def _groups() -> _Groups:
-    number_of = _quantity_re().groupindex
+def _build_groups(quantity_re: regex.Pattern[str]) -> _Groups:
+    number_of = quantity_re.groupindex
     return _Groups(
         kind=(number_of["fraction"], number_of["half"], number_of["fan"]),
         number=tuple(number_of[name] for name in _NUMBER_GROUPS),
@@ -444,23 +445,23 @@ def _groups() -> _Groups:
     )
 
 
-def _read_match(match: regex.Match[str]) -> Quantity | None:
+def _read_match(rules: _Rules, match: regex.Match[str]) -> Quantity | None:
     """Return the quantity one match of the quantity regex stands for, or None."""
-    fraction, half, fan = match.group(*_groups().kind)  # one call, not three
+    fraction, half, fan = match.group(*rules.groups.kind)  # one call, not three
     if fraction:
-        return _read_fraction(match)
+        return _read_fraction(rules, match)
     if half:
         return Quantity(match.start(), match.end(), Decimal(1), "", _HALF, Decimal(50), kind="half")
     if fan:
-        times = _number(match.group(_groups().fan_n) or "一") or Decimal(1)
+        times = _number(match.group(rules.groups.fan_n) or "一") or Decimal(1)
         doubled = Decimal(2) ** int(times)
         return Quantity(match.start(), match.end(), times, "", _DOUBLING, doubled, kind="fan")
-    return _read_number(match)
+    return _read_number(rules, match)
 
 
-def _read_fraction(match: regex.Match[str]) -> Quantity | None:
+def _read_fraction(rules: _Rules, match: regex.Match[str]) -> Quantity | None:
     """百分之二十 → 20 %, 千分之五 → 5 ‰, 三分之一 → 33.33… %."""
-    groups = _groups()
+    groups = rules.groups
     den_text, numerator = match.group(groups.den), _number(match.group(groups.numer))
     if numerator is None:
         return None
@@ -472,13 +473,13 @@ def _read_fraction(match: regex.Match[str]) -> Quantity | None:
             return None
         unit_text = "%"
         normalized = (numerator / denominator * 100).quantize(Decimal("1e-12")).normalize()
-    unit = units().by_text.get(unit_text) or Unit(unit_text, unit_text, Decimal(1), "ratio")
+    unit = rules.units.by_text.get(unit_text) or Unit(unit_text, unit_text, Decimal(1), "ratio")
     return Quantity(match.start(), match.end(), numerator, "", unit, normalized, kind="fraction")
 
 
-def _read_number(match: regex.Match[str]) -> Quantity | None:
+def _read_number(rules: _Rules, match: regex.Match[str]) -> Quantity | None:
     """36.5亿元, 一万二千三百人次, 750余万人次, 3-5个, 4.2万元/人, 43万 (no unit)."""
-    groups = _groups()
+    groups = rules.groups
     arabic, cn, a_mult, a_tail, mult2, lo, inside = match.group(*groups.number)
     if arabic is not None and a_tail:
         # 100万三千: Arabic and Chinese numerals make one number, with no multiplier left
@@ -487,7 +488,7 @@ def _read_number(match: regex.Match[str]) -> Quantity | None:
         number_text, multiplier, has_digits = arabic, a_mult or "", True
     elif cn:
         number_text, multiplier = _split_number(cn)
-        has_digits = any(c in _CN_DIGIT for c in cn)
+        has_digits = any(c in CN_DIGIT_CHARS for c in cn)
     else:
         return None
     multiplier += mult2 or ""
@@ -498,7 +499,7 @@ def _read_number(match: regex.Match[str]) -> Quantity | None:
         factor = multiplier_value(multiplier)
     except NumberError:
         return None
-    unit, end = _read_unit(match)
+    unit, end = _read_unit(rules, match)
     if unit is None:
         # a multiplier with no unit (惠及43万儿童) ends the mention where the number ends
         present = (arabic, a_mult, a_tail, cn, inside, mult2)
@@ -522,16 +523,16 @@ def _read_number(match: regex.Match[str]) -> Quantity | None:
         unit=unit,
         normalized=value * factor * unit_factor,
         upper=upper,
-        comparator=">=" if upper is not None else words().comparators_inside.get(inside, "="),
+        comparator=">=" if upper is not None else rules.words.comparators_inside.get(inside, "="),
         has_digits=has_digits,
         is_range=upper is not None,
     )
 
 
-def _read_unit(match: regex.Match[str]) -> tuple[Unit | None, int]:
+def _read_unit(rules: _Rules, match: regex.Match[str]) -> tuple[Unit | None, int]:
     """Return the unit after the number and where it ends; None when there is none."""
-    lexicon = units()
-    unit_text, end = match.group(_groups().unit), match.end()
+    lexicon = rules.units
+    unit_text, end = match.group(rules.groups.unit), match.end()
     if not unit_text:
         return None, end
     following = match.string[end : end + 3]
@@ -540,7 +541,7 @@ def _read_unit(match: regex.Match[str]) -> tuple[Unit | None, int]:
     unit = lexicon.by_text[unit_text]
     # 元/人: the "/" test first, as most units have no denominator and a regex call costs
     denominator = (
-        _denominator_re().match(match.string, end)
+        rules.denominator_re.match(match.string, end)
         if match.string.startswith("/", end) and "/" not in unit_text
         else None
     )
@@ -558,9 +559,8 @@ def _read_unit(match: regex.Match[str]) -> tuple[Unit | None, int]:
     return unit, end
 
 
-@cache
-def _denominator_re() -> regex.Pattern[str]:
-    return regex.compile(rf"/(?P<den>{units().pattern}|月|日)")
+def _compile_denominator_re(units: Units) -> regex.Pattern[str]:
+    return regex.compile(rf"/(?P<den>{units.pattern}|月|日)")
 
 
 def _number(text: str) -> Decimal | None:
@@ -580,9 +580,14 @@ class _SentenceView:
 
     # A plain class, not a dataclass: compiled, its __init__ is native (see Quantity).
     def __init__(
-        self, text: str, quotes: list[tuple[int, int, bool]], clauses: list[tuple[int, int]]
+        self,
+        text: str,
+        quotes: list[tuple[int, int, bool]],
+        clauses: list[tuple[int, int]],
+        rules: _Rules,
     ) -> None:
         self.text = text
+        self.rules = rules
         self.quotes = quotes
         self.clauses = clauses
         self.tokens: dict[int, list[Token]] = {}
@@ -614,7 +619,11 @@ class _SentenceView:
 
 
 def extract_candidates(
-    segmented: SegmentedText, *, issues: list[Issue], trace: list[SentenceTrace] | None = None
+    segmented: SegmentedText,
+    *,
+    issues: list[Issue],
+    trace: list[SentenceTrace] | None = None,
+    lexicon: Lexicon | None = None,
 ) -> Iterator[dict[str, Any]]:
     """Yield fact candidates (dicts shaped like ``Fact``) sentence by sentence.
 
@@ -622,7 +631,9 @@ def extract_candidates(
     collected, so that validation keeps only the ``Fact`` models in memory. With a
     ``trace`` list, each sentence that holds a quantity appends its ``SentenceTrace``
     (facts in the order their candidates are yielded, and the rejected quantities).
+    ``lexicon`` gives the units and words (None: the bundled lexicon).
     """
+    rules = _rules_of(lexicon)
     context = _Context()
     clean = segmented.clean
     for sentence in segmented.sentences:
@@ -631,7 +642,7 @@ def extract_candidates(
         context.paragraph_end = sentence.end
         rejected: list[Rejected] | None = None if trace is None else []
         try:
-            quantities = extract_sentence(sentence.text, context, rejected=rejected)
+            quantities = _extract_sentence(rules, sentence.text, context, rejected)
         except (NumberError, ArithmeticError) as error:
             if trace is not None:
                 trace.append(SentenceTrace(sentence, [], [], error=str(error)))
@@ -693,22 +704,33 @@ def _sentence_excerpt(text: str, start: int, end: int) -> str:
 
 
 def extract_sentence(
-    text: str, context: _Context | None = None, *, rejected: list[Rejected] | None = None
+    text: str,
+    context: _Context | None = None,
+    *,
+    rejected: list[Rejected] | None = None,
+    lexicon: Lexicon | None = None,
 ) -> list[Quantity]:
     """Return the facts of one sentence, in reading order.
 
     With a ``rejected`` list, every quantity read but not kept is appended with its reason.
+    ``lexicon`` gives the units and words (None: the bundled lexicon).
 
     >>> facts = extract_sentence("新增城镇就业人员超1万人。")
     >>> [(q.value, q.unit_text, q.comparator, q.indicator) for q in facts]
     [(Decimal('1'), '万人', '>', '新增城镇就业人员')]
     """
-    context = context or _Context()
-    quantities = _scan(text)
+    return _extract_sentence(_rules_of(lexicon), text, context or _Context(), rejected)
+
+
+def _extract_sentence(
+    rules: _Rules, text: str, context: _Context, rejected: list[Rejected] | None
+) -> list[Quantity]:
+    """Return the facts of one sentence, in reading order (see ``extract_sentence``)."""
+    quantities = _scan(rules, text)
     if not quantities:
         return []
-    quotes = _quote_spans(text)
-    view = _SentenceView(text, quotes, _clause_spans(text, quotes))
+    quotes = _quote_spans(rules, text)
+    view = _SentenceView(text, quotes, _clause_spans(rules, text, quotes), rules)
     kept: list[Quantity] = []
     for quantity in quantities:
         why = _reject_early(quantity, view)
@@ -742,11 +764,12 @@ def extract_sentence(
 
 def _apply_list_qualifiers(facts: list[Quantity], view: _SentenceView, context: _Context) -> None:
     """Give the items of a list the qualifiers of the clause that introduces it (…目标是：)."""
+    rules = view.rules
     introduced_at = 0
     for start, end in view.clauses:
         clause = view.text[start:end]
         if clause.endswith(("：", ":")):
-            found = tuple(w for w in words().qualifiers if w in clause)
+            found = tuple(w for w in rules.words.qualifiers if w in clause)
             if found:
                 context.list_qualifiers, introduced_at = found, end
     for fact in facts:
@@ -762,6 +785,7 @@ def _apply_list_qualifiers(facts: list[Quantity], view: _SentenceView, context: 
 
 def _reject_early(quantity: Quantity, view: _SentenceView) -> Rejection | None:
     """Return why the quantity is plainly not a fact (names, codes, dates, ordinals), else None."""
+    rules = view.rules
     text = view.text
     start, end = quantity.start, quantity.end
     if view.in_name_quote(start, end):
@@ -769,7 +793,7 @@ def _reject_early(quantity: Quantity, view: _SentenceView) -> Rejection | None:
     before = text[max(0, start - 1) : start]
     after = text[end : end + 1]
     if quantity.unit is None and quantity.kind == "number" and not quantity.multiplier:
-        return _bare_number_reason(before, after)  # list markers, years alone, part ratios
+        return _bare_number_reason(rules, before, after)  # list markers, years alone, part ratios
     if quantity.has_digits and quantity.kind == "number":
         # codes: S316, G60, PM2.5, 5G, AR-E3000 (a Latin unit such as TEU is not a code)
         digits_end = _digits_end(quantity, text)
@@ -804,7 +828,7 @@ def _reject_early(quantity: Quantity, view: _SentenceView) -> Rejection | None:
             and quantity.value == 1
             and not quantity.multiplier
             and quantity.unit is not None
-            and quantity.unit.group in units().classifier_groups
+            and quantity.unit.group in rules.units.classifier_groups
         ):
             # 一个新台阶, 一批, 一项: 一 is the indefinite article here
             return Rejection.INDEFINITE
@@ -814,13 +838,13 @@ def _reject_early(quantity: Quantity, view: _SentenceView) -> Rejection | None:
         if token is not None and token.end > quantity.end:
             # 两位数, 千家万户, 三次产业: the numeral belongs to a longer word
             return Rejection.INSIDE_WORD
-    longest = _longest_non_fact_term()
-    near = search_in(_non_fact_term_re(), text, max(0, start - longest + 1), start + longest)
-    for term in words().non_fact_terms if near else ():
+    longest = rules.longest_non_fact_term
+    near = search_in(rules.non_fact_term_re, text, max(0, start - longest + 1), start + longest)
+    for term in rules.words.non_fact_terms if near else ():
         position = text.find(term, max(0, start - len(term) + 1), start + len(term))
         if 0 <= position <= start and position + len(term) > start:
             return Rejection.NON_FACT_TERM
-    if quantity.unit is not None and quantity.unit.text in units().dated:
+    if quantity.unit is not None and quantity.unit.text in rules.units.dated:
         if quantity.value >= 1000:
             return Rejection.YEAR  # 2025年, 2023—2025年: calendar years
         if not quantity.is_range and _year_is_date(quantity, view):
@@ -828,20 +852,18 @@ def _reject_early(quantity: Quantity, view: _SentenceView) -> Rejection | None:
     return None
 
 
-@cache
-def _non_fact_term_re() -> regex.Pattern[str]:
+def _compile_non_fact_term_re(words: Words) -> regex.Pattern[str]:
     """Any term that holds a number without stating one: a quick test before each term."""
-    return regex.compile("|".join(map(regex.escape, words().non_fact_terms)) or "(?!)")
+    return regex.compile("|".join(map(regex.escape, words.non_fact_terms)) or "(?!)")
 
 
-@cache
-def _longest_non_fact_term() -> int:
-    return max(map(len, words().non_fact_terms), default=0)
+def _longest_non_fact_term(words: Words) -> int:
+    return max(map(len, words.non_fact_terms), default=0)
 
 
-def _bare_number_reason(before: str, after: str) -> Rejection:
+def _bare_number_reason(rules: _Rules, before: str, after: str) -> Rejection:
     """Return why a bare number is no fact, named as precisely as its neighbours allow."""
-    if after in units().calendar:
+    if after in rules.units.calendar:
         return Rejection.DATE  # the 9 of 9月21日
     if before == "第":
         return Rejection.ORDINAL  # 第一轮
@@ -867,25 +889,27 @@ def _year_is_date(quantity: Quantity, view: _SentenceView) -> bool:
 
     五年来, 三年行动, 两年平均 date or frame a statement; 花了3年, 连续13年 measure time.
     """
+    rules = view.rules
     head = view.text[max(0, quantity.before_start - _WINDOW) : quantity.before_start]
-    return not head.endswith(words().duration_verbs)
+    return not head.endswith(rules.words.duration_verbs)
 
 
 def _read_comparators(quantity: Quantity, view: _SentenceView) -> None:
     """Set the comparator from the words right before the number and right after the unit."""
+    rules = view.rules
     text = view.text
-    lexicon = words()
+    lexicon = rules.words
     head_start = max(0, quantity.start - _WINDOW)
     head = text[head_start : quantity.start].rstrip(" ")
     # Most numbers have no comparator: one C-level test skips the loop for them.
-    before = lexicon.comparators_before if head.endswith(_comparator_words_before()) else ()
+    before = lexicon.comparators_before if head.endswith(rules.comparator_words_before) else ()
     for word, comparator in before:
         if not head.endswith(word):
             continue
         word_start = head_start + len(head) - len(word)
         if (
             word_start > 0
-            and text[word_start - 1] not in _marks().all
+            and text[word_start - 1] not in rules.marks.all
             and not view.starts_word(word_start)
         ):
             continue  # 签约50亿元: 约 ends the word 签约, it is no comparator
@@ -895,7 +919,7 @@ def _read_comparators(quantity: Quantity, view: _SentenceView) -> None:
     tail = text[quantity.end : quantity.end + _WINDOW]
     offset = len(tail) - len(tail.lstrip(" "))
     tail = tail.lstrip(" ")
-    after = lexicon.comparators_after if tail.startswith(_comparator_words_after()) else ()
+    after = lexicon.comparators_after if tail.startswith(rules.comparator_words_after) else ()
     for word, comparator in after:
         if tail.startswith(word):
             quantity.after_end = quantity.end + offset + len(word)
@@ -903,14 +927,12 @@ def _read_comparators(quantity: Quantity, view: _SentenceView) -> None:
             break
 
 
-@cache
-def _comparator_words_before() -> tuple[str, ...]:
-    return tuple(word for word, _ in words().comparators_before)
+def _comparator_words_before(words: Words) -> tuple[str, ...]:
+    return tuple(word for word, _ in words.comparators_before)
 
 
-@cache
-def _comparator_words_after() -> tuple[str, ...]:
-    return tuple(word for word, _ in words().comparators_after)
+def _comparator_words_after(words: Words) -> tuple[str, ...]:
+    return tuple(word for word, _ in words.comparators_after)
 
 
 def _combine(quantity: Quantity, comparator: str) -> str:
@@ -947,13 +969,14 @@ def _note_comparators(quantity: Quantity, text: str) -> None:
 
 def _reject_late(quantity: Quantity, view: _SentenceView) -> Rejection | None:
     """Return why the quantity's context shows it is not a measured amount, else None."""
+    rules = view.rules
     if _groups_abstract_nouns(quantity, view):
         return Rejection.GROUPING
     if _names_a_class(quantity, view):
         return Rejection.CLASS_NAME
-    if quantity.unit is not None and quantity.unit.group in units().classifier_groups:
+    if quantity.unit is not None and quantity.unit.group in rules.units.classifier_groups:
         head = view.text[max(0, quantity.before_start - 2) : quantity.before_start]
-        if head.endswith(words().determiners):
+        if head.endswith(rules.words.determiners):
             # 这3个省份的GDP: the count points back at a set, it states nothing
             return Rejection.DETERMINER
     if quantity.kind == "number" and not quantity.has_digits:
@@ -971,22 +994,24 @@ _MAX_GROUPING = 10
 
 def _groups_abstract_nouns(quantity: Quantity, view: _SentenceView) -> bool:
     """True for 三个方面, 四个意识: a small count written in words before an abstract noun."""
+    rules = view.rules
     text = view.text
     if any(c.isdigit() for c in text[quantity.start : quantity.end]):
         return False  # written in Arabic digits, the count is meant as a number
-    if quantity.unit is None or quantity.unit.group not in units().classifier_groups:
+    if quantity.unit is None or quantity.unit.group not in rules.units.classifier_groups:
         return False
     if quantity.value > _MAX_GROUPING:
         return False
-    return text[quantity.after_end : quantity.after_end + 4].startswith(words().grouping_nouns)
+    return text[quantity.after_end : quantity.after_end + 4].startswith(rules.words.grouping_nouns)
 
 
 def _names_a_class(quantity: Quantity, view: _SentenceView) -> bool:
     """True for 通时速350公里高铁: a specification noun, the quantity, then a noun."""
+    rules = view.rules
     if quantity.before_start < quantity.start:
         return False  # a comparator makes it a statement: 经济总量过5.5万亿元
     head = view.text[max(0, quantity.start - _WINDOW) : quantity.start]
-    return head.endswith(words().specification_nouns) and _modifies_noun(quantity, view)
+    return head.endswith(rules.words.specification_nouns) and _modifies_noun(quantity, view)
 
 
 def _drop_thresholds(quantities: list[Quantity], view: _SentenceView) -> list[Quantity]:
@@ -995,6 +1020,7 @@ def _drop_thresholds(quantities: list[Quantity], view: _SentenceView) -> list[Qu
     落地3亿元以上项目11个: 3亿元以上 names which projects are counted; the fact is 11个.
     A bound before a noun (为60岁以上老人发放补贴) names a set even with no count after it.
     """
+    rules = view.rules
     text = view.text
     kept: list[Quantity] = []
     thresholds: set[int] = set()
@@ -1012,7 +1038,7 @@ def _drop_thresholds(quantities: list[Quantity], view: _SentenceView) -> list[Qu
             continue
         if any(sep in text[quantity.after_end : later.before_start] for sep in _LIST_SEPARATORS):
             continue  # 3个、1个: items of one list, not a modifier and its head
-        counts = quantity.unit is not None and quantity.unit.group in units().classifier_groups
+        counts = quantity.unit is not None and quantity.unit.group in rules.units.classifier_groups
         if counts and not (bounded or text.startswith("的", quantity.after_end)):
             continue  # 全市41个工业行业大类中有32个…: a count before its noun is a fact
         if _modifies_noun(quantity, view):
@@ -1034,8 +1060,9 @@ def _drop_thresholds(quantities: list[Quantity], view: _SentenceView) -> list[Qu
 
 def _bound_after(quantity: Quantity, view: _SentenceView) -> bool:
     """True when 以上/以下/以内 follows the unit (左右 and 量级 are no bounds)."""
+    rules = view.rules
     word = view.text[quantity.end : quantity.after_end].strip()
-    return any(w == word and c in (">=", "<=") for w, c in words().comparators_after)
+    return any(w == word and c in (">=", "<=") for w, c in rules.words.comparators_after)
 
 
 def _modifies_noun(quantity: Quantity, view: _SentenceView) -> bool:
@@ -1044,15 +1071,16 @@ def _modifies_noun(quantity: Quantity, view: _SentenceView) -> bool:
     Milestones (突破3万亿元大关) and appositive heads (5.1%的数据) restate the quantity
     rather than narrow a set, so they do not count.
     """
+    rules = view.rules
     text = view.text
-    lexicon = words()
+    lexicon = rules.words
     follow = text[quantity.after_end : quantity.after_end + _WINDOW]
     if follow.startswith(lexicon.milestones) or follow.removeprefix("的").startswith(
         lexicon.appositive
     ):
         return False  # 突破3万亿元大关, 稳定在80%以上水平, 5.1%的数据
     position = quantity.after_end + 1 if follow.startswith(("的", "之")) else quantity.after_end
-    if position >= len(text) or text[position] in _marks().all:
+    if position >= len(text) or text[position] in rules.marks.all:
         return False
     token = view.token_at(position)
     return token is not None and token.flag.startswith(_NOUN_FLAGS)
@@ -1066,17 +1094,18 @@ def _read_sign(quantity: Quantity, view: _SentenceView, previous: Quantity | Non
 
     A value listed after another (分别下降9.62%、10.47%) shares the verb of the first.
     """
+    rules = view.rules
     if previous is not None and view.text[previous.after_end : quantity.before_start] in _LIST_GAPS:
         quantity.negative = previous.negative
         if quantity.negative:
             quantity.reasons.append(Rule.SIGN_SHARED)
         return
     head = _strip_fillers(
-        view.text[max(0, quantity.before_start - _WINDOW) : quantity.before_start]
+        rules, view.text[max(0, quantity.before_start - _WINDOW) : quantity.before_start]
     )
-    if head.endswith(words().falling):
+    if head.endswith(rules.words.falling):
         quantity.negative = True
-        falling = next(w for w in words().falling if head.endswith(w))
+        falling = next(w for w in rules.words.falling if head.endswith(w))
         quantity.reasons.append(Rule.SIGN_FALLING.format(word=falling))
     elif head.endswith(_MINUS_SIGNS) and not head[:-1][-1:].isdigit():
         quantity.negative = True  # 自然增长率为-0.5‰ (a minus sign, not the dash of 2019-2021)
@@ -1086,17 +1115,16 @@ def _read_sign(quantity: Quantity, view: _SentenceView, previous: Quantity | Non
 _MINUS_SIGNS = ("-", "−", "－")
 
 
-def _strip_fillers(head: str) -> str:
+def _strip_fillers(rules: _Rules, head: str) -> str:
     """Remove the words that may stand between a change verb and its number."""
-    fillers = words().fillers
+    fillers = rules.words.fillers
     while head.endswith(fillers):
         head = head[: -len(next(f for f in fillers if head.endswith(f)))]
     return head
 
 
-@cache
-def _per_re() -> regex.Pattern[str]:
-    alternatives = "|".join(regex.escape(w) for w in words().per_words)
+def _compile_per_re(words: Words) -> regex.Pattern[str]:
+    alternatives = "|".join(regex.escape(w) for w in words.per_words)
     return regex.compile(rf"每(?P<per>{alternatives})")
 
 
@@ -1106,11 +1134,12 @@ _PER_REACH = 4
 
 def _read_per(quantity: Quantity, view: _SentenceView) -> None:
     """Set ``per`` from 每月/每周… right before the number (每月290元, 由每周2列)."""
+    rules = view.rules
     clause_start = view.clauses[view.clause_index(quantity.start)][0]
     head = view.text[max(clause_start, quantity.before_start - _WINDOW) : quantity.before_start]
     if "每" not in head:
         return  # the pattern starts with 每: a test far cheaper than a regex call
-    matches = list(find_all(_per_re(), head))
+    matches = list(find_all(rules.per_re, head))
     if matches and matches[-1].end() >= len(head) - _PER_REACH:
         quantity.per = matches[-1].group("per")
         quantity.reasons.append(Rule.PER.format(per=quantity.per))
@@ -1121,7 +1150,8 @@ def _read_qualifiers(quantity: Quantity, view: _SentenceView) -> None:
 
     A clause that is nothing but a qualifier (其中，出口17103.48亿元) lends it to the next.
     """
-    lexicon = words()
+    rules = view.rules
+    lexicon = rules.words
     clause_index = view.clause_index(quantity.start)
     clause_start = view.clauses[clause_index][0]
     head = view.text[max(clause_start, quantity.before_start - _WINDOW) : quantity.before_start]
@@ -1152,10 +1182,11 @@ def _infer_base_unit(quantity: Quantity, view: _SentenceView) -> None:
     惠及43万儿童 → 人 (the noun after it names people); 经济总量突破3万亿 → 元 (the clause
     speaks of money); 惠及10万一线职工 → 人 (people named a word later). Else unknown ("").
     """
+    rules = view.rules
     if quantity.unit is not None or quantity.base_unit:
         return
     text = view.text
-    lexicon = words()
+    lexicon = rules.words
     after = text[quantity.after_end : quantity.after_end + _PEOPLE_REACH]
     clause_start, clause_end = view.clauses[view.clause_index(quantity.start)]
     if after.startswith(tuple(lexicon.people)):
@@ -1174,8 +1205,9 @@ def _infer_base_unit(quantity: Quantity, view: _SentenceView) -> None:
 
 def _distribute(quantities: list[Quantity], view: _SentenceView) -> list[Quantity]:
     """Give each item of a list its own fact: 分别, 各, 均, 双双 (FACTS.md)."""
+    rules = view.rules
     text = view.text
-    lexicon = words()
+    lexicon = rules.words
     out: list[Quantity] = []
     index = 0
     while index < len(quantities):
@@ -1200,11 +1232,11 @@ def _distribute(quantities: list[Quantity], view: _SentenceView) -> list[Quantit
             predicate = text[word_start + len(word) : run[0].before_start]
             if items and len(items) == len(run):
                 for number, (item, value) in enumerate(zip(items, run, strict=True), 1):
-                    value.indicator = _item_indicator(item, predicate)
+                    value.indicator = _item_indicator(rules, item, predicate)
                     value.reasons.append(Rule.RESPECTIVELY.format(word=word, n=number, item=item))
             elif len(out) >= len(run):
                 for partner, value in zip(out[-len(run) :], run, strict=True):
-                    value.partner, value.predicate = partner, _strip_link(predicate)
+                    value.partner, value.predicate = partner, _strip_link(rules, predicate)
                     mention = text[partner.start : partner.end]
                     value.reasons.append(Rule.PARTNER.format(word=word, mention=mention))
             out.extend(run)
@@ -1212,10 +1244,10 @@ def _distribute(quantities: list[Quantity], view: _SentenceView) -> list[Quantit
             continue
         # 各, 均, 双双: every item gets every value
         between = text[word_start + len(word) : quantity.before_start]
-        compares = _compares_with_benchmark(between)  # 均超过全国5.1%: one benchmark value
+        compares = _compares_with_benchmark(rules, between)  # 均超过全国5.1%: one benchmark value
         count = len(items)
         if count < 2 and not compares:
-            count = _counted_items(text[max(0, word_start - _WINDOW) : word_start])
+            count = _counted_items(rules, text[max(0, word_start - _WINDOW) : word_start])
             items = [""] * count
         if compares or count < 2 or count > _MAX_DISTRIBUTED:
             out.extend(run)
@@ -1227,7 +1259,7 @@ def _distribute(quantities: list[Quantity], view: _SentenceView) -> list[Quantit
                 copy = replace(
                     value, qualifiers=list(value.qualifiers), reasons=list(value.reasons)
                 )
-                copy.indicator = _item_indicator(item, between) if item else ""
+                copy.indicator = _item_indicator(rules, item, between) if item else ""
                 if not item:
                     copy.same_as = first  # counted, not named: one phrase for all
                     first = first or copy
@@ -1240,7 +1272,8 @@ def _distribute(quantities: list[Quantity], view: _SentenceView) -> list[Quantit
 
 def _distributor_before(end: int, view: _SentenceView) -> tuple[str, int] | None:
     """Return the distributor word (分别, 各, 均…) governing a number, with its position."""
-    lexicon = words()
+    rules = view.rules
+    lexicon = rules.words
     clause_start = view.clauses[view.clause_index(max(end - 1, 0))][0]
     clause_start = max(clause_start, end - _WINDOW)
     window = view.text[clause_start:end]
@@ -1267,6 +1300,7 @@ def _list_items(text: str, end: int, view: _SentenceView, *, expected: int = 0) 
     Items are split on 、; when that gives fewer items than ``expected`` values, the
     last item is split on 和/及/与 too (体育娱乐用品类、通讯器材类和新能源汽车零售额).
     """
+    rules = view.rules
     clause_index = view.clause_index(end)  # the clause of the distributor word at ``end``
     start = view.clauses[clause_index][0]
     segment = text[start:end]
@@ -1282,16 +1316,16 @@ def _list_items(text: str, end: int, view: _SentenceView, *, expected: int = 0) 
             items = items[:-1] + last
     if len(items) < 2:
         return []
-    return _share_heads(items)
+    return _share_heads(rules, items)
 
 
-def _share_heads(items: list[str]) -> list[str]:
+def _share_heads(rules: _Rules, items: list[str]) -> list[str]:
     """Spread the shared head or modifier of a coordinated list over its items.
 
     城镇、农村居民人均可支配收入 → 城镇居民人均可支配收入, 农村居民人均可支配收入;
     生产安全事故起数、死亡人数 → 生产安全事故起数, 生产安全事故死亡人数.
     """
-    items = [_strip_leading(item) for item in items]
+    items = [_strip_leading(rules, item) for item in items]
     if len(items) < 2:
         return items
     tokens = [[t.word for t in tag(item, 0)] for item in items]
@@ -1314,33 +1348,43 @@ def _share_heads(items: list[str]) -> list[str]:
     return items
 
 
-def _counted_items(head: str) -> int:
+def _counted_items(rules: _Rules, head: str) -> int:
     """Return N for a subject that counts its items (这3个省份的GDP均…), else 0."""
-    matches = list(_counted_subject_re().finditer(head))
+    matches = list(rules.counted_subject_re.finditer(head))
     if not matches:
         return 0
     value = _number(matches[-1].group("count"))
     return int(value) if value is not None and value == int(value) else 0
 
 
-def _item_indicator(item: str, predicate: str) -> str:
-    predicate = _strip_link(predicate)
-    return _strip_leading(item) + predicate
+def _item_indicator(rules: _Rules, item: str, predicate: str) -> str:
+    predicate = _strip_link(rules, predicate)
+    return _strip_leading(rules, item) + predicate
 
 
 # --------------------------------------------------------------------------- indicators
 
 
-def _strip_link(text: str) -> str:
+def _strip_link(rules: _Rules, text: str) -> str:
     """Remove linking verbs and particles from both ends of an indicator phrase."""
     text = text.strip(" 、，,：:；;").rstrip("".join(_MINUS_SIGNS))
-    tails = _link_tails()
+    tails = rules.link_tails
     while word := tails.longest(text):
         text = text[: -len(word)].rstrip(" 、，,")
-    for word in ("分别", "均", "各", "双双"):
-        if text.startswith(word):
+    for word in rules.distributors:
+        # 各类市场主体, 均衡发展: 各 and 均 begin a longer word there, not a distributor
+        if text.startswith(word) and _ends_a_word(text, len(word)):
             text = text[len(word) :]
     return text
+
+
+def _ends_a_word(text: str, position: int) -> bool:
+    """Return whether a word of ``text``, as jieba segments it, ends at ``position``.
+
+    >>> _ends_a_word("各类市场主体", 1), _ends_a_word("各新增", 1)
+    (False, True)
+    """
+    return any(token.end == position for token in tag(text))
 
 
 class _Tails:
@@ -1365,15 +1409,13 @@ class _Tails:
         return ""
 
 
-@cache
-def _link_tails() -> _Tails:
+def _link_tails(lexicon: Words) -> _Tails:
     """Words stripped from the end of an indicator: linking verbs and comparator words."""
-    lexicon = words()
     return _Tails([*lexicon.linking, *(w for w, _ in lexicon.comparators_before if len(w) > 1)])
 
 
-def _strip_leading(text: str) -> str:
-    lexicon = words()
+def _strip_leading(rules: _Rules, text: str) -> str:
+    lexicon = rules.words
     text = text.strip(" 、，,：:；;")
     for word in lexicon.reporting:  # a few rfinds in C: cheaper than any regex test first
         position = text.rfind(word)
@@ -1398,10 +1440,9 @@ _DATE_IN_INDICATOR_RE = regex.compile(
 )
 
 
-@cache
-def _counted_subject_re() -> regex.Pattern[str]:
+def _compile_counted_subject_re(words: Words) -> regex.Pattern[str]:
     """这3个省份的: a subject that counts its items (the items stand for it in indicators)."""
-    nouns = "|".join(regex.escape(w) for w in words().counted_nouns)
+    nouns = "|".join(regex.escape(w) for w in words.counted_nouns)
     return regex.compile(rf"(?:这|该|上述)?(?P<count>\d+|[{_COUNT_NUMERALS}])个?(?:{nouns})的?")
 
 
@@ -1411,8 +1452,9 @@ _COUNT_NUMERALS = "两二三四五六七八九十"
 
 def _find_indicators(facts: list[Quantity], view: _SentenceView, context: _Context) -> None:
     """Set the indicator of every fact of the sentence (see module docstring, step 5)."""
+    rules = view.rules
     text = view.text
-    lexicon = words()
+    lexicon = rules.words
     previous_end: dict[int, int] = {}
     fact_clauses = {view.clause_index(f.start) for f in facts}
     for fact_index, fact in enumerate(facts):
@@ -1420,23 +1462,23 @@ def _find_indicators(facts: list[Quantity], view: _SentenceView, context: _Conte
         clause_start, clause_end = view.clauses[clause_index]
         _update_framing_topic(view, clause_index, fact_clauses, context)
         if fact.partner is not None and not fact.indicator:
-            fact.indicator = _topic_of(fact.partner.indicator) + fact.predicate
+            fact.indicator = _topic_of(rules, fact.partner.indicator) + fact.predicate
         if fact.same_as is not None and not fact.indicator:
             fact.indicator = fact.same_as.indicator
         if fact.indicator:
-            fact.indicator = _tidy(fact.indicator)
+            fact.indicator = _tidy(rules, fact.indicator)
             context.last_indicator = fact.indicator
-            context.topic = _topic_of(fact.indicator)
+            context.topic = _topic_of(rules, fact.indicator)
             previous_end[clause_index] = fact.after_end
             continue
         start = max(clause_start, previous_end.get(clause_index, clause_start))
         start = max(start, fact.before_start - _WINDOW)
         raw_before = text[start : fact.before_start]
-        before = _strip_link(_strip_per(_strip_leading(raw_before)))
+        before = _strip_link(rules, _strip_per(rules, _strip_leading(rules, raw_before)))
         if raw_before.strip() in _LIST_GAPS:
             before = ""  # 56789元和34567元: the second value of a list shares the first's phrase
         elif raw_before.lstrip().startswith("、") and before.startswith(lexicon.action_verbs):
-            subject = _list_subject(text[clause_start:start])
+            subject = _list_subject(rules, text[clause_start:start])
             before = subject + before
             if subject:
                 fact.reasons.append(Rule.INDICATOR_LIST_SUBJECT.format(subject=subject))
@@ -1446,14 +1488,16 @@ def _find_indicators(facts: list[Quantity], view: _SentenceView, context: _Conte
                 next_start = facts[later].before_start
                 break
         after = _after_phrase(fact, view, min(clause_end, next_start))
-        if _compares_with_benchmark(raw_before):
-            before = _benchmark(raw_before)
+        if _compares_with_benchmark(rules, raw_before):
+            before = _benchmark(rules, raw_before)
             fact.reasons.append(Rule.INDICATOR_BENCHMARK.format(before=before))
         conversion = (
             text[max(0, fact.start - _WINDOW) : fact.start].rstrip().endswith(lexicon.conversions)
         )
         indicator = before + after
-        opener = before.startswith(lexicon.predicate_openers) or _generic_with_predicate(before)
+        opener = before.startswith(lexicon.predicate_openers) or _generic_with_predicate(
+            rules, before
+        )
         if conversion and context.last_indicator:
             indicator = context.last_indicator
             fact.reasons.append(Rule.INDICATOR_CONVERSION)
@@ -1466,31 +1510,31 @@ def _find_indicators(facts: list[Quantity], view: _SentenceView, context: _Conte
         else:
             around = [f"«{before}»"] * bool(before) + ["number"] + [f"«{after}»"] * bool(after)
             fact.reasons.append(Rule.INDICATOR_PHRASE.format(words=" ".join(around)))
-        fact.indicator = _tidy(indicator)
+        fact.indicator = _tidy(rules, indicator)
         previous_end[clause_index] = fact.after_end
         if fact.indicator:
             context.last_indicator = fact.indicator
-            context.topic = _topic_of(fact.indicator)
+            context.topic = _topic_of(rules, fact.indicator)
 
 
-def _list_subject(head: str) -> str:
+def _list_subject(rules: _Rules, head: str) -> str:
     """Return the subject before the first action verb of a list's first item, or "".
 
     消费品以旧换新带动相关商品销售超800亿元 → 消费品以旧换新; 累计实施减负降费 → "" (only
     a qualifier stands before 实施).
     """
     first_item = head.split("、", 1)[0]
-    verbs = words().action_verbs
+    verbs = rules.words.action_verbs
     positions = [p for p in (first_item.find(v) for v in verbs) if p > 0]
     if not positions:
         return ""
-    subject = _strip_leading(first_item[: min(positions)])
-    return "" if subject in words().qualifiers else subject
+    subject = _strip_leading(rules, first_item[: min(positions)])
+    return "" if subject in rules.words.qualifiers else subject
 
 
-def _generic_with_predicate(before: str) -> bool:
+def _generic_with_predicate(rules: _Rules, before: str) -> bool:
     """True for 总量, 增速比全省高, 涨幅较上月回落: a generic head, alone or with a predicate."""
-    lexicon = words()
+    lexicon = rules.words
     return any(
         before == head
         or (before.startswith(head) and before[len(head) :].startswith(lexicon.predicate_openers))
@@ -1502,60 +1546,62 @@ def _update_framing_topic(
     view: _SentenceView, clause_index: int, fact_clauses: set[int], context: _Context
 ) -> None:
     """Take the topic from a framing clause before this one: 从GDP总量来看，… / 消费方面，…"""
+    rules = view.rules
     for index in range(clause_index - 1, -1, -1):
         if index in fact_clauses:
             return
         start, end = view.clauses[index]
         clause = view.text[start:end].rstrip("，,：:")
-        for pattern in words().framing:
+        for pattern in rules.words.framing:
             match = match_here(pattern, clause)
             if match:
                 context.topic = match.group("topic")
                 return
 
 
-def _strip_per(text: str) -> str:
+def _strip_per(rules: _Rules, text: str) -> str:
     """Remove a trailing 每周/每月: the rate word belongs to ``per``, not to the indicator."""
-    match = _per_re().search(text[-3:]) if "每" in text[-3:] else None
+    match = rules.per_re.search(text[-3:]) if "每" in text[-3:] else None
     if match is not None and text.endswith(match.group()):
         return text[: -len(match.group())]
     return text
 
 
-def _compares_with_benchmark(raw_before: str) -> bool:
+def _compares_with_benchmark(rules: _Rules, raw_before: str) -> bool:
     """True for 均超过全国5.1%: a comparison verb with its own object before the number."""
-    for verb in words().comparison:
+    for verb in rules.words.comparison:
         position = raw_before.rfind(verb)
         if position >= 0 and len(raw_before) - position - len(verb) >= 2:
             return True
     return False
 
 
-def _benchmark(raw_before: str) -> str:
+def _benchmark(rules: _Rules, raw_before: str) -> str:
     """Return the object of the comparison verb: 均超过全国 → 全国."""
-    best = max(raw_before.rfind(v) + len(v) for v in words().comparison if v in raw_before)
+    best = max(raw_before.rfind(v) + len(v) for v in rules.words.comparison if v in raw_before)
     return raw_before[best:]
 
 
 # 均增长, 各有: a distributor left inside the phrase (平均 is a word of its own)
-_DISTRIBUTOR_WORDS = ("均", "双双")
-_DISTRIBUTOR_IN_INDICATOR_RE = regex.compile(
-    rf"(?<![平年人日月])(?:{'|'.join(_DISTRIBUTOR_WORDS)})"  # 平均, 年均 are words
-    r"(?=增长|下降|超过|突破|占|达|为)"
-)
+def _compile_distributor_in_indicator_re(words: Words) -> regex.Pattern[str]:
+    """Return the regex of a distributor left before the verb inside an indicator (均增长)."""
+    return regex.compile(
+        rf"(?<![平年人日月])(?:{'|'.join(map(regex.escape, words.before_verbs))})"  # 平均, 年均
+        r"(?=增长|下降|超过|突破|占|达|为)"
+    )
 
 
-def _tidy(indicator: str) -> str:
+def _tidy(rules: _Rules, indicator: str) -> str:
     """Remove dates and counted subjects that only frame the statement, and stray punctuation."""
     tidied = indicator
     # Each pattern needs a digit, a numeral, 均 or 双双: tests far cheaper than a regex
     # call, and most indicators hold none of them.
     if any(c.isdigit() or c in _COUNT_NUMERALS for c in tidied):
         tidied = replace_all(_DATE_IN_INDICATOR_RE, "", tidied)
-        tidied = replace_all(_counted_subject_re(), "", tidied)
-    if any(word in tidied for word in _DISTRIBUTOR_WORDS):
-        tidied = replace_all(_DISTRIBUTOR_IN_INDICATOR_RE, "", tidied)
-    tidied = _strip_leading(tidied)
+        tidied = replace_all(rules.counted_subject_re, "", tidied)
+    if any(word in tidied for word in rules.words.before_verbs):
+        tidied = replace_all(rules.distributor_in_indicator_re, "", tidied)
+    tidied = _strip_leading(rules, tidied)
     tidied = tidied.strip(" ，,、：:；;")
     return tidied if len(tidied) >= 2 else indicator.strip(" ，,、：:；;")
 
@@ -1566,10 +1612,11 @@ _AMONG_TAIL_RE = regex.compile(r"(?:中|里|内)?(?:有|共有|包括)?$")
 
 def _after_phrase(fact: Quantity, view: _SentenceView, stop: int) -> str:
     """Return the phrase a number stands before: 2家全国重点实验室获批建设, 七成用于民生."""
+    rules = view.rules
     text = view.text
-    lexicon = words()
+    lexicon = rules.words
     start = fact.after_end
-    marks = _marks()
+    marks = rules.marks
     if start >= stop or (text[start] in marks.all and text[start] not in marks.quotes):
         return ""
     follow = text[start:stop]
@@ -1590,7 +1637,7 @@ def _after_phrase(fact: Quantity, view: _SentenceView, stop: int) -> str:
         end += 1
     phrase = text[start:end].strip()
     if end == stop and stop < len(text) and text[stop : stop + 1] not in marks.all:
-        counts = fact.unit is not None and fact.unit.group in units().classifier_groups
+        counts = fact.unit is not None and fact.unit.group in rules.units.classifier_groups
         if not counts:
             return ""  # 73129亿元增加了9966.9亿元: the words lead on to the next value
         # 41个工业行业大类中有32个…: the counted noun, without the words leading on
@@ -1599,13 +1646,18 @@ def _after_phrase(fact: Quantity, view: _SentenceView, stop: int) -> str:
         return ""  # 2列增至9列: a change verb leading to the next value
     for currency in ("人民币",):
         phrase = phrase.removeprefix(currency)
-    return phrase.rstrip("中等").strip()
+    phrase = phrase.strip()
+    # 3所学校等: a particle that ends the phrase, but 高中 is a word of its own
+    particles = lexicon.phrase_end_particles
+    while phrase.endswith(particles) and _ends_a_word(phrase, len(phrase) - 1):
+        phrase = phrase[:-1].rstrip()
+    return phrase
 
 
-def _topic_of(indicator: str) -> str:
+def _topic_of(rules: _Rules, indicator: str) -> str:
     """Return the subject part of an indicator: 全市固定资产投资同比下降 → 全市固定资产投资."""
-    tails = _topic_tails()
-    base_re = words().qualifier_base_re
+    tails = rules.topic_tails
+    base_re = rules.words.qualifier_base_re
     text = indicator
     while True:
         word = tails.longest(text)
@@ -1621,23 +1673,78 @@ def _topic_of(indicator: str) -> str:
         return text
 
 
-@cache
-def _topic_tails() -> _Tails:
+def _topic_tails(lexicon: Words) -> _Tails:
     """Words that end an indicator after its subject: change verbs, qualifiers, links."""
-    lexicon = words()
     return _Tails([*lexicon.falling, *lexicon.rising, *lexicon.qualifiers, *lexicon.linking])
 
 
-def clause_words(text: str, position: int) -> tuple[int, int, list[tuple[str, str]]]:
+def clause_words(
+    text: str, position: int, *, lexicon: Lexicon | None = None
+) -> tuple[int, int, list[tuple[str, str]]]:
     """Return the span of the clause of ``text`` holding ``position`` and its jieba words.
 
     The words are (word, part-of-speech flag) pairs, as the extractor segments the clause.
     """
-    quotes = _quote_spans(text)
-    view = _SentenceView(text, quotes, _clause_spans(text, quotes))
+    rules = _rules_of(lexicon)
+    quotes = _quote_spans(rules, text)
+    view = _SentenceView(text, quotes, _clause_spans(rules, text, quotes), rules)
     index = view.clause_index(position)
     start, end = view.clauses[index]
     return start, end, [(token.word, token.flag) for token in view.clause_tokens(index)]
+
+
+# --------------------------------------------------------------------------- rules of a lexicon
+
+
+@dataclass(frozen=True)
+class _Rules:
+    """The regexes and tables the extractor builds from one lexicon (``Lexicon.derived``)."""
+
+    units: Units
+    words: Words
+    marks: _Marks
+    quantity_re: regex.Pattern[str]
+    groups: _Groups
+    denominator_re: regex.Pattern[str]
+    non_fact_term_re: regex.Pattern[str]
+    longest_non_fact_term: int
+    comparator_words_before: tuple[str, ...]
+    comparator_words_after: tuple[str, ...]
+    per_re: regex.Pattern[str]
+    counted_subject_re: regex.Pattern[str]
+    link_tails: _Tails
+    topic_tails: _Tails
+    distributors: tuple[str, ...]  # 分别 first, then 各, 均…: stripped from an indicator's start
+    distributor_in_indicator_re: regex.Pattern[str]
+
+
+def _build_rules(lexicon: Lexicon) -> _Rules:
+    """Return the extractor's regexes and tables for ``lexicon``."""
+    units, words = lexicon.units, lexicon.words
+    quantity_re = _compile_quantity_re(units)
+    return _Rules(
+        units=units,
+        words=words,
+        marks=_build_marks(lexicon.structure),
+        quantity_re=quantity_re,
+        groups=_build_groups(quantity_re),
+        denominator_re=_compile_denominator_re(units),
+        non_fact_term_re=_compile_non_fact_term_re(words),
+        longest_non_fact_term=_longest_non_fact_term(words),
+        comparator_words_before=_comparator_words_before(words),
+        comparator_words_after=_comparator_words_after(words),
+        per_re=_compile_per_re(words),
+        counted_subject_re=_compile_counted_subject_re(words),
+        link_tails=_link_tails(words),
+        topic_tails=_topic_tails(words),
+        distributors=(*words.respectively, *words.each),
+        distributor_in_indicator_re=_compile_distributor_in_indicator_re(words),
+    )
+
+
+def _rules_of(lexicon: Lexicon | None) -> _Rules:
+    """Return the rules of ``lexicon`` (None: the bundled one), built once per lexicon."""
+    return (lexicon or load_lexicon()).derived(_build_rules)
 
 
 __all__ = [

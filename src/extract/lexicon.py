@@ -1,41 +1,47 @@
-"""The lexicons of ``data/*.toml``: loaded, validated and compiled once, on first use.
+"""The lexicons of ``data/*.toml`` and of lexicon files, as one frozen ``Lexicon`` value.
 
 Every word list lives in the data files, not in code: units and multipliers
 (units.toml), comparators, qualifiers and the words the extractor's rules read
 (words.toml), header and furniture patterns (structure.toml).
 
-Lexicon files (``add_lexicon_files``, the CLI's ``--lexicon``) add entries to these
-tables without code changes; ``reset_lexicons`` goes back to the bundled ones.
+``load_lexicon(files)`` returns the ``Lexicon`` of the bundled files with the entries of
+the lexicon files (the CLI's ``--lexicon``) added; without files, the bundled lexicon,
+built once. The stages take a lexicon as an argument (``lexicon=None``: the bundled one)
+and keep what they derive from it (compiled regexes, tables) with the value itself
+(``Lexicon.derived``): nothing in the process changes when a lexicon is loaded.
 """
 
 from __future__ import annotations
 
 import copy
-import sys
+import hashlib
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, get_args
+from typing import Any, TypeGuard, TypeVar, get_args
 
 import regex
 
 from .models import Comparator
+from .structure import (
+    HEADING_RANKS,
+    PATTERN_ARRAYS,
+    PATTERN_TABLES,
+    PUNCTUATION_CLASSES,
+    PUNCTUATION_PAIRS,
+    Structure,
+    build_structure,
+)
+
+_Derived = TypeVar("_Derived")
 
 
 class LexiconError(ValueError):
     """A data file is missing, malformed or has an entry of the wrong shape."""
-
-
-def load_table(name: str) -> dict[str, Any]:
-    """Return the parsed ``data/NAME.toml``, with the additions of the lexicon files in use.
-
-    Without lexicon files (see ``add_lexicon_files``) this is the bundled file as is.
-    """
-    return _extension.tables.get(name) or bundled_table(name)
 
 
 @cache
@@ -74,12 +80,6 @@ class Units:
     dated: frozenset[str]
     calendar: frozenset[str]
     pattern: str  # regex alternation, longest first
-
-
-@cache
-def units() -> Units:
-    """Return the unit lexicon of data/units.toml, validated on load."""
-    return build_units(load_table("units"))
 
 
 def build_units(table: dict[str, Any]) -> Units:
@@ -122,6 +122,40 @@ def build_units(table: dict[str, Any]) -> Units:
     )
 
 
+def build_structure_table(table: dict[str, Any]) -> Structure:
+    """Return the compiled structure of a parsed table; a bad entry raises ``LexiconError``."""
+    _check_structure(table)
+    return build_structure(table)
+
+
+def _check_structure(table: dict[str, Any]) -> None:
+    """Raise ``LexiconError`` naming the entry unless ``table`` has the shape structure.py reads."""
+
+    def fail(where: str, problem: str) -> LexiconError:
+        return LexiconError(f"data/structure.toml: {where} {problem}")
+
+    punctuation = table.get("punctuation", {})
+    for key in PUNCTUATION_CLASSES:
+        if not _is_strings(punctuation.get(key)):
+            raise fail(f"punctuation.{key}", "must be a list of non-empty strings")
+    for key in PUNCTUATION_PAIRS:
+        if not _is_pairs(punctuation.get(key)):
+            raise fail(f"punctuation.{key}", "must be [open, close] pairs")
+    patterns = [(f"{key}.pattern", table.get(key, {}).get("pattern")) for key in PATTERN_TABLES]
+    for key in PATTERN_ARRAYS:
+        for index, entry in enumerate(table.get(key, [])):
+            patterns.append((f"{key}[{index}].pattern", entry.get("pattern")))
+            if key == "headings" and entry.get("rank") not in HEADING_RANKS:
+                allowed = ", ".join(map(str, HEADING_RANKS))
+                raise fail(f"headings[{index}].rank", f"must be one of {allowed}")
+    for where, pattern in patterns:
+        if not isinstance(pattern, str):
+            raise fail(where, "must be a string anchored with '^'")
+        problem = _pattern_problem(pattern, anchored=True)
+        if problem:
+            raise fail(where, problem)
+
+
 @dataclass(frozen=True)
 class Words:
     """The word lists of ``data/words.toml``."""
@@ -143,6 +177,7 @@ class Words:
     framing: tuple[regex.Pattern[str], ...]
     respectively: tuple[str, ...]
     each: tuple[str, ...]
+    before_verbs: tuple[str, ...]
     comparison: tuple[str, ...]
     duration_verbs: tuple[str, ...]
     generic: frozenset[str]
@@ -151,6 +186,7 @@ class Words:
     action_verbs: tuple[str, ...]
     milestones: tuple[str, ...]
     appositive: tuple[str, ...]
+    phrase_end_particles: tuple[str, ...]
     people: frozenset[str]
     money: tuple[str, ...]
     non_fact_terms: tuple[str, ...]
@@ -170,12 +206,6 @@ def _comparator_table(section: dict[str, list[str]], where: str) -> tuple[tuple[
             )
         pairs.extend((word, comparator) for word in entries)
     return tuple(sorted(pairs, key=lambda p: (-len(p[0]), p[0])))
-
-
-@cache
-def words() -> Words:
-    """Return the word lexicon of data/words.toml, validated on load."""
-    return build_words(load_table("words"))
 
 
 def build_words(table: dict[str, Any]) -> Words:
@@ -209,6 +239,7 @@ def _build_words(table: dict[str, Any]) -> Words:
         framing=tuple(_compile(p, "topics.framing") for p in table["topics"]["framing"]),
         respectively=_sorted(table["distributors"]["respectively"]),
         each=_sorted(table["distributors"]["each"]),
+        before_verbs=_sorted(table["distributors"]["before_verbs"]),
         comparison=_sorted(table["distributors"]["comparison"]),
         duration_verbs=_sorted(table["durations"]["verbs"]),
         generic=frozenset(table["topics"]["generic"]),
@@ -217,6 +248,7 @@ def _build_words(table: dict[str, Any]) -> Words:
         action_verbs=_sorted(table["topics"]["action_verbs"]),
         milestones=_sorted(table["topics"]["milestones"]),
         appositive=_sorted(table["topics"]["appositive"]),
+        phrase_end_particles=_sorted(table["topics"]["phrase_end_particles"]),
         people=frozenset(table["topics"]["people"]),
         money=_sorted(table["topics"]["money"]),
         non_fact_terms=_sorted(table["non_facts"]["terms"]),
@@ -227,16 +259,29 @@ def _build_words(table: dict[str, Any]) -> Words:
 
 
 def _compile(pattern: str, where: str) -> regex.Pattern[str]:
-    try:
-        return regex.compile(pattern)
-    except regex.error as error:
-        raise LexiconError(f"data/words.toml: [{where}] {pattern!r}: {error}") from error
+    problem = _pattern_problem(pattern)
+    if problem:
+        raise LexiconError(f"data/words.toml: [{where}] {problem}")
+    return regex.compile(pattern)
 
 
 def _sorted(entries: list[str]) -> tuple[str, ...]:
-    if not isinstance(entries, list) or not all(isinstance(e, str) and e for e in entries):
+    if not _is_strings(entries):
         raise LexiconError("data/words.toml: word lists must hold non-empty strings")
     return tuple(sorted(set(entries), key=lambda e: (-len(e), e)))
+
+
+def _is_strings(value: object) -> TypeGuard[list[str]]:
+    """Return whether ``value`` is a list of non-empty strings (a word list)."""
+    return isinstance(value, list) and all(isinstance(v, str) and v for v in value)
+
+
+def _is_pairs(value: object) -> TypeGuard[list[list[str]]]:
+    """Return whether ``value`` is a list of [open, close] pairs of single characters."""
+    return isinstance(value, list) and all(
+        isinstance(p, list) and len(p) == 2 and all(isinstance(c, str) and len(c) == 1 for c in p)
+        for p in value
+    )
 
 
 # --------------------------------------------------------------------------- lexicon files
@@ -256,48 +301,70 @@ _COMPARATOR_TABLES = frozenset(
     {"words.comparators.before", "words.comparators.after", "words.comparators.inside"}
 )
 
-#: Caches that hold no lexicon data: jieba's dictionary and tags (a second to load again),
-#: the digest of the package's code, and the bundled tables themselves.
-_CACHES_KEPT = frozenset(
-    {
-        "extract.tagger._prefix_dictionary",
-        "extract.tagger.jieba_version",
-        "extract.tagger.jieba_dictionary",
-        "extract.tagger._tag_table",
-        "extract.tagger.word_tag",
-        "extract.pipeline._code_version",
-        "extract.lexicon.bundled_table",
-    }
-)
-
 _TYPE_NAMES = {str: "a string", int: "an integer", float: "a number", bool: "true or false"}
 
 
-@dataclass
-class _Extension:
-    """The lexicon files in use and the tables they give (none: the bundled lexicons)."""
+@dataclass(frozen=True, eq=False)
+class Lexicon:
+    """The units, words and heading structure the stages read, and the files they came from.
 
-    files: tuple[Path, ...] = ()
-    tables: dict[str, dict[str, Any]] = field(default_factory=dict)
+    A value: equal only to itself (so it can key a cache), never changed once built.
+    """
+
+    #: The lexicon files added to the bundled data, in order (empty: the bundled lexicon).
+    files: tuple[Path, ...]
+    units: Units
+    words: Words
+    structure: Structure
+    #: A digest of the lexicon files' bytes ("" for the bundled lexicon): part of the
+    #: extractor version, so that facts made with other files are not reused.
+    digest: str = ""
+    _derived: dict[Callable[[Lexicon], Any], Any] = field(
+        default_factory=dict, init=False, repr=False
+    )
+
+    def derived(self, build: Callable[[Lexicon], _Derived]) -> _Derived:
+        """Return ``build(self)``, built on the first call and kept with this lexicon.
+
+        The stages keep their compiled regexes and tables here, so that each lexicon has
+        its own and dropping the lexicon drops them.
+        """
+        try:
+            return self._derived[build]  # type: ignore[no-any-return]
+        except KeyError:
+            value = self._derived[build] = build(self)
+            return value
 
 
-_extension = _Extension()
+@cache
+def _bundled_lexicon() -> Lexicon:
+    """Return the lexicon of the bundled data files, built once."""
+    return Lexicon(
+        files=(),
+        units=build_units(bundled_table("units")),
+        words=build_words(bundled_table("words")),
+        structure=build_structure_table(bundled_table("structure")),
+    )
 
 
-def add_lexicon_files(paths: Iterable[Path | str]) -> None:
-    """Add the entries of the lexicon files at ``paths`` to the lexicons of this process.
+def load_lexicon(files: Sequence[Path | str] = ()) -> Lexicon:
+    """Return the bundled lexicon with the entries of the lexicon files ``files`` added.
 
     A lexicon file is TOML with the layout of the bundled data files, under a table
     naming the file: ``[units.containers]``, ``[words.comparators.before]``,
     ``[[structure.headings]]`` (any subset). Entries are added to the bundled ones; none
-    is replaced. A file already in use is skipped, so passing the same files again
-    changes nothing. A bad file raises ``LexiconError`` naming the file, the entry and
-    what is allowed, and then no file of ``paths`` is used.
+    is replaced. A file given twice is used once. A bad file raises ``LexiconError``
+    naming the file, the entry and what is allowed. Without files, the bundled lexicon
+    (the same value on every call).
     """
-    files = list(_extension.files)
-    in_use = {path.resolve() for path in files}
-    tables = {name: copy.deepcopy(load_table(name)) for name in EXTENSIBLE_TABLES}
-    for path in map(Path, paths):
+    if not files:
+        return _bundled_lexicon()
+    used: list[Path] = []
+    in_use: set[Path] = set()
+    tables = {name: copy.deepcopy(bundled_table(name)) for name in EXTENSIBLE_TABLES}
+    digest = hashlib.sha256()
+    built: tuple[Units, Words, Structure] | None = None
+    for path in map(Path, files):
         if path.resolve() in in_use:
             continue
         for name, addition in read_lexicon_file(path).items():
@@ -305,26 +372,13 @@ def add_lexicon_files(paths: Iterable[Path | str]) -> None:
                 _extend_units(tables["units"], addition, path)
             else:
                 _extend_like(tables[name], addition, bundled_table(name), name, path)
-        _check_tables(tables, path)
-        files.append(path)
+        built = _build_tables(tables, path)
+        digest.update(path.read_bytes() + b"\0")
+        used.append(path)
         in_use.add(path.resolve())
-    if len(files) > len(_extension.files):
-        _extension.files = tuple(files)
-        _extension.tables = tables
-        _clear_lexicon_caches()
-
-
-def lexicon_files() -> tuple[Path, ...]:
-    """Return the lexicon files in use, in the order they were added (empty: bundled only)."""
-    return _extension.files
-
-
-def reset_lexicons() -> None:
-    """Drop every lexicon file's additions: the bundled lexicons are used again."""
-    if _extension.files:
-        _extension.files = ()
-        _extension.tables = {}
-        _clear_lexicon_caches()
+    assert built is not None  # files is not empty, and its first file is always used
+    units, words, structure = built
+    return Lexicon(tuple(used), units, words, structure, digest.hexdigest()[:12])
 
 
 def read_lexicon_file(path: Path) -> dict[str, Any]:
@@ -529,7 +583,7 @@ def _pattern_problem(
     """Return what is wrong with the regex ``pattern`` (None: it compiles, with ``groups``).
 
     ``anchored`` patterns are whole-line structure patterns: they start with ``^`` and
-    are compiled as clean.py compiles them (``regex.VERSION1``).
+    are compiled as structure.py compiles them (``regex.VERSION1``).
     """
     if anchored and not pattern.startswith("^"):
         return f"pattern {pattern!r} must start with '^' (patterns match whole lines)"
@@ -556,16 +610,13 @@ def _list(value: object, where: str, path: Path, shape: str) -> list[Any]:
 
 
 def _strings(value: object, where: str, path: Path) -> list[str]:
-    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+    if not _is_strings(value):
         raise _fail(path, where, f'must be a list of non-empty strings, e.g. ["词"], not {value!r}')
     return value
 
 
 def _pairs(value: object, where: str, path: Path) -> list[list[str]]:
-    if not isinstance(value, list) or not all(
-        isinstance(p, list) and len(p) == 2 and all(isinstance(c, str) and len(c) == 1 for c in p)
-        for p in value
-    ):
+    if not _is_pairs(value):
         raise _fail(path, where, 'must be a list of [open, close] pairs, e.g. [["〈", "〉"]]')
     return value
 
@@ -583,29 +634,16 @@ def _union(existing: list[Any], new: list[Any]) -> list[Any]:
     return merged
 
 
-def _check_tables(tables: dict[str, dict[str, Any]], path: Path) -> None:
-    """Raise ``LexiconError`` naming ``path`` unless the extended tables build."""
-    from .clean import build_structure  # clean imports this module
-
+def _build_tables(
+    tables: dict[str, dict[str, Any]], path: Path
+) -> tuple[Units, Words, Structure]:
+    """Return the lexicons the extended tables build; ``LexiconError`` naming ``path`` if not."""
     try:
-        build_units(tables["units"])
-        build_words(tables["words"])
-        build_structure(tables["structure"])
+        return (
+            build_units(tables["units"]),
+            build_words(tables["words"]),
+            build_structure_table(tables["structure"]),
+        )
     except LexiconError as error:
         raise LexiconError(f"{path}: with its entries added, {error}") from None
 
-
-def _clear_lexicon_caches() -> None:
-    """Empty every cache of the package that may hold lexicon data, so the change shows.
-
-    All caches of ``extract.*`` modules are emptied (units(), words(), load_structure()
-    and every regex built from them), so a cache added later cannot be missed.
-    """
-    for name, module in list(sys.modules.items()):
-        if name != "extract" and not name.startswith("extract."):
-            continue
-        for value in list(vars(module).values()):
-            clear = getattr(value, "cache_clear", None)
-            qualified = f"{getattr(value, '__module__', '')}.{getattr(value, '__qualname__', '')}"
-            if callable(clear) and qualified not in _CACHES_KEPT:
-                clear()

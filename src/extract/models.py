@@ -6,6 +6,7 @@ read → ``SourceText`` → clean → ``CleanText`` → segment → ``SegmentedT
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
@@ -104,6 +105,13 @@ def _check_number(name: str, number: Decimal) -> None:
         )
 
 
+#: A fact's ``place_code``: a GB/T 2260 administrative division code.
+PLACE_CODE_PATTERN = r"^[0-9]{6}$"
+
+#: A fact's ``period``: an ISO 8601 year or month, or an interval of them (2025, 2025-11,
+#: 2021/2025, 2025-01/2025-11).
+PERIOD_PATTERN = r"^[0-9]{4}(-[0-9]{2})?(/[0-9]{4}(-[0-9]{2})?)?$"
+
 _Item = TypeVar("_Item")
 
 
@@ -123,6 +131,8 @@ def batches(items: Iterable[_Item], size: int) -> Iterator[list[_Item]]:
 JsonDecimal = Annotated[Decimal, PlainSerializer(decimal_to_json, when_used="json")]
 
 Comparator = Literal["=", ">", ">=", "<", "<=", "~"]
+#: Whether a fact reports what was done or measured (``actual``) or what is planned.
+Status = Literal["actual", "target"]
 Stage = Literal["read", "clean", "segment", "extract", "validate", "write"]
 
 
@@ -239,6 +249,15 @@ class Fact(BaseModel):
     end: int
     line: int
     upper_value: JsonDecimal | None
+    #: The context of the fact (docs/facts.md): the area it is about, by its official
+    #: name, and that area's 6-digit GB/T 2260 code; the time it is about, an ISO 8601
+    #: year or interval (2025, 2021/2025, 2025-01/2025-11); whether it is done or planned;
+    #: the id of the headline indicator it measures. Null where unknown or not headline.
+    place: str | None = None
+    place_code: str | None = None
+    period: str | None = None
+    status: Status = "actual"
+    concept: str | None = None
 
     @model_validator(mode="wrap")
     @classmethod
@@ -268,6 +287,10 @@ class Fact(BaseModel):
             raise ValueError("upper_value is below the lower bound")
         if not self.unit and not self.base_unit:
             raise ValueError("a fact needs a unit or a base unit")
+        if self.place_code is not None and not re.match(PLACE_CODE_PATTERN, self.place_code):
+            raise ValueError(f"place_code {self.place_code!r} is not a 6-digit GB/T 2260 code")
+        if self.period is not None and not re.match(PERIOD_PATTERN, self.period):
+            raise ValueError(f"period {self.period!r} is not an ISO 8601 year, month or interval")
         return self
 
 
@@ -285,6 +308,13 @@ class Document(BaseModel):
     title: str | None = None
     subtitle: str | None = None
     byline: str | None = None
+    #: The place and date the whole document is about, and where each was read from
+    #: (``title``, ``meta``, ``file name`` …); null when unknown. ``date`` is an ISO date
+    #: or year.
+    place: str | None = None
+    place_from: str | None = None
+    date: str | None = None
+    date_from: str | None = None
     text: str = Field(description="the cleaned text that fact offsets point into")
     sections: list[Section] = []
     sentences: list[Sentence] = []
@@ -318,6 +348,11 @@ class ManifestEntry(BaseModel):
     sha256: str | None = None
     size: int | None = None
     facts: int = 0
+    #: The document's place and date and where each came from (as in ``Document``).
+    place: str | None = None
+    place_from: str | None = None
+    date: str | None = None
+    date_from: str | None = None
     #: True when an incremental run took the document from the previous run unchanged.
     reused: bool = False
     issues: list[Issue] = []

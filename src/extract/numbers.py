@@ -1,13 +1,19 @@
 """Exact values of written numbers: "3.5万", "十二亿", "七成", "百分之二十", "三分之一".
 
-The number grammar (十百千万亿) lives here, beside its parser; units are data
-(``data/units.toml``).
+The number grammar (十百千万亿) lives here, beside its parser: the digits, places and
+multipliers, and the regex pieces built from them that facts.py and explain.py use to
+find numbers. Units are data (``data/units.toml``); a unit that starts with a multiplier
+character (千瓦, 百分点) turns that character's multiplier reading off where the unit
+is written (``multiplier_pattern``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
+
+import regex
 
 #: Chinese digits, with the variants reports use (两 for 2, 〇 beside 零).
 CN_DIGITS: dict[str, int] = {
@@ -29,7 +35,47 @@ CN_PLACES: dict[str, int] = {"十": 10, "百": 100, "千": 1000}
 #: Section multipliers: they scale everything before them.
 CN_SECTIONS: dict[str, int] = {"万": 10**4, "亿": 10**8}
 
-MULTIPLIER_CHARS = "十百千万亿"
+#: Every digit character, and every multiplier character (places, then sections).
+CN_DIGIT_CHARS = "".join(CN_DIGITS)
+MULTIPLIER_CHARS = "".join(CN_PLACES) + "".join(CN_SECTIONS)
+
+#: An Arabic number: with thousands separators (1,723.5) or without (8641.70).
+ARABIC_NUMBER_PATTERN = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+#: A run of Arabic digits (with decimals) or Chinese numerals: what a reader sees as a number.
+NUMBER_RUN_PATTERN = rf"\d+(?:[.,]\d+)*|[{CN_DIGIT_CHARS}{MULTIPLIER_CHARS}]+"
+
+
+def multiplier_pattern(unit_texts: Iterable[str]) -> str:
+    """Return the regex of one multiplier character that does not begin one of the units.
+
+    8000万千瓦 is 8000万 + 千瓦, not 8000万千 + 瓦: the 千 that starts 千瓦 is the unit's.
+
+    >>> multiplier_pattern(["千瓦", "千米", "个", "百分点"])
+    '[十百千万亿](?!(?<=百)(?:分点)|(?<=千)(?:瓦|米))'
+    >>> multiplier_pattern(["个"])
+    '[十百千万亿]'
+    """
+    rests: dict[str, set[str]] = {}
+    for text in unit_texts:
+        if len(text) > 1 and text[0] in MULTIPLIER_CHARS:
+            rests.setdefault(text[0], set()).add(text[1:])
+    guards = [
+        f"(?<={regex.escape(char)})(?:"
+        + "|".join(regex.escape(rest) for rest in sorted(rests[char], key=lambda r: (-len(r), r)))
+        + ")"
+        for char in MULTIPLIER_CHARS
+        if char in rests
+    ]
+    return f"[{MULTIPLIER_CHARS}]" + (f"(?!{'|'.join(guards)})" if guards else "")
+
+
+def chinese_number_pattern(multiplier: str) -> str:
+    """Return the regex of a Chinese numeral, given that of a multiplier character.
+
+    >>> regex.fullmatch(chinese_number_pattern("[十百千万亿]"), "三十六点五") is not None
+    True
+    """
+    return rf"(?:[{CN_DIGIT_CHARS}]|{multiplier})+(?:点[{CN_DIGIT_CHARS}]+)?"
 
 
 class NumberError(ValueError):

@@ -2,31 +2,144 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import Any, TypeVar
 
 from . import tagger
 from .clean import clean_text
-from .facts import extract_candidates
-from .lexicon import add_lexicon_files, lexicon_files
-from .models import Document, Issue, SourceText
+from .facts import SentenceTrace, extract_candidates
+from .lexicon import Lexicon, load_lexicon
+from .models import CleanText, Document, Fact, Issue, SegmentedText, SourceText
 from .segment import segment_text
 from .validate import validate_candidates
 from .version import installed_version
 
+_Item = TypeVar("_Item")
 
-def extract_source(source: SourceText) -> Document:
-    """Return the ``Document`` for one decoded input file: its structure, facts and issues."""
-    clean = clean_text(source.text, doc_id=source.doc_id)
-    segmented = segment_text(clean)
-    extract_issues: list[Issue] = []
-    facts, validate_issues = validate_candidates(
-        extract_candidates(segmented, issues=extract_issues)
+
+class StageError(Exception):
+    """An unexpected exception inside a stage, with the stage named (``.stage``, ``.cause``)."""
+
+    def __init__(self, stage: str, cause: Exception) -> None:
+        super().__init__(f"{stage} stage failed: {type(cause).__name__}: {cause}")
+        self.stage = stage
+        self.cause = cause
+
+
+@contextlib.contextmanager
+def stage_named(stage: str) -> Iterator[None]:
+    """Raise an exception of the block as a ``StageError`` naming ``stage`` (once named, kept)."""
+    try:
+        yield
+    except StageError:
+        raise
+    except Exception as error:
+        raise StageError(stage, error) from error
+
+
+@dataclass
+class StageWork:
+    """One report on its way through ``STAGES``: its inputs, and what each stage made of it."""
+
+    source: SourceText
+    lexicon: Lexicon | None = None
+    #: explain's hooks: the extractor's trace of every sentence with a number, and the
+    #: positions of the candidates that failed validation (None: not recorded).
+    trace: list[SentenceTrace] | None = None
+    invalid: list[int] | None = None
+    clean: CleanText | None = None
+    segmented: SegmentedText | None = None
+    candidates: Iterable[dict[str, Any]] = ()
+    facts: list[Fact] = field(default_factory=list)
+    #: The document's issues, in stage order.
+    issues: list[Issue] = field(default_factory=list)
+
+
+def _read(work: StageWork) -> None:
+    """Take the report as ``read.read_source`` decoded it, and its repairs as the first issues.
+
+    The caller reads the file: a file that cannot be read is skipped or failed with the
+    reader's reason, not a stage failure.
+    """
+    work.issues.extend(work.source.issues)
+
+
+def _clean(work: StageWork) -> None:
+    """Fix characters and re-flow column-broken lines (clean.py)."""
+    work.clean = clean_text(work.source.text, doc_id=work.source.doc_id, lexicon=work.lexicon)
+    work.issues.extend(work.clean.issues)
+
+
+def _segment(work: StageWork) -> None:
+    """Find the title, byline, sections and sentences (segment.py)."""
+    assert work.clean is not None
+    work.segmented = segment_text(work.clean, lexicon=work.lexicon)
+
+
+def _extract(work: StageWork) -> None:
+    """Read the fact candidates of every sentence (facts.py), as the next stage asks for them."""
+    assert work.segmented is not None
+    candidates = extract_candidates(
+        work.segmented, issues=work.issues, trace=work.trace, lexicon=work.lexicon
     )
+    work.candidates = _named_stage("extract", candidates)
+
+
+def _named_stage(stage: str, items: Iterable[_Item]) -> Iterator[_Item]:
+    """Yield ``items``; an exception while making one is a ``StageError`` naming ``stage``.
+
+    The extract stage yields its candidates to the validate stage one batch at a time, so a
+    failure inside it is raised while the validate stage runs.
+    """
+    with stage_named(stage):
+        yield from items
+
+
+def _validate(work: StageWork) -> None:
+    """Keep the candidates that are valid ``Fact``s; each other one becomes an issue."""
+    facts, issues = validate_candidates(work.candidates, invalid=work.invalid)
+    work.facts = facts
+    work.issues.extend(issues)
+
+
+#: The stages every report goes through, in order: the one place that knows the order
+#: (``extract_source`` and ``explain.explain_source`` both run it).
+STAGES: tuple[tuple[str, Callable[[StageWork], None]], ...] = (
+    ("read", _read),
+    ("clean", _clean),
+    ("segment", _segment),
+    ("extract", _extract),
+    ("validate", _validate),
+)
+
+
+def run_stages(work: StageWork) -> StageWork:
+    """Return ``work`` once every stage of ``STAGES`` has run on it, in order.
+
+    An exception inside a stage is raised as a ``StageError`` naming that stage.
+    """
+    for stage, run in STAGES:
+        with stage_named(stage):
+            run(work)
+    return work
+
+
+def extract_source(source: SourceText, *, lexicon: Lexicon | None = None) -> Document:
+    """Return the ``Document`` for one decoded input file: its structure, facts and issues.
+
+    ``lexicon`` gives the units, words and heading patterns (None: the bundled lexicon).
+    An exception inside a stage is raised as a ``StageError`` naming the stage.
+    """
+    work = run_stages(StageWork(source, lexicon))
+    clean, segmented = work.clean, work.segmented
+    assert clean is not None and segmented is not None
     return Document(
         doc_id=source.doc_id,
         path=source.path,
@@ -38,25 +151,25 @@ def extract_source(source: SourceText) -> Document:
         text=clean.text,
         sections=segmented.sections,
         sentences=segmented.sentences,
-        facts=facts,
-        issues=[*source.issues, *clean.issues, *extract_issues, *validate_issues],
+        facts=work.facts,
+        issues=work.issues,
         cleaning_steps=clean.steps,
         removed=clean.removed,
     )
 
 
 def extract_text(
-    text: str, *, doc_id: str = "text", lexicon_files: Sequence[Path] = ()
+    text: str, *, doc_id: str = "text", lexicon_files: Sequence[Path | str] = ()
 ) -> Document:
     """Return the ``Document`` for a text already in memory (no file involved).
 
-    ``lexicon_files`` are added to the lexicons first (``lexicon.add_lexicon_files``: they
-    stay in use for the rest of the process); a bad one raises ``LexiconError``.
+    The entries of ``lexicon_files`` are added to the bundled lexicon for this call only
+    (``lexicon.load_lexicon``); a bad file raises ``LexiconError``.
 
     >>> [f.mention for f in extract_text("新增公办学位1.1万个。").facts]
     ['1.1万个']
     """
-    add_lexicon_files(lexicon_files)
+    lexicon = load_lexicon(lexicon_files)
     data = text.encode("utf-8")
     source = SourceText(
         path=f"{doc_id}.txt",
@@ -66,24 +179,20 @@ def extract_text(
         size=len(data),
         text=text,
     )
-    return extract_source(source)
+    return extract_source(source, lexicon=lexicon)
 
 
-def extractor_version() -> str:
+def extractor_version(lexicon: Lexicon | None = None) -> str:
     """Return a name for the code and data that make facts: same name, same facts.
 
     The package version, then a digest of every module and data file of the package and
     of the jieba version, so that an edited rule or lexicon is a new version; then, when
-    lexicon files are in use, a digest of their contents.
+    ``lexicon`` has lexicon files, the digest of their contents (``Lexicon.digest``).
     """
     version = _code_version()
-    extra = lexicon_files()
-    if not extra:
+    if lexicon is None or not lexicon.files:
         return version
-    digest = hashlib.sha256()
-    for path in extra:
-        digest.update(path.read_bytes() + b"\0")
-    return f"{version}.lexicon-{digest.hexdigest()[:12]}"
+    return f"{version}.lexicon-{lexicon.digest}"
 
 
 @cache
@@ -98,17 +207,6 @@ def _code_version() -> str:
     return f"{installed_version()}+{digest.hexdigest()[:12]}"
 
 
-#: Which stage a module belongs to, to name the stage an unexpected exception came from.
-_STAGE_OF_MODULE: dict[str, str] = {
-    "extract.clean": "clean",
-    "extract.segment": "segment",
-    "extract.facts": "extract",
-    "extract.numbers": "extract",
-    "extract.validate": "validate",
-    "extract.write": "write",
-    "extract.review": "write",
-}
-
 #: Longest exception message kept in a manifest reason.
 _MAX_REASON_CHARS = 300
 
@@ -116,18 +214,19 @@ _MAX_REASON_CHARS = 300
 def describe_failure(error: BaseException) -> str:
     """Return a one-line reason naming the stage that raised ``error``, the error and where.
 
-    The stage is that of the innermost frame in a stage module, so a failure inside
-    ``numbers.py`` called from ``facts.py`` is an extract-stage failure.
+    The stage is the one a ``StageError`` names ("pipeline" for any other exception); where
+    is the innermost line of the package in the traceback, so a failure inside
+    ``numbers.py`` called from ``facts.py`` is an extract-stage failure at its numbers.py line.
     """
-    stage = "pipeline"
+    stage, cause = "pipeline", error
+    if isinstance(error, StageError):
+        stage, cause = error.stage, error.cause
     location = ""
-    for frame, line in traceback.walk_tb(error.__traceback__):
+    for frame, line in traceback.walk_tb(cause.__traceback__):
         module = frame.f_globals.get("__name__", "")
-        if module in _STAGE_OF_MODULE:
-            stage = _STAGE_OF_MODULE[module]
         if module.startswith("extract."):
             location = f" ({module.removeprefix('extract.')}.py line {line})"
-    message = str(error).replace("\n", " ")
+    message = str(cause).replace("\n", " ")
     if len(message) > _MAX_REASON_CHARS:
         message = message[:_MAX_REASON_CHARS] + "…"
-    return f"{stage} stage failed: {type(error).__name__}: {message}{location}"
+    return f"{stage} stage failed: {type(cause).__name__}: {message}{location}"

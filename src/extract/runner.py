@@ -32,9 +32,9 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from . import pipeline, tagger
-from .lexicon import add_lexicon_files, lexicon_files
+from .lexicon import Lexicon, load_lexicon
 from .models import Document, ManifestEntry, SourceText
-from .pipeline import describe_failure, extractor_version
+from .pipeline import describe_failure, extractor_version, stage_named
 from .read import (
     FoundInput,
     UnreadableFile,
@@ -118,25 +118,25 @@ def extract_paths(
     whose bytes and extractor version match the previous run in ``output_dir`` is not
     extracted again: its document is taken from that run's ``documents/`` folder.
 
-    ``lexicon_files`` are added to the lexicons before the run (``lexicon.add_lexicon_files``:
-    they stay in use for the rest of the process), and name a new extractor version.
+    The entries of ``lexicon_files`` are added to the bundled lexicon for this run only
+    (``lexicon.load_lexicon``), and name a new extractor version.
 
     Raises ``InputFolderError`` or ``OutputFolderError`` when a folder cannot be used,
     ``FormatError`` when a format is unknown or cannot be written (parquet without pyarrow),
     ``LexiconError`` when a lexicon file is bad (before any file is read).
     """
-    add_lexicon_files(lexicon_files)
+    lexicon = load_lexicon(lexicon_files)
     found = find_input_files(input_dir, output_dir=output_dir)
     _check_output_outside_input(input_dir, output_dir)
     if on_start is not None:
         on_start(len(found))
-    version = extractor_version()
+    version = extractor_version(lexicon)
     counts = dict.fromkeys(_TOTALS, 0)
     with OutputWriter(output_dir, formats=formats) as writer:
         tasks = _plan_tasks(
             found, input_dir, output_dir, version if incremental else None, writer.formats
         )
-        for entry, rendered in _run_tasks(tasks, jobs=_worker_count(jobs, tasks)):
+        for entry, rendered in _run_tasks(tasks, jobs=_worker_count(jobs, tasks), lexicon=lexicon):
             if rendered is not None:
                 try:
                     writer.add_rendered(rendered)
@@ -266,7 +266,7 @@ def _input_size(path: Path) -> int:
         return 0
 
 
-def _run_tasks(tasks: list[_Task], *, jobs: int) -> Iterator[_TaskResult]:
+def _run_tasks(tasks: list[_Task], *, jobs: int, lexicon: Lexicon) -> Iterator[_TaskResult]:
     """Yield (manifest entry, rendered document) of every task, in task order.
 
     With more than one job, files are extracted in worker processes, in batches of a
@@ -274,7 +274,7 @@ def _run_tasks(tasks: list[_Task], *, jobs: int) -> Iterator[_TaskResult]:
     memory holds a handful of documents at a time.
     """
     if jobs == 1:
-        yield from map(_run_task, tasks)
+        yield from (_run_task(task, lexicon) for task in tasks)
         return
     tagger.load()  # once, before the fork: the workers share the loaded dictionary
     sizes = [_input_size(task.path) for task in tasks]
@@ -282,7 +282,7 @@ def _run_tasks(tasks: list[_Task], *, jobs: int) -> Iterator[_TaskResult]:
     window = 2 * jobs
     pending: deque[tuple[int, Future[list[_TaskResult]]]] = deque()
     next_index = 0
-    executor = _new_executor(jobs)
+    executor = _new_executor(jobs, lexicon.files)
     try:
         while pending or next_index < len(batches):
             while next_index < len(batches) and len(pending) < window:
@@ -295,7 +295,7 @@ def _run_tasks(tasks: list[_Task], *, jobs: int) -> Iterator[_TaskResult]:
                 # A worker died (killed, out of memory, crashed in C code), and every
                 # pending batch with it. Run this batch's files again, each alone.
                 executor.shutdown(wait=False, cancel_futures=True)
-                executor, results = _run_alone(batches[index], jobs=jobs)
+                executor, results = _run_alone(batches[index], jobs=jobs, files=lexicon.files)
                 pending = deque((i, _submit(executor, _run_batch, batches[i])) for i, _ in pending)
             yield from results
     except BaseException:
@@ -326,24 +326,31 @@ def _submit(
 
 def _run_batch(batch: list[_Task]) -> list[_TaskResult]:
     """Return the results of a batch of tasks, in order (in a worker process)."""
-    return [_run_task(task) for task in batch]
+    return [_run_task(task, _worker_lexicon) for task in batch]
 
 
-def _run_alone(batch: list[_Task], *, jobs: int) -> tuple[ProcessPoolExecutor, list[_TaskResult]]:
+def _run_in_worker(task: _Task) -> _TaskResult:
+    """Return the result of one task, with the worker's lexicon (in a worker process)."""
+    return _run_task(task, _worker_lexicon)
+
+
+def _run_alone(
+    batch: list[_Task], *, jobs: int, files: tuple[Path, ...]
+) -> tuple[ProcessPoolExecutor, list[_TaskResult]]:
     """Return a fresh pool and the results of ``batch``, each task run alone in a pool.
 
     A task whose pool breaks again is the file that kills workers: it fails, with the
     reason, and the next task gets a fresh pool.
     """
-    executor = _new_executor(jobs)
+    executor = _new_executor(jobs, files)
     results: list[_TaskResult] = []
     for task in batch:
         try:
-            results.append(_submit(executor, _run_task, task).result())
+            results.append(_submit(executor, _run_in_worker, task).result())
         except BrokenProcessPool:
             results.append((_worker_died(task), None))
             executor.shutdown(wait=False, cancel_futures=True)
-            executor = _new_executor(jobs)
+            executor = _new_executor(jobs, files)
     return executor, results
 
 
@@ -366,13 +373,14 @@ def _stop_workers(executor: ProcessPoolExecutor) -> None:
         writer.close()
 
 
-def _new_executor(jobs: int) -> ProcessPoolExecutor:
-    """Return a pool of ``jobs`` worker processes that leave Ctrl-C to the main process."""
+def _new_executor(jobs: int, files: tuple[Path, ...] = ()) -> ProcessPoolExecutor:
+    """Return a pool of ``jobs`` worker processes that leave Ctrl-C to the main process,
+    each extracting with the lexicon of the lexicon files ``files``."""
     methods = multiprocessing.get_all_start_methods()
     # fork shares the dictionary already loaded by the main process (copy on write).
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     executor = ProcessPoolExecutor(
-        jobs, mp_context=context, initializer=_start_worker, initargs=(lexicon_files(),)
+        jobs, mp_context=context, initializer=_start_worker, initargs=(files,)
     )
     _widen_result_pipe(executor)
     return executor
@@ -402,11 +410,17 @@ def _widen_result_pipe(executor: ProcessPoolExecutor) -> None:
         fcntl.fcntl(reader.fileno(), set_size, _RESULT_PIPE_BYTES)
 
 
-def _start_worker(lexicons: tuple[Path, ...]) -> None:
+#: The lexicon a worker process extracts with, loaded once by ``_start_worker`` (None,
+#: the bundled lexicon, in the main process, which passes its own to ``_run_task``).
+_worker_lexicon: Lexicon | None = None
+
+
+def _start_worker(files: tuple[Path, ...]) -> None:
     """Prepare a worker: Ctrl-C is left to the main process, so that it can stop the run
-    cleanly, and the main process's lexicon files are in use (a no-op after fork)."""
+    cleanly, and the lexicon of the run's lexicon files is loaded, once per worker."""
+    global _worker_lexicon
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    add_lexicon_files(lexicons)
+    _worker_lexicon = load_lexicon(files)
 
 
 def _worker_died(task: _Task) -> ManifestEntry:
@@ -429,8 +443,10 @@ def _check_output_outside_input(input_dir: Path, output_dir: Path) -> None:
         )
 
 
-def _run_task(task: _Task) -> _TaskResult:
-    """Return the manifest entry of one file and its rendered document (None if there is none)."""
+def _run_task(task: _Task, lexicon: Lexicon | None) -> _TaskResult:
+    """Return the manifest entry of one file and its rendered document (None if there is none).
+
+    The file is extracted with ``lexicon`` (None: the bundled one)."""
     names = _names(task)
     if task.skipped is not None:
         return ManifestEntry(**names, status="skipped", reason=task.skipped), None
@@ -461,16 +477,25 @@ def _run_task(task: _Task) -> _TaskResult:
     try:
         # Through the module: the stages are pipeline's, and whoever replaces
         # pipeline.extract_source (a test, a debugger) replaces it for runs too.
-        document = document or pipeline.extract_source(source)
+        document = document or pipeline.extract_source(source, lexicon=lexicon)
         # Rendered here, in the worker, so that the writing process only copies text.
-        rendered = render_document(document, formats=task.formats, number=task.number)
+        with stage_named("write"):
+            rendered = render_document(document, formats=task.formats, number=task.number)
     except Exception as error:  # one file's failure must never stop the run
         entry = ManifestEntry(
             **known, status="error", reason=describe_failure(error), issues=source.issues
         )
         return entry, None
     entry = ManifestEntry(
-        **known, status="ok", facts=len(document.facts), issues=document.issues, reused=reused
+        **known,
+        status="ok",
+        facts=len(document.facts),
+        place=document.place,
+        place_from=document.place_from,
+        date=document.date,
+        date_from=document.date_from,
+        issues=document.issues,
+        reused=reused,
     )
     return entry, rendered
 

@@ -14,7 +14,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from .models import FACT_FIELDS, MAX_DECIMAL_PLACES, MAX_INTEGER_DIGITS, Fact
+from .models import (
+    FACT_FIELDS,
+    MAX_DECIMAL_PLACES,
+    MAX_INTEGER_DIGITS,
+    PERIOD_PATTERN,
+    PLACE_CODE_PATTERN,
+    Fact,
+)
 
 if TYPE_CHECKING:
     # pyarrow takes long to import: it is imported where first needed.
@@ -45,7 +52,22 @@ FACTS_CSV_DTYPES: dict[str, str] = {
     "end": "int64",
     "line": "int64",
     "upper_value": "float64",
+    "place": "string",
+    "place_code": "string",
+    "period": "string",
+    "status": "string",
+    "concept": "string",
 }
+
+
+def _anchorless(pattern: str) -> str:
+    """Return a Python ``^…$`` pattern without its anchors: Frictionless patterns (XML
+    Schema regular expressions) always match the whole value.
+
+    >>> _anchorless("^[0-9]{6}$")
+    '[0-9]{6}'
+    """
+    return pattern.removeprefix("^").removesuffix("$")
 
 
 @dataclass(frozen=True)
@@ -57,6 +79,8 @@ class FieldDoc:
     required: bool = False
     #: Smallest allowed value of a number.
     minimum: int | None = None
+    #: Regular expression a text value must match (XML Schema style, as Frictionless asks).
+    pattern: str | None = None
 
 
 #: The meaning of each ``Fact`` field, the one source of the column descriptions in
@@ -126,6 +150,30 @@ FACT_FIELD_DOCS: dict[str, FieldDoc] = {
     "upper_value": FieldDoc(
         "Upper bound of a range (3至5个), normalised like normalized_value and in base_unit; "
         "empty when the fact is not a range."
+    ),
+    "place": FieldDoc(
+        "The area the fact is about, by its full official name (江西省, 桂林市, 全国); "
+        "an area that is not a division as written (长三角); empty when unknown."
+    ),
+    "place_code": FieldDoc(
+        "The place's 6-digit GB/T 2260 administrative division code (360000); empty for "
+        "全国, places abroad, areas that are not divisions, and an unknown place.",
+        pattern=_anchorless(PLACE_CODE_PATTERN),
+    ),
+    "period": FieldDoc(
+        "The time the fact is about, an ISO 8601 year, month or interval (2025, 2021/2025, "
+        "2025-01/2025-11); empty when the document's year cannot be known.",
+        pattern=_anchorless(PERIOD_PATTERN),
+    ),
+    "status": FieldDoc(
+        "actual for what the text reports as done, measured or estimated; target for what "
+        "it plans, expects or aims at.",
+        required=True,
+    ),
+    "concept": FieldDoc(
+        "Id of the headline indicator the fact measures for its place as a whole "
+        "(gdp_growth, urban_new_jobs; the concepts table of docs/facts.md); empty for "
+        "every other indicator."
     ),
 }
 
@@ -198,6 +246,8 @@ def datapackage_descriptor(csv_file: str) -> dict[str, Any]:
             constraints["required"] = True
         if column.doc.minimum is not None:
             constraints["minimum"] = column.doc.minimum
+        if column.doc.pattern is not None:
+            constraints["pattern"] = column.doc.pattern
         if column.choices:
             constraints["enum"] = list(column.choices)
         if constraints:

@@ -6,7 +6,7 @@ The cleaned text holds one paragraph a line. Each paragraph gets a kind
 next paragraph) or by a top-level numbered heading (一、… / 第一部分 …); every
 paragraph is cut into sentences on 。！？； that are not inside quotes or
 brackets. The patterns and punctuation classes come from
-``data/structure.toml`` (see ``clean.load_structure``).
+``data/structure.toml`` (see ``structure.py``).
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 from pydantic import TypeAdapter
 
-from .clean import HeadingStyle, Structure, any_of, load_structure, match_here
+from . import validate
+from .lexicon import Lexicon, load_lexicon
 from .models import (
     CleanText,
     Paragraph,
@@ -25,16 +26,16 @@ from .models import (
     Sentence,
     batches,
 )
+from .regex_calls import any_of, match_here
+from .structure import HeadingStyle, Structure
 
 #: A title or subtitle is one short line; a longer first paragraph is body text.
 MAX_TITLE_CHARS = 64
 #: Quotes and brackets nest at most this deep; deeper openers are ignored.
 MAX_NESTING = 16
 
-#: A document's paragraphs and sentences are validated this many at a time: a model made
-#: one at a time costs about twice as much, and a bounded batch keeps few rows in memory
-#: (a one-line 10 MB input has hundreds of thousands of sentences).
-VALIDATION_BATCH = 1000
+# A document's paragraphs and sentences are validated validate.BATCH_SIZE at a time, as
+# fact candidates are.
 _PARAGRAPH_LIST = TypeAdapter(list[Paragraph])
 _SENTENCE_LIST = TypeAdapter(list[Sentence])
 
@@ -80,7 +81,7 @@ def split_sentences(text: str, *, structure: Structure | None = None) -> list[tu
     >>> [text[a:b] for a, b in split_sentences(text)]
     ['他说：“要加快发展。”', '会议强调（详见附件。）落实；', '贯彻“稳住。”的要求。']
     """
-    structure = structure or load_structure()
+    structure = structure or load_lexicon().structure
     closes_at = _balanced_pairs(text, structure)
     spans: list[tuple[int, int]] = []
     start = 0
@@ -170,7 +171,7 @@ def section_title(heading: str, *, structure: Structure | None = None) -> str:
     >>> section_title("【经济运行】")
     '经济运行'
     """
-    structure = structure or load_structure()
+    structure = structure or load_lexicon().structure
     title = heading.strip()
     found = structure.match_heading(title)
     if found is not None:
@@ -271,8 +272,10 @@ def _section_rank(headings: list[_Heading]) -> int:
     return min(ranks, default=1)
 
 
-def segment_text(clean: CleanText) -> SegmentedText:
+def segment_text(clean: CleanText, *, lexicon: Lexicon | None = None) -> SegmentedText:
     """Return ``clean`` cut into typed paragraphs, sections and sentences.
+
+    ``lexicon`` gives the heading patterns and punctuation (None: the bundled lexicon).
 
     >>> from extract.models import CleanText
     >>> text = "标题\\n一、总体回顾\\n一是增长好于预期。投资增长5%；消费回升。"
@@ -282,7 +285,7 @@ def segment_text(clean: CleanText) -> SegmentedText:
      ('一是增长好于预期。', '总体回顾', 'body'), ('投资增长5%；', '总体回顾', 'body'),
      ('消费回升。', '总体回顾', 'body')]
     """
-    structure = load_structure()
+    structure = (lexicon or load_lexicon()).structure
     text = clean.text
     spans = _paragraph_spans(text)
     texts = [text[start:end] for start, end in spans]
@@ -292,7 +295,7 @@ def segment_text(clean: CleanText) -> SegmentedText:
         for kind, para, (start, end) in zip(kinds, texts, spans, strict=True)
     )
     paragraphs: list[Paragraph] = []
-    for paragraph_batch in batches(paragraph_rows, VALIDATION_BATCH):
+    for paragraph_batch in batches(paragraph_rows, validate.BATCH_SIZE):
         paragraphs.extend(_PARAGRAPH_LIST.validate_python(paragraph_batch))
 
     rank = _section_rank(candidates)
@@ -324,7 +327,7 @@ def segment_text(clean: CleanText) -> SegmentedText:
         for number, (index, paragraph, start, end) in enumerate(sentence_spans)
     )
     sentences: list[Sentence] = []
-    for sentence_batch in batches(sentence_rows, VALIDATION_BATCH):
+    for sentence_batch in batches(sentence_rows, validate.BATCH_SIZE):
         sentences.extend(_SENTENCE_LIST.validate_python(sentence_batch))
 
     def first(kind: ParagraphKind) -> str | None:

@@ -9,26 +9,38 @@ from pydantic import TypeAdapter, ValidationError
 
 from .models import Fact, Issue, batches
 
-#: Candidates validated in one call. One call for many saves pydantic's cost per call
-#: (about a sixth of the validation); a bounded batch keeps few candidates in memory.
+#: Models validated in one call: fact candidates here, paragraphs and sentences in
+#: segment.py. One call for many saves pydantic's cost per call (a model made one at a
+#: time costs about twice as much); a bounded batch keeps few rows in memory (a one-line
+#: 10 MB input has hundreds of thousands of sentences).
 BATCH_SIZE = 1000
 
 _FACT_LIST = TypeAdapter(list[Fact])
 
 
-def validate_candidates(candidates: Iterable[dict[str, Any]]) -> tuple[list[Fact], list[Issue]]:
-    """Return the candidates that validate as ``Fact``s, and an ``Issue`` for each that does not."""
+def validate_candidates(
+    candidates: Iterable[dict[str, Any]], *, invalid: list[int] | None = None
+) -> tuple[list[Fact], list[Issue]]:
+    """Return the candidates that validate as ``Fact``s, and an ``Issue`` for each that does not.
+
+    With an ``invalid`` list, the position of each candidate that does not validate is
+    appended to it, in the order of the issues (``explain`` pairs candidates with facts).
+    """
     facts: list[Fact] = []
     issues: list[Issue] = []
+    start = 0
     for batch in batches(candidates, BATCH_SIZE):
         try:
             facts.extend(_FACT_LIST.validate_python(batch))
         except ValidationError:
             # Some candidate is bad: each is validated alone, to say which and why.
-            for candidate in batch:
+            for position, candidate in enumerate(batch, start):
                 fact = _validate_one(candidate, issues)
                 if fact is not None:
                     facts.append(fact)
+                elif invalid is not None:
+                    invalid.append(position)
+        start += len(batch)
     return facts, issues
 
 

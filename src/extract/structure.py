@@ -1,0 +1,183 @@
+"""The heading, byline and furniture patterns and punctuation classes of a document.
+
+``Structure`` is the compiled ``structure`` table of a lexicon (``data/structure.toml`` and
+the ``[structure.…]`` additions of lexicon files): clean.py reads it to tell header lines
+from wrapped ones, segment.py to find sections and sentences, facts.py for its
+punctuation classes. ``build_structure`` compiles a parsed table once the lexicon
+(``lexicon.load_lexicon``) has validated it, so this module knows nothing of files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import regex
+
+from .regex_calls import match_here
+
+
+@dataclass(frozen=True, slots=True)
+class HeadingStyle:
+    """One numbered-heading style: its name, its level and its enumerator pattern."""
+
+    name: str
+    rank: int
+    pattern: regex.Pattern[str]
+
+
+@dataclass(frozen=True, slots=True)
+class Structure:
+    """The compiled contents of ``data/structure.toml``."""
+
+    terminal: frozenset[str]
+    closing: str
+    clause_end: frozenset[str]
+    sentence_end: frozenset[str]
+    pairs: dict[str, str]
+    #: The closers of ``pairs``, and all its openers and closers.
+    pair_closers: frozenset[str]
+    pair_marks: frozenset[str]
+    quotes: dict[str, str]
+    other: frozenset[str]
+    keyword: regex.Pattern[str]
+    ordinal: regex.Pattern[str]
+    headings: tuple[HeadingStyle, ...]
+    bylines: tuple[regex.Pattern[str], ...]
+    furniture: tuple[tuple[str, regex.Pattern[str]], ...]
+    #: All byline (furniture, header, heading) patterns as one alternation: one
+    #: match call rejects an ordinary line.
+    any_byline: regex.Pattern[str]
+    any_furniture: regex.Pattern[str]
+    any_header: regex.Pattern[str]
+    any_heading: regex.Pattern[str]
+
+    def ends_sentence(self, text: str) -> bool:
+        """Return whether ``text`` ends in a terminal mark, closing quotes aside.
+
+        >>> from extract.lexicon import load_lexicon
+        >>> load_lexicon().structure.ends_sentence("建设迈出坚定步伐。”")
+        True
+        """
+        stripped = text.rstrip(self.closing)
+        return bool(stripped) and stripped[-1] in self.terminal
+
+    def match_heading(self, text: str) -> tuple[HeadingStyle, regex.Match[str]] | None:
+        """Return the heading style whose enumerator starts ``text``, with its match."""
+        if match_here(self.any_heading, text) is None:
+            return None
+        for style in self.headings:
+            match = match_here(style.pattern, text)
+            if match is not None:
+                return style, match
+        return None
+
+    def heading_line(self, text: str) -> tuple[HeadingStyle, regex.Match[str]] | None:
+        """Return the style and enumerator match of a heading line that stands alone, or None.
+
+        A heading line has no body after it: （一）着力扩大内需。坚持… is a bold
+        lead sentence opening a paragraph, and 一、总体要求： introduces a list.
+
+        >>> from extract.lexicon import load_lexicon
+        >>> load_lexicon().structure.heading_line("一、2025年工作回顾")[0].name
+        'number'
+        >>> load_lexicon().structure.heading_line("（一）着力扩大内需。坚持提振消费") is None
+        True
+        """
+        if not text or len(text) > MAX_HEADER_CHARS or text[-1] in self.clause_end:
+            return None
+        found = self.match_heading(text)
+        if found is None:
+            return None
+        body = text.rstrip(self.closing)[:-1]
+        if any(mark in self.terminal for mark in body):
+            return None
+        return found
+
+    def is_byline(self, text: str) -> bool:
+        """Return whether the whole of ``text`` is a credit line (记者 … 整理, 来源：…)."""
+        return len(text) <= MAX_HEADER_CHARS and match_here(self.any_byline, text) is not None
+
+    def furniture_reason(self, text: str) -> str | None:
+        """Return why ``text`` is page furniture (``"page number"`` …), or None."""
+        if len(text) > MAX_HEADER_CHARS or match_here(self.any_furniture, text) is None:
+            return None
+        for reason, pattern in self.furniture:
+            if pattern.match(text):
+                return reason
+        return None
+
+
+#: Header, byline and furniture lines are short; longer lines are never
+#: tested against those patterns (it also bounds the cost on huge lines).
+MAX_HEADER_CHARS = 80
+
+
+#: The levels a numbered heading style may have: 一、 is 1, （一） 2, 1. 3.
+HEADING_RANKS = (1, 2, 3)
+
+#: The punctuation classes of the table, each a list of marks.
+PUNCTUATION_CLASSES = ("terminal", "closing", "clause_end", "sentence_end", "other")
+#: The punctuation tables of [open, close] pairs.
+PUNCTUATION_PAIRS = ("pairs", "quotes")
+#: The tables holding one whole-line ``pattern``, and the arrays of tables holding one each.
+PATTERN_TABLES = ("keyword", "ordinal")
+PATTERN_ARRAYS = ("headings", "bylines", "furniture")
+
+
+def _compile(pattern: str) -> regex.Pattern[str]:
+    return regex.compile(pattern, regex.VERSION1)
+
+
+def build_structure(table: dict[str, Any]) -> Structure:
+    """Return the compiled structure of a parsed table that ``lexicon`` has validated.
+
+    The shapes this reads (``PUNCTUATION_CLASSES`` … ``HEADING_RANKS``) are checked in one
+    place, lexicon.py, with the lexicon files' entries.
+    """
+    punctuation = table["punctuation"]
+    pairs = _pairs(punctuation["pairs"])
+    quotes = _pairs(punctuation["quotes"])
+    headings = [
+        HeadingStyle(str(entry.get("name", index)), entry["rank"], _compile(entry["pattern"]))
+        for index, entry in enumerate(table.get("headings", []))
+    ]
+    keyword = _compile(table["keyword"]["pattern"])
+    ordinal = _compile(table["ordinal"]["pattern"])
+    bylines = tuple(_compile(entry["pattern"]) for entry in table.get("bylines", []))
+    furniture = tuple(
+        (str(entry.get("reason", "page furniture")), _compile(entry["pattern"]))
+        for entry in table.get("furniture", [])
+    )
+    return Structure(
+        terminal=frozenset(punctuation["terminal"]),
+        closing="".join(punctuation["closing"]),
+        clause_end=frozenset(punctuation["clause_end"]),
+        sentence_end=frozenset(punctuation["sentence_end"]),
+        pairs=pairs,
+        pair_closers=frozenset(pairs.values()),
+        pair_marks=frozenset(pairs) | frozenset(pairs.values()),
+        quotes=quotes,
+        other=frozenset(punctuation["other"]),
+        keyword=keyword,
+        ordinal=ordinal,
+        headings=tuple(headings),
+        bylines=bylines,
+        furniture=furniture,
+        any_byline=_alternation(p for p in bylines),
+        any_furniture=_alternation(p for _, p in furniture),
+        any_header=_alternation([*(h.pattern for h in headings), *bylines, ordinal, keyword]),
+        any_heading=_alternation(h.pattern for h in headings),
+    )
+
+
+def _pairs(pairs: list[list[str]]) -> dict[str, str]:
+    """Return [open, close] pairs as {open: close}."""
+    return {open_: close for open_, close in pairs}
+
+
+def _alternation(patterns: Iterable[regex.Pattern[str]]) -> regex.Pattern[str]:
+    """Return one pattern matching where any of ``patterns`` matches (never, if none)."""
+    sources = [f"(?:{p.pattern})" for p in patterns]
+    return regex.compile("|".join(sources) or r"(?!)", regex.VERSION1)
