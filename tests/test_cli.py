@@ -269,7 +269,7 @@ def a_file(root: Path) -> Path:
             id="eval-missing-gold-and-panel",
         ),
         pytest.param(
-            lambda root: ["eval", root / "in", root / "in"], "no such file", id="eval-not-a-run"
+            lambda root: ["eval", root / "in", root / "in"], "no fact file", id="eval-not-a-run"
         ),
     ],
 )

@@ -363,6 +363,32 @@ def test_evaluate_dirs_accepts_the_facts_file_itself(tmp_path: Path) -> None:
     assert evaluate_dirs(facts, tmp_path / "gold").f1 == 1.0
 
 
+#: Two reports whose facts cover a range, a negative value, qualifiers and no section.
+RUN_REPORTS = {
+    "a.txt": "新增公办学位1.1万个，投资3亿至5亿元。\n",
+    "sub/b.txt": "一、经济运行\n全市进出口总额同比下降2.5%，累计增长约5%。\n",
+}
+
+
+@pytest.mark.parametrize("formats", [["csv"], ["json"], ["csv", "json"]])
+def test_evaluate_dirs_reads_a_run_without_facts_jsonl(tmp_path: Path, formats: list[str]) -> None:
+    from extract import extract_paths
+
+    for name, text in RUN_REPORTS.items():
+        (tmp_path / "in" / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "in" / name).write_text(text, encoding="utf-8")
+    extract_paths(tmp_path / "in", tmp_path / "jsonl", jobs=1, formats=["jsonl"])
+    extract_paths(tmp_path / "in", tmp_path / "other", jobs=1, formats=formats)
+    rows = (tmp_path / "jsonl" / "facts.jsonl").read_text(encoding="utf-8").splitlines()
+    for doc_id in ("a", "sub/b"):  # the run's own facts as gold: every field must agree
+        gold = [row for row in rows if json.loads(row)["doc_id"] == doc_id]
+        (tmp_path / "gold" / f"{doc_id}.facts.jsonl").parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "gold" / f"{doc_id}.facts.jsonl").write_text("\n".join(gold), "utf-8")
+    expected = evaluate_dirs(tmp_path / "jsonl", tmp_path / "gold").to_dict()
+    assert evaluate_dirs(tmp_path / "other", tmp_path / "gold").to_dict() == expected
+    assert expected["overall"]["f1"] == 1.0
+
+
 def test_evaluate_dirs_without_facts_file(tmp_path: Path) -> None:
     (tmp_path / "gold").mkdir()
     with pytest.raises(FileNotFoundError, match=r"facts\.jsonl"):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -226,17 +227,23 @@ def test_cli_explain_json(capsys: pytest.CaptureFixture[str]) -> None:
         pytest.param("missing.txt", None, "no such file", id="missing-file"),
         pytest.param("empty.txt", b"", "empty file", id="empty-file"),
         pytest.param("photo.jpg", b"\xff\xd8\xff\xe0", "not a .txt file", id="not-text"),
+        pytest.param("pipe.txt", "fifo", "not a regular file (a named pipe)", id="fifo"),
+        pytest.param("folder.txt", "folder", "is a folder", id="folder"),
     ],
 )
 def test_cli_explain_bad_file_is_a_usage_error(
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
     name: str,
-    content: bytes | None,
+    content: bytes | str | None,
     reason: str,
 ) -> None:
     path = tmp_path / name
-    if content is not None:
+    if content == "fifo":
+        os.mkfifo(path)  # reading it would wait for a writer for ever
+    elif content == "folder":
+        path.mkdir()
+    elif isinstance(content, bytes):
         path.write_bytes(content)
     assert cli.main(["explain", str(path)]) == cli.EXIT_USAGE
     err = capsys.readouterr().err

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from extract import read
 from extract.read import (
     InputFolderError,
     UnreadableFile,
@@ -25,6 +26,28 @@ def write_bytes(folder: Path, name: str, data: bytes) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
     return path
+
+
+#: Chinese only: no ASCII character whose NUL byte gives UTF-16 away; a line end and 一
+#: (U+4E00) give a NUL byte each, on opposite sides.
+CHINESE_LINE = "全市地区生产总值稳步提高，规模以上工业增加值较快增长，居民收入持续增加。"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param((CHINESE_LINE * 3 + "\n") * 20, id="lines-of-chinese"),
+        pytest.param(CHINESE_LINE, id="no-nul-byte-at-all"),
+        pytest.param("一季度国内生产总值同比增长。\n", id="one-short-line-nuls-on-both-sides"),
+    ],
+)
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_bom_of_chinese_only_is_text(
+    tmp_path: Path, text: str, encoding: str
+) -> None:
+    data = text.encode(encoding)
+    source = read_source(write_bytes(tmp_path, "report.txt", data), root=tmp_path)
+    assert (source.text, source.encoding, source.issues) == (text, encoding, [])
 
 
 @pytest.mark.parametrize(
@@ -280,3 +303,17 @@ def test_decode_bytes_handles_a_10_mb_single_line_quickly() -> None:
     data = ("增长5.3%，" * 1_000_000).encode("gb18030")  # 10 MB, no line break
     text, encoding, issues = decode_bytes(data)
     assert (len(text), encoding, issues) == (7_000_000, "gb18030", [])
+
+
+def test_size_limit_is_one_number_in_message_and_docs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    documented = (Path(__file__).parents[1] / "docs" / "cli.md").read_text(encoding="utf-8")
+    assert f"| larger than {read.size_limit()} |" in documented
+    monkeypatch.setattr(read, "MAX_FILE_BYTES", 1024 * 1024)
+    path = write_bytes(tmp_path, "big.txt", b"x" * (1024 * 1024 + 1))
+    with pytest.raises(UnreadableFile) as caught:
+        read_source(path, root=tmp_path)
+    limit = read.size_limit()
+    assert caught.value.reason == f"file too large (1,048,577 bytes; the limit is {limit})"
+    assert read.size_limit() == "1 MiB (1,048,576 bytes)"

@@ -14,6 +14,7 @@ import argparse
 import contextlib
 import io
 import os
+import re
 import signal
 import sys
 import threading
@@ -487,7 +488,7 @@ class RunDisplay:
             if self.bar is None:
                 _say(line)
             else:
-                self.bar.write(line, file=sys.stderr)
+                self.bar.write(printable(line), file=sys.stderr)
         if self.bar is not None:
             self.bar.set_postfix_str(f"{self.facts} facts", refresh=False)
             self.bar.update()
@@ -544,14 +545,15 @@ def run_stdin(options: argparse.Namespace) -> int:
     """
     from .lexicon import LexiconError, load_lexicon
     from .pipeline import describe_failure, extract_source
-    from .read import UnreadableFile, source_from_bytes
+    from .read import UnreadableFile, readable_name, source_from_bytes
     from .write import FactTable
 
     try:
         lexicon = load_lexicon(options.lexicon)
     except LexiconError as error:
         raise UsageError(str(error)) from None
-    doc_id = options.doc_id or "stdin"
+    # A name given in bytes that are not UTF-8 (GBK in a Chinese locale) becomes text.
+    doc_id = readable_name(options.doc_id) if options.doc_id else "stdin"
     try:
         source = source_from_bytes(sys.stdin.buffer.read(), path=STDIN_NAME, doc_id=doc_id)
         document = extract_source(source, lexicon=lexicon)
@@ -586,8 +588,9 @@ def _eval_parser() -> argparse.ArgumentParser:
     parser = _EvalParser(
         prog=f"{PROG} eval",
         description=(
-            "Score the facts.jsonl of a run against gold DOC_ID.facts.jsonl files, and its "
-            "panel.csv against gold *.panel.jsonl files (--panel)."
+            "Score the facts of a run (facts.jsonl, else facts.json or facts.csv) against gold "
+            "DOC_ID.facts.jsonl files, and its panel.csv against gold *.panel.jsonl files "
+            "(--panel)."
         ),
     )
     parser.add_argument("output_dir", metavar="OUTPUT_DIR", type=Path, help="folder of a run")
@@ -656,8 +659,15 @@ def _explain_parser() -> argparse.ArgumentParser:
 def run_explain(options: argparse.Namespace) -> int:
     """Return the exit code of ``extract explain FILE``, printing the explanation."""
     path: Path = options.file
-    if not path.is_file():
+    if not path.exists() and not path.is_symlink():
         raise UsageError(f"{path}: no such file; pass the path of one .txt report")
+    if path.is_dir():
+        raise UsageError(
+            f"{path}: is a folder; pass the path of one .txt report "
+            f"(a folder is read with 'extract run {path} OUTPUT_DIR')"
+        )
+    # Anything else that is not a regular file (a named pipe, a device, a broken link)
+    # is refused by read_source with what it is, before it is opened.
     from .explain import explain_source, format_explanation
     from .read import UnreadableFile, read_source
 
@@ -675,17 +685,45 @@ def run_explain(options: argparse.Namespace) -> int:
     if isinstance(sys.stdout, io.TextIOWrapper):
         sys.stdout.reconfigure(errors="replace")
     if options.json:
-        text = explanation.model_dump_json(indent=2)
+        text = explanation.model_dump_json(indent=2)  # JSON escapes control characters
     else:
-        text = format_explanation(explanation)
+        # The name and the report's own text reach the terminal: their control
+        # characters are escaped as on stderr, line by line.
+        text = "\n".join(map(printable, format_explanation(explanation).split("\n")))
     with _reader_may_stop_early():
         print(text, flush=True)
     return EXIT_OK
 
 
 def _say(message: str) -> None:
-    """Print one line to standard error."""
-    print(message, file=sys.stderr, flush=True)
+    """Print one line to standard error, its control characters escaped."""
+    print(printable(message), file=sys.stderr, flush=True)
+
+
+#: What may not reach a terminal raw, in a file name or anywhere else in a message: control
+#: characters (ESC starts colour and cursor sequences, CR overwrites the line, BEL rings),
+#: the bidirectional overrides that show a name backwards, and the surrogates that stand for
+#: bytes of a name that are not UTF-8.
+_UNPRINTABLE_RE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def printable(text: str) -> str:
+    """Return ``text`` with every character ``_UNPRINTABLE_RE`` matches escaped as in Python.
+
+    >>> print(printable("skipped: a\\x1b[31m\\r.txt: empty file"))
+    skipped: a\\x1b[31m\\r.txt: empty file
+    >>> print(printable(os.fsdecode(b"\\xb1\\xa8.txt")))
+    \\xb1\\xa8.txt
+    """
+    return _UNPRINTABLE_RE.sub(_escape_character, text)
+
+
+def _escape_character(match: re.Match[str]) -> str:
+    """Return the escape of the one character ``match`` found: ``\\r``, ``\\x1b``, ``\\u202e``."""
+    character = match.group()
+    if "\udc80" <= character <= "\udcff":  # a byte of a name that is not UTF-8
+        return f"\\x{ord(character) - 0xDC00:02x}"
+    return character.encode("unicode_escape", errors="backslashreplace").decode("ascii")
 
 
 class Command(NamedTuple):

@@ -77,6 +77,7 @@ __all__ = [
     "indicator_f1",
     "load_facts_jsonl",
     "load_panel_gold",
+    "load_run_facts",
     "normalize_unit",
     "score_document",
     "score_panel",
@@ -90,6 +91,9 @@ INDICATOR_THRESHOLD = 0.6
 GOLD_SUFFIX = ".facts.jsonl"
 #: Name of the run output inside an output folder.
 PREDICTION_FILE = "facts.jsonl"
+#: The fact files of a run that ``evaluate_dirs`` reads, the first one present: a run
+#: made with ``--format csv`` or ``--format json`` has no facts.jsonl.
+PREDICTION_FILES = (PREDICTION_FILE, "facts.json", "facts.csv")
 
 #: The multipliers of the number grammar; a unit made only of them names no measure.
 MULTIPLIER_CHARS = frozenset("十百千万亿")
@@ -153,6 +157,90 @@ def load_facts_jsonl(path: Path, *, required: Iterable[str] = ()) -> list[dict[s
                 f"{path}:{number}: normalized_value must be a number, got {value!r}"
             )
         facts.append(row)
+    return facts
+
+
+def load_run_facts(path: Path) -> list[dict[str, Any]]:
+    """Return the facts of a run's fact file as facts.jsonl gives them, from ``path``:
+    facts.jsonl, facts.json or facts.csv (by its name's suffix). Every fact needs a doc_id.
+
+    Raises ``FactsFileError`` naming the file (and line) when it cannot be read.
+    """
+    path = Path(path)
+    if path.suffix == ".csv":
+        facts = _load_facts_csv(path)
+    elif path.suffix == ".json":
+        facts = _load_facts_json(path)
+    else:
+        return load_facts_jsonl(path, required=("doc_id",))
+    for number, row in enumerate(facts, start=1):
+        if "doc_id" not in row:
+            raise FactsFileError(f"{path}: fact {number}: missing field doc_id")
+    return facts
+
+
+def _prediction_file(run_dir: Path) -> Path:
+    """Return the first of ``PREDICTION_FILES`` in ``run_dir``; raise FileNotFoundError."""
+    for name in PREDICTION_FILES:
+        if (run_dir / name).is_file():
+            return run_dir / name
+    names = ", ".join(PREDICTION_FILES)
+    raise FileNotFoundError(
+        f"{run_dir}: no fact file ({names}); pass the folder a run wrote to, or run again "
+        "with --format jsonl if it wrote only facts.parquet"
+    )
+
+
+def _load_facts_json(path: Path) -> list[dict[str, Any]]:
+    """Return the objects of facts.json, a JSON array of facts.jsonl's objects."""
+    try:
+        facts = json.loads(path.read_text(encoding="utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise FactsFileError(f"{path}: not UTF-8 ({exc.reason}); save it as UTF-8") from exc
+    except json.JSONDecodeError as exc:
+        raise FactsFileError(f"{path}:{exc.lineno}: not valid JSON ({exc.msg})") from exc
+    if not isinstance(facts, list) or not all(isinstance(row, dict) for row in facts):
+        raise FactsFileError(f"{path}: expected a JSON array of objects")
+    return facts
+
+
+#: The columns of facts.csv whose cells are JSON numbers, as in facts.jsonl (docs/outputs.md).
+_CSV_NUMBER_COLUMNS = frozenset(
+    {"value", "normalized_value", "upper_value", "start", "end", "line"}
+)
+#: The facts.csv column that holds a list, and what joins its items (docs/outputs.md).
+_CSV_LIST_COLUMN = "qualifiers"
+_CSV_LIST_SEPARATOR = ";"
+
+
+def _load_facts_csv(path: Path) -> list[dict[str, Any]]:
+    """Return the rows of facts.csv as facts.jsonl gives them: numbers as numbers, an empty
+    cell as null, ``qualifiers`` as a list."""
+    import csv
+
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+    except UnicodeDecodeError as exc:
+        raise FactsFileError(f"{path}: not UTF-8 ({exc.reason}); save it as UTF-8") from exc
+    facts: list[dict[str, Any]] = []
+    for number, row in enumerate(rows, start=2):  # line 1 is the header
+        fact: dict[str, Any] = {}
+        for name, cell in row.items():
+            if name == _CSV_LIST_COLUMN:
+                fact[name] = cell.split(_CSV_LIST_SEPARATOR) if cell else []
+            elif not cell:
+                fact[name] = None
+            elif name in _CSV_NUMBER_COLUMNS:
+                try:
+                    fact[name] = json.loads(cell)
+                except json.JSONDecodeError:
+                    raise FactsFileError(
+                        f"{path}:{number}: {name} must be a number, got {cell!r}"
+                    ) from None
+            else:
+                fact[name] = cell
+        facts.append(fact)
     return facts
 
 
@@ -673,14 +761,12 @@ def evaluate_dirs(pred_dir: Path, gold_dir: Path) -> EvalReport:
     are listed in ``unscored``.
     """
     pred_dir, gold_dir = Path(pred_dir), Path(gold_dir)
-    pred_file = pred_dir if pred_dir.is_file() else pred_dir / PREDICTION_FILE
-    if not pred_file.is_file():
-        raise FileNotFoundError(f"{pred_file}: no such file; pass the folder a run wrote to")
+    pred_file = pred_dir if pred_dir.is_file() else _prediction_file(pred_dir)
     if not gold_dir.is_dir():
         raise FileNotFoundError(f"{gold_dir}: no such folder; pass the folder of gold files")
 
     by_doc: dict[str, list[dict[str, Any]]] = {}
-    for fact in load_facts_jsonl(pred_file, required=("doc_id",)):
+    for fact in load_run_facts(pred_file):
         by_doc.setdefault(str(fact["doc_id"]), []).append(fact)
 
     report = EvalReport()

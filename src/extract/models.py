@@ -357,7 +357,11 @@ FileStatus = Literal["ok", UnreadableStatus]
 class ManifestEntry(BaseModel):
     """One file found under the input folder and what became of it."""
 
+    #: The path relative to the input folder; bytes of a name that are not UTF-8 are
+    #: written ``\\xNN`` (``read.relative_name``).
     path: str
+    #: The path's bytes in hex when they are not UTF-8 (the lossless name), else None.
+    path_bytes: str | None = None
     doc_id: str | None
     status: FileStatus
     reason: str | None = None

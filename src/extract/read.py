@@ -1,9 +1,11 @@
 """Read stage: find the input files and decode each one to text, naming the encoding that worked.
 
 Decoding order: a byte-order mark (UTF-8, UTF-16, UTF-32) wins; otherwise UTF-16 without
-a mark is recognised by its NUL pattern; otherwise strict UTF-8, then strict GB18030
-(a superset of GBK and GB2312). Line ends are normalised to ``\\n`` here, so the same
-text in any of these encodings, with CRLF or LF, reaches the cleaner as the same string.
+a mark is recognised by its NUL pattern, or by reading as mostly Chinese when its NUL
+bytes fall on both sides; otherwise strict UTF-8, then strict GB18030 (a superset of GBK
+and GB2312), then UTF-16 that reads as mostly Chinese and holds no NUL byte at all.
+Line ends are normalised to ``\\n`` here, so the same text in any of these encodings,
+with CRLF or LF, reaches the cleaner as the same string.
 
 Small damage is repaired and recorded as an ``Issue``: a stray NUL byte, zero padding
 after the text (an interrupted download), a truncated final character, a handful of
@@ -124,12 +126,98 @@ class InputFolderError(Exception):
 
 
 def relative_name(path: Path, *, root: Path) -> str:
-    """Return ``path`` relative to ``root`` as a '/'-separated string.
+    """Return ``path`` relative to ``root`` as a '/'-separated string that is valid text.
+
+    A name whose bytes are not UTF-8 (Python holds them as surrogate escapes) has each
+    such byte written ``\\xNN``; ``name_bytes`` gives the bytes themselves.
 
     >>> relative_name(Path("in/a/b.txt"), root=Path("in"))
     'a/b.txt'
+    >>> print(relative_name(Path("in", os.fsdecode(b"\\xb1\\xa8.txt")), root=Path("in")))
+    \\xb1\\xa8.txt
     """
-    return path.relative_to(root).as_posix()
+    return text_of_name(path.relative_to(root).as_posix())
+
+
+def text_of_name(name: str) -> str:
+    """Return the file name ``name`` as valid text: bytes that are not UTF-8 written ``\\xNN``.
+
+    >>> print(text_of_name(os.fsdecode(b"caf\\xe9.txt")))
+    caf\\xe9.txt
+    """
+    raw = name_bytes(name)
+    return name if raw is None else raw.decode("utf-8", errors="backslashreplace")
+
+
+def name_bytes(name: str) -> bytes | None:
+    """Return the bytes of the file name ``name`` when they are not UTF-8, else None.
+
+    >>> name_bytes("报告.txt"), name_bytes(os.fsdecode(b"\\xb1\\xa8.txt"))
+    (None, b'\\xb1\\xa8.txt')
+    """
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(name)
+    return None
+
+
+#: Marks a doc_id part read from a file or folder name as GB18030 because its bytes are
+#: not UTF-8 (a GBK name from a zip made on Chinese Windows): ``报告~gb18030``.
+GB18030_NAME_MARK = "~gb18030"
+
+
+def doc_id_of(path: Path, *, root: Path) -> str:
+    """Return the document id of the file at ``path`` under ``root``, always valid text.
+
+    A name part whose bytes are not UTF-8 is read as GB18030 and marked ``~gb18030``
+    when that gives printable text, else its bad bytes are written ``\\xNN``.
+
+    >>> doc_id_of(Path("in", os.fsdecode("报告".encode("gbk")), "a.txt"), root=Path("in"))
+    '报告~gb18030/a'
+    """
+    return doc_id_of_name(path.relative_to(root).as_posix())
+
+
+def doc_id_of_name(relative: str) -> str:
+    """Return the document id of the '/'-separated relative path ``relative`` as the file
+    system gives it (surrogate escapes and all): ``doc_id_of`` without the path arithmetic.
+
+    >>> doc_id_of_name("2023/报告.txt")
+    '2023/报告'
+    """
+    if name_bytes(relative) is None:
+        return doc_id_for(relative)
+    return doc_id_for(readable_name(relative))
+
+
+def readable_name(name: str) -> str:
+    """Return the '/'-separated name ``name`` as text, each part that is not UTF-8 read as
+    GB18030 and marked ``~gb18030``, or, when that fails, its bad bytes written ``\\xNN``.
+
+    >>> readable_name(os.fsdecode("年报/报告".encode("gbk")) + ".txt")
+    '年报~gb18030/报告~gb18030.txt'
+    >>> print(readable_name(os.fsdecode(b"caf\\xe9")))
+    caf\\xe9
+    """
+    return "/".join(_readable_part(part) for part in name.split("/"))
+
+
+def _readable_part(part: str) -> str:
+    """Return one part of a path as text: itself, its GB18030 reading marked, or escaped."""
+    raw = name_bytes(part)
+    if raw is None:
+        return part
+    stem, dot, suffix = raw.rpartition(b".")
+    if not dot or not stem or not suffix.isascii():
+        stem, dot, suffix = raw, b"", b""
+    try:
+        reading = stem.decode("gb18030")
+    except UnicodeDecodeError:
+        return text_of_name(part)
+    if not reading.isprintable():
+        return text_of_name(part)
+    return f"{reading}{GB18030_NAME_MARK}{(dot + suffix).decode()}"
 
 
 def doc_id_for(relative: str) -> str:
@@ -155,10 +243,30 @@ def is_text_name(path: Path) -> bool:
 def find_inputs(root: Path) -> list[Path]:
     """Return every file under ``root``, recursively, sorted by relative '/'-separated path.
 
+    The paths of ``find_input_files``, skipped symbolic links included.
+    """
+    return [path for path, _reason in find_input_files(root)]
+
+
+#: A path found under the input folder, and why it is skipped without being read (None:
+#: it is to be read).
+FoundInput = tuple[Path, str | None]
+
+#: Why a symbolic link found under the input folder is not followed.
+LINK_LOOP = "symbolic link loop: it leads back to a folder it is in; not followed"
+LINK_INTO_OUTPUT = "symbolic link into the output folder; not followed"
+
+
+def find_input_files(root: Path, *, output_dir: Path | None = None) -> list[FoundInput]:
+    """Return every file under ``root`` with the reason it is skipped unread (or None),
+    recursively, sorted by relative '/'-separated path.
+
     Folders are always recursed into, even when named ``x.txt``. Files that are not
     ``*.txt`` are returned too, so the caller can account for them; a sub-folder that
     cannot be listed is returned as an entry of its own (reading it fails with a reason).
-    Symbolic links to folders are not followed, which rules out loops.
+    Symbolic links are followed, to folders and files outside ``root`` too, except a link
+    that leads back to a folder it is in (a loop) and a link into ``output_dir``: each of
+    those is returned once, with the reason.
     """
     if not root.exists():
         raise InputFolderError(f"{root}: no such folder; check the input path")
@@ -168,22 +276,62 @@ def find_inputs(root: Path) -> list[Path]:
         )
     if not os.access(root, os.R_OK | os.X_OK):
         raise InputFolderError(f"{root}: folder cannot be read; check its permissions")
-    found = list(_walk_files(root))
-    return sorted(found, key=lambda path: relative_name(path, root=root))
+    found = list(_walk_files(root, output_dir))
+    return sorted(found, key=lambda item: relative_name(item[0], root=root))
 
 
-def _walk_files(root: Path) -> Iterator[Path]:
-    """Yield every non-folder entry under ``root``, and every folder that cannot be listed."""
-    unlistable: list[Path] = []
+def _walk_files(root: Path, output_dir: Path | None) -> Iterator[FoundInput]:
+    """Yield every non-folder entry under ``root``, every folder that cannot be listed, and
+    every link not followed, with its reason (``find_input_files``)."""
+    output = _identity(output_dir) if output_dir is not None else None
+    real_output = os.path.realpath(output_dir) if output_dir is not None else None
+    # Each folder to list, with the (device, inode) of every folder on the way to it: a
+    # link to one of those is a loop. The root's identity is from the stat of exists().
+    folders: list[tuple[str, frozenset[tuple[int, int]]]] = []
+    root_identity = _identity(root)
+    folders.append((os.fspath(root), frozenset({root_identity} if root_identity else ())))
+    while folders:
+        folder, chain = folders.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            if folder != os.fspath(root):
+                yield Path(folder), None
+            continue
+        for entry in entries:
+            if not _is_folder(entry):
+                if real_output is not None and entry.is_symlink():
+                    target = os.path.realpath(entry.path)
+                    if os.path.commonpath([target, real_output]) == real_output:
+                        yield Path(entry.path), LINK_INTO_OUTPUT
+                        continue
+                yield Path(entry.path), None
+                continue
+            identity = _identity(Path(entry.path))
+            if identity is not None and identity == output:
+                # A real output folder inside the input folder is refused by the caller.
+                yield Path(entry.path), LINK_INTO_OUTPUT
+            elif identity is not None and identity in chain:
+                yield Path(entry.path), LINK_LOOP
+            else:
+                folders.append((entry.path, chain | {identity} if identity else chain))
 
-    def note_unlistable(error: OSError) -> None:
-        if error.filename is not None:
-            unlistable.append(Path(error.filename))
 
-    for folder, _subfolders, names in os.walk(root, onerror=note_unlistable):
-        for name in names:
-            yield Path(folder, name)
-    yield from (path for path in unlistable if path != root)
+def _is_folder(entry: os.DirEntry[str]) -> bool:
+    """Return whether ``entry`` is a folder or a link to one (False when it cannot be told)."""
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    """Return the (device, inode) of the folder at ``path``, links followed; None if unknown."""
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino
 
 
 def hash_file(path: Path) -> tuple[str, int]:
@@ -202,7 +350,8 @@ def read_source(path: Path, *, root: Path) -> SourceText:
 
     Raises ``UnreadableFile`` (status ``skipped`` or ``error``) when the file gives no text.
     """
-    relative = relative_name(path, root=root)
+    name = path.relative_to(root).as_posix()
+    relative = text_of_name(name)
     size = _check_regular_file(path, relative)
     if not is_text_name(path) or size > MAX_FILE_BYTES:
         # Hashed in blocks rather than read whole: it may be a large video or archive.
@@ -210,14 +359,22 @@ def read_source(path: Path, *, root: Path) -> SourceText:
         reason = (
             "not a .txt file"
             if not is_text_name(path)
-            else f"file too large ({size / 1e6:.0f} MB; the limit is {MAX_FILE_BYTES / 1e6:.0f} MB)"
+            else f"file too large ({size:,} bytes; the limit is {size_limit()})"
         )
         raise UnreadableFile(relative, reason, status="skipped", sha256=sha256, size=size)
     try:
         raw = path.read_bytes()
     except OSError as error:
         raise UnreadableFile(relative, f"cannot read: {error.strerror}", status="error") from None
-    return source_from_bytes(raw, path=relative, doc_id=doc_id_for(relative))
+    source = source_from_bytes(raw, path=relative, doc_id=doc_id_of_name(name))
+    if source.doc_id != doc_id_for(relative):  # a name part that is not UTF-8 was read
+        source.issues.append(
+            Issue(
+                stage="read",
+                reason=f"file name is not UTF-8; read as GB18030 for its doc_id {source.doc_id}",
+            )
+        )
+    return source
 
 
 def source_from_bytes(raw: bytes, *, path: str, doc_id: str) -> SourceText:
@@ -254,6 +411,15 @@ def source_from_bytes(raw: bytes, *, path: str, doc_id: str) -> SourceText:
     )
 
 
+def size_limit() -> str:
+    """Return the largest file size read, as messages and docs/cli.md give it.
+
+    >>> size_limit()
+    '256 MiB (268,435,456 bytes)'
+    """
+    return f"{MAX_FILE_BYTES / 2**20:g} MiB ({MAX_FILE_BYTES:,} bytes)"
+
+
 def _check_regular_file(path: Path, relative: str) -> int:
     """Return the size of ``path``; raise ``UnreadableFile`` unless it is a regular file."""
     try:
@@ -272,9 +438,24 @@ def _check_regular_file(path: Path, relative: str) -> int:
         )
     if not stat.S_ISREG(info.st_mode):
         raise UnreadableFile(
-            relative, "not a regular file (device, pipe or socket)", status="skipped"
+            relative, f"not a regular file ({_kind_of_file(info.st_mode)})", status="skipped"
         )
     return info.st_size
+
+
+def _kind_of_file(mode: int) -> str:
+    """Return what a file that is neither a regular file nor a folder is, by its ``mode``.
+
+    >>> _kind_of_file(stat.S_IFIFO), _kind_of_file(stat.S_IFCHR)
+    ('a named pipe', 'a character device')
+    """
+    kinds = (
+        (stat.S_ISFIFO, "a named pipe"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+    )
+    return next((kind for test, kind in kinds if test(mode)), "a special file")
 
 
 def _hash_or_fail(path: Path, relative: str) -> tuple[str, int]:
@@ -329,16 +510,9 @@ def _decode_unmarked(raw: bytes, issues: list[Issue]) -> tuple[str, str]:
     """Return the encoding and text of ``raw`` that has no byte-order mark."""
     sample = raw[:SNIFF_BYTES]
     if b"\x00" in sample:
-        utf16 = _guess_utf16(raw)
-        if utf16 is not None:
-            utf16_issues: list[Issue] = []
-            try:
-                text = _decode_strict(raw, utf16, utf16_issues)
-            except UnicodeDecodeError:
-                text = ""
-            if _looks_like_text(text):
-                issues.extend(utf16_issues)
-                return utf16, text
+        decoded = _decode_utf16(raw, _guess_utf16(raw) or _guess_utf16_chinese(raw), issues)
+        if decoded is not None:
+            return decoded
         raw = _strip_zero_padding(raw, issues)
         sample = raw[:SNIFF_BYTES]
         nuls = sample.count(b"\x00")
@@ -368,7 +542,13 @@ def _decode_unmarked(raw: bytes, issues: list[Issue]) -> tuple[str, str]:
     try:
         return "gb18030", _decode_strict(raw, "gb18030", issues)
     except UnicodeDecodeError:
-        raise NotText("not UTF-8, UTF-16 or GB18030", status="error") from None
+        pass
+    # Chinese-only UTF-16 may hold no NUL byte at all. GB18030 goes first: rare characters
+    # in GBK (lead bytes 0x81 to 0x9f) read as CJK in UTF-16 too.
+    decoded = _decode_utf16(raw, _guess_utf16_chinese(raw), issues)
+    if decoded is not None:
+        return decoded
+    raise NotText("not UTF-8, UTF-16 or GB18030", status="error")
 
 
 def _decode_strict(data: bytes, encoding: str, issues: list[Issue], *, offset: int = 0) -> str:
@@ -433,6 +613,61 @@ def _guess_utf16(raw: bytes) -> str | None:
         return "utf-16-le"
     if even >= max(2, pairs // 20) and odd * 10 <= even:
         return "utf-16-be"
+    return None
+
+
+def _decode_utf16(raw: bytes, utf16: str | None, issues: list[Issue]) -> tuple[str, str] | None:
+    """Return the encoding ``utf16`` and the text of ``raw`` in it, or None when ``utf16``
+    is None or the text it gives does not look like text."""
+    if utf16 is None:
+        return None
+    utf16_issues: list[Issue] = []
+    try:
+        text = _decode_strict(raw, utf16, utf16_issues)
+    except UnicodeDecodeError:
+        return None
+    if not _looks_like_text(text):
+        return None
+    issues.extend(utf16_issues)
+    return utf16, text
+
+
+#: Share of the characters of a UTF-16 reading that must be Chinese (CJK ideographs and
+#: punctuation, full-width forms) for bytes without a telling NUL pattern to be UTF-16.
+#: Other bytes read as UTF-16 give code units spread over the whole range, of which these
+#: blocks are about a tenth.
+MIN_CHINESE_SHARE = 0.6
+
+#: ... and the fewest different such characters it must hold: one character repeated
+#: (``\\x81\\x7f`` × 20 reads 羁羁羁…) is a byte pattern, not text.
+MIN_DISTINCT_CHINESE = 3
+
+#: The characters counted by ``MIN_CHINESE_SHARE``.
+_CHINESE_RE = re.compile("[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+
+
+def _guess_utf16_chinese(raw: bytes) -> str | None:
+    """Return ``utf-16-le`` or ``utf-16-be`` when ``raw`` read that way is mostly Chinese.
+
+    Chinese without ASCII has no NUL byte on one side for ``_guess_utf16`` to see.
+
+    >>> _guess_utf16_chinese("一季度增长。\\n".encode("utf-16-be"))
+    'utf-16-be'
+    >>> _guess_utf16_chinese("一季度增长。\\n".encode("gb18030")) is None
+    True
+    """
+    sample = raw[: SNIFF_BYTES - SNIFF_BYTES % 2]
+    if len(sample) % 2:
+        sample = sample[:-1]
+    for encoding in ("utf-16-le", "utf-16-be"):
+        text = sample.decode(encoding, errors="replace")
+        chinese = _CHINESE_RE.findall(text)
+        if (
+            text
+            and len(chinese) >= len(text) * MIN_CHINESE_SHARE
+            and len(set(chinese)) >= MIN_DISTINCT_CHINESE
+        ):
+            return encoding
     return None
 
 

@@ -39,7 +39,16 @@ from .lexicon import Lexicon, load_lexicon
 from .meta import as_meta, check_doc_ids
 from .models import Document, DocumentMeta, ManifestEntry, SourceText
 from .pipeline import describe_failure, extractor_version, stage_named
-from .read import UnreadableFile, doc_id_for, find_inputs, is_text_name, read_source, relative_name
+from .read import (
+    FoundInput,
+    UnreadableFile,
+    doc_id_of_name,
+    find_input_files,
+    is_text_name,
+    name_bytes,
+    read_source,
+    text_of_name,
+)
 from .write import (
     DEFAULT_FORMATS,
     DocumentPathError,
@@ -131,18 +140,24 @@ def extract_paths(
     """
     lexicon = load_lexicon(lexicon_files)
     metas = as_meta(meta or {})
-    paths = find_inputs(input_dir)
+    found = find_input_files(input_dir, output_dir=output_dir)
     if metas:
-        check_doc_ids(metas, (doc_id_for(relative_name(path, root=input_dir))
-                              for path in paths if is_text_name(path)))
+        check_doc_ids(
+            metas,
+            (
+                doc_id_of_name(path.relative_to(input_dir).as_posix())
+                for path, skipped in found
+                if skipped is None and is_text_name(path)
+            ),
+        )
     _check_output_outside_input(input_dir, output_dir)
     if on_start is not None:
-        on_start(len(paths))
+        on_start(len(found))
     version = extractor_version(lexicon)
     counts = dict.fromkeys(_TOTALS, 0)
     with OutputWriter(output_dir, formats=formats, force=force, lexicon=lexicon) as writer:
         tasks = _plan_tasks(
-            paths, input_dir, output_dir, version if incremental else None, writer.formats,
+            found, input_dir, output_dir, version if incremental else None, writer.formats,
             metas,
         )
         for entry, rendered in _run_tasks(tasks, jobs=_worker_count(jobs, tasks), lexicon=lexicon):
@@ -179,10 +194,12 @@ class _Task:
     number: int = 0
     #: What the user said about the document (``--meta``).
     meta: DocumentMeta | None = None
+    #: Why the path is skipped unread (a symbolic link not followed), or None.
+    skipped: str | None = None
 
 
 def _plan_tasks(
-    paths: list[Path],
+    found: list[FoundInput],
     input_dir: Path,
     output_dir: Path,
     version: str | None,
@@ -196,12 +213,13 @@ def _plan_tasks(
     reusable = previous_documents(output_dir, extractor_version=version) if version else {}
     first_path_of_doc: dict[str, str] = {}
     tasks: list[_Task] = []
-    for number, path in enumerate(paths):
-        relative = relative_name(path, root=input_dir)
-        if not is_text_name(path):
-            tasks.append(_Task(path, input_dir))
+    for number, (path, skipped) in enumerate(found):
+        name = path.relative_to(input_dir).as_posix()
+        relative = text_of_name(name)
+        if skipped is not None or not is_text_name(path):
+            tasks.append(_Task(path, input_dir, skipped=skipped))
             continue
-        doc_id = doc_id_for(relative)
+        doc_id = doc_id_of_name(name)
         earlier = first_path_of_doc.setdefault(doc_id, relative)
         previous = reusable.get(relative)
         tasks.append(
@@ -483,10 +501,8 @@ def _watch_parent(parent: int, interval: float = _WATCH_INTERVAL, rounds: int = 
 
 def _worker_died(task: _Task) -> ManifestEntry:
     """Return the error entry of a file whose extraction killed its worker process."""
-    relative = relative_name(task.path, root=task.input_dir)
     return ManifestEntry(
-        path=relative,
-        doc_id=doc_id_for(relative),
+        **_names(task),
         status="error",
         reason="the worker process extracting this file died (killed, or out of memory)",
     )
@@ -507,13 +523,14 @@ def _run_task(task: _Task, lexicon: Lexicon | None) -> _TaskResult:
     """Return the manifest entry of one file and its rendered document (None if there is none).
 
     The file is extracted with ``lexicon`` (None: the bundled one)."""
-    relative = relative_name(task.path, root=task.input_dir)
+    names = _names(task)
+    if task.skipped is not None:
+        return ManifestEntry(**names, status="skipped", reason=task.skipped), None
     try:
         source = read_source(task.path, root=task.input_dir)
     except UnreadableFile as error:
         entry = ManifestEntry(
-            path=relative,
-            doc_id=doc_id_for(relative) if is_text_name(task.path) else None,
+            **names,
             status=error.status,
             reason=error.reason,
             sha256=error.sha256,
@@ -521,7 +538,7 @@ def _run_task(task: _Task, lexicon: Lexicon | None) -> _TaskResult:
         )
         return entry, None
     known: dict[str, Any] = {
-        "path": relative,
+        **names,
         "doc_id": source.doc_id,
         "encoding": source.encoding,
         "sha256": source.sha256,
@@ -557,6 +574,20 @@ def _run_task(task: _Task, lexicon: Lexicon | None) -> _TaskResult:
         reused=reused,
     )
     return entry, rendered
+
+
+def _names(task: _Task) -> dict[str, Any]:
+    """Return the ``path``, ``path_bytes`` and ``doc_id`` of the manifest entry of ``task``.
+
+    ``doc_id`` is None for a file that is not ``*.txt``.
+    """
+    name = task.path.relative_to(task.input_dir).as_posix()
+    raw = name_bytes(name)
+    return {
+        "path": text_of_name(name),
+        "path_bytes": None if raw is None else raw.hex(),
+        "doc_id": doc_id_of_name(name) if is_text_name(task.path) else None,
+    }
 
 
 def _reuse(task: _Task, source: SourceText) -> Document | None:

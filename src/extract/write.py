@@ -631,7 +631,7 @@ class Dependency:
     name: str
     #: The module to import to know it is there (``pyarrow.parquet``).
     module: str
-    #: The command that installs it (``pip install 'extract[parquet]'``).
+    #: The command that installs it (``pip install 'pyarrow>=14'``).
     install: str
 
 
@@ -681,7 +681,9 @@ FORMATS: dict[str, OutputFormat] = {
     "parquet": OutputFormat(
         FACTS_PARQUET,
         ParquetFile,
-        dependency=Dependency("pyarrow", "pyarrow.parquet", "pip install 'extract[parquet]'"),
+        # pyarrow by its own name: 'extract' on PyPI is another project. The requirement
+        # is the parquet extra's in pyproject.toml (tests/test_formats.py holds them equal).
+        dependency=Dependency("pyarrow", "pyarrow.parquet", "pip install 'pyarrow>=14'"),
         panel_file=PANEL_PARQUET,
         panel_writer=write_panel_parquet,
     ),
