@@ -80,6 +80,16 @@ LEAD = "9月21日下午召开的市委全体会议，全面总结了今年以来
             id="keyword-with-colon-and-credit-lines",
         ),
         pytest.param(
+            ["标题", "今年经济回升。", "亮点回顾", "甲增长5%。", "问题清单", "乙下降2%。"],
+            ["title", "body", "heading", "body", "heading", "body"],
+            id="plain-heading-lines-between-paragraphs",
+        ),
+        pytest.param(
+            ["标题", "主要指标如下。", "地区生产总值", "工业增加值", "甲增长5%。"],
+            ["title", "body", "body", "body", "body"],
+            id="short-list-lines-stay-body",
+        ),
+        pytest.param(
             ["面对深刻复杂变化的国内外形势，市委坚决贯彻重要指示要求。经济社会发展实现稳中求进，"
              "建设迈出坚定步伐，全年主要指标好于预期，发展质量稳步提升。"],
             ["body"],
@@ -190,6 +200,73 @@ def test_section_title(heading: str, title: str) -> None:
              "二、坚持改革开放。外贸增长2.7%。"],
             [("坚持稳中求进", "一、坚持稳中求进。"), ("坚持改革开放", "二、坚持改革开放。")],
             id="numbered-lead-sentence-opens-a-section",
+        ),
+        pytest.param(
+            ["标题", "今年经济回升。", "亮点回顾", "甲增长5%。", "问题清单", "乙下降2%。"],
+            [("亮点回顾", "亮点回顾"), ("问题清单", "问题清单")],
+            id="web-text-plain-heading-lines-open-sections",
+        ),
+        pytest.param(
+            ["广州保住第四城", "记者 张三 报道", "今年经济回升。", "亮点回顾", "甲增长5%。",
+             "今后五年的主要目标", "乙增长6%。"],
+            [("亮点回顾", "亮点回顾"), ("今后五年的主要目标", "今后五年的主要目标")],
+            id="plain-headings-after-title-and-byline-which-are-no-headings",
+        ),
+        pytest.param(
+            ["标题", "今年经济回升。", "今年工作回顾", "（一）经济增长", "甲增长5%。",
+             "（二）产业发展", "乙增长6%。", "明年主要目标", "丙增长7%。"],
+            [("今年工作回顾", "今年工作回顾"), ("明年主要目标", "明年主要目标")],
+            id="sub-headings-not-promoted-under-plain-headings",
+        ),
+        pytest.param(
+            ["标题", "今年经济回升。", "01", "城市的三万亿之路", "甲增长5%。", "02",
+             "对本省意味着什么？", "乙增长6%。"],
+            [("城市的三万亿之路", "城市的三万亿之路"), ("对本省意味着什么", "对本省意味着什么？")],
+            id="plain-heading-after-a-section-number-may-end-in-a-question-mark",
+        ),
+        pytest.param(
+            ["标题", "今年经济回升。", "亮点回顾", "甲增长5%。", "为何要重视都市圈建设？",
+             "乙增长6%。"],
+            [],
+            id="question-line-between-paragraphs-is-no-heading",
+        ),
+        pytest.param(
+            ["标题", "今年经济回升。", "亮点回顾", "甲增长5%。"],
+            [],
+            id="one-plain-line-alone-is-no-section",
+        ),
+        pytest.param(
+            ["标题", "主要指标如下。", "地区生产总值", "工业增加值", "社会消费品零售总额",
+             "甲增长5%。", "就业形势", "乙增长6%。"],
+            [],
+            id="run-of-short-lines-is-a-list-not-headings",
+        ),
+        pytest.param(
+            ["标题", "重点抓好以下工作：", "扩大内需", "甲增长5%。", "稳定就业", "乙增长6%。"],
+            [],
+            id="short-line-after-a-colon-is-a-list-item",
+        ),
+        pytest.param(
+            ["标题", "今年经济回升，就业稳定", "甲增长5%。", "投资回升，消费回暖", "乙增长6%。"],
+            [],
+            id="short-lines-with-a-comma-are-no-headings",
+        ),
+        pytest.param(
+            ["标题", "今年经济回升。", "亮点回顾", "甲增长5%。", "问题清单", "乙下降2%。",
+             "奋进新征程"],
+            [("亮点回顾", "亮点回顾"), ("问题清单", "问题清单")],
+            id="closing-slogan-is-no-heading",
+        ),
+        pytest.param(
+            ["一、总体回顾", "甲增长5%。", "亮点回顾", "乙增长6%。", "问题清单", "丙增长7%。"],
+            [("总体回顾", "一、总体回顾")],
+            id="numbered-headings-outrank-plain-lines",
+        ),
+        pytest.param(
+            ["标题", "导语。", "关键词", "稳进提质", "甲增长5%。", "亮点回顾", "乙增长6%。",
+             "问题清单", "丙增长7%。"],
+            [("稳进提质", "稳进提质")],
+            id="keyword-sections-outrank-plain-lines",
         ),
         pytest.param(["标题", LEAD], [], id="no-heading-no-section"),
     ],

@@ -342,6 +342,11 @@ def _is_start_header(structure: Structure, text: str) -> bool:
     )
 
 
+def _is_plain_heading(structure: Structure, text: str) -> bool:
+    """Return whether ``text`` has the shape of a plain heading line: 营商环境, 亮点回顾."""
+    return len(text) <= MAX_HEADER_CHARS and match_here(structure.plain_heading, text) is not None
+
+
 def _is_sub_heading(structure: Structure, text: str) -> bool:
     """Return whether ``text`` is a lowest-rank heading line: （一）聚焦扩大需求…"""
     found = structure.heading_line(text)
@@ -563,6 +568,14 @@ def _reflow_once(
                     or (
                         layout.start_header[index]
                         and layout.widths[index] < SHORT_LINE_RATIO * layout.column
+                    )
+                    # 营商环境 after a full line ending in 。: a plain heading line, much
+                    # shorter than the line after it (a line that ends its paragraph)
+                    or (
+                        index < last
+                        and layout.ends_sentence[index - 1]
+                        and layout.widths[index] < NEXT_LINE_RATIO * layout.widths[index + 1]
+                        and _is_plain_heading(structure, unit.text)
                     )
                 )
             )

@@ -43,6 +43,11 @@ class Structure:
     other: frozenset[str]
     keyword: regex.Pattern[str]
     ordinal: regex.Pattern[str]
+    #: The shape of a plain heading line (亮点回顾), its rank, and how many a document
+    #: needs before they open sections.
+    plain_heading: regex.Pattern[str]
+    plain_rank: int
+    plain_siblings: int
     headings: tuple[HeadingStyle, ...]
     bylines: tuple[regex.Pattern[str], ...]
     furniture: tuple[tuple[str, regex.Pattern[str]], ...]
@@ -122,7 +127,7 @@ PUNCTUATION_CLASSES = ("terminal", "closing", "clause_end", "sentence_end", "oth
 #: The punctuation tables of [open, close] pairs.
 PUNCTUATION_PAIRS = ("pairs", "quotes")
 #: The tables holding one whole-line ``pattern``, and the arrays of tables holding one each.
-PATTERN_TABLES = ("keyword", "ordinal")
+PATTERN_TABLES = ("keyword", "ordinal", "plain_heading")
 PATTERN_ARRAYS = ("headings", "bylines", "furniture")
 
 
@@ -145,6 +150,7 @@ def build_structure(table: dict[str, Any]) -> Structure:
     ]
     keyword = _compile(table["keyword"]["pattern"])
     ordinal = _compile(table["ordinal"]["pattern"])
+    plain = table["plain_heading"]
     bylines = tuple(_compile(entry["pattern"]) for entry in table.get("bylines", []))
     furniture = tuple(
         (str(entry.get("reason", "page furniture")), _compile(entry["pattern"]))
@@ -162,6 +168,9 @@ def build_structure(table: dict[str, Any]) -> Structure:
         other=frozenset(punctuation["other"]),
         keyword=keyword,
         ordinal=ordinal,
+        plain_heading=_compile(plain["pattern"]),
+        plain_rank=plain["rank"],
+        plain_siblings=plain["siblings"],
         headings=tuple(headings),
         bylines=bylines,
         furniture=furniture,
