@@ -279,6 +279,55 @@ def test_sections(paragraphs: list[str], sections: list[tuple[str, str]]) -> Non
         assert opening.startswith(section.heading) or opening.startswith("关键词")
 
 
+# One made-up report in three layouts: its sections must come out the same in each.
+_REPORT_HEADINGS = ("亮点回顾", "问题清单", "今后五年的主要目标")
+_WEB_TEXT = "\n".join([
+    "某市经济运行稳中向好", "来源：某市日报", "今年以来，全市经济运行总体平稳，主要指标好于预期。",
+    "亮点回顾", "全市地区生产总值增长5.3%，规模以上工业增加值增长6.1%，固定资产投资增长4.2%。",
+    "问题清单", "消费恢复仍然偏慢，社会消费品零售总额增长2.1%，低于年初预期目标。",
+    "今后五年的主要目标", "到2030年，全市地区生产总值年均增长5%左右，城镇新增就业30万人以上。",
+])
+_OCR_COLUMNS = "\n\n".join([  # a 17-character newspaper column
+    "某市经济运行稳中向好", "来源：某市日报", "今年以来，全市经济运行总体平稳，主",
+    "要指标好于预期，发展质量稳步提升，", "民生保障有力有效。", "亮点回顾",
+    "全市地区生产总值增长5.3%，规模以", "上工业增加值增长6.1%，固定资产投",
+    "资增长4.2%，外贸稳中有进。", "问题清单", "消费恢复仍然偏慢，社会消费品零售总",
+    "额增长2.1%，低于年初预期目标，需求", "不足仍是当前经济运行的主要矛盾。",
+    "今后五年的主要目标", "到2030年，全市地区生产总值年均增长",
+    "5%左右，城镇新增就业30万人以上。",
+]) + "\n"
+_NUMBERED_CROSS_HEADS = "\n".join([
+    "某市经济运行稳中向好", "今年以来，全市经济运行总体平稳。", "01", "亮点回顾",
+    "全市地区生产总值增长5.3%，规模以上工业增加值增长6.1%。", "02", "问题清单",
+    "消费恢复仍然偏慢，社会消费品零售总额增长2.1%。", "03", "今后五年的主要目标",
+    "到2030年，全市地区生产总值年均增长5%左右。",
+])
+_SUB_HEADINGS = "\n".join([
+    "某市经济运行稳中向好", "今年以来，全市经济运行总体平稳。", "亮点回顾",
+    "（一）经济增长", "全市地区生产总值增长5.3%。", "（二）产业升级",
+    "规模以上工业增加值增长6.1%。",
+    "问题清单", "（一）消费偏慢", "社会消费品零售总额增长2.1%。", "今后五年的主要目标",
+    "到2030年，全市地区生产总值年均增长5%左右。",
+])
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        pytest.param(_WEB_TEXT, id="web-text-one-paragraph-a-line"),
+        pytest.param(_OCR_COLUMNS, id="ocr-column-lines-with-blank-lines"),
+        pytest.param(_NUMBERED_CROSS_HEADS, id="cross-heads-after-section-numbers"),
+        pytest.param(_SUB_HEADINGS, id="plain-headings-over-sub-headings"),
+    ],
+)
+def test_plain_heading_sections_in_every_layout(raw: str) -> None:
+    seg = segment_text(clean_text(raw))
+    assert tuple(s.title for s in seg.sections) == _REPORT_HEADINGS
+    assert seg.title == "某市经济运行稳中向好"
+    numbers = [s.section for s in seg.sentences if "%" in s.text]
+    assert None not in numbers and numbers[-1] == "今后五年的主要目标"
+
+
 def test_sentence_sections_and_text_before_first_section() -> None:
     seg = segment("标题", "导语增长5%。", "关键词", "稳进提质", "甲增长5%。", "01", "关键词",
                   "对深圳意味着什么？", "乙增长6%。")
