@@ -233,6 +233,41 @@ REFLOW_CASES = [
         "标题\n坚持外防输入、内防反弹。\n就业形势总体稳定，新增城镇就业人员超1万人。\n党管武装工作扎实有效",
         id="flowed-text-keeps-one-paragraph-a-line",
     ),
+    pytest.param(
+        column("全市生产总值达到1", "2345亿元，增长5%。", *BODY),
+        f"全市生产总值达到12345亿元，增长5%。\n{BODY_TEXT}",
+        id="number-cut-after-the-first-line-of-a-file-without-title",
+    ),
+    pytest.param(
+        column("12", "345亿元，增长5%。", *BODY),
+        f"12345亿元，增长5%。\n{BODY_TEXT}",
+        id="first-line-of-digits-continued-by-digits-is-no-ordinal",
+    ),
+    pytest.param(
+        column("标题", *BODY, "123", "45亿元，增长5%。"),
+        f"标题\n{BODY_TEXT}\n12345亿元，增长5%。",
+        id="line-of-digits-continued-by-digits-is-no-ordinal-anywhere",
+    ),
+    pytest.param("12\n\n345亿元", "12345亿元", id="number-cut-in-flowed-text-joined"),
+    pytest.param(
+        "标题\n地区生产总值12\n345亿元，增长5%。\n就业形势总体稳定。",
+        "标题\n地区生产总值12345亿元，增长5%。\n就业形势总体稳定。",
+        id="number-cut-inside-flowed-text-joined",
+    ),
+    pytest.param(
+        column("标题", *BODY, "招大引强力度空前，落地3亿元以上。", "营商环境",
+               "迭代落地数字化改革“1612”体", "系，健全“一把手”抓改革机制。"),
+        f"标题\n{BODY_TEXT}\n招大引强力度空前，落地3亿元以上。\n营商环境\n"
+        "迭代落地数字化改革“1612”体系，健全“一把手”抓改革机制。",
+        id="plain-heading-after-a-full-line-ending-a-sentence-stands-alone",
+    ),
+    pytest.param(
+        column("标题", *BODY, "招大引强力度空前，落地3亿元以上。", "成功入围国家知识产权试点示",
+               "范城市，建成一批创新平台。"),
+        f"标题\n{BODY_TEXT}\n招大引强力度空前，落地3亿元以上。成功入围国家知识产权试点示"
+        "范城市，建成一批创新平台。",
+        id="line-without-marks-as-wide-as-the-next-runs-on",
+    ),
     pytest.param("", "", id="empty-text"),
     pytest.param("\n \n\u3000\n", "", id="only-blank-lines"),
     pytest.param("\r\n".join(["标题", *BODY]), f"标题\n{BODY_TEXT}", id="crlf-line-ends"),

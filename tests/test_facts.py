@@ -695,3 +695,45 @@ def test_quantity_defaults_and_copy() -> None:
     assert copy.reasons is quantity.reasons  # replace() copies only what it is given
     bare = Quantity(0, 3, Decimal(43), "万", None, Decimal(430000))
     assert (bare.base_unit, bare.unit_text) == ("", "万")
+
+
+# --------------------------------------------------------------------------
+# Rows pasted from a spreadsheet: a tab is a cell boundary
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            "地区生产总值\t3.62万亿元\t5.1%",
+            [("地区生产总值", "3.62万亿元"), ("地区生产总值", "5.1%")],
+            id="row-label-is-the-indicator-of-every-cell",
+        ),
+        pytest.param(
+            "指标\t数值\t增速\n一般公共预算收入\t3000亿元\t2.5%\n城镇新增就业\t5.2万人\t1.2%",
+            [("一般公共预算收入", "3000亿元"), ("一般公共预算收入", "2.5%"),
+             ("城镇新增就业", "5.2万人"), ("城镇新增就业", "1.2%")],
+            id="each-row-its-own-label-header-row-has-no-fact",
+        ),
+        pytest.param(
+            "城镇新增就业\t\t5.2万人",
+            [("城镇新增就业", "5.2万人")],
+            id="empty-cell-between-label-and-value",
+        ),
+        pytest.param(
+            "货物进出口总额\t增长4.3%",
+            [("货物进出口总额增长", "4.3%")],
+            id="label-before-a-cell-with-its-own-verb",
+        ),
+        pytest.param(
+            "全年粮食产量增长2%\t生猪出栏下降1%",
+            [("粮食产量增长", "2%"), ("生猪出栏下降", "1%")],
+            id="cells-with-their-own-subjects-keep-them",
+        ),
+    ],
+)
+def test_tab_separated_rows(text: str, expected: list[tuple[str, str]]) -> None:
+    facts = facts_of(text)
+    assert [(f.indicator, f.mention) for f in facts] == expected
+    assert not any("\t" in f.indicator for f in facts)

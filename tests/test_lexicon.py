@@ -110,6 +110,16 @@ def _structure_with(**changes: Any) -> dict[str, Any]:
             id="heading-rank-out-of-range",
         ),
         pytest.param(
+            {"plain_heading__rank": 0},
+            "plain_heading.rank must be one of 1, 2, 3",
+            id="plain-heading-rank-out-of-range",
+        ),
+        pytest.param(
+            {"plain_heading__siblings": 0},
+            "plain_heading.siblings must be a whole number, 1 or more",
+            id="plain-heading-siblings-zero",
+        ),
+        pytest.param(
             {"keyword__pattern": "关键词"},
             "keyword.pattern pattern '关键词' must start with '^'",
             id="pattern-not-anchored",

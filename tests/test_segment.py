@@ -80,6 +80,16 @@ LEAD = "9月21日下午召开的市委全体会议，全面总结了今年以来
             id="keyword-with-colon-and-credit-lines",
         ),
         pytest.param(
+            ["标题", "今年经济回升。", "亮点回顾", "甲增长5%。", "问题清单", "乙下降2%。"],
+            ["title", "body", "heading", "body", "heading", "body"],
+            id="plain-heading-lines-between-paragraphs",
+        ),
+        pytest.param(
+            ["标题", "主要指标如下。", "地区生产总值", "工业增加值", "甲增长5%。"],
+            ["title", "body", "body", "body", "body"],
+            id="short-list-lines-stay-body",
+        ),
+        pytest.param(
             ["面对深刻复杂变化的国内外形势，市委坚决贯彻重要指示要求。经济社会发展实现稳中求进，"
              "建设迈出坚定步伐，全年主要指标好于预期，发展质量稳步提升。"],
             ["body"],
@@ -191,6 +201,73 @@ def test_section_title(heading: str, title: str) -> None:
             [("坚持稳中求进", "一、坚持稳中求进。"), ("坚持改革开放", "二、坚持改革开放。")],
             id="numbered-lead-sentence-opens-a-section",
         ),
+        pytest.param(
+            ["标题", "今年经济回升。", "亮点回顾", "甲增长5%。", "问题清单", "乙下降2%。"],
+            [("亮点回顾", "亮点回顾"), ("问题清单", "问题清单")],
+            id="web-text-plain-heading-lines-open-sections",
+        ),
+        pytest.param(
+            ["广州保住第四城", "记者 张三 报道", "今年经济回升。", "亮点回顾", "甲增长5%。",
+             "今后五年的主要目标", "乙增长6%。"],
+            [("亮点回顾", "亮点回顾"), ("今后五年的主要目标", "今后五年的主要目标")],
+            id="plain-headings-after-title-and-byline-which-are-no-headings",
+        ),
+        pytest.param(
+            ["标题", "今年经济回升。", "今年工作回顾", "（一）经济增长", "甲增长5%。",
+             "（二）产业发展", "乙增长6%。", "明年主要目标", "丙增长7%。"],
+            [("今年工作回顾", "今年工作回顾"), ("明年主要目标", "明年主要目标")],
+            id="sub-headings-not-promoted-under-plain-headings",
+        ),
+        pytest.param(
+            ["标题", "今年经济回升。", "01", "城市的三万亿之路", "甲增长5%。", "02",
+             "对本省意味着什么？", "乙增长6%。"],
+            [("城市的三万亿之路", "城市的三万亿之路"), ("对本省意味着什么", "对本省意味着什么？")],
+            id="plain-heading-after-a-section-number-may-end-in-a-question-mark",
+        ),
+        pytest.param(
+            ["标题", "今年经济回升。", "亮点回顾", "甲增长5%。", "为何要重视都市圈建设？",
+             "乙增长6%。"],
+            [],
+            id="question-line-between-paragraphs-is-no-heading",
+        ),
+        pytest.param(
+            ["标题", "今年经济回升。", "亮点回顾", "甲增长5%。"],
+            [],
+            id="one-plain-line-alone-is-no-section",
+        ),
+        pytest.param(
+            ["标题", "主要指标如下。", "地区生产总值", "工业增加值", "社会消费品零售总额",
+             "甲增长5%。", "就业形势", "乙增长6%。"],
+            [],
+            id="run-of-short-lines-is-a-list-not-headings",
+        ),
+        pytest.param(
+            ["标题", "重点抓好以下工作：", "扩大内需", "甲增长5%。", "稳定就业", "乙增长6%。"],
+            [],
+            id="short-line-after-a-colon-is-a-list-item",
+        ),
+        pytest.param(
+            ["标题", "今年经济回升，就业稳定", "甲增长5%。", "投资回升，消费回暖", "乙增长6%。"],
+            [],
+            id="short-lines-with-a-comma-are-no-headings",
+        ),
+        pytest.param(
+            ["标题", "今年经济回升。", "亮点回顾", "甲增长5%。", "问题清单", "乙下降2%。",
+             "奋进新征程"],
+            [("亮点回顾", "亮点回顾"), ("问题清单", "问题清单")],
+            id="closing-slogan-is-no-heading",
+        ),
+        pytest.param(
+            ["一、总体回顾", "甲增长5%。", "亮点回顾", "乙增长6%。", "问题清单", "丙增长7%。"],
+            [("总体回顾", "一、总体回顾")],
+            id="numbered-headings-outrank-plain-lines",
+        ),
+        pytest.param(
+            ["标题", "导语。", "关键词", "稳进提质", "甲增长5%。", "亮点回顾", "乙增长6%。",
+             "问题清单", "丙增长7%。"],
+            [("稳进提质", "稳进提质")],
+            id="keyword-sections-outrank-plain-lines",
+        ),
         pytest.param(["标题", LEAD], [], id="no-heading-no-section"),
     ],
 )
@@ -200,6 +277,55 @@ def test_sections(paragraphs: list[str], sections: list[tuple[str, str]]) -> Non
     for section in seg.sections:
         opening = seg.clean.text[section.start :]
         assert opening.startswith(section.heading) or opening.startswith("关键词")
+
+
+# One made-up report in three layouts: its sections must come out the same in each.
+_REPORT_HEADINGS = ("亮点回顾", "问题清单", "今后五年的主要目标")
+_WEB_TEXT = "\n".join([
+    "某市经济运行稳中向好", "来源：某市日报", "今年以来，全市经济运行总体平稳，主要指标好于预期。",
+    "亮点回顾", "全市地区生产总值增长5.3%，规模以上工业增加值增长6.1%，固定资产投资增长4.2%。",
+    "问题清单", "消费恢复仍然偏慢，社会消费品零售总额增长2.1%，低于年初预期目标。",
+    "今后五年的主要目标", "到2030年，全市地区生产总值年均增长5%左右，城镇新增就业30万人以上。",
+])
+_OCR_COLUMNS = "\n\n".join([  # a 17-character newspaper column
+    "某市经济运行稳中向好", "来源：某市日报", "今年以来，全市经济运行总体平稳，主",
+    "要指标好于预期，发展质量稳步提升，", "民生保障有力有效。", "亮点回顾",
+    "全市地区生产总值增长5.3%，规模以", "上工业增加值增长6.1%，固定资产投",
+    "资增长4.2%，外贸稳中有进。", "问题清单", "消费恢复仍然偏慢，社会消费品零售总",
+    "额增长2.1%，低于年初预期目标，需求", "不足仍是当前经济运行的主要矛盾。",
+    "今后五年的主要目标", "到2030年，全市地区生产总值年均增长",
+    "5%左右，城镇新增就业30万人以上。",
+]) + "\n"
+_NUMBERED_CROSS_HEADS = "\n".join([
+    "某市经济运行稳中向好", "今年以来，全市经济运行总体平稳。", "01", "亮点回顾",
+    "全市地区生产总值增长5.3%，规模以上工业增加值增长6.1%。", "02", "问题清单",
+    "消费恢复仍然偏慢，社会消费品零售总额增长2.1%。", "03", "今后五年的主要目标",
+    "到2030年，全市地区生产总值年均增长5%左右。",
+])
+_SUB_HEADINGS = "\n".join([
+    "某市经济运行稳中向好", "今年以来，全市经济运行总体平稳。", "亮点回顾",
+    "（一）经济增长", "全市地区生产总值增长5.3%。", "（二）产业升级",
+    "规模以上工业增加值增长6.1%。",
+    "问题清单", "（一）消费偏慢", "社会消费品零售总额增长2.1%。", "今后五年的主要目标",
+    "到2030年，全市地区生产总值年均增长5%左右。",
+])
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        pytest.param(_WEB_TEXT, id="web-text-one-paragraph-a-line"),
+        pytest.param(_OCR_COLUMNS, id="ocr-column-lines-with-blank-lines"),
+        pytest.param(_NUMBERED_CROSS_HEADS, id="cross-heads-after-section-numbers"),
+        pytest.param(_SUB_HEADINGS, id="plain-headings-over-sub-headings"),
+    ],
+)
+def test_plain_heading_sections_in_every_layout(raw: str) -> None:
+    seg = segment_text(clean_text(raw))
+    assert tuple(s.title for s in seg.sections) == _REPORT_HEADINGS
+    assert seg.title == "某市经济运行稳中向好"
+    numbers = [s.section for s in seg.sentences if "%" in s.text]
+    assert None not in numbers and numbers[-1] == "今后五年的主要目标"
 
 
 def test_sentence_sections_and_text_before_first_section() -> None:

@@ -15,7 +15,8 @@ cut across lines (``增\\n长1\\n3.8%``). Cleaning has two parts:
    of (or much wider than) the document's column width, or when it is much
    shorter than the next line. Text whose lines are mostly complete sentences
    is already flowed and keeps one paragraph a line, which makes cleaning
-   idempotent.
+   idempotent. In either layout a line never ends inside a number
+   (``12`` | ``345亿元``), not even the first line or a line of digits alone.
 
 ``CleanText.line_starts`` maps every cleaned character back to its raw line.
 """
@@ -341,6 +342,11 @@ def _is_start_header(structure: Structure, text: str) -> bool:
     )
 
 
+def _is_plain_heading(structure: Structure, text: str) -> bool:
+    """Return whether ``text`` has the shape of a plain heading line: 营商环境, 亮点回顾."""
+    return len(text) <= MAX_HEADER_CHARS and match_here(structure.plain_heading, text) is not None
+
+
 def _is_sub_heading(structure: Structure, text: str) -> bool:
     """Return whether ``text`` is a lowest-rank heading line: （一）聚焦扩大需求…"""
     found = structure.heading_line(text)
@@ -450,6 +456,18 @@ def _cuts_token(left: str, right: str) -> bool:
     return is_latin_letter(last) and is_latin_letter(first)
 
 
+def _cuts_number(left: str, right: str) -> bool:
+    """Return whether the break between ``left`` and ``right`` falls inside a number.
+
+    >>> _cuts_number("12", "345亿元"), _cuts_number("Report", "The"), _cuts_number("01", "关键词")
+    (True, False, False)
+    """
+    last, first = left[-1], right[0]
+    if not (last.isascii() and last.isdigit()):
+        return False
+    return first.isascii() and (first.isdigit() or first in ".%")
+
+
 def _ends_paragraph(structure: Structure, units: list[_Unit], index: int, layout: _Layout) -> bool:
     """Return whether the non-header line ``units[index]`` ends its paragraph."""
     if index + 1 == len(units):
@@ -527,21 +545,39 @@ def _reflow_once(
         return [], removed, bool(removed)
     layout = _measure(structure, kept)
     if layout.flowed:
-        return kept, removed, bool(removed)
+        paragraphs = _join_cut_numbers(kept, latin=layout.latin)
+        return paragraphs, removed, bool(removed) or len(paragraphs) != len(kept)
 
     groups: list[list[_Unit]] = []
     ended = True  # the previous line ended a paragraph (or there is none)
+    last = len(kept) - 1
     for index, unit in enumerate(kept):
+        # A number cut across lines joins whatever the line is: the first line of a file
+        # (12 | 345亿元 is no title) or a line of digits (no section number 12 before 345亿元).
+        cut = index < last and _cuts_number(unit.text, kept[index + 1].text)
         standalone = (
-            index == 0
-            or layout.keyword[index]
-            or layout.names_next[index - 1]
-            or (ended and layout.start_header[index] and not _runs_on(layout, index))
-            # 一、综合 after a headline wrapped over two lines: a short heading line
-            # stands alone even when the line before it did not end a paragraph
+            layout.keyword[index]
+            or (index > 0 and layout.names_next[index - 1])
             or (
-                layout.start_header[index]
-                and layout.widths[index] < SHORT_LINE_RATIO * layout.column
+                not cut
+                and (
+                    index == 0
+                    or (ended and layout.start_header[index] and not _runs_on(layout, index))
+                    # 一、综合 after a headline wrapped over two lines: a short heading line
+                    # stands alone even when the line before it did not end a paragraph
+                    or (
+                        layout.start_header[index]
+                        and layout.widths[index] < SHORT_LINE_RATIO * layout.column
+                    )
+                    # 营商环境 after a full line ending in 。: a plain heading line, much
+                    # shorter than the line after it (a line that ends its paragraph)
+                    or (
+                        index < last
+                        and layout.ends_sentence[index - 1]
+                        and layout.widths[index] < NEXT_LINE_RATIO * layout.widths[index + 1]
+                        and _is_plain_heading(structure, unit.text)
+                    )
+                )
             )
         )
         if ended or standalone:
@@ -634,6 +670,22 @@ def _drop_breadcrumb(
             return
         drop[index] = "page chrome"
         index += 1
+
+
+def _join_cut_numbers(units: list[_Unit], *, latin: bool) -> list[_Unit]:
+    """Return the lines of flowed text, a line ending in a digit joined to a next one going on
+    with the number (``12`` | ``345亿元``): a flowed line is a paragraph, but never a number's
+    part.
+    """
+    groups: list[list[_Unit]] = []
+    for index, unit in enumerate(units):
+        if index > 0 and _cuts_number(units[index - 1].text, unit.text):
+            groups[-1].append(unit)
+        else:
+            groups.append([unit])
+    if len(groups) == len(units):
+        return units
+    return [_merge(group, latin=latin) for group in groups]
 
 
 def _apply_fixes_in_place(paragraphs: list[_Unit], fired: list[str]) -> bool:

@@ -148,6 +148,12 @@ def _check_structure(table: dict[str, Any]) -> None:
             if key == "headings" and entry.get("rank") not in HEADING_RANKS:
                 allowed = ", ".join(map(str, HEADING_RANKS))
                 raise fail(f"headings[{index}].rank", f"must be one of {allowed}")
+    plain = table.get("plain_heading", {})
+    if plain.get("rank") not in HEADING_RANKS:
+        raise fail("plain_heading.rank", f"must be one of {', '.join(map(str, HEADING_RANKS))}")
+    siblings = plain.get("siblings")
+    if not isinstance(siblings, int) or isinstance(siblings, bool) or siblings < 1:
+        raise fail("plain_heading.siblings", "must be a whole number, 1 or more")
     for where, pattern in patterns:
         if not isinstance(pattern, str):
             raise fail(where, "must be a string anchored with '^'")

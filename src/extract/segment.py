@@ -3,7 +3,8 @@
 The cleaned text holds one paragraph a line. Each paragraph gets a kind
 (``title``, ``subtitle``, ``byline``, ``keyword``, ``heading``, ``ordinal`` or
 ``body``); sections are opened by a ``关键词`` line (the section name is the
-next paragraph) or by a top-level numbered heading (一、… / 第一部分 …); every
+next paragraph), by a top-level numbered heading (一、… / 第一部分 …), or, in web
+text, by plain short heading lines between paragraphs (亮点回顾); every
 paragraph is cut into sentences on 。！？； that are not inside quotes or
 brackets. The patterns and punctuation classes come from
 ``data/structure.toml`` (see ``structure.py``).
@@ -247,7 +248,58 @@ def _classify(texts: list[str], structure: Structure) -> tuple[list[ParagraphKin
             if lead is not None:
                 headings.append(_lead_heading(index, text, lead[0], structure))
         name_of_keyword = False
+    plain = _plain_headings(texts, kinds, structure)
+    if plain:
+        for index in plain:
+            kinds[index] = "heading"
+            title = section_title(texts[index], structure=structure)
+            headings.append(_Heading(index, structure.plain_rank, title, texts[index], index))
+        headings.sort(key=lambda heading: heading.index)
     return kinds, headings
+
+
+#: A plain heading line (亮点回顾) is at most this long; longer body paragraphs are not
+#: tested against its pattern.
+MAX_PLAIN_HEADING_CHARS = 25
+
+
+def _plain_headings(
+    texts: list[str], kinds: list[ParagraphKind], structure: Structure
+) -> list[int]:
+    """Return the indexes of the body paragraphs that are plain headings: 亮点回顾, 问题清单.
+
+    Such a paragraph has the shape of ``structure.plain_heading`` and stands between
+    paragraphs: the one before ends a sentence or is a title, credit, heading or section
+    number (after which the heading may end in ？ or ！), the one after is a numbered heading
+    or a body paragraph not of that shape (a run of short lines is a list, not headings).
+    The first paragraph is the title's place and the last has nothing to head. They count
+    only when the document has ``structure.plain_siblings`` of them.
+    """
+    found: list[int] = []
+    for index in range(1, len(texts) - 1):
+        text = texts[index]
+        if kinds[index] != "body" or len(text) > MAX_PLAIN_HEADING_CHARS:
+            continue
+        before = kinds[index - 1]
+        if before == "ordinal" and text[-1] in structure.terminal:
+            text = text[:-1]  # 01 / 意味着什么？
+        if not text or match_here(structure.plain_heading, text) is None:
+            continue
+        previous = texts[index - 1]
+        if previous[-1] in structure.clause_end or (
+            before == "body" and not structure.ends_sentence(previous)
+        ):
+            continue  # a list item, or a line after 如下：
+        after, following = kinds[index + 1], texts[index + 1]
+        if after == "heading" or (
+            after == "body"
+            and not (
+                len(following) <= MAX_PLAIN_HEADING_CHARS
+                and match_here(structure.plain_heading, following) is not None
+            )
+        ):
+            found.append(index)
+    return found if len(found) >= structure.plain_siblings else []
 
 
 def _heading(index: int, text: str, style: HeadingStyle, structure: Structure) -> _Heading:
@@ -264,9 +316,9 @@ def _lead_heading(index: int, text: str, style: HeadingStyle, structure: Structu
 def _section_rank(headings: list[_Heading]) -> int:
     """Return the heading rank that opens sections in this document.
 
-    一、 and 第一部分 (rank 1) when present; 【…】 and ■ (rank 2) only when there
-    is no rank-1 heading and no 关键词 section; （一） (rank 3) only when it is
-    the only level. 关键词 sections (rank 0) always open.
+    一、 and 第一部分 (rank 1) when present; 【…】, ■ and plain heading lines (rank 2)
+    only when there is no rank-1 heading and no 关键词 section; （一） (rank 3) only
+    when it is the only level. 关键词 sections (rank 0) always open.
     """
     ranks = {heading.rank for heading in headings}
     if 1 in ranks or 0 in ranks:

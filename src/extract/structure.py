@@ -52,6 +52,11 @@ class Structure:
     related: regex.Pattern[str]
     metadata: regex.Pattern[str]
     metadata_label: regex.Pattern[str]
+    #: The shape of a plain heading line (亮点回顾), its rank, and how many a document
+    #: needs before they open sections.
+    plain_heading: regex.Pattern[str]
+    plain_rank: int
+    plain_siblings: int
     headings: tuple[HeadingStyle, ...]
     bylines: tuple[regex.Pattern[str], ...]
     furniture: tuple[tuple[str, regex.Pattern[str]], ...]
@@ -134,6 +139,7 @@ PUNCTUATION_PAIRS = ("pairs", "quotes")
 PATTERN_TABLES = (
     "keyword",
     "ordinal",
+    "plain_heading",
     "toolbar",
     "breadcrumb",
     "breadcrumb_separator",
@@ -163,6 +169,7 @@ def build_structure(table: dict[str, Any]) -> Structure:
     ]
     keyword = _compile(table["keyword"]["pattern"])
     ordinal = _compile(table["ordinal"]["pattern"])
+    plain = table["plain_heading"]
     bylines = tuple(_compile(entry["pattern"]) for entry in table.get("bylines", []))
     furniture = tuple(
         (str(entry.get("reason", "page furniture")), _compile(entry["pattern"]))
@@ -186,6 +193,9 @@ def build_structure(table: dict[str, Any]) -> Structure:
         related=_compile(table["related"]["pattern"]),
         metadata=_compile(table["metadata"]["pattern"]),
         metadata_label=_compile(table["metadata_label"]["pattern"]),
+        plain_heading=_compile(plain["pattern"]),
+        plain_rank=plain["rank"],
+        plain_siblings=plain["siblings"],
         headings=tuple(headings),
         bylines=bylines,
         furniture=furniture,
