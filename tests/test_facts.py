@@ -695,3 +695,74 @@ def test_quantity_defaults_and_copy() -> None:
     assert copy.reasons is quantity.reasons  # replace() copies only what it is given
     bare = Quantity(0, 3, Decimal(43), "万", None, Decimal(430000))
     assert (bare.base_unit, bare.unit_text) == ("", "万")
+
+
+# ----------------------------------------------------------------- which fact, which indicator
+# A row is (sentence, [(mention, normalized_value, comparator, indicator), ...]).
+
+Reading = tuple[str, str, str, str]
+
+
+def readings(text: str) -> list[Reading]:
+    return [
+        (f.mention, f"{f.normalized_value.normalize():f}", f.comparator, f.indicator)
+        for f in facts_of(text)
+    ]
+
+
+def check_readings(text: str, expected: list[Reading]) -> None:
+    want = [(m, f"{Decimal(v).normalize():f}", c, i) for m, v, c, i in expected]
+    assert readings(text) == want
+
+
+DISTRIBUTED = [
+    pytest.param(
+        "新建社区食堂和老年驿站各15个。",
+        [("15个", "15", "=", "新建社区食堂"), ("15个", "15", "=", "新建老年驿站")],
+        id="ge-over-items-joined-by-he",
+    ),
+    pytest.param(
+        "东城区与西城区均新增托育机构8家。",
+        [("8家", "8", "=", "东城区新增托育机构"), ("8家", "8", "=", "西城区新增托育机构")],
+        id="jun-over-items-joined-by-yu",
+    ),
+    pytest.param(
+        "丙县和丁县财政收入双双突破50亿元。",
+        [
+            ("50亿元", "5000000000", ">", "丙县财政收入"),
+            ("50亿元", "5000000000", ">", "丁县财政收入"),
+        ],
+        id="shuang-shuang-keeps-the-comparator-on-every-copy",
+    ),
+    pytest.param(
+        "粮食和油料播种面积同为300万亩。",
+        [
+            ("300万亩", "3000000", "=", "粮食播种面积"),
+            ("300万亩", "3000000", "=", "油料播种面积"),
+        ],
+        id="tong-wei-over-items-sharing-a-head",
+    ),
+    pytest.param(
+        "货物出口额和服务出口额分别突破900亿元和60亿元。",
+        [
+            ("900亿元", "90000000000", ">", "货物出口额"),
+            ("60亿元", "6000000000", ">", "服务出口额"),
+        ],
+        id="comparator-before-a-fen-bie-list-governs-every-value",
+    ),
+    pytest.param(
+        "城区和郊区覆盖率分别超过80%、75%以上。",
+        [("80%", "80", ">", "城区覆盖率"), ("75%", "75", ">=", "郊区覆盖率")],
+        id="a-value-with-its-own-comparator-keeps-it",
+    ),
+    pytest.param(
+        "中国和平发展各方共赢。",
+        [],
+        id="he-inside-a-word-is-no-conjunction",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), DISTRIBUTED)
+def test_distributed_values(text: str, expected: list[Reading]) -> None:
+    check_readings(text, expected)

@@ -151,6 +151,7 @@ class Rule(StrEnum):
     COMPARATOR_INSIDE = "comparator {word} inside the number (100余个)"
     COMPARATOR_BEFORE = "comparator {word} before the number"
     COMPARATOR_AFTER = "comparator {word} after the unit"
+    COMPARATOR_SHARED = "comparator {word} before the first value of the list"
     SIGN_FALLING = "negative: {word} before the number"
     SIGN_MINUS = "negative: a minus sign"
     SIGN_SHARED = "sign of the value listed before it"
@@ -749,8 +750,10 @@ def _extract_sentence(
         rejected.extend(Rejected(q, Rejection.THRESHOLD) for q in dropped)
         rejected.sort(key=lambda r: r.quantity.start)
     previous: Quantity | None = None
+    listed = ""  # the comparator word before the first value of a list of values
     for quantity in kept:
         _note_comparators(quantity, view.text)
+        listed = _share_comparator(quantity, view, previous, listed)
         _read_sign(quantity, view, previous)
         previous = quantity
         _read_per(quantity, view)
@@ -1089,6 +1092,27 @@ def _modifies_noun(quantity: Quantity, view: _SentenceView) -> bool:
 # --------------------------------------------------------------------------- readings
 
 
+def _share_comparator(
+    quantity: Quantity, view: _SentenceView, previous: Quantity | None, listed: str
+) -> str:
+    """Give a listed value the comparator word before the list's first value; return that word.
+
+    分别突破500亿元和2000亿元: 突破 bounds both values; a value with a comparator word of
+    its own (超过80%、75%以上) keeps it.
+    """
+    text = view.text
+    if previous is None or text[previous.after_end : quantity.before_start] not in _LIST_GAPS:
+        # a value that starts a list: its own word before it, if any, is the list's
+        return text[quantity.before_start : quantity.start].strip()
+    own = quantity.before_start < quantity.start or quantity.after_end > quantity.end
+    if listed and not own and not quantity.is_range and quantity.comparator == "=":
+        comparator = dict(view.rules.words.comparators_before).get(listed, "=")
+        if comparator != "=":
+            quantity.comparator = comparator
+            quantity.reasons.append(Rule.COMPARATOR_SHARED.format(word=listed))
+    return listed
+
+
 def _read_sign(quantity: Quantity, view: _SentenceView, previous: Quantity | None) -> None:
     """Mark a change as negative when the verb right before it says the indicator fell.
 
@@ -1227,8 +1251,9 @@ def _distribute(quantities: list[Quantity], view: _SentenceView) -> list[Quantit
                 run.append(nxt)
             else:
                 break
-        items = _list_items(text, word_start, view, expected=len(run))
-        if word in lexicon.respectively:
+        respectively = word in lexicon.respectively
+        items = _list_items(text, word_start, view, expected=len(run) if respectively else 0)
+        if respectively:
             predicate = text[word_start + len(word) : run[0].before_start]
             if items and len(items) == len(run):
                 for number, (item, value) in enumerate(zip(items, run, strict=True), 1):
@@ -1283,8 +1308,7 @@ def _distributor_before(end: int, view: _SentenceView) -> tuple[str, int] | None
         if position < 0:
             continue
         absolute = clause_start + position
-        token = view.token_at(absolute)
-        if token is not None and (token.start != absolute or token.word != word):
+        if not _is_words(view, absolute, absolute + len(word)):
             continue  # 各类, 都市圈: the character belongs to another word
         rest = _DATE_IN_INDICATOR_RE.sub("", view.text[absolute + len(word) : end])
         if any(c.isdigit() for c in rest) or "、" in rest:
@@ -1292,6 +1316,12 @@ def _distributor_before(end: int, view: _SentenceView) -> tuple[str, int] | None
         if best is None or absolute > best[1]:
             best = (word, absolute)
     return best
+
+
+def _is_words(view: _SentenceView, start: int, end: int) -> bool:
+    """True when jieba's words start at ``start`` and end at ``end`` (同为 is 同 + 为)."""
+    first, last = view.token_at(start), view.token_at(end - 1)
+    return (first is None or first.start == start) and (last is None or last.end == end)
 
 
 def _list_items(text: str, end: int, view: _SentenceView, *, expected: int = 0) -> list[str]:
@@ -1309,14 +1339,37 @@ def _list_items(text: str, end: int, view: _SentenceView, *, expected: int = 0) 
         segment = text[previous_start:start].rstrip("，,：:")
         if any(char.isdigit() for char in segment):
             return []  # 分别达到56789元和34567元，分别增长…: that clause lists values, not items
+        start = previous_start
     items = segment.split("、")
-    if expected and len(items) < expected:
-        last = regex.split(r"和|及|与", items[-1])
-        if len(items) - 1 + len(last) == expected:
+    if len(items) < max(expected, 2):
+        # 体育娱乐用品类、通讯器材类和新能源汽车零售额; 社区食堂和老年驿站各15个
+        last = _split_conjunctions(view, start + len(segment) - len(items[-1]), items[-1])
+        if len(items) - 1 + len(last) == expected or (not expected and len(last) > 1):
             items = items[:-1] + last
     if len(items) < 2:
         return []
     return _share_heads(rules, items)
+
+
+def _split_conjunctions(view: _SentenceView, start: int, item: str) -> list[str]:
+    """Split ``item`` (at ``start`` in the sentence) on 和/与/及 standing as words of their own.
+
+    中国和平发展 holds the 和 of the word 和平: no conjunction there.
+    """
+    parts: list[str] = []
+    cut = 0
+    for index, char in enumerate(item):
+        if char in _CONJUNCTIONS:
+            token = view.token_at(start + index)
+            if token is not None and token.start == start + index and token.word == char:
+                parts.append(item[cut:index])
+                cut = index + 1
+    parts.append(item[cut:])
+    return parts if all(parts) else [item]
+
+
+#: Conjunctions that join the items of a list: 甲和乙, 甲与乙, 甲及乙.
+_CONJUNCTIONS = "和与及"
 
 
 def _share_heads(rules: _Rules, items: list[str]) -> list[str]:
