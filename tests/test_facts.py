@@ -766,3 +766,36 @@ DISTRIBUTED = [
 @pytest.mark.parametrize(("text", "expected"), DISTRIBUTED)
 def test_distributed_values(text: str, expected: list[Reading]) -> None:
     check_readings(text, expected)
+
+
+SHARED_UNITS = [
+    pytest.param(
+        "三类企业占比分别提高0.8、2.5、4个百分点。",
+        [
+            ("0.8", "0.8", "个百分点", "="),
+            ("2.5", "2.5", "个百分点", "="),
+            ("4个百分点", "4", "个百分点", "="),
+        ],
+        id="unit-after-the-last-value-of-a-list",
+    ),
+    pytest.param(
+        "粮食和蔬菜产量分别达到120和85万吨。",
+        [("120", "1200000", "吨", "="), ("85万吨", "850000", "吨", "=")],
+        id="multiplier-and-unit-shared-across-he",
+    ),
+    pytest.param(
+        "管理和财务费用率分别下降1.5、2个百分点。",
+        [("1.5", "-1.5", "个百分点", "="), ("2个百分点", "-2", "个百分点", "=")],
+        id="shared-unit-keeps-the-shared-sign",
+    ),
+    pytest.param(
+        "2024、2025年连续增长。",
+        [],
+        id="years-sharing-nian-stay-years",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), SHARED_UNITS)
+def test_unit_shared_across_a_list(text: str, expected: list[Brief]) -> None:
+    check(text, expected)

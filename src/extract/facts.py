@@ -147,6 +147,7 @@ class Rejection(StrEnum):
 class Rule(StrEnum):
     """How a fact was read; ``str.format`` fills the braces. Recorded in ``Quantity.reasons``."""
 
+    UNIT_SHARED = "unit {unit} of the next value of the list (0.8、2.5个百分点)"
     RANGE = "a range: the number before {sep} is the lower bound"
     COMPARATOR_INSIDE = "comparator {word} inside the number (100余个)"
     COMPARATOR_BEFORE = "comparator {word} before the number"
@@ -730,6 +731,7 @@ def _extract_sentence(
     quantities = _scan(rules, text)
     if not quantities:
         return []
+    _share_list_units(quantities, text)
     quotes = _quote_spans(rules, text)
     view = _SentenceView(text, quotes, _clause_spans(rules, text, quotes), rules)
     kept: list[Quantity] = []
@@ -763,6 +765,41 @@ def _extract_sentence(
     _find_indicators(facts, view, context)
     _apply_list_qualifiers(facts, view, context)
     return facts
+
+
+def _share_list_units(quantities: list[Quantity], text: str) -> None:
+    """Give bare numbers listed before a unit that unit: 分别提高0.8、2.5、4个百分点.
+
+    Chinese writes the measure word once, after the last value of a list; each bare number
+    joined to the next value by 、/和/及/与/或 takes its multiplier and unit (read from the
+    end, so a whole run of bare numbers shares them).
+    """
+    for index in range(len(quantities) - 2, -1, -1):
+        bare, listed = quantities[index], quantities[index + 1]
+        if (
+            bare.unit is not None
+            or bare.multiplier
+            or bare.kind != "number"
+            or bare.is_range
+            or listed.unit is None
+            or listed.kind != "number"
+            or text[bare.end : listed.start] not in _LIST_GAPS
+        ):
+            continue
+        try:
+            factor = multiplier_value(listed.multiplier) * listed.unit.factor
+        except NumberError:
+            continue
+        quantities[index] = replace(
+            bare,
+            multiplier=listed.multiplier,
+            unit=listed.unit,
+            normalized=bare.value * factor,
+            base_unit=listed.base_unit,
+            unit_text=listed.unit_text,
+            qualifiers=[],
+            reasons=[Rule.UNIT_SHARED.format(unit=listed.unit_text)],
+        )
 
 
 def _apply_list_qualifiers(facts: list[Quantity], view: _SentenceView, context: _Context) -> None:
