@@ -799,3 +799,43 @@ SHARED_UNITS = [
 @pytest.mark.parametrize(("text", "expected"), SHARED_UNITS)
 def test_unit_shared_across_a_list(text: str, expected: list[Brief]) -> None:
     check(text, expected)
+
+
+TRIMMED_INDICATORS = [
+    pytest.param(
+        "增值税、企业所得税、个人所得税等3项收入实现增长。",
+        [("3项", "3", "=", "收入实现增长")],
+        id="list-of-examples-before-deng-and-a-count-is-dropped",
+    ),
+    pytest.param(
+        "新建学校、医院、养老院等项目40个。",
+        [("40个", "40", "=", "新建学校、医院、养老院等项目")],
+        id="deng-list-before-the-head-noun-is-kept",
+    ),
+    pytest.param(
+        "税收收入（不含退税）增长4.1%。",
+        [("4.1%", "4.1", "=", "税收收入增长")],
+        id="bracketed-aside-before-the-number-is-dropped",
+    ),
+    pytest.param(
+        "出口增长7.5%（上年同期为下降3.2%）。",
+        [("7.5%", "7.5", "=", "出口增长"), ("3.2%", "-3.2", "=", "上年同期为下降")],
+        id="value-inside-an-aside-starts-after-the-bracket",
+    ),
+    pytest.param(
+        "农村居民收入增长6%，（二）城镇新增就业3.5万人。",
+        [("6%", "6", "=", "农村居民收入增长"), ("3.5万人", "35000", "=", "城镇新增就业")],
+        id="bracket-enumerator-is-not-part-of-the-indicator",
+    ),
+    pytest.param(
+        "外贸稳中有进，8.跨境电商交易额增长15%。",
+        [("15%", "15", "=", "跨境电商交易额增长")],
+        id="digit-enumerator-is-not-part-of-the-indicator",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), TRIMMED_INDICATORS)
+def test_indicators_are_trimmed(text: str, expected: list[Reading]) -> None:
+    check_readings(text, expected)
+

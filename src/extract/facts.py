@@ -1511,6 +1511,10 @@ def _strip_leading(rules: _Rules, text: str) -> str:
         position = text.rfind(word)
         if position >= 0:
             text = text[position + len(word) :]
+    if text[:1] in _ENUMERATOR_STARTS:
+        enumerator = match_here(_ENUMERATOR_RE, text)  # 7. or （三） numbers an item
+        if enumerator is not None:
+            text = text[enumerator.end() :]
     changed = text.startswith(lexicon.leading)  # else no word below can match
     while changed and text:
         changed = False
@@ -1519,6 +1523,30 @@ def _strip_leading(rules: _Rules, text: str) -> str:
                 text = text[len(word) :].lstrip(" ，,、")
                 changed = True
     return text
+
+
+# The number of a list item or heading at the start of a phrase: 7. 7、 （三） (3) 三、 ①.
+_ENUMERATOR_RE = regex.compile(
+    r"^(?:\d{1,2}[.．、](?!\d)|[（(](?:\d{1,2}|[一二三四五六七八九十]{1,3})[）)]"
+    r"|[一二三四五六七八九十]{1,3}、|[①-⑳])[\s、]*"
+)
+_ENUMERATOR_STARTS = frozenset("0123456789（(一二三四五六七八九十①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳")
+
+# A complete bracketed aside: 税收收入（不含退税）增长 → 税收收入增长; inside a title
+# (《纲要（草案）》) the brackets belong to the name.
+_ASIDE_RE = regex.compile(r"[（(][^（）()]*[）)](?![^《》]*》)")
+
+
+def _drop_asides(text: str) -> str:
+    """Remove bracketed asides from a phrase, and anything before an unclosed opening bracket.
+
+    出口增长7.5%（上年同期为下降3.2%）: the second value stands inside the aside, so its
+    phrase starts after the bracket.
+    """
+    text = replace_all(_ASIDE_RE, "", text)
+    opened = max(text.rfind("（"), text.rfind("("))
+    closed = max(text.rfind("）"), text.rfind(")"))
+    return text[opened + 1 :] if opened > closed else text
 
 
 # A year or month that dates the statement, not part of what is measured:
@@ -1564,6 +1592,8 @@ def _find_indicators(facts: list[Quantity], view: _SentenceView, context: _Conte
         start = max(clause_start, previous_end.get(clause_index, clause_start))
         start = max(start, fact.before_start - _WINDOW)
         raw_before = text[start : fact.before_start]
+        if any(c in raw_before for c in "（()）"):
+            raw_before = _drop_asides(raw_before)
         before = _strip_link(rules, _strip_per(rules, _strip_leading(rules, raw_before)))
         if raw_before.strip() in _LIST_GAPS:
             before = ""  # 56789元和34567元: the second value of a list shares the first's phrase
@@ -1578,6 +1608,8 @@ def _find_indicators(facts: list[Quantity], view: _SentenceView, context: _Conte
                 next_start = facts[later].before_start
                 break
         after = _after_phrase(fact, view, min(clause_end, next_start))
+        if after and before.endswith("等") and _ends_a_word(before, len(before) - 1):
+            before = _drop_examples(rules, before)  # 增值税、个人所得税等3项收入
         if _compares_with_benchmark(rules, raw_before):
             before = _benchmark(rules, raw_before)
             fact.reasons.append(Rule.INDICATOR_BENCHMARK.format(before=before))
@@ -1605,6 +1637,19 @@ def _find_indicators(facts: list[Quantity], view: _SentenceView, context: _Conte
         if fact.indicator:
             context.last_indicator = fact.indicator
             context.topic = _topic_of(rules, fact.indicator)
+
+
+def _drop_examples(rules: _Rules, before: str) -> str:
+    """Return what is left of a phrase ending in examples and 等 before a count: its verb.
+
+    增值税、个人所得税等 (3项收入增长) → "": the count's noun names what is counted, the
+    examples only illustrate it; 新增餐饮、零售等 → 新增.
+    """
+    lexicon = rules.words
+    for word in (*lexicon.action_verbs, *lexicon.qualifiers):
+        if before.startswith(word) and len(before) > len(word):
+            return word
+    return ""
 
 
 def _list_subject(rules: _Rules, head: str) -> str:
