@@ -839,3 +839,36 @@ TRIMMED_INDICATORS = [
 def test_indicators_are_trimmed(text: str, expected: list[Reading]) -> None:
     check_readings(text, expected)
 
+
+
+SHARES_OF_A_SET = [
+    pytest.param(
+        "以全省5%的耕地生产了12%的粮食。",
+        [("5%", "5", "=", "以全省耕地"), ("12%", "12", "=", "生产粮食")],
+        id="share-before-de-and-a-noun-is-a-fact",
+    ),
+    pytest.param(
+        "65%的行政村建成快递服务点。",
+        [("65%", "65", "=", "行政村建成快递服务点")],
+        id="share-names-the-set-after-it",
+    ),
+    pytest.param(
+        "全市有83%的乡镇实现污水处理全覆盖。",
+        [("83%", "83", "=", "全市乡镇实现污水处理全覆盖")],
+        id="share-after-you",
+    ),
+    pytest.param(
+        "全省增速与全国6.2%的水平持平。",
+        [("6.2%", "6.2", "=", "全省增速与全国")],
+        id="appositive-after-de-is-no-set",
+    ),
+]
+
+
+def test_a_bounded_ratio_before_de_stays_a_threshold() -> None:
+    assert [f.mention for f in facts_of("营收增速超过20%的企业有45家。")] == ["45家"]
+
+
+@pytest.mark.parametrize(("text", "expected"), SHARES_OF_A_SET)
+def test_shares_of_a_set(text: str, expected: list[Reading]) -> None:
+    check_readings(text, expected)

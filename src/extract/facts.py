@@ -1081,6 +1081,8 @@ def _drop_thresholds(quantities: list[Quantity], view: _SentenceView) -> list[Qu
         counts = quantity.unit is not None and quantity.unit.group in rules.units.classifier_groups
         if counts and not (bounded or text.startswith("的", quantity.after_end)):
             continue  # 全市41个工业行业大类中有32个…: a count before its noun is a fact
+        if _is_share(quantity, view):
+            continue  # 以全省5%的耕地生产了12%的粮食: a share of a set, not a bound on it
         if _modifies_noun(quantity, view):
             thresholds.add(index)
     # 签约50亿元、100亿元以上项目: an item coordinated with a threshold is one too
@@ -1096,6 +1098,22 @@ def _drop_thresholds(quantities: list[Quantity], view: _SentenceView) -> list[Qu
         if index not in thresholds:
             kept.append(quantity)
     return kept
+
+
+def _is_share(quantity: Quantity, view: _SentenceView) -> bool:
+    """True for 65%的行政村: a ratio with no comparator word before 的 is a share of the set
+    named after it (超过20%的企业 bounds a measure instead, and is a threshold)."""
+    words = view.rules.words
+    return (
+        quantity.unit is not None
+        and quantity.unit.group == "ratio"
+        and view.text.startswith("的", quantity.end)
+        and quantity.before_start == quantity.start
+        and quantity.after_end == quantity.end
+        # 5.1%的数据, 80%的水平: the noun restates the quantity (appositive), no set
+        and not view.text.startswith(words.appositive, quantity.end + 1)
+        and not view.text.startswith(words.milestones, quantity.end + 1)
+    )
 
 
 def _bound_after(quantity: Quantity, view: _SentenceView) -> bool:
@@ -1634,6 +1652,9 @@ def _find_indicators(facts: list[Quantity], view: _SentenceView, context: _Conte
             fact.reasons.append(Rule.INDICATOR_PHRASE.format(words=" ".join(around)))
         fact.indicator = _tidy(rules, indicator)
         previous_end[clause_index] = fact.after_end
+        if after and _is_share(fact, view):
+            # 5%的耕地生产了12%的粮食: the next value's phrase starts after 的耕地
+            previous_end[clause_index] = text.find(after, fact.after_end) + len(after)
         if fact.indicator:
             context.last_indicator = fact.indicator
             context.topic = _topic_of(rules, fact.indicator)
@@ -1755,7 +1776,10 @@ def _after_phrase(fact: Quantity, view: _SentenceView, stop: int) -> str:
     if start >= stop or (text[start] in marks.all and text[start] not in marks.quotes):
         return ""
     follow = text[start:stop]
-    if follow.startswith(("的", "之")) or any(follow.startswith(w) for w in lexicon.milestones):
+    share = _is_share(fact, view)
+    if share:
+        start += 1  # 65%的行政村建成快递服务点: the set the share is taken of
+    elif follow.startswith(("的", "之")) or follow.startswith(lexicon.milestones):
         return ""
     end = start
     depth = 0
@@ -1773,6 +1797,8 @@ def _after_phrase(fact: Quantity, view: _SentenceView, stop: int) -> str:
     phrase = text[start:end].strip()
     if end == stop and stop < len(text) and text[stop : stop + 1] not in marks.all:
         counts = fact.unit is not None and fact.unit.group in rules.units.classifier_groups
+        if share:
+            return _leading_nouns(phrase)  # 5%的耕地生产了12%的粮食: only the set's noun
         if not counts:
             return ""  # 73129亿元增加了9966.9亿元: the words lead on to the next value
         # 41个工业行业大类中有32个…: the counted noun, without the words leading on
@@ -1787,6 +1813,16 @@ def _after_phrase(fact: Quantity, view: _SentenceView, stop: int) -> str:
     while phrase.endswith(particles) and _ends_a_word(phrase, len(phrase) - 1):
         phrase = phrase[:-1].rstrip()
     return phrase
+
+
+def _leading_nouns(phrase: str) -> str:
+    """Return the nouns ``phrase`` starts with (耕地生产了 → 耕地; 生产 is a verb there)."""
+    end = 0
+    for token in tag(phrase):
+        if token.flag == "vn" or not token.flag.startswith(_NOUN_FLAGS):
+            break
+        end = token.end
+    return phrase[:end]
 
 
 def _topic_of(rules: _Rules, indicator: str) -> str:
