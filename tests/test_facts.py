@@ -872,3 +872,32 @@ def test_a_bounded_ratio_before_de_stays_a_threshold() -> None:
 @pytest.mark.parametrize(("text", "expected"), SHARES_OF_A_SET)
 def test_shares_of_a_set(text: str, expected: list[Reading]) -> None:
     check_readings(text, expected)
+
+
+HEAD_NOUNS = [
+    pytest.param(
+        "全年有28个医院、社区卫生服务中心接入远程诊疗平台。",
+        [("28个", "28", "=", "医院、社区卫生服务中心接入远程诊疗平台")],
+        id="count-keeps-the-head-through-a-list-of-nouns",
+    ),
+    pytest.param(
+        "新建12个村、整治河道30公里。",
+        [("12个", "12", "=", "新建村"), ("30公里", "30", "=", "整治河道")],
+        id="list-item-with-its-own-value-is-not-the-head",
+    ),
+    pytest.param(
+        "3家企业入选国家级绿色工厂、数量居全省首位。",
+        [("3家", "3", "=", "企业入选国家级绿色工厂")],
+        id="a-statement-before-the-list-mark-ends-the-phrase",
+    ),
+    pytest.param(
+        "服务覆盖1.2万名老人、共济资金800万元。",
+        [("1.2万名", "12000", "=", "服务覆盖老人"), ("800万元", "8000000", "=", "共济资金")],
+        id="gong-beginning-a-word-is-kept",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), HEAD_NOUNS)
+def test_head_nouns_through_lists_and_thresholds(text: str, expected: list[Reading]) -> None:
+    check_readings(text, expected)

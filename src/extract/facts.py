@@ -1537,7 +1537,11 @@ def _strip_leading(rules: _Rules, text: str) -> str:
     while changed and text:
         changed = False
         for word in lexicon.leading:
-            if text.startswith(word) and len(text) > len(word):
+            if (
+                text.startswith(word)
+                and len(text) > len(word)
+                and (len(word) > 1 or _ends_a_word(text, 1))  # 共济 keeps its 共
+            ):
                 text = text[len(word) :].lstrip(" ，,、")
                 changed = True
     return text
@@ -1652,9 +1656,11 @@ def _find_indicators(facts: list[Quantity], view: _SentenceView, context: _Conte
             fact.reasons.append(Rule.INDICATOR_PHRASE.format(words=" ".join(around)))
         fact.indicator = _tidy(rules, indicator)
         previous_end[clause_index] = fact.after_end
-        if after and _is_share(fact, view):
-            # 5%的耕地生产了12%的粮食: the next value's phrase starts after 的耕地
-            previous_end[clause_index] = text.find(after, fact.after_end) + len(after)
+        after_end = text.find(after, fact.after_end) + len(after) if after else -1
+        if after and (_is_share(fact, view) or text.startswith("、", after_end)):
+            # 5%的耕地生产了12%的粮食, 新建12个村、整治河道30公里: the next value's
+            # phrase starts after the words this value took
+            previous_end[clause_index] = after_end
         if fact.indicator:
             context.last_indicator = fact.indicator
             context.topic = _topic_of(rules, fact.indicator)
@@ -1783,6 +1789,7 @@ def _after_phrase(fact: Quantity, view: _SentenceView, stop: int) -> str:
         return ""
     end = start
     depth = 0
+    counts = fact.unit is not None and fact.unit.group in rules.units.classifier_groups
     while end < stop:
         char = text[end]
         if char in marks.quotes:
@@ -1792,11 +1799,14 @@ def _after_phrase(fact: Quantity, view: _SentenceView, stop: int) -> str:
         elif depth == 0 and (
             char in marks.clause_break or char in _LIST_SEPARATORS or char == "的"
         ):
-            break
+            if not (
+                char in _LIST_SEPARATORS and counts and _noun_item_follows(view, start, end, stop)
+            ):
+                break
+            # 28个医院、社区卫生服务中心接入…: the count's noun is a list; the head follows
         end += 1
     phrase = text[start:end].strip()
     if end == stop and stop < len(text) and text[stop : stop + 1] not in marks.all:
-        counts = fact.unit is not None and fact.unit.group in rules.units.classifier_groups
         if share:
             return _leading_nouns(phrase)  # 5%的耕地生产了12%的粮食: only the set's noun
         if not counts:
@@ -1815,11 +1825,33 @@ def _after_phrase(fact: Quantity, view: _SentenceView, stop: int) -> str:
     return phrase
 
 
+def _noun_item_follows(view: _SentenceView, start: int, separator: int, stop: int) -> bool:
+    """True when the 、 at ``separator`` joins another noun to a count's noun (from ``start``).
+
+    The rest of the clause must hold no other value (新建12个村、整治河道30公里 lists two
+    facts), the words before the 、 must all be nouns (7家企业上榜…、数量居全国第2 joins
+    two statements) and the next item must start with a noun.
+    """
+    clause_index = view.clause_index(separator)
+    if stop < view.clauses[clause_index][1]:
+        return False
+    for token in view.clause_tokens(clause_index):
+        if start <= token.start < separator and not _is_noun(token):
+            return False
+    following = view.token_at(separator + 1)
+    return following is not None and _is_noun(following)
+
+
+def _is_noun(token: Token) -> bool:
+    """True for a noun as jieba tags it (a verb used as a noun, vn, is no noun here)."""
+    return token.flag != "vn" and token.flag.startswith(_NOUN_FLAGS)
+
+
 def _leading_nouns(phrase: str) -> str:
     """Return the nouns ``phrase`` starts with (耕地生产了 → 耕地; 生产 is a verb there)."""
     end = 0
     for token in tag(phrase):
-        if token.flag == "vn" or not token.flag.startswith(_NOUN_FLAGS):
+        if not _is_noun(token):
             break
         end = token.end
     return phrase[:end]
