@@ -265,13 +265,13 @@ UNITS = [
 UNITS += [
     pytest.param(
         "人均可支配收入4.2万元/人。",
-        [("4.2万元/人", "42000", "元/人", "=")],
-        id="compound-unit-yuan-per-person",
+        [("4.2万元/人", "42000", "元", "=")],
+        id="compound-unit-yuan-per-person-counts-yuan",
     ),
     pytest.param(
         "亩均税收达15万元/亩。",
-        [("15万元/亩", "150000", "元/亩", "=")],
-        id="compound-unit-wan-yuan-per-mu",
+        [("15万元/亩", "150000", "元", "=")],
+        id="compound-unit-wan-yuan-per-mu-counts-yuan",
     ),
 ]
 
@@ -840,7 +840,6 @@ def test_indicators_are_trimmed(text: str, expected: list[Reading]) -> None:
     check_readings(text, expected)
 
 
-
 SHARES_OF_A_SET = [
     pytest.param(
         "以全省5%的耕地生产了12%的粮食。",
@@ -901,3 +900,35 @@ HEAD_NOUNS = [
 @pytest.mark.parametrize(("text", "expected"), HEAD_NOUNS)
 def test_head_nouns_through_lists_and_thresholds(text: str, expected: list[Reading]) -> None:
     check_readings(text, expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            "每人每年补贴最高1500元。", [("1500元", "元", "年")], id="innermost-rate-word-wins"
+        ),
+        pytest.param(
+            "玉米每公斤收购价2.6元左右。", [("2.6元", "元", "公斤")], id="per-a-unit-of-weight"
+        ),
+        pytest.param("新增耕地每亩奖补600元。", [("600元", "元", "亩")], id="per-a-unit-of-area"),
+        pytest.param(
+            "能繁母猪补贴300元/头。", [("300元/头", "元", "头")], id="slash-denominator-is-per"
+        ),
+        pytest.param(
+            "全员劳动生产率达到28万元/人。", [("28万元/人", "元", "人")], id="slash-per-person"
+        ),
+        pytest.param(
+            "每个乡镇建设3-5个示范点。",
+            [("3-5个", "个", None)],
+            id="classifier-after-mei-is-no-rate",
+        ),
+    ],
+)
+def test_per_of_compound_rates(text: str, expected: list[tuple[str, str, str | None]]) -> None:
+    assert [(f.mention, f.base_unit, f.per) for f in facts_of(text)] == expected
+
+
+def test_slash_unit_is_kept_as_written() -> None:
+    (fact,) = facts_of("亩均税收达15万元/亩。")
+    assert (fact.unit, fact.base_unit, fact.per) == ("万元/亩", "元", "亩")

@@ -157,6 +157,7 @@ class Rule(StrEnum):
     SIGN_MINUS = "negative: a minus sign"
     SIGN_SHARED = "sign of the value listed before it"
     PER = "per {per} from 每{per} before the number"
+    PER_SLASH = "per {per} from the denominator of the unit (元/{per})"
     QUALIFIERS = "qualifiers from the clause before the number: {words}"
     LIST_QUALIFIERS = "qualifiers from the clause introducing the list (…目标是：): {words}"
     BASE_PEOPLE = "base unit 人: people are named after the number"
@@ -1214,6 +1215,16 @@ _PER_REACH = 4
 def _read_per(quantity: Quantity, view: _SentenceView) -> None:
     """Set ``per`` from 每月/每周… right before the number (每月290元, 由每周2列)."""
     rules = view.rules
+    unit = quantity.unit
+    if unit is not None and "/" in unit.text and unit.text not in rules.units.by_text:
+        # 800元/头, 28万元/人: the denominator of a compound unit is the rate's per
+        amount, _, per = unit.text.partition("/")
+        base = unit.base.partition("/")[0]
+        quantity.unit = Unit(amount, base, unit.factor, unit.group)  # unit_text stays 万元/亩
+        quantity.base_unit = base
+        quantity.per = per
+        quantity.reasons.append(Rule.PER_SLASH.format(per=per))
+        return
     clause_start = view.clauses[view.clause_index(quantity.start)][0]
     head = view.text[max(clause_start, quantity.before_start - _WINDOW) : quantity.before_start]
     if "每" not in head:
