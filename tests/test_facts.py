@@ -932,3 +932,23 @@ def test_per_of_compound_rates(text: str, expected: list[tuple[str, str, str | N
 def test_slash_unit_is_kept_as_written() -> None:
     (fact,) = facts_of("亩均税收达15万元/亩。")
     assert (fact.unit, fact.base_unit, fact.per) == ("万元/亩", "元", "亩")
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        pytest.param("货物净出口负向拉动经济增长0.9个百分点。", ["-0.9"], id="fu-xiang-la-dong"),
+        pytest.param("房地产投资下拉全部投资增长2.1个百分点。", ["-2.1"], id="xia-la"),
+        pytest.param("外需拖累工业增长0.4个百分点。", ["-0.4"], id="tuo-lei"),
+        pytest.param(
+            "消费拉动经济增长3.1个百分点，投资负拉动0.5个百分点。",
+            ["3.1", "-0.5"],
+            id="only-the-clause-with-the-word-is-negative",
+        ),
+        pytest.param(
+            "消费对经济增长的贡献率为56%。", ["56"], id="contribution-share-stays-positive"
+        ),
+    ],
+)
+def test_negative_contributions(text: str, values: list[str]) -> None:
+    assert [f"{f.normalized_value.normalize():f}" for f in facts_of(text)] == values

@@ -1190,6 +1190,16 @@ def _read_sign(quantity: Quantity, view: _SentenceView, previous: Quantity | Non
     elif head.endswith(_MINUS_SIGNS) and not head[:-1][-1:].isdigit():
         quantity.negative = True  # 自然增长率为-0.5‰ (a minus sign, not the dash of 2019-2021)
         quantity.reasons.append(Rule.SIGN_MINUS)
+    else:
+        # 负向拉动经济增长0.9个百分点: the word stands anywhere in the clause before the number
+        clause_start = view.clauses[view.clause_index(quantity.start)][0]
+        if previous is not None and previous.after_end > clause_start:
+            clause_start = previous.after_end
+        before = view.text[clause_start : quantity.before_start]
+        word = next((w for w in rules.words.negative_contributions if w in before), None)
+        if word is not None:
+            quantity.negative = True
+            quantity.reasons.append(Rule.SIGN_FALLING.format(word=word))
 
 
 _MINUS_SIGNS = ("-", "−", "－")
