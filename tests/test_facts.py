@@ -952,3 +952,16 @@ def test_slash_unit_is_kept_as_written() -> None:
 )
 def test_negative_contributions(text: str, values: list[str]) -> None:
     assert [f"{f.normalized_value.normalize():f}" for f in facts_of(text)] == values
+
+
+@pytest.mark.parametrize(
+    ("text", "mentions"),
+    [
+        pytest.param("重点抓好十二个方面工作。", [], id="large-grouping-in-words"),
+        pytest.param("聚焦二十个领域精准发力。", [], id="twenty-fields-in-words"),
+        pytest.param("扎实推进九个方面改革。", [], id="small-grouping-in-words"),
+        pytest.param("推进12个方面改革。", ["12个"], id="grouping-count-in-digits-is-a-count"),
+    ],
+)
+def test_groupings_in_chinese_numerals(text: str, mentions: list[str]) -> None:
+    assert [f.mention for f in facts_of(text)] == mentions

@@ -131,7 +131,7 @@ class Rejection(StrEnum):
     NON_FACT_TERM = "part of a term that states no quantity (三次产业, 一揽子, 年均)"
     YEAR = "a calendar year (2025年, 2023—2025年)"
     YEAR_FRAME = "N年 dates or frames the statement, no duration verb (五年来, 三年行动)"
-    GROUPING = "a small count before an abstract noun (三个方面, 四个意识)"
+    GROUPING = "a count in words before an abstract noun (三个方面, 十二个领域)"
     CLASS_NAME = "a specification naming a class of things (时速350公里高铁)"
     DETERMINER = "a count pointing back at a set (这3个省份)"
     BARE_MULTIPLIER = "a bare multiplier with no comparator (万亿元)"
@@ -1029,19 +1029,17 @@ def _reject_late(quantity: Quantity, view: _SentenceView) -> Rejection | None:
     return None
 
 
-# Above this a count in Chinese numerals is a real count even before an abstract noun.
-_MAX_GROUPING = 10
-
-
 def _groups_abstract_nouns(quantity: Quantity, view: _SentenceView) -> bool:
-    """True for 三个方面, 四个意识: a small count written in words before an abstract noun."""
+    """True for 三个方面, 十二个领域: a count written in words before an abstract noun.
+
+    However large, a numeral written in words before 方面 or 领域 groups the work it names
+    (FACTS.md); the same count in Arabic digits is meant as a number.
+    """
     rules = view.rules
     text = view.text
     if any(c.isdigit() for c in text[quantity.start : quantity.end]):
         return False  # written in Arabic digits, the count is meant as a number
     if quantity.unit is None or quantity.unit.group not in rules.units.classifier_groups:
-        return False
-    if quantity.value > _MAX_GROUPING:
         return False
     return text[quantity.after_end : quantity.after_end + 4].startswith(rules.words.grouping_nouns)
 
