@@ -1155,8 +1155,14 @@ def _share_comparator(
     its own (超过80%、75%以上) keeps it.
     """
     text = view.text
-    if previous is None or text[previous.after_end : quantity.before_start] not in _LIST_GAPS:
+    if (
+        previous is None
+        or quantity.before_start - previous.after_end != 1  # every list gap is one character
+        or text[previous.after_end] not in _LIST_GAPS
+    ):
         # a value that starts a list: its own word before it, if any, is the list's
+        if quantity.before_start == quantity.start:
+            return ""
         return text[quantity.before_start : quantity.start].strip()
     own = quantity.before_start < quantity.start or quantity.after_end > quantity.end
     if listed and not own and not quantity.is_range and quantity.comparator == "=":
@@ -1559,7 +1565,7 @@ def _strip_leading(rules: _Rules, text: str) -> str:
             if (
                 text.startswith(word)
                 and len(text) > len(word)
-                and (len(word) > 1 or _ends_a_word(text, 1))  # 共济 keeps its 共
+                and (len(word) > 1 or _ends_a_word(text[:4], 1))  # 共济 keeps its 共
             ):
                 text = text[len(word) :].lstrip(" ，,、")
                 changed = True
@@ -1649,7 +1655,7 @@ def _find_indicators(facts: list[Quantity], view: _SentenceView, context: _Conte
                 next_start = facts[later].before_start
                 break
         after = _after_phrase(fact, view, min(clause_end, next_start))
-        if after and before.endswith("等") and _ends_a_word(before, len(before) - 1):
+        if after and before.endswith("等") and _ends_a_word(before[-4:], len(before[-4:]) - 1):
             before = _drop_examples(rules, before)  # 增值税、个人所得税等3项收入
         if _compares_with_benchmark(rules, raw_before):
             before = _benchmark(rules, raw_before)
@@ -1851,13 +1857,14 @@ def _noun_item_follows(view: _SentenceView, start: int, separator: int, stop: in
     facts), the words before the 、 must all be nouns (7家企业上榜…、数量居全国第2 joins
     two statements) and the next item must start with a noun.
     """
-    clause_index = view.clause_index(separator)
-    if stop < view.clauses[clause_index][1]:
+    if stop < view.clauses[view.clause_index(separator)][1] or separator - start > _WINDOW:
         return False
-    for token in view.clause_tokens(clause_index):
-        if start <= token.start < separator and not _is_noun(token):
+    # the words of the phrase so far and of the next item's start (not the whole clause)
+    tokens = tag(view.text[start : min(stop, separator + 8)], start)
+    for token in tokens:
+        if token.start < separator and not _is_noun(token):
             return False
-    following = view.token_at(separator + 1)
+    following = next((t for t in tokens if t.start == separator + 1), None)
     return following is not None and _is_noun(following)
 
 
