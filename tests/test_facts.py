@@ -965,3 +965,27 @@ def test_negative_contributions(text: str, values: list[str]) -> None:
 )
 def test_groupings_in_chinese_numerals(text: str, mentions: list[str]) -> None:
     assert [f.mention for f in facts_of(text)] == mentions
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            "全市经济总量连跨两个千亿级台阶、突破6000亿元。",
+            [("两个", "全市经济总量连跨千亿级台阶"), ("6000亿元", "全市经济总量")],
+            id="value-after-a-count-of-milestones-measures-the-subject",
+        ),
+        pytest.param(
+            "地区生产总值连续跨越3个千亿级台阶，达到9000亿元。",
+            [("3个", "地区生产总值连续跨越千亿级台阶"), ("9000亿元", "地区生产总值")],
+            id="next-clause-after-a-count-of-milestones",
+        ),
+        pytest.param(
+            "居民收入增长5%。全年工业增加值迈上2万亿元台阶。",
+            [("5%", "居民收入增长"), ("2万亿元", "工业增加值")],
+            id="a-clause-with-its-own-subject-keeps-it",
+        ),
+    ],
+)
+def test_subject_of_the_clause(text: str, expected: list[tuple[str, str]]) -> None:
+    assert [(f.mention, f.indicator) for f in facts_of(text)] == expected

@@ -1686,6 +1686,12 @@ def _find_indicators(facts: list[Quantity], view: _SentenceView, context: _Conte
             # 5%的耕地生产了12%的粮食, 新建12个村、整治河道30公里: the next value's
             # phrase starts after the words this value took
             previous_end[clause_index] = after_end
+        if fact.indicator and after.endswith(lexicon.milestones) and before:
+            # 经济总量连跨3个千亿级台阶、突破8000亿元: the steps climbed are the subject's;
+            # the values after them measure the subject, not the steps
+            context.last_indicator = fact.indicator
+            context.topic = _tidy(rules, _leading_nouns(before) or before)
+            continue
         if fact.indicator:
             context.last_indicator = fact.indicator
             context.topic = _topic_of(rules, fact.indicator)
@@ -1877,7 +1883,8 @@ def _leading_nouns(phrase: str) -> str:
     """Return the nouns ``phrase`` starts with (耕地生产了 → 耕地; 生产 is a verb there)."""
     end = 0
     for token in tag(phrase):
-        if not _is_noun(token):
+        if not _is_noun(token) or (token.flag == "nr" and len(token.word) == 1):
+            # 连跨: jieba may read a lone 连 as a surname
             break
         end = token.end
     return phrase[:end]
