@@ -864,6 +864,25 @@ SHARES_OF_A_SET = [
 ]
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            "相比上年4500亿元的地区生产总值，增加了约300亿元。",
+            [("4500亿元", "上年地区生产总值"), ("300亿元", "上年地区生产总值增加")],
+            id="money-before-de-and-a-money-noun-names-the-measure",
+        ),
+        pytest.param(
+            "引进超10亿元的项目8个。",
+            [("8个", "引进超10亿元的项目")],
+            id="money-before-de-and-another-noun-stays-a-threshold",
+        ),
+    ],
+)
+def test_money_named_after_de(text: str, expected: list[tuple[str, str]]) -> None:
+    assert [(f.mention, f.indicator) for f in facts_of(text)] == expected
+
+
 def test_a_bounded_ratio_before_de_stays_a_threshold() -> None:
     assert [f.mention for f in facts_of("营收增速超过20%的企业有45家。")] == ["45家"]
 

@@ -1115,6 +1115,30 @@ def _is_share(quantity: Quantity, view: _SentenceView) -> bool:
     )
 
 
+def _names_its_measure(quantity: Quantity, view: _SentenceView) -> bool:
+    """True for 102719亿元的GDP: an amount of money before 的 and the money measure it is.
+
+    GDP, 生产总值, 收入 … (topics.money) after 的 name what the amount measures; other
+    nouns (超10亿元的项目) are a set the amount bounds.
+    """
+    if not (
+        quantity.unit is not None
+        and quantity.unit.group == "money"
+        and view.text.startswith("的", quantity.after_end)
+    ):
+        return False
+    start = quantity.after_end + 1
+    end = start
+    marks = view.rules.marks.all
+    while end < len(view.text) and end - start < _MAX_MEASURE and view.text[end] not in marks:
+        end += 1
+    return view.text[start:end].endswith(view.rules.words.money)  # 的地区生产总值，
+
+
+# The noun phrase of a measure after 的 (地区生产总值) is at most this long.
+_MAX_MEASURE = 12
+
+
 def _bound_after(quantity: Quantity, view: _SentenceView) -> bool:
     """True when 以上/以下/以内 follows the unit (左右 and 量级 are no bounds)."""
     rules = view.rules
@@ -1136,6 +1160,8 @@ def _modifies_noun(quantity: Quantity, view: _SentenceView) -> bool:
         lexicon.appositive
     ):
         return False  # 突破3万亿元大关, 稳定在80%以上水平, 5.1%的数据
+    if _names_its_measure(quantity, view):
+        return False  # 4500亿元的地区生产总值: the measure, not a set it bounds
     position = quantity.after_end + 1 if follow.startswith(("的", "之")) else quantity.after_end
     if position >= len(text) or text[position] in rules.marks.all:
         return False
@@ -1814,8 +1840,10 @@ def _after_phrase(fact: Quantity, view: _SentenceView, stop: int) -> str:
         return ""
     follow = text[start:stop]
     share = _is_share(fact, view)
-    if share:
-        start += 1  # 65%的行政村建成快递服务点: the set the share is taken of
+    if share or _names_its_measure(fact, view):
+        # 65%的行政村建成快递服务点: the set the share is taken of; 4500亿元的地区生产总值:
+        # the measure the amount is
+        start += 1
     elif follow.startswith(("的", "之")) or follow.startswith(lexicon.milestones):
         return ""
     end = start
