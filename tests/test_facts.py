@@ -1008,3 +1008,27 @@ def test_groupings_in_chinese_numerals(text: str, mentions: list[str]) -> None:
 )
 def test_subject_of_the_clause(text: str, expected: list[tuple[str, str]]) -> None:
     assert [(f.mention, f.indicator) for f in facts_of(text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            "每户每年补贴最高3000元。",
+            [("3000元", "<=", "每户每年补贴")],
+            id="zui-gao-is-an-upper-bound",
+        ),
+        pytest.param(
+            "月最低工资标准最低1900元。",
+            [("1900元", ">=", "月最低工资标准")],
+            id="zui-di-before-the-number-is-a-lower-bound",
+        ),
+        pytest.param(
+            "两类贷款余额分别提高1.2、0.8个百分点。",
+            [("1.2", "=", "两类贷款余额提高"), ("0.8个百分点", "=", "两类贷款余额提高")],
+            id="fen-bie-without-items-is-dropped-from-the-indicator",
+        ),
+    ],
+)
+def test_bounds_and_fen_bie_words(text: str, expected: list[tuple[str, str, str]]) -> None:
+    assert [(f.mention, f.comparator, f.indicator) for f in facts_of(text)] == expected

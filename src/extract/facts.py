@@ -169,6 +169,7 @@ class Rule(StrEnum):
     INDICATOR_BENCHMARK = "indicator is the object of the comparison verb: «{before}»"
     INDICATOR_LIST_SUBJECT = "indicator takes the subject of the list's first item: «{subject}»"
     INDICATOR_CONVERSION = "indicator of the fact before (a conversion such as 折合)"
+    INDICATOR_LISTED = "indicator of the value listed before: «{phrase}»"
     INDICATOR_TOPIC = "indicator borrowed from the subject of an earlier clause: «{topic}»"
     INDICATOR_TOPIC_PREFIX = "subject «{topic}» of an earlier clause put before the predicate"
 
@@ -1668,7 +1669,8 @@ def _find_indicators(facts: list[Quantity], view: _SentenceView, context: _Conte
         if any(c in raw_before for c in "（()）"):
             raw_before = _drop_asides(raw_before)
         before = _strip_link(rules, _strip_per(rules, _strip_leading(rules, raw_before)))
-        if raw_before.strip() in _LIST_GAPS:
+        listed = raw_before.strip() in _LIST_GAPS
+        if listed:
             before = ""  # 56789元和34567元: the second value of a list shares the first's phrase
         elif raw_before.lstrip().startswith("、") and before.startswith(lexicon.action_verbs):
             subject = _list_subject(rules, text[clause_start:start])
@@ -1696,6 +1698,10 @@ def _find_indicators(facts: list[Quantity], view: _SentenceView, context: _Conte
         if conversion and context.last_indicator:
             indicator = context.last_indicator
             fact.reasons.append(Rule.INDICATOR_CONVERSION)
+        elif not indicator and listed and previous_end.get(clause_index, -1) >= start:
+            # 分别提高1.2、0.8个百分点: the whole phrase of the value listed before, verb too
+            indicator = context.last_indicator or context.topic
+            fact.reasons.append(Rule.INDICATOR_LISTED.format(phrase=indicator))
         elif not indicator:
             indicator = context.topic or context.last_indicator
             fact.reasons.append(Rule.INDICATOR_TOPIC.format(topic=indicator))
@@ -1715,8 +1721,8 @@ def _find_indicators(facts: list[Quantity], view: _SentenceView, context: _Conte
         if fact.indicator and after.endswith(lexicon.milestones) and before:
             # 经济总量连跨3个千亿级台阶、突破8000亿元: the steps climbed are the subject's;
             # the values after them measure the subject, not the steps
-            context.last_indicator = fact.indicator
             context.topic = _tidy(rules, _leading_nouns(before) or before)
+            context.last_indicator = context.topic
             continue
         if fact.indicator:
             context.last_indicator = fact.indicator
@@ -1806,7 +1812,7 @@ def _compile_distributor_in_indicator_re(words: Words) -> regex.Pattern[str]:
     """Return the regex of a distributor left before the verb inside an indicator (均增长)."""
     return regex.compile(
         rf"(?<![平年人日月])(?:{'|'.join(map(regex.escape, words.before_verbs))})"  # 平均, 年均
-        r"(?=增长|下降|超过|突破|占|达|为)"
+        r"(?=增长|下降|提高|降低|增加|减少|超过|突破|占|达|为)"
     )
 
 
