@@ -1226,11 +1226,12 @@ def _read_sign(quantity: Quantity, view: _SentenceView, previous: Quantity | Non
         clause_start = view.clauses[view.clause_index(quantity.start)][0]
         if previous is not None and previous.after_end > clause_start:
             clause_start = previous.after_end
-        before = view.text[clause_start : quantity.before_start]
-        word = next((w for w in rules.words.negative_contributions if w in before), None)
-        if word is not None:
+        found = search_in(
+            rules.negative_contribution_re, view.text, clause_start, quantity.before_start
+        )
+        if found is not None:
             quantity.negative = True
-            quantity.reasons.append(Rule.SIGN_FALLING.format(word=word))
+            quantity.reasons.append(Rule.SIGN_FALLING.format(word=found.group()))
 
 
 _MINUS_SIGNS = ("-", "−", "－")
@@ -1415,8 +1416,12 @@ def _distributor_before(end: int, view: _SentenceView) -> tuple[str, int] | None
         if position < 0:
             continue
         absolute = clause_start + position
-        if not _is_words(view, absolute, absolute + len(word)):
-            continue  # 各类, 都市圈: the character belongs to another word
+        token = view.token_at(absolute)
+        if token is not None and (
+            token.start != absolute
+            or (token.word != word and not _is_words(view, absolute, absolute + len(word)))
+        ):
+            continue  # 各类, 都市圈: the character belongs to another word (同为 is two)
         rest = _DATE_IN_INDICATOR_RE.sub("", view.text[absolute + len(word) : end])
         if any(c.isdigit() for c in rest) or "、" in rest:
             continue  # another value or list stands between: not this number's distributor
@@ -1986,6 +1991,7 @@ class _Rules:
     topic_tails: _Tails
     distributors: tuple[str, ...]  # 分别 first, then 各, 均…: stripped from an indicator's start
     distributor_in_indicator_re: regex.Pattern[str]
+    negative_contribution_re: regex.Pattern[str]  # any of changes.negative_contributions
 
 
 def _build_rules(lexicon: Lexicon) -> _Rules:
@@ -2009,6 +2015,9 @@ def _build_rules(lexicon: Lexicon) -> _Rules:
         topic_tails=_topic_tails(words),
         distributors=(*words.respectively, *words.each),
         distributor_in_indicator_re=_compile_distributor_in_indicator_re(words),
+        negative_contribution_re=regex.compile(
+            "|".join(map(regex.escape, words.negative_contributions)) or "(?!)"
+        ),
     )
 
 
