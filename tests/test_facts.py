@@ -265,13 +265,13 @@ UNITS = [
 UNITS += [
     pytest.param(
         "人均可支配收入4.2万元/人。",
-        [("4.2万元/人", "42000", "元/人", "=")],
-        id="compound-unit-yuan-per-person",
+        [("4.2万元/人", "42000", "元", "=")],
+        id="compound-unit-yuan-per-person-counts-yuan",
     ),
     pytest.param(
         "亩均税收达15万元/亩。",
-        [("15万元/亩", "150000", "元/亩", "=")],
-        id="compound-unit-wan-yuan-per-mu",
+        [("15万元/亩", "150000", "元", "=")],
+        id="compound-unit-wan-yuan-per-mu-counts-yuan",
     ),
 ]
 
@@ -695,6 +695,343 @@ def test_quantity_defaults_and_copy() -> None:
     assert copy.reasons is quantity.reasons  # replace() copies only what it is given
     bare = Quantity(0, 3, Decimal(43), "万", None, Decimal(430000))
     assert (bare.base_unit, bare.unit_text) == ("", "万")
+
+
+# ----------------------------------------------------------------- which fact, which indicator
+# A row is (sentence, [(mention, normalized_value, comparator, indicator), ...]).
+
+Reading = tuple[str, str, str, str]
+
+
+def readings(text: str) -> list[Reading]:
+    return [
+        (f.mention, f"{f.normalized_value.normalize():f}", f.comparator, f.indicator)
+        for f in facts_of(text)
+    ]
+
+
+def check_readings(text: str, expected: list[Reading]) -> None:
+    want = [(m, f"{Decimal(v).normalize():f}", c, i) for m, v, c, i in expected]
+    assert readings(text) == want
+
+
+DISTRIBUTED = [
+    pytest.param(
+        "新建社区食堂和老年驿站各15个。",
+        [("15个", "15", "=", "新建社区食堂"), ("15个", "15", "=", "新建老年驿站")],
+        id="ge-over-items-joined-by-he",
+    ),
+    pytest.param(
+        "东城区与西城区均新增托育机构8家。",
+        [("8家", "8", "=", "东城区新增托育机构"), ("8家", "8", "=", "西城区新增托育机构")],
+        id="jun-over-items-joined-by-yu",
+    ),
+    pytest.param(
+        "丙县和丁县财政收入双双突破50亿元。",
+        [
+            ("50亿元", "5000000000", ">", "丙县财政收入"),
+            ("50亿元", "5000000000", ">", "丁县财政收入"),
+        ],
+        id="shuang-shuang-keeps-the-comparator-on-every-copy",
+    ),
+    pytest.param(
+        "粮食和油料播种面积同为300万亩。",
+        [
+            ("300万亩", "3000000", "=", "粮食播种面积"),
+            ("300万亩", "3000000", "=", "油料播种面积"),
+        ],
+        id="tong-wei-over-items-sharing-a-head",
+    ),
+    pytest.param(
+        "货物出口额和服务出口额分别突破900亿元和60亿元。",
+        [
+            ("900亿元", "90000000000", ">", "货物出口额"),
+            ("60亿元", "6000000000", ">", "服务出口额"),
+        ],
+        id="comparator-before-a-fen-bie-list-governs-every-value",
+    ),
+    pytest.param(
+        "城区和郊区覆盖率分别超过80%、75%以上。",
+        [("80%", "80", ">", "城区覆盖率"), ("75%", "75", ">=", "郊区覆盖率")],
+        id="a-value-with-its-own-comparator-keeps-it",
+    ),
+    pytest.param(
+        "中国和平发展各方共赢。",
+        [],
+        id="he-inside-a-word-is-no-conjunction",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), DISTRIBUTED)
+def test_distributed_values(text: str, expected: list[Reading]) -> None:
+    check_readings(text, expected)
+
+
+SHARED_UNITS = [
+    pytest.param(
+        "三类企业占比分别提高0.8、2.5、4个百分点。",
+        [
+            ("0.8", "0.8", "个百分点", "="),
+            ("2.5", "2.5", "个百分点", "="),
+            ("4个百分点", "4", "个百分点", "="),
+        ],
+        id="unit-after-the-last-value-of-a-list",
+    ),
+    pytest.param(
+        "粮食和蔬菜产量分别达到120和85万吨。",
+        [("120", "1200000", "吨", "="), ("85万吨", "850000", "吨", "=")],
+        id="multiplier-and-unit-shared-across-he",
+    ),
+    pytest.param(
+        "管理和财务费用率分别下降1.5、2个百分点。",
+        [("1.5", "-1.5", "个百分点", "="), ("2个百分点", "-2", "个百分点", "=")],
+        id="shared-unit-keeps-the-shared-sign",
+    ),
+    pytest.param(
+        "2024、2025年连续增长。",
+        [],
+        id="years-sharing-nian-stay-years",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), SHARED_UNITS)
+def test_unit_shared_across_a_list(text: str, expected: list[Brief]) -> None:
+    check(text, expected)
+
+
+TRIMMED_INDICATORS = [
+    pytest.param(
+        "增值税、企业所得税、个人所得税等3项收入实现增长。",
+        [("3项", "3", "=", "收入实现增长")],
+        id="list-of-examples-before-deng-and-a-count-is-dropped",
+    ),
+    pytest.param(
+        "新建学校、医院、养老院等项目40个。",
+        [("40个", "40", "=", "新建学校、医院、养老院等项目")],
+        id="deng-list-before-the-head-noun-is-kept",
+    ),
+    pytest.param(
+        "税收收入（不含退税）增长4.1%。",
+        [("4.1%", "4.1", "=", "税收收入增长")],
+        id="bracketed-aside-before-the-number-is-dropped",
+    ),
+    pytest.param(
+        "出口增长7.5%（上年同期为下降3.2%）。",
+        [("7.5%", "7.5", "=", "出口增长"), ("3.2%", "-3.2", "=", "上年同期为下降")],
+        id="value-inside-an-aside-starts-after-the-bracket",
+    ),
+    pytest.param(
+        "农村居民收入增长6%，（二）城镇新增就业3.5万人。",
+        [("6%", "6", "=", "农村居民收入增长"), ("3.5万人", "35000", "=", "城镇新增就业")],
+        id="bracket-enumerator-is-not-part-of-the-indicator",
+    ),
+    pytest.param(
+        "外贸稳中有进，8.跨境电商交易额增长15%。",
+        [("15%", "15", "=", "跨境电商交易额增长")],
+        id="digit-enumerator-is-not-part-of-the-indicator",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), TRIMMED_INDICATORS)
+def test_indicators_are_trimmed(text: str, expected: list[Reading]) -> None:
+    check_readings(text, expected)
+
+
+SHARES_OF_A_SET = [
+    pytest.param(
+        "以全省5%的耕地生产了12%的粮食。",
+        [("5%", "5", "=", "以全省耕地"), ("12%", "12", "=", "生产粮食")],
+        id="share-before-de-and-a-noun-is-a-fact",
+    ),
+    pytest.param(
+        "65%的行政村建成快递服务点。",
+        [("65%", "65", "=", "行政村建成快递服务点")],
+        id="share-names-the-set-after-it",
+    ),
+    pytest.param(
+        "全市有83%的乡镇实现污水处理全覆盖。",
+        [("83%", "83", "=", "全市乡镇实现污水处理全覆盖")],
+        id="share-after-you",
+    ),
+    pytest.param(
+        "全省增速与全国6.2%的水平持平。",
+        [("6.2%", "6.2", "=", "全省增速与全国")],
+        id="appositive-after-de-is-no-set",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            "相比上年4500亿元的地区生产总值，增加了约300亿元。",
+            [("4500亿元", "上年地区生产总值"), ("300亿元", "上年地区生产总值增加")],
+            id="money-before-de-and-a-money-noun-names-the-measure",
+        ),
+        pytest.param(
+            "引进超10亿元的项目8个。",
+            [("8个", "引进超10亿元的项目")],
+            id="money-before-de-and-another-noun-stays-a-threshold",
+        ),
+    ],
+)
+def test_money_named_after_de(text: str, expected: list[tuple[str, str]]) -> None:
+    assert [(f.mention, f.indicator) for f in facts_of(text)] == expected
+
+
+def test_a_bounded_ratio_before_de_stays_a_threshold() -> None:
+    assert [f.mention for f in facts_of("营收增速超过20%的企业有45家。")] == ["45家"]
+
+
+@pytest.mark.parametrize(("text", "expected"), SHARES_OF_A_SET)
+def test_shares_of_a_set(text: str, expected: list[Reading]) -> None:
+    check_readings(text, expected)
+
+
+HEAD_NOUNS = [
+    pytest.param(
+        "全年有28个医院、社区卫生服务中心接入远程诊疗平台。",
+        [("28个", "28", "=", "医院、社区卫生服务中心接入远程诊疗平台")],
+        id="count-keeps-the-head-through-a-list-of-nouns",
+    ),
+    pytest.param(
+        "新建12个村、整治河道30公里。",
+        [("12个", "12", "=", "新建村"), ("30公里", "30", "=", "整治河道")],
+        id="list-item-with-its-own-value-is-not-the-head",
+    ),
+    pytest.param(
+        "3家企业入选国家级绿色工厂、数量居全省首位。",
+        [("3家", "3", "=", "企业入选国家级绿色工厂")],
+        id="a-statement-before-the-list-mark-ends-the-phrase",
+    ),
+    pytest.param(
+        "服务覆盖1.2万名老人、共济资金800万元。",
+        [("1.2万名", "12000", "=", "服务覆盖老人"), ("800万元", "8000000", "=", "共济资金")],
+        id="gong-beginning-a-word-is-kept",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), HEAD_NOUNS)
+def test_head_nouns_through_lists_and_thresholds(text: str, expected: list[Reading]) -> None:
+    check_readings(text, expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            "每人每年补贴最高1500元。", [("1500元", "元", "年")], id="innermost-rate-word-wins"
+        ),
+        pytest.param(
+            "玉米每公斤收购价2.6元左右。", [("2.6元", "元", "公斤")], id="per-a-unit-of-weight"
+        ),
+        pytest.param("新增耕地每亩奖补600元。", [("600元", "元", "亩")], id="per-a-unit-of-area"),
+        pytest.param(
+            "能繁母猪补贴300元/头。", [("300元/头", "元", "头")], id="slash-denominator-is-per"
+        ),
+        pytest.param(
+            "全员劳动生产率达到28万元/人。", [("28万元/人", "元", "人")], id="slash-per-person"
+        ),
+        pytest.param(
+            "每个乡镇建设3-5个示范点。",
+            [("3-5个", "个", None)],
+            id="classifier-after-mei-is-no-rate",
+        ),
+    ],
+)
+def test_per_of_compound_rates(text: str, expected: list[tuple[str, str, str | None]]) -> None:
+    assert [(f.mention, f.base_unit, f.per) for f in facts_of(text)] == expected
+
+
+def test_slash_unit_is_kept_as_written() -> None:
+    (fact,) = facts_of("亩均税收达15万元/亩。")
+    assert (fact.unit, fact.base_unit, fact.per) == ("万元/亩", "元", "亩")
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        pytest.param("货物净出口负向拉动经济增长0.9个百分点。", ["-0.9"], id="fu-xiang-la-dong"),
+        pytest.param("房地产投资下拉全部投资增长2.1个百分点。", ["-2.1"], id="xia-la"),
+        pytest.param("外需拖累工业增长0.4个百分点。", ["-0.4"], id="tuo-lei"),
+        pytest.param(
+            "消费拉动经济增长3.1个百分点，投资负拉动0.5个百分点。",
+            ["3.1", "-0.5"],
+            id="only-the-clause-with-the-word-is-negative",
+        ),
+        pytest.param(
+            "消费对经济增长的贡献率为56%。", ["56"], id="contribution-share-stays-positive"
+        ),
+    ],
+)
+def test_negative_contributions(text: str, values: list[str]) -> None:
+    assert [f"{f.normalized_value.normalize():f}" for f in facts_of(text)] == values
+
+
+@pytest.mark.parametrize(
+    ("text", "mentions"),
+    [
+        pytest.param("重点抓好十二个方面工作。", [], id="large-grouping-in-words"),
+        pytest.param("聚焦二十个领域精准发力。", [], id="twenty-fields-in-words"),
+        pytest.param("扎实推进九个方面改革。", [], id="small-grouping-in-words"),
+        pytest.param("推进12个方面改革。", ["12个"], id="grouping-count-in-digits-is-a-count"),
+    ],
+)
+def test_groupings_in_chinese_numerals(text: str, mentions: list[str]) -> None:
+    assert [f.mention for f in facts_of(text)] == mentions
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            "全市经济总量连跨两个千亿级台阶、突破6000亿元。",
+            [("两个", "全市经济总量连跨千亿级台阶"), ("6000亿元", "全市经济总量")],
+            id="value-after-a-count-of-milestones-measures-the-subject",
+        ),
+        pytest.param(
+            "地区生产总值连续跨越3个千亿级台阶，达到9000亿元。",
+            [("3个", "地区生产总值连续跨越千亿级台阶"), ("9000亿元", "地区生产总值")],
+            id="next-clause-after-a-count-of-milestones",
+        ),
+        pytest.param(
+            "居民收入增长5%。全年工业增加值迈上2万亿元台阶。",
+            [("5%", "居民收入增长"), ("2万亿元", "工业增加值")],
+            id="a-clause-with-its-own-subject-keeps-it",
+        ),
+    ],
+)
+def test_subject_of_the_clause(text: str, expected: list[tuple[str, str]]) -> None:
+    assert [(f.mention, f.indicator) for f in facts_of(text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            "每户每年补贴最高3000元。",
+            [("3000元", "<=", "每户每年补贴")],
+            id="zui-gao-is-an-upper-bound",
+        ),
+        pytest.param(
+            "月最低工资标准最低1900元。",
+            [("1900元", ">=", "月最低工资标准")],
+            id="zui-di-before-the-number-is-a-lower-bound",
+        ),
+        pytest.param(
+            "两类贷款余额分别提高1.2、0.8个百分点。",
+            [("1.2", "=", "两类贷款余额提高"), ("0.8个百分点", "=", "两类贷款余额提高")],
+            id="fen-bie-without-items-is-dropped-from-the-indicator",
+        ),
+    ],
+)
+def test_bounds_and_fen_bie_words(text: str, expected: list[tuple[str, str, str]]) -> None:
+    assert [(f.mention, f.comparator, f.indicator) for f in facts_of(text)] == expected
 
 
 # --------------------------------------------------------------------------

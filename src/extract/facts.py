@@ -131,7 +131,7 @@ class Rejection(StrEnum):
     NON_FACT_TERM = "part of a term that states no quantity (三次产业, 一揽子, 年均)"
     YEAR = "a calendar year (2025年, 2023—2025年)"
     YEAR_FRAME = "N年 dates or frames the statement, no duration verb (五年来, 三年行动)"
-    GROUPING = "a small count before an abstract noun (三个方面, 四个意识)"
+    GROUPING = "a count in words before an abstract noun (三个方面, 十二个领域)"
     CLASS_NAME = "a specification naming a class of things (时速350公里高铁)"
     DETERMINER = "a count pointing back at a set (这3个省份)"
     BARE_MULTIPLIER = "a bare multiplier with no comparator (万亿元)"
@@ -147,14 +147,17 @@ class Rejection(StrEnum):
 class Rule(StrEnum):
     """How a fact was read; ``str.format`` fills the braces. Recorded in ``Quantity.reasons``."""
 
+    UNIT_SHARED = "unit {unit} of the next value of the list (0.8、2.5个百分点)"
     RANGE = "a range: the number before {sep} is the lower bound"
     COMPARATOR_INSIDE = "comparator {word} inside the number (100余个)"
     COMPARATOR_BEFORE = "comparator {word} before the number"
     COMPARATOR_AFTER = "comparator {word} after the unit"
+    COMPARATOR_SHARED = "comparator {word} before the first value of the list"
     SIGN_FALLING = "negative: {word} before the number"
     SIGN_MINUS = "negative: a minus sign"
     SIGN_SHARED = "sign of the value listed before it"
     PER = "per {per} from 每{per} before the number"
+    PER_SLASH = "per {per} from the denominator of the unit (元/{per})"
     QUALIFIERS = "qualifiers from the clause before the number: {words}"
     LIST_QUALIFIERS = "qualifiers from the clause introducing the list (…目标是：): {words}"
     BASE_PEOPLE = "base unit 人: people are named after the number"
@@ -166,6 +169,7 @@ class Rule(StrEnum):
     INDICATOR_BENCHMARK = "indicator is the object of the comparison verb: «{before}»"
     INDICATOR_LIST_SUBJECT = "indicator takes the subject of the list's first item: «{subject}»"
     INDICATOR_CONVERSION = "indicator of the fact before (a conversion such as 折合)"
+    INDICATOR_LISTED = "indicator of the value listed before: «{phrase}»"
     INDICATOR_TOPIC = "indicator borrowed from the subject of an earlier clause: «{topic}»"
     INDICATOR_TOPIC_PREFIX = "subject «{topic}» of an earlier clause put before the predicate"
 
@@ -729,6 +733,7 @@ def _extract_sentence(
     quantities = _scan(rules, text)
     if not quantities:
         return []
+    _share_list_units(quantities, text)
     quotes = _quote_spans(rules, text)
     view = _SentenceView(text, quotes, _clause_spans(rules, text, quotes), rules)
     kept: list[Quantity] = []
@@ -749,8 +754,10 @@ def _extract_sentence(
         rejected.extend(Rejected(q, Rejection.THRESHOLD) for q in dropped)
         rejected.sort(key=lambda r: r.quantity.start)
     previous: Quantity | None = None
+    listed = ""  # the comparator word before the first value of a list of values
     for quantity in kept:
         _note_comparators(quantity, view.text)
+        listed = _share_comparator(quantity, view, previous, listed)
         _read_sign(quantity, view, previous)
         previous = quantity
         _read_per(quantity, view)
@@ -760,6 +767,41 @@ def _extract_sentence(
     _find_indicators(facts, view, context)
     _apply_list_qualifiers(facts, view, context)
     return facts
+
+
+def _share_list_units(quantities: list[Quantity], text: str) -> None:
+    """Give bare numbers listed before a unit that unit: 分别提高0.8、2.5、4个百分点.
+
+    Chinese writes the measure word once, after the last value of a list; each bare number
+    joined to the next value by 、/和/及/与/或 takes its multiplier and unit (read from the
+    end, so a whole run of bare numbers shares them).
+    """
+    for index in range(len(quantities) - 2, -1, -1):
+        bare, listed = quantities[index], quantities[index + 1]
+        if (
+            bare.unit is not None
+            or bare.multiplier
+            or bare.kind != "number"
+            or bare.is_range
+            or listed.unit is None
+            or listed.kind != "number"
+            or text[bare.end : listed.start] not in _LIST_GAPS
+        ):
+            continue
+        try:
+            factor = multiplier_value(listed.multiplier) * listed.unit.factor
+        except NumberError:
+            continue
+        quantities[index] = replace(
+            bare,
+            multiplier=listed.multiplier,
+            unit=listed.unit,
+            normalized=bare.value * factor,
+            base_unit=listed.base_unit,
+            unit_text=listed.unit_text,
+            qualifiers=[],
+            reasons=[Rule.UNIT_SHARED.format(unit=listed.unit_text)],
+        )
 
 
 def _apply_list_qualifiers(facts: list[Quantity], view: _SentenceView, context: _Context) -> None:
@@ -988,19 +1030,17 @@ def _reject_late(quantity: Quantity, view: _SentenceView) -> Rejection | None:
     return None
 
 
-# Above this a count in Chinese numerals is a real count even before an abstract noun.
-_MAX_GROUPING = 10
-
-
 def _groups_abstract_nouns(quantity: Quantity, view: _SentenceView) -> bool:
-    """True for 三个方面, 四个意识: a small count written in words before an abstract noun."""
+    """True for 三个方面, 十二个领域: a count written in words before an abstract noun.
+
+    However large, a numeral written in words before 方面 or 领域 groups the work it names
+    (FACTS.md); the same count in Arabic digits is meant as a number.
+    """
     rules = view.rules
     text = view.text
     if any(c.isdigit() for c in text[quantity.start : quantity.end]):
         return False  # written in Arabic digits, the count is meant as a number
     if quantity.unit is None or quantity.unit.group not in rules.units.classifier_groups:
-        return False
-    if quantity.value > _MAX_GROUPING:
         return False
     return text[quantity.after_end : quantity.after_end + 4].startswith(rules.words.grouping_nouns)
 
@@ -1041,6 +1081,8 @@ def _drop_thresholds(quantities: list[Quantity], view: _SentenceView) -> list[Qu
         counts = quantity.unit is not None and quantity.unit.group in rules.units.classifier_groups
         if counts and not (bounded or text.startswith("的", quantity.after_end)):
             continue  # 全市41个工业行业大类中有32个…: a count before its noun is a fact
+        if _is_share(quantity, view):
+            continue  # 以全省5%的耕地生产了12%的粮食: a share of a set, not a bound on it
         if _modifies_noun(quantity, view):
             thresholds.add(index)
     # 签约50亿元、100亿元以上项目: an item coordinated with a threshold is one too
@@ -1056,6 +1098,46 @@ def _drop_thresholds(quantities: list[Quantity], view: _SentenceView) -> list[Qu
         if index not in thresholds:
             kept.append(quantity)
     return kept
+
+
+def _is_share(quantity: Quantity, view: _SentenceView) -> bool:
+    """True for 65%的行政村: a ratio with no comparator word before 的 is a share of the set
+    named after it (超过20%的企业 bounds a measure instead, and is a threshold)."""
+    words = view.rules.words
+    return (
+        quantity.unit is not None
+        and quantity.unit.group == "ratio"
+        and view.text.startswith("的", quantity.end)
+        and quantity.before_start == quantity.start
+        and quantity.after_end == quantity.end
+        # 5.1%的数据, 80%的水平: the noun restates the quantity (appositive), no set
+        and not view.text.startswith(words.appositive, quantity.end + 1)
+        and not view.text.startswith(words.milestones, quantity.end + 1)
+    )
+
+
+def _names_its_measure(quantity: Quantity, view: _SentenceView) -> bool:
+    """True for 102719亿元的GDP: an amount of money before 的 and the money measure it is.
+
+    GDP, 生产总值, 收入 … (topics.money) after 的 name what the amount measures; other
+    nouns (超10亿元的项目) are a set the amount bounds.
+    """
+    if not (
+        quantity.unit is not None
+        and quantity.unit.group == "money"
+        and view.text.startswith("的", quantity.after_end)
+    ):
+        return False
+    start = quantity.after_end + 1
+    end = start
+    marks = view.rules.marks.all
+    while end < len(view.text) and end - start < _MAX_MEASURE and view.text[end] not in marks:
+        end += 1
+    return view.text[start:end].endswith(view.rules.words.money)  # 的地区生产总值，
+
+
+# The noun phrase of a measure after 的 (地区生产总值) is at most this long.
+_MAX_MEASURE = 12
 
 
 def _bound_after(quantity: Quantity, view: _SentenceView) -> bool:
@@ -1079,6 +1161,8 @@ def _modifies_noun(quantity: Quantity, view: _SentenceView) -> bool:
         lexicon.appositive
     ):
         return False  # 突破3万亿元大关, 稳定在80%以上水平, 5.1%的数据
+    if _names_its_measure(quantity, view):
+        return False  # 4500亿元的地区生产总值: the measure, not a set it bounds
     position = quantity.after_end + 1 if follow.startswith(("的", "之")) else quantity.after_end
     if position >= len(text) or text[position] in rules.marks.all:
         return False
@@ -1087,6 +1171,33 @@ def _modifies_noun(quantity: Quantity, view: _SentenceView) -> bool:
 
 
 # --------------------------------------------------------------------------- readings
+
+
+def _share_comparator(
+    quantity: Quantity, view: _SentenceView, previous: Quantity | None, listed: str
+) -> str:
+    """Give a listed value the comparator word before the list's first value; return that word.
+
+    分别突破500亿元和2000亿元: 突破 bounds both values; a value with a comparator word of
+    its own (超过80%、75%以上) keeps it.
+    """
+    text = view.text
+    if (
+        previous is None
+        or quantity.before_start - previous.after_end != 1  # every list gap is one character
+        or text[previous.after_end] not in _LIST_GAPS
+    ):
+        # a value that starts a list: its own word before it, if any, is the list's
+        if quantity.before_start == quantity.start:
+            return ""
+        return text[quantity.before_start : quantity.start].strip()
+    own = quantity.before_start < quantity.start or quantity.after_end > quantity.end
+    if listed and not own and not quantity.is_range and quantity.comparator == "=":
+        comparator = dict(view.rules.words.comparators_before).get(listed, "=")
+        if comparator != "=":
+            quantity.comparator = comparator
+            quantity.reasons.append(Rule.COMPARATOR_SHARED.format(word=listed))
+    return listed
 
 
 def _read_sign(quantity: Quantity, view: _SentenceView, previous: Quantity | None) -> None:
@@ -1110,6 +1221,17 @@ def _read_sign(quantity: Quantity, view: _SentenceView, previous: Quantity | Non
     elif head.endswith(_MINUS_SIGNS) and not head[:-1][-1:].isdigit():
         quantity.negative = True  # 自然增长率为-0.5‰ (a minus sign, not the dash of 2019-2021)
         quantity.reasons.append(Rule.SIGN_MINUS)
+    else:
+        # 负向拉动经济增长0.9个百分点: the word stands anywhere in the clause before the number
+        clause_start = view.clauses[view.clause_index(quantity.start)][0]
+        if previous is not None and previous.after_end > clause_start:
+            clause_start = previous.after_end
+        found = search_in(
+            rules.negative_contribution_re, view.text, clause_start, quantity.before_start
+        )
+        if found is not None:
+            quantity.negative = True
+            quantity.reasons.append(Rule.SIGN_FALLING.format(word=found.group()))
 
 
 _MINUS_SIGNS = ("-", "−", "－")
@@ -1135,6 +1257,16 @@ _PER_REACH = 4
 def _read_per(quantity: Quantity, view: _SentenceView) -> None:
     """Set ``per`` from 每月/每周… right before the number (每月290元, 由每周2列)."""
     rules = view.rules
+    unit = quantity.unit
+    if unit is not None and "/" in unit.text and unit.text not in rules.units.by_text:
+        # 800元/头, 28万元/人: the denominator of a compound unit is the rate's per
+        amount, _, per = unit.text.partition("/")
+        base = unit.base.partition("/")[0]
+        quantity.unit = Unit(amount, base, unit.factor, unit.group)  # unit_text stays 万元/亩
+        quantity.base_unit = base
+        quantity.per = per
+        quantity.reasons.append(Rule.PER_SLASH.format(per=per))
+        return
     clause_start = view.clauses[view.clause_index(quantity.start)][0]
     head = view.text[max(clause_start, quantity.before_start - _WINDOW) : quantity.before_start]
     if "每" not in head:
@@ -1227,8 +1359,9 @@ def _distribute(quantities: list[Quantity], view: _SentenceView) -> list[Quantit
                 run.append(nxt)
             else:
                 break
-        items = _list_items(text, word_start, view, expected=len(run))
-        if word in lexicon.respectively:
+        respectively = word in lexicon.respectively
+        items = _list_items(text, word_start, view, expected=len(run) if respectively else 0)
+        if respectively:
             predicate = text[word_start + len(word) : run[0].before_start]
             if items and len(items) == len(run):
                 for number, (item, value) in enumerate(zip(items, run, strict=True), 1):
@@ -1284,14 +1417,23 @@ def _distributor_before(end: int, view: _SentenceView) -> tuple[str, int] | None
             continue
         absolute = clause_start + position
         token = view.token_at(absolute)
-        if token is not None and (token.start != absolute or token.word != word):
-            continue  # 各类, 都市圈: the character belongs to another word
+        if token is not None and (
+            token.start != absolute
+            or (token.word != word and not _is_words(view, absolute, absolute + len(word)))
+        ):
+            continue  # 各类, 都市圈: the character belongs to another word (同为 is two)
         rest = _DATE_IN_INDICATOR_RE.sub("", view.text[absolute + len(word) : end])
         if any(c.isdigit() for c in rest) or "、" in rest:
             continue  # another value or list stands between: not this number's distributor
         if best is None or absolute > best[1]:
             best = (word, absolute)
     return best
+
+
+def _is_words(view: _SentenceView, start: int, end: int) -> bool:
+    """True when jieba's words start at ``start`` and end at ``end`` (同为 is 同 + 为)."""
+    first, last = view.token_at(start), view.token_at(end - 1)
+    return (first is None or first.start == start) and (last is None or last.end == end)
 
 
 def _list_items(text: str, end: int, view: _SentenceView, *, expected: int = 0) -> list[str]:
@@ -1309,14 +1451,37 @@ def _list_items(text: str, end: int, view: _SentenceView, *, expected: int = 0) 
         segment = text[previous_start:start].rstrip("，,：:")
         if any(char.isdigit() for char in segment):
             return []  # 分别达到56789元和34567元，分别增长…: that clause lists values, not items
+        start = previous_start
     items = segment.split("、")
-    if expected and len(items) < expected:
-        last = regex.split(r"和|及|与", items[-1])
-        if len(items) - 1 + len(last) == expected:
+    if len(items) < max(expected, 2):
+        # 体育娱乐用品类、通讯器材类和新能源汽车零售额; 社区食堂和老年驿站各15个
+        last = _split_conjunctions(view, start + len(segment) - len(items[-1]), items[-1])
+        if len(items) - 1 + len(last) == expected or (not expected and len(last) > 1):
             items = items[:-1] + last
     if len(items) < 2:
         return []
     return _share_heads(rules, items)
+
+
+def _split_conjunctions(view: _SentenceView, start: int, item: str) -> list[str]:
+    """Split ``item`` (at ``start`` in the sentence) on 和/与/及 standing as words of their own.
+
+    中国和平发展 holds the 和 of the word 和平: no conjunction there.
+    """
+    parts: list[str] = []
+    cut = 0
+    for index, char in enumerate(item):
+        if char in _CONJUNCTIONS:
+            token = view.token_at(start + index)
+            if token is not None and token.start == start + index and token.word == char:
+                parts.append(item[cut:index])
+                cut = index + 1
+    parts.append(item[cut:])
+    return parts if all(parts) else [item]
+
+
+#: Conjunctions that join the items of a list: 甲和乙, 甲与乙, 甲及乙.
+_CONJUNCTIONS = "和与及"
 
 
 def _share_heads(rules: _Rules, items: list[str]) -> list[str]:
@@ -1421,14 +1586,46 @@ def _strip_leading(rules: _Rules, text: str) -> str:
         position = text.rfind(word)
         if position >= 0:
             text = text[position + len(word) :]
+    if text[:1] in _ENUMERATOR_STARTS:
+        enumerator = match_here(_ENUMERATOR_RE, text)  # 7. or （三） numbers an item
+        if enumerator is not None:
+            text = text[enumerator.end() :]
     changed = text.startswith(lexicon.leading)  # else no word below can match
     while changed and text:
         changed = False
         for word in lexicon.leading:
-            if text.startswith(word) and len(text) > len(word):
+            if (
+                text.startswith(word)
+                and len(text) > len(word)
+                and (len(word) > 1 or _ends_a_word(text[:4], 1))  # 共济 keeps its 共
+            ):
                 text = text[len(word) :].lstrip(" ，,、")
                 changed = True
     return text
+
+
+# The number of a list item or heading at the start of a phrase: 7. 7、 （三） (3) 三、 ①.
+_ENUMERATOR_RE = regex.compile(
+    r"^(?:\d{1,2}[.．、](?!\d)|[（(](?:\d{1,2}|[一二三四五六七八九十]{1,3})[）)]"
+    r"|[一二三四五六七八九十]{1,3}、|[①-⑳])[\s、]*"
+)
+_ENUMERATOR_STARTS = frozenset("0123456789（(一二三四五六七八九十①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳")
+
+# A complete bracketed aside: 税收收入（不含退税）增长 → 税收收入增长; inside a title
+# (《纲要（草案）》) the brackets belong to the name.
+_ASIDE_RE = regex.compile(r"[（(][^（）()]*[）)](?![^《》]*》)")
+
+
+def _drop_asides(text: str) -> str:
+    """Remove bracketed asides from a phrase, and anything before an unclosed opening bracket.
+
+    出口增长7.5%（上年同期为下降3.2%）: the second value stands inside the aside, so its
+    phrase starts after the bracket.
+    """
+    text = replace_all(_ASIDE_RE, "", text)
+    opened = max(text.rfind("（"), text.rfind("("))
+    closed = max(text.rfind("）"), text.rfind(")"))
+    return text[opened + 1 :] if opened > closed else text
 
 
 # A year or month that dates the statement, not part of what is measured:
@@ -1474,8 +1671,11 @@ def _find_indicators(facts: list[Quantity], view: _SentenceView, context: _Conte
         start = max(clause_start, previous_end.get(clause_index, clause_start))
         start = max(start, fact.before_start - _WINDOW)
         raw_before = text[start : fact.before_start]
+        if any(c in raw_before for c in "（()）"):
+            raw_before = _drop_asides(raw_before)
         before = _strip_link(rules, _strip_per(rules, _strip_leading(rules, raw_before)))
-        if raw_before.strip() in _LIST_GAPS:
+        listed = raw_before.strip() in _LIST_GAPS
+        if listed:
             before = ""  # 56789元和34567元: the second value of a list shares the first's phrase
         elif raw_before.lstrip().startswith("、") and before.startswith(lexicon.action_verbs):
             subject = _list_subject(rules, text[clause_start:start])
@@ -1488,6 +1688,8 @@ def _find_indicators(facts: list[Quantity], view: _SentenceView, context: _Conte
                 next_start = facts[later].before_start
                 break
         after = _after_phrase(fact, view, min(clause_end, next_start))
+        if after and before.endswith("等") and _ends_a_word(before[-4:], len(before[-4:]) - 1):
+            before = _drop_examples(rules, before)  # 增值税、个人所得税等3项收入
         if _compares_with_benchmark(rules, raw_before):
             before = _benchmark(rules, raw_before)
             fact.reasons.append(Rule.INDICATOR_BENCHMARK.format(before=before))
@@ -1501,6 +1703,10 @@ def _find_indicators(facts: list[Quantity], view: _SentenceView, context: _Conte
         if conversion and context.last_indicator:
             indicator = context.last_indicator
             fact.reasons.append(Rule.INDICATOR_CONVERSION)
+        elif not indicator and listed and previous_end.get(clause_index, -1) >= start:
+            # 分别提高1.2、0.8个百分点: the whole phrase of the value listed before, verb too
+            indicator = context.last_indicator or context.topic
+            fact.reasons.append(Rule.INDICATOR_LISTED.format(phrase=indicator))
         elif not indicator:
             indicator = context.topic or context.last_indicator
             fact.reasons.append(Rule.INDICATOR_TOPIC.format(topic=indicator))
@@ -1512,9 +1718,33 @@ def _find_indicators(facts: list[Quantity], view: _SentenceView, context: _Conte
             fact.reasons.append(Rule.INDICATOR_PHRASE.format(words=" ".join(around)))
         fact.indicator = _tidy(rules, indicator)
         previous_end[clause_index] = fact.after_end
+        after_end = text.find(after, fact.after_end) + len(after) if after else -1
+        if after and (_is_share(fact, view) or text.startswith("、", after_end)):
+            # 5%的耕地生产了12%的粮食, 新建12个村、整治河道30公里: the next value's
+            # phrase starts after the words this value took
+            previous_end[clause_index] = after_end
+        if fact.indicator and after.endswith(lexicon.milestones) and before:
+            # 经济总量连跨3个千亿级台阶、突破8000亿元: the steps climbed are the subject's;
+            # the values after them measure the subject, not the steps
+            context.topic = _tidy(rules, _leading_nouns(before) or before)
+            context.last_indicator = context.topic
+            continue
         if fact.indicator:
             context.last_indicator = fact.indicator
             context.topic = _topic_of(rules, fact.indicator)
+
+
+def _drop_examples(rules: _Rules, before: str) -> str:
+    """Return what is left of a phrase ending in examples and 等 before a count: its verb.
+
+    增值税、个人所得税等 (3项收入增长) → "": the count's noun names what is counted, the
+    examples only illustrate it; 新增餐饮、零售等 → 新增.
+    """
+    lexicon = rules.words
+    for word in (*lexicon.action_verbs, *lexicon.qualifiers):
+        if before.startswith(word) and len(before) > len(word):
+            return word
+    return ""
 
 
 def _list_subject(rules: _Rules, head: str) -> str:
@@ -1587,7 +1817,7 @@ def _compile_distributor_in_indicator_re(words: Words) -> regex.Pattern[str]:
     """Return the regex of a distributor left before the verb inside an indicator (均增长)."""
     return regex.compile(
         rf"(?<![平年人日月])(?:{'|'.join(map(regex.escape, words.before_verbs))})"  # 平均, 年均
-        r"(?=增长|下降|超过|突破|占|达|为)"
+        r"(?=增长|下降|提高|降低|增加|减少|超过|突破|占|达|为)"
     )
 
 
@@ -1620,10 +1850,16 @@ def _after_phrase(fact: Quantity, view: _SentenceView, stop: int) -> str:
     if start >= stop or (text[start] in marks.all and text[start] not in marks.quotes):
         return ""
     follow = text[start:stop]
-    if follow.startswith(("的", "之")) or any(follow.startswith(w) for w in lexicon.milestones):
+    share = _is_share(fact, view)
+    if share or _names_its_measure(fact, view):
+        # 65%的行政村建成快递服务点: the set the share is taken of; 4500亿元的地区生产总值:
+        # the measure the amount is
+        start += 1
+    elif follow.startswith(("的", "之")) or follow.startswith(lexicon.milestones):
         return ""
     end = start
     depth = 0
+    counts = fact.unit is not None and fact.unit.group in rules.units.classifier_groups
     while end < stop:
         char = text[end]
         if char in marks.quotes:
@@ -1633,11 +1869,16 @@ def _after_phrase(fact: Quantity, view: _SentenceView, stop: int) -> str:
         elif depth == 0 and (
             char in marks.clause_break or char in _LIST_SEPARATORS or char == "的"
         ):
-            break
+            if not (
+                char in _LIST_SEPARATORS and counts and _noun_item_follows(view, start, end, stop)
+            ):
+                break
+            # 28个医院、社区卫生服务中心接入…: the count's noun is a list; the head follows
         end += 1
     phrase = text[start:end].strip()
     if end == stop and stop < len(text) and text[stop : stop + 1] not in marks.all:
-        counts = fact.unit is not None and fact.unit.group in rules.units.classifier_groups
+        if share:
+            return _leading_nouns(phrase)  # 5%的耕地生产了12%的粮食: only the set's noun
         if not counts:
             return ""  # 73129亿元增加了9966.9亿元: the words lead on to the next value
         # 41个工业行业大类中有32个…: the counted noun, without the words leading on
@@ -1652,6 +1893,40 @@ def _after_phrase(fact: Quantity, view: _SentenceView, stop: int) -> str:
     while phrase.endswith(particles) and _ends_a_word(phrase, len(phrase) - 1):
         phrase = phrase[:-1].rstrip()
     return phrase
+
+
+def _noun_item_follows(view: _SentenceView, start: int, separator: int, stop: int) -> bool:
+    """True when the 、 at ``separator`` joins another noun to a count's noun (from ``start``).
+
+    The rest of the clause must hold no other value (新建12个村、整治河道30公里 lists two
+    facts), the words before the 、 must all be nouns (7家企业上榜…、数量居全国第2 joins
+    two statements) and the next item must start with a noun.
+    """
+    if stop < view.clauses[view.clause_index(separator)][1] or separator - start > _WINDOW:
+        return False
+    # the words of the phrase so far and of the next item's start (not the whole clause)
+    tokens = tag(view.text[start : min(stop, separator + 8)], start)
+    for token in tokens:
+        if token.start < separator and not _is_noun(token):
+            return False
+    following = next((t for t in tokens if t.start == separator + 1), None)
+    return following is not None and _is_noun(following)
+
+
+def _is_noun(token: Token) -> bool:
+    """True for a noun as jieba tags it (a verb used as a noun, vn, is no noun here)."""
+    return token.flag != "vn" and token.flag.startswith(_NOUN_FLAGS)
+
+
+def _leading_nouns(phrase: str) -> str:
+    """Return the nouns ``phrase`` starts with (耕地生产了 → 耕地; 生产 is a verb there)."""
+    end = 0
+    for token in tag(phrase):
+        if not _is_noun(token) or (token.flag == "nr" and len(token.word) == 1):
+            # 连跨: jieba may read a lone 连 as a surname
+            break
+        end = token.end
+    return phrase[:end]
 
 
 def _topic_of(rules: _Rules, indicator: str) -> str:
@@ -1716,6 +1991,7 @@ class _Rules:
     topic_tails: _Tails
     distributors: tuple[str, ...]  # 分别 first, then 各, 均…: stripped from an indicator's start
     distributor_in_indicator_re: regex.Pattern[str]
+    negative_contribution_re: regex.Pattern[str]  # any of changes.negative_contributions
 
 
 def _build_rules(lexicon: Lexicon) -> _Rules:
@@ -1739,6 +2015,9 @@ def _build_rules(lexicon: Lexicon) -> _Rules:
         topic_tails=_topic_tails(words),
         distributors=(*words.respectively, *words.each),
         distributor_in_indicator_re=_compile_distributor_in_indicator_re(words),
+        negative_contribution_re=regex.compile(
+            "|".join(map(regex.escape, words.negative_contributions)) or "(?!)"
+        ),
     )
 
 

@@ -176,6 +176,7 @@ class Words:
     leading: tuple[str, ...]
     reporting: tuple[str, ...]
     falling: tuple[str, ...]
+    negative_contributions: tuple[str, ...]
     rising: tuple[str, ...]
     fillers: tuple[str, ...]
     level_verbs: tuple[str, ...]
@@ -239,6 +240,7 @@ def _build_words(table: dict[str, Any]) -> Words:
         leading=_sorted(table["linking"]["leading"]),
         reporting=_sorted(table["linking"]["reporting"]),
         falling=_sorted(table["changes"]["falling"]),
+        negative_contributions=_sorted(table["changes"]["negative_contributions"]),
         rising=_sorted(table["changes"]["rising"]),
         fillers=_sorted(table["changes"]["fillers"]),
         level_verbs=_sorted(table["changes"]["level_verbs"]),
