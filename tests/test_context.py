@@ -239,3 +239,56 @@ def test_a_lexicon_file_adds_a_wording(tmp_path: Path) -> None:
     )
     document = extract_text(REVIEW + "经济发展速度为5%。", lexicon_files=[path])
     assert document.facts[0].concept == "gdp_growth"
+
+
+@pytest.mark.parametrize(
+    ("text", "mention", "place"),
+    [
+        pytest.param(
+            REVIEW.replace("某省", "广西壮族自治区") + "地区生产总值增长5%。",
+            "5%",
+            "广西壮族自治区",
+            id="the-document-place",
+        ),
+        pytest.param(
+            REVIEW.replace("某省", "广西壮族自治区") + "桂林入境游客增长21%。",
+            "21%",
+            "桂林市",
+            id="a-city-named-as-subject",
+        ),
+        pytest.param(
+            REVIEW.replace("某省", "广西壮族自治区") + "全国平均增速5.1%。",
+            "5.1%",
+            "全国",
+            id="the-country-as-subject",
+        ),
+        pytest.param(
+            REVIEW.replace("某省", "广西壮族自治区") + "增速高于全国平均0.3个百分点。",
+            "0.3个百分点",
+            "广西壮族自治区",
+            id="a-comparison-base-is-no-subject",
+        ),
+        pytest.param(
+            REVIEW.replace("某省", "广西壮族自治区") + "全省接待游客9亿人次。",
+            "9亿人次",
+            "广西壮族自治区",
+            id="quan-sheng-is-the-document",
+        ),
+        pytest.param(
+            "三省经济\n2021年，江苏第一产业增加值4722亿元，增长3.1%；第二产业增加值51775亿元。",
+            "51775亿元",
+            "江苏省",
+            id="a-statistic-keeps-its-subject-in-its-paragraph",
+        ),
+        pytest.param("某地新闻\n交通运输业增长3%。", "3%", None, id="no-place-known"),
+    ],
+)
+def test_place(text: str, mention: str, place: str | None) -> None:
+    document = extract_text(text)
+    assert [f.place for f in document.facts if f.mention == mention] == [place]
+
+
+def test_an_unknown_document_place_is_an_issue() -> None:
+    document = extract_text("某地新闻\n交通运输业增长3%。")
+    assert document.place is None
+    assert any(issue.stage == "context" for issue in document.issues)

@@ -21,6 +21,12 @@ from dataclasses import dataclass
 
 from .lexicon import Concept, Lexicon, bundled_table, load_lexicon
 from .models import Fact, Section, SegmentedText, Sentence, Status
+from .places import (
+    Division,
+    division_named,
+    document_place_words,
+    find_places,
+)
 
 # ----------------------------------------------------------------------------- the rules
 
@@ -73,6 +79,10 @@ class _Rules:
     wordings: tuple[tuple[str, Concept], ...]
     excluded_after: tuple[str, ...]
     share_words: tuple[str, ...]
+    base_before: tuple[str, ...]
+    rank_after: tuple[str, ...]
+    own_words: tuple[str, ...]
+    place_openers: frozenset[str]
 
 
 def _longest_first(words: Sequence[str]) -> tuple[str, ...]:
@@ -127,6 +137,10 @@ def _build_rules(lexicon: Lexicon) -> _Rules:
         wordings=tuple(wordings),
         excluded_after=_longest_first(table["concepts"]["excluded_after"]),
         share_words=_longest_first(table["concepts"]["share_words"]),
+        base_before=_longest_first(table["places"]["base_before"]),
+        rank_after=_longest_first(table["places"]["rank_after"]),
+        own_words=_longest_first(document_place_words()),
+        place_openers=frozenset(["", *table["places"]["openers"]]),
     )
 
 
@@ -258,6 +272,90 @@ def document_date(
     return None, None
 
 
+#: Words of the lines that open a report and name its place: the occasion line (…会议上)
+#: and the speaker's office (江西省省长, 自治区人民政府主席).
+_OCCASION_WORDS = ("会议上", "大会上")
+_OFFICE_WORDS = ("省长", "市长", "县长", "区长", "主席", "州长", "盟长", "旗长")
+#: Paragraphs of the start of a report read for its place (occasion line, office, 我市).
+_HEAD_PARAGRAPHS = 12
+#: Paragraphs of the start of a report where 我市/全省 and the place named with them count.
+_OPENING_PARAGRAPHS = 5
+#: The longest short name tried when a report names its place only in passing (永康).
+_LONGEST_NAME = 4
+
+
+def document_place(
+    segmented: SegmentedText, doc_id: str
+) -> tuple[Division | None, str | None, str | None]:
+    """Return the division a document is about, its name, and where it was read from.
+
+    The title, the occasion line, the speaker's office, the first lines when they say
+    我市/全省 and name a division, the file name; (None, None, None) when none names one.
+    """
+    if segmented.title:
+        division = _first_division(segmented.title)
+        if division is not None:
+            return division, division.name, "title"
+    head = [p.text for p in segmented.paragraphs[:_HEAD_PARAGRAPHS]]
+    for words, source in ((_OCCASION_WORDS, "occasion line"), (_OFFICE_WORDS, "speaker's office")):
+        for line in head:
+            if any(word in line for word in words):
+                division = _first_division(line)
+                if division is not None:
+                    return division, division.name, source
+    opening = "\n".join(head[:_OPENING_PARAGRAPHS])
+    own = [word for word in document_place_words() if word in opening]
+    if own:
+        division = _named_most(opening, own)
+        if division is not None:
+            return division, division.name, "first lines"
+    division = _first_division(" ".join(regex_split_name(doc_id)))
+    if division is not None:
+        return division, division.name, "file name"
+    return None, None, None
+
+
+def regex_split_name(doc_id: str) -> list[str]:
+    """Return the parts of a file name between its separators (2026_江西省_报告 → 江西省)."""
+    return [part for part in re.split(r"[_\-/. ]+", doc_id) if part]
+
+
+def _first_division(text: str) -> Division | None:
+    for mention in find_places(text):
+        if mention.division is not None and mention.facility is None:
+            return mention.division
+    return None
+
+
+def _named_most(text: str, own: list[str]) -> Division | None:
+    """Return the division ``text`` names most often at the level its 我市/全省 words name
+    (a county's short name too: 品质活力永康 in a 永康 paper)."""
+    ends = {word[-1] for word in own}
+    counts: dict[str, tuple[int, Division]] = {}
+    for mention in find_places(text):
+        division = mention.division
+        if division is not None and mention.facility is None and division.name[-1] in ends:
+            n, _ = counts.get(division.code, (0, division))
+            counts[division.code] = (n + 1, division)
+    if not counts:
+        for start in range(len(text)):
+            for size in range(2, _LONGEST_NAME + 1):
+                name = text[start : start + size]
+                if not name.isalpha() or any(w in name for w in own):
+                    continue
+                division = division_named(name)
+                if (
+                    division is not None
+                    and division.name[-1] in ends
+                    and division.level != "province"
+                ):
+                    n, _ = counts.get(division.code, (0, division))
+                    counts[division.code] = (n + 1, division)
+    if not counts:
+        return None
+    return max(counts.values(), key=lambda item: item[0])[1]
+
+
 # ----------------------------------------------------------------------------- facts
 
 
@@ -282,9 +380,7 @@ class _Scope:
     heading: str = ""
 
 
-def _section_kind(
-    heading: str, spans: list[_Span], year: int | None, rules: _Rules
-) -> bool | None:
+def _section_kind(heading: str, spans: list[_Span], year: int | None, rules: _Rules) -> bool | None:
     """Return True for a section of plans, False for a review, None when it says neither."""
     if any(w in heading for w in rules.review_headings):
         return False
@@ -423,6 +519,22 @@ def add_context(
     scope = _Scope()
     scanned = 0  # sentences whose opening words updated the scope
     spans_of: dict[int, list[_Span]] = {}
+    places_of: dict[int, list[_Place]] = {}
+    #: The subject a sentence with facts opened with, and its paragraph: later sentences of
+    #: the paragraph that name none keep it (2021年，江苏第一产业…；第二产业…).
+    carried: tuple[int, _Place] | None = None
+    text_all = segmented.clean.text
+
+    fact_starts = [f.start for f in facts]
+
+    def facts_in(sentence: Sentence) -> list[Fact]:
+        low = bisect_right(fact_starts, sentence.start - 1)
+        high = bisect_right(fact_starts, sentence.end)
+        return facts[low:high]
+
+    def _paragraph_of(index: int) -> int:
+        return text_all.rfind("\n", 0, sentences[index].start)
+
     out: list[Fact] = []
 
     def sentence_spans(index: int) -> list[_Span]:
@@ -445,6 +557,18 @@ def add_context(
         while scanned < index:
             _enter(scope, section_at(sentences[scanned].start), year, rules)
             _advance(scope, sentences[scanned], sentence_spans(scanned), year)
+            if scanned in places_of:
+                done = sentences[scanned]
+                numbers = [f.start - done.start for f in facts_in(done)]
+                openers = [
+                    p
+                    for p in places_of[scanned]
+                    if _opens_a_statistic(p, done.text, numbers, rules)
+                ]
+                if openers:
+                    carried = (_paragraph_of(scanned), openers[-1])
+                elif places_of[scanned]:
+                    carried = None
             scanned += 1
         _enter(scope, section_at(fact.start), year, rules)
         text = sentence.text if sentence else ""
@@ -461,12 +585,26 @@ def add_context(
         concept, concept_why = _concept(fact, several, clause, rules)
         if concept_why:
             why.append(f"concept {concept}: {concept_why}")
-        why.append(f"place {place}: the document's place" if place else "place unknown")
+        if sentence is not None:
+            if index not in places_of:
+                places_of[index] = _sentence_places(text, place, place_code, rules)
+            numbers = [f.start - sentence.start for f in facts_in(sentence)]
+            subject, how = _subject(places_of[index], text, offset, numbers, rules)
+        else:
+            subject, how = None, ""
+        if subject is None and carried is not None and carried[0] == _paragraph_of(index):
+            subject, how = carried[1], "the sentence before, in its paragraph, opens with"
+        if subject is not None:
+            fact_place, fact_code = subject.name, subject.code
+            why.append(f"place {fact_place}: {how} “{subject.text}”")
+        else:
+            fact_place, fact_code = place, place_code
+            why.append(f"place {place}: the document's place" if place else "place unknown")
         out.append(
             fact.model_copy(
                 update={
-                    "place": place,
-                    "place_code": place_code,
+                    "place": fact_place,
+                    "place_code": fact_code,
                     "period": period,
                     "status": status,
                     "concept": concept,
@@ -552,6 +690,86 @@ def _small_number(text: str) -> int | None:
 def _with_year(span: _Span, year: int) -> _Span:
     """Return the part of a year ``span`` (1-11月) in ``year``."""
     return _Span(span.start, span.end, span.text, year, year, months=span.months)
+
+
+@dataclass(frozen=True)
+class _Place:
+    """A subject place of a sentence: where, its name and code (None: not a division)."""
+
+    start: int
+    end: int
+    text: str
+    name: str | None
+    code: str | None
+
+
+def _sentence_places(
+    text: str, place: str | None, place_code: str | None, rules: _Rules
+) -> list[_Place]:
+    """Return the places ``text`` names that can be the subject of a clause, in order:
+    divisions and areas (not facilities, comparison bases or ranks) and 我省/全市 words,
+    which name the document's place."""
+    found: list[_Place] = []
+    for mention in find_places(text, within=place_code):
+        if mention.facility is not None or _is_base(text, mention.start, mention.end, rules):
+            continue
+        code = mention.division.code if mention.division is not None else None
+        found.append(_Place(mention.start, mention.end, mention.text, mention.name, code))
+    for word in rules.own_words:
+        at = text.find(word)
+        while at >= 0:
+            if not _is_base(text, at, at + len(word), rules) and not any(
+                p.start <= at < p.end for p in found
+            ):
+                # 江苏省统计局分析称，全省GDP…: 全省 is the province just named.
+                named = [
+                    p for p in found if p.end <= at and p.code and p.name and p.name[-1] == word[-1]
+                ]
+                if named:
+                    found.append(_Place(at, at + len(word), word, named[-1].name, named[-1].code))
+                else:
+                    found.append(_Place(at, at + len(word), word, place, place_code))
+            at = text.find(word, at + len(word))
+    found.sort(key=lambda p: p.start)
+    return found
+
+
+def _is_base(text: str, start: int, end: int, rules: _Rules) -> bool:
+    """Return whether the place at ``text[start:end]`` is a comparison base or a rank."""
+    before = text[max(0, start - 2) : start]
+    if any(before.endswith(word) for word in rules.base_before):
+        return True
+    return any(text.startswith(word, end) for word in rules.rank_after)
+
+
+def _subject(
+    places: list[_Place], text: str, offset: int, numbers: list[int], rules: _Rules
+) -> tuple[_Place | None, str]:
+    """Return the subject place of the clause holding ``offset`` and how it was found: a
+    place in the clause before the number, else one opening an earlier clause."""
+    clause_from = _clause_start(text, offset)
+    before = [p for p in places if p.end <= offset]
+    in_clause = [p for p in before if p.start >= clause_from]
+    if in_clause:
+        return in_clause[-1], "its clause names"
+    openers = [p for p in before if _opens_a_statistic(p, text, numbers, rules)]
+    if openers:
+        return openers[-1], "an earlier clause of its sentence, with a figure, opens with"
+    return None, ""
+
+
+def _opens_a_statistic(place: _Place, text: str, numbers: list[int], rules: _Rules) -> bool:
+    """Return whether ``place`` opens its clause (其中 and the like aside) and that clause
+    holds a figure (at one of ``numbers``): the subject of a statistic, which the clauses
+    after it keep (2021年，江苏第一产业增加值4722.4亿元，增长3.1%)."""
+    start = _clause_start(text, place.start)
+    prefix = text[start : place.start]
+    if prefix not in rules.place_openers and not rules.time_re.fullmatch(prefix):
+        return False
+    end = min(
+        (i for i in map(lambda m: text.find(m, place.end), "，；。,;") if i >= 0), default=len(text)
+    )
+    return any(place.end <= n < end for n in numbers)
 
 
 def _anchor_year(own: list[_Span], scope: _Scope, year: int | None) -> int | None:

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 from . import tagger
 from .clean import clean_text
-from .context import add_context, document_date
+from .context import add_context, document_date, document_place
 from .facts import SentenceTrace, extract_candidates
 from .lexicon import Lexicon, load_lexicon
 from .models import CleanText, Document, Fact, Issue, SegmentedText, SourceText
@@ -124,6 +124,15 @@ def _context(work: StageWork) -> None:
     removed = [item.text for item in work.clean.removed]
     work.date, work.date_from = document_date(work.segmented, work.source.doc_id, removed=removed)
     year = int(work.date[:4]) if work.date else None
+    division, work.place, work.place_from = document_place(work.segmented, work.source.doc_id)
+    if division is None:
+        work.issues.append(
+            Issue(
+                stage="context",
+                reason="no place found in the title, the opening lines or the file name: "
+                "facts that name none get place null (give it with --meta)",
+            )
+        )
     if work.trace is not None:
         work.context_reasons = []
     work.facts = add_context(
@@ -133,6 +142,7 @@ def _context(work: StageWork) -> None:
         lexicon=work.lexicon,
         year=year,
         place=work.place,
+        place_code=division.code if division is not None else None,
         reasons=work.context_reasons,
     )
 
