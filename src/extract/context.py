@@ -801,7 +801,12 @@ def _enter(scope: _Scope, section: Section | None, year: int | None, rules: _Rul
 
 
 def _advance(scope: _Scope, sentence: Sentence, spans: list[_Span], year: int | None) -> None:
-    """Update ``scope`` with a sentence read before a fact's: a time in its opening clause."""
+    """Update ``scope`` with a sentence read before a fact's: a time in its opening clause.
+
+    A section heading is read on entering its section (``_enter``).
+    """
+    if sentence.kind == "heading":
+        return
     for span in spans:
         if span.start <= _OPENING_CHARS and not span.base:
             if span.months is not None and not span.first:
