@@ -18,6 +18,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .lexicon import Concept, Lexicon, bundled_table, load_lexicon
 from .models import Fact, Section, SegmentedText, Sentence, Status
@@ -55,6 +56,8 @@ class _Rules:
     """The compiled words of data/context.toml and of the lexicon's concepts."""
 
     time_re: re.Pattern[str]
+    #: A text with none of these characters holds no time expression.
+    time_chars: frozenset[str]
     averages_re: re.Pattern[str]
     running_re: re.Pattern[str]
     change_words: tuple[str, ...]
@@ -77,11 +80,16 @@ class _Rules:
     concepts: tuple[Concept, ...]
     #: (wording, concept) pairs, longest wording first.
     wordings: tuple[tuple[str, Concept], ...]
+    #: The (wording, concept) pairs of each base unit, longest wording first: a fact
+    #: whose base unit no concept has is passed over at once.
+    by_unit: dict[str, tuple[tuple[str, Concept], ...]]
     excluded_after: tuple[str, ...]
     share_words: tuple[str, ...]
     base_before: tuple[str, ...]
     rank_after: tuple[str, ...]
     own_words: tuple[str, ...]
+    #: The first characters of ``own_words`` (我, 全, 本): a sentence without any has none.
+    own_chars: frozenset[str]
     place_openers: frozenset[str]
 
 
@@ -112,8 +120,10 @@ def _build_rules(lexicon: Lexicon) -> _Rules:
     )
     averages = "|".join(re.escape(w) for w in _longest_first(periods["averages"]))
     running = "|".join(re.escape(w) for w in _longest_first(periods["running"]))
+    words_of_time = [*relative, *months, *plans]
     return _Rules(
         time_re=time_re,
+        time_chars=frozenset("年月") | {min(word, key=_rarity) for word in words_of_time},
         averages_re=re.compile(rf"(?P<n>{averages})年平均"),
         running_re=re.compile(rf"(?:{running})(?P<n>\d+|[一二三四五六七八九十]+)年"),
         change_words=_longest_first(periods["change_after_base"]),
@@ -135,13 +145,24 @@ def _build_rules(lexicon: Lexicon) -> _Rules:
         not_target_after="".join(status["not_target_after"]),
         concepts=concepts,
         wordings=tuple(wordings),
+        by_unit={
+            unit: tuple(pair for pair in wordings if unit in pair[1].base_units)
+            for unit in {unit for concept in concepts for unit in concept.base_units}
+        },
         excluded_after=_longest_first(table["concepts"]["excluded_after"]),
         share_words=_longest_first(table["concepts"]["share_words"]),
         base_before=_longest_first(table["places"]["base_before"]),
         rank_after=_longest_first(table["places"]["rank_after"]),
         own_words=_longest_first(document_place_words()),
+        own_chars=frozenset(word[0] for word in document_place_words()),
         place_openers=frozenset(["", *table["places"]["openers"]]),
     )
+
+
+def _rarity(char: str) -> int:
+    """Order the characters of a time word: those most time words share first (年, 月, 季,
+    五 of the plans), so that few characters tell a text with no time word."""
+    return 0 if char in "年月季五" else 1
 
 
 def _time_spans(text: str, year: int | None, rules: _Rules) -> list[_Span]:
@@ -150,6 +171,8 @@ def _time_spans(text: str, year: int | None, rules: _Rules) -> list[_Span]:
     Relative words need the document's ``year``; without it they are left out.
     """
     spans: list[_Span] = []
+    if rules.time_chars.isdisjoint(text):
+        return spans
     for match in rules.time_re.finditer(text):
         start, end = match.start(), match.end()
         before = text[max(0, start - 2) : start]
@@ -393,12 +416,21 @@ def _section_kind(heading: str, spans: list[_Span], year: int | None, rules: _Ru
     return None
 
 
+#: The marks that end a clause.
+_CLAUSE_MARK_RE = re.compile(r"[，；：。,;:]")
+
+
 def _clause_start(text: str, position: int) -> int:
     """Return where the clause holding ``position`` starts (after ，；：。 or the text start)."""
-    best = -1
-    for mark in "，；：。,;:":
-        best = max(best, text.rfind(mark, 0, position))
-    return best + 1
+    marks = _clause_marks(text)
+    index = bisect_right(marks, position - 1)
+    return marks[index - 1] + 1 if index else 0
+
+
+@lru_cache(maxsize=256)
+def _clause_marks(text: str) -> list[int]:
+    """Return the offsets of the clause marks of ``text`` (kept for the sentences at hand)."""
+    return [match.start() for match in _CLAUSE_MARK_RE.finditer(text)]
 
 
 def _has_target_word(text: str, rules: _Rules) -> str | None:
@@ -453,9 +485,10 @@ def _review_period(span: _Span, clause: str, rules: _Rules) -> tuple[int, int, s
 def _concept(fact: Fact, several_years: bool, clause: str, rules: _Rules) -> tuple[str | None, str]:
     """Return the concept id of ``fact`` (None: no headline indicator) and why."""
     indicator = fact.indicator
-    for wording, concept in rules.wordings:
+    candidates = rules.by_unit.get(fact.base_unit, ())
+    for wording, concept in candidates:
         at = indicator.find(wording)
-        if at < 0 or fact.base_unit not in concept.base_units:
+        if at < 0:
             continue
         before = indicator[:at]
         if any(before.endswith(w) for w in concept.excluded_before):
@@ -472,15 +505,17 @@ def _concept(fact: Fact, several_years: bool, clause: str, rules: _Rules) -> tup
             if "平均" not in clause and "平均" not in indicator and "年均" not in indicator:
                 return None, f"“{wording}” over several years without 年均: no concept"
         return concept.id, f"wording “{wording}” in the indicator, base unit {fact.base_unit}"
-    return _shared_head(fact, clause, rules)
+    return _shared_head(fact, clause, rules) if candidates else (None, "")
 
 
 def _shared_head(fact: Fact, clause: str, rules: _Rules) -> tuple[str | None, str]:
     """Return the concept of an indicator that names only the tail of a wording whose head
     opens its clause: 粮食播种面积1584.6万亩、总产量132.4亿斤 → 总产量 of 粮食."""
     indicator = fact.indicator
-    for wording, concept in rules.wordings:
-        if fact.base_unit not in concept.base_units or concept.growth:
+    if "、" not in clause:
+        return None, ""
+    for wording, concept in rules.by_unit.get(fact.base_unit, ()):
+        if concept.growth:
             continue
         for cut in range(1, len(wording) - 1):
             head, tail = wording[:cut], wording[cut:]
@@ -556,7 +591,11 @@ def add_context(
         # Advance the scope over the sentences before this one, then into its section.
         while scanned < index:
             _enter(scope, section_at(sentences[scanned].start), year, rules)
-            _advance(scope, sentences[scanned], sentence_spans(scanned), year)
+            done = sentences[scanned]
+            opening = spans_of.get(scanned)
+            if opening is None:
+                opening = _time_spans(done.text[:_OPENING_TEXT], year, rules)
+            _advance(scope, done, opening, year)
             if scanned in places_of:
                 done = sentences[scanned]
                 numbers = [f.start - done.start for f in facts_in(done)]
@@ -715,7 +754,7 @@ def _sentence_places(
             continue
         code = mention.division.code if mention.division is not None else None
         found.append(_Place(mention.start, mention.end, mention.text, mention.name, code))
-    for word in rules.own_words:
+    for word in rules.own_words if rules.own_chars.intersection(text) else ():
         at = text.find(word)
         while at >= 0:
             if not _is_base(text, at, at + len(word), rules) and not any(
@@ -781,6 +820,9 @@ def _anchor_year(own: list[_Span], scope: _Scope, year: int | None) -> int | Non
         return scope.span.last
     return year
 
+
+#: Characters of a sentence read for a time that opens it (2021年1-11月 is 10).
+_OPENING_TEXT = 24
 
 #: A time that sets the scope of the sentences after it opens its sentence: 过去一年，…;
 #: 2025年是…; “十四五”时期… (a quote or a word like 在 may come first).
