@@ -87,6 +87,13 @@ def _fact(text: str, mention: str) -> tuple[str | None, str, str | None]:
             id="months-of-last-year",
         ),
         pytest.param(
+            REVIEW + "五年来，成绩很好。贸易伙伴扩大至200个。",
+            "200个",
+            "2025",
+            "actual",
+            id="five-years-a-verb-of-reaching-is-a-level",
+        ),
+        pytest.param(
             REVIEW + "全年出口比2019年增长20%。",
             "20%",
             "2020/2025",
@@ -292,3 +299,24 @@ def test_an_unknown_document_place_is_an_issue() -> None:
     document = extract_text("某地新闻\n交通运输业增长3%。")
     assert document.place is None
     assert any(issue.stage == "context" for issue in document.issues)
+
+
+def test_what_the_user_said_of_the_document_wins() -> None:
+    from types import SimpleNamespace
+
+    from extract.models import SourceText
+    from extract.pipeline import StageWork, run_stages
+
+    text = "2026年江西省政府工作报告\n一、2025年工作回顾\n地区生产总值增长5.2%。"
+    source = SourceText(path="x.txt", doc_id="x", encoding="utf-8", sha256="0", size=1, text=text)
+    work = StageWork(source, load_lexicon())
+    meta = SimpleNamespace(place="浙江省", place_code="330000", date="2027")
+    work.meta = meta  # type: ignore[attr-defined]
+    run_stages(work)
+    assert (work.place, work.place_from, work.date, work.date_from) == (
+        "浙江省",
+        "meta",
+        "2027",
+        "meta",
+    )
+    assert (work.facts[0].place, work.facts[0].place_code) == ("浙江省", "330000")

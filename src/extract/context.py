@@ -470,7 +470,12 @@ def _review_period(span: _Span, clause: str, rules: _Rules) -> tuple[int, int, s
     # Otherwise the word nearest the number decides: a change or a count over the
     # interval, or a level reached in its last year.
     nearest: tuple[int, str, bool] | None = None
-    for words, level in ((rules.interval_words, False), (rules.level_words, True)):
+    # A verb of reaching (扩大至, 提高到) says a level, as the level words do.
+    for words, level in (
+        (rules.interval_words, False),
+        (rules.level_words, True),
+        (rules.to_words, True),
+    ):
         for word in words:
             at = clause.rfind(word)
             if at >= 0 and (nearest is None or at + len(word) > nearest[0]):

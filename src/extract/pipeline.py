@@ -123,9 +123,16 @@ def _context(work: StageWork) -> None:
     assert work.segmented is not None and work.clean is not None
     removed = [item.text for item in work.clean.removed]
     work.date, work.date_from = document_date(work.segmented, work.source.doc_id, removed=removed)
-    year = int(work.date[:4]) if work.date else None
     division, work.place, work.place_from = document_place(work.segmented, work.source.doc_id)
-    if division is None:
+    place_code = division.code if division is not None else None
+    # What the user said of the document (--meta, when the run threads it here) wins.
+    meta = getattr(work, "meta", None)
+    if meta is not None and meta.date:
+        work.date, work.date_from = meta.date, "meta"
+    if meta is not None and meta.place:
+        work.place, place_code, work.place_from = meta.place, meta.place_code, "meta"
+    year = int(work.date[:4]) if work.date else None
+    if work.place is None:
         work.issues.append(
             Issue(
                 stage="context",
@@ -142,7 +149,7 @@ def _context(work: StageWork) -> None:
         lexicon=work.lexicon,
         year=year,
         place=work.place,
-        place_code=division.code if division is not None else None,
+        place_code=place_code,
         reasons=work.context_reasons,
     )
 
