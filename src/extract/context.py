@@ -630,9 +630,11 @@ def add_context(
         if concept_why:
             why.append(f"concept {concept}: {concept_why}")
         if sentence is not None:
-            if index not in places_of:
-                places_of[index] = _sentence_places(text, place, place_code, rules)
             numbers = [f.start - sentence.start for f in facts_in(sentence)]
+            if index not in places_of:
+                # Only a place before a number can be its subject: the rest is not read.
+                read = text[: max(numbers, default=offset)]
+                places_of[index] = _sentence_places(read, place, place_code, rules)
             subject, how = _subject(places_of[index], text, offset, numbers, rules)
         else:
             subject, how = None, ""
