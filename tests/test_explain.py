@@ -269,3 +269,44 @@ def test_reader_closing_the_pipe_early_is_no_error(tmp_path: Path, json_output: 
     process.wait(timeout=120)
     assert first.strip()
     assert (process.returncode, stderr) == (cli.EXIT_OK, b"")
+
+
+@pytest.mark.parametrize(
+    ("text", "mention", "reason"),
+    [
+        pytest.param(
+            "2026年江西省政府工作报告\n一、2025年工作回顾\n地区生产总值增长5.2%。",
+            "5.2%",
+            "period 2025: section heading",
+            id="period-from-the-heading",
+        ),
+        pytest.param(
+            "2026年江西省政府工作报告\n一、2026年工作安排\n力争新建学校9所。",
+            "9所",
+            "status target: section",
+            id="status-from-a-plan-section",
+        ),
+        pytest.param(
+            "2026年江西省政府工作报告\n一、2025年工作回顾\n地区生产总值增长5.2%。",
+            "5.2%",
+            "concept gdp_growth: wording “地区生产总值”",
+            id="concept-from-its-wording",
+        ),
+        pytest.param(
+            "2026年广西壮族自治区政府工作报告\n一、2025年工作回顾\n桂林入境游客增长21%。",
+            "21%",
+            "place 桂林市: its clause names “桂林”",
+            id="place-from-its-clause",
+        ),
+    ],
+)
+def test_fact_says_why_it_got_its_context(text: str, mention: str, reason: str) -> None:
+    explanation = explain_text(text)
+    (explained,) = [f for f in explanation.facts if f.fact.mention == mention]
+    assert any(line.startswith(reason) for line in explained.context), explained.context
+    assert reason in format_explanation(explanation)
+
+
+def test_explain_shows_the_document_place_and_date() -> None:
+    text = format_explanation(explain_text("2026年江西省政府工作报告\n地区生产总值增长5.2%。"))
+    assert "Place: 江西省 (from the title); date: 2026 (from the title)" in text

@@ -30,7 +30,14 @@ def _in_module(module: types.ModuleType, source: str) -> Callable[..., Any]:
 
 
 def test_the_stages_run_in_reading_order() -> None:
-    assert [name for name, _ in STAGES] == ["read", "clean", "segment", "extract", "validate"]
+    assert [name for name, _ in STAGES] == [
+        "read",
+        "clean",
+        "segment",
+        "extract",
+        "validate",
+        "context",
+    ]
 
 
 @pytest.mark.parametrize(

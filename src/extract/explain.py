@@ -68,6 +68,8 @@ class ExplainedFact(BaseModel):
     rules: list[str]
     clause: str
     words: list[tuple[str, str]]
+    #: Why the fact got its place, period, status and concept (the context stage).
+    context: list[str] = []
 
 
 class RejectedNumber(BaseModel):
@@ -94,6 +96,11 @@ class Explanation(BaseModel):
     facts: list[ExplainedFact]
     rejected: list[RejectedNumber]
     issues: list[Issue]
+    #: The document's place and date, and where each was read from (the context stage).
+    place: str | None = None
+    place_from: str | None = None
+    date: str | None = None
+    date_from: str | None = None
 
 
 def explain_source(source: SourceText, *, lexicon: Lexicon | None = None) -> Explanation:
@@ -107,6 +114,7 @@ def explain_source(source: SourceText, *, lexicon: Lexicon | None = None) -> Exp
     assert clean is not None and segmented is not None and trace is not None
     invalid = dict(zip(work.invalid or [], _validation_issues(work.issues), strict=True))
     valid = iter(work.facts)
+    context = iter(work.context_reasons or [])
     facts: list[ExplainedFact] = []
     rejected: list[RejectedNumber] = []
     traced = [(entry, quantity) for entry in trace for quantity in entry.facts]
@@ -114,6 +122,7 @@ def explain_source(source: SourceText, *, lexicon: Lexicon | None = None) -> Exp
         issue = invalid.get(position)
         if issue is None:
             facts.append(_explain_fact(next(valid), quantity.reasons, entry.sentence, lexicon))
+            facts[-1].context = next(context, [])
         else:
             rejected.append(
                 _rejected(clean, entry.sentence, quantity.start, quantity.end, Rejection.INVALID)
@@ -141,6 +150,10 @@ def explain_source(source: SourceText, *, lexicon: Lexicon | None = None) -> Exp
         facts=facts,
         rejected=rejected,
         issues=work.issues,
+        place=work.place,
+        place_from=work.place_from,
+        date=work.date,
+        date_from=work.date_from,
     )
 
 
@@ -305,6 +318,13 @@ def _reflow_step(raw: str, clean: CleanText) -> list[CleaningStep]:
 def format_explanation(explanation: Explanation) -> str:
     """Return the explanation as text for a terminal, one block per part."""
     out: list[str] = [f"{explanation.path} ({explanation.encoding})", ""]
+    place = explanation.place or "unknown"
+    if explanation.place_from:
+        place += f" (from the {explanation.place_from})"
+    date = explanation.date or "unknown"
+    if explanation.date_from:
+        date += f" (from the {explanation.date_from})"
+    out += [f"Place: {place}; date: {date}", ""]
     out.append(f"Cleaning: {_count(len(explanation.cleaning), 'step')} changed the text")
     for step in explanation.cleaning:
         where = f"line {step.line}: {step.before} → {step.after}" if step.line else ""
@@ -335,6 +355,8 @@ def format_explanation(explanation: Explanation) -> str:
             out.append(f"    qualifiers: {'、'.join(fact.qualifiers)}")
         for rule in explained.rules:
             out.append(f"    - {rule}")
+        for reason in explained.context:
+            out.append(f"    - {reason}")
         out.append("    clause: " + " ".join(f"{word}/{flag}" for word, flag in explained.words))
     out += ["", f"Not facts: {len(explanation.rejected)}"]
     for number in explanation.rejected:

@@ -2,7 +2,9 @@
 
 Every word list lives in the data files, not in code: units and multipliers
 (units.toml), comparators, qualifiers and the words the extractor's rules read
-(words.toml), header and furniture patterns (structure.toml).
+(words.toml), header and furniture patterns (structure.toml), the headline indicators
+and their wordings (concepts.toml) and the time and plan words of the context stage
+(context.toml).
 
 ``load_lexicon(files)`` returns the ``Lexicon`` of the bundled files with the entries of
 the lexicon files (the CLI's ``--lexicon``) added; without files, the bundled lexicon,
@@ -295,11 +297,96 @@ def _is_pairs(value: object) -> TypeGuard[list[list[str]]]:
     )
 
 
+@dataclass(frozen=True)
+class Concept:
+    """One headline indicator of data/concepts.toml: its id, name and wordings."""
+
+    id: str
+    name: str
+    wordings: tuple[str, ...]
+    base_units: frozenset[str]
+    growth: bool
+    excluded_before: tuple[str, ...]
+
+
+#: Keys of a ``[[concepts.indicators]]`` entry, with the type each must have.
+_CONCEPT_KEYS: dict[str, type] = {
+    "id": str,
+    "name": str,
+    "wordings": list,
+    "base_units": list,
+    "growth": bool,
+    "excluded_before": list,
+}
+
+
+def build_concepts(
+    table: dict[str, Any], units: Units, where: str = "data/concepts.toml"
+) -> tuple[Concept, ...]:
+    """Return the headline indicators of a parsed concepts table; a bad entry raises
+    ``LexiconError`` naming ``where``, the entry and what is allowed.
+
+    Entries with the same id are one concept: their wordings are joined.
+    """
+    entries = table.get("indicators")
+    if not isinstance(entries, list):
+        raise LexiconError(f"{where}: [[concepts.indicators]] must be an array of tables")
+    bases = sorted({unit.base for unit in units.by_text.values()})
+    merged: dict[str, dict[str, Any]] = {}
+    for number, entry in enumerate(entries, 1):
+
+        def fail(problem: str, number: int = number) -> LexiconError:
+            return LexiconError(f"{where}: [[concepts.indicators]] entry {number}: {problem}")
+
+        if not isinstance(entry, dict):
+            raise fail("must be a table")
+        unknown = [key for key in entry if key not in _CONCEPT_KEYS]
+        if unknown:
+            raise fail(f"unknown key {unknown[0]!r}; allowed: {', '.join(_CONCEPT_KEYS)}")
+        if "id" not in entry:
+            raise fail("missing key 'id'")
+        known = merged.get(entry["id"])
+        needed = ("wordings",) if known else ("id", "name", "wordings", "base_units", "growth")
+        missing = [key for key in needed if key not in entry]
+        if missing:
+            raise fail(f"missing key {missing[0]!r}; a new concept needs {', '.join(needed)}")
+        for key, value in entry.items():
+            kind = _CONCEPT_KEYS[key]
+            if kind is list:
+                if not _is_strings(value):
+                    raise fail(f"{key} must be a list of non-empty strings, not {value!r}")
+            elif type(value) is not kind:
+                raise fail(f"{key} must be {_TYPE_NAMES[kind]}, not {value!r}")
+        if not regex.fullmatch(r"[a-z][a-z0-9_]*", entry["id"]):
+            raise fail(f"id {entry['id']!r} must be lower-case letters, digits and _")
+        for base in entry.get("base_units", []):
+            if base not in bases:
+                raise fail(
+                    f"base unit {base!r} is no base unit of units.toml; allowed: {', '.join(bases)}"
+                )
+        if known:
+            for key in ("wordings", "excluded_before", "base_units"):
+                known[key] = _union(known.get(key, []), entry.get(key, []))
+        else:
+            merged[entry["id"]] = {"excluded_before": [], **copy.deepcopy(entry)}
+    return tuple(
+        Concept(
+            id=key,
+            name=value["name"],
+            wordings=tuple(value["wordings"]),
+            base_units=frozenset(value["base_units"]),
+            growth=value["growth"],
+            excluded_before=tuple(value["excluded_before"]),
+        )
+        for key, value in merged.items()
+    )
+
+
 # --------------------------------------------------------------------------- lexicon files
 
 #: The data files a lexicon file adds to, each under a top-level table of its name:
 #: ``[units.containers]``, ``[words.qualifiers]``, ``[[structure.headings]]``.
-EXTENSIBLE_TABLES = ("units", "words", "structure")
+EXTENSIBLE_TABLES = ("units", "words", "structure", "concepts")
 
 #: Word lists of words.toml whose entries are regexes, with the named groups each one needs.
 _PATTERN_LISTS: dict[str, tuple[str, ...]] = {
@@ -327,6 +414,8 @@ class Lexicon:
     units: Units
     words: Words
     structure: Structure
+    #: The headline indicators of data/concepts.toml and the lexicon files.
+    concepts: tuple[Concept, ...]
     #: A digest of the lexicon files' bytes ("" for the bundled lexicon): part of the
     #: extractor version, so that facts made with other files are not reused.
     digest: str = ""
@@ -350,11 +439,13 @@ class Lexicon:
 @cache
 def _bundled_lexicon() -> Lexicon:
     """Return the lexicon of the bundled data files, built once."""
+    units = build_units(bundled_table("units"))
     return Lexicon(
         files=(),
-        units=build_units(bundled_table("units")),
+        units=units,
         words=build_words(bundled_table("words")),
         structure=build_structure_table(bundled_table("structure")),
+        concepts=build_concepts(bundled_table("concepts"), units),
     )
 
 
@@ -374,13 +465,15 @@ def load_lexicon(files: Sequence[Path | str] = ()) -> Lexicon:
     in_use: set[Path] = set()
     tables = {name: copy.deepcopy(bundled_table(name)) for name in EXTENSIBLE_TABLES}
     digest = hashlib.sha256()
-    built: tuple[Units, Words, Structure] | None = None
+    built: tuple[Units, Words, Structure, tuple[Concept, ...]] | None = None
     for path in map(Path, files):
         if path.resolve() in in_use:
             continue
         for name, addition in read_lexicon_file(path).items():
             if name == "units":
                 _extend_units(tables["units"], addition, path)
+            elif name == "concepts":
+                _extend_concepts(tables["concepts"], addition, path)
             else:
                 _extend_like(tables[name], addition, bundled_table(name), name, path)
         built = _build_tables(tables, path)
@@ -388,8 +481,8 @@ def load_lexicon(files: Sequence[Path | str] = ()) -> Lexicon:
         used.append(path)
         in_use.add(path.resolve())
     assert built is not None  # files is not empty, and its first file is always used
-    units, words, structure = built
-    return Lexicon(tuple(used), units, words, structure, digest.hexdigest()[:12])
+    units, words, structure, concepts = built
+    return Lexicon(tuple(used), units, words, structure, concepts, digest.hexdigest()[:12])
 
 
 def read_lexicon_file(path: Path) -> dict[str, Any]:
@@ -413,7 +506,7 @@ def read_lexicon_file(path: Path) -> dict[str, Any]:
         if name not in EXTENSIBLE_TABLES:
             raise LexiconError(
                 f"{path}: unknown table [{name}]; allowed: {allowed}, holding the tables of "
-                f"src/extract/data/{{units,words,structure}}.toml"
+                f"src/extract/data/{{units,words,structure,concepts}}.toml"
             )
         if not isinstance(value, dict):
             raise _fail(path, name, f"must be a table of tables, as in data/{name}.toml")
@@ -645,16 +738,29 @@ def _union(existing: list[Any], new: list[Any]) -> list[Any]:
     return merged
 
 
+def _extend_concepts(target: dict[str, Any], addition: object, path: Path) -> None:
+    """Add the ``[[concepts.indicators]]`` entries of ``addition`` to the concepts table."""
+    table = _table(addition, "concepts", path, "with key indicators")
+    for key in table:
+        if key != "indicators":
+            raise _fail(path, "concepts", f"unknown key {key!r}; allowed: indicators")
+    entries = _list(
+        table.get("indicators", []), "concepts.indicators", path, "an array of tables ([[…]])"
+    )
+    target["indicators"] = [*target.get("indicators", []), *entries]
+
+
 def _build_tables(
     tables: dict[str, dict[str, Any]], path: Path
-) -> tuple[Units, Words, Structure]:
+) -> tuple[Units, Words, Structure, tuple[Concept, ...]]:
     """Return the lexicons the extended tables build; ``LexiconError`` naming ``path`` if not."""
     try:
+        units = build_units(tables["units"])
         return (
-            build_units(tables["units"]),
+            units,
             build_words(tables["words"]),
             build_structure_table(tables["structure"]),
+            build_concepts(tables["concepts"], units, where=str(path)),
         )
     except LexiconError as error:
         raise LexiconError(f"{path}: with its entries added, {error}") from None
-

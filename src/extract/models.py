@@ -134,7 +134,7 @@ JsonDecimal = Annotated[Decimal, PlainSerializer(decimal_to_json, when_used="jso
 Comparator = Literal["=", ">", ">=", "<", "<=", "~"]
 #: Whether a fact reports what was done or measured (``actual``) or what is planned.
 Status = Literal["actual", "target"]
-Stage = Literal["read", "clean", "segment", "extract", "validate", "write"]
+Stage = Literal["read", "clean", "segment", "extract", "validate", "context", "write"]
 
 
 class Issue(BaseModel):

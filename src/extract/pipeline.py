@@ -1,4 +1,5 @@
-"""The one place that knows the stage order: read → clean → segment → extract → validate."""
+"""The one place that knows the stage order: read → clean → segment → extract → validate
+→ context."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from typing import Any, TypeVar
 
 from . import tagger
 from .clean import clean_text
+from .context import add_context, document_date, document_place
 from .facts import SentenceTrace, extract_candidates
 from .lexicon import Lexicon, load_lexicon
 from .models import (
@@ -70,6 +72,13 @@ class StageWork:
     facts: list[Fact] = field(default_factory=list)
     #: The document's issues, in stage order.
     issues: list[Issue] = field(default_factory=list)
+    #: The document's place and date, and where each was read from (the context stage).
+    place: str | None = None
+    place_from: str | None = None
+    date: str | None = None
+    date_from: str | None = None
+    #: explain's hook: why each fact got its context, one list per fact (None: not recorded).
+    context_reasons: list[list[str]] | None = None
 
 
 def _read(work: StageWork) -> None:
@@ -119,6 +128,42 @@ def _validate(work: StageWork) -> None:
     work.issues.extend(issues)
 
 
+def _context(work: StageWork) -> None:
+    """Fill each fact's place, period, status and concept (context.py); never drop one."""
+    assert work.segmented is not None and work.clean is not None
+    removed = [item.text for item in work.clean.removed]
+    work.date, work.date_from = document_date(work.segmented, work.source.doc_id, removed=removed)
+    division, work.place, work.place_from = document_place(work.segmented, work.source.doc_id)
+    place_code = division.code if division is not None else None
+    # What the user said of the document (--meta, when the run threads it here) wins.
+    meta = getattr(work, "meta", None)
+    if meta is not None and meta.date:
+        work.date, work.date_from = meta.date, "meta"
+    if meta is not None and meta.place:
+        work.place, place_code, work.place_from = meta.place, meta.place_code, "meta"
+    year = int(work.date[:4]) if work.date else None
+    if work.place is None:
+        work.issues.append(
+            Issue(
+                stage="context",
+                reason="no place found in the title, the opening lines or the file name: "
+                "facts that name none get place null (give it with --meta)",
+            )
+        )
+    if work.trace is not None:
+        work.context_reasons = []
+    work.facts = add_context(
+        work.facts,
+        work.segmented,
+        doc_id=work.source.doc_id,
+        lexicon=work.lexicon,
+        year=year,
+        place=work.place,
+        place_code=place_code,
+        reasons=work.context_reasons,
+    )
+
+
 #: The stages every report goes through, in order: the one place that knows the order
 #: (``extract_source`` and ``explain.explain_source`` both run it).
 STAGES: tuple[tuple[str, Callable[[StageWork], None]], ...] = (
@@ -127,6 +172,7 @@ STAGES: tuple[tuple[str, Callable[[StageWork], None]], ...] = (
     ("segment", _segment),
     ("extract", _extract),
     ("validate", _validate),
+    ("context", _context),
 )
 
 
@@ -162,6 +208,10 @@ def extract_source(
         title=segmented.title,
         subtitle=segmented.subtitle,
         byline=segmented.byline,
+        place=work.place,
+        place_from=work.place_from,
+        date=work.date,
+        date_from=work.date_from,
         text=clean.text,
         sections=segmented.sections,
         sentences=segmented.sentences,

@@ -1,0 +1,895 @@
+"""The context stage: where, when, done or planned, and which headline indicator.
+
+``add_context`` fills the context fields of every fact (docs/facts.md, "Context"):
+``period`` and ``status`` from the time words of the fact's sentence, the sentences before
+it and its section heading, resolved against the document's year; ``concept`` from the
+headline indicator table (data/concepts.toml, ``Lexicon.concepts``); ``place`` from the
+document's place, or the area its clause names as its subject. It also finds the
+document's own date and place (title, occasion line, ``时间：`` line, file name). It never
+drops a fact and changes no field extraction set.
+
+The words it reads are data (data/context.toml); the regexes built from them are kept
+with the lexicon (``Lexicon.derived``), built once per lexicon.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .lexicon import Concept, Lexicon, bundled_table, load_lexicon
+from .models import Fact, Section, SegmentedText, Sentence, Status
+from .places import (
+    Division,
+    division_named,
+    document_place_words,
+    find_places,
+)
+
+# ----------------------------------------------------------------------------- the rules
+
+
+@dataclass(frozen=True)
+class _Span:
+    """A time expression found in a text: where, and the years (and months) it names."""
+
+    start: int
+    end: int
+    text: str
+    first: int
+    last: int
+    #: Months of a part of a year (1-11月, 上半年); the year is the one in scope.
+    months: tuple[int, int] | None = None
+    #: A target date (到2030年): the period and status of what follows.
+    target: bool = False
+    #: Names a span of several years relative to the document (五年来, “十四五”).
+    relative: bool = False
+    #: A comparison base (比2019年同期): the time of the figure it is compared with.
+    base: bool = False
+
+
+@dataclass(frozen=True)
+class _Rules:
+    """The compiled words of data/context.toml and of the lexicon's concepts."""
+
+    time_re: re.Pattern[str]
+    #: A text with none of these characters holds no time expression.
+    time_chars: frozenset[str]
+    averages_re: re.Pattern[str]
+    running_re: re.Pattern[str]
+    change_words: tuple[str, ...]
+    relative: dict[str, tuple[int, int]]
+    plans: dict[str, tuple[int, int]]
+    months: dict[str, tuple[int, int]]
+    comparison_before: tuple[str, ...]
+    end_after: tuple[str, ...]
+    not_time_after: tuple[str, ...]
+    whole_words: tuple[str, ...]
+    interval_words: tuple[str, ...]
+    level_words: tuple[str, ...]
+    from_words: tuple[str, ...]
+    to_words: tuple[str, ...]
+    target_words: tuple[str, ...]
+    plan_headings: tuple[str, ...]
+    review_headings: tuple[str, ...]
+    not_target_before: str
+    not_target_after: str
+    concepts: tuple[Concept, ...]
+    #: (wording, concept) pairs, longest wording first.
+    wordings: tuple[tuple[str, Concept], ...]
+    #: The (wording, concept) pairs of each base unit, longest wording first: a fact
+    #: whose base unit no concept has is passed over at once.
+    by_unit: dict[str, tuple[tuple[str, Concept], ...]]
+    excluded_after: tuple[str, ...]
+    share_words: tuple[str, ...]
+    base_before: tuple[str, ...]
+    rank_after: tuple[str, ...]
+    own_words: tuple[str, ...]
+    #: The first characters of ``own_words`` (我, 全, 本): a sentence without any has none.
+    own_chars: frozenset[str]
+    place_openers: frozenset[str]
+
+
+def _longest_first(words: Sequence[str]) -> tuple[str, ...]:
+    return tuple(sorted(set(words), key=lambda w: (-len(w), w)))
+
+
+def _build_rules(lexicon: Lexicon) -> _Rules:
+    """Return the compiled context rules of ``lexicon`` (kept with it: ``Lexicon.derived``)."""
+    table = bundled_table("context")
+    periods, review, status = table["periods"], table["review"], table["status"]
+    relative = {w: (int(a), int(b)) for w, a, b in periods["relative"]}
+    plans = {w: (int(a), int(b)) for w, a, b in periods["plans"]}
+    months = {w: (int(a), int(b)) for w, a, b in periods["months"]}
+    words = "|".join(re.escape(w) for w in _longest_first([*relative, *months]))
+    plan_names = "|".join(re.escape(w) for w in _longest_first(list(plans)))
+    ends = "|".join(re.escape(w) for w in _longest_first(periods["end_after"]))
+    time_re = re.compile(
+        rf"(?P<to>到|至)?(?:(?P<y1>(?:19|20)\d\d)\s*(?:年\s*)?[-—–～~至到]\s*(?P<y2>(?:19|20)\d\d)年"
+        rf"|(?P<year>(?:19|20)\d\d)年(?:(?P<m1>\d{{1,2}})\s*[-—–～~至]\s*(?P<m2>\d{{1,2}})月)?"
+        rf"|(?P<m3>\d{{1,2}})\s*[-—–～~至]\s*(?P<m4>\d{{1,2}})月"
+        rf"|[“\"]?(?P<plan>{plan_names})[”\"]?(?P<end>{ends})?"
+        rf"|(?P<word>{words}))"
+    )
+    concepts = lexicon.concepts
+    wordings = sorted(
+        ((w, c) for c in concepts for w in c.wordings), key=lambda pair: -len(pair[0])
+    )
+    averages = "|".join(re.escape(w) for w in _longest_first(periods["averages"]))
+    running = "|".join(re.escape(w) for w in _longest_first(periods["running"]))
+    words_of_time = [*relative, *months, *plans]
+    return _Rules(
+        time_re=time_re,
+        time_chars=frozenset("年月") | {min(word, key=_rarity) for word in words_of_time},
+        averages_re=re.compile(rf"(?P<n>{averages})年平均"),
+        running_re=re.compile(rf"(?:{running})(?P<n>\d+|[一二三四五六七八九十]+)年"),
+        change_words=_longest_first(periods["change_after_base"]),
+        relative=relative,
+        plans=plans,
+        months=months,
+        comparison_before=_longest_first(periods["comparison_before"]),
+        end_after=_longest_first(periods["end_after"]),
+        not_time_after=_longest_first(periods["not_time_after"]),
+        whole_words=_longest_first(review["whole"]),
+        interval_words=_longest_first(review["interval"]),
+        level_words=_longest_first(review["level"]),
+        from_words=_longest_first(review["from_words"]),
+        to_words=_longest_first(review["to_words"]),
+        target_words=_longest_first(status["target"]),
+        plan_headings=_longest_first(status["plan_headings"]),
+        review_headings=_longest_first(status["review_headings"]),
+        not_target_before="".join(status["not_target_before"]),
+        not_target_after="".join(status["not_target_after"]),
+        concepts=concepts,
+        wordings=tuple(wordings),
+        by_unit={
+            unit: tuple(pair for pair in wordings if unit in pair[1].base_units)
+            for unit in {unit for concept in concepts for unit in concept.base_units}
+        },
+        excluded_after=_longest_first(table["concepts"]["excluded_after"]),
+        share_words=_longest_first(table["concepts"]["share_words"]),
+        base_before=_longest_first(table["places"]["base_before"]),
+        rank_after=_longest_first(table["places"]["rank_after"]),
+        own_words=_longest_first(document_place_words()),
+        own_chars=frozenset(word[0] for word in document_place_words()),
+        place_openers=frozenset(["", *table["places"]["openers"]]),
+    )
+
+
+def _rarity(char: str) -> int:
+    """Order the characters of a time word: those most time words share first (年, 月, 季,
+    五 of the plans), so that few characters tell a text with no time word."""
+    return 0 if char in "年月季五" else 1
+
+
+def _time_spans(text: str, year: int | None, rules: _Rules) -> list[_Span]:
+    """Return the time expressions of ``text`` (comparison bases left out).
+
+    Relative words need the document's ``year``; without it they are left out.
+    """
+    spans: list[_Span] = []
+    if rules.time_chars.isdisjoint(text):
+        return spans
+    for match in rules.time_re.finditer(text):
+        start, end = match.start(), match.end()
+        before = text[max(0, start - 2) : start]
+        base = any(before.endswith(w) for w in rules.comparison_before)
+        if any(text.startswith(w, end) for w in rules.not_time_after):
+            continue
+        # 到2030年 opens a target date; 提高到2025年的 is the year of a level reached.
+        target = bool(match.group("to")) and (start == 0 or not text[start - 1].isalpha())
+        if base and match.group("year"):
+            y = int(match.group("year"))
+            spans.append(_Span(start, end, match.group(0), y, y, base=True))
+            continue
+        if base:
+            continue
+        if match.group("y1"):
+            first, last = int(match.group("y1")), int(match.group("y2"))
+            if last < first:
+                continue
+            spans.append(_Span(start, end, match.group(0), first, last, target=target))
+        elif match.group("year"):
+            y = int(match.group("year"))
+            months = None
+            if match.group("m1"):
+                months = (int(match.group("m1")), int(match.group("m2")))
+                if not 1 <= months[0] <= months[1] <= 12:
+                    months = None
+            spans.append(_Span(start, end, match.group(0), y, y, months=months, target=target))
+        elif match.group("m3"):
+            months = (int(match.group("m3")), int(match.group("m4")))
+            if 1 <= months[0] <= months[1] <= 12:
+                _add_months(spans, _Span(start, end, match.group(0), 0, 0, months=months))
+        elif match.group("plan"):
+            first, last = rules.plans[match.group("plan")]
+            if match.group("end"):
+                first = last
+            spans.append(
+                _Span(start, end, match.group(0), first, last, target=target, relative=True)
+            )
+        else:
+            word = match.group("word")
+            if word in rules.months:
+                _add_months(spans, _Span(start, end, word, 0, 0, months=rules.months[word]))
+            elif year is not None:
+                a, b = rules.relative[word]
+                spans.append(_Span(start, end, word, year + a, year + b, relative=a != b or a != 0))
+    return spans
+
+
+def _add_months(spans: list[_Span], span: _Span) -> None:
+    """Append a part of a year to ``spans``, joined to the year right before it (去年1-11月)."""
+    if spans:
+        previous = spans[-1]
+        if previous.end == span.start and previous.first == previous.last and previous.first:
+            text = previous.text + span.text
+            spans[-1] = _Span(
+                previous.start, span.end, text, previous.first, previous.last, months=span.months
+            )
+            return
+    spans.append(span)
+
+
+def _period_text(first: int, last: int, months: tuple[int, int] | None = None) -> str:
+    if months is not None:
+        return f"{first:04d}-{months[0]:02d}/{last:04d}-{months[1]:02d}"
+    if first == last:
+        return f"{first:04d}"
+    return f"{first:04d}/{last:04d}"
+
+
+# ----------------------------------------------------------------------------- document
+
+
+#: The occasion line of a report: ——2026年1月27日在…会议上.
+_OCCASION_RE = re.compile(r"((?:19|20)\d\d)年(\d{1,2})月(\d{1,2})日在")
+#: A web page's date line: 时间：2026-02-05, 发表时间：\n2026-02-09 09:45.
+_DATE_LINE_RE = re.compile(r"(?:时间|日期)[:：]\s*((?:19|20)\d\d)[-/.年](\d{1,2})[-/.月](\d{1,2})")
+_BODY_DATE_RE = re.compile(r"((?:19|20)\d\d)年(\d{1,2})月(\d{1,2})日")
+_YEAR_RE = re.compile(r"((?:19|20)\d\d)年")
+_FILE_YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
+#: Characters of the start of a text searched for the document's date.
+_HEAD_CHARS = 600
+
+
+def _iso(year: str, month: str, day: str) -> str | None:
+    m, d = int(month), int(day)
+    if not (1 <= m <= 12 and 1 <= d <= 31):
+        return None
+    return f"{int(year):04d}-{m:02d}-{d:02d}"
+
+
+def document_date(
+    segmented: SegmentedText, doc_id: str, *, removed: Sequence[str] = ()
+) -> tuple[str | None, str | None]:
+    """Return the document's date (ISO date or year) and where it was read from.
+
+    The occasion line (——2026年1月27日在…会议上), a ``时间：`` line (kept or dropped as
+    page furniture), the title's year, a date near the start of the body, the file name;
+    (None, None) when none gives one.
+
+    >>> from extract.pipeline import extract_text
+    >>> document = extract_text("2026年江西省政府工作报告\\n各位代表：\\n地区生产总值增长5%。")
+    >>> document.date, document.date_from
+    ('2026', 'title')
+    """
+    head = segmented.clean.text[:_HEAD_CHARS]
+    if match := _OCCASION_RE.search(head):
+        if iso := _iso(*match.groups()):
+            return iso, "occasion line"
+    for text in (head, "\n".join(removed)):
+        if match := _DATE_LINE_RE.search(text):
+            if iso := _iso(*match.groups()):
+                return iso, "date line"
+    if segmented.title and (match := _YEAR_RE.search(segmented.title)):
+        return match.group(1), "title"
+    if match := _BODY_DATE_RE.search(head):
+        if iso := _iso(*match.groups()):
+            return iso, "body"
+    if match := _FILE_YEAR_RE.search(doc_id.rsplit("/", 1)[-1]):
+        return match.group(1), "file name"
+    return None, None
+
+
+#: Words of the lines that open a report and name its place: the occasion line (…会议上)
+#: and the speaker's office (江西省省长, 自治区人民政府主席).
+_OCCASION_WORDS = ("会议上", "大会上")
+_OFFICE_WORDS = ("省长", "市长", "县长", "区长", "主席", "州长", "盟长", "旗长")
+#: Paragraphs of the start of a report read for its place (occasion line, office, 我市).
+_HEAD_PARAGRAPHS = 12
+#: Paragraphs of the start of a report where 我市/全省 and the place named with them count.
+_OPENING_PARAGRAPHS = 5
+#: The longest short name tried when a report names its place only in passing (永康).
+_LONGEST_NAME = 4
+
+
+def document_place(
+    segmented: SegmentedText, doc_id: str
+) -> tuple[Division | None, str | None, str | None]:
+    """Return the division a document is about, its name, and where it was read from.
+
+    The title, the occasion line, the speaker's office, the first lines when they say
+    我市/全省 and name a division, the file name; (None, None, None) when none names one.
+    """
+    if segmented.title:
+        division = _first_division(segmented.title)
+        if division is not None:
+            return division, division.name, "title"
+    head = [p.text for p in segmented.paragraphs[:_HEAD_PARAGRAPHS]]
+    for words, source in ((_OCCASION_WORDS, "occasion line"), (_OFFICE_WORDS, "speaker's office")):
+        for line in head:
+            if any(word in line for word in words):
+                division = _first_division(line)
+                if division is not None:
+                    return division, division.name, source
+    opening = "\n".join(head[:_OPENING_PARAGRAPHS])
+    own = [word for word in document_place_words() if word in opening]
+    if own:
+        division = _named_most(opening, own)
+        if division is not None:
+            return division, division.name, "first lines"
+    division = _first_division(" ".join(regex_split_name(doc_id)))
+    if division is not None:
+        return division, division.name, "file name"
+    return None, None, None
+
+
+def regex_split_name(doc_id: str) -> list[str]:
+    """Return the parts of a file name between its separators (2026_江西省_报告 → 江西省)."""
+    return [part for part in re.split(r"[_\-/. ]+", doc_id) if part]
+
+
+def _first_division(text: str) -> Division | None:
+    for mention in find_places(text):
+        if mention.division is not None and mention.facility is None:
+            return mention.division
+    return None
+
+
+def _named_most(text: str, own: list[str]) -> Division | None:
+    """Return the division ``text`` names most often at the level its 我市/全省 words name
+    (a county's short name too: 品质活力永康 in a 永康 paper)."""
+    ends = {word[-1] for word in own}
+    counts: dict[str, tuple[int, Division]] = {}
+    for mention in find_places(text):
+        division = mention.division
+        if division is not None and mention.facility is None and division.name[-1] in ends:
+            n, _ = counts.get(division.code, (0, division))
+            counts[division.code] = (n + 1, division)
+    if not counts:
+        for start in range(len(text)):
+            for size in range(2, _LONGEST_NAME + 1):
+                name = text[start : start + size]
+                if not name.isalpha() or any(w in name for w in own):
+                    continue
+                division = division_named(name)
+                if (
+                    division is not None
+                    and division.name[-1] in ends
+                    and division.level != "province"
+                ):
+                    n, _ = counts.get(division.code, (0, division))
+                    counts[division.code] = (n + 1, division)
+    if not counts:
+        return None
+    return max(counts.values(), key=lambda item: item[0])[1]
+
+
+# ----------------------------------------------------------------------------- facts
+
+
+@dataclass
+class Context:
+    """The document-wide context the facts are read against."""
+
+    year: int | None
+    place: str | None
+    place_code: str | None = None
+    #: Why each fact got its context, when asked (explain): one list per fact.
+    reasons: list[list[str]] | None = None
+
+
+@dataclass
+class _Scope:
+    """The time in force: set by a section heading, changed by a sentence's opening words."""
+
+    span: _Span | None = None
+    source: str = ""
+    plan_section: bool | None = None
+    heading: str = ""
+
+
+def _section_kind(heading: str, spans: list[_Span], year: int | None, rules: _Rules) -> bool | None:
+    """Return True for a section of plans, False for a review, None when it says neither."""
+    if any(w in heading for w in rules.review_headings):
+        return False
+    if any(w in heading for w in rules.plan_headings):
+        return True
+    if year is not None and spans and spans[0].first >= year and spans[0].months is None:
+        return True
+    if year is not None and spans and spans[0].last < year:
+        return False
+    return None
+
+
+#: The marks that end a clause.
+_CLAUSE_MARK_RE = re.compile(r"[，；：。,;:]")
+
+
+def _clause_start(text: str, position: int) -> int:
+    """Return where the clause holding ``position`` starts (after ，；：。 or the text start)."""
+    marks = _clause_marks(text)
+    index = bisect_right(marks, position - 1)
+    return marks[index - 1] + 1 if index else 0
+
+
+@lru_cache(maxsize=256)
+def _clause_marks(text: str) -> list[int]:
+    """Return the offsets of the clause marks of ``text`` (kept for the sentences at hand)."""
+    return [match.start() for match in _CLAUSE_MARK_RE.finditer(text)]
+
+
+def _has_target_word(text: str, rules: _Rules) -> str | None:
+    for word in rules.target_words:
+        at = text.find(word)
+        while at >= 0:
+            if len(word) > 1:
+                return word
+            before = text[at - 1 : at]
+            after = text[at + 1 : at + 2]
+            if (not before or before not in rules.not_target_before) and (
+                not after or after not in rules.not_target_after
+            ):
+                return word
+            at = text.find(word, at + 1)
+    return None
+
+
+def _review_period(span: _Span, clause: str, rules: _Rules) -> tuple[int, int, str]:
+    """Return the years a fact in a span of several years is about, and the rule that said so.
+
+    ``clause`` is the text of the fact's clause up to its number.
+    """
+    stripped = clause.rstrip()
+    for word in rules.to_words:
+        if stripped.endswith(word):
+            opened = any(w in clause for w in rules.from_words)
+            if opened:
+                return span.last, span.last, f"the Y of 从X{word}Y: the last year"
+    for word in rules.from_words:
+        if stripped.endswith(word):
+            return span.first - 1, span.first - 1, f"the X of {word}X到Y: the year before"
+    part = clause[clause.rfind("、") + 1 :]
+    for word in rules.whole_words:
+        if word in part:
+            return span.first, span.last, f"“{word}”: a total, average or bound over it"
+    # Otherwise the word nearest the number decides: a change or a count over the
+    # interval, or a level reached in its last year.
+    nearest: tuple[int, str, bool] | None = None
+    # A verb of reaching (扩大至, 提高到) says a level, as the level words do.
+    for words, level in (
+        (rules.interval_words, False),
+        (rules.level_words, True),
+        (rules.to_words, True),
+    ):
+        for word in words:
+            at = clause.rfind(word)
+            if at >= 0 and (nearest is None or at + len(word) > nearest[0]):
+                nearest = (at + len(word), word, level)
+    if nearest is not None and nearest[2]:
+        return span.last, span.last, f"“{nearest[1]}”: a level reached in the last year"
+    if nearest is not None:
+        return span.first, span.last, f"“{nearest[1]}”: a change or count over the interval"
+    return span.first, span.last, "a figure of the whole interval"
+
+
+def _concept(fact: Fact, several_years: bool, clause: str, rules: _Rules) -> tuple[str | None, str]:
+    """Return the concept id of ``fact`` (None: no headline indicator) and why."""
+    indicator = fact.indicator
+    candidates = rules.by_unit.get(fact.base_unit, ())
+    for wording, concept in candidates:
+        at = indicator.find(wording)
+        if at < 0:
+            continue
+        before = indicator[:at]
+        if any(before.endswith(w) for w in concept.excluded_before):
+            continue
+        after = indicator[at + len(wording) :]
+        if any(w in after for w in rules.excluded_after):
+            continue
+        if any(w in indicator for w in rules.share_words):
+            return None, f"“{wording}” with a share word: a part of it, no concept"
+        reached = any(clause.rstrip().endswith(w) or after.endswith(w) for w in rules.to_words)
+        if not concept.growth and not reached and any(w in after for w in rules.change_words):
+            return None, f"“{wording}” then a change word: a change of the level, no concept"
+        if concept.growth and several_years:
+            if "平均" not in clause and "平均" not in indicator and "年均" not in indicator:
+                return None, f"“{wording}” over several years without 年均: no concept"
+        return concept.id, f"wording “{wording}” in the indicator, base unit {fact.base_unit}"
+    return _shared_head(fact, clause, rules) if candidates else (None, "")
+
+
+def _shared_head(fact: Fact, clause: str, rules: _Rules) -> tuple[str | None, str]:
+    """Return the concept of an indicator that names only the tail of a wording whose head
+    opens its clause: 粮食播种面积1584.6万亩、总产量132.4亿斤 → 总产量 of 粮食."""
+    indicator = fact.indicator
+    if "、" not in clause:
+        return None, ""
+    for wording, concept in rules.by_unit.get(fact.base_unit, ()):
+        if concept.growth:
+            continue
+        for cut in range(1, len(wording) - 1):
+            head, tail = wording[:cut], wording[cut:]
+            if (
+                indicator.startswith(tail)
+                and "、" in clause
+                and head in clause[: clause.find("、")]
+            ):
+                return concept.id, f"“{tail}” after “{head}” opening its clause: “{wording}”"
+    return None, ""
+
+
+def add_context(
+    facts: list[Fact],
+    segmented: SegmentedText,
+    *,
+    doc_id: str,
+    lexicon: Lexicon | None = None,
+    year: int | None,
+    place: str | None,
+    place_code: str | None = None,
+    reasons: list[list[str]] | None = None,
+) -> list[Fact]:
+    """Return ``facts`` with place, place_code, period, status and concept filled.
+
+    ``year`` is the document's year (None: relative words give no period); ``place`` the
+    document's place. With ``reasons``, one list of the rules applied per fact is appended.
+    """
+    lexicon = lexicon or load_lexicon()
+    rules = lexicon.derived(_build_rules)
+    sentences = segmented.sentences
+    starts = [s.start for s in sentences]
+    sections = segmented.sections
+    section_starts = [s.start for s in sections]
+    # Scope at the start of each sentence, computed lazily in reading order.
+    scope = _Scope()
+    scanned = 0  # sentences whose opening words updated the scope
+    spans_of: dict[int, list[_Span]] = {}
+    places_of: dict[int, list[_Place]] = {}
+    #: The subject a sentence with facts opened with, and its paragraph: later sentences of
+    #: the paragraph that name none keep it (2021年，江苏第一产业…；第二产业…).
+    carried: tuple[int, _Place] | None = None
+    text_all = segmented.clean.text
+
+    fact_starts = [f.start for f in facts]
+
+    def facts_in(sentence: Sentence) -> list[Fact]:
+        low = bisect_right(fact_starts, sentence.start - 1)
+        high = bisect_right(fact_starts, sentence.end)
+        return facts[low:high]
+
+    def _paragraph_of(index: int) -> int:
+        return text_all.rfind("\n", 0, sentences[index].start)
+
+    out: list[Fact] = []
+
+    def sentence_spans(index: int) -> list[_Span]:
+        found = spans_of.get(index)
+        if found is None:
+            found = spans_of[index] = _time_spans(sentences[index].text, year, rules)
+        return found
+
+    def section_at(offset: int) -> Section | None:
+        i = bisect_right(section_starts, offset) - 1
+        if i >= 0 and sections[i].start <= offset < sections[i].end:
+            return sections[i]
+        return None
+
+    for fact in facts:
+        why: list[str] = []
+        index = bisect_right(starts, fact.start) - 1
+        sentence: Sentence | None = sentences[index] if index >= 0 else None
+        # Advance the scope over the sentences before this one, then into its section.
+        while scanned < index:
+            _enter(scope, section_at(sentences[scanned].start), year, rules)
+            done = sentences[scanned]
+            opening = spans_of.get(scanned)
+            if opening is None:
+                opening = _time_spans(done.text[:_OPENING_TEXT], year, rules)
+            _advance(scope, done, opening, year)
+            if scanned in places_of:
+                done = sentences[scanned]
+                numbers = [f.start - done.start for f in facts_in(done)]
+                openers = [
+                    p
+                    for p in places_of[scanned]
+                    if _opens_a_statistic(p, done.text, numbers, rules)
+                ]
+                if openers:
+                    carried = (_paragraph_of(scanned), openers[-1])
+                elif places_of[scanned]:
+                    carried = None
+            scanned += 1
+        _enter(scope, section_at(fact.start), year, rules)
+        text = sentence.text if sentence else ""
+        offset = fact.start - sentence.start if sentence else 0
+        spans = [s for s in (sentence_spans(index) if sentence else []) if s.end <= offset]
+        clause = text[_clause_start(text, offset) : offset]
+        span, period, rule, several = _fact_period(spans, scope, clause, year, rules)
+        if period is None:
+            why.append("period unknown: no year in its sentence, section or document")
+        else:
+            why.append(f"period {period}: {rule}")
+        status, status_why = _status(fact, span, period, scope, text[:offset], clause, year, rules)
+        why.append(f"status {status}: {status_why}")
+        concept, concept_why = _concept(fact, several, clause, rules)
+        if concept_why:
+            why.append(f"concept {concept}: {concept_why}")
+        if sentence is not None:
+            numbers = [f.start - sentence.start for f in facts_in(sentence)]
+            if index not in places_of:
+                # Only a place before a number can be its subject: the rest is not read.
+                read = text[: max(numbers, default=offset)]
+                places_of[index] = _sentence_places(read, place, place_code, rules)
+            subject, how = _subject(places_of[index], text, offset, numbers, rules)
+        else:
+            subject, how = None, ""
+        if subject is None and carried is not None and carried[0] == _paragraph_of(index):
+            subject, how = carried[1], "the sentence before, in its paragraph, opens with"
+        if subject is not None:
+            fact_place, fact_code = subject.name, subject.code
+            why.append(f"place {fact_place}: {how} “{subject.text}”")
+        else:
+            fact_place, fact_code = place, place_code
+            why.append(f"place {place}: the document's place" if place else "place unknown")
+        out.append(
+            fact.model_copy(
+                update={
+                    "place": fact_place,
+                    "place_code": fact_code,
+                    "period": period,
+                    "status": status,
+                    "concept": concept,
+                }
+            )
+        )
+        if reasons is not None:
+            reasons.append(why)
+    return out
+
+
+def _fact_period(
+    spans: list[_Span], scope: _Scope, clause: str, year: int | None, rules: _Rules
+) -> tuple[_Span | None, str | None, str, bool]:
+    """Return the time span that decides a fact's period, the period, the rule that gave it,
+    and whether it covers several years.
+
+    ``spans`` are the time expressions of the fact's sentence before it, ``clause`` the
+    text of its clause up to its number.
+    """
+    own = [s for s in spans if not s.base]
+    span: _Span | None = None
+    if own:
+        span, rule = own[-1], f"“{own[-1].text}” before it in its sentence"
+    elif scope.span is not None:
+        span, rule = scope.span, scope.source
+    if span is not None and span.months is not None and not span.first:
+        anchor = _anchor_year(own[:-1] if own and own[-1] is span else own, scope, year)
+        span = None if anchor is None else _with_year(span, anchor)
+    if span is None:
+        return None, None, "", False
+    first, last, months = span.first, span.last, span.months
+    base = spans[-1] if spans and spans[-1].base else None
+    if base is not None and base.text in clause:
+        between = clause[clause.rfind(base.text) + len(base.text) :]
+        if any(w in between for w in rules.change_words) and base.first < last:
+            first = base.first + 1
+            rule += f"; a change since the base “{base.text}”"
+            if months is not None:
+                months = (1, months[1])
+        else:
+            first = last = base.first
+            months = None
+            return span, _period_text(first, last), f"the figure of the base “{base.text}”", False
+    elif first != last and months is None:
+        first, last, how = _review_period(span, clause, rules)
+        rule += f"; {how}"
+    elif first == last and (match := rules.running_re.search(clause)):
+        n = _small_number(match.group("n"))
+        if n and n > 1:
+            first = last - n + 1
+            rule += f"; “{match.group(0)}”: the {n} years ending in it"
+    if (match := rules.averages_re.search(clause)) and first == last:
+        n = _small_number(match.group("n"))
+        if n and n > 1:
+            first = last - n + 1
+            rule += f"; “{match.group(0)}”: an average over {n} years"
+    return span, _period_text(first, last, months), rule, first != last
+
+
+_CHINESE_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")}
+
+
+def _small_number(text: str) -> int | None:
+    """Return the number of a count of years: 8, 十三, 两 (None: not one).
+
+    >>> _small_number("13"), _small_number("十三"), _small_number("两"), _small_number("二十")
+    (13, 13, 2, 20)
+    """
+    if text.isdigit():
+        return int(text)
+    text = text.replace("两", "二")
+    if text in _CHINESE_DIGITS:
+        return _CHINESE_DIGITS[text]
+    tens, sep, ones = text.partition("十")
+    if not sep:
+        return None
+    high = _CHINESE_DIGITS.get(tens, 0) if tens else 1
+    low = _CHINESE_DIGITS.get(ones, 0) if ones else 0
+    return high * 10 + low
+
+
+def _with_year(span: _Span, year: int) -> _Span:
+    """Return the part of a year ``span`` (1-11月) in ``year``."""
+    return _Span(span.start, span.end, span.text, year, year, months=span.months)
+
+
+@dataclass(frozen=True)
+class _Place:
+    """A subject place of a sentence: where, its name and code (None: not a division)."""
+
+    start: int
+    end: int
+    text: str
+    name: str | None
+    code: str | None
+
+
+def _sentence_places(
+    text: str, place: str | None, place_code: str | None, rules: _Rules
+) -> list[_Place]:
+    """Return the places ``text`` names that can be the subject of a clause, in order:
+    divisions and areas (not facilities, comparison bases or ranks) and 我省/全市 words,
+    which name the document's place."""
+    found: list[_Place] = []
+    for mention in find_places(text, within=place_code):
+        if mention.facility is not None or _is_base(text, mention.start, mention.end, rules):
+            continue
+        code = mention.division.code if mention.division is not None else None
+        found.append(_Place(mention.start, mention.end, mention.text, mention.name, code))
+    for word in rules.own_words if rules.own_chars.intersection(text) else ():
+        at = text.find(word)
+        while at >= 0:
+            if not _is_base(text, at, at + len(word), rules) and not any(
+                p.start <= at < p.end for p in found
+            ):
+                # 江苏省统计局分析称，全省GDP…: 全省 is the province just named.
+                named = [
+                    p for p in found if p.end <= at and p.code and p.name and p.name[-1] == word[-1]
+                ]
+                if named:
+                    found.append(_Place(at, at + len(word), word, named[-1].name, named[-1].code))
+                else:
+                    found.append(_Place(at, at + len(word), word, place, place_code))
+            at = text.find(word, at + len(word))
+    found.sort(key=lambda p: p.start)
+    return found
+
+
+def _is_base(text: str, start: int, end: int, rules: _Rules) -> bool:
+    """Return whether the place at ``text[start:end]`` is a comparison base or a rank."""
+    before = text[max(0, start - 2) : start]
+    if any(before.endswith(word) for word in rules.base_before):
+        return True
+    return any(text.startswith(word, end) for word in rules.rank_after)
+
+
+def _subject(
+    places: list[_Place], text: str, offset: int, numbers: list[int], rules: _Rules
+) -> tuple[_Place | None, str]:
+    """Return the subject place of the clause holding ``offset`` and how it was found: a
+    place in the clause before the number, else one opening an earlier clause."""
+    clause_from = _clause_start(text, offset)
+    before = [p for p in places if p.end <= offset]
+    in_clause = [p for p in before if p.start >= clause_from]
+    if in_clause:
+        return in_clause[-1], "its clause names"
+    openers = [p for p in before if _opens_a_statistic(p, text, numbers, rules)]
+    if openers:
+        return openers[-1], "an earlier clause of its sentence, with a figure, opens with"
+    return None, ""
+
+
+def _opens_a_statistic(place: _Place, text: str, numbers: list[int], rules: _Rules) -> bool:
+    """Return whether ``place`` opens its clause (其中 and the like aside) and that clause
+    holds a figure (at one of ``numbers``): the subject of a statistic, which the clauses
+    after it keep (2021年，江苏第一产业增加值4722.4亿元，增长3.1%)."""
+    start = _clause_start(text, place.start)
+    prefix = text[start : place.start]
+    if prefix not in rules.place_openers and not rules.time_re.fullmatch(prefix):
+        return False
+    end = min(
+        (i for i in map(lambda m: text.find(m, place.end), "，；。,;") if i >= 0), default=len(text)
+    )
+    return any(place.end <= n < end for n in numbers)
+
+
+def _anchor_year(own: list[_Span], scope: _Scope, year: int | None) -> int | None:
+    """Return the year a part of a year (1-11月, 上半年) belongs to."""
+    for span in reversed(own):
+        if span.first:
+            return span.last
+    if scope.span is not None and scope.span.last:
+        return scope.span.last
+    return year
+
+
+#: Characters of a sentence read for a time that opens it (2021年1-11月 is 10).
+_OPENING_TEXT = 24
+
+#: A time that sets the scope of the sentences after it opens its sentence: 过去一年，…;
+#: 2025年是…; “十四五”时期… (a quote or a word like 在 may come first).
+_OPENING_CHARS = 2
+
+
+def _enter(scope: _Scope, section: Section | None, year: int | None, rules: _Rules) -> None:
+    """Update ``scope`` on entering ``section``: its heading's time and kind, when it has them."""
+    heading = section.heading if section is not None else ""
+    if heading == scope.heading:
+        return
+    scope.heading = heading
+    spans = _time_spans(heading, year, rules) if heading else []
+    scope.plan_section = _section_kind(heading, spans, year, rules) if heading else None
+    if spans:
+        scope.span = spans[0]
+        scope.source = f"section heading “{heading}”"
+
+
+def _advance(scope: _Scope, sentence: Sentence, spans: list[_Span], year: int | None) -> None:
+    """Update ``scope`` with a sentence read before a fact's: a time in its opening clause.
+
+    A section heading is read on entering its section (``_enter``).
+    """
+    if sentence.kind == "heading":
+        return
+    for span in spans:
+        if span.start <= _OPENING_CHARS and not span.base:
+            if span.months is not None and not span.first:
+                anchor = _anchor_year([], scope, year)
+                if anchor is None:
+                    continue
+                span = _with_year(span, anchor)
+            scope.span = span
+            scope.source = f"“{span.text}” opening an earlier sentence"
+            break
+
+
+def _status(
+    fact: Fact,
+    span: _Span | None,
+    period: str | None,
+    scope: _Scope,
+    before: str,
+    clause: str,
+    year: int | None,
+    rules: _Rules,
+) -> tuple[Status, str]:
+    """Return whether ``fact`` is planned or done, and why."""
+    if span is not None and span.target and year is not None and span.last >= year:
+        return "target", f"“{span.text}”: a target date"
+    if year is not None and span is not None and span.first > year:
+        return "target", f"its period starts after the document's year {year}"
+    if scope.plan_section:
+        return "target", f"section “{scope.heading}” sets out plans"
+    if scope.plan_section is False:
+        return "actual", f"section “{scope.heading}” reviews what was done"
+    if year is not None and span is not None and span.last < year:
+        return "actual", f"its period ends before the document's year {year}"
+    sentence_word = _has_target_word(before, rules)
+    if sentence_word and (len(sentence_word) > 1 or _has_target_word(clause, rules)):
+        return "target", f"plan word “{sentence_word}” before it"
+    return "actual", "no plan word or plan section"

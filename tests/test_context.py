@@ -1,0 +1,322 @@
+"""The context stage: each fact's period, status and concept, and the document's date."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from extract.lexicon import LexiconError, load_lexicon
+from extract.pipeline import extract_text
+
+#: A report delivered in 2026, with a review section and a plan section; the sentence under
+#: test goes into the section named by the row.
+REVIEW = "2026年某省政府工作报告\n一、2025年工作回顾\n"
+PLAN = "2026年某省政府工作报告\n一、2025年工作回顾\n过去一年，成绩很好。\n二、2026年工作安排\n"
+
+
+def _fact(text: str, mention: str) -> tuple[str | None, str, str | None]:
+    document = extract_text(text)
+    facts = [f for f in document.facts if f.mention == mention]
+    assert facts, [f.mention for f in document.facts]
+    fact = facts[-1]
+    return fact.period, fact.status, fact.concept
+
+
+@pytest.mark.parametrize(
+    ("text", "mention", "period", "status"),
+    [
+        pytest.param(
+            REVIEW + "全市新建学校12所。", "12所", "2025", "actual", id="review-heading-year"
+        ),
+        pytest.param(PLAN + "全年新建学校30所。", "30所", "2026", "target", id="plan-heading"),
+        pytest.param(
+            REVIEW + "过去五年，累计新建学校80所。",
+            "80所",
+            "2021/2025",
+            "actual",
+            id="five-years-total",
+        ),
+        pytest.param(
+            REVIEW + "五年来，成绩很好。医院床位达到9万张。",
+            "9万张",
+            "2025",
+            "actual",
+            id="five-years-level-reached-is-last-year",
+        ),
+        pytest.param(
+            REVIEW + "五年来，人均收入从3万元增加到4万元。",
+            "3万元",
+            "2020",
+            "actual",
+            id="from-x-is-the-year-before",
+        ),
+        pytest.param(
+            REVIEW + "五年来，人均收入从3万元增加到4万元。",
+            "4万元",
+            "2025",
+            "actual",
+            id="to-y-is-the-last-year",
+        ),
+        pytest.param(
+            REVIEW + "这五年，工业投资年均增长6%。",
+            "6%",
+            "2021/2025",
+            "actual",
+            id="annual-average-takes-the-interval",
+        ),
+        pytest.param(
+            REVIEW + "五年来，成绩很好。过去一年，新建学校9所。",
+            "9所",
+            "2025",
+            "actual",
+            id="a-sentence-names-another-time",
+        ),
+        pytest.param(
+            "某市新闻\n去年1-11月，全市工业增加值增长4.8%。",
+            "4.8%",
+            None,
+            "actual",
+            id="no-year-no-period",
+        ),
+        pytest.param(
+            "某市新闻\n2022年1月5日电\n去年1-11月，全市工业增加值增长4.8%。",
+            "4.8%",
+            "2021-01/2021-11",
+            "actual",
+            id="months-of-last-year",
+        ),
+        pytest.param(
+            REVIEW + "五年来，成绩很好。贸易伙伴扩大至200个。",
+            "200个",
+            "2025",
+            "actual",
+            id="five-years-a-verb-of-reaching-is-a-level",
+        ),
+        pytest.param(
+            REVIEW + "全年出口比2019年增长20%。",
+            "20%",
+            "2020/2025",
+            "actual",
+            id="change-since-a-base-year",
+        ),
+        pytest.param(
+            REVIEW + "全年出口两年平均增长6%。",
+            "6%",
+            "2024/2025",
+            "actual",
+            id="two-year-average",
+        ),
+        pytest.param(
+            PLAN + "到2030年，森林覆盖率达到30%。", "30%", "2030", "target", id="target-date"
+        ),
+        pytest.param(
+            "2026年某省政府工作报告\n二、“十五五”时期主要目标\n城镇新增就业累计500万人。",
+            "500万人",
+            "2026/2030",
+            "target",
+            id="plan-period-total",
+        ),
+        pytest.param(
+            "2021年，某省粮食产量连续8年稳定在1000亿斤以上。",
+            "1000亿斤",
+            "2014/2021",
+            "actual",
+            id="held-for-n-years",
+        ),
+    ],
+)
+def test_period_and_status(text: str, mention: str, period: str | None, status: str) -> None:
+    assert _fact(text, mention)[:2] == (period, status)
+
+
+@pytest.mark.parametrize(
+    ("text", "mention", "concept"),
+    [
+        pytest.param(REVIEW + "地区生产总值增长5.2%。", "5.2%", "gdp_growth", id="gdp-growth"),
+        pytest.param(REVIEW + "地区生产总值达3.6万亿元。", "3.6万亿元", "gdp", id="gdp-level"),
+        pytest.param(
+            REVIEW + "人均地区生产总值达1.1万美元。",
+            "1.1万美元",
+            "gdp_per_capita",
+            id="longest-wording-wins",
+        ),
+        pytest.param(
+            REVIEW + "城镇居民人均可支配收入增长4.3%。", "4.3%", None, id="urban-income-is-a-part"
+        ),
+        pytest.param(REVIEW + "研发投入占地区生产总值比重2.5%。", "2.5%", None, id="share-of-gdp"),
+        pytest.param(
+            REVIEW + "五年来，地区生产总值增长40%。",
+            "40%",
+            None,
+            id="cumulative-growth-has-no-concept",
+        ),
+        pytest.param(
+            REVIEW + "五年来，地区生产总值年均增长6%。",
+            "6%",
+            "gdp_growth",
+            id="annual-average-growth",
+        ),
+        pytest.param(
+            REVIEW + "粮食播种面积1500万亩、总产量130亿斤。",
+            "130亿斤",
+            "grain_output",
+            id="shared-head-of-a-list",
+        ),
+        pytest.param(REVIEW + "财政收入增长3%。", "3%", None, id="fiscal-revenue-is-not-budget"),
+    ],
+)
+def test_concept(text: str, mention: str, concept: str | None) -> None:
+    assert _fact(text, mention)[2] == concept
+
+
+@pytest.mark.parametrize(
+    ("text", "doc_id", "date", "date_from"),
+    [
+        pytest.param("2026年江西省政府工作报告\n各位代表：\n", "x", "2026", "title", id="title"),
+        pytest.param(
+            "政府工作报告\n——2026年1月27日在省人民代表大会上\n",
+            "x",
+            "2026-01-27",
+            "occasion line",
+            id="occasion-line",
+        ),
+        pytest.param(
+            "政府工作报告\n时间：2026-02-05\n各位代表：\n",
+            "x",
+            "2026-02-05",
+            "date line",
+            id="date-line",
+        ),
+        pytest.param(
+            "政府工作报告\n各位代表：\n",
+            "2026_某省_政府工作报告",
+            "2026",
+            "file name",
+            id="file-name",
+        ),
+        pytest.param("政府工作报告\n各位代表：\n", "x", None, None, id="none"),
+    ],
+)
+def test_document_date(text: str, doc_id: str, date: str | None, date_from: str | None) -> None:
+    document = extract_text(text + "新建学校3所。", doc_id=doc_id)
+    assert (document.date, document.date_from) == (date, date_from)
+
+
+def test_the_context_stage_keeps_every_fact() -> None:
+    text = PLAN + "新建学校30所，改造道路20公里。"
+    document = extract_text(text)
+    assert [f.mention for f in document.facts] == ["30所", "20公里"]
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        pytest.param(
+            'id = "x"\nname = "x"\nwordings = ["某"]\nbase_units = ["元"]',
+            "missing key 'growth'",
+            id="missing-key",
+        ),
+        pytest.param(
+            'id = "x"\nname = "x"\nwordings = ["某"]\nbase_units = ["光年"]\ngrowth = false',
+            "base unit '光年'",
+            id="unknown-base-unit",
+        ),
+        pytest.param(
+            'id = "X Y"\nname = "x"\nwordings = ["某"]\nbase_units = ["元"]\ngrowth = false',
+            "lower-case",
+            id="bad-id",
+        ),
+        pytest.param('id = "gdp"\ncolour = "red"', "unknown key 'colour'", id="unknown-key"),
+    ],
+)
+def test_a_bad_concept_entry_is_named(tmp_path: Path, entry: str, message: str) -> None:
+    path = tmp_path / "lexicon.toml"
+    path.write_text(f"[[concepts.indicators]]\n{entry}\n", encoding="utf-8")
+    with pytest.raises(LexiconError, match=message) as error:
+        load_lexicon([path])
+    assert str(path) in str(error.value)
+
+
+def test_a_lexicon_file_adds_a_wording(tmp_path: Path) -> None:
+    path = tmp_path / "lexicon.toml"
+    path.write_text(
+        '[[concepts.indicators]]\nid = "gdp_growth"\nwordings = ["经济发展速度"]\n',
+        encoding="utf-8",
+    )
+    document = extract_text(REVIEW + "经济发展速度为5%。", lexicon_files=[path])
+    assert document.facts[0].concept == "gdp_growth"
+
+
+@pytest.mark.parametrize(
+    ("text", "mention", "place"),
+    [
+        pytest.param(
+            REVIEW.replace("某省", "广西壮族自治区") + "地区生产总值增长5%。",
+            "5%",
+            "广西壮族自治区",
+            id="the-document-place",
+        ),
+        pytest.param(
+            REVIEW.replace("某省", "广西壮族自治区") + "桂林入境游客增长21%。",
+            "21%",
+            "桂林市",
+            id="a-city-named-as-subject",
+        ),
+        pytest.param(
+            REVIEW.replace("某省", "广西壮族自治区") + "全国平均增速5.1%。",
+            "5.1%",
+            "全国",
+            id="the-country-as-subject",
+        ),
+        pytest.param(
+            REVIEW.replace("某省", "广西壮族自治区") + "增速高于全国平均0.3个百分点。",
+            "0.3个百分点",
+            "广西壮族自治区",
+            id="a-comparison-base-is-no-subject",
+        ),
+        pytest.param(
+            REVIEW.replace("某省", "广西壮族自治区") + "全省接待游客9亿人次。",
+            "9亿人次",
+            "广西壮族自治区",
+            id="quan-sheng-is-the-document",
+        ),
+        pytest.param(
+            "三省经济\n2021年，江苏第一产业增加值4722亿元，增长3.1%；第二产业增加值51775亿元。",
+            "51775亿元",
+            "江苏省",
+            id="a-statistic-keeps-its-subject-in-its-paragraph",
+        ),
+        pytest.param("某地新闻\n交通运输业增长3%。", "3%", None, id="no-place-known"),
+    ],
+)
+def test_place(text: str, mention: str, place: str | None) -> None:
+    document = extract_text(text)
+    assert [f.place for f in document.facts if f.mention == mention] == [place]
+
+
+def test_an_unknown_document_place_is_an_issue() -> None:
+    document = extract_text("某地新闻\n交通运输业增长3%。")
+    assert document.place is None
+    assert any(issue.stage == "context" for issue in document.issues)
+
+
+def test_what_the_user_said_of_the_document_wins() -> None:
+    from types import SimpleNamespace
+
+    from extract.models import SourceText
+    from extract.pipeline import StageWork, run_stages
+
+    text = "2026年江西省政府工作报告\n一、2025年工作回顾\n地区生产总值增长5.2%。"
+    source = SourceText(path="x.txt", doc_id="x", encoding="utf-8", sha256="0", size=1, text=text)
+    work = StageWork(source, load_lexicon())
+    meta = SimpleNamespace(place="浙江省", place_code="330000", date="2027")
+    work.meta = meta  # type: ignore[attr-defined]
+    run_stages(work)
+    assert (work.place, work.place_from, work.date, work.date_from) == (
+        "浙江省",
+        "meta",
+        "2027",
+        "meta",
+    )
+    assert (work.facts[0].place, work.facts[0].place_code) == ("浙江省", "330000")
