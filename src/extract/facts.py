@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
@@ -31,6 +31,7 @@ from .clean import is_latin_letter
 from .lexicon import Lexicon, Unit, Units, Words, load_lexicon
 from .models import Issue, SegmentedText, Sentence
 from .numbers import (
+    ARABIC_NUMBER_CHARS,
     ARABIC_NUMBER_PATTERN,
     CN_DIGIT_CHARS,
     NumberError,
@@ -137,6 +138,7 @@ class Rejection(StrEnum):
     BARE_MULTIPLIER = "a bare multiplier with no comparator (万亿元)"
     MAGNITUDE = "a magnitude without a unit (超百万村)"
     THRESHOLD = "a threshold naming which things are counted (3亿元以上项目, 60岁以上老人)"
+    FRAGMENT = "a piece of a number split by a space, comma or dot (1 23万, 5·3%): refused"
     # Found by ``explain`` outside the extractor:
     INVALID = "failed validation"
     UNREADABLE = "the sentence holds a number that could not be read"
@@ -322,6 +324,9 @@ class _Context:
     # 主要预期目标是：地区生产总值增长6%左右；…: qualifiers an introducing clause gives
     # every item listed after it, to the end of the paragraph.
     list_qualifiers: tuple[str, ...] = ()
+    # Numbers split in a way the grammar cannot read whole (5·3%, 1 23万): the text of
+    # each, for the caller to report as an issue; the fragment is never a fact.
+    refused: list[str] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------- scanning
@@ -565,7 +570,7 @@ def _compile_denominator_re(units: Units) -> regex.Pattern[str]:
 
 def _number(text: str) -> Decimal | None:
     try:
-        if text and text[0].isdigit() and all(c.isdigit() or c in ".," for c in text):
+        if text[:1].isdigit() and all(c.isdigit() or c in ARABIC_NUMBER_CHARS for c in text):
             return parse_arabic(text)
         return parse_chinese(text)
     except NumberError:
@@ -655,6 +660,16 @@ def extract_candidates(
                 )
             )
             continue
+        for refused in context.refused:
+            issues.append(
+                Issue(
+                    stage="extract",
+                    reason=f"a number split in a way it cannot be read whole: {refused}",
+                    line=clean.raw_line(sentence.start),
+                    text=sentence.text,
+                )
+            )
+        context.refused.clear()
         if trace is not None and (quantities or rejected):
             trace.append(SentenceTrace(sentence, quantities, rejected or []))
         for quantity in quantities:
@@ -740,6 +755,9 @@ def _extract_sentence(
         if why is not None:
             if rejected is not None:
                 rejected.append(Rejected(quantity, why))
+            if why is Rejection.FRAGMENT and (quantity.unit or quantity.multiplier):
+                split_at = _split_from(text, quantity.start)
+                context.refused.append(text[split_at : quantity.end])
             continue
         kept.append(quantity)
     read = kept
@@ -788,6 +806,8 @@ def _reject_early(quantity: Quantity, view: _SentenceView) -> Rejection | None:
     rules = view.rules
     text = view.text
     start, end = quantity.start, quantity.end
+    if start and text[start - 1] in _SPLIT_MARKS and _split_from(text, start) is not None:
+        return Rejection.FRAGMENT  # 5·3%, 1 23万: the rest of a number read in part
     if view.in_name_quote(start, end):
         return Rejection.NAME_IN_QUOTES  # “4610”工程, “1+7+N”, 《2021年1-11月…》
     before = text[max(0, start - 1) : start]
@@ -850,6 +870,40 @@ def _reject_early(quantity: Quantity, view: _SentenceView) -> Rejection | None:
         if not quantity.is_range and _year_is_date(quantity, view):
             return Rejection.YEAR_FRAME
     return None
+
+
+#: The characters that may split an Arabic number into pieces the grammar does not join.
+_SPLIT_MARKS = frozenset(" ,，.·•・‧")
+# The digits before a split and the split itself, at the end of the text before a number.
+_SPLIT_BEFORE_RE = regex.compile(r"(?<![\d.,])(?P<digits>\d+)(?P<sep>[ ]?[.,，·•・‧][ ]?|[ ])$")
+_GROUP_AFTER_RE = regex.compile(r"\d{3}(?![\d])")
+
+
+def _split_from(text: str, start: int) -> int | None:
+    """Return where the number that the digits at ``start`` are a piece of begins, or None.
+
+    None when the digits at ``start`` begin a number of their own: after a number with a
+    decimal point or of four digits and a space (a table row), after a full-width comma
+    or a comma and a space that start no group of three (a list: 第1，7家), after an
+    enumerator (1. 30家).
+    """
+    left = max(0, start - 24)
+    found = _SPLIT_BEFORE_RE.search(text[left:start])
+    if found is None or not text[start : start + 1].isdigit():
+        return None
+    sep = found.group("sep")
+    mark = sep.strip() or " "
+    group_after = _GROUP_AFTER_RE.match(text, start) is not None
+    if mark == " ":
+        split = len(found.group("digits")) <= 3  # 1 23万; 2025 100万元 is two numbers
+    elif mark == "，" or sep == ", ":
+        split = group_after  # 12，345万元 may be 12345; 第1，7家 is a list
+    elif mark == ".":
+        # 1. 30家 at the start of the sentence is an enumerator; 5. 3% inside it is not
+        split = sep == "." or bool(text[: left + found.start()].strip())
+    else:
+        split = True  # 1,23万, 5·3%
+    return left + found.start() if split else None
 
 
 def _compile_non_fact_term_re(words: Words) -> regex.Pattern[str]:

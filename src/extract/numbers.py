@@ -39,8 +39,15 @@ CN_SECTIONS: dict[str, int] = {"万": 10**4, "亿": 10**8}
 CN_DIGIT_CHARS = "".join(CN_DIGITS)
 MULTIPLIER_CHARS = "".join(CN_PLACES) + "".join(CN_SECTIONS)
 
-#: An Arabic number: with thousands separators (1,723.5) or without (8641.70).
-ARABIC_NUMBER_PATTERN = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+#: An Arabic number: with thousands separators (1,723.5; 3 000; 1, 000) or without
+#: (8641.70), and a decimal point with a space before it (5 . 3, which OCR writes).
+#: A group after a separator has exactly three digits; a shorter or longer one is not
+#: read as a part of this number (facts.py refuses what is left as a fragment).
+ARABIC_NUMBER_PATTERN = (
+    r"\d{1,3}(?:(?:,[ ]?|[ ])\d{3})+(?!\d)(?:[ ]?\.[ ]?\d+)?|\d+(?:(?:[ ]\.[ ]?|\.)\d+)?"
+)
+#: The characters an Arabic number may hold besides its digits.
+ARABIC_NUMBER_CHARS = "., "
 #: A run of Arabic digits (with decimals) or Chinese numerals: what a reader sees as a number.
 NUMBER_RUN_PATTERN = rf"\d+(?:[.,]\d+)*|[{CN_DIGIT_CHARS}{MULTIPLIER_CHARS}]+"
 
@@ -112,9 +119,11 @@ def parse_arabic(text: str) -> Decimal:
     Decimal('1723')
     >>> parse_arabic("8641.70")
     Decimal('8641.70')
+    >>> parse_arabic("3 000")
+    Decimal('3000')
     """
     try:
-        return Decimal(text.replace(",", ""))
+        return Decimal(text.replace(",", "").replace(" ", ""))
     except InvalidOperation as error:
         raise NumberError(f"{text!r} is not an Arabic number") from error
 
@@ -165,7 +174,7 @@ def _parse_chinese_integer(text: str) -> Decimal:
             while (
                 end < len(text)
                 and text[end].isascii()
-                and (text[end].isdigit() or text[end] in ".,")
+                and (text[end].isdigit() or text[end] in ARABIC_NUMBER_CHARS)
             ):
                 end += 1
             number = parse_arabic(text[index:end])
