@@ -34,6 +34,9 @@ from .numbers import (
     ARABIC_NUMBER_CHARS,
     ARABIC_NUMBER_PATTERN,
     CN_DIGIT_CHARS,
+    CN_DIGITS,
+    CN_PLACES,
+    SECTION_CHARS,
     NumberError,
     chinese_number_pattern,
     multiplier_pattern,
@@ -53,7 +56,7 @@ def _compile_quantity_re(units: Units) -> regex.Pattern[str]:
     The number grammar is numbers.py's; a multiplier character that begins a unit of the
     lexicon is the unit's (``numbers.multiplier_pattern``).
     """
-    digits, ar_num = CN_DIGIT_CHARS, ARABIC_NUMBER_PATTERN
+    digits, ar_num, sections = CN_DIGIT_CHARS, ARABIC_NUMBER_PATTERN, SECTION_CHARS
     mult = multiplier_pattern(units.by_text)  # one multiplier character: 千, not 千瓦's
     cn_num = chinese_number_pattern(mult)
     return regex.compile(
@@ -73,11 +76,11 @@ def _compile_quantity_re(units: Units) -> regex.Pattern[str]:
             (?:
                 (?P<arabic>{ar_num})[ ]?(?P<a_mult>(?:{mult})*)   # 36.5亿, 1.1万, 7千亿
                 # 100万三千: Chinese numerals going on after 万/亿
-                (?P<a_tail>(?<=[万亿])[{digits}]?{mult}(?:[{digits}]|{mult})*)?
+                (?P<a_tail>(?<=[{sections}])[{digits}]?{mult}(?:[{digits}]|{mult})*)?
                 | (?P<cn>{cn_num})                     # 一万二千, 十二亿, 七
             )
             (?P<inside>余|多)?                          # 100余个, 750余万人次 (approximate)
-            (?P<mult2>[万亿]+)?                         # the 万 of 750余万
+            (?P<mult2>[{sections}]+)?                         # the 万 of 750余万
             [ ]?
             (?P<unit>{units.pattern})?
         )
@@ -389,7 +392,7 @@ def _split_number(text: str) -> tuple[str, str]:
     if not any(c in CN_DIGIT_CHARS for c in text):
         return "", text  # a bare multiplier: 万亿, 千亿
     index = len(text)
-    while index > 0 and text[index - 1] in "万亿":
+    while index > 0 and text[index - 1] in SECTION_CHARS:
         index -= 1
     return text[:index], text[index:]
 
@@ -520,6 +523,13 @@ def _read_number(rules: _Rules, match: regex.Match[str]) -> Quantity | None:
         except NumberError:
             pass
         value, start = lo_value, match.start(groups.lo)
+    elif cn and (pair := _NEIGHBOUR_DIGITS_RE.match(number_text)) is not None:
+        lo_digit, hi_digit = CN_DIGITS[pair.group(1)], CN_DIGITS[pair.group(2)]
+        if hi_digit == lo_digit + 1:
+            # 八九亿 is 8亿 to 9亿, 两三千 2000 to 3000: two neighbouring digits, a range
+            places = multiplier_value(pair.group(3))
+            value = lo_digit * places
+            upper = hi_digit * places * factor * unit_factor
     return Quantity(
         start=start,
         end=end,
@@ -532,6 +542,14 @@ def _read_number(rules: _Rules, match: regex.Match[str]) -> Quantity | None:
         has_digits=has_digits,
         is_range=upper is not None,
     )
+
+
+# Two digits (not 零) and the places after them, as a numeral of neighbouring digits is
+# written; the caller checks that the second is one more than the first.
+_NONZERO_DIGITS = "".join(c for c, d in CN_DIGITS.items() if d)
+_NEIGHBOUR_DIGITS_RE = regex.compile(
+    rf"([{_NONZERO_DIGITS}])([{_NONZERO_DIGITS}])([{''.join(CN_PLACES)}]*)$"
+)
 
 
 def _read_unit(rules: _Rules, match: regex.Match[str]) -> tuple[Unit | None, int]:
@@ -834,7 +852,7 @@ def _reject_early(quantity: Quantity, view: _SentenceView) -> Rejection | None:
         return Rejection.CLASS_LEVEL  # 万吨级海船, 10万千瓦级机组: a class, not an amount
     if quantity.kind == "number" and not quantity.has_digits:
         number_text = text[quantity.start : quantity.end]
-        if number_text[:1] in "十百" and not any(c in "万亿" for c in quantity.multiplier):
+        if number_text[:1] in "十百" and not any(c in SECTION_CHARS for c in quantity.multiplier):
             # 数十, 上百, 十佳, 百团: vague or idiomatic (but 超百亿元, 上百万人次)
             return Rejection.VAGUE
     if (
