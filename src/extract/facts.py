@@ -80,6 +80,7 @@ def _compile_quantity_re(units: Units) -> regex.Pattern[str]:
                 | (?P<cn>{cn_num})                     # 一万二千, 十二亿, 七
             )
             (?P<inside>余|多)?                          # 100余个, 750余万人次 (approximate)
+            (?:[个個](?=[{sections}]))?                 # 两个亿: 个 before 亿 counts nothing
             (?P<mult2>[{sections}]+)?                         # the 万 of 750余万
             [ ]?
             (?P<unit>{units.pattern})?
@@ -1044,8 +1045,13 @@ def _reject_late(quantity: Quantity, view: _SentenceView) -> Rejection | None:
     rules = view.rules
     if _groups_abstract_nouns(quantity, view):
         return Rejection.GROUPING
-    if _names_a_class(quantity, view):
-        return Rejection.CLASS_NAME
+    if _names_a_class(quantity, view) or (
+        quantity.unit is not None
+        and quantity.unit.group in rules.units.specification_groups
+        and quantity.before_start == quantity.start
+        and _rates_a_noun(quantity, view)
+    ):
+        return Rejection.CLASS_NAME  # 时速350公里高铁, 500千伏变电站
     if quantity.unit is not None and quantity.unit.group in rules.units.classifier_groups:
         head = view.text[max(0, quantity.before_start - 2) : quantity.before_start]
         if head.endswith(rules.words.determiners):
@@ -1135,6 +1141,20 @@ def _bound_after(quantity: Quantity, view: _SentenceView) -> bool:
     rules = view.rules
     word = view.text[quantity.end : quantity.after_end].strip()
     return any(w == word and c in (">=", "<=") for w, c in rules.words.comparators_after)
+
+
+def _rates_a_noun(quantity: Quantity, view: _SentenceView) -> bool:
+    """True for 500千伏变电站 and the 750千伏 of 750千伏和330千伏电网工程: ratings of one unit,
+    joined by 和/、, standing before the noun they rate."""
+    assert quantity.unit is not None
+    text = view.text
+    listed = regex.compile(rf"(?:[和及与或、]\d+(?:\.\d+)?{regex.escape(quantity.unit.text)})*")
+    found = listed.match(text, quantity.after_end)  # matches, if only the empty string
+    position = found.end() if found is not None else quantity.after_end
+    if position >= len(text) or text[position] in view.rules.marks.all:
+        return False
+    token = view.token_at(position)
+    return token is not None and token.flag.startswith(_NOUN_FLAGS)
 
 
 def _modifies_noun(quantity: Quantity, view: _SentenceView) -> bool:

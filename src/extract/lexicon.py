@@ -80,6 +80,8 @@ class Units:
     dated: frozenset[str]
     calendar: frozenset[str]
     pattern: str  # regex alternation, longest first
+    # Groups whose units rate equipment: before a noun they name a class (500千伏变电站).
+    specification_groups: frozenset[str] = frozenset()
 
 
 def build_units(table: dict[str, Any]) -> Units:
@@ -118,6 +120,7 @@ def build_units(table: dict[str, Any]) -> Units:
         classifier_groups=frozenset(kinds.get("classifiers", [])),
         dated=frozenset(kinds.get("dated", [])),
         calendar=frozenset(kinds.get("calendar", [])),
+        specification_groups=frozenset(kinds.get("specifications", [])),
         pattern="|".join(regex.escape(t) for t in ordered),
     )
 
