@@ -71,7 +71,7 @@ def _compile_quantity_re(units: Units) -> regex.Pattern[str]:
                 # Atomic and possessive: a shorter bound would leave a digit or a numeral
                 # before the separator, so backtracking into it could only cost time.
                 (?P<lo>(?>{ar_num}|{cn_num}))(?P<lo_mult>(?:{mult})*+)[%‰]?
-                [ ]?(?:[-–—～~]|至|到)[ ]?
+                [ ]?(?:[-–—～~－]{{1,2}}|至|到)[ ]?             # 2-3, 2——3, 2--3
             )?
             (?:
                 (?P<arabic>{ar_num})[ ]?(?P<a_mult>(?:{mult})*)   # 36.5亿, 1.1万, 7千亿
@@ -524,6 +524,8 @@ def _read_number(rules: _Rules, match: regex.Match[str]) -> Quantity | None:
         except NumberError:
             pass
         value, start = lo_value, match.start(groups.lo)
+        if cn and lo in CN_DIGITS and (tail := _PLACES_AFTER_DIGIT_RE.match(number_text)):
+            value *= multiplier_value(tail.group(1))  # 两到三千 is 2000 to 3000
     elif cn and (pair := _NEIGHBOUR_DIGITS_RE.match(number_text)) is not None:
         lo_digit, hi_digit = CN_DIGITS[pair.group(1)], CN_DIGITS[pair.group(2)]
         if hi_digit == lo_digit + 1:
@@ -545,6 +547,8 @@ def _read_number(rules: _Rules, match: regex.Match[str]) -> Quantity | None:
     )
 
 
+# A digit and the places after it, the whole numeral: 三千, 五百.
+_PLACES_AFTER_DIGIT_RE = regex.compile(rf"[{''.join(CN_DIGITS)}]([{''.join(CN_PLACES)}]+)$")
 # Two digits (not 零) and the places after them, as a numeral of neighbouring digits is
 # written; the caller checks that the second is one more than the first.
 _NONZERO_DIGITS = "".join(c for c, d in CN_DIGITS.items() if d)
@@ -1199,12 +1203,18 @@ def _read_sign(quantity: Quantity, view: _SentenceView, previous: Quantity | Non
         quantity.negative = True
         falling = next(w for w in rules.words.falling if head.endswith(w))
         quantity.reasons.append(Rule.SIGN_FALLING.format(word=falling))
-    elif head.endswith(_MINUS_SIGNS) and not head[:-1][-1:].isdigit():
-        quantity.negative = True  # 自然增长率为-0.5‰ (a minus sign, not the dash of 2019-2021)
+    elif head.endswith(_MINUS_SIGNS) and head[:-1][-1:] not in _BEFORE_A_RANGE_DASH and not (
+        previous is not None and previous.end == quantity.before_start - 1
+    ):
+        # 自然增长率为-0.5‰: a minus sign; not the dash of 2019-2021, 1万元--5万元, 1万(含)-5万元
+        quantity.negative = True
         quantity.reasons.append(Rule.SIGN_MINUS)
 
 
 _MINUS_SIGNS = ("-", "−", "－")
+# What stands before the dash of a range, never before a minus sign: a digit, another dash,
+# the end of an aside.
+_BEFORE_A_RANGE_DASH = frozenset("0123456789-−－–—~～)）")
 
 
 def _strip_fillers(rules: _Rules, head: str) -> str:
