@@ -65,7 +65,7 @@ def _compile_quantity_re(units: Units) -> regex.Pattern[str]:
             (?P<den>[百千万]|{cn_num}|\d+)分之(?P<numer>{cn_num}|{ar_num})
         )
         | (?P<half>一半|半数)                            # 一半 = 50 %
-        | (?P<fan>翻了?(?P<fan_n>[一两二三四]?)番)         # 翻一番 = 2 倍 (FACTS: optional)
+        | (?P<fan>翻了?(?P<fan_n>[一两二三四]?)番(?P<fan_more>多)?)  # 翻一番 = 2 倍 (optional)
         | (?:
             (?:                                         # lower bound of a range: 3-5个, 5%—8%
                 # Atomic and possessive: a shorter bound would leave a digit or a numeral
@@ -464,7 +464,10 @@ def _read_match(rules: _Rules, match: regex.Match[str]) -> Quantity | None:
     if fan:
         times = _number(match.group(rules.groups.fan_n) or "一") or Decimal(1)
         doubled = Decimal(2) ** int(times)
-        return Quantity(match.start(), match.end(), times, "", _DOUBLING, doubled, kind="fan")
+        more = rules.words.comparators_inside["多"] if match.group("fan_more") else "="
+        return Quantity(
+            match.start(), match.end(), times, "", _DOUBLING, doubled, comparator=more, kind="fan"
+        )
     return _read_number(rules, match)
 
 
@@ -509,6 +512,17 @@ def _read_number(rules: _Rules, match: regex.Match[str]) -> Quantity | None:
     except NumberError:
         return None
     unit, end = _read_unit(rules, match)
+    if unit is not None and unit.base in _SMALLER_PARTS:
+        # 2倍多 is more than 2倍; 123元1角1分 is 123.11元
+        parts = _SMALLER_PARTS[unit.base].match(match.string, end)
+        if parts is not None and parts.end() > end:
+            end = parts.end()
+            if unit.base == "倍":
+                inside = "多"
+            else:
+                jiao, fen = parts.group("jiao"), parts.group("fen")
+                cents = (_number(jiao) or 0 if jiao else 0) * 10 + (_number(fen) or 0 if fen else 0)
+                value += Decimal(cents) / 100 / (factor * unit.factor)
     if unit is None:
         # a multiplier with no unit (惠及43万儿童) ends the mention where the number ends
         present = (arabic, a_mult, a_tail, cn, inside, mult2)
@@ -547,6 +561,15 @@ def _read_number(rules: _Rules, match: regex.Match[str]) -> Quantity | None:
     )
 
 
+# What may follow a unit to make the amount more exact: 多 after 倍 (2倍多), 角 and 分
+# after 元 (123元1角1分, 伍圆壹角捌分).
+_SMALL_DIGIT = rf"[0-9{''.join(CN_DIGITS)}]"
+_SMALLER_PARTS: dict[str, regex.Pattern[str]] = {
+    "倍": regex.compile("多"),
+    "元": regex.compile(
+        rf"(?:(?P<jiao>{_SMALL_DIGIT})角)?(?:(?P<fen>{_SMALL_DIGIT})分)?(?<=[角分])"
+    ),
+}
 # A digit and the places after it, the whole numeral: 三千, 五百.
 _PLACES_AFTER_DIGIT_RE = regex.compile(rf"[{''.join(CN_DIGITS)}]([{''.join(CN_PLACES)}]+)$")
 # Two digits (not 零) and the places after them, as a numeral of neighbouring digits is
