@@ -68,6 +68,12 @@ _FULLWIDTH_DIGIT_RE = regex.compile("[０-９]+")
 _FULLWIDTH_THOUSANDS_RE = regex.compile(
     r"，(?<=(?<![\d.,，])\d{1,3}(?:，\d{3})*，)(?=\d{3}(?:，\d{3})*\.\d)"
 )
+#: O, o, l and I after a digit run no Latin letter starts (27l36, 1O0, 4O%, 3O万).
+#: The letters come first, so the search runs from one letter to the next.
+_OCR_LETTER_RE = regex.compile(
+    r"(?:[OolI]+(?=\d)|[Oo]+(?=[%‰\p{Han}]))(?<=(?<![A-Za-z\d.])\d+[OolI]+)"
+)
+_OCR_LETTERS = str.maketrans("OolI", "0011")
 # Ａ-ｚ also spans ［＼］＾＿｀, which the translation table leaves alone: one range is
 # scanned several times faster than the two of the letters.
 _FULLWIDTH_LETTER_RE = regex.compile("[Ａ-ｚ]+")
@@ -151,6 +157,20 @@ def fix_fullwidth_thousands_separator(text: str) -> str:
     return _FULLWIDTH_THOUSANDS_RE.sub(",", text)
 
 
+def fix_ocr_letters_in_numbers(text: str) -> str:
+    """Return ``text`` with O read as 0 and l/I as 1 where OCR put them inside a number.
+
+    A letter counts when a digit run that no Latin letter starts stands before it, and a
+    digit (or, for O, a percent sign or a Chinese character) after it.
+
+    >>> fix_ocr_letters_in_numbers("4O%，1O0座，27l36元，Win1O系统")
+    '40%，100座，27136元，Win1O系统'
+    """
+    if not any(letter in text for letter in "OolI"):
+        return text
+    return _OCR_LETTER_RE.sub(lambda m: m.group().translate(_OCR_LETTERS), text)
+
+
 def fix_fullwidth_letters(text: str) -> str:
     """Return ``text`` with full-width Latin letters as ASCII letters.
 
@@ -197,6 +217,7 @@ FIX_STEPS: tuple[FixStep, ...] = (
     FixStep("fix_fullwidth_digits", fix_fullwidth_digits, keeps_length=True),
     FixStep("fix_arabic_indic_digits", fix_arabic_indic_digits, keeps_length=True),
     FixStep("fix_fullwidth_letters", fix_fullwidth_letters, keeps_length=True),
+    FixStep("fix_ocr_letters_in_numbers", fix_ocr_letters_in_numbers, keeps_length=True),
     FixStep("fix_fullwidth_percent", fix_fullwidth_percent, keeps_length=True),
     FixStep("fix_fullwidth_decimal_point", fix_fullwidth_decimal_point, keeps_length=True),
     FixStep(
