@@ -523,6 +523,14 @@ def _read_number(rules: _Rules, match: regex.Match[str]) -> Quantity | None:
                 jiao, fen = parts.group("jiao"), parts.group("fen")
                 cents = (_number(jiao) or 0 if jiao else 0) * 10 + (_number(fen) or 0 if fen else 0)
                 value += Decimal(cents) / 100 / (factor * unit.factor)
+    if (
+        unit is None
+        and arabic is not None
+        and not multiplier
+        and match.string[end : end + 1] in _RATIO_COLONS
+        and (ratio := _TO_ONE_RE.match(match.string, end)) is not None
+    ):
+        unit, end = Unit(ratio.group(), "倍", Decimal(1), "ratio"), ratio.end()  # 2.5∶1
     if unit is None:
         # a multiplier with no unit (惠及43万儿童) ends the mention where the number ends
         present = (arabic, a_mult, a_tail, cn, inside, mult2)
@@ -561,6 +569,9 @@ def _read_number(rules: _Rules, match: regex.Match[str]) -> Quantity | None:
     )
 
 
+# A ratio against one: 城乡收入比2.5∶1 is a multiple, 2.5 倍 (never a clock time 10:15).
+_RATIO_COLONS = frozenset("∶:：")
+_TO_ONE_RE = regex.compile(r"[∶:：]1(?![\d.:：∶])")
 # What may follow a unit to make the amount more exact: 多 after 倍 (2倍多), 角 and 分
 # after 元 (123元1角1分, 伍圆壹角捌分).
 _SMALL_DIGIT = rf"[0-9{''.join(CN_DIGITS)}]"
