@@ -54,6 +54,8 @@ _NO_BREAK_SPACES = "\u00a0\u2007\u202f\u2009\u200a"
 #: Arabic decimal and thousands separators and percent sign (U+066B, U+066C, U+066A):
 #: ٥٫٣٪ is 5.3%.
 _ARABIC_INDIC_RE = regex.compile("[\u0660-\u066c\u06f0-\u06f9]+")
+_ARABIC_INDIC_ONE_RANGE_RE = regex.compile("[\u0660-\u066c]")
+_PERSIAN_RANGE_RE = regex.compile("[\u06f0-\u06f9]")
 _ARABIC_INDIC_DIGITS = str.maketrans(
     "\u0660\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668\u0669\u066b\u066c"
     "\u066a\u06f0\u06f1\u06f2\u06f3\u06f4\u06f5\u06f6\u06f7\u06f8\u06f9",
@@ -64,6 +66,7 @@ _FULLWIDTH_DECIMAL_RE = regex.compile(r"(?<=[0-9])．(?=[0-9])")
 
 _FULLWIDTH_DIGIT_RE = regex.compile("[０-９]+")
 #: A full-width comma in a number of groups of three with decimals after: 82，225.00.
+_DIGIT_COMMA_GROUP_RE = regex.compile("[0-9]，[0-9]{3}")
 #: The comma comes first so the search runs from one comma to the next.
 _FULLWIDTH_THOUSANDS_RE = regex.compile(
     r"，(?<=(?<![\d.,，])\d{1,3}(?:，\d{3})*，)(?=\d{3}(?:，\d{3})*\.\d)"
@@ -74,6 +77,7 @@ _OCR_LETTER_RE = regex.compile(
     r"(?:[OolI]+(?=\d)|[Oo]+(?=[%‰\p{Han}]))(?<=(?<![A-Za-z\d.])\d+[OolI]+)"
 )
 _OCR_LETTERS = str.maketrans("OolI", "0011")
+_DIGIT_THEN_LETTER_RE = regex.compile("[0-9][OolI]")
 # Ａ-ｚ also spans ［＼］＾＿｀, which the translation table leaves alone: one range is
 # scanned several times faster than the two of the letters.
 _FULLWIDTH_LETTER_RE = regex.compile("[Ａ-ｚ]+")
@@ -143,6 +147,9 @@ def fix_arabic_indic_digits(text: str) -> str:
     >>> fix_arabic_indic_digits("\u0665\u066b\u0663%")
     '5.3%'
     """
+    # two scans of one range each are cheaper than one scan of two ranges
+    if _ARABIC_INDIC_ONE_RANGE_RE.search(text) is None and _PERSIAN_RANGE_RE.search(text) is None:
+        return text
     return _ARABIC_INDIC_RE.sub(lambda m: m.group().translate(_ARABIC_INDIC_DIGITS), text)
 
 
@@ -154,6 +161,8 @@ def fix_fullwidth_thousands_separator(text: str) -> str:
     >>> fix_fullwidth_thousands_separator("合同金额82，225.00元，第1，7家")
     '合同金额82,225.00元，第1，7家'
     """
+    if _DIGIT_COMMA_GROUP_RE.search(text) is None:
+        return text  # a scan that starts at digits is cheaper than one from comma to comma
     return _FULLWIDTH_THOUSANDS_RE.sub(",", text)
 
 
@@ -166,8 +175,8 @@ def fix_ocr_letters_in_numbers(text: str) -> str:
     >>> fix_ocr_letters_in_numbers("4O%，1O0座，27l36元，Win1O系统")
     '40%，100座，27136元，Win1O系统'
     """
-    if not any(letter in text for letter in "OolI"):
-        return text
+    if _DIGIT_THEN_LETTER_RE.search(text) is None:
+        return text  # a scan that starts at digits is cheaper than one that starts at letters
     return _OCR_LETTER_RE.sub(lambda m: m.group().translate(_OCR_LETTERS), text)
 
 
