@@ -512,7 +512,11 @@ def _read_number(rules: _Rules, match: regex.Match[str]) -> Quantity | None:
     except NumberError:
         return None
     unit, end = _read_unit(rules, match)
-    if unit is not None and unit.base in _SMALLER_PARTS:
+    if (
+        unit is not None
+        and match.string[end : end + 1] in _SMALLER_PART_STARTS
+        and unit.base in _SMALLER_PARTS
+    ):
         # 2倍多 is more than 2倍; 123元1角1分 is 123.11元
         parts = _SMALLER_PARTS[unit.base].match(match.string, end)
         if parts is not None and parts.end() > end:
@@ -581,6 +585,8 @@ _SMALLER_PARTS: dict[str, regex.Pattern[str]] = {
         rf"(?:(?P<jiao>{_SMALL_DIGIT})角)?(?:(?P<fen>{_SMALL_DIGIT})分)?(?<=[角分])"
     ),
 }
+# The first characters of what _SMALLER_PARTS reads: a test before the regex call.
+_SMALLER_PART_STARTS = frozenset("多0123456789" + "".join(CN_DIGITS))
 # A digit and the places after it, the whole numeral: 三千, 五百.
 _PLACES_AFTER_DIGIT_RE = regex.compile(rf"[{''.join(CN_DIGITS)}]([{''.join(CN_PLACES)}]+)$")
 # Two digits (not 零) and the places after them, as a numeral of neighbouring digits is
