@@ -48,12 +48,37 @@ _ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
 #: Line and paragraph separators that are not ``\n``: they would break the
 #: "one paragraph a line" contract, so they become plain spaces.
 _ODD_BREAKS = "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
-#: No-break spaces (U+00A0, figure space U+2007, narrow U+202F).
-_NO_BREAK_SPACES = "\u00a0\u2007\u202f"
+#: No-break and narrow spaces (U+00A0, figure space U+2007, narrow U+202F, thin U+2009,
+#: hair U+200A): the thousands separators of typeset numbers (3\u2009000).
+_NO_BREAK_SPACES = "\u00a0\u2007\u202f\u2009\u200a"
+#: Arabic-Indic digits (U+0660-0669) and their Persian forms (U+06F0-06F9), with the
+#: Arabic decimal and thousands separators and percent sign (U+066B, U+066C, U+066A):
+#: ٥٫٣٪ is 5.3%.
+_ARABIC_INDIC_RE = regex.compile("[\u0660-\u066c\u06f0-\u06f9]+")
+_ARABIC_INDIC_ONE_RANGE_RE = regex.compile("[\u0660-\u066c]")
+_PERSIAN_RANGE_RE = regex.compile("[\u06f0-\u06f9]")
+_ARABIC_INDIC_DIGITS = str.maketrans(
+    "\u0660\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668\u0669\u066b\u066c"
+    "\u066a\u06f0\u06f1\u06f2\u06f3\u06f4\u06f5\u06f6\u06f7\u06f8\u06f9",
+    "0123456789.,%0123456789",
+)
 #: A full-width full stop between two digits is a decimal point: ３６．５ → 36.5.
 _FULLWIDTH_DECIMAL_RE = regex.compile(r"(?<=[0-9])．(?=[0-9])")
 
 _FULLWIDTH_DIGIT_RE = regex.compile("[０-９]+")
+#: A full-width comma in a number of groups of three with decimals after: 82，225.00.
+_DIGIT_COMMA_GROUP_RE = regex.compile("[0-9]，[0-9]{3}")
+#: The comma comes first so the search runs from one comma to the next.
+_FULLWIDTH_THOUSANDS_RE = regex.compile(
+    r"，(?<=(?<![\d.,，])\d{1,3}(?:，\d{3})*，)(?=\d{3}(?:，\d{3})*\.\d)"
+)
+#: O, o, l and I after a digit run no Latin letter starts (27l36, 1O0, 4O%, 3O万).
+#: The letters come first, so the search runs from one letter to the next.
+_OCR_LETTER_RE = regex.compile(
+    r"(?:[OolI]+(?=\d)|[Oo]+(?=[%‰\p{Han}]))(?<=(?<![A-Za-z\d.])\d+[OolI]+)"
+)
+_OCR_LETTERS = str.maketrans("OolI", "0011")
+_DIGIT_THEN_LETTER_RE = regex.compile("[0-9][OolI]")
 # Ａ-ｚ also spans ［＼］＾＿｀, which the translation table leaves alone: one range is
 # scanned several times faster than the two of the letters.
 _FULLWIDTH_LETTER_RE = regex.compile("[Ａ-ｚ]+")
@@ -117,6 +142,45 @@ def fix_fullwidth_digits(text: str) -> str:
     return _FULLWIDTH_DIGIT_RE.sub(lambda m: m.group().translate(_FULLWIDTH_DIGITS), text)
 
 
+def fix_arabic_indic_digits(text: str) -> str:
+    """Return ``text`` with Arabic-Indic digits and separators as ASCII ones.
+
+    >>> fix_arabic_indic_digits("\u0665\u066b\u0663%")
+    '5.3%'
+    """
+    # two scans of one range each are cheaper than one scan of two ranges
+    if _ARABIC_INDIC_ONE_RANGE_RE.search(text) is None and _PERSIAN_RANGE_RE.search(text) is None:
+        return text
+    return _ARABIC_INDIC_RE.sub(lambda m: m.group().translate(_ARABIC_INDIC_DIGITS), text)
+
+
+def fix_fullwidth_thousands_separator(text: str) -> str:
+    """Return ``text`` with full-width commas as ``,`` in a number with groups and decimals.
+
+    ``82，225.00`` is one amount; ``12，345`` alone may be a list and keeps its comma.
+
+    >>> fix_fullwidth_thousands_separator("合同金额82，225.00元，第1，7家")
+    '合同金额82,225.00元，第1，7家'
+    """
+    if _DIGIT_COMMA_GROUP_RE.search(text) is None:
+        return text  # a scan that starts at digits is cheaper than one from comma to comma
+    return _FULLWIDTH_THOUSANDS_RE.sub(",", text)
+
+
+def fix_ocr_letters_in_numbers(text: str) -> str:
+    """Return ``text`` with O read as 0 and l/I as 1 where OCR put them inside a number.
+
+    A letter counts when a digit run that no Latin letter starts stands before it, and a
+    digit (or, for O, a percent sign or a Chinese character) after it.
+
+    >>> fix_ocr_letters_in_numbers("4O%，1O0座，27l36元，Win1O系统")
+    '40%，100座，27136元，Win1O系统'
+    """
+    if _DIGIT_THEN_LETTER_RE.search(text) is None:
+        return text  # a scan that starts at digits is cheaper than one that starts at letters
+    return _OCR_LETTER_RE.sub(lambda m: m.group().translate(_OCR_LETTERS), text)
+
+
 def fix_fullwidth_letters(text: str) -> str:
     """Return ``text`` with full-width Latin letters as ASCII letters.
 
@@ -161,9 +225,14 @@ FIX_STEPS: tuple[FixStep, ...] = (
     FixStep("replace_ideographic_space", replace_ideographic_space, keeps_length=True),
     FixStep("replace_no_break_space", replace_no_break_space, keeps_length=True),
     FixStep("fix_fullwidth_digits", fix_fullwidth_digits, keeps_length=True),
+    FixStep("fix_arabic_indic_digits", fix_arabic_indic_digits, keeps_length=True),
     FixStep("fix_fullwidth_letters", fix_fullwidth_letters, keeps_length=True),
+    FixStep("fix_ocr_letters_in_numbers", fix_ocr_letters_in_numbers, keeps_length=True),
     FixStep("fix_fullwidth_percent", fix_fullwidth_percent, keeps_length=True),
     FixStep("fix_fullwidth_decimal_point", fix_fullwidth_decimal_point, keeps_length=True),
+    FixStep(
+        "fix_fullwidth_thousands_separator", fix_fullwidth_thousands_separator, keeps_length=True
+    ),
 )
 
 #: The table is idempotent after two rounds in practice; the cap only guards

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
@@ -31,8 +31,12 @@ from .clean import is_latin_letter
 from .lexicon import Lexicon, Unit, Units, Words, load_lexicon
 from .models import Issue, SegmentedText, Sentence
 from .numbers import (
+    ARABIC_NUMBER_CHARS,
     ARABIC_NUMBER_PATTERN,
     CN_DIGIT_CHARS,
+    CN_DIGITS,
+    CN_PLACES,
+    SECTION_CHARS,
     NumberError,
     chinese_number_pattern,
     multiplier_pattern,
@@ -52,7 +56,7 @@ def _compile_quantity_re(units: Units) -> regex.Pattern[str]:
     The number grammar is numbers.py's; a multiplier character that begins a unit of the
     lexicon is the unit's (``numbers.multiplier_pattern``).
     """
-    digits, ar_num = CN_DIGIT_CHARS, ARABIC_NUMBER_PATTERN
+    digits, ar_num, sections = CN_DIGIT_CHARS, ARABIC_NUMBER_PATTERN, SECTION_CHARS
     mult = multiplier_pattern(units.by_text)  # one multiplier character: 千, not 千瓦's
     cn_num = chinese_number_pattern(mult)
     return regex.compile(
@@ -61,22 +65,23 @@ def _compile_quantity_re(units: Units) -> regex.Pattern[str]:
             (?P<den>[百千万]|{cn_num}|\d+)分之(?P<numer>{cn_num}|{ar_num})
         )
         | (?P<half>一半|半数)                            # 一半 = 50 %
-        | (?P<fan>翻了?(?P<fan_n>[一两二三四]?)番)         # 翻一番 = 2 倍 (FACTS: optional)
+        | (?P<fan>翻了?(?P<fan_n>[一两二三四]?)番(?P<fan_more>多)?)  # 翻一番 = 2 倍 (optional)
         | (?:
             (?:                                         # lower bound of a range: 3-5个, 5%—8%
                 # Atomic and possessive: a shorter bound would leave a digit or a numeral
                 # before the separator, so backtracking into it could only cost time.
                 (?P<lo>(?>{ar_num}|{cn_num}))(?P<lo_mult>(?:{mult})*+)[%‰]?
-                [ ]?(?:[-–—～~]|至|到)[ ]?
+                [ ]?(?:[-–—～~－]{{1,2}}|至|到)[ ]?             # 2-3, 2——3, 2--3
             )?
             (?:
                 (?P<arabic>{ar_num})[ ]?(?P<a_mult>(?:{mult})*)   # 36.5亿, 1.1万, 7千亿
                 # 100万三千: Chinese numerals going on after 万/亿
-                (?P<a_tail>(?<=[万亿])[{digits}]?{mult}(?:[{digits}]|{mult})*)?
+                (?P<a_tail>(?<=[{sections}])[{digits}]?{mult}(?:[{digits}]|{mult})*)?
                 | (?P<cn>{cn_num})                     # 一万二千, 十二亿, 七
             )
             (?P<inside>余|多)?                          # 100余个, 750余万人次 (approximate)
-            (?P<mult2>[万亿]+)?                         # the 万 of 750余万
+            (?:[个個](?=[{sections}]))?                 # 两个亿: 个 before 亿 counts nothing
+            (?P<mult2>[{sections}]+)?                         # the 万 of 750余万
             [ ]?
             (?P<unit>{units.pattern})?
         )
@@ -137,6 +142,7 @@ class Rejection(StrEnum):
     BARE_MULTIPLIER = "a bare multiplier with no comparator (万亿元)"
     MAGNITUDE = "a magnitude without a unit (超百万村)"
     THRESHOLD = "a threshold naming which things are counted (3亿元以上项目, 60岁以上老人)"
+    FRAGMENT = "a piece of a number split by a space, comma or dot (1 23万, 5·3%): refused"
     # Found by ``explain`` outside the extractor:
     INVALID = "failed validation"
     UNREADABLE = "the sentence holds a number that could not be read"
@@ -326,6 +332,9 @@ class _Context:
     # 主要预期目标是：地区生产总值增长6%左右；…: qualifiers an introducing clause gives
     # every item listed after it, to the end of the paragraph.
     list_qualifiers: tuple[str, ...] = ()
+    # Numbers split in a way the grammar cannot read whole (5·3%, 1 23万): the text of
+    # each, for the caller to report as an issue; the fragment is never a fact.
+    refused: list[str] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------- scanning
@@ -388,7 +397,7 @@ def _split_number(text: str) -> tuple[str, str]:
     if not any(c in CN_DIGIT_CHARS for c in text):
         return "", text  # a bare multiplier: 万亿, 千亿
     index = len(text)
-    while index > 0 and text[index - 1] in "万亿":
+    while index > 0 and text[index - 1] in SECTION_CHARS:
         index -= 1
     return text[:index], text[index:]
 
@@ -459,7 +468,10 @@ def _read_match(rules: _Rules, match: regex.Match[str]) -> Quantity | None:
     if fan:
         times = _number(match.group(rules.groups.fan_n) or "一") or Decimal(1)
         doubled = Decimal(2) ** int(times)
-        return Quantity(match.start(), match.end(), times, "", _DOUBLING, doubled, kind="fan")
+        more = rules.words.comparators_inside["多"] if match.group("fan_more") else "="
+        return Quantity(
+            match.start(), match.end(), times, "", _DOUBLING, doubled, comparator=more, kind="fan"
+        )
     return _read_number(rules, match)
 
 
@@ -504,6 +516,29 @@ def _read_number(rules: _Rules, match: regex.Match[str]) -> Quantity | None:
     except NumberError:
         return None
     unit, end = _read_unit(rules, match)
+    if (
+        unit is not None
+        and match.string[end : end + 1] in _SMALLER_PART_STARTS
+        and unit.base in _SMALLER_PARTS
+    ):
+        # 2倍多 is more than 2倍; 123元1角1分 is 123.11元
+        parts = _SMALLER_PARTS[unit.base].match(match.string, end)
+        if parts is not None and parts.end() > end:
+            end = parts.end()
+            if unit.base == "倍":
+                inside = "多"
+            else:
+                jiao, fen = parts.group("jiao"), parts.group("fen")
+                cents = (_number(jiao) or 0 if jiao else 0) * 10 + (_number(fen) or 0 if fen else 0)
+                value += Decimal(cents) / 100 / (factor * unit.factor)
+    if (
+        unit is None
+        and arabic is not None
+        and not multiplier
+        and match.string[end : end + 1] in _RATIO_COLONS
+        and (ratio := _TO_ONE_RE.match(match.string, end)) is not None
+    ):
+        unit, end = Unit(ratio.group(), "倍", Decimal(1), "ratio"), ratio.end()  # 2.5∶1
     if unit is None:
         # a multiplier with no unit (惠及43万儿童) ends the mention where the number ends
         present = (arabic, a_mult, a_tail, cn, inside, mult2)
@@ -519,6 +554,15 @@ def _read_number(rules: _Rules, match: regex.Match[str]) -> Quantity | None:
         except NumberError:
             pass
         value, start = lo_value, match.start(groups.lo)
+        if cn and lo in CN_DIGITS and (tail := _PLACES_AFTER_DIGIT_RE.match(number_text)):
+            value *= multiplier_value(tail.group(1))  # 两到三千 is 2000 to 3000
+    elif cn and (pair := _NEIGHBOUR_DIGITS_RE.match(number_text)) is not None:
+        lo_digit, hi_digit = CN_DIGITS[pair.group(1)], CN_DIGITS[pair.group(2)]
+        if hi_digit == lo_digit + 1:
+            # 八九亿 is 8亿 to 9亿, 两三千 2000 to 3000: two neighbouring digits, a range
+            places = multiplier_value(pair.group(3))
+            value = lo_digit * places
+            upper = hi_digit * places * factor * unit_factor
     return Quantity(
         start=start,
         end=end,
@@ -531,6 +575,30 @@ def _read_number(rules: _Rules, match: regex.Match[str]) -> Quantity | None:
         has_digits=has_digits,
         is_range=upper is not None,
     )
+
+
+# A ratio against one: 城乡收入比2.5∶1 is a multiple, 2.5 倍 (never a clock time 10:15).
+_RATIO_COLONS = frozenset("∶:：")
+_TO_ONE_RE = regex.compile(r"[∶:：]1(?![\d.:：∶])")
+# What may follow a unit to make the amount more exact: 多 after 倍 (2倍多), 角 and 分
+# after 元 (123元1角1分, 伍圆壹角捌分).
+_SMALL_DIGIT = rf"[0-9{''.join(CN_DIGITS)}]"
+_SMALLER_PARTS: dict[str, regex.Pattern[str]] = {
+    "倍": regex.compile("多"),
+    "元": regex.compile(
+        rf"(?:(?P<jiao>{_SMALL_DIGIT})角)?(?:(?P<fen>{_SMALL_DIGIT})分)?(?<=[角分])"
+    ),
+}
+# The first characters of what _SMALLER_PARTS reads: a test before the regex call.
+_SMALLER_PART_STARTS = frozenset("多0123456789" + "".join(CN_DIGITS))
+# A digit and the places after it, the whole numeral: 三千, 五百.
+_PLACES_AFTER_DIGIT_RE = regex.compile(rf"[{''.join(CN_DIGITS)}]([{''.join(CN_PLACES)}]+)$")
+# Two digits (not 零) and the places after them, as a numeral of neighbouring digits is
+# written; the caller checks that the second is one more than the first.
+_NONZERO_DIGITS = "".join(c for c, d in CN_DIGITS.items() if d)
+_NEIGHBOUR_DIGITS_RE = regex.compile(
+    rf"([{_NONZERO_DIGITS}])([{_NONZERO_DIGITS}])([{''.join(CN_PLACES)}]*)$"
+)
 
 
 def _read_unit(rules: _Rules, match: regex.Match[str]) -> tuple[Unit | None, int]:
@@ -569,7 +637,7 @@ def _compile_denominator_re(units: Units) -> regex.Pattern[str]:
 
 def _number(text: str) -> Decimal | None:
     try:
-        if text and text[0].isdigit() and all(c.isdigit() or c in ".," for c in text):
+        if text[:1].isdigit() and all(c.isdigit() or c in ARABIC_NUMBER_CHARS for c in text):
             return parse_arabic(text)
         return parse_chinese(text)
     except NumberError:
@@ -659,6 +727,16 @@ def extract_candidates(
                 )
             )
             continue
+        for refused in context.refused:
+            issues.append(
+                Issue(
+                    stage="extract",
+                    reason=f"a number split in a way it cannot be read whole: {refused}",
+                    line=clean.raw_line(sentence.start),
+                    text=sentence.text,
+                )
+            )
+        context.refused.clear()
         if trace is not None and (quantities or rejected):
             trace.append(SentenceTrace(sentence, quantities, rejected or []))
         for quantity in quantities:
@@ -745,6 +823,9 @@ def _extract_sentence(
         if why is not None:
             if rejected is not None:
                 rejected.append(Rejected(quantity, why))
+            if why is Rejection.FRAGMENT and (quantity.unit or quantity.multiplier):
+                split_at = _split_from(text, quantity.start)
+                context.refused.append(text[split_at : quantity.end])
             continue
         kept.append(quantity)
     read = kept
@@ -830,6 +911,8 @@ def _reject_early(quantity: Quantity, view: _SentenceView) -> Rejection | None:
     rules = view.rules
     text = view.text
     start, end = quantity.start, quantity.end
+    if start and text[start - 1] in _SPLIT_MARKS and _split_from(text, start) is not None:
+        return Rejection.FRAGMENT  # 5·3%, 1 23万: the rest of a number read in part
     if view.in_name_quote(start, end):
         return Rejection.NAME_IN_QUOTES  # “4610”工程, “1+7+N”, 《2021年1-11月…》
     before = text[max(0, start - 1) : start]
@@ -856,7 +939,7 @@ def _reject_early(quantity: Quantity, view: _SentenceView) -> Rejection | None:
         return Rejection.CLASS_LEVEL  # 万吨级海船, 10万千瓦级机组: a class, not an amount
     if quantity.kind == "number" and not quantity.has_digits:
         number_text = text[quantity.start : quantity.end]
-        if number_text[:1] in "十百" and not any(c in "万亿" for c in quantity.multiplier):
+        if number_text[:1] in "十百" and not any(c in SECTION_CHARS for c in quantity.multiplier):
             # 数十, 上百, 十佳, 百团: vague or idiomatic (but 超百亿元, 上百万人次)
             return Rejection.VAGUE
     if (
@@ -892,6 +975,40 @@ def _reject_early(quantity: Quantity, view: _SentenceView) -> Rejection | None:
         if not quantity.is_range and _year_is_date(quantity, view):
             return Rejection.YEAR_FRAME
     return None
+
+
+#: The characters that may split an Arabic number into pieces the grammar does not join.
+_SPLIT_MARKS = frozenset(" ,，.·•・‧")
+# The digits before a split and the split itself, at the end of the text before a number.
+_SPLIT_BEFORE_RE = regex.compile(r"(?<![\d.,])(?P<digits>\d+)(?P<sep>[ ]?[.,，·•・‧][ ]?|[ ])$")
+_GROUP_AFTER_RE = regex.compile(r"\d{3}(?![\d])")
+
+
+def _split_from(text: str, start: int) -> int | None:
+    """Return where the number that the digits at ``start`` are a piece of begins, or None.
+
+    None when the digits at ``start`` begin a number of their own: after a number with a
+    decimal point or of four digits and a space (a table row), after a full-width comma
+    or a comma and a space that start no group of three (a list: 第1，7家), after an
+    enumerator (1. 30家).
+    """
+    left = max(0, start - 24)
+    found = _SPLIT_BEFORE_RE.search(text[left:start])
+    if found is None or not text[start : start + 1].isdigit():
+        return None
+    sep = found.group("sep")
+    mark = sep.strip() or " "
+    group_after = _GROUP_AFTER_RE.match(text, start) is not None
+    if mark == " ":
+        split = len(found.group("digits")) <= 3  # 1 23万; 2025 100万元 is two numbers
+    elif mark == "，" or sep == ", ":
+        split = group_after  # 12，345万元 may be 12345; 第1，7家 is a list
+    elif mark == ".":
+        # 1. 30家 at the start of the sentence is an enumerator; 5. 3% inside it is not
+        split = sep == "." or bool(text[: left + found.start()].strip())
+    else:
+        split = True  # 1,23万, 5·3%
+    return left + found.start() if split else None
 
 
 def _compile_non_fact_term_re(words: Words) -> regex.Pattern[str]:
@@ -1014,8 +1131,13 @@ def _reject_late(quantity: Quantity, view: _SentenceView) -> Rejection | None:
     rules = view.rules
     if _groups_abstract_nouns(quantity, view):
         return Rejection.GROUPING
-    if _names_a_class(quantity, view):
-        return Rejection.CLASS_NAME
+    if _names_a_class(quantity, view) or (
+        quantity.unit is not None
+        and quantity.unit.group in rules.units.specification_groups
+        and quantity.before_start == quantity.start
+        and _rates_a_noun(quantity, view)
+    ):
+        return Rejection.CLASS_NAME  # 时速350公里高铁, 500千伏变电站
     if quantity.unit is not None and quantity.unit.group in rules.units.classifier_groups:
         head = view.text[max(0, quantity.before_start - 2) : quantity.before_start]
         if head.endswith(rules.words.determiners):
@@ -1147,6 +1269,20 @@ def _bound_after(quantity: Quantity, view: _SentenceView) -> bool:
     return any(w == word and c in (">=", "<=") for w, c in rules.words.comparators_after)
 
 
+def _rates_a_noun(quantity: Quantity, view: _SentenceView) -> bool:
+    """True for 500千伏变电站 and the 750千伏 of 750千伏和330千伏电网工程: ratings of one unit,
+    joined by 和/、, standing before the noun they rate."""
+    assert quantity.unit is not None
+    text = view.text
+    listed = regex.compile(rf"(?:[和及与或、]\d+(?:\.\d+)?{regex.escape(quantity.unit.text)})*")
+    found = listed.match(text, quantity.after_end)  # matches, if only the empty string
+    position = found.end() if found is not None else quantity.after_end
+    if position >= len(text) or text[position] in view.rules.marks.all:
+        return False
+    token = view.token_at(position)
+    return token is not None and token.flag.startswith(_NOUN_FLAGS)
+
+
 def _modifies_noun(quantity: Quantity, view: _SentenceView) -> bool:
     """True when a noun follows the quantity (directly or after 的): 3亿元以上项目, 超10亿元的企业.
 
@@ -1218,8 +1354,11 @@ def _read_sign(quantity: Quantity, view: _SentenceView, previous: Quantity | Non
         quantity.negative = True
         falling = next(w for w in rules.words.falling if head.endswith(w))
         quantity.reasons.append(Rule.SIGN_FALLING.format(word=falling))
-    elif head.endswith(_MINUS_SIGNS) and not head[:-1][-1:].isdigit():
-        quantity.negative = True  # 自然增长率为-0.5‰ (a minus sign, not the dash of 2019-2021)
+    elif head.endswith(_MINUS_SIGNS) and head[:-1][-1:] not in _BEFORE_A_RANGE_DASH and not (
+        previous is not None and previous.end == quantity.before_start - 1
+    ):
+        # 自然增长率为-0.5‰: a minus sign; not the dash of 2019-2021, 1万元--5万元, 1万(含)-5万元
+        quantity.negative = True
         quantity.reasons.append(Rule.SIGN_MINUS)
     else:
         # 负向拉动经济增长0.9个百分点: the word stands anywhere in the clause before the number
@@ -1235,6 +1374,9 @@ def _read_sign(quantity: Quantity, view: _SentenceView, previous: Quantity | Non
 
 
 _MINUS_SIGNS = ("-", "−", "－")
+# What stands before the dash of a range, never before a minus sign: a digit, another dash,
+# the end of an aside.
+_BEFORE_A_RANGE_DASH = frozenset("0123456789-−－–—~～)）")
 
 
 def _strip_fillers(rules: _Rules, head: str) -> str:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import tomllib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
@@ -82,6 +82,8 @@ class Units:
     dated: frozenset[str]
     calendar: frozenset[str]
     pattern: str  # regex alternation, longest first
+    # Groups whose units rate equipment: before a noun they name a class (500千伏变电站).
+    specification_groups: frozenset[str] = frozenset()
 
 
 def build_units(table: dict[str, Any]) -> Units:
@@ -120,8 +122,38 @@ def build_units(table: dict[str, Any]) -> Units:
         classifier_groups=frozenset(kinds.get("classifiers", [])),
         dated=frozenset(kinds.get("dated", [])),
         calendar=frozenset(kinds.get("calendar", [])),
-        pattern="|".join(regex.escape(t) for t in ordered),
+        specification_groups=frozenset(kinds.get("specifications", [])),
+        pattern=trie_pattern(ordered),
     )
+
+
+def trie_pattern(words: Iterable[str]) -> str:
+    """Return a regex matching the longest of ``words`` that stands at a position.
+
+    The words share their prefixes (one branch per first character, and so on), so the
+    engine tries the one branch whose character is there instead of every word in turn:
+    the unit after each number is looked up this way.
+
+    >>> trie_pattern(["千瓦时", "千瓦", "千克", "元"])
+    '(?:元|千(?:克|瓦(?:时)?))'
+    """
+    root: dict[str, Any] = {}
+    for word in words:
+        node = root
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def branches(node: dict[str, Any]) -> str:
+        alternatives = [
+            regex.escape(char) + branches(child) for char, child in sorted(node.items()) if char
+        ]
+        if not alternatives:
+            return ""
+        group = f"(?:{'|'.join(alternatives)})"
+        return group + "?" if "" in node else group  # greedy: the longer word first
+
+    return branches(root) or "(?!)"
 
 
 def build_structure_table(table: dict[str, Any]) -> Structure:

@@ -15,7 +15,8 @@ from functools import lru_cache
 
 import regex
 
-#: Chinese digits, with the variants reports use (两 for 2, 〇 beside 零).
+#: Chinese digits, with the variants reports use (两 for 2, 〇 beside 零), the traditional
+#: 兩, and the financial capitals of budgets and contracts (壹贰叁…, traditional 貳參陸).
 CN_DIGITS: dict[str, int] = {
     "零": 0,
     "〇": 0,
@@ -29,18 +30,44 @@ CN_DIGITS: dict[str, int] = {
     "七": 7,
     "八": 8,
     "九": 9,
+    "兩": 2,
+    "壹": 1,
+    "贰": 2,
+    "貳": 2,
+    "叁": 3,
+    "參": 3,
+    "肆": 4,
+    "伍": 5,
+    "陆": 6,
+    "陸": 6,
+    "柒": 7,
+    "捌": 8,
+    "玖": 9,
 }
-#: Place values below 万: they multiply the digit before them.
-CN_PLACES: dict[str, int] = {"十": 10, "百": 100, "千": 1000}
-#: Section multipliers: they scale everything before them.
-CN_SECTIONS: dict[str, int] = {"万": 10**4, "亿": 10**8}
+#: Tens written as one character: 廿 is 20 (廿二 = 22), 卅 is 30.
+CN_TENS: dict[str, int] = {"廿": 20, "卅": 30}
+#: Place values below 万: they multiply the digit before them (financial 拾佰仟 too).
+CN_PLACES: dict[str, int] = {"十": 10, "百": 100, "千": 1000, "拾": 10, "佰": 100, "仟": 1000}
+#: Section multipliers: they scale everything before them (traditional 萬 and 億 too).
+CN_SECTIONS: dict[str, int] = {"万": 10**4, "亿": 10**8, "萬": 10**4, "億": 10**8}
+#: The decimal point of a Chinese numeral (三点五), simplified and traditional.
+CN_POINTS = "点點"
 
-#: Every digit character, and every multiplier character (places, then sections).
-CN_DIGIT_CHARS = "".join(CN_DIGITS)
+#: Every digit character (with 廿 and 卅), and every multiplier character (places, then
+#: sections), and the section characters alone.
+CN_DIGIT_CHARS = "".join(CN_DIGITS) + "".join(CN_TENS)
 MULTIPLIER_CHARS = "".join(CN_PLACES) + "".join(CN_SECTIONS)
+SECTION_CHARS = "".join(CN_SECTIONS)
 
-#: An Arabic number: with thousands separators (1,723.5) or without (8641.70).
-ARABIC_NUMBER_PATTERN = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+#: An Arabic number: with thousands separators (1,723.5; 3 000; 1, 000) or without
+#: (8641.70), and a decimal point with a space before it (5 . 3, which OCR writes).
+#: A group after a separator has exactly three digits; a shorter or longer one is not
+#: read as a part of this number (facts.py refuses what is left as a fragment).
+ARABIC_NUMBER_PATTERN = (
+    r"\d{1,3}(?:(?:,[ ]?|[ ])\d{3})+(?!\d)(?:[ ]?\.[ ]?\d+)?|\d+(?:(?:[ ]\.[ ]?|\.)\d+)?"
+)
+#: The characters an Arabic number may hold besides its digits.
+ARABIC_NUMBER_CHARS = "., "
 #: A run of Arabic digits (with decimals) or Chinese numerals: what a reader sees as a number.
 NUMBER_RUN_PATTERN = rf"\d+(?:[.,]\d+)*|[{CN_DIGIT_CHARS}{MULTIPLIER_CHARS}]+"
 
@@ -51,9 +78,9 @@ def multiplier_pattern(unit_texts: Iterable[str]) -> str:
     8000万千瓦 is 8000万 + 千瓦, not 8000万千 + 瓦: the 千 that starts 千瓦 is the unit's.
 
     >>> multiplier_pattern(["千瓦", "千米", "个", "百分点"])
-    '[十百千万亿](?!(?<=百)(?:分点)|(?<=千)(?:瓦|米))'
+    '[十百千拾佰仟万亿萬億](?!(?<=百)(?:分点)|(?<=千)(?:瓦|米))'
     >>> multiplier_pattern(["个"])
-    '[十百千万亿]'
+    '[十百千拾佰仟万亿萬億]'
     """
     rests: dict[str, set[str]] = {}
     for text in unit_texts:
@@ -75,7 +102,7 @@ def chinese_number_pattern(multiplier: str) -> str:
     >>> regex.fullmatch(chinese_number_pattern("[十百千万亿]"), "三十六点五") is not None
     True
     """
-    return rf"(?:[{CN_DIGIT_CHARS}]|{multiplier})+(?:点[{CN_DIGIT_CHARS}]+)?"
+    return rf"(?:[{CN_DIGIT_CHARS}]|{multiplier})+(?:[{CN_POINTS}][{CN_DIGIT_CHARS}]+)?"
 
 
 class NumberError(ValueError):
@@ -112,9 +139,11 @@ def parse_arabic(text: str) -> Decimal:
     Decimal('1723')
     >>> parse_arabic("8641.70")
     Decimal('8641.70')
+    >>> parse_arabic("3 000")
+    Decimal('3000')
     """
     try:
-        return Decimal(text.replace(",", ""))
+        return Decimal(text.replace(",", "").replace(" ", ""))
     except InvalidOperation as error:
         raise NumberError(f"{text!r} is not an Arabic number") from error
 
@@ -137,10 +166,11 @@ def parse_chinese(text: str) -> Decimal:
     """
     if not text:
         raise NumberError("empty numeral")
-    integer_part, _, fraction_part = text.partition("点")
+    integer_part, _, fraction_part = text.replace("點", "点").partition("点")
     value = _parse_chinese_integer(integer_part) if integer_part else Decimal(0)
     if fraction_part:
         digits = "".join(str(CN_DIGITS[c]) if c in CN_DIGITS else c for c in fraction_part)
+        # a digit string after 点, nothing else (廿 is no digit there)
         if not digits.isdigit():
             raise NumberError(f"{text!r}: bad digits after 点")
         value += Decimal("0." + digits)
@@ -165,17 +195,21 @@ def _parse_chinese_integer(text: str) -> Decimal:
             while (
                 end < len(text)
                 and text[end].isascii()
-                and (text[end].isdigit() or text[end] in ".,")
+                and (text[end].isdigit() or text[end] in ARABIC_NUMBER_CHARS)
             ):
                 end += 1
             number = parse_arabic(text[index:end])
             index = end
             continue
-        if char in CN_DIGITS:
+        if char in "零〇":
+            # 零 holds an empty place (一千零十 = 1010): it is never the digit of a place
+            after_zero = True
+        elif char in CN_DIGITS:
             digit = Decimal(CN_DIGITS[char])
-            if char in "零〇":
-                after_zero = True
             number = digit if number is None or number == 0 else number * 10 + digit
+        elif char in CN_TENS:
+            section += CN_TENS[char]  # 廿二 = 20 + 2
+            number, last_place, after_zero = None, 10, False
         elif char in CN_PLACES:
             place = CN_PLACES[char]
             section += (number if number is not None else Decimal(1)) * place

@@ -1,0 +1,45 @@
+"""OCR letters inside numbers: O for 0 and l/I for 1 between digits or before a unit.
+
+Never inside a Latin word or code. Rows are sentences written for these tests.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from extract import extract_text
+from extract.clean import fix_characters
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("就业率达到4O%。", [("40%", "40")], id="o-before-percent"),
+        pytest.param("建成公园1O0座。", [("100座", "100")], id="o-between-digits"),
+        pytest.param("人均收入27l36元。", [("27136元", "27136")], id="l-between-digits"),
+        pytest.param("人均收入27I36元。", [("27136元", "27136")], id="capital-i-between-digits"),
+        pytest.param("新增岗位3O万个。", [("30万个", "300000")], id="o-before-multiplier"),
+        pytest.param("2O21年全市新增企业5家。", [("5家", "5")], id="o-in-a-year"),
+    ],
+)
+def test_ocr_letters_read_as_digits(text: str, expected: list[tuple[str, str]]) -> None:
+    got = [
+        (f.mention, f"{Decimal(f.normalized_value).normalize():f}")
+        for f in extract_text(text, doc_id="t").facts
+    ]
+    assert got == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("升级到Win1O系统", id="latin-word-before"),
+        pytest.param("型号A12O0", id="code-with-letter"),
+        pytest.param("5G和IoT应用", id="latin-words"),
+        pytest.param("共10 Online", id="word-after-space"),
+    ],
+)
+def test_latin_words_keep_their_letters(text: str) -> None:
+    assert fix_characters(text)[0] == text
