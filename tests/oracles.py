@@ -53,7 +53,7 @@ def csv_frame(facts: Iterable[Fact]) -> pd.DataFrame:
     for fact in facts:
         row = fact_row(fact)
         row["qualifiers"] = QUALIFIER_SEPARATOR.join(row["qualifiers"]) or None
-        rows.append(row)
+        rows.append(_escape_texts(row))
     return pd.DataFrame(rows, columns=list(FACT_FIELDS), dtype=object)
 
 
@@ -66,14 +66,20 @@ def render_csv_rows(rows: Iterable[dict[str, Any]]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     for row in rows:
-        qualifiers = QUALIFIER_SEPARATOR.join(row["qualifiers"])
-        writer.writerow(
-            [
-                qualifiers if name == "qualifiers" else ("" if row[name] is None else row[name])
-                for name in FACT_FIELDS
-            ]
-        )
+        cells = _escape_texts({**row, "qualifiers": QUALIFIER_SEPARATOR.join(row["qualifiers"])})
+        writer.writerow(["" if cells[name] is None else cells[name] for name in FACT_FIELDS])
     return buffer.getvalue()
+
+
+def _escape_texts(row: dict[str, Any]) -> dict[str, Any]:
+    """Return ``row`` with a ``'`` before each text a spreadsheet would read as a formula
+    (=, +, -, @, a tab or carriage return first; or the ``'`` itself), numbers as they are."""
+    return {
+        name: "'" + value
+        if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r", "'")
+        else value
+        for name, value in row.items()
+    }
 
 
 def visible_tree(folder: Path) -> tuple[dict[str, bytes], set[str]]:

@@ -23,7 +23,13 @@ import pydantic_core
 from pydantic import BaseModel
 
 from .models import FACT_FIELDS, Document, Fact, decimal_to_json
-from .schema import QUALIFIER_SEPARATOR, fact_columns
+from .schema import (
+    CSV_ESCAPE,
+    CSV_ESCAPED_STARTS,
+    QUALIFIER_SEPARATOR,
+    csv_escape,
+    fact_columns,
+)
 
 
 def fact_row(fact: Fact) -> dict[str, Any]:
@@ -205,20 +211,23 @@ def csv_fields(
     character of every field twice. Here a field without a character that may need
     quoting is taken as it is; only the others are written by the csv module.
     ``kinds`` are the types of the values; ``json_texts``, their ``json_value`` when
-    known, saves writing numbers again.
+    known, saves writing numbers again. A text (never a number) that a spreadsheet would
+    read as a formula is escaped (``csv_escape``).
 
     >>> csv_fields(["新增", "1,000", None], {str, type(None)})
     ['新增', '"1,000"', '']
     """
     if kinds <= {str}:
-        fields = list(values)
+        fields = [
+            CSV_ESCAPE + value if value[:1] in CSV_ESCAPED_STARTS else value for value in values
+        ]
     elif kinds <= {int, float} and json_texts and _NON_FINITE_JSON.isdisjoint(json_texts):
         fields = list(json_texts)  # a finite number's JSON is its repr, which csv writes
     elif kinds <= {int, float}:
         fields = list(map(str, values))  # what csv writes for a number
     else:
         fields = [
-            "" if value is None else value if isinstance(value, str) else str(value)
+            "" if value is None else csv_escape(value) if isinstance(value, str) else str(value)
             for value in values
         ]
     if not _may_need_quotes("".join(fields)):

@@ -55,6 +55,7 @@ from pydantic import (
 )
 
 from .models import PERIOD_PATTERN
+from .schema import csv_unescape
 
 __all__ = [
     "GOLD_SUFFIX",
@@ -228,7 +229,7 @@ def _load_facts_csv(path: Path) -> list[dict[str, Any]]:
         fact: dict[str, Any] = {}
         for name, cell in row.items():
             if name == _CSV_LIST_COLUMN:
-                fact[name] = cell.split(_CSV_LIST_SEPARATOR) if cell else []
+                fact[name] = csv_unescape(cell).split(_CSV_LIST_SEPARATOR) if cell else []
             elif not cell:
                 fact[name] = None
             elif name in _CSV_NUMBER_COLUMNS:
@@ -239,7 +240,7 @@ def _load_facts_csv(path: Path) -> list[dict[str, Any]]:
                         f"{path}:{number}: {name} must be a number, got {cell!r}"
                     ) from None
             else:
-                fact[name] = cell
+                fact[name] = csv_unescape(cell)  # the writer's ' before a formula-like text
         facts.append(fact)
     return facts
 

@@ -31,6 +31,34 @@ if TYPE_CHECKING:
 #: Separator of the ``qualifiers`` list inside one CSV cell.
 QUALIFIER_SEPARATOR = ";"
 
+#: The first characters that make a spreadsheet (Excel, LibreOffice) read a cell as a
+#: formula, a tab or carriage return before one of them included, and the escape itself.
+#: A text cell of facts.csv or panel.csv starting with one of them gets a leading ``'``
+#: (OWASP's advice on CSV injection); numbers are never escaped (docs/outputs.md).
+CSV_ESCAPED_STARTS = frozenset("=+-@\t\r'")
+CSV_ESCAPE = "'"
+
+
+def csv_escape(text: str) -> str:
+    """Return text cell ``text`` as facts.csv holds it: ``'`` before a formula's start.
+
+    >>> csv_escape("=1+1"), csv_escape("-2"), csv_escape("'a"), csv_escape("新增")
+    ("'=1+1", "'-2", "''a", '新增')
+    """
+    return CSV_ESCAPE + text if text[:1] in CSV_ESCAPED_STARTS else text
+
+
+def csv_unescape(cell: str) -> str:
+    """Return the text of a facts.csv text cell: ``csv_escape`` undone.
+
+    >>> csv_unescape("'=1+1"), csv_unescape("''a"), csv_unescape("新增")
+    ('=1+1', "'a", '新增')
+    """
+    if cell[:1] == CSV_ESCAPE and cell[1:2] in CSV_ESCAPED_STARTS:
+        return cell[1:]
+    return cell
+
+
 #: The dtypes ``write.read_facts_csv`` gives each column of facts.csv (docs/outputs.md).
 #: Text is pandas' nullable ``string``; numbers are ``float64`` (NaN when null), offsets
 #: and line numbers ``int64``. Stated explicitly because inference depends on the data
@@ -306,7 +334,8 @@ def _table_schema(columns: tuple[FactColumn, ...]) -> dict[str, Any]:
         if column.doc.pattern is not None:
             constraints["pattern"] = column.doc.pattern
         if column.choices:
-            constraints["enum"] = list(column.choices)
+            # As the CSV holds them: the comparator = is written '= (csv_escape).
+            constraints["enum"] = [csv_escape(choice) for choice in column.choices]
         if constraints:
             field["constraints"] = constraints
         fields.append(field)

@@ -58,8 +58,11 @@ from .lexicon import Lexicon
 from .models import FACT_FIELDS, Document, Fact, ManifestEntry
 from .panel import PANEL_FIELDS, PanelBuilder, PanelRow, concept_facts, panel_number
 from .schema import (
+    CSV_ESCAPE,
     FACTS_CSV_DTYPES,
     PANEL_CSV_DTYPES,
+    csv_escape,
+    csv_unescape,
     fact_arrow_schema,
     import_pyarrow,
     panel_arrow_schema,
@@ -371,30 +374,44 @@ def document_path(doc_id: str) -> str:
 def read_facts_csv(path: Path) -> pd.DataFrame:
     """Return facts.csv as a DataFrame with the documented ``FACTS_CSV_DTYPES``.
 
-    Only empty cells are missing values: a mention reading ``NA`` stays text.
+    Only empty cells are missing values: a mention reading ``NA`` stays text. The ``'``
+    the writer put before a text a spreadsheet would read as a formula is taken off.
     """
     import pandas as pd
 
-    return pd.read_csv(
+    frame = pd.read_csv(
         path,
         dtype=FACTS_CSV_DTYPES,
         keep_default_na=False,
         na_values=[""],
         encoding="utf-8-sig",
     )
+    return _unescape_text_columns(frame, FACTS_CSV_DTYPES)
 
 
 def read_panel_csv(path: Path) -> pd.DataFrame:
     """Return panel.csv as a DataFrame with the documented ``PANEL_CSV_DTYPES``."""
     import pandas as pd
 
-    return pd.read_csv(
+    frame = pd.read_csv(
         path,
         dtype=PANEL_CSV_DTYPES,
         keep_default_na=False,
         na_values=[""],
         encoding="utf-8-sig",
     )
+    return _unescape_text_columns(frame, PANEL_CSV_DTYPES)
+
+
+def _unescape_text_columns(frame: pd.DataFrame, dtypes: dict[str, str]) -> pd.DataFrame:
+    """Return ``frame`` with the ``'`` the writer put before a formula-like text undone."""
+    for name, dtype in dtypes.items():
+        if dtype == "string" and name in frame:
+            column = frame[name]
+            escaped = column.str.startswith(CSV_ESCAPE, na=False)
+            if escaped.any():
+                frame[name] = column.where(~escaped, column.map(csv_unescape, na_action="ignore"))
+    return frame
 
 
 def write_panel_csv(path: Path, rows: Sequence[PanelRow]) -> None:
@@ -415,6 +432,8 @@ def _panel_cell(value: Any) -> str:
         return ""
     if isinstance(value, Decimal):
         return panel_number(value)
+    if isinstance(value, str):
+        return csv_escape(value)  # a text a spreadsheet would read as a formula
     return str(value)
 
 
