@@ -184,13 +184,13 @@ def test_unit_starting_with_a_multiplier_character_is_one_lexicon_entry(
         pytest.param(
             '[units.length]\n"海里" = ["公里"]\n',
             "[units.length] '海里' = ['公里']",
-            "a unit is [base_unit, factor] with a positive factor",
+            "a unit is [base_unit, factor] with a finite positive factor",
             id="unit-without-factor",
         ),
         pytest.param(
             '[units.length]\n"海里" = ["公里", 0]\n',
             "[units.length] '海里' = ['公里', 0]",
-            "with a positive factor",
+            "with a finite positive factor",
             id="unit-with-zero-factor",
         ),
         pytest.param(

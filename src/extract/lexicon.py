@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import importlib
+import math
 import tomllib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -586,8 +588,8 @@ def _extend_units(target: dict[str, Any], addition: dict[str, Any], path: Path) 
                     raise _fail(
                         path,
                         where,
-                        f"{text!r} = {spec!r}: a unit is [base_unit, factor] with a positive "
-                        'factor, e.g. "英里" = ["公里", 1.609344]',
+                        f"{text!r} = {spec!r}: a unit is [base_unit, factor] with a finite "
+                        'positive factor (not inf or nan), e.g. "英里" = ["公里", 1.609344]',
                     )
                 if text in known:
                     other_group, other = known[text]
@@ -604,7 +606,7 @@ def _extend_units(target: dict[str, Any], addition: dict[str, Any], path: Path) 
 
 
 def _is_unit_spec(spec: object) -> bool:
-    """Return whether ``spec`` is ``[base_unit, factor]`` with a positive factor."""
+    """Return whether ``spec`` is ``[base_unit, factor]`` with a finite positive factor."""
     return (
         isinstance(spec, list)
         and len(spec) == 2
@@ -613,6 +615,7 @@ def _is_unit_spec(spec: object) -> bool:
         and isinstance(spec[1], int | float)
         and not isinstance(spec[1], bool)
         and spec[1] > 0
+        and math.isfinite(spec[1])
     )
 
 
@@ -730,7 +733,161 @@ def _pattern_problem(
     missing = [group for group in groups if group not in compiled.groupindex]
     if missing:
         return f"pattern {pattern!r} needs a named group (?P<{missing[0]}>…)"
+    if _backtracks_without_bound(pattern):
+        return (
+            f"pattern {pattern!r} can backtrack without bound (a repetition without an upper "
+            "bound holds another one, a part that may be empty, or alternatives that can "
+            "begin alike), which may take minutes on one line; bound the inner repetition "
+            "({1,20}) or make the alternatives begin differently"
+        )
+    if not anchored and compiled.match("") is not None:
+        return (
+            f"pattern {pattern!r} matches the empty string; a word pattern must match at "
+            "least one character"
+        )
     return None
+
+
+# Python's own regex parser, used only to read the shape of a lexicon pattern (its syntax
+# tree): the regex module has none to offer. A pattern it cannot parse (syntax of the regex
+# module only, such as \p{Han}) is not checked for unbounded backtracking.
+_sre_parser: Any = importlib.import_module("re._parser")
+_MAXREPEAT = _sre_parser.MAXREPEAT
+_REPEATS = frozenset({"MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"})
+
+
+def _backtracks_without_bound(pattern: str) -> bool:
+    """Return whether ``pattern`` has a repetition without upper bound around a part that
+    may itself repeat without bound, may match nothing, or holds alternatives that may
+    begin with the same character: the shapes (``(a+)+``, ``(a|a)*``, ``(a?)*``) whose
+    matching time grows exponentially with the line.
+
+    >>> [_backtracks_without_bound(p) for p in ("^(a|a)*$", "(a+)+", "(?:ab|cd)+", "a{1,3}+")]
+    [True, True, False, False]
+    """
+    try:
+        tree = _sre_parser.parse(pattern)
+    except (_sre_parser.error, OverflowError, RecursionError):
+        return False  # syntax of the regex module only (\p{Han}): not checked
+    return _unbounded_risk(list(tree))
+
+
+def _op(item: tuple[Any, Any]) -> str:
+    """Return the name of a parsed item's operation (MAX_REPEAT, BRANCH, LITERAL …)."""
+    return str(item[0])
+
+
+def _children(value: Any) -> Iterable[list[tuple[Any, Any]]]:
+    """Yield the sub-patterns (lists of items) inside a parsed item's argument."""
+    if isinstance(value, _sre_parser.SubPattern):
+        yield list(value)
+    elif isinstance(value, tuple | list):
+        for part in value:
+            yield from _children(part)
+
+
+def _unbounded_risk(items: list[tuple[Any, Any]]) -> bool:
+    """Return whether a repetition without upper bound in ``items`` has a risky body."""
+    for item in items:
+        if _op(item) in _REPEATS:
+            _, high, body = item[1]
+            body = list(body)
+            if high == _MAXREPEAT and (
+                _has_unbounded(body) or _nullable(body) or _has_alike_branches(body)
+            ):
+                return True
+        if any(_unbounded_risk(child) for child in _children(item[1])):
+            return True
+    return False
+
+
+def _has_unbounded(items: list[tuple[Any, Any]]) -> bool:
+    """Return whether ``items`` hold a repetition without upper bound, at any depth."""
+    return any(
+        (_op(item) in _REPEATS and item[1][1] == _MAXREPEAT)
+        or any(_has_unbounded(child) for child in _children(item[1]))
+        for item in items
+    )
+
+
+def _nullable(items: list[tuple[Any, Any]]) -> bool:
+    """Return whether ``items`` may match the empty string."""
+    for item in items:
+        op = _op(item)
+        if op in _REPEATS:
+            if item[1][0] > 0 and not _nullable(list(item[1][2])):
+                return False
+        elif op == "SUBPATTERN":
+            if not _nullable(list(item[1][-1])):
+                return False
+        elif op == "BRANCH":
+            if not any(_nullable(list(branch)) for branch in item[1][1]):
+                return False
+        elif op not in {"AT", "ASSERT", "ASSERT_NOT"}:
+            return False
+    return True
+
+
+def _has_alike_branches(items: list[tuple[Any, Any]]) -> bool:
+    """Return whether ``items`` hold alternatives that may begin with the same character."""
+    for item in items:
+        if _op(item) == "BRANCH":
+            firsts = [_first_characters(list(branch)) for branch in item[1][1]]
+            if any(first is None for first in firsts):
+                return True
+            seen: set[int] = set()
+            for first in firsts:
+                assert first is not None
+                if seen & first:
+                    return True
+                seen |= first
+        if any(_has_alike_branches(child) for child in _children(item[1])):
+            return True
+    return False
+
+
+def _first_characters(items: list[tuple[Any, Any]]) -> set[int] | None:
+    """Return the characters a match of ``items`` may begin with; None when any (or when
+    it may be empty)."""
+    found: set[int] = set()
+    for item in items:
+        op, value = _op(item), item[1]
+        if op == "AT":
+            continue
+        if op == "LITERAL":
+            return found | {value}
+        if op == "IN":
+            for kind, argument in value:
+                if str(kind) == "LITERAL":
+                    found.add(argument)
+                elif str(kind) == "RANGE" and argument[1] - argument[0] < 256:
+                    found.update(range(argument[0], argument[1] + 1))
+                else:
+                    return None
+            return found
+        if op == "SUBPATTERN":
+            first = _first_characters(list(value[-1]))
+            if first is None:
+                return None
+            return found | first
+        if op in _REPEATS:
+            first = _first_characters(list(value[2]))
+            if first is None:
+                return None
+            found |= first
+            if value[0] > 0:
+                return found
+            continue
+        if op == "BRANCH":
+            union: set[int] = set()
+            for branch in value[1]:
+                first = _first_characters(list(branch))
+                if first is None:
+                    return None
+                union |= first
+            return found | union
+        return None
+    return None  # it may match nothing
 
 
 def _table(value: object, where: str, path: Path, shape: str) -> dict[str, Any]:
