@@ -348,8 +348,10 @@ def test_evaluate_dirs_micro_averages(tmp_path: Path) -> None:
     assert (report.overall.comparator.correct, report.overall.comparator.total) == (3, 4)
 
 
-def test_evaluate_dirs_empty_inputs(tmp_path: Path) -> None:
-    (tmp_path / "gold").mkdir()
+def test_evaluate_dirs_nothing_required_and_nothing_found(tmp_path: Path) -> None:
+    # Only an optional gold fact: nothing is required, so nothing found scores 1.0 (an
+    # empty gold folder is an error, test_gold_files.py).
+    write_jsonl(tmp_path / "gold" / "doc.facts.jsonl", [optional(5)])
     write_jsonl(tmp_path / "run" / "facts.jsonl", [])
     report = evaluate_dirs(tmp_path / "run", tmp_path / "gold")
     assert (report.precision, report.recall, report.f1, report.sign) == (1.0, 1.0, 1.0, 1.0)

@@ -225,6 +225,8 @@ def test_cli_eval_panel(
         "EMPTY": tmp_path / "empty",
     }
     folders["FACTS"].mkdir()
+    # An empty gold fact folder is an error: one gold fact, which the empty run misses.
+    (folders["FACTS"] / "a.facts.jsonl").write_text('{"normalized_value": 1}\n', "utf-8")
     folders["EMPTY"].mkdir()
     argv = ["eval", str(out), *(str(folders.get(a, a)) for a in arguments)]
     assert cli.main(argv) == code

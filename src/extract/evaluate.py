@@ -47,6 +47,7 @@ from pydantic import (
     AfterValidator,
     BaseModel,
     ConfigDict,
+    StrictBool,
     StrictFloat,
     StrictInt,
     StrictStr,
@@ -66,6 +67,7 @@ __all__ = [
     "DocScore",
     "EvalReport",
     "FactsFileError",
+    "GoldFact",
     "MatchedPair",
     "PanelFileError",
     "PanelGoldCell",
@@ -77,6 +79,7 @@ __all__ = [
     "format_report",
     "indicator_f1",
     "load_facts_jsonl",
+    "load_gold_facts",
     "load_panel_gold",
     "load_run_facts",
     "normalize_unit",
@@ -131,11 +134,28 @@ def load_facts_jsonl(path: Path, *, required: Iterable[str] = ()) -> list[dict[s
     """
     path = Path(path)
     required = tuple(required)
+    facts: list[dict[str, Any]] = []
+    for number, row in _numbered_rows(path):
+        missing = [key for key in required if key not in row]
+        if missing:
+            raise FactsFileError(f"{path}:{number}: missing field {', '.join(missing)}")
+        value = row.get("normalized_value")
+        if "normalized_value" in row and not _is_number(value):
+            raise FactsFileError(
+                f"{path}:{number}: normalized_value must be a number, got {value!r}"
+            )
+        facts.append(row)
+    return facts
+
+
+def _numbered_rows(path: Path) -> list[tuple[int, dict[str, Any]]]:
+    """Return (1-based line, JSON object) of each non-blank line of the facts file ``path``;
+    raise ``FactsFileError`` naming the line that is not a JSON object."""
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
         raise FactsFileError(f"{path}: not UTF-8 ({exc.reason}); save it as UTF-8") from exc
-    facts: list[dict[str, Any]] = []
+    rows: list[tuple[int, dict[str, Any]]] = []
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
@@ -149,14 +169,55 @@ def load_facts_jsonl(path: Path, *, required: Iterable[str] = ()) -> list[dict[s
             raise FactsFileError(
                 f"{path}:{number}: expected a JSON object, got {type(row).__name__}"
             )
-        missing = [key for key in required if key not in row]
-        if missing:
-            raise FactsFileError(f"{path}:{number}: missing field {', '.join(missing)}")
-        value = row.get("normalized_value")
-        if "normalized_value" in row and not _is_number(value):
-            raise FactsFileError(
-                f"{path}:{number}: normalized_value must be a number, got {value!r}"
+        rows.append((number, row))
+    return rows
+
+
+class GoldFact(BaseModel):
+    """One line of a gold fact file, checked strictly: the value a JSON number (not a
+    string, not true or false), texts as texts, the comparator one of the six,
+    ``optional`` true or false. Only ``normalized_value`` is required: a gold file written
+    before a field existed is not scored on it. Other keys (the annotator's notes) are read
+    and left alone; the scorer reads the line itself, as written.
+    """
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    normalized_value: FiniteNumber
+    doc_id: StrictStr | None = None
+    section: StrictStr | None = None
+    mention: StrictStr | None = None
+    value: FiniteNumber | None = None
+    unit: StrictStr | None = None
+    base_unit: StrictStr | None = None
+    per: StrictStr | None = None
+    comparator: Literal["=", ">", ">=", "<", "<=", "~"] | None = None
+    indicator: StrictStr | None = None
+    upper_value: FiniteNumber | None = None
+    place: StrictStr | None = None
+    period: Annotated[StrictStr, StringConstraints(pattern=PERIOD_PATTERN)] | None = None
+    status: Literal["actual", "target"] | None = None
+    concept: StrictStr | None = None
+    optional: StrictBool = False
+
+
+def load_gold_facts(path: Path) -> list[dict[str, Any]]:
+    """Return the gold facts of the gold file ``path``, each line as written.
+
+    Raises ``FactsFileError`` naming the file and line of a line that is not valid JSON or
+    not a ``GoldFact`` (``"optional": "no"``, a value given as text, no normalized_value).
+    """
+    path = Path(path)
+    facts = []
+    for number, row in _numbered_rows(path):
+        try:
+            GoldFact.model_validate(row)
+        except ValidationError as error:
+            problems = "; ".join(
+                f"{'.'.join(map(str, problem['loc'])) or 'line'}: {problem['msg']}"
+                for problem in error.errors(include_url=False)
             )
+            raise FactsFileError(f"{path}:{number}: not a gold fact ({problems})") from None
         facts.append(row)
     return facts
 
@@ -773,8 +834,14 @@ def evaluate_dirs(pred_dir: Path, gold_dir: Path) -> EvalReport:
     report = EvalReport()
     gold_files = _gold_files(gold_dir)
     for doc_id, path in gold_files.items():
-        gold = load_facts_jsonl(path)
+        gold = load_gold_facts(path)
         report.documents.append(score_document(by_doc.get(doc_id, []), gold, doc_id=doc_id))
+    if not any(document.gold or document.optional for document in report.documents):
+        # Nothing to score against: a perfect score of nothing would hide a wrong folder.
+        raise FactsFileError(
+            f"{gold_dir}: no gold fact (no non-empty *{GOLD_SUFFIX} file); "
+            "pass the folder of gold fact files"
+        )
     report.unscored = sorted(set(by_doc) - set(gold_files))
     return report
 
