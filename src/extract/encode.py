@@ -196,6 +196,10 @@ class FactTable:
 _CSV_LINE = RowFormat(("", *[","] * (len(FACT_FIELDS) - 1), "\n"))
 
 
+#: The first character of a text ("" for an empty one).
+_first_character = operator.itemgetter(slice(0, 1))
+
+
 def _may_need_quotes(text: str) -> bool:
     """Return whether the csv module may quote ``text``: it holds the delimiter, the quote
     character or a line end (Python 3.11 writes a "\r" as it is, later versions quote it)."""
@@ -217,10 +221,18 @@ def csv_fields(
     >>> csv_fields(["新增", "1,000", None], {str, type(None)})
     ['新增', '"1,000"', '']
     """
-    if kinds <= {str}:
-        fields = [
-            CSV_ESCAPE + value if value[:1] in CSV_ESCAPED_STARTS else value for value in values
-        ]
+    if kinds <= {str, _NONE_TYPE}:
+        fields = list(values) if kinds <= {str} else ["" if v is None else v for v in values]
+        # The first character of each distinct text (a document's facts repeat their
+        # doc_id, units and sentences), looked at in C; a column holding a text to escape
+        # (csv_escape: the comparator =) is mapped through the escapes of its texts.
+        distinct = set(fields)
+        if not CSV_ESCAPED_STARTS.isdisjoint(map(_first_character, distinct)):
+            escaped = {
+                field: CSV_ESCAPE + field if field[:1] in CSV_ESCAPED_STARTS else field
+                for field in distinct
+            }
+            fields = list(map(escaped.__getitem__, fields))
     elif kinds <= {int, float} and json_texts and _NON_FINITE_JSON.isdisjoint(json_texts):
         fields = list(json_texts)  # a finite number's JSON is its repr, which csv writes
     elif kinds <= {int, float}:
