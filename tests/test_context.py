@@ -288,6 +288,12 @@ def test_a_lexicon_file_adds_a_wording(tmp_path: Path) -> None:
             id="a-statistic-keeps-its-subject-in-its-paragraph",
         ),
         pytest.param("某地新闻\n交通运输业增长3%。", "3%", None, id="no-place-known"),
+        pytest.param(
+            REVIEW.replace("某省", "江西省") + "赣州市获评全国文明城市。地区生产总值增长5%。",
+            "5%",
+            "江西省",
+            id="a-report-place-outlasts-a-city-named-in-a-sentence-before",
+        ),
     ],
 )
 def test_place(text: str, mention: str, place: str | None) -> None:
@@ -320,3 +326,23 @@ def test_what_the_user_said_of_the_document_wins() -> None:
         "meta",
     )
     assert (work.facts[0].place, work.facts[0].place_code) == ("浙江省", "330000")
+
+
+@pytest.mark.parametrize(
+    ("text", "places"),
+    [
+        pytest.param(
+            "两省经济\n浙江、福建两省的服务业增加值均增长了6%。",
+            ["浙江省", "福建省"],
+            id="each-place-of-a-list-gets-its-copy",
+        ),
+        pytest.param(
+            "两省经济\n浙江、福建服务业增加值均占地区生产总值的一半以上。",
+            ["浙江省", "福建省"],
+            id="each-place-of-a-list-gets-its-share",
+        ),
+    ],
+)
+def test_a_value_distributed_over_places(text: str, places: list[str]) -> None:
+    document = extract_text(text)
+    assert [f.place for f in document.facts] == places

@@ -636,6 +636,11 @@ def add_context(
                 read = text[: max(numbers, default=offset)]
                 places_of[index] = _sentence_places(read, place, place_code, rules)
             subject, how = _subject(places_of[index], text, offset, numbers, rules)
+            # 浙江、福建服务业增加值均增长6%: each copy of a value spread over a list of
+            # places has its item's place at the start of its indicator.
+            item = _item_place(places_of[index], fact.indicator, offset)
+            if item is not None and item is not subject:
+                subject, how = item, "its indicator, an item of a list spread over, opens with"
         else:
             subject, how = None, ""
         if subject is None and carried is not None and carried[0] == _paragraph_of(index):
@@ -778,6 +783,23 @@ def _sentence_places(
             at = text.find(word, at + len(word))
     found.sort(key=lambda p: p.start)
     return found
+
+
+def _item_place(places: list[_Place], indicator: str, offset: int) -> _Place | None:
+    """Return the place of the sentence before ``offset`` that opens ``indicator``, when the
+    sentence names other places before it too (the longest name first): the item of a list
+    of places that a value spread over the list (均, 各) was given to."""
+    best: _Place | None = None
+    for place in places:
+        if (
+            place.end <= offset
+            and place.name is not None
+            and indicator.startswith(place.text)
+            and any(p is not place and p.end <= offset for p in places)
+            and (best is None or len(place.text) > len(best.text))
+        ):
+            best = place
+    return best
 
 
 def _is_base(text: str, start: int, end: int, rules: _Rules) -> bool:
