@@ -289,10 +289,28 @@ def test_a_lexicon_file_adds_a_wording(tmp_path: Path) -> None:
         ),
         pytest.param("某地新闻\n交通运输业增长3%。", "3%", None, id="no-place-known"),
         pytest.param(
+            "两省经济\n从总量看，福建稳居前列，为5.8万亿元。",
+            "5.8万亿元",
+            "福建省",
+            id="a-clause-without-a-figure-opens-the-subject-of-its-sentence",
+        ),
+        pytest.param(
+            "两省经济\n福建省统计局发布的数据显示，福建经济稳中向好。全年地区生产总值达到5.8万亿元。",
+            "5.8万亿元",
+            "福建省",
+            id="without-a-document-place-a-sentence-without-a-figure-sets-the-paragraph-subject",
+        ),
+        pytest.param(
             REVIEW.replace("某省", "江西省") + "赣州市获评全国文明城市。地区生产总值增长5%。",
             "5%",
             "江西省",
             id="a-report-place-outlasts-a-city-named-in-a-sentence-before",
+        ),
+        pytest.param(
+            REVIEW.replace("某省", "江西省") + "赣州火灾事故整改通过评估，事故起数下降9.6%。",
+            "9.6%",
+            "江西省",
+            id="a-report-place-outlasts-a-city-opening-a-clause-without-a-figure",
         ),
     ],
 )

@@ -613,6 +613,16 @@ def add_context(
                     carried = (_paragraph_of(scanned), openers[-1])
                 elif places_of[scanned]:
                     carried = None
+            elif place is None and sentences[scanned].kind != "heading":
+                # Without a place of its own, a text's topic is the place a sentence
+                # opens with, figure or not (山东省统计局称，山东经济稳中向好。全年…).
+                topics = [
+                    p
+                    for p in _sentence_places(done.text, place, place_code, rules)
+                    if _opens_a_statistic(p, done.text, None, rules)
+                ]
+                if topics:
+                    carried = (_paragraph_of(scanned), topics[-1])
             scanned += 1
         _enter(scope, section_at(fact.start), year, rules)
         text = sentence.text if sentence else ""
@@ -635,7 +645,9 @@ def add_context(
                 # Only a place before a number can be its subject: the rest is not read.
                 read = text[: max(numbers, default=offset)]
                 places_of[index] = _sentence_places(read, place, place_code, rules)
-            subject, how = _subject(places_of[index], text, offset, numbers, rules)
+            subject, how = _subject(
+                places_of[index], text, offset, numbers, rules, topic=place is None
+            )
             # 浙江、福建服务业增加值均增长6%: each copy of a value spread over a list of
             # places has its item's place at the start of its indicator.
             item = _item_place(places_of[index], fact.indicator, offset)
@@ -811,10 +823,17 @@ def _is_base(text: str, start: int, end: int, rules: _Rules) -> bool:
 
 
 def _subject(
-    places: list[_Place], text: str, offset: int, numbers: list[int], rules: _Rules
+    places: list[_Place],
+    text: str,
+    offset: int,
+    numbers: list[int],
+    rules: _Rules,
+    *,
+    topic: bool = False,
 ) -> tuple[_Place | None, str]:
     """Return the subject place of the clause holding ``offset`` and how it was found: a
-    place in the clause before the number, else one opening an earlier clause."""
+    place in the clause before the number, else one opening an earlier clause (with a
+    figure, or with ``topic`` any: the document has no place of its own)."""
     clause_from = _clause_start(text, offset)
     before = [p for p in places if p.end <= offset]
     in_clause = [p for p in before if p.start >= clause_from]
@@ -823,17 +842,28 @@ def _subject(
     openers = [p for p in before if _opens_a_statistic(p, text, numbers, rules)]
     if openers:
         return openers[-1], "an earlier clause of its sentence, with a figure, opens with"
+    # 从总量看，广东稳居全国第一，为12.4万亿元: in a text without a place of its own, a
+    # clause without a figure opening with a place makes it the topic of the clauses
+    # after it. A report's own place stays the topic (新余火灾事故整改通过评估，事故起数
+    # 下降9.6% is the province's).
+    topics = [p for p in before if _opens_a_statistic(p, text, None, rules)] if topic else []
+    if topics:
+        return topics[-1], "an earlier clause of its sentence opens with"
     return None, ""
 
 
-def _opens_a_statistic(place: _Place, text: str, numbers: list[int], rules: _Rules) -> bool:
+def _opens_a_statistic(
+    place: _Place, text: str, numbers: list[int] | None, rules: _Rules
+) -> bool:
     """Return whether ``place`` opens its clause (其中 and the like aside) and that clause
-    holds a figure (at one of ``numbers``): the subject of a statistic, which the clauses
-    after it keep (2021年，江苏第一产业增加值4722.4亿元，增长3.1%)."""
+    holds a figure (at one of ``numbers``; None: any clause): the subject of a statistic,
+    which the clauses after it keep (2021年，江苏第一产业增加值4722.4亿元，增长3.1%)."""
     start = _clause_start(text, place.start)
     prefix = text[start : place.start]
     if prefix not in rules.place_openers and not rules.time_re.fullmatch(prefix):
         return False
+    if numbers is None:
+        return True
     end = min(
         (i for i in map(lambda m: text.find(m, place.end), "，；。,;") if i >= 0), default=len(text)
     )
