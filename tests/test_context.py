@@ -312,6 +312,24 @@ def test_a_lexicon_file_adds_a_wording(tmp_path: Path) -> None:
             "江西省",
             id="a-report-place-outlasts-a-city-opening-a-clause-without-a-figure",
         ),
+        pytest.param(
+            "2026年永康市政府工作报告\n一、2025年工作回顾\n全省经济增长5.5%。",
+            "5.5%",
+            "浙江省",
+            id="quan-sheng-in-a-city-report-is-its-province",
+        ),
+        pytest.param(
+            "2022年深圳市经济新闻\n广州、深圳、佛山，全省3个城市的经济总量占全省的六成。",
+            "六成",
+            "广东省",
+            id="quan-sheng-in-a-city-news-piece-is-its-province",
+        ),
+        pytest.param(
+            "2026年永康市政府工作报告\n一、2025年工作回顾\n全市经济增长5.5%。",
+            "5.5%",
+            "永康市",
+            id="quan-shi-in-a-city-report-is-the-city",
+        ),
     ],
 )
 def test_place(text: str, mention: str, place: str | None) -> None:

@@ -27,6 +27,7 @@ from .places import (
     division_named,
     document_place_words,
     find_places,
+    province_of,
 )
 
 # ----------------------------------------------------------------------------- the rules
@@ -91,6 +92,8 @@ class _Rules:
     #: The first characters of ``own_words`` (我, 全, 本): a sentence without any has none.
     own_chars: frozenset[str]
     place_openers: frozenset[str]
+    #: The last character of the document words that name a province (全省, 我省).
+    province_word_end: str
 
 
 def _longest_first(words: Sequence[str]) -> tuple[str, ...]:
@@ -156,6 +159,7 @@ def _build_rules(lexicon: Lexicon) -> _Rules:
         own_words=_longest_first(document_place_words()),
         own_chars=frozenset(word[0] for word in document_place_words()),
         place_openers=frozenset(["", *table["places"]["openers"]]),
+        province_word_end=str(table["places"]["province_word_end"]),
     )
 
 
@@ -773,6 +777,7 @@ def _sentence_places(
     divisions and areas (not facilities, comparison bases or ranks) and 我省/全市 words,
     which name the document's place."""
     found: list[_Place] = []
+    province = province_of(place_code) if place_code is not None else None
     for mention in find_places(text, within=place_code):
         if mention.facility is not None or _is_base(text, mention.start, mention.end, rules):
             continue
@@ -790,6 +795,9 @@ def _sentence_places(
                 ]
                 if named:
                     found.append(_Place(at, at + len(word), word, named[-1].name, named[-1].code))
+                elif word.endswith(rules.province_word_end) and province is not None:
+                    # 全省 in a 深圳 or 永康 text is the province it lies in.
+                    found.append(_Place(at, at + len(word), word, province.name, province.code))
                 else:
                     found.append(_Place(at, at + len(word), word, place, place_code))
             at = text.find(word, at + len(word))
