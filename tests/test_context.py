@@ -164,6 +164,25 @@ def test_period_and_status(text: str, mention: str, period: str | None, status: 
             id="shared-head-of-a-list",
         ),
         pytest.param(REVIEW + "财政收入增长3%。", "3%", None, id="fiscal-revenue-is-not-budget"),
+        pytest.param(
+            REVIEW.replace("某省", "浙江省") + "五年来，人均地区生产总值从8万元增加到10万元。",
+            "8万元",
+            None,
+            id="the-starting-point-of-a-change-is-no-headline-figure",
+        ),
+        pytest.param(
+            REVIEW.replace("某省", "浙江省") + "五年来，人均地区生产总值从8万元增加到10万元。",
+            "10万元",
+            "gdp_per_capita",
+            id="the-end-point-of-a-change-is-the-level-reached",
+        ),
+        pytest.param(
+            REVIEW.replace("某省", "浙江省")
+            + "一般公共预算收入由2020年的3000亿元提高到2025年的3500亿元。",
+            "3000亿元",
+            None,
+            id="a-dated-starting-point-is-no-headline-figure",
+        ),
     ],
 )
 def test_concept(text: str, mention: str, concept: str | None) -> None:

@@ -92,6 +92,8 @@ class _Rules:
     #: The first characters of ``own_words`` (我, 全, 本): a sentence without any has none.
     own_chars: frozenset[str]
     place_openers: frozenset[str]
+    #: The end of a clause before the X of 从X到Y (从, 由2020年的).
+    from_end_re: re.Pattern[str]
     #: The last character of the document words that name a province (全省, 我省).
     province_word_end: str
 
@@ -159,6 +161,10 @@ def _build_rules(lexicon: Lexicon) -> _Rules:
         own_words=_longest_first(document_place_words()),
         own_chars=frozenset(word[0] for word in document_place_words()),
         place_openers=frozenset(["", *table["places"]["openers"]]),
+        from_end_re=re.compile(
+            rf"(?:{'|'.join(map(re.escape, _longest_first(review['from_words'])))})"
+            r"(?:(?:19|20)\d\d年的?)?\s*$"
+        ),
         province_word_end=str(table["places"]["province_word_end"]),
     )
 
@@ -495,6 +501,10 @@ def _concept(fact: Fact, several_years: bool, clause: str, rules: _Rules) -> tup
     """Return the concept id of ``fact`` (None: no headline indicator) and why."""
     indicator = fact.indicator
     candidates = rules.by_unit.get(fact.base_unit, ())
+    if candidates and (match := rules.from_end_re.search(clause)):
+        # 从5.6万元增至7.8万元: the X is where a change started, restated as its base; the
+        # level the text reports is the Y.
+        return None, f"“{match.group(0)}” before it: the starting point of a change, no concept"
     for wording, concept in candidates:
         at = indicator.find(wording)
         if at < 0:
