@@ -164,6 +164,25 @@ def test_period_and_status(text: str, mention: str, period: str | None, status: 
             id="shared-head-of-a-list",
         ),
         pytest.param(REVIEW + "财政收入增长3%。", "3%", None, id="fiscal-revenue-is-not-budget"),
+        pytest.param(
+            REVIEW.replace("某省", "浙江省") + "五年来，人均地区生产总值从8万元增加到10万元。",
+            "8万元",
+            None,
+            id="the-starting-point-of-a-change-is-no-headline-figure",
+        ),
+        pytest.param(
+            REVIEW.replace("某省", "浙江省") + "五年来，人均地区生产总值从8万元增加到10万元。",
+            "10万元",
+            "gdp_per_capita",
+            id="the-end-point-of-a-change-is-the-level-reached",
+        ),
+        pytest.param(
+            REVIEW.replace("某省", "浙江省")
+            + "一般公共预算收入由2020年的3000亿元提高到2025年的3500亿元。",
+            "3000亿元",
+            None,
+            id="a-dated-starting-point-is-no-headline-figure",
+        ),
     ],
 )
 def test_concept(text: str, mention: str, concept: str | None) -> None:
@@ -288,6 +307,48 @@ def test_a_lexicon_file_adds_a_wording(tmp_path: Path) -> None:
             id="a-statistic-keeps-its-subject-in-its-paragraph",
         ),
         pytest.param("某地新闻\n交通运输业增长3%。", "3%", None, id="no-place-known"),
+        pytest.param(
+            "两省经济\n从总量看，福建稳居前列，为5.8万亿元。",
+            "5.8万亿元",
+            "福建省",
+            id="a-clause-without-a-figure-opens-the-subject-of-its-sentence",
+        ),
+        pytest.param(
+            "两省经济\n福建省统计局发布的数据显示，福建经济稳中向好。全年地区生产总值达到5.8万亿元。",
+            "5.8万亿元",
+            "福建省",
+            id="without-a-document-place-a-sentence-without-a-figure-sets-the-paragraph-subject",
+        ),
+        pytest.param(
+            REVIEW.replace("某省", "江西省") + "赣州市获评全国文明城市。地区生产总值增长5%。",
+            "5%",
+            "江西省",
+            id="a-report-place-outlasts-a-city-named-in-a-sentence-before",
+        ),
+        pytest.param(
+            REVIEW.replace("某省", "江西省") + "赣州火灾事故整改通过评估，事故起数下降9.6%。",
+            "9.6%",
+            "江西省",
+            id="a-report-place-outlasts-a-city-opening-a-clause-without-a-figure",
+        ),
+        pytest.param(
+            "2026年永康市政府工作报告\n一、2025年工作回顾\n全省经济增长5.5%。",
+            "5.5%",
+            "浙江省",
+            id="quan-sheng-in-a-city-report-is-its-province",
+        ),
+        pytest.param(
+            "2022年深圳市经济新闻\n广州、深圳、佛山，全省3个城市的经济总量占全省的六成。",
+            "六成",
+            "广东省",
+            id="quan-sheng-in-a-city-news-piece-is-its-province",
+        ),
+        pytest.param(
+            "2026年永康市政府工作报告\n一、2025年工作回顾\n全市经济增长5.5%。",
+            "5.5%",
+            "永康市",
+            id="quan-shi-in-a-city-report-is-the-city",
+        ),
     ],
 )
 def test_place(text: str, mention: str, place: str | None) -> None:
@@ -320,3 +381,23 @@ def test_what_the_user_said_of_the_document_wins() -> None:
         "meta",
     )
     assert (work.facts[0].place, work.facts[0].place_code) == ("浙江省", "330000")
+
+
+@pytest.mark.parametrize(
+    ("text", "places"),
+    [
+        pytest.param(
+            "两省经济\n浙江、福建两省的服务业增加值均增长了6%。",
+            ["浙江省", "福建省"],
+            id="each-place-of-a-list-gets-its-copy",
+        ),
+        pytest.param(
+            "两省经济\n浙江、福建服务业增加值均占地区生产总值的一半以上。",
+            ["浙江省", "福建省"],
+            id="each-place-of-a-list-gets-its-share",
+        ),
+    ],
+)
+def test_a_value_distributed_over_places(text: str, places: list[str]) -> None:
+    document = extract_text(text)
+    assert [f.place for f in document.facts] == places

@@ -27,6 +27,7 @@ from .places import (
     division_named,
     document_place_words,
     find_places,
+    province_of,
 )
 
 # ----------------------------------------------------------------------------- the rules
@@ -91,6 +92,10 @@ class _Rules:
     #: The first characters of ``own_words`` (我, 全, 本): a sentence without any has none.
     own_chars: frozenset[str]
     place_openers: frozenset[str]
+    #: The end of a clause before the X of 从X到Y (从, 由2020年的).
+    from_end_re: re.Pattern[str]
+    #: The last character of the document words that name a province (全省, 我省).
+    province_word_end: str
 
 
 def _longest_first(words: Sequence[str]) -> tuple[str, ...]:
@@ -156,6 +161,11 @@ def _build_rules(lexicon: Lexicon) -> _Rules:
         own_words=_longest_first(document_place_words()),
         own_chars=frozenset(word[0] for word in document_place_words()),
         place_openers=frozenset(["", *table["places"]["openers"]]),
+        from_end_re=re.compile(
+            rf"(?:{'|'.join(map(re.escape, _longest_first(review['from_words'])))})"
+            r"(?:(?:19|20)\d\d年的?)?\s*$"
+        ),
+        province_word_end=str(table["places"]["province_word_end"]),
     )
 
 
@@ -491,6 +501,10 @@ def _concept(fact: Fact, several_years: bool, clause: str, rules: _Rules) -> tup
     """Return the concept id of ``fact`` (None: no headline indicator) and why."""
     indicator = fact.indicator
     candidates = rules.by_unit.get(fact.base_unit, ())
+    if candidates and (match := rules.from_end_re.search(clause)):
+        # 从5.6万元增至7.8万元: the X is where a change started, restated as its base; the
+        # level the text reports is the Y.
+        return None, f"“{match.group(0)}” before it: the starting point of a change, no concept"
     for wording, concept in candidates:
         at = indicator.find(wording)
         if at < 0:
@@ -613,6 +627,16 @@ def add_context(
                     carried = (_paragraph_of(scanned), openers[-1])
                 elif places_of[scanned]:
                     carried = None
+            elif place is None and sentences[scanned].kind != "heading":
+                # Without a place of its own, a text's topic is the place a sentence
+                # opens with, figure or not (山东省统计局称，山东经济稳中向好。全年…).
+                topics = [
+                    p
+                    for p in _sentence_places(done.text, place, place_code, rules)
+                    if _opens_a_statistic(p, done.text, None, rules)
+                ]
+                if topics:
+                    carried = (_paragraph_of(scanned), topics[-1])
             scanned += 1
         _enter(scope, section_at(fact.start), year, rules)
         text = sentence.text if sentence else ""
@@ -635,7 +659,14 @@ def add_context(
                 # Only a place before a number can be its subject: the rest is not read.
                 read = text[: max(numbers, default=offset)]
                 places_of[index] = _sentence_places(read, place, place_code, rules)
-            subject, how = _subject(places_of[index], text, offset, numbers, rules)
+            subject, how = _subject(
+                places_of[index], text, offset, numbers, rules, topic=place is None
+            )
+            # 浙江、福建服务业增加值均增长6%: each copy of a value spread over a list of
+            # places has its item's place at the start of its indicator.
+            item = _item_place(places_of[index], fact.indicator, offset)
+            if item is not None and item is not subject:
+                subject, how = item, "its indicator, an item of a list spread over, opens with"
         else:
             subject, how = None, ""
         if subject is None and carried is not None and carried[0] == _paragraph_of(index):
@@ -756,6 +787,7 @@ def _sentence_places(
     divisions and areas (not facilities, comparison bases or ranks) and 我省/全市 words,
     which name the document's place."""
     found: list[_Place] = []
+    province = province_of(place_code) if place_code is not None else None
     for mention in find_places(text, within=place_code):
         if mention.facility is not None or _is_base(text, mention.start, mention.end, rules):
             continue
@@ -773,11 +805,31 @@ def _sentence_places(
                 ]
                 if named:
                     found.append(_Place(at, at + len(word), word, named[-1].name, named[-1].code))
+                elif word.endswith(rules.province_word_end) and province is not None:
+                    # 全省 in a 深圳 or 永康 text is the province it lies in.
+                    found.append(_Place(at, at + len(word), word, province.name, province.code))
                 else:
                     found.append(_Place(at, at + len(word), word, place, place_code))
             at = text.find(word, at + len(word))
     found.sort(key=lambda p: p.start)
     return found
+
+
+def _item_place(places: list[_Place], indicator: str, offset: int) -> _Place | None:
+    """Return the place of the sentence before ``offset`` that opens ``indicator``, when the
+    sentence names other places before it too (the longest name first): the item of a list
+    of places that a value spread over the list (均, 各) was given to."""
+    best: _Place | None = None
+    for place in places:
+        if (
+            place.end <= offset
+            and place.name is not None
+            and indicator.startswith(place.text)
+            and any(p is not place and p.end <= offset for p in places)
+            and (best is None or len(place.text) > len(best.text))
+        ):
+            best = place
+    return best
 
 
 def _is_base(text: str, start: int, end: int, rules: _Rules) -> bool:
@@ -789,10 +841,17 @@ def _is_base(text: str, start: int, end: int, rules: _Rules) -> bool:
 
 
 def _subject(
-    places: list[_Place], text: str, offset: int, numbers: list[int], rules: _Rules
+    places: list[_Place],
+    text: str,
+    offset: int,
+    numbers: list[int],
+    rules: _Rules,
+    *,
+    topic: bool = False,
 ) -> tuple[_Place | None, str]:
     """Return the subject place of the clause holding ``offset`` and how it was found: a
-    place in the clause before the number, else one opening an earlier clause."""
+    place in the clause before the number, else one opening an earlier clause (with a
+    figure, or with ``topic`` any: the document has no place of its own)."""
     clause_from = _clause_start(text, offset)
     before = [p for p in places if p.end <= offset]
     in_clause = [p for p in before if p.start >= clause_from]
@@ -801,17 +860,28 @@ def _subject(
     openers = [p for p in before if _opens_a_statistic(p, text, numbers, rules)]
     if openers:
         return openers[-1], "an earlier clause of its sentence, with a figure, opens with"
+    # 从总量看，广东稳居全国第一，为12.4万亿元: in a text without a place of its own, a
+    # clause without a figure opening with a place makes it the topic of the clauses
+    # after it. A report's own place stays the topic (新余火灾事故整改通过评估，事故起数
+    # 下降9.6% is the province's).
+    topics = [p for p in before if _opens_a_statistic(p, text, None, rules)] if topic else []
+    if topics:
+        return topics[-1], "an earlier clause of its sentence opens with"
     return None, ""
 
 
-def _opens_a_statistic(place: _Place, text: str, numbers: list[int], rules: _Rules) -> bool:
+def _opens_a_statistic(
+    place: _Place, text: str, numbers: list[int] | None, rules: _Rules
+) -> bool:
     """Return whether ``place`` opens its clause (其中 and the like aside) and that clause
-    holds a figure (at one of ``numbers``): the subject of a statistic, which the clauses
-    after it keep (2021年，江苏第一产业增加值4722.4亿元，增长3.1%)."""
+    holds a figure (at one of ``numbers``; None: any clause): the subject of a statistic,
+    which the clauses after it keep (2021年，江苏第一产业增加值4722.4亿元，增长3.1%)."""
     start = _clause_start(text, place.start)
     prefix = text[start : place.start]
     if prefix not in rules.place_openers and not rules.time_re.fullmatch(prefix):
         return False
+    if numbers is None:
+        return True
     end = min(
         (i for i in map(lambda m: text.find(m, place.end), "，；。,;") if i >= 0), default=len(text)
     )

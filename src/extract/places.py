@@ -284,6 +284,18 @@ def division_named(name: str, *, within: str | None = None) -> Division | None:
     return _choose(tuple(candidates), within)
 
 
+def province_of(code: str) -> Division | None:
+    """Return the province a division of ``code`` lies in (itself for a province), or None
+    for an unknown code.
+
+    >>> province_of("330784").name, province_of("330000").name
+    ('浙江省', '浙江省')
+    """
+    if code not in _places().by_code:
+        return None
+    return _places().by_code.get(_ancestors(code)[0])
+
+
 def refers_to_document(word: str) -> bool:
     """Return whether ``word`` refers to the document's own place (我省, 全市, 本县).
 
