@@ -28,6 +28,7 @@ import stat
 from collections.abc import Iterator
 from pathlib import Path
 
+from .markup import html_to_text, looks_like_html
 from .models import Issue, SourceText, UnreadableStatus
 
 #: Bytes inspected to tell text from binary content.
@@ -405,6 +406,21 @@ def source_from_bytes(raw: bytes, *, path: str, doc_id: str) -> SourceText:
         raise skip(error.reason, error.status) from None
     if not text.strip():
         raise skip("no text (only whitespace)")
+    raw_lines = None
+    if looks_like_html(text):
+        page = html_to_text(text)
+        if not page.text.strip():
+            raise skip("no text (only markup: an HTML page without text)")
+        issues.append(
+            Issue(
+                stage="read",
+                reason=(
+                    f"HTML markup removed ({page.tags} tags; entities unescaped, script, style "
+                    "and head dropped); line numbers are those of the HTML file"
+                ),
+            )
+        )
+        text, raw_lines = page.text, page.raw_lines
     return SourceText(
         path=path,
         doc_id=doc_id,
@@ -413,6 +429,7 @@ def source_from_bytes(raw: bytes, *, path: str, doc_id: str) -> SourceText:
         size=len(raw),
         text=text,
         issues=issues,
+        raw_lines=raw_lines,
     )
 
 
