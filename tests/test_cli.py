@@ -39,7 +39,11 @@ BAD_AND_ODD_FILES: dict[str, tuple[bytes, str, str | None]] = {
         "skipped",
         "binary content (NUL bytes in first 8 KiB)",
     ),
-    "bad/undecodable.txt": (bytes([0x81, 0x7F]) * 50, "error", "not UTF-8, UTF-16 or GB18030"),
+    "bad/undecodable.txt": (
+        bytes([0x81, 0x7F]) * 50,
+        "error",
+        "not UTF-8, UTF-16, GB18030 or Big5",
+    ),
     "bad/photo.jpg": (b"\xff\xd8\xff\xe0\x00\x10JFIF", "skipped", "not a .txt file"),
     "repaired/nul.txt": (SAMPLE_TEXT.replace("。", "。\x00", 1).encode(), "ok", None),
     "encodings/gb18030.txt": (SAMPLE_TEXT.encode("gb18030"), "ok", None),

@@ -48,10 +48,10 @@ def manifest(output_dir: Path) -> dict[str, Any]:
         pytest.param(
             "clean_text",
             extract.clean,
-            "def failing(text, *, doc_id='', lexicon=None):\n"
+            "def failing(text, *, doc_id='', lexicon=None, raw_lines=None):\n"
             "    if doc_id == 'bad':\n"
             "        raise ValueError('cannot re-flow')\n"
-            "    return clean_text(text, doc_id=doc_id, lexicon=lexicon)\n",
+            "    return clean_text(text, doc_id=doc_id, lexicon=lexicon, raw_lines=raw_lines)\n",
             "clean stage failed: ValueError: cannot re-flow (clean.py line 3)",
             id="clean-stage",
         ),

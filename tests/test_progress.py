@@ -90,7 +90,7 @@ def test_no_bar_when_stderr_is_a_pipe(tmp_path: Path) -> None:
     lines = process.stderr.splitlines()
     assert lines[:2] == [
         "skipped: empty.txt: empty file",
-        "error: undecodable.txt: not UTF-8, UTF-16 or GB18030",
+        "error: undecodable.txt: not UTF-8, UTF-16, GB18030 or Big5",
     ]
     assert len(lines) == 3 and SUMMARY_RE.match(lines[2]), process.stderr
 

@@ -134,7 +134,10 @@ def test_every_encoding_gives_the_same_text(tmp_path: Path, data: bytes, encodin
             id="control-chars",
         ),
         pytest.param(
-            bytes([0x81, 0x7F]) * 20, "error", "not UTF-8, UTF-16 or GB18030", id="undecodable"
+            bytes([0x81, 0x7F]) * 20,
+            "error",
+            "not UTF-8, UTF-16, GB18030 or Big5",
+            id="undecodable",
         ),
         pytest.param(
             codecs.BOM_UTF8 + b"\xff\xfe abc",
@@ -317,3 +320,51 @@ def test_size_limit_is_one_number_in_message_and_docs(
     limit = read.size_limit()
     assert caught.value.reason == f"file too large (1,048,577 bytes; the limit is {limit})"
     assert read.size_limit() == "1 MiB (1,048,576 bytes)"
+
+
+#: A traditional-Chinese report (Hong Kong, Macau, Taiwan), as such reports are saved in
+#: Big5 or its Microsoft form cp950.
+TRADITIONAL = (
+    "本港第三季本地生產總值按年實質增長百分之五點三，失業率為百分之三點一。\n"
+    "全年經濟增長預測維持在二點五至三點五之間，出口總值達三千二百億元。\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("data", "text", "encoding"),
+    [
+        pytest.param(TRADITIONAL.encode("big5"), TRADITIONAL, "big5", id="big5-report"),
+        pytest.param(TRADITIONAL.encode("cp950"), TRADITIONAL, "big5", id="cp950-report"),
+        pytest.param(
+            (TRADITIONAL + "票價為€5。\n").encode("cp950"),
+            TRADITIONAL + "票價為€5。\n",
+            "cp950",
+            id="cp950-only-character",
+        ),
+        pytest.param(
+            TRADITIONAL.replace("\n", "\r\n").encode("big5"), TRADITIONAL, "big5", id="big5-crlf"
+        ),
+        pytest.param(TEXT.encode("gb18030"), TEXT, "gb18030", id="simplified-stays-gb18030"),
+        pytest.param(
+            (CHINESE_LINE * 3).encode("gb18030"),
+            CHINESE_LINE * 3,
+            "gb18030",
+            id="simplified-only-chinese-stays-gb18030",
+        ),
+        pytest.param("你好\n".encode("gb18030"), "你好\n", "gb18030", id="short-ambiguous-gb18030"),
+    ],
+)
+def test_big5_report_is_not_read_as_gb18030(
+    tmp_path: Path, data: bytes, text: str, encoding: str
+) -> None:
+    source = read_source(write_bytes(tmp_path, "report.txt", data), root=tmp_path)
+    assert (source.text, source.encoding, source.issues) == (text, encoding, [])
+
+
+def test_bytes_that_read_as_no_chinese_are_refused(tmp_path: Path) -> None:
+    # Two-byte sequences valid in GB18030 and Big5 alike, giving rare characters in both.
+    data = b"\x81\x40\x82\x41\x83\x42\x84\x43" * 40
+    with pytest.raises(UnreadableFile) as raised:
+        read_source(write_bytes(tmp_path, "noise.txt", data), root=tmp_path)
+    assert raised.value.status == "error"
+    assert "common Chinese characters" in raised.value.reason

@@ -105,7 +105,7 @@ def test_stdin_takes_lexicon_files(
         pytest.param(
             bytes([0x81, 0x7F]) * 50,
             cli.EXIT_SOME_FILES_NOT_OK,
-            "error: <stdin>: not UTF-8, UTF-16 or GB18030",
+            "error: <stdin>: not UTF-8, UTF-16, GB18030 or Big5",
             id="undecodable",
         ),
         pytest.param(

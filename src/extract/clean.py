@@ -367,8 +367,9 @@ class _Unit:
     space_after: bool = False
 
 
-def _split_units(text: str) -> list[_Unit]:
-    """Return the non-blank lines of ``text`` as units, stripped, with their raw line numbers."""
+def _split_units(text: str, raw_lines: Sequence[int] | None = None) -> list[_Unit]:
+    """Return the non-blank lines of ``text`` as units, stripped, with their raw line numbers
+    (``raw_lines[n - 1]`` for line n when given: text stripped of HTML)."""
     units: list[_Unit] = []
     # A line ends at \r\n, \r or \n: turned into \n for str.split, several times cheaper
     # than a regex split.
@@ -377,6 +378,8 @@ def _split_units(text: str) -> list[_Unit]:
         stripped = line.strip()
         if not stripped:
             continue
+        if raw_lines is not None:
+            number = raw_lines[min(number, len(raw_lines)) - 1]
         padded = len(stripped) < len(line)  # else neither end is whitespace
         # Positional arguments: keywords double the cost of making a _Unit.
         units.append(
@@ -774,10 +777,18 @@ def _apply_fixes_in_place(paragraphs: list[_Unit], fired: list[str]) -> bool:
     return True
 
 
-def clean_text(text: str, *, doc_id: str = "", lexicon: Lexicon | None = None) -> CleanText:
+def clean_text(
+    text: str,
+    *,
+    doc_id: str = "",
+    lexicon: Lexicon | None = None,
+    raw_lines: Sequence[int] | None = None,
+) -> CleanText:
     """Return ``text`` with its characters fixed and its column-broken lines re-flowed.
 
     ``lexicon`` gives the header and furniture patterns (None: the bundled lexicon).
+    ``raw_lines`` gives the raw line of each line of ``text`` when they differ (HTML
+    stripped to text, ``SourceText.raw_lines``).
 
     >>> raw = "\\n\\n".join([
     ...     "标题", "坚持外防输入、内防反弹，迭代", "应用精密智控“七大机制”，高效打赢",
@@ -793,7 +804,7 @@ def clean_text(text: str, *, doc_id: str = "", lexicon: Lexicon | None = None) -
     """
     structure = (lexicon or load_lexicon()).structure
     fixed, steps = fix_characters(text)
-    units, removed = _drop_page_chrome(structure, _split_units(fixed))
+    units, removed = _drop_page_chrome(structure, _split_units(fixed, raw_lines))
     issues: list[Issue] = []
     for _ in range(MAX_REFLOW_PASSES):
         units, removed_now, changed = _reflow_once(structure, units)

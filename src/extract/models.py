@@ -156,6 +156,9 @@ class SourceText(BaseModel):
     size: int
     text: str
     issues: list[Issue] = []
+    #: The 1-based line of the file on which each line of ``text`` begins, when they are
+    #: not the same lines (HTML stripped to text); None: line N of ``text`` is line N.
+    raw_lines: list[int] | None = None
 
 
 class RemovedText(BaseModel):

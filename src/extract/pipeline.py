@@ -92,7 +92,12 @@ def _read(work: StageWork) -> None:
 
 def _clean(work: StageWork) -> None:
     """Fix characters and re-flow column-broken lines (clean.py)."""
-    work.clean = clean_text(work.source.text, doc_id=work.source.doc_id, lexicon=work.lexicon)
+    work.clean = clean_text(
+        work.source.text,
+        doc_id=work.source.doc_id,
+        lexicon=work.lexicon,
+        raw_lines=work.source.raw_lines,
+    )
     work.issues.extend(work.clean.issues)
 
 

@@ -3,7 +3,11 @@
 Decoding order: a byte-order mark (UTF-8, UTF-16, UTF-32) wins; otherwise UTF-16 without
 a mark is recognised by its NUL pattern, or by reading as mostly Chinese when its NUL
 bytes fall on both sides; otherwise strict UTF-8, then strict GB18030 (a superset of GBK
-and GB2312), then UTF-16 that reads as mostly Chinese and holds no NUL byte at all.
+and GB2312), then UTF-16 that reads as mostly Chinese and holds no NUL byte at all, then
+Big5. Big5 bytes are valid GB18030 as well: a GB18030 reading in which fewer than 90% of
+the Chinese characters are common ones (level 1 of GB 2312 or of Big5) is compared with
+the Big5 reading, and the one with more common characters is taken; when neither has half,
+the file is refused.
 Line ends are normalised to ``\\n`` here, so the same text in any of these encodings,
 with CRLF or LF, reaches the cleaner as the same string.
 
@@ -16,6 +20,7 @@ bytes that are not UTF-8 inside a UTF-8 file. Anything else that cannot be text 
 from __future__ import annotations
 
 import codecs
+import functools
 import hashlib
 import os
 import re
@@ -23,6 +28,7 @@ import stat
 from collections.abc import Iterator
 from pathlib import Path
 
+from .markup import html_to_text, looks_like_html
 from .models import Issue, SourceText, UnreadableStatus
 
 #: Bytes inspected to tell text from binary content.
@@ -400,6 +406,21 @@ def source_from_bytes(raw: bytes, *, path: str, doc_id: str) -> SourceText:
         raise skip(error.reason, error.status) from None
     if not text.strip():
         raise skip("no text (only whitespace)")
+    raw_lines = None
+    if looks_like_html(text):
+        page = html_to_text(text)
+        if not page.text.strip():
+            raise skip("no text (only markup: an HTML page without text)")
+        issues.append(
+            Issue(
+                stage="read",
+                reason=(
+                    f"HTML markup removed ({page.tags} tags; entities unescaped, script, style "
+                    "and head dropped); line numbers are those of the HTML file"
+                ),
+            )
+        )
+        text, raw_lines = page.text, page.raw_lines
     return SourceText(
         path=path,
         doc_id=doc_id,
@@ -408,6 +429,7 @@ def source_from_bytes(raw: bytes, *, path: str, doc_id: str) -> SourceText:
         size=len(raw),
         text=text,
         issues=issues,
+        raw_lines=raw_lines,
     )
 
 
@@ -539,16 +561,132 @@ def _decode_unmarked(raw: bytes, issues: list[Issue]) -> tuple[str, str]:
     damaged = _decode_damaged_utf8(raw, issues)
     if damaged is not None:
         return "utf-8", damaged
+    gb_issues: list[Issue] = []
     try:
-        return "gb18030", _decode_strict(raw, "gb18030", issues)
+        text = _decode_strict(raw, "gb18030", gb_issues)
     except UnicodeDecodeError:
         pass
+    else:
+        return _gb18030_or_big5(raw, text, gb_issues, issues)
     # Chinese-only UTF-16 may hold no NUL byte at all. GB18030 goes first: rare characters
     # in GBK (lead bytes 0x81 to 0x9f) read as CJK in UTF-16 too.
     decoded = _decode_utf16(raw, _guess_utf16_chinese(raw), issues)
     if decoded is not None:
         return decoded
-    raise NotText("not UTF-8, UTF-16 or GB18030", status="error")
+    big5_issues: list[Issue] = []
+    big5 = _decode_big5(raw, big5_issues)
+    if big5 is not None:
+        share = common_share(big5[1])
+        if share is None or share >= MIN_COMMON_SHARE:
+            issues.extend(big5_issues)
+            return big5
+    raise NotText("not UTF-8, UTF-16, GB18030 or Big5", status="error")
+
+
+#: Share of the Chinese characters of a GB18030 reading that must be common for it to be
+#: taken without trying Big5. Chinese text has a few rare characters (names, places);
+#: Big5 read as GB18030 has mostly rare ones, kana and private-use characters.
+MIN_GB18030_COMMON_SHARE = 0.9
+
+#: Share of common characters below which no reading (GB18030 or Big5) is taken as text.
+MIN_COMMON_SHARE = 0.5
+
+#: Fewest Chinese characters in the first 8 KiB for a reading to be judged by its common
+#: characters at all: a few characters (``你好`` is ``斕疑`` in Big5) tell nothing, and
+#: GB18030 is kept.
+MIN_JUDGED_CHARACTERS = 10
+
+#: What the share of common characters is counted among: CJK ideographs (with extensions
+#: and compatibility forms), kana and private-use characters, all of which a wrong
+#: two-byte decoding yields.
+_JUDGED_RE = re.compile(
+    "[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\ue000-\uf8ff\U00020000-\U0003ffff]"
+)
+
+
+def _gb18030_or_big5(
+    raw: bytes, text: str, gb_issues: list[Issue], issues: list[Issue]
+) -> tuple[str, str]:
+    """Return GB18030 and ``text`` (``raw`` read as GB18030), or Big5 and its reading
+    when that reads as more common Chinese; raise ``NotText`` when neither does.
+
+    Big5 bytes are valid GB18030 too: what tells them apart is which reading gives
+    characters people write.
+    """
+    gb_share = common_share(text)
+    if gb_share is None or gb_share >= MIN_GB18030_COMMON_SHARE:
+        issues.extend(gb_issues)
+        return "gb18030", text
+    big5_issues: list[Issue] = []
+    big5 = _decode_big5(raw, big5_issues)
+    big5_share = None if big5 is None else common_share(big5[1])
+    if big5 is not None and big5_share is not None and big5_share > gb_share:
+        if big5_share < MIN_COMMON_SHARE:
+            raise _implausible(gb_share, big5_share)
+        issues.extend(big5_issues)
+        return big5
+    if gb_share < MIN_COMMON_SHARE:
+        raise _implausible(gb_share, big5_share)
+    issues.extend(gb_issues)
+    return "gb18030", text
+
+
+def _implausible(gb_share: float, big5_share: float | None) -> NotText:
+    """Return the refusal of bytes that read as rare characters whichever way."""
+    big5 = "is not Big5" if big5_share is None else f"as Big5 {big5_share:.0%}"
+    return NotText(
+        f"no plausible decoding: as GB18030 only {gb_share:.0%} common Chinese characters, "
+        f"{big5}; the encoding is not one this tool reads",
+        status="error",
+    )
+
+
+def _decode_big5(raw: bytes, issues: list[Issue]) -> tuple[str, str] | None:
+    """Return ``big5`` (or ``cp950``, Microsoft's Big5 with its extra characters) and the
+    text of ``raw`` in it, or None when ``raw`` is neither."""
+    for encoding in ("big5", "cp950"):
+        try:
+            return encoding, _decode_strict(raw, encoding, issues)
+        except UnicodeDecodeError:
+            continue
+    return None
+
+
+def common_share(text: str) -> float | None:
+    """Return the share of the Chinese characters in the first 8 KiB of ``text`` that are
+    common, or None when there are too few to judge.
+
+    >>> common_share("全市地区生产总值稳步提高，规模以上工业增加值较快增长。")
+    1.0
+    >>> round(common_share("本港生產總值按年實質增長".encode("big5").decode("gb18030")), 2)
+    0.33
+    """
+    sample = text[:SNIFF_BYTES]
+    judged = len(_JUDGED_RE.findall(sample))
+    if judged < MIN_JUDGED_CHARACTERS:
+        return None
+    return len(_common_characters().findall(sample)) / judged
+
+
+@functools.cache
+def _common_characters() -> re.Pattern[str]:
+    """Return a pattern matching one common Chinese character, simplified or traditional.
+
+    The common characters are those the two national standards set apart as such: the
+    3,755 of level 1 of GB 2312 (bytes B0A1 to D7F9) and the 5,401 of level 1 of Big5
+    (A440 to C67E). Both lists come with Python's codecs, and each is the same for either
+    reading, so neither encoding is favoured.
+    """
+    characters: set[str] = set()
+    for lead in range(0xB0, 0xD8):
+        for trail in range(0xA1, 0xFF):
+            characters.add(bytes((lead, trail)).decode("gb2312", errors="ignore"))
+    for lead in range(0xA4, 0xC7):
+        for trail in (*range(0x40, 0x7F), *range(0xA1, 0xFF)):
+            if (lead, trail) < (0xC6, 0x7F):
+                characters.add(bytes((lead, trail)).decode("big5", errors="ignore"))
+    characters.discard("")
+    return re.compile("[" + "".join(sorted(characters)) + "]")
 
 
 def _decode_strict(data: bytes, encoding: str, issues: list[Issue], *, offset: int = 0) -> str:
