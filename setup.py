@@ -24,7 +24,8 @@ from setuptools import Extension, setup
 #: most of the CPU goes; the re-flow of broken lines, the sentence splitter and jieba's
 #: dictionary route, together about a tenth of a run's instructions less once compiled.
 #: The heading patterns and the GIL-keeping regex calls they all make are called per line
-#: and per match, so they are compiled with them.
+#: and per match, so they are compiled with them. The context stage reads every fact's
+#: sentence again (its time words, places and concept wordings) in Python loops.
 #: The others spend their time in C already (regex, json, pydantic) or gain nothing
 #: measurable. Each is type-checked first (pyproject.toml, ``[tool.mypy]``).
 COMPILED = [
@@ -35,6 +36,7 @@ COMPILED = [
     "src/extract/regex_calls.py",
     "src/extract/segment.py",
     "src/extract/tagger.py",
+    "src/extract/context.py",
 ]
 
 
