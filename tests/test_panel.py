@@ -408,3 +408,29 @@ def test_panel_cell_on_another_review_page_links_there(
         "#f0-3",
     ]
     assert 'class="panel-table"' not in (tmp_path / "review-2.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("comparator", ["=", ">", "~"], ids=["equals", "more-than", "about"])
+def test_eval_reads_the_panel_csv_a_run_wrote(tmp_path: Path, comparator: str) -> None:
+    # facts.csv and panel.csv put a ' before a text cell that starts like a formula (the
+    # comparator '='): eval --panel must read the run's own panel.csv back as written.
+    from extract.evaluate import PanelGoldCell, load_panel_csv, score_panel
+    from extract.write import write_panel_csv
+
+    fact = make_fact("地区生产总值增长5.2%。", "5.2%", "5.2", comparator=comparator)
+    write_panel_csv(tmp_path / "panel.csv", build_panel([fact]))
+    (row,) = load_panel_csv(tmp_path / "panel.csv")
+    assert row.comparator == comparator
+    gold = PanelGoldCell.model_validate(
+        {
+            "place": "江西省",
+            "concept": "gdp_growth",
+            "period": "2025",
+            "status": "actual",
+            "normalized_value": 5.2,
+            "base_unit": "%",
+            "comparator": comparator,
+            "upper_value": None,
+        }
+    )
+    assert score_panel([row], [gold]).overall.right == 1

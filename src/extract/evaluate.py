@@ -1154,8 +1154,10 @@ def load_panel_csv(path: Path) -> list[PanelPrediction]:
     if missing:
         raise PanelFileError(f"{path}: no column {', '.join(missing)}; is it a panel.csv?")
     rows = []
-    for row in reader:
+    for raw in reader:
         number = reader.line_num
+        # Text cells a spreadsheet would read as a formula carry a ' (csv_escape): undone.
+        row = {name: csv_unescape(cell) if cell else cell for name, cell in raw.items()}
         try:
             value = float(row["normalized_value"])
         except ValueError:
