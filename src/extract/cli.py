@@ -636,7 +636,8 @@ def run_eval(options: argparse.Namespace) -> int:
         raise UsageError(str(error)) from None
     if isinstance(sys.stdout, io.TextIOWrapper):
         sys.stdout.reconfigure(errors="replace")
-    print("\n\n".join(reports))
+    with _reader_may_stop_early():
+        print("\n\n".join(reports), flush=True)
     return EXIT_OK
 
 
