@@ -391,12 +391,13 @@ def _first_different_line(left: bytes, right: bytes) -> str:
 def compare_outputs(left: Path, right: Path, *, ignore: tuple[str, ...] = ()) -> str | None:
     """Return the first difference between two output folders, or None when byte-identical.
 
-    Every file is compared, recursively, except the relative paths in ``ignore``.
+    Every file a reader finds is compared, recursively, except the relative paths in
+    ``ignore``: links are followed (facts.csv and documents/ are links into the run's
+    generation folder), and the run's own bookkeeping (``.extract…`` at the top: its lock,
+    generation folders and current link) is left out.
     """
-    left_files = {p.relative_to(left).as_posix() for p in left.rglob("*") if p.is_file()}
-    right_files = {p.relative_to(right).as_posix() for p in right.rglob("*") if p.is_file()}
-    left_files.difference_update(ignore)
-    right_files.difference_update(ignore)
+    left_files = _reader_files(left).difference(ignore)
+    right_files = _reader_files(right).difference(ignore)
     if left_files != right_files:
         only = sorted(left_files ^ right_files)[0]
         side = left if only in left_files else right
@@ -406,6 +407,17 @@ def compare_outputs(left: Path, right: Path, *, ignore: tuple[str, ...] = ()) ->
         if a != b:
             return f"{name}: {_first_different_line(a, b)}"
     return None
+
+
+def _reader_files(folder: Path) -> set[str]:
+    """Return the relative paths of the files a reader finds under an output ``folder``."""
+    found: set[str] = set()
+    for root, names, files in os.walk(folder, followlinks=True):
+        if Path(root) == folder:
+            names[:] = [name for name in names if not name.startswith(".extract")]
+            files = [name for name in files if not name.startswith(".extract")]
+        found.update((Path(root) / name).relative_to(folder).as_posix() for name in files)
+    return found
 
 
 def count_reused(output_dir: Path) -> int:

@@ -159,3 +159,17 @@ def test_split_shares_out_every_file_once(tmp_path: Path, parts: int) -> None:
     assert sum(len(share) for share in shares) == len(everything)
     assert {name: data for share in shares for name, data in share.items()} == everything
     assert max(map(len, shares)) - min(map(len, shares)) <= 1
+
+
+def test_compare_outputs_sees_two_runs_of_the_same_input_as_the_same(tmp_path: Path) -> None:
+    # A run's outputs are links into a generation folder with a name of its own, beside a
+    # lock file that names the process: two runs of one input must still compare equal.
+    from extract import extract_paths
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text("新增公办学位1.1万个。\n", encoding="utf-8")
+    for name in ("left", "right"):
+        extract_paths(tmp_path / "in", tmp_path / name, jobs=1)
+    assert bench_corpus.compare_outputs(tmp_path / "left", tmp_path / "right") is None
+    (tmp_path / "right" / "facts.jsonl").unlink()
+    assert bench_corpus.compare_outputs(tmp_path / "left", tmp_path / "right") is not None
