@@ -377,30 +377,26 @@ def read_facts_csv(path: Path) -> pd.DataFrame:
     Only empty cells are missing values: a mention reading ``NA`` stays text. The ``'``
     the writer put before a text a spreadsheet would read as a formula is taken off.
     """
-    import pandas as pd
-
-    frame = pd.read_csv(
-        path,
-        dtype=FACTS_CSV_DTYPES,
-        keep_default_na=False,
-        na_values=[""],
-        encoding="utf-8-sig",
-    )
-    return _unescape_text_columns(frame, FACTS_CSV_DTYPES)
+    return _read_csv_table(path, FACTS_CSV_DTYPES)
 
 
 def read_panel_csv(path: Path) -> pd.DataFrame:
     """Return panel.csv as a DataFrame with the documented ``PANEL_CSV_DTYPES``."""
+    return _read_csv_table(path, PANEL_CSV_DTYPES)
+
+
+def _read_csv_table(path: Path, dtypes: dict[str, str]) -> pd.DataFrame:
+    """Return a CSV file this module wrote as a DataFrame of ``dtypes``, as it was meant.
+
+    Only empty cells are missing values (a mention reading ``NA`` stays text), and the
+    ``'`` the writer put before a text a spreadsheet would read as a formula is taken off.
+    """
     import pandas as pd
 
     frame = pd.read_csv(
-        path,
-        dtype=PANEL_CSV_DTYPES,
-        keep_default_na=False,
-        na_values=[""],
-        encoding="utf-8-sig",
+        path, dtype=dtypes, keep_default_na=False, na_values=[""], encoding="utf-8-sig"
     )
-    return _unescape_text_columns(frame, PANEL_CSV_DTYPES)
+    return _unescape_text_columns(frame, dtypes)
 
 
 def _unescape_text_columns(frame: pd.DataFrame, dtypes: dict[str, str]) -> pd.DataFrame:
