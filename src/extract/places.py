@@ -22,13 +22,15 @@ from __future__ import annotations
 
 import tomllib
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Literal
 
 import regex
+
+from .lexicon import trie_pattern
 
 if TYPE_CHECKING:
     import ahocorasick_rs
@@ -134,33 +136,6 @@ def place_words() -> dict[str, list[str]]:
     }
 
 
-def _trie_pattern(words: Iterable[str]) -> str:
-    """Return a regex alternation of ``words`` shaped as a trie, longest match first.
-
-    >>> regex.findall(_trie_pattern(["江西", "江西省", "江苏"]), "江西省江苏江西")
-    ['江西省', '江苏', '江西']
-    """
-    trie: dict[str, dict] = {}
-    for word in words:
-        node = trie
-        for char in word:
-            node = node.setdefault(char, {})
-        node[""] = {}
-
-    def pattern_of(node: dict[str, dict]) -> str:
-        ends_here = "" in node
-        branches = [regex.escape(char) + pattern_of(child)
-                    for char, child in sorted(node.items()) if char]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        if ends_here:  # greedy optional: the longer name wins
-            return body + "?" if len(branches) == 1 and len(body) == 1 else f"(?:{body})?"
-        return body
-
-    return pattern_of(trie)
-
-
 @cache
 def _places() -> _Places:
     """Return the division tables and the compiled matcher (built on first use)."""
@@ -200,7 +175,7 @@ def _places() -> _Places:
     for word in words["country"]:
         names[word] = _Name((), "country")
     gap = int(words["gap"][0])
-    suffixes = _trie_pattern(words["suffixes"])
+    suffixes = trie_pattern(words["suffixes"])
     return _Places(
         by_code=by_code,
         by_full={name: tuple(ds) for name, ds in by_full.items()},
@@ -210,7 +185,7 @@ def _places() -> _Places:
         automaton_names=tuple(names),
         # 昆明 + 长水国际 + 机场: a few Han characters of the facility's own name, then a suffix
         facility_re=regex.compile(rf"\p{{Han}}{{0,{gap}}}?(?:{suffixes})"),
-        adjacent_re=regex.compile(_trie_pattern(words["adjacent"])),
+        adjacent_re=regex.compile(trie_pattern(words["adjacent"])),
         not_facility=tuple(words["not_facility"]),
         document_words=tuple(words["document"]),
     )
