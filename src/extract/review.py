@@ -83,17 +83,12 @@ def fact_key(document_number: int, fact_number: int) -> str:
     return f"{document_number}-{fact_number}"
 
 
-def json_for_script(value: Any) -> Markup:
-    """Return ``value`` as JSON that is safe inside an HTML ``<script>`` element.
+def script_safe(json_text: str) -> Markup:
+    """Return ``json_text`` with the characters a ``<script>`` element cannot hold escaped.
 
-    >>> str(json_for_script({"a": "</script><b>&"}))
+    >>> str(script_safe('{"a":"</script><b>&"}'))
     '{"a":"\\\\u003c/script\\\\u003e\\\\u003cb\\\\u003e\\\\u0026"}'
     """
-    return script_safe(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
-
-
-def script_safe(json_text: str) -> Markup:
-    """Return ``json_text`` with the characters a ``<script>`` element cannot hold escaped."""
     for character, replacement in _SCRIPT_ESCAPES.items():
         json_text = json_text.replace(character, replacement)
     return Markup(json_text)
