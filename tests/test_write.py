@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import math
 import os
@@ -16,7 +18,7 @@ import pandas as pd
 import pytest
 
 from extract import extract_text, write
-from extract.encode import fact_row
+from extract.encode import csv_fields, fact_row
 from extract.models import FACT_FIELDS, Document, Fact, Issue, ManifestEntry
 from extract.schema import FACTS_CSV_DTYPES
 from extract.write import (
@@ -492,3 +494,22 @@ def test_a_large_document_is_written_in_pieces_with_the_same_bytes(
     monkeypatch.setattr(write, "LARGE_DOCUMENT_CHARS", 10)
     monkeypatch.setattr(write, "LARGE_DOCUMENT_FACT_CHUNK", 7)
     assert run(tmp_path / "pieces") == whole
+
+
+@pytest.mark.parametrize(
+    "field",
+    [
+        pytest.param("a,b", id="delimiter"),
+        pytest.param('1"2', id="quote"),
+        pytest.param("a\nb", id="line-feed"),
+        pytest.param("a\rb", id="lone-carriage-return"),
+        pytest.param("a\r\nb", id="carriage-return-line-feed"),
+        pytest.param("平常", id="plain"),
+    ],
+)
+def test_csv_fields_read_back_as_one_row_of_the_same_values(field: str) -> None:
+    line = ",".join(csv_fields(["x", field, "y"], {str})) + "\n"
+    rows = list(csv.reader(io.StringIO(line, newline="")))
+    assert rows == [["x", field, "y"]]
+    # A reader that splits lines first (Excel, many loaders) must not see a row end.
+    assert len(pd.read_csv(io.StringIO(line), header=None, dtype=str).index) == 1

@@ -9,8 +9,6 @@ builds the review page from the same rows.
 
 from __future__ import annotations
 
-import csv
-import io
 import itertools
 import json
 import math
@@ -248,14 +246,24 @@ def csv_fields(
 
 
 def _csv_field(text: str) -> str:
-    """Return ``text`` as the csv module writes it as a field of a row of several.
+    """Return ``text`` quoted as the csv module quotes a field, a lone "\\r" included.
 
-    >>> _csv_field("a,b"), _csv_field('1"2')
-    ('"a,b"', '"1""2"')
+    Python 3.11's csv module leaves a field holding "\\r" but no "\\n" unquoted, which
+    every reader takes for a line end; this quotes whatever ``_may_need_quotes`` finds.
+
+    >>> _csv_field("a,b"), _csv_field('1"2'), _csv_field("a\\rb")
+    ('"a,b"', '"1""2"', '"a\\rb"')
     """
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerow(["", text])
-    return buffer.getvalue()[1:-1]  # without the empty first field and the line end
+    return '"' + text.replace('"', '""') + '"'
+
+
+def csv_line(fields: Iterable[str]) -> str:
+    """Return ``fields`` as one CSV line with its "\\n", quoted where they need it.
+
+    >>> csv_line(["地区", "a,b", ""])
+    '地区,"a,b",\\n'
+    """
+    return ",".join(_csv_field(f) if _may_need_quotes(f) else f for f in fields) + "\n"
 
 
 def iter_model_json(model: BaseModel) -> Iterator[str]:

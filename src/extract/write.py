@@ -33,7 +33,6 @@ to every fact file as it arrives, so memory does not grow with the corpus.
 from __future__ import annotations
 
 import contextlib
-import csv
 import errno
 import importlib
 import json
@@ -53,7 +52,7 @@ from pathlib import Path, PurePosixPath
 from types import TracebackType
 from typing import IO, TYPE_CHECKING, Any
 
-from .encode import FactTable, RenderedDocument, document_json, iter_model_json
+from .encode import FactTable, RenderedDocument, csv_line, document_json, iter_model_json
 from .lexicon import Lexicon
 from .models import FACT_FIELDS, Document, Fact, ManifestEntry
 from .panel import PANEL_FIELDS, PanelBuilder, PanelRow, concept_facts, panel_number
@@ -414,10 +413,9 @@ def write_panel_csv(path: Path, rows: Sequence[PanelRow]) -> None:
     """Write panel.csv: a header, then one line per row, as facts.csv is written (UTF-8
     with a byte-order mark, numbers as in facts.jsonl, an empty cell for null)."""
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(PANEL_FIELDS)
+        handle.write(csv_line(PANEL_FIELDS))
         for row in rows:
-            writer.writerow([_panel_cell(value) for value in row.values().values()])
+            handle.write(csv_line([_panel_cell(value) for value in row.values().values()]))
         handle.flush()
         os.fsync(handle.fileno())
 
