@@ -118,6 +118,43 @@ def _fact(text: str, mention: str) -> tuple[str | None, str, str | None]:
             id="plan-period-total",
         ),
         pytest.param(
+            "某市经济总量破3万亿元\n2022年1月5日电\n2021年，全市经济总量为3.02万亿元。",
+            "3万亿元",
+            "2021",
+            "actual",
+            id="news-without-a-time-takes-the-year-it-names-most",
+        ),
+        pytest.param(
+            "某市新闻\n发布时间：2022-01-05\n全市经济总量突破3万亿元。全市项目于2022年1月5日开工。",
+            "3万亿元",
+            None,
+            "actual",
+            id="a-dateline-names-no-year-of-the-figures",
+        ),
+        pytest.param(
+            "某市新闻\n2022年1月5日电\n2021年，全市工业增加值增长4.8%。"
+            "\n今年的省政府工作报告对都市圈提出了要求。全省4个城市经济总量超过万亿元。",
+            "4个",
+            "2021",
+            "actual",
+            id="the-time-of-a-report-named-is-not-the-time-of-later-figures",
+        ),
+        pytest.param(
+            "某市新闻\n2022年1月5日电\n01\n关键词\n工业平稳\n去年1-11月，全市工业增加值增长4.8%。"
+            "\n02\n关键词\n总量跃升\n全市经济总量突破3万亿元。",
+            "3万亿元",
+            "2021",
+            "actual",
+            id="a-sentence-time-ends-with-its-section",
+        ),
+        pytest.param(
+            REVIEW + "五年来，成绩很好。\n二、政府自身建设\n一般性支出压减5%。",
+            "5%",
+            "2025",
+            "actual",
+            id="a-heading-without-time-keeps-the-heading-time",
+        ),
+        pytest.param(
             "2021年，某省粮食产量连续8年稳定在1000亿斤以上。",
             "1000亿斤",
             "2014/2021",

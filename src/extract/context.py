@@ -68,6 +68,8 @@ class _Rules:
     comparison_before: tuple[str, ...]
     end_after: tuple[str, ...]
     not_time_after: tuple[str, ...]
+    #: Nouns of a document or meeting a time may date (今年的政府工作报告).
+    document_nouns: tuple[str, ...]
     whole_words: tuple[str, ...]
     interval_words: tuple[str, ...]
     level_words: tuple[str, ...]
@@ -138,6 +140,7 @@ def _build_rules(lexicon: Lexicon) -> _Rules:
         comparison_before=_longest_first(periods["comparison_before"]),
         end_after=_longest_first(periods["end_after"]),
         not_time_after=_longest_first(periods["not_time_after"]),
+        document_nouns=_longest_first(periods["document_nouns"]),
         whole_words=_longest_first(review["whole"]),
         interval_words=_longest_first(review["interval"]),
         level_words=_longest_first(review["level"]),
@@ -411,6 +414,10 @@ class _Scope:
     source: str = ""
     plan_section: bool | None = None
     heading: str = ""
+    #: The time the last heading that named one set, and its source: what a section
+    #: whose heading names none goes back to.
+    heading_span: _Span | None = None
+    heading_source: str = ""
 
 
 def _section_kind(heading: str, spans: list[_Span], year: int | None, rules: _Rules) -> bool | None:
@@ -578,6 +585,8 @@ def add_context(
     #: the paragraph that name none keep it (2021年，江苏第一产业…；第二产业…).
     carried: tuple[int, _Place] | None = None
     text_all = segmented.clean.text
+    #: The year the text is about (``_topic_year``), found when a fact first needs it.
+    topic: list[_Span | None] | None = None
 
     fact_starts = [f.start for f in facts]
 
@@ -614,7 +623,7 @@ def add_context(
             opening = spans_of.get(scanned)
             if opening is None:
                 opening = _time_spans(done.text[:_OPENING_TEXT], year, rules)
-            _advance(scope, done, opening, year)
+            _advance(scope, done, opening, year, rules)
             if scanned in places_of:
                 done = sentences[scanned]
                 numbers = [f.start - done.start for f in facts_in(done)]
@@ -644,6 +653,12 @@ def add_context(
         spans = [s for s in (sentence_spans(index) if sentence else []) if s.end <= offset]
         clause = text[_clause_start(text, offset) : offset]
         span, period, rule, several = _fact_period(spans, scope, clause, year, rules)
+        if period is None and year is not None:
+            if topic is None:
+                topic = [_topic_year(text_all, year, rules)]
+            if topic[0] is not None:
+                span, period = topic[0], _period_text(topic[0].first, topic[0].last)
+                rule = f"the year the text names most, {period}: nothing nearer names one"
         if period is None:
             why.append("period unknown: no year in its sentence, section or document")
         else:
@@ -915,19 +930,28 @@ def _enter(scope: _Scope, section: Section | None, year: int | None, rules: _Rul
     spans = _time_spans(heading, year, rules) if heading else []
     scope.plan_section = _section_kind(heading, spans, year, rules) if heading else None
     if spans:
-        scope.span = spans[0]
-        scope.source = f"section heading “{heading}”"
+        scope.span = scope.heading_span = spans[0]
+        scope.source = scope.heading_source = f"section heading “{heading}”"
+    else:
+        # A time that opened a sentence of the section before ends with it (去年1-11月 in a
+        # news piece's first part is not the time of its second).
+        scope.span, scope.source = scope.heading_span, scope.heading_source
 
 
-def _advance(scope: _Scope, sentence: Sentence, spans: list[_Span], year: int | None) -> None:
+def _advance(
+    scope: _Scope, sentence: Sentence, spans: list[_Span], year: int | None, rules: _Rules
+) -> None:
     """Update ``scope`` with a sentence read before a fact's: a time in its opening clause.
 
-    A section heading is read on entering its section (``_enter``).
+    A section heading is read on entering its section (``_enter``). A time that dates a
+    document or meeting its clause names (今年的政府工作报告) sets none.
     """
     if sentence.kind == "heading":
         return
     for span in spans:
         if span.start <= _OPENING_CHARS and not span.base:
+            if _dates_a_document(sentence.text, span.end, rules):
+                continue
             if span.months is not None and not span.first:
                 anchor = _anchor_year([], scope, year)
                 if anchor is None:
@@ -936,6 +960,39 @@ def _advance(scope: _Scope, sentence: Sentence, spans: list[_Span], year: int | 
             scope.span = span
             scope.source = f"“{span.text}” opening an earlier sentence"
             break
+
+
+def _dates_a_document(text: str, end: int, rules: _Rules) -> bool:
+    """Return whether the time ending at ``end`` qualifies a document or meeting named in
+    the rest of its clause (今年的省政府工作报告提出…, 2021年统计公报显示…)."""
+    marks = _clause_marks(text)
+    index = bisect_right(marks, end - 1)
+    clause = text[end : marks[index] if index < len(marks) else len(text)]
+    return any(noun in clause for noun in rules.document_nouns)
+
+
+def _topic_year(text: str, year: int, rules: _Rules) -> _Span | None:
+    """Return the year a dated text is about when a fact's sentence and scope name none:
+    the single year it names most often, not after its own year (the later of a tie).
+
+    A full date (2022年1月5日) dates an event or the text itself and is not counted, nor
+    is a comparison base (比2020年) or a year of a document named (今年的政府工作报告).
+    """
+    counts: dict[int, int] = {}
+    for span in _time_spans(text, year, rules):
+        if span.base or span.first != span.last or not 0 < span.first <= year:
+            continue
+        if _FULL_DATE_RE.match(text, span.end) or _dates_a_document(text, span.end, rules):
+            continue
+        counts[span.first] = counts.get(span.first, 0) + 1
+    if not counts:
+        return None
+    best = max(counts, key=lambda y: (counts[y], y))
+    return _Span(0, 0, f"{best}年", best, best)
+
+
+#: The month and day after a year that make it a full date (2022年1月5日).
+_FULL_DATE_RE = re.compile(r"\s*\d{1,2}月\d{1,2}日")
 
 
 def _status(
