@@ -220,6 +220,30 @@ def test_period_and_status(text: str, mention: str, period: str | None, status: 
             None,
             id="a-dated-starting-point-is-no-headline-figure",
         ),
+        pytest.param(
+            REVIEW + "五年来，全省生产总值连续跨越7万亿、8万亿、9万亿三个大台阶。",
+            "8万亿",
+            None,
+            id="a-list-of-milestones-passed-states-no-level",
+        ),
+        pytest.param(
+            REVIEW + "五年来，地区生产总值先后突破2万亿元、3万亿元。",
+            "3万亿元",
+            None,
+            id="milestones-passed-one-after-another",
+        ),
+        pytest.param(
+            REVIEW + "五年来，全省生产总值迈上6万亿元新台阶。",
+            "6万亿元",
+            "gdp",
+            id="a-single-milestone-is-the-level-reached",
+        ),
+        pytest.param(
+            REVIEW + "一般公共预算收入、税收收入分别突破3000亿元、2000亿元大关。",
+            "3000亿元",
+            "budget_revenue",
+            id="values-paired-with-items-are-no-milestone-list",
+        ),
     ],
 )
 def test_concept(text: str, mention: str, concept: str | None) -> None:

@@ -88,6 +88,9 @@ class _Rules:
     by_unit: dict[str, tuple[tuple[str, Concept], ...]]
     excluded_after: tuple[str, ...]
     share_words: tuple[str, ...]
+    milestone_sequence: tuple[str, ...]
+    milestone_nouns: tuple[str, ...]
+    milestone_pairing: tuple[str, ...]
     base_before: tuple[str, ...]
     rank_after: tuple[str, ...]
     own_words: tuple[str, ...]
@@ -159,6 +162,9 @@ def _build_rules(lexicon: Lexicon) -> _Rules:
         },
         excluded_after=_longest_first(table["concepts"]["excluded_after"]),
         share_words=_longest_first(table["concepts"]["share_words"]),
+        milestone_sequence=_longest_first(table["concepts"]["milestone_sequence"]),
+        milestone_nouns=_longest_first(table["concepts"]["milestone_nouns"]),
+        milestone_pairing=_longest_first(table["concepts"]["milestone_pairing"]),
         base_before=_longest_first(table["places"]["base_before"]),
         rank_after=_longest_first(table["places"]["rank_after"]),
         own_words=_longest_first(document_place_words()),
@@ -437,6 +443,13 @@ def _section_kind(heading: str, spans: list[_Span], year: int | None, rules: _Ru
 _CLAUSE_MARK_RE = re.compile(r"[，；：。,;:]")
 
 
+def _clause_end(text: str, position: int) -> int:
+    """Return where the clause holding ``position`` ends (at ，；：。 or the text end)."""
+    marks = _clause_marks(text)
+    index = bisect_right(marks, position - 1)
+    return marks[index] if index < len(marks) else len(text)
+
+
 def _clause_start(text: str, position: int) -> int:
     """Return where the clause holding ``position`` starts (after ，；：。 or the text start)."""
     marks = _clause_marks(text)
@@ -504,8 +517,13 @@ def _review_period(span: _Span, clause: str, rules: _Rules) -> tuple[int, int, s
     return span.first, span.last, "a figure of the whole interval"
 
 
-def _concept(fact: Fact, several_years: bool, clause: str, rules: _Rules) -> tuple[str | None, str]:
-    """Return the concept id of ``fact`` (None: no headline indicator) and why."""
+def _concept(
+    fact: Fact, several_years: bool, clause: str, rules: _Rules, rest: str = ""
+) -> tuple[str | None, str]:
+    """Return the concept id of ``fact`` (None: no headline indicator) and why.
+
+    ``rest`` is the rest of its clause after the mention.
+    """
     indicator = fact.indicator
     candidates = rules.by_unit.get(fact.base_unit, ())
     if candidates and (match := rules.from_end_re.search(clause)):
@@ -527,11 +545,33 @@ def _concept(fact: Fact, several_years: bool, clause: str, rules: _Rules) -> tup
         reached = any(clause.rstrip().endswith(w) or after.endswith(w) for w in rules.to_words)
         if not concept.growth and not reached and any(w in after for w in rules.change_words):
             return None, f"“{wording}” then a change word: a change of the level, no concept"
+        if not concept.growth and (word := _milestone_list(clause, rest, rules)):
+            return None, f"one of a list of milestones passed (“{word}”): no level, no concept"
         if concept.growth and several_years:
             if "平均" not in clause and "平均" not in indicator and "年均" not in indicator:
                 return None, f"“{wording}” over several years without 年均: no concept"
         return concept.id, f"wording “{wording}” in the indicator, base unit {fact.base_unit}"
     return _shared_head(fact, clause, rules) if candidates else (None, "")
+
+
+#: A value after the mention, in the same list: 、8万亿, 和3万亿元.
+_NEXT_VALUE_RE = re.compile(r"\s*[、和及]\s*[\d一二三四五六七八九十两]")
+
+
+def _milestone_list(clause: str, rest: str, rules: _Rules) -> str | None:
+    """Return the word that makes the value between ``clause`` and ``rest`` one of a list of
+    milestones passed (连续跨越7万亿、8万亿、9万亿三个大台阶), or None."""
+    if not (clause.rstrip().endswith(("、", "和", "及")) or _NEXT_VALUE_RE.match(rest)):
+        return None
+    if any(word in clause for word in rules.milestone_pairing):
+        return None
+    for word in rules.milestone_sequence:
+        if word in clause:
+            return word
+    for word in rules.milestone_nouns:
+        if word in rest:
+            return word
+    return None
 
 
 def _shared_head(fact: Fact, clause: str, rules: _Rules) -> tuple[str | None, str]:
@@ -665,7 +705,9 @@ def add_context(
             why.append(f"period {period}: {rule}")
         status, status_why = _status(fact, span, period, scope, text[:offset], clause, year, rules)
         why.append(f"status {status}: {status_why}")
-        concept, concept_why = _concept(fact, several, clause, rules)
+        end = fact.end - sentence.start if sentence else 0
+        rest = text[end : _clause_end(text, end)]
+        concept, concept_why = _concept(fact, several, clause, rules, rest)
         if concept_why:
             why.append(f"concept {concept}: {concept_why}")
         if sentence is not None:
@@ -965,9 +1007,7 @@ def _advance(
 def _dates_a_document(text: str, end: int, rules: _Rules) -> bool:
     """Return whether the time ending at ``end`` qualifies a document or meeting named in
     the rest of its clause (今年的省政府工作报告提出…, 2021年统计公报显示…)."""
-    marks = _clause_marks(text)
-    index = bisect_right(marks, end - 1)
-    clause = text[end : marks[index] if index < len(marks) else len(text)]
+    clause = text[end : _clause_end(text, end)]
     return any(noun in clause for noun in rules.document_nouns)
 
 
