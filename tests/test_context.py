@@ -155,6 +155,20 @@ def _fact(text: str, mention: str) -> tuple[str | None, str, str | None]:
             id="a-heading-without-time-keeps-the-heading-time",
         ),
         pytest.param(
+            REVIEW + "五年来，全省经济总量由2020年的2.5万亿元增加到3.6万亿元。",
+            "3.6万亿元",
+            "2025",
+            "actual",
+            id="the-year-of-a-starting-point-is-not-the-year-of-the-level-reached",
+        ),
+        pytest.param(
+            REVIEW + "五年来，全省经济总量由2020年的2.5万亿元增加到3.6万亿元。",
+            "2.5万亿元",
+            "2020",
+            "actual",
+            id="the-year-of-a-starting-point-is-its-own",
+        ),
+        pytest.param(
             "2021年，某省粮食产量连续8年稳定在1000亿斤以上。",
             "1000亿斤",
             "2014/2021",

@@ -690,7 +690,11 @@ def add_context(
         _enter(scope, section_at(fact.start), year, rules)
         text = sentence.text if sentence else ""
         offset = fact.start - sentence.start if sentence else 0
-        spans = [s for s in (sentence_spans(index) if sentence else []) if s.end <= offset]
+        spans = [
+            s
+            for s in (sentence_spans(index) if sentence else [])
+            if s.end <= offset and not _starting_year(text, s, offset, rules)
+        ]
         clause = text[_clause_start(text, offset) : offset]
         span, period, rule, several = _fact_period(spans, scope, clause, year, rules)
         if period is None and year is not None:
@@ -1002,6 +1006,15 @@ def _advance(
             scope.span = span
             scope.source = f"“{span.text}” opening an earlier sentence"
             break
+
+
+def _starting_year(text: str, span: _Span, offset: int, rules: _Rules) -> bool:
+    """Return whether ``span`` dates the X of 由2020年的X增加到Y and the figure at ``offset``
+    comes after the verb of reaching: the year is X's, not the Y's."""
+    if not text[: span.start].endswith(rules.from_words):
+        return False
+    between = text[span.end : offset]
+    return any(word in between for word in rules.to_words)
 
 
 def _dates_a_document(text: str, end: int, rules: _Rules) -> bool:
