@@ -12,6 +12,11 @@ from extract.pipeline import extract_text
 #: A report delivered in 2026, with a review section and a plan section; the sentence under
 #: test goes into the section named by the row.
 REVIEW = "2026年某省政府工作报告\n一、2025年工作回顾\n"
+#: The list of main targets of a report delivered in 2026.
+T2026 = (
+    "2026年某省政府工作报告\n一、2025年工作回顾\n过去一年，成绩很好。\n二、2026年工作安排\n"
+    "今年经济社会发展的主要预期目标是："
+)
 PLAN = "2026年某省政府工作报告\n一、2025年工作回顾\n过去一年，成绩很好。\n二、2026年工作安排\n"
 
 
@@ -169,6 +174,20 @@ def _fact(text: str, mention: str) -> tuple[str | None, str, str | None]:
             id="the-year-of-a-starting-point-is-its-own",
         ),
         pytest.param(
+            "某市新闻\n2022年1月5日电\n这是实现全市经济总量达到4万亿元的“十四五”目标的重要一步。",
+            "4万亿元",
+            "2025",
+            "target",
+            id="a-level-named-as-the-goal-of-a-plan-after-it",
+        ),
+        pytest.param(
+            REVIEW + "五年来，成绩很好。顺利实现经济总量达到6万亿元的“十四五”规划目标。",
+            "6万亿元",
+            "2025",
+            "actual",
+            id="a-goal-of-a-plan-that-ended-before-the-report",
+        ),
+        pytest.param(
             "2021年，某省粮食产量连续8年稳定在1000亿斤以上。",
             "1000亿斤",
             "2014/2021",
@@ -257,6 +276,84 @@ def test_period_and_status(text: str, mention: str, period: str | None, status: 
             "3000亿元",
             "budget_revenue",
             id="values-paired-with-items-are-no-milestone-list",
+        ),
+        pytest.param(
+            REVIEW + "一般公共预算收入3100亿元、同口径增长4%。",
+            "4%",
+            "budget_revenue_growth",
+            id="a-change-naming-no-measure-is-of-the-level-before-it",
+        ),
+        pytest.param(
+            REVIEW + "一般公共预算收入完成3100亿元，可比增长4%。",
+            "4%",
+            "budget_revenue_growth",
+            id="a-comparable-change-after-the-level-in-the-next-clause",
+        ),
+        pytest.param(
+            REVIEW + "一般公共预算收入3100亿元，税收收入同口径增长4%。",
+            "4%",
+            None,
+            id="a-change-naming-its-own-measure-borrows-none",
+        ),
+        pytest.param(
+            REVIEW + "居民消费价格上涨0.7%，进出口增长9.5%，城镇登记失业率3.3%。",
+            "9.5%",
+            "trade_growth",
+            id="bare-imports-and-exports-opening-the-indicator",
+        ),
+        pytest.param(
+            REVIEW + "跨境电商进出口增长20%。",
+            "20%",
+            None,
+            id="imports-and-exports-of-a-part-of-trade",
+        ),
+        pytest.param(
+            REVIEW + "一般贸易进出口增长15%。",
+            "15%",
+            None,
+            id="imports-and-exports-of-one-kind-of-trade",
+        ),
+        pytest.param(
+            REVIEW + "居民消费价格上涨0.7%，城镇登记失业率3.3%。",
+            "3.3%",
+            None,
+            id="registered-unemployment-is-not-the-surveyed-rate",
+        ),
+        pytest.param(
+            T2026 + "全省地区生产总值增长5%左右，居民消费价格涨幅控制在2%左右。",
+            "2%",
+            "cpi",
+            id="target-cpi-held-under-a-bound",
+        ),
+        pytest.param(
+            T2026 + "经济增长5.5%左右，城镇新增就业45万人以上。",
+            "45万人",
+            "urban_new_jobs",
+            id="target-new-urban-jobs",
+        ),
+        pytest.param(
+            REVIEW + "城镇、农村居民人均可支配收入分别增长4.3%、6.1%。",
+            "6.1%",
+            None,
+            id="rural-income-growth-is-a-part",
+        ),
+        pytest.param(
+            REVIEW + "全体居民人均可支配收入3.6万元、增长5.3%。",
+            "3.6万元",
+            "income_per_capita",
+            id="income-of-all-residents",
+        ),
+        pytest.param(
+            REVIEW + "规上工业增加值同比增长6.8%，全社会固定资产投资下降2.1%。",
+            "2.1%",
+            "fixed_investment_growth",
+            id="fixed-investment-of-the-whole-society-falling",
+        ),
+        pytest.param(
+            REVIEW + "一般公共预算总收入5743亿元。",
+            "5743亿元",
+            None,
+            id="total-budget-revenue-with-the-central-share-is-not-the-concept",
         ),
     ],
 )

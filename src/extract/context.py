@@ -70,6 +70,8 @@ class _Rules:
     not_time_after: tuple[str, ...]
     #: Nouns of a document or meeting a time may date (今年的政府工作报告).
     document_nouns: tuple[str, ...]
+    #: Words after a plan named after a figure that make the figure its goal (目标).
+    goal_after: tuple[str, ...]
     whole_words: tuple[str, ...]
     interval_words: tuple[str, ...]
     level_words: tuple[str, ...]
@@ -91,6 +93,10 @@ class _Rules:
     milestone_sequence: tuple[str, ...]
     milestone_nouns: tuple[str, ...]
     milestone_pairing: tuple[str, ...]
+    change_only: tuple[str, ...]
+    #: (wording, concept id) pairs that count only when they open the indicator.
+    leading: frozenset[tuple[str, str]]
+    leading_prefixes: frozenset[str]
     base_before: tuple[str, ...]
     rank_after: tuple[str, ...]
     own_words: tuple[str, ...]
@@ -126,7 +132,8 @@ def _build_rules(lexicon: Lexicon) -> _Rules:
     )
     concepts = lexicon.concepts
     wordings = sorted(
-        ((w, c) for c in concepts for w in c.wordings), key=lambda pair: -len(pair[0])
+        ((w, c) for c in concepts for w in (*c.wordings, *c.leading_wordings)),
+        key=lambda pair: -len(pair[0]),
     )
     averages = "|".join(re.escape(w) for w in _longest_first(periods["averages"]))
     running = "|".join(re.escape(w) for w in _longest_first(periods["running"]))
@@ -144,6 +151,7 @@ def _build_rules(lexicon: Lexicon) -> _Rules:
         end_after=_longest_first(periods["end_after"]),
         not_time_after=_longest_first(periods["not_time_after"]),
         document_nouns=_longest_first(periods["document_nouns"]),
+        goal_after=_longest_first(periods["goal_after"]),
         whole_words=_longest_first(review["whole"]),
         interval_words=_longest_first(review["interval"]),
         level_words=_longest_first(review["level"]),
@@ -165,6 +173,9 @@ def _build_rules(lexicon: Lexicon) -> _Rules:
         milestone_sequence=_longest_first(table["concepts"]["milestone_sequence"]),
         milestone_nouns=_longest_first(table["concepts"]["milestone_nouns"]),
         milestone_pairing=_longest_first(table["concepts"]["milestone_pairing"]),
+        change_only=_longest_first(table["concepts"]["change_only"]),
+        leading=frozenset((w, c.id) for c in concepts for w in c.leading_wordings),
+        leading_prefixes=frozenset(["", *table["concepts"]["leading_prefixes"]]),
         base_before=_longest_first(table["places"]["base_before"]),
         rank_after=_longest_first(table["places"]["rank_after"]),
         own_words=_longest_first(document_place_words()),
@@ -537,6 +548,8 @@ def _concept(
         before = indicator[:at]
         if any(before.endswith(w) for w in concept.excluded_before):
             continue
+        if (wording, concept.id) in rules.leading and before not in rules.leading_prefixes:
+            continue
         after = indicator[at + len(wording) :]
         if any(w in after for w in rules.excluded_after):
             continue
@@ -703,15 +716,33 @@ def add_context(
             if topic[0] is not None:
                 span, period = topic[0], _period_text(topic[0].first, topic[0].last)
                 rule = f"the year the text names most, {period}: nothing nearer names one"
+        end = fact.end - sentence.start if sentence else 0
+        rest = text[end : _clause_end(text, end)]
+        if sentence is not None and (goal := _plan_goal(rest, rules)) is not None:
+            first, last, how = _review_period(goal, clause, rules)
+            span, period, several = goal, _period_text(first, last), first != last
+            rule = f"“{goal.text}” after it names the plan it is a goal of; {how}"
         if period is None:
             why.append("period unknown: no year in its sentence, section or document")
         else:
             why.append(f"period {period}: {rule}")
         status, status_why = _status(fact, span, period, scope, text[:offset], clause, year, rules)
         why.append(f"status {status}: {status_why}")
-        end = fact.end - sentence.start if sentence else 0
-        rest = text[end : _clause_end(text, end)]
         concept, concept_why = _concept(fact, several, clause, rules, rest)
+        if (
+            concept is None
+            and not concept_why
+            and out
+            and sentence is not None
+            and out[-1].start >= sentence.start
+            and out[-1].base_unit != fact.base_unit
+            and _names_no_measure(fact.indicator, rules)
+        ):
+            # 一般公共预算收入3100亿元、同口径增长4%: the change is of the level before it.
+            borrowed = fact.model_copy(update={"indicator": out[-1].indicator + fact.indicator})
+            concept, concept_why = _concept(borrowed, several, clause, rules, rest)
+            if concept_why:
+                concept_why += f" (“{fact.indicator}” names no measure: the one before it)"
         if concept_why:
             why.append(f"concept {concept}: {concept_why}")
         if sentence is not None:
@@ -1015,6 +1046,32 @@ def _starting_year(text: str, span: _Span, offset: int, rules: _Rules) -> bool:
         return False
     between = text[span.end : offset]
     return any(word in between for word in rules.to_words)
+
+
+def _plan_goal(rest: str, rules: _Rules) -> _Span | None:
+    """Return the plan that ``rest``, the clause after a figure, opens and names as the
+    figure's goal (4万亿元“十四五”经济目标, 6万亿元的“十四五”规划目标), as a target span."""
+    match = rules.time_re.search(rest, 0, _GOAL_REACH)
+    if match is None or not match.group("plan") or match.group("end"):
+        return None
+    if rest[: match.start()].strip("的“\"") or match.group("to"):
+        return None
+    if not any(word in rest[match.end() : match.end() + _GOAL_REACH] for word in rules.goal_after):
+        return None
+    first, last = rules.plans[match.group("plan")]
+    return _Span(0, 0, match.group(0), first, last, target=True, relative=True)
+
+
+#: Characters after a figure within which a plan named as its goal starts, and after the
+#: plan's name within which the goal word stands (“十四五”规划目标).
+_GOAL_REACH = 6
+
+
+def _names_no_measure(indicator: str, rules: _Rules) -> bool:
+    """Return whether ``indicator`` is only words of how a change is counted (同口径增长)."""
+    for word in rules.change_only:
+        indicator = indicator.replace(word, "")
+    return not indicator.strip()
 
 
 def _dates_a_document(text: str, end: int, rules: _Rules) -> bool:
