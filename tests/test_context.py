@@ -145,6 +145,14 @@ def _fact(text: str, mention: str) -> tuple[str | None, str, str | None]:
             id="the-time-of-a-report-named-is-not-the-time-of-later-figures",
         ),
         pytest.param(
+            "某市新闻\n2022年1月5日电\n2020年，全市成绩很好。"
+            "\n去年我们认真贯彻省委全会和中央经济工作会议精神。全市经济总量突破3万亿元。",
+            "3万亿元",
+            "2021",
+            "actual",
+            id="a-meeting-far-on-in-the-opening-clause-is-not-dated-by-its-time",
+        ),
+        pytest.param(
             "某市新闻\n2022年1月5日电\n01\n关键词\n工业平稳\n去年1-11月，全市工业增加值增长4.8%。"
             "\n02\n关键词\n总量跃升\n全市经济总量突破3万亿元。",
             "3万亿元",

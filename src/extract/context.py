@@ -1075,10 +1075,18 @@ def _names_no_measure(indicator: str, rules: _Rules) -> bool:
 
 
 def _dates_a_document(text: str, end: int, rules: _Rules) -> bool:
-    """Return whether the time ending at ``end`` qualifies a document or meeting named in
-    the rest of its clause (今年的省政府工作报告提出…, 2021年统计公报显示…)."""
-    clause = text[end : _clause_end(text, end)]
-    return any(noun in clause for noun in rules.document_nouns)
+    """Return whether the time ending at ``end`` qualifies a document or meeting named right
+    after it (今年的省政府工作报告提出…, 2021年统计公报显示…): the noun follows 的 within a
+    name's length, or the time itself within a few characters. A meeting further on in
+    the clause (过去一年我们认真贯彻…经济工作会议精神) is no document the time dates."""
+    after = text[end : min(_clause_end(text, end), end + _DOCUMENT_REACH)]
+    reach = _DOCUMENT_REACH if after.startswith("的") else _DOCUMENT_REACH * 2 // 3
+    return any(0 <= after.find(noun) <= reach - len(noun) for noun in rules.document_nouns)
+
+
+#: Characters after a time within which the noun of a document it dates ends, when 的 comes
+#: first (今年的广东省政府工作报告); two thirds as many without it (今年省政府工作报告).
+_DOCUMENT_REACH = 12
 
 
 def _topic_year(text: str, year: int, rules: _Rules) -> _Span | None:
