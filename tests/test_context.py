@@ -153,6 +153,15 @@ def _fact(text: str, mention: str) -> tuple[str | None, str, str | None]:
             id="a-meeting-far-on-in-the-opening-clause-is-not-dated-by-its-time",
         ),
         pytest.param(
+            "2026年某省政府工作报告\n一、“十四五”时期发展成就和2025年工作回顾\n"
+            "五年来，全省生产总值年均增长5.5%。\n刚刚过去的2025年，全省地区生产总值增长5.3%。"
+            "\n城镇新增就业50万人。",
+            "50万人",
+            "2025",
+            "actual",
+            id="a-year-after-words-that-open-a-review-sets-the-time",
+        ),
+        pytest.param(
             "某市新闻\n2022年1月5日电\n01\n关键词\n工业平稳\n去年1-11月，全市工业增加值增长4.8%。"
             "\n02\n关键词\n总量跃升\n全市经济总量突破3万亿元。",
             "3万亿元",

@@ -70,6 +70,8 @@ class _Rules:
     not_time_after: tuple[str, ...]
     #: Nouns of a document or meeting a time may date (今年的政府工作报告).
     document_nouns: tuple[str, ...]
+    #: Words that may stand before a time opening a sentence (刚刚过去的2025年).
+    opening_words: frozenset[str]
     #: Words after a plan named after a figure that make the figure its goal (目标).
     goal_after: tuple[str, ...]
     whole_words: tuple[str, ...]
@@ -152,6 +154,7 @@ def _build_rules(lexicon: Lexicon) -> _Rules:
         not_time_after=_longest_first(periods["not_time_after"]),
         document_nouns=_longest_first(periods["document_nouns"]),
         goal_after=_longest_first(periods["goal_after"]),
+        opening_words=frozenset(periods["opening_words"]),
         whole_words=_longest_first(review["whole"]),
         interval_words=_longest_first(review["interval"]),
         level_words=_longest_first(review["level"]),
@@ -1026,7 +1029,8 @@ def _advance(
     if sentence.kind == "heading":
         return
     for span in spans:
-        if span.start <= _OPENING_CHARS and not span.base:
+        opens = span.start <= _OPENING_CHARS or sentence.text[: span.start] in rules.opening_words
+        if opens and not span.base:
             if _dates_a_document(sentence.text, span.end, rules):
                 continue
             if span.months is not None and not span.first:
