@@ -162,6 +162,21 @@ def _fact(text: str, mention: str) -> tuple[str | None, str, str | None]:
             id="a-year-after-words-that-open-a-review-sets-the-time",
         ),
         pytest.param(
+            REVIEW
+            + "五年来，全省生产总值从2020年的2.5万亿元增加到2025年的3.6万亿元，年均增长5.6%。",
+            "5.6%",
+            "2021/2025",
+            "actual",
+            id="an-annual-average-from-a-start-year-to-an-end-year",
+        ),
+        pytest.param(
+            REVIEW + "全省生产总值由2024年的5.5万亿元增加到5.8万亿元，增长5.2%。",
+            "5.2%",
+            "2025",
+            "actual",
+            id="a-change-after-a-start-year-without-an-average-is-the-years",
+        ),
+        pytest.param(
             "某市新闻\n2022年1月5日电\n01\n关键词\n工业平稳\n去年1-11月，全市工业增加值增长4.8%。"
             "\n02\n关键词\n总量跃升\n全市经济总量突破3万亿元。",
             "3万亿元",
@@ -371,6 +386,24 @@ def test_period_and_status(text: str, mention: str, period: str | None, status: 
             "5743亿元",
             None,
             id="total-budget-revenue-with-the-central-share-is-not-the-concept",
+        ),
+        pytest.param(
+            REVIEW + "全省地区生产总值达到6.1万亿元，按不变价计算增长5.5%。",
+            "5.5%",
+            "gdp_growth",
+            id="a-change-at-constant-prices-after-the-level",
+        ),
+        pytest.param(
+            REVIEW + "粮食播种面积稳定在5600万亩，总产量达到430亿斤。",
+            "430亿斤",
+            "grain_output",
+            id="shared-head-opening-the-sentence",
+        ),
+        pytest.param(
+            REVIEW + "生猪出栏稳定在3000万头，总产量达到430万吨。",
+            "430万吨",
+            None,
+            id="a-tail-without-the-head-of-the-wording",
         ),
     ],
 )

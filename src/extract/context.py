@@ -79,6 +79,7 @@ class _Rules:
     level_words: tuple[str, ...]
     from_words: tuple[str, ...]
     to_words: tuple[str, ...]
+    annual_average: tuple[str, ...]
     target_words: tuple[str, ...]
     plan_headings: tuple[str, ...]
     review_headings: tuple[str, ...]
@@ -160,6 +161,7 @@ def _build_rules(lexicon: Lexicon) -> _Rules:
         level_words=_longest_first(review["level"]),
         from_words=_longest_first(review["from_words"]),
         to_words=_longest_first(review["to_words"]),
+        annual_average=_longest_first(review["annual_average"]),
         target_words=_longest_first(status["target"]),
         plan_headings=_longest_first(status["plan_headings"]),
         review_headings=_longest_first(status["review_headings"]),
@@ -532,11 +534,17 @@ def _review_period(span: _Span, clause: str, rules: _Rules) -> tuple[int, int, s
 
 
 def _concept(
-    fact: Fact, several_years: bool, clause: str, rules: _Rules, rest: str = ""
+    fact: Fact,
+    several_years: bool,
+    clause: str,
+    rules: _Rules,
+    rest: str = "",
+    opening: str = "",
 ) -> tuple[str | None, str]:
     """Return the concept id of ``fact`` (None: no headline indicator) and why.
 
-    ``rest`` is the rest of its clause after the mention.
+    ``rest`` is the rest of its clause after the mention, ``opening`` the first clause of
+    its sentence when that is not its own.
     """
     indicator = fact.indicator
     candidates = rules.by_unit.get(fact.base_unit, ())
@@ -567,7 +575,7 @@ def _concept(
             if "平均" not in clause and "平均" not in indicator and "年均" not in indicator:
                 return None, f"“{wording}” over several years without 年均: no concept"
         return concept.id, f"wording “{wording}” in the indicator, base unit {fact.base_unit}"
-    return _shared_head(fact, clause, rules) if candidates else (None, "")
+    return _shared_head(fact, clause, rules, opening) if candidates else (None, "")
 
 
 #: A value after the mention, in the same list: 、8万亿, 和3万亿元.
@@ -590,23 +598,30 @@ def _milestone_list(clause: str, rest: str, rules: _Rules) -> str | None:
     return None
 
 
-def _shared_head(fact: Fact, clause: str, rules: _Rules) -> tuple[str | None, str]:
+def _shared_head(
+    fact: Fact, clause: str, rules: _Rules, opening: str = ""
+) -> tuple[str | None, str]:
     """Return the concept of an indicator that names only the tail of a wording whose head
-    opens its clause: 粮食播种面积1584.6万亩、总产量132.4亿斤 → 总产量 of 粮食."""
+    opens its clause or its sentence: 粮食播种面积1584.6万亩、总产量132.4亿斤 and
+    粮食播种面积稳定在5600万亩，总产量达到430亿斤 → 总产量 of 粮食."""
     indicator = fact.indicator
-    if "、" not in clause:
+    listed = clause[: clause.find("、")] if "、" in clause else ""
+    # The sentence's first clause counts only when the fact's own clause opens with it.
+    if not indicator or not clause.lstrip().startswith(indicator[:2]):
+        opening = ""
+    if not listed and not opening:
         return None, ""
     for wording, concept in rules.by_unit.get(fact.base_unit, ()):
         if concept.growth:
             continue
         for cut in range(1, len(wording) - 1):
             head, tail = wording[:cut], wording[cut:]
-            if (
-                indicator.startswith(tail)
-                and "、" in clause
-                and head in clause[: clause.find("、")]
-            ):
+            if not indicator.startswith(tail):
+                continue
+            if listed and head in listed:
                 return concept.id, f"“{tail}” after “{head}” opening its clause: “{wording}”"
+            if opening and any(opening.startswith(p + head) for p in rules.leading_prefixes):
+                return concept.id, f"“{tail}” after “{head}” opening its sentence: “{wording}”"
     return None, ""
 
 
@@ -706,13 +721,24 @@ def add_context(
         _enter(scope, section_at(fact.start), year, rules)
         text = sentence.text if sentence else ""
         offset = fact.start - sentence.start if sentence else 0
-        spans = [
-            s
-            for s in (sentence_spans(index) if sentence else [])
-            if s.end <= offset and not _starting_year(text, s, offset, rules)
-        ]
+        spans: list[_Span] = []
+        from_spans: list[_Span] = []  # the years of the X of 由2020年的X增加到Y
+        for s in sentence_spans(index) if sentence else []:
+            if s.end <= offset:
+                (from_spans if _starting_year(text, s, offset, rules) else spans).append(s)
         clause = text[_clause_start(text, offset) : offset]
         span, period, rule, several = _fact_period(spans, scope, clause, year, rules)
+        if (
+            from_spans
+            and span is not None
+            and not several
+            and span.months is None
+            and from_spans[-1].first < span.last
+            and any(word in clause for word in rules.annual_average)
+        ):
+            # 从2020年的X增加到2025年的Y，年均增长Z%: the years after X's up to the last.
+            period, several = _period_text(from_spans[-1].first + 1, span.last), True
+            rule += f"; an average since “{from_spans[-1].text}”"
         if period is None and year is not None:
             if topic is None:
                 topic = [_topic_year(text_all, year, rules)]
@@ -731,7 +757,9 @@ def add_context(
             why.append(f"period {period}: {rule}")
         status, status_why = _status(fact, span, period, scope, text[:offset], clause, year, rules)
         why.append(f"status {status}: {status_why}")
-        concept, concept_why = _concept(fact, several, clause, rules, rest)
+        first_end = _clause_end(text, 0)
+        first_clause = text[:first_end] if offset > first_end else ""
+        concept, concept_why = _concept(fact, several, clause, rules, rest, first_clause)
         if (
             concept is None
             and not concept_why
