@@ -177,6 +177,20 @@ def _fact(text: str, mention: str) -> tuple[str | None, str, str | None]:
             id="a-change-after-a-start-year-without-an-average-is-the-years",
         ),
         pytest.param(
+            PLAN + "2025年全省地区生产总值增长5.3%，为今年发展打下基础。",
+            "5.3%",
+            "2025",
+            "actual",
+            id="a-past-year-named-in-a-plan-section-is-done",
+        ),
+        pytest.param(
+            "2026年某省政府工作报告\n二、“十五五”时期主要目标\n“十四五”时期，全省生产总值年均增长5.5%。",
+            "5.5%",
+            "2021/2025",
+            "actual",
+            id="the-plan-before-named-in-a-plan-section-is-done",
+        ),
+        pytest.param(
             "某市新闻\n2022年1月5日电\n01\n关键词\n工业平稳\n去年1-11月，全市工业增加值增长4.8%。"
             "\n02\n关键词\n总量跃升\n全市经济总量突破3万亿元。",
             "3万亿元",

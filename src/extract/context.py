@@ -1160,6 +1160,9 @@ def _status(
         return "target", f"“{span.text}”: a target date"
     if year is not None and span is not None and span.first > year:
         return "target", f"its period starts after the document's year {year}"
+    if year is not None and span is not None and span is not scope.span and span.last < year:
+        # 2025年全省地区生产总值增长5.3% in a section of plans for 2026 restates what was done.
+        return "actual", f"its own time “{span.text}” ends before the document's year {year}"
     if scope.plan_section:
         return "target", f"section “{scope.heading}” sets out plans"
     if scope.plan_section is False:
