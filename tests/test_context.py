@@ -191,6 +191,15 @@ def _fact(text: str, mention: str) -> tuple[str | None, str, str | None]:
             id="the-plan-before-named-in-a-plan-section-is-done",
         ),
         pytest.param(
+            "2026年某省政府工作报告\n一、政府工作回顾\n过去一年，成绩很好。\n"
+            "二、“十五五”时期主要目标\n到2030年，森林覆盖率达到30%。\n"
+            "三、重点工作任务\n城镇新增就业45万人以上。",
+            "45万人",
+            "2026",
+            "target",
+            id="a-section-of-plans-without-a-year-is-the-documents-year",
+        ),
+        pytest.param(
             "某市新闻\n2022年1月5日电\n01\n关键词\n工业平稳\n去年1-11月，全市工业增加值增长4.8%。"
             "\n02\n关键词\n总量跃升\n全市经济总量突破3万亿元。",
             "3万亿元",

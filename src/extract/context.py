@@ -1040,6 +1040,10 @@ def _enter(scope: _Scope, section: Section | None, year: int | None, rules: _Rul
     if spans:
         scope.span = scope.heading_span = spans[0]
         scope.source = scope.heading_source = f"section heading “{heading}”"
+    elif scope.plan_section and year is not None:
+        # 三、重点工作任务: a report's plans without a year are for the year it is delivered in.
+        scope.span = _Span(0, 0, heading, year, year)
+        scope.source = f"section “{heading}” sets out plans, with no year: the document's year"
     else:
         # A time that opened a sentence of the section before ends with it (去年1-11月 in a
         # news piece's first part is not the time of its second).
