@@ -428,6 +428,24 @@ def test_period_and_status(text: str, mention: str, period: str | None, status: 
             None,
             id="a-tail-without-the-head-of-the-wording",
         ),
+        pytest.param(
+            REVIEW + "五年来，人均地区生产总值年均增长5.4%。",
+            "5.4%",
+            None,
+            id="per-capita-gdp-growth-is-not-gdp-growth",
+        ),
+        pytest.param(
+            PLAN + "力争海洋生产总值增长6%左右。",
+            "6%",
+            None,
+            id="the-gdp-of-one-sector-is-not-the-regions",
+        ),
+        pytest.param(
+            REVIEW + "县域经济总量达到2万亿元。",
+            "2万亿元",
+            None,
+            id="the-sum-of-the-counties-is-not-the-regions-gdp",
+        ),
     ],
 )
 def test_concept(text: str, mention: str, concept: str | None) -> None:
