@@ -446,6 +446,24 @@ def test_period_and_status(text: str, mention: str, period: str | None, status: 
             None,
             id="the-sum-of-the-counties-is-not-the-regions-gdp",
         ),
+        pytest.param(
+            REVIEW + "交通固定资产投资增长12%，水利投资增长8%。",
+            "12%",
+            None,
+            id="investment-of-one-sector-is-not-fixed-investment",
+        ),
+        pytest.param(
+            REVIEW + "省级一般公共预算收入增长2%。",
+            "2%",
+            None,
+            id="the-provincial-governments-own-revenue-is-not-the-provinces",
+        ),
+        pytest.param(
+            REVIEW + "全省一般公共预算收入增长2%。",
+            "2%",
+            "budget_revenue_growth",
+            id="budget-revenue-of-the-whole-province",
+        ),
     ],
 )
 def test_concept(text: str, mention: str, concept: str | None) -> None:
