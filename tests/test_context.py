@@ -200,6 +200,14 @@ def _fact(text: str, mention: str) -> tuple[str | None, str, str | None]:
             id="a-section-of-plans-without-a-year-is-the-documents-year",
         ),
         pytest.param(
+            "某市经济总量破3万亿元\n2022年1月5日电\n2021年，全市经济总量为3.02万亿元。"
+            "\n02\n关键词\n下一步\n全市锚定3年内再上一个新台阶，经济总量力争达到4万亿元。",
+            "4万亿元",
+            None,
+            "target",
+            id="a-plan-in-a-text-whose-year-is-only-its-topic-has-no-period",
+        ),
+        pytest.param(
             "某市新闻\n2022年1月5日电\n01\n关键词\n工业平稳\n去年1-11月，全市工业增加值增长4.8%。"
             "\n02\n关键词\n总量跃升\n全市经济总量突破3万亿元。",
             "3万亿元",

@@ -739,7 +739,9 @@ def add_context(
             # 从2020年的X增加到2025年的Y，年均增长Z%: the years after X's up to the last.
             period, several = _period_text(from_spans[-1].first + 1, span.last), True
             rule += f"; an average since “{from_spans[-1].text}”"
-        if period is None and year is not None:
+        own_time = any(not s.base for s in spans)
+        if period is None and year is not None and not _plan_word(text[:offset], clause, rules):
+            # A plan with no time of its own is not dated by the figures the text reports.
             if topic is None:
                 topic = [_topic_year(text_all, year, rules)]
             if topic[0] is not None:
@@ -748,6 +750,7 @@ def add_context(
         end = fact.end - sentence.start if sentence else 0
         rest = text[end : _clause_end(text, end)]
         if sentence is not None and (goal := _plan_goal(rest, rules)) is not None:
+            own_time = True
             first, last, how = _review_period(goal, clause, rules)
             span, period, several = goal, _period_text(first, last), first != last
             rule = f"“{goal.text}” after it names the plan it is a goal of; {how}"
@@ -755,7 +758,9 @@ def add_context(
             why.append("period unknown: no year in its sentence, section or document")
         else:
             why.append(f"period {period}: {rule}")
-        status, status_why = _status(fact, span, period, scope, text[:offset], clause, year, rules)
+        status, status_why = _status(
+            fact, span, period, scope, text[:offset], clause, year, rules, own=own_time
+        )
         why.append(f"status {status}: {status_why}")
         first_end = _clause_end(text, 0)
         first_clause = text[:first_end] if offset > first_end else ""
@@ -1158,13 +1163,16 @@ def _status(
     clause: str,
     year: int | None,
     rules: _Rules,
+    *,
+    own: bool = False,
 ) -> tuple[Status, str]:
-    """Return whether ``fact`` is planned or done, and why."""
+    """Return whether ``fact`` is planned or done, and why (``own``: ``span`` is a time
+    its own sentence names)."""
     if span is not None and span.target and year is not None and span.last >= year:
         return "target", f"“{span.text}”: a target date"
     if year is not None and span is not None and span.first > year:
         return "target", f"its period starts after the document's year {year}"
-    if year is not None and span is not None and span is not scope.span and span.last < year:
+    if year is not None and span is not None and own and span.last < year:
         # 2025年全省地区生产总值增长5.3% in a section of plans for 2026 restates what was done.
         return "actual", f"its own time “{span.text}” ends before the document's year {year}"
     if scope.plan_section:
@@ -1173,7 +1181,15 @@ def _status(
         return "actual", f"section “{scope.heading}” reviews what was done"
     if year is not None and span is not None and span.last < year:
         return "actual", f"its period ends before the document's year {year}"
-    sentence_word = _has_target_word(before, rules)
-    if sentence_word and (len(sentence_word) > 1 or _has_target_word(clause, rules)):
+    if sentence_word := _plan_word(before, clause, rules):
         return "target", f"plan word “{sentence_word}” before it"
     return "actual", "no plan word or plan section"
+
+
+def _plan_word(before: str, clause: str, rules: _Rules) -> str | None:
+    """Return the plan word of the sentence before a figure that makes it planned: one of
+    two characters or more, or 将/要 when its own clause has one too."""
+    sentence_word = _has_target_word(before, rules)
+    if sentence_word and (len(sentence_word) > 1 or _has_target_word(clause, rules)):
+        return sentence_word
+    return None
