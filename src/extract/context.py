@@ -1092,6 +1092,8 @@ def _starting_year(text: str, span: _Span, offset: int, rules: _Rules) -> bool:
 def _plan_goal(rest: str, rules: _Rules) -> _Span | None:
     """Return the plan that ``rest``, the clause after a figure, opens and names as the
     figure's goal (4万亿元“十四五”经济目标, 6万亿元的“十四五”规划目标), as a target span."""
+    if not any(word in rest for word in rules.goal_after):
+        return None
     match = rules.time_re.search(rest, 0, _GOAL_REACH)
     if match is None or not match.group("plan") or match.group("end"):
         return None
