@@ -12,6 +12,11 @@ from extract.pipeline import extract_text
 #: A report delivered in 2026, with a review section and a plan section; the sentence under
 #: test goes into the section named by the row.
 REVIEW = "2026年某省政府工作报告\n一、2025年工作回顾\n"
+#: The list of main targets of a report delivered in 2026.
+T2026 = (
+    "2026年某省政府工作报告\n一、2025年工作回顾\n过去一年，成绩很好。\n二、2026年工作安排\n"
+    "今年经济社会发展的主要预期目标是："
+)
 PLAN = "2026年某省政府工作报告\n一、2025年工作回顾\n过去一年，成绩很好。\n二、2026年工作安排\n"
 
 
@@ -118,6 +123,134 @@ def _fact(text: str, mention: str) -> tuple[str | None, str, str | None]:
             id="plan-period-total",
         ),
         pytest.param(
+            "某市经济总量破3万亿元\n2022年1月5日电\n2021年，全市经济总量为3.02万亿元。",
+            "3万亿元",
+            "2021",
+            "actual",
+            id="news-without-a-time-takes-the-year-it-names-most",
+        ),
+        pytest.param(
+            "某市新闻\n发布时间：2022-01-05\n全市经济总量突破3万亿元。全市项目于2022年1月5日开工。",
+            "3万亿元",
+            None,
+            "actual",
+            id="a-dateline-names-no-year-of-the-figures",
+        ),
+        pytest.param(
+            "某市新闻\n2022年1月5日电\n2021年，全市工业增加值增长4.8%。"
+            "\n今年的省政府工作报告对都市圈提出了要求。全省4个城市经济总量超过万亿元。",
+            "4个",
+            "2021",
+            "actual",
+            id="the-time-of-a-report-named-is-not-the-time-of-later-figures",
+        ),
+        pytest.param(
+            "某市新闻\n2022年1月5日电\n2020年，全市成绩很好。"
+            "\n去年我们认真贯彻省委全会和中央经济工作会议精神。全市经济总量突破3万亿元。",
+            "3万亿元",
+            "2021",
+            "actual",
+            id="a-meeting-far-on-in-the-opening-clause-is-not-dated-by-its-time",
+        ),
+        pytest.param(
+            "2026年某省政府工作报告\n一、“十四五”时期发展成就和2025年工作回顾\n"
+            "五年来，全省生产总值年均增长5.5%。\n刚刚过去的2025年，全省地区生产总值增长5.3%。"
+            "\n城镇新增就业50万人。",
+            "50万人",
+            "2025",
+            "actual",
+            id="a-year-after-words-that-open-a-review-sets-the-time",
+        ),
+        pytest.param(
+            REVIEW
+            + "五年来，全省生产总值从2020年的2.5万亿元增加到2025年的3.6万亿元，年均增长5.6%。",
+            "5.6%",
+            "2021/2025",
+            "actual",
+            id="an-annual-average-from-a-start-year-to-an-end-year",
+        ),
+        pytest.param(
+            REVIEW + "全省生产总值由2024年的5.5万亿元增加到5.8万亿元，增长5.2%。",
+            "5.2%",
+            "2025",
+            "actual",
+            id="a-change-after-a-start-year-without-an-average-is-the-years",
+        ),
+        pytest.param(
+            PLAN + "2025年全省地区生产总值增长5.3%，为今年发展打下基础。",
+            "5.3%",
+            "2025",
+            "actual",
+            id="a-past-year-named-in-a-plan-section-is-done",
+        ),
+        pytest.param(
+            "2026年某省政府工作报告\n二、“十五五”时期主要目标\n“十四五”时期，全省生产总值年均增长5.5%。",
+            "5.5%",
+            "2021/2025",
+            "actual",
+            id="the-plan-before-named-in-a-plan-section-is-done",
+        ),
+        pytest.param(
+            "2026年某省政府工作报告\n一、政府工作回顾\n过去一年，成绩很好。\n"
+            "二、“十五五”时期主要目标\n到2030年，森林覆盖率达到30%。\n"
+            "三、重点工作任务\n城镇新增就业45万人以上。",
+            "45万人",
+            "2026",
+            "target",
+            id="a-section-of-plans-without-a-year-is-the-documents-year",
+        ),
+        pytest.param(
+            "某市经济总量破3万亿元\n2022年1月5日电\n2021年，全市经济总量为3.02万亿元。"
+            "\n02\n关键词\n下一步\n全市锚定3年内再上一个新台阶，经济总量力争达到4万亿元。",
+            "4万亿元",
+            None,
+            "target",
+            id="a-plan-in-a-text-whose-year-is-only-its-topic-has-no-period",
+        ),
+        pytest.param(
+            "某市新闻\n2022年1月5日电\n01\n关键词\n工业平稳\n去年1-11月，全市工业增加值增长4.8%。"
+            "\n02\n关键词\n总量跃升\n全市经济总量突破3万亿元。",
+            "3万亿元",
+            "2021",
+            "actual",
+            id="a-sentence-time-ends-with-its-section",
+        ),
+        pytest.param(
+            REVIEW + "五年来，成绩很好。\n二、政府自身建设\n一般性支出压减5%。",
+            "5%",
+            "2025",
+            "actual",
+            id="a-heading-without-time-keeps-the-heading-time",
+        ),
+        pytest.param(
+            REVIEW + "五年来，全省经济总量由2020年的2.5万亿元增加到3.6万亿元。",
+            "3.6万亿元",
+            "2025",
+            "actual",
+            id="the-year-of-a-starting-point-is-not-the-year-of-the-level-reached",
+        ),
+        pytest.param(
+            REVIEW + "五年来，全省经济总量由2020年的2.5万亿元增加到3.6万亿元。",
+            "2.5万亿元",
+            "2020",
+            "actual",
+            id="the-year-of-a-starting-point-is-its-own",
+        ),
+        pytest.param(
+            "某市新闻\n2022年1月5日电\n这是实现全市经济总量达到4万亿元的“十四五”目标的重要一步。",
+            "4万亿元",
+            "2025",
+            "target",
+            id="a-level-named-as-the-goal-of-a-plan-after-it",
+        ),
+        pytest.param(
+            REVIEW + "五年来，成绩很好。顺利实现经济总量达到6万亿元的“十四五”规划目标。",
+            "6万亿元",
+            "2025",
+            "actual",
+            id="a-goal-of-a-plan-that-ended-before-the-report",
+        ),
+        pytest.param(
             "2021年，某省粮食产量连续8年稳定在1000亿斤以上。",
             "1000亿斤",
             "2014/2021",
@@ -182,6 +315,162 @@ def test_period_and_status(text: str, mention: str, period: str | None, status: 
             "3000亿元",
             None,
             id="a-dated-starting-point-is-no-headline-figure",
+        ),
+        pytest.param(
+            REVIEW + "五年来，全省生产总值连续跨越7万亿、8万亿、9万亿三个大台阶。",
+            "8万亿",
+            None,
+            id="a-list-of-milestones-passed-states-no-level",
+        ),
+        pytest.param(
+            REVIEW + "五年来，地区生产总值先后突破2万亿元、3万亿元。",
+            "3万亿元",
+            None,
+            id="milestones-passed-one-after-another",
+        ),
+        pytest.param(
+            REVIEW + "五年来，全省生产总值迈上6万亿元新台阶。",
+            "6万亿元",
+            "gdp",
+            id="a-single-milestone-is-the-level-reached",
+        ),
+        pytest.param(
+            REVIEW + "一般公共预算收入、税收收入分别突破3000亿元、2000亿元大关。",
+            "3000亿元",
+            "budget_revenue",
+            id="values-paired-with-items-are-no-milestone-list",
+        ),
+        pytest.param(
+            REVIEW + "一般公共预算收入3100亿元、同口径增长4%。",
+            "4%",
+            "budget_revenue_growth",
+            id="a-change-naming-no-measure-is-of-the-level-before-it",
+        ),
+        pytest.param(
+            REVIEW + "一般公共预算收入完成3100亿元，可比增长4%。",
+            "4%",
+            "budget_revenue_growth",
+            id="a-comparable-change-after-the-level-in-the-next-clause",
+        ),
+        pytest.param(
+            REVIEW + "一般公共预算收入3100亿元，税收收入同口径增长4%。",
+            "4%",
+            None,
+            id="a-change-naming-its-own-measure-borrows-none",
+        ),
+        pytest.param(
+            REVIEW + "居民消费价格上涨0.7%，进出口增长9.5%，城镇登记失业率3.3%。",
+            "9.5%",
+            "trade_growth",
+            id="bare-imports-and-exports-opening-the-indicator",
+        ),
+        pytest.param(
+            REVIEW + "跨境电商进出口增长20%。",
+            "20%",
+            None,
+            id="imports-and-exports-of-a-part-of-trade",
+        ),
+        pytest.param(
+            REVIEW + "一般贸易进出口增长15%。",
+            "15%",
+            None,
+            id="imports-and-exports-of-one-kind-of-trade",
+        ),
+        pytest.param(
+            REVIEW + "居民消费价格上涨0.7%，城镇登记失业率3.3%。",
+            "3.3%",
+            None,
+            id="registered-unemployment-is-not-the-surveyed-rate",
+        ),
+        pytest.param(
+            T2026 + "全省地区生产总值增长5%左右，居民消费价格涨幅控制在2%左右。",
+            "2%",
+            "cpi",
+            id="target-cpi-held-under-a-bound",
+        ),
+        pytest.param(
+            T2026 + "经济增长5.5%左右，城镇新增就业45万人以上。",
+            "45万人",
+            "urban_new_jobs",
+            id="target-new-urban-jobs",
+        ),
+        pytest.param(
+            REVIEW + "城镇、农村居民人均可支配收入分别增长4.3%、6.1%。",
+            "6.1%",
+            None,
+            id="rural-income-growth-is-a-part",
+        ),
+        pytest.param(
+            REVIEW + "全体居民人均可支配收入3.6万元、增长5.3%。",
+            "3.6万元",
+            "income_per_capita",
+            id="income-of-all-residents",
+        ),
+        pytest.param(
+            REVIEW + "规上工业增加值同比增长6.8%，全社会固定资产投资下降2.1%。",
+            "2.1%",
+            "fixed_investment_growth",
+            id="fixed-investment-of-the-whole-society-falling",
+        ),
+        pytest.param(
+            REVIEW + "一般公共预算总收入5743亿元。",
+            "5743亿元",
+            None,
+            id="total-budget-revenue-with-the-central-share-is-not-the-concept",
+        ),
+        pytest.param(
+            REVIEW + "全省地区生产总值达到6.1万亿元，按不变价计算增长5.5%。",
+            "5.5%",
+            "gdp_growth",
+            id="a-change-at-constant-prices-after-the-level",
+        ),
+        pytest.param(
+            REVIEW + "粮食播种面积稳定在5600万亩，总产量达到430亿斤。",
+            "430亿斤",
+            "grain_output",
+            id="shared-head-opening-the-sentence",
+        ),
+        pytest.param(
+            REVIEW + "生猪出栏稳定在3000万头，总产量达到430万吨。",
+            "430万吨",
+            None,
+            id="a-tail-without-the-head-of-the-wording",
+        ),
+        pytest.param(
+            REVIEW + "五年来，人均地区生产总值年均增长5.4%。",
+            "5.4%",
+            None,
+            id="per-capita-gdp-growth-is-not-gdp-growth",
+        ),
+        pytest.param(
+            PLAN + "力争海洋生产总值增长6%左右。",
+            "6%",
+            None,
+            id="the-gdp-of-one-sector-is-not-the-regions",
+        ),
+        pytest.param(
+            REVIEW + "县域经济总量达到2万亿元。",
+            "2万亿元",
+            None,
+            id="the-sum-of-the-counties-is-not-the-regions-gdp",
+        ),
+        pytest.param(
+            REVIEW + "交通固定资产投资增长12%，水利投资增长8%。",
+            "12%",
+            None,
+            id="investment-of-one-sector-is-not-fixed-investment",
+        ),
+        pytest.param(
+            REVIEW + "省级一般公共预算收入增长2%。",
+            "2%",
+            None,
+            id="the-provincial-governments-own-revenue-is-not-the-provinces",
+        ),
+        pytest.param(
+            REVIEW + "全省一般公共预算收入增长2%。",
+            "2%",
+            "budget_revenue_growth",
+            id="budget-revenue-of-the-whole-province",
         ),
     ],
 )

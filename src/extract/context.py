@@ -68,11 +68,18 @@ class _Rules:
     comparison_before: tuple[str, ...]
     end_after: tuple[str, ...]
     not_time_after: tuple[str, ...]
+    #: Nouns of a document or meeting a time may date (今年的政府工作报告).
+    document_nouns: tuple[str, ...]
+    #: Words that may stand before a time opening a sentence (刚刚过去的2025年).
+    opening_words: frozenset[str]
+    #: Words after a plan named after a figure that make the figure its goal (目标).
+    goal_after: tuple[str, ...]
     whole_words: tuple[str, ...]
     interval_words: tuple[str, ...]
     level_words: tuple[str, ...]
     from_words: tuple[str, ...]
     to_words: tuple[str, ...]
+    annual_average: tuple[str, ...]
     target_words: tuple[str, ...]
     plan_headings: tuple[str, ...]
     review_headings: tuple[str, ...]
@@ -86,6 +93,13 @@ class _Rules:
     by_unit: dict[str, tuple[tuple[str, Concept], ...]]
     excluded_after: tuple[str, ...]
     share_words: tuple[str, ...]
+    milestone_sequence: tuple[str, ...]
+    milestone_nouns: tuple[str, ...]
+    milestone_pairing: tuple[str, ...]
+    change_only: tuple[str, ...]
+    #: (wording, concept id) pairs that count only when they open the indicator.
+    leading: frozenset[tuple[str, str]]
+    leading_prefixes: frozenset[str]
     base_before: tuple[str, ...]
     rank_after: tuple[str, ...]
     own_words: tuple[str, ...]
@@ -121,7 +135,8 @@ def _build_rules(lexicon: Lexicon) -> _Rules:
     )
     concepts = lexicon.concepts
     wordings = sorted(
-        ((w, c) for c in concepts for w in c.wordings), key=lambda pair: -len(pair[0])
+        ((w, c) for c in concepts for w in (*c.wordings, *c.leading_wordings)),
+        key=lambda pair: -len(pair[0]),
     )
     averages = "|".join(re.escape(w) for w in _longest_first(periods["averages"]))
     running = "|".join(re.escape(w) for w in _longest_first(periods["running"]))
@@ -138,11 +153,15 @@ def _build_rules(lexicon: Lexicon) -> _Rules:
         comparison_before=_longest_first(periods["comparison_before"]),
         end_after=_longest_first(periods["end_after"]),
         not_time_after=_longest_first(periods["not_time_after"]),
+        document_nouns=_longest_first(periods["document_nouns"]),
+        goal_after=_longest_first(periods["goal_after"]),
+        opening_words=frozenset(periods["opening_words"]),
         whole_words=_longest_first(review["whole"]),
         interval_words=_longest_first(review["interval"]),
         level_words=_longest_first(review["level"]),
         from_words=_longest_first(review["from_words"]),
         to_words=_longest_first(review["to_words"]),
+        annual_average=_longest_first(review["annual_average"]),
         target_words=_longest_first(status["target"]),
         plan_headings=_longest_first(status["plan_headings"]),
         review_headings=_longest_first(status["review_headings"]),
@@ -156,6 +175,12 @@ def _build_rules(lexicon: Lexicon) -> _Rules:
         },
         excluded_after=_longest_first(table["concepts"]["excluded_after"]),
         share_words=_longest_first(table["concepts"]["share_words"]),
+        milestone_sequence=_longest_first(table["concepts"]["milestone_sequence"]),
+        milestone_nouns=_longest_first(table["concepts"]["milestone_nouns"]),
+        milestone_pairing=_longest_first(table["concepts"]["milestone_pairing"]),
+        change_only=_longest_first(table["concepts"]["change_only"]),
+        leading=frozenset((w, c.id) for c in concepts for w in c.leading_wordings),
+        leading_prefixes=frozenset(["", *table["concepts"]["leading_prefixes"]]),
         base_before=_longest_first(table["places"]["base_before"]),
         rank_after=_longest_first(table["places"]["rank_after"]),
         own_words=_longest_first(document_place_words()),
@@ -411,6 +436,10 @@ class _Scope:
     source: str = ""
     plan_section: bool | None = None
     heading: str = ""
+    #: The time the last heading that named one set, and its source: what a section
+    #: whose heading names none goes back to.
+    heading_span: _Span | None = None
+    heading_source: str = ""
 
 
 def _section_kind(heading: str, spans: list[_Span], year: int | None, rules: _Rules) -> bool | None:
@@ -428,6 +457,13 @@ def _section_kind(heading: str, spans: list[_Span], year: int | None, rules: _Ru
 
 #: The marks that end a clause.
 _CLAUSE_MARK_RE = re.compile(r"[，；：。,;:]")
+
+
+def _clause_end(text: str, position: int) -> int:
+    """Return where the clause holding ``position`` ends (at ，；：。 or the text end)."""
+    marks = _clause_marks(text)
+    index = bisect_right(marks, position - 1)
+    return marks[index] if index < len(marks) else len(text)
 
 
 def _clause_start(text: str, position: int) -> int:
@@ -497,8 +533,19 @@ def _review_period(span: _Span, clause: str, rules: _Rules) -> tuple[int, int, s
     return span.first, span.last, "a figure of the whole interval"
 
 
-def _concept(fact: Fact, several_years: bool, clause: str, rules: _Rules) -> tuple[str | None, str]:
-    """Return the concept id of ``fact`` (None: no headline indicator) and why."""
+def _concept(
+    fact: Fact,
+    several_years: bool,
+    clause: str,
+    rules: _Rules,
+    rest: str = "",
+    opening: str = "",
+) -> tuple[str | None, str]:
+    """Return the concept id of ``fact`` (None: no headline indicator) and why.
+
+    ``rest`` is the rest of its clause after the mention, ``opening`` the first clause of
+    its sentence when that is not its own.
+    """
     indicator = fact.indicator
     candidates = rules.by_unit.get(fact.base_unit, ())
     if candidates and (match := rules.from_end_re.search(clause)):
@@ -512,6 +559,8 @@ def _concept(fact: Fact, several_years: bool, clause: str, rules: _Rules) -> tup
         before = indicator[:at]
         if any(before.endswith(w) for w in concept.excluded_before):
             continue
+        if (wording, concept.id) in rules.leading and before not in rules.leading_prefixes:
+            continue
         after = indicator[at + len(wording) :]
         if any(w in after for w in rules.excluded_after):
             continue
@@ -520,30 +569,59 @@ def _concept(fact: Fact, several_years: bool, clause: str, rules: _Rules) -> tup
         reached = any(clause.rstrip().endswith(w) or after.endswith(w) for w in rules.to_words)
         if not concept.growth and not reached and any(w in after for w in rules.change_words):
             return None, f"“{wording}” then a change word: a change of the level, no concept"
+        if not concept.growth and (word := _milestone_list(clause, rest, rules)):
+            return None, f"one of a list of milestones passed (“{word}”): no level, no concept"
         if concept.growth and several_years:
             if "平均" not in clause and "平均" not in indicator and "年均" not in indicator:
                 return None, f"“{wording}” over several years without 年均: no concept"
         return concept.id, f"wording “{wording}” in the indicator, base unit {fact.base_unit}"
-    return _shared_head(fact, clause, rules) if candidates else (None, "")
+    return _shared_head(fact, clause, rules, opening) if candidates else (None, "")
 
 
-def _shared_head(fact: Fact, clause: str, rules: _Rules) -> tuple[str | None, str]:
+#: A value after the mention, in the same list: 、8万亿, 和3万亿元.
+_NEXT_VALUE_RE = re.compile(r"\s*[、和及]\s*[\d一二三四五六七八九十两]")
+
+
+def _milestone_list(clause: str, rest: str, rules: _Rules) -> str | None:
+    """Return the word that makes the value between ``clause`` and ``rest`` one of a list of
+    milestones passed (连续跨越7万亿、8万亿、9万亿三个大台阶), or None."""
+    if not (clause.rstrip().endswith(("、", "和", "及")) or _NEXT_VALUE_RE.match(rest)):
+        return None
+    if any(word in clause for word in rules.milestone_pairing):
+        return None
+    for word in rules.milestone_sequence:
+        if word in clause:
+            return word
+    for word in rules.milestone_nouns:
+        if word in rest:
+            return word
+    return None
+
+
+def _shared_head(
+    fact: Fact, clause: str, rules: _Rules, opening: str = ""
+) -> tuple[str | None, str]:
     """Return the concept of an indicator that names only the tail of a wording whose head
-    opens its clause: 粮食播种面积1584.6万亩、总产量132.4亿斤 → 总产量 of 粮食."""
+    opens its clause or its sentence: 粮食播种面积1584.6万亩、总产量132.4亿斤 and
+    粮食播种面积稳定在5600万亩，总产量达到430亿斤 → 总产量 of 粮食."""
     indicator = fact.indicator
-    if "、" not in clause:
+    listed = clause[: clause.find("、")] if "、" in clause else ""
+    # The sentence's first clause counts only when the fact's own clause opens with it.
+    if not indicator or not clause.lstrip().startswith(indicator[:2]):
+        opening = ""
+    if not listed and not opening:
         return None, ""
     for wording, concept in rules.by_unit.get(fact.base_unit, ()):
         if concept.growth:
             continue
         for cut in range(1, len(wording) - 1):
             head, tail = wording[:cut], wording[cut:]
-            if (
-                indicator.startswith(tail)
-                and "、" in clause
-                and head in clause[: clause.find("、")]
-            ):
+            if not indicator.startswith(tail):
+                continue
+            if listed and head in listed:
                 return concept.id, f"“{tail}” after “{head}” opening its clause: “{wording}”"
+            if opening and any(opening.startswith(p + head) for p in rules.leading_prefixes):
+                return concept.id, f"“{tail}” after “{head}” opening its sentence: “{wording}”"
     return None, ""
 
 
@@ -578,6 +656,8 @@ def add_context(
     #: the paragraph that name none keep it (2021年，江苏第一产业…；第二产业…).
     carried: tuple[int, _Place] | None = None
     text_all = segmented.clean.text
+    #: The year the text is about (``_topic_year``), found when a fact first needs it.
+    topic: list[_Span | None] | None = None
 
     fact_starts = [f.start for f in facts]
 
@@ -614,7 +694,7 @@ def add_context(
             opening = spans_of.get(scanned)
             if opening is None:
                 opening = _time_spans(done.text[:_OPENING_TEXT], year, rules)
-            _advance(scope, done, opening, year)
+            _advance(scope, done, opening, year, rules)
             if scanned in places_of:
                 done = sentences[scanned]
                 numbers = [f.start - done.start for f in facts_in(done)]
@@ -641,16 +721,64 @@ def add_context(
         _enter(scope, section_at(fact.start), year, rules)
         text = sentence.text if sentence else ""
         offset = fact.start - sentence.start if sentence else 0
-        spans = [s for s in (sentence_spans(index) if sentence else []) if s.end <= offset]
+        spans: list[_Span] = []
+        from_spans: list[_Span] = []  # the years of the X of 由2020年的X增加到Y
+        for s in sentence_spans(index) if sentence else []:
+            if s.end <= offset:
+                (from_spans if _starting_year(text, s, offset, rules) else spans).append(s)
         clause = text[_clause_start(text, offset) : offset]
         span, period, rule, several = _fact_period(spans, scope, clause, year, rules)
+        if (
+            from_spans
+            and span is not None
+            and not several
+            and span.months is None
+            and from_spans[-1].first < span.last
+            and any(word in clause for word in rules.annual_average)
+        ):
+            # 从2020年的X增加到2025年的Y，年均增长Z%: the years after X's up to the last.
+            period, several = _period_text(from_spans[-1].first + 1, span.last), True
+            rule += f"; an average since “{from_spans[-1].text}”"
+        own_time = any(not s.base for s in spans)
+        if period is None and year is not None and not _plan_word(text[:offset], clause, rules):
+            # A plan with no time of its own is not dated by the figures the text reports.
+            if topic is None:
+                topic = [_topic_year(text_all, year, rules)]
+            if topic[0] is not None:
+                span, period = topic[0], _period_text(topic[0].first, topic[0].last)
+                rule = f"the year the text names most, {period}: nothing nearer names one"
+        end = fact.end - sentence.start if sentence else 0
+        rest = text[end : _clause_end(text, end)]
+        if sentence is not None and (goal := _plan_goal(rest, rules)) is not None:
+            own_time = True
+            first, last, how = _review_period(goal, clause, rules)
+            span, period, several = goal, _period_text(first, last), first != last
+            rule = f"“{goal.text}” after it names the plan it is a goal of; {how}"
         if period is None:
             why.append("period unknown: no year in its sentence, section or document")
         else:
             why.append(f"period {period}: {rule}")
-        status, status_why = _status(fact, span, period, scope, text[:offset], clause, year, rules)
+        status, status_why = _status(
+            fact, span, period, scope, text[:offset], clause, year, rules, own=own_time
+        )
         why.append(f"status {status}: {status_why}")
-        concept, concept_why = _concept(fact, several, clause, rules)
+        first_end = _clause_end(text, 0)
+        first_clause = text[:first_end] if offset > first_end else ""
+        concept, concept_why = _concept(fact, several, clause, rules, rest, first_clause)
+        if (
+            concept is None
+            and not concept_why
+            and out
+            and sentence is not None
+            and out[-1].start >= sentence.start
+            and out[-1].base_unit != fact.base_unit
+            and _names_no_measure(fact.indicator, rules)
+        ):
+            # 一般公共预算收入3100亿元、同口径增长4%: the change is of the level before it.
+            borrowed = fact.model_copy(update={"indicator": out[-1].indicator + fact.indicator})
+            concept, concept_why = _concept(borrowed, several, clause, rules, rest)
+            if concept_why:
+                concept_why += f" (“{fact.indicator}” names no measure: the one before it)"
         if concept_why:
             why.append(f"concept {concept}: {concept_why}")
         if sentence is not None:
@@ -915,19 +1043,33 @@ def _enter(scope: _Scope, section: Section | None, year: int | None, rules: _Rul
     spans = _time_spans(heading, year, rules) if heading else []
     scope.plan_section = _section_kind(heading, spans, year, rules) if heading else None
     if spans:
-        scope.span = spans[0]
-        scope.source = f"section heading “{heading}”"
+        scope.span = scope.heading_span = spans[0]
+        scope.source = scope.heading_source = f"section heading “{heading}”"
+    elif scope.plan_section and year is not None:
+        # 三、重点工作任务: a report's plans without a year are for the year it is delivered in.
+        scope.span = _Span(0, 0, heading, year, year)
+        scope.source = f"section “{heading}” sets out plans, with no year: the document's year"
+    else:
+        # A time that opened a sentence of the section before ends with it (去年1-11月 in a
+        # news piece's first part is not the time of its second).
+        scope.span, scope.source = scope.heading_span, scope.heading_source
 
 
-def _advance(scope: _Scope, sentence: Sentence, spans: list[_Span], year: int | None) -> None:
+def _advance(
+    scope: _Scope, sentence: Sentence, spans: list[_Span], year: int | None, rules: _Rules
+) -> None:
     """Update ``scope`` with a sentence read before a fact's: a time in its opening clause.
 
-    A section heading is read on entering its section (``_enter``).
+    A section heading is read on entering its section (``_enter``). A time that dates a
+    document or meeting its clause names (今年的政府工作报告) sets none.
     """
     if sentence.kind == "heading":
         return
     for span in spans:
-        if span.start <= _OPENING_CHARS and not span.base:
+        opens = span.start <= _OPENING_CHARS or sentence.text[: span.start] in rules.opening_words
+        if opens and not span.base:
+            if _dates_a_document(sentence.text, span.end, rules):
+                continue
             if span.months is not None and not span.first:
                 anchor = _anchor_year([], scope, year)
                 if anchor is None:
@@ -936,6 +1078,82 @@ def _advance(scope: _Scope, sentence: Sentence, spans: list[_Span], year: int | 
             scope.span = span
             scope.source = f"“{span.text}” opening an earlier sentence"
             break
+
+
+def _starting_year(text: str, span: _Span, offset: int, rules: _Rules) -> bool:
+    """Return whether ``span`` dates the X of 由2020年的X增加到Y and the figure at ``offset``
+    comes after the verb of reaching: the year is X's, not the Y's."""
+    if not text[: span.start].endswith(rules.from_words):
+        return False
+    between = text[span.end : offset]
+    return any(word in between for word in rules.to_words)
+
+
+def _plan_goal(rest: str, rules: _Rules) -> _Span | None:
+    """Return the plan that ``rest``, the clause after a figure, opens and names as the
+    figure's goal (4万亿元“十四五”经济目标, 6万亿元的“十四五”规划目标), as a target span."""
+    if not any(word in rest for word in rules.goal_after):
+        return None
+    match = rules.time_re.search(rest, 0, _GOAL_REACH)
+    if match is None or not match.group("plan") or match.group("end"):
+        return None
+    if rest[: match.start()].strip("的“\"") or match.group("to"):
+        return None
+    if not any(word in rest[match.end() : match.end() + _GOAL_REACH] for word in rules.goal_after):
+        return None
+    first, last = rules.plans[match.group("plan")]
+    return _Span(0, 0, match.group(0), first, last, target=True, relative=True)
+
+
+#: Characters after a figure within which a plan named as its goal starts, and after the
+#: plan's name within which the goal word stands (“十四五”规划目标).
+_GOAL_REACH = 6
+
+
+def _names_no_measure(indicator: str, rules: _Rules) -> bool:
+    """Return whether ``indicator`` is only words of how a change is counted (同口径增长)."""
+    for word in rules.change_only:
+        indicator = indicator.replace(word, "")
+    return not indicator.strip()
+
+
+def _dates_a_document(text: str, end: int, rules: _Rules) -> bool:
+    """Return whether the time ending at ``end`` qualifies a document or meeting named right
+    after it (今年的省政府工作报告提出…, 2021年统计公报显示…): the noun follows 的 within a
+    name's length, or the time itself within a few characters. A meeting further on in
+    the clause (过去一年我们认真贯彻…经济工作会议精神) is no document the time dates."""
+    after = text[end : min(_clause_end(text, end), end + _DOCUMENT_REACH)]
+    reach = _DOCUMENT_REACH if after.startswith("的") else _DOCUMENT_REACH * 2 // 3
+    return any(0 <= after.find(noun) <= reach - len(noun) for noun in rules.document_nouns)
+
+
+#: Characters after a time within which the noun of a document it dates ends, when 的 comes
+#: first (今年的广东省政府工作报告); two thirds as many without it (今年省政府工作报告).
+_DOCUMENT_REACH = 12
+
+
+def _topic_year(text: str, year: int, rules: _Rules) -> _Span | None:
+    """Return the year a dated text is about when a fact's sentence and scope name none:
+    the single year it names most often, not after its own year (the later of a tie).
+
+    A full date (2022年1月5日) dates an event or the text itself and is not counted, nor
+    is a comparison base (比2020年) or a year of a document named (今年的政府工作报告).
+    """
+    counts: dict[int, int] = {}
+    for span in _time_spans(text, year, rules):
+        if span.base or span.first != span.last or not 0 < span.first <= year:
+            continue
+        if _FULL_DATE_RE.match(text, span.end) or _dates_a_document(text, span.end, rules):
+            continue
+        counts[span.first] = counts.get(span.first, 0) + 1
+    if not counts:
+        return None
+    best = max(counts, key=lambda y: (counts[y], y))
+    return _Span(0, 0, f"{best}年", best, best)
+
+
+#: The month and day after a year that make it a full date (2022年1月5日).
+_FULL_DATE_RE = re.compile(r"\s*\d{1,2}月\d{1,2}日")
 
 
 def _status(
@@ -947,19 +1165,33 @@ def _status(
     clause: str,
     year: int | None,
     rules: _Rules,
+    *,
+    own: bool = False,
 ) -> tuple[Status, str]:
-    """Return whether ``fact`` is planned or done, and why."""
+    """Return whether ``fact`` is planned or done, and why (``own``: ``span`` is a time
+    its own sentence names)."""
     if span is not None and span.target and year is not None and span.last >= year:
         return "target", f"“{span.text}”: a target date"
     if year is not None and span is not None and span.first > year:
         return "target", f"its period starts after the document's year {year}"
+    if year is not None and span is not None and own and span.last < year:
+        # 2025年全省地区生产总值增长5.3% in a section of plans for 2026 restates what was done.
+        return "actual", f"its own time “{span.text}” ends before the document's year {year}"
     if scope.plan_section:
         return "target", f"section “{scope.heading}” sets out plans"
     if scope.plan_section is False:
         return "actual", f"section “{scope.heading}” reviews what was done"
     if year is not None and span is not None and span.last < year:
         return "actual", f"its period ends before the document's year {year}"
-    sentence_word = _has_target_word(before, rules)
-    if sentence_word and (len(sentence_word) > 1 or _has_target_word(clause, rules)):
+    if sentence_word := _plan_word(before, clause, rules):
         return "target", f"plan word “{sentence_word}” before it"
     return "actual", "no plan word or plan section"
+
+
+def _plan_word(before: str, clause: str, rules: _Rules) -> str | None:
+    """Return the plan word of the sentence before a figure that makes it planned: one of
+    two characters or more, or 将/要 when its own clause has one too."""
+    sentence_word = _has_target_word(before, rules)
+    if sentence_word and (len(sentence_word) > 1 or _has_target_word(clause, rules)):
+        return sentence_word
+    return None

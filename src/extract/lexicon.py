@@ -341,6 +341,8 @@ class Concept:
     base_units: frozenset[str]
     growth: bool
     excluded_before: tuple[str, ...]
+    #: Wordings that count only when they open the indicator (进出口增长).
+    leading_wordings: tuple[str, ...] = ()
 
 
 #: Keys of a ``[[concepts.indicators]]`` entry, with the type each must have.
@@ -351,6 +353,7 @@ _CONCEPT_KEYS: dict[str, type] = {
     "base_units": list,
     "growth": bool,
     "excluded_before": list,
+    "leading_wordings": list,
 }
 
 
@@ -381,7 +384,11 @@ def build_concepts(
             raise fail("missing key 'id'")
         known = merged.get(entry["id"])
         needed = ("wordings",) if known else ("id", "name", "wordings", "base_units", "growth")
-        missing = [key for key in needed if key not in entry]
+        missing = [
+            key
+            for key in needed
+            if key not in entry and not (key == "wordings" and "leading_wordings" in entry)
+        ]
         if missing:
             raise fail(f"missing key {missing[0]!r}; a new concept needs {', '.join(needed)}")
         for key, value in entry.items():
@@ -399,10 +406,15 @@ def build_concepts(
                     f"base unit {base!r} is no base unit of units.toml; allowed: {', '.join(bases)}"
                 )
         if known:
-            for key in ("wordings", "excluded_before", "base_units"):
+            for key in ("wordings", "leading_wordings", "excluded_before", "base_units"):
                 known[key] = _union(known.get(key, []), entry.get(key, []))
         else:
-            merged[entry["id"]] = {"excluded_before": [], **copy.deepcopy(entry)}
+            merged[entry["id"]] = {
+                "wordings": [],
+                "leading_wordings": [],
+                "excluded_before": [],
+                **copy.deepcopy(entry),
+            }
     return tuple(
         Concept(
             id=key,
@@ -411,6 +423,7 @@ def build_concepts(
             base_units=frozenset(value["base_units"]),
             growth=value["growth"],
             excluded_before=tuple(value["excluded_before"]),
+            leading_wordings=tuple(value["leading_wordings"]),
         )
         for key, value in merged.items()
     )
