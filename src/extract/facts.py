@@ -134,6 +134,7 @@ class Rejection(StrEnum):
     INDEFINITE = "一 as an indefinite article (一批, 一项, 一个新台阶)"
     INSIDE_WORD = "a numeral inside a longer word (统一, 两位数, 千家万户)"
     NON_FACT_TERM = "part of a term that states no quantity (三次产业, 一揽子, 年均)"
+    NUMBERED_BODY = "the number in the name of an institute or academy (电科38所, 航天科工二院)"
     YEAR = "a calendar year (2025年, 2023—2025年)"
     YEAR_FRAME = "N年 dates or frames the statement, no duration verb (五年来, 三年行动)"
     GROUPING = "a count in words before an abstract noun (三个方面, 十二个领域)"
@@ -163,6 +164,7 @@ class Rule(StrEnum):
     SIGN_MINUS = "negative: a minus sign"
     SIGN_SHARED = "sign of the value listed before it"
     PER = "per {per} from 每{per} before the number"
+    BARE_RATIO = "a multiple (倍): a bare number after a ratio noun such as 倍差 or 比值"
     PER_SLASH = "per {per} from the denominator of the unit (元/{per})"
     QUALIFIERS = "qualifiers from the clause before the number: {words}"
     LIST_QUALIFIERS = "qualifiers from the clause introducing the list (…目标是：): {words}"
@@ -539,6 +541,15 @@ def _read_number(rules: _Rules, match: regex.Match[str]) -> Quantity | None:
         and (ratio := _TO_ONE_RE.match(match.string, end)) is not None
     ):
         unit, end = Unit(ratio.group(), "倍", Decimal(1), "ratio"), ratio.end()  # 2.5∶1
+    if (
+        unit is None
+        and lo is None
+        and arabic is not None
+        and not multiplier
+        and match.string.startswith("/", end)
+        and (fraction := _slash_fraction(rules, match, value, end)) is not None
+    ):
+        return fraction  # 1/6
     if unit is None:
         # a multiplier with no unit (惠及43万儿童) ends the mention where the number ends
         present = (arabic, a_mult, a_tail, cn, inside, mult2)
@@ -549,10 +560,14 @@ def _read_number(rules: _Rules, match: regex.Match[str]) -> Quantity | None:
     lo_value = _number(lo) if lo is not None else None
     if lo_value is not None:
         upper = value * factor * unit_factor  # 3-5个: the number read so far is the upper bound
+        lo_mult = match.group(groups.lo_mult)
         try:
-            factor = multiplier_value(match.group(groups.lo_mult) or multiplier)
+            factor = multiplier_value(lo_mult or multiplier)
         except NumberError:
             pass
+        if not lo_mult and multiplier and lo_value * factor * unit_factor > upper:
+            # 从8500到3万元: a bound that the upper's 万 would put above it has none
+            factor, multiplier = Decimal(1), ""
         value, start = lo_value, match.start(groups.lo)
         if cn and lo in CN_DIGITS and (tail := _PLACES_AFTER_DIGIT_RE.match(number_text)):
             value *= multiplier_value(tail.group(1))  # 两到三千 is 2000 to 3000
@@ -575,6 +590,28 @@ def _read_number(rules: _Rules, match: regex.Match[str]) -> Quantity | None:
         has_digits=has_digits,
         is_range=upper is not None,
     )
+
+
+# The denominator of a fraction written with a slash (1/6), not one of a date (2025/12/31).
+_SLASH_DENOMINATOR_RE = regex.compile(r"/(\d{1,3})(?![\d./年月日号])")
+
+
+def _slash_fraction(
+    rules: _Rules, match: regex.Match[str], numerator: Decimal, end: int
+) -> Quantity | None:
+    """仅为甲市的1/6 → 16.67 %: a whole numerator below its denominator, as a share."""
+    start = match.start()
+    if start and match.string[start - 1] in "/0123456789":
+        return None  # the middle of 2025/12/31
+    found = _SLASH_DENOMINATOR_RE.match(match.string, end)
+    if found is None or numerator != numerator.to_integral_value() or numerator < 1:
+        return None
+    denominator = Decimal(found.group(1))
+    if numerator >= denominator:
+        return None  # 5/3, 24/7: no share
+    normalized = (numerator / denominator * 100).quantize(Decimal("1e-12")).normalize()
+    unit = rules.units.by_text["%"]
+    return Quantity(start, found.end(), numerator, "", unit, normalized, kind="fraction")
 
 
 # A ratio against one: 城乡收入比2.5∶1 is a multiple, 2.5 倍 (never a clock time 10:15).
@@ -918,7 +955,10 @@ def _reject_early(quantity: Quantity, view: _SentenceView) -> Rejection | None:
     before = text[max(0, start - 1) : start]
     after = text[end : end + 1]
     if quantity.unit is None and quantity.kind == "number" and not quantity.multiplier:
-        return _bare_number_reason(rules, before, after)  # list markers, years alone, part ratios
+        if not (quantity.has_digits and _states_a_ratio(quantity, view, before, after)):
+            return _bare_number_reason(rules, before, after)  # list markers, years alone
+        quantity.unit, quantity.base_unit = _BARE_RATIO, _BARE_RATIO.base  # 收入倍差1.9
+        quantity.reasons.append(Rule.BARE_RATIO)
     if quantity.has_digits and quantity.kind == "number":
         # codes: S316, G60, PM2.5, 5G, AR-E3000 (a Latin unit such as TEU is not a code)
         digits_end = _digits_end(quantity, text)
@@ -930,6 +970,12 @@ def _reject_early(quantity: Quantity, view: _SentenceView) -> Rejection | None:
             return Rejection.CODE
     if before == "第":
         return Rejection.ORDINAL  # 第一轮, 第29年: ordinals
+    if (
+        quantity.unit is not None
+        and quantity.unit.text in _NUMBERED_UNITS
+        and text[max(0, start - _LONGEST_BODY) : start].endswith(rules.words.numbered_bodies)
+    ):
+        return Rejection.NUMBERED_BODY  # 电科38所, 航天科工二院
     if before == "届":
         return Rejection.SESSION  # 十五届二次全体会议: session numbers
     if before == "每":
@@ -1020,6 +1066,31 @@ def _longest_non_fact_term(words: Words) -> int:
     return max(map(len, words.non_fact_terms), default=0)
 
 
+# A ratio of two quantities written as a bare number (城乡居民收入倍差1.9): a multiple.
+_BARE_RATIO = Unit("", "倍", Decimal(1), "ratio")
+# What stands next to a number that is a term of a written ratio or fraction, not a ratio
+# itself: the 1 of 2.5∶1, the 6 of 1/6, the terms of 3.9：59.5：36.6.
+_RATIO_TERM_MARKS = frozenset("∶:：/")
+# The units a numbered institute or academy is named with (电科38所, 航天科工二院), and how
+# far before the number its group's name is looked for.
+_NUMBERED_UNITS = frozenset(("所", "院", "研究所", "研究院"))
+_LONGEST_BODY = 6
+
+
+def _states_a_ratio(quantity: Quantity, view: _SentenceView, before: str, after: str) -> bool:
+    """True for a bare number after a ratio noun in its clause: 收入倍差1.9, 比值为1.76."""
+    text = view.text
+    if not text[quantity.start].isdigit():
+        return False  # Arabic digits only: the 一 of 收入比一直 is no number
+    if before in _RATIO_TERM_MARKS or after in _RATIO_TERM_MARKS or after.isdigit():
+        return False
+    if is_latin_letter(before) or is_latin_letter(after):
+        return False
+    head = text[max(0, quantity.start - _WINDOW) : quantity.start]
+    clause = _clause_tail(view, head)
+    return any(noun in clause for noun in view.rules.words.ratio_nouns)
+
+
 def _bare_number_reason(rules: _Rules, before: str, after: str) -> Rejection:
     """Return why a bare number is no fact, named as precisely as its neighbours allow."""
     if after in rules.units.calendar:
@@ -1044,13 +1115,32 @@ def _digits_end(quantity: Quantity, text: str) -> int:
 
 
 def _year_is_date(quantity: Quantity, view: _SentenceView) -> bool:
-    """True when N年 does not measure time: only 连续 or a verb of duration makes it one.
+    """True when N年 does not measure time: only 连续, a verb of duration, a noun of a
+    length (年限) or decimals make it one.
 
-    五年来, 三年行动, 两年平均 date or frame a statement; 花了3年, 连续13年 measure time.
+    五年来, 三年行动, 两年平均 date or frame a statement; 花了3年, 连续13年, 受教育年限
+    12年 and 10.8年 measure time.
     """
     rules = view.rules
+    if quantity.value != quantity.value.to_integral_value() and not is_latin_letter(
+        view.text[quantity.start - 1 : quantity.start]
+    ):
+        return False  # 10.8年: a date or a frame counts whole years (PM2.5年均值 is a code)
     head = view.text[max(0, quantity.before_start - _WINDOW) : quantity.before_start]
-    return not head.endswith(rules.words.duration_verbs)
+    if head.endswith(rules.words.duration_verbs):
+        return False
+    # 平均受教育年限达到12年: a length noun earlier in the clause
+    clause = _clause_tail(view, head)
+    return not any(noun in clause for noun in rules.words.length_nouns)
+
+
+def _clause_tail(view: _SentenceView, head: str) -> str:
+    """Return the part of ``head`` after its last clause or sentence mark."""
+    marks = view.rules.marks.clause_break
+    index = len(head)
+    while index > 0 and head[index - 1] not in marks:
+        index -= 1
+    return head[index:]
 
 
 def _read_comparators(quantity: Quantity, view: _SentenceView) -> None:
