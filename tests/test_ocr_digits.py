@@ -22,6 +22,13 @@ from extract.clean import fix_characters
         pytest.param("人均收入27I36元。", [("27136元", "27136")], id="capital-i-between-digits"),
         pytest.param("新增岗位3O万个。", [("30万个", "300000")], id="o-before-multiplier"),
         pytest.param("2O21年全市新增企业5家。", [("5家", "5")], id="o-in-a-year"),
+        pytest.param("新增城镇就业4O.5万人。", [("40.5万人", "405000")],
+                     id="o-before-decimal-point"),
+        pytest.param("粮食产量l2.3亿斤。", [("12.3亿斤", "1230000000")],
+                     id="l-opening-a-number-after-chinese"),
+        pytest.param("物价上涨O.8%。", [("0.8%", "0.8")], id="o-opening-a-decimal-after-chinese"),
+        pytest.param("零售总额达到8641.7O亿元。", [("8641.70亿元", "864170000000")],
+                     id="o-ending-the-decimals"),
     ],
 )
 def test_ocr_letters_read_as_digits(text: str, expected: list[tuple[str, str]]) -> None:
@@ -39,6 +46,8 @@ def test_ocr_letters_read_as_digits(text: str, expected: list[tuple[str, str]]) 
         pytest.param("型号A12O0", id="code-with-letter"),
         pytest.param("5G和IoT应用", id="latin-words"),
         pytest.param("共10 Online", id="word-after-space"),
+        pytest.param("支持Wi-Fi和l2tp协议", id="lowercase-word-with-digit"),
+        pytest.param("使用OpenGL4.6接口", id="word-ending-before-a-version"),
     ],
 )
 def test_latin_words_keep_their_letters(text: str) -> None:

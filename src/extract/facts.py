@@ -144,6 +144,7 @@ class Rejection(StrEnum):
     MAGNITUDE = "a magnitude without a unit (超百万村)"
     THRESHOLD = "a threshold naming which things are counted (3亿元以上项目, 60岁以上老人)"
     FRAGMENT = "a piece of a number split by a space, comma or dot (1 23万, 5·3%): refused"
+    ILLEGIBLE = "next to a character OCR could not read (□.6万人, ■35亿元, 7.Z%): refused"
     # Found by ``explain`` outside the extractor:
     INVALID = "failed validation"
     UNREADABLE = "the sentence holds a number that could not be read"
@@ -334,8 +335,9 @@ class _Context:
     # 主要预期目标是：地区生产总值增长6%左右；…: qualifiers an introducing clause gives
     # every item listed after it, to the end of the paragraph.
     list_qualifiers: tuple[str, ...] = ()
-    # Numbers split in a way the grammar cannot read whole (5·3%, 1 23万): the text of
-    # each, for the caller to report as an issue; the fragment is never a fact.
+    # Numbers split in a way the grammar cannot read whole (5·3%, 1 23万) or holding a
+    # character OCR could not read (■35亿元): why and the text of each, for the caller to
+    # report as an issue; the fragment is never a fact.
     refused: list[str] = field(default_factory=list)
 
 
@@ -768,7 +770,7 @@ def extract_candidates(
             issues.append(
                 Issue(
                     stage="extract",
-                    reason=f"a number split in a way it cannot be read whole: {refused}",
+                    reason=refused,
                     line=clean.raw_line(sentence.start),
                     text=sentence.text,
                 )
@@ -862,7 +864,13 @@ def _extract_sentence(
                 rejected.append(Rejected(quantity, why))
             if why is Rejection.FRAGMENT and (quantity.unit or quantity.multiplier):
                 split_at = _split_from(text, quantity.start)
-                context.refused.append(text[split_at : quantity.end])
+                piece = text[split_at : quantity.end]
+                context.refused.append(f"a number split in a way it cannot be read whole: {piece}")
+            elif why is Rejection.ILLEGIBLE:
+                span = _illegible_span(text, quantity)
+                if span is not None:
+                    piece = text[span[0] : span[1]]
+                    context.refused.append(f"a number with a character OCR could not read: {piece}")
             continue
         kept.append(quantity)
     read = kept
@@ -948,6 +956,8 @@ def _reject_early(quantity: Quantity, view: _SentenceView) -> Rejection | None:
     rules = view.rules
     text = view.text
     start, end = quantity.start, quantity.end
+    if quantity.kind == "number" and _illegible_span(text, quantity) is not None:
+        return Rejection.ILLEGIBLE  # ■35亿元, □.6万人, 6.□%: a digit OCR could not read
     if start and text[start - 1] in _SPLIT_MARKS and _split_from(text, start) is not None:
         return Rejection.FRAGMENT  # 5·3%, 1 23万: the rest of a number read in part
     if view.in_name_quote(start, end):
@@ -1020,6 +1030,46 @@ def _reject_early(quantity: Quantity, view: _SentenceView) -> Rejection | None:
             return Rejection.YEAR  # 2025年, 2023—2025年: calendar years
         if not quantity.is_range and _year_is_date(quantity, view):
             return Rejection.YEAR_FRAME
+    return None
+
+
+#: What OCR leaves where it could not read a character (a box, the replacement character),
+#: and, next to a decimal point, the question mark some engines write instead.
+_ILLEGIBLE = frozenset("□■\ufffd")
+_ILLEGIBLE_BY_POINT = frozenset("□■\ufffd?？")
+_AFTER_DIGIT = frozenset("%‰0123456789")
+
+
+def _illegible_span(text: str, quantity: Quantity) -> tuple[int, int] | None:
+    """Return the span of a number and the unreadable character beside it, or None.
+
+    ■35亿元, □.6万人 and a sentence opening with .6万人 before the digits, 6.□% after them;
+    a Latin letter standing for a digit (7.Z%, 12S6元).
+    """
+    start, end = quantity.start, quantity.end
+    if start and text[start - 1] in _ILLEGIBLE:
+        return start - 1, end
+    if start and text[start - 1] == "." and (start == 1 or text[start - 2] in _ILLEGIBLE_BY_POINT):
+        # ?.6万人: where the question mark ended the sentence, the point opens it
+        return max(0, start - 2), end
+    if text.startswith(".", end) and (
+        text[end + 1 : end + 2] in _ILLEGIBLE_BY_POINT
+        # 7.Z%: a letter for a digit between the point and the percent sign
+        or (is_latin_letter(text[end + 1 : end + 2]) and text[end + 2 : end + 3] in _AFTER_DIGIT)
+    ):
+        return start, min(len(text), end + 3)
+    if (
+        quantity.unit is not None
+        and start > 1
+        and is_latin_letter(text[start - 1])
+        and text[start - 2].isascii()
+        and text[start - 2].isdigit()
+    ):
+        # 12S6元: a letter for a digit inside an amount (a code has no unit: G60)
+        index = start - 2
+        while index > 0 and text[index - 1].isascii() and text[index - 1].isdigit():
+            index -= 1
+        return index, end
     return None
 
 
