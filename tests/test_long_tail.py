@@ -38,6 +38,12 @@ MAGNITUDES = [
     pytest.param("打造上百亿元产业集群。", [("百亿元", "10000000000", "元", ">=")],
                  id="shang-bai-yi-is-at-least"),
     pytest.param("开展数十场招聘活动。", [], id="shu-shi-without-section-stays-vague"),
+    pytest.param("新建十万个充电桩。", [("十万个", "100000", "个", "=")],
+                 id="round-numeral-before-a-measure-word"),
+    pytest.param("全年培训百万人次。", [("百万人次", "1000000", "人次", "=")],
+                 id="round-numeral-before-people"),
+    pytest.param("培育千亿元产业集群。", [], id="round-amount-of-money-names-a-class"),
+    pytest.param("召开万人大会。", [], id="wan-alone-is-no-round-numeral"),
     pytest.param("全省参保人数320万人。", [("320万人", "3200000", "人", "=")],
                  id="shu-ending-a-word-is-no-comparator"),
 ]

@@ -1285,11 +1285,27 @@ def _reject_late(quantity: Quantity, view: _SentenceView) -> Rejection | None:
             return Rejection.DETERMINER
     if quantity.kind == "number" and not quantity.has_digits:
         # a bare multiplier (万亿元, 千亿斤) is a number only when a comparator frames it
-        if quantity.before_start == quantity.start and quantity.after_end == quantity.end:
+        if (
+            quantity.before_start == quantity.start
+            and quantity.after_end == quantity.end
+            and not _counts_round(quantity, view)
+        ):
             return Rejection.BARE_MULTIPLIER
         if quantity.unit is None:
             return Rejection.MAGNITUDE  # 超百万村: a magnitude without a unit
     return None
+
+
+def _counts_round(quantity: Quantity, view: _SentenceView) -> bool:
+    """True for 十万个, 百万人次: a place and 万 or 亿 before a measure word of things or
+    people count that many (a bare 万亿元 or 千亿元 names a class or a milestone)."""
+    unit = quantity.unit
+    return (
+        unit is not None
+        and unit.group in view.rules.units.classifier_groups
+        and view.text[quantity.start] in CN_PLACES
+        and any(c in SECTION_CHARS for c in quantity.multiplier)
+    )
 
 
 def _groups_abstract_nouns(quantity: Quantity, view: _SentenceView) -> bool:
