@@ -52,3 +52,32 @@ def test_ocr_letters_read_as_digits(text: str, expected: list[tuple[str, str]]) 
 )
 def test_latin_words_keep_their_letters(text: str) -> None:
     assert fix_characters(text)[0] == text
+
+
+# A made-up report paragraph with OCR noise: full-width digits and percent signs, l and O
+# for 1 and 0, spaces inside numbers. Cut into a column of any width, it gives the same
+# facts as the clean paragraph.
+NOISY = (
+    "全年全市地区生产总值增长６.５%，规模以上工业增加值增长7.2％，固定资产投资增长l2.3%，"
+    "社会消费品零售总额达到864l.7O亿元，城镇新增就业4.6万 人，居民人均可支配收入达到3 . 2万元，"
+    "粮食产量达到2O.5亿斤，新建学校36所，城乡居民收入倍差缩小到1.85，"
+    "一般公共预算收入1 234 567万元，增长O.8%。"
+)
+CLEAN_READINGS = [
+    ("6.5%", "6.5"), ("7.2%", "7.2"), ("12.3%", "12.3"), ("8641.70亿元", "864170000000"),
+    ("4.6万人", "46000"), ("3.2万元", "32000"), ("20.5亿斤", "2050000000"), ("36所", "36"),
+    ("1.85", "1.85"), ("1234567万元", "12345670000"), ("0.8%", "0.8"),
+]
+
+
+@pytest.mark.parametrize("width", [pytest.param(w, id=f"column-{w}") for w in range(13, 23)])
+def test_noisy_column_report_reads_every_fact(width: int) -> None:
+    lines = [NOISY[i : i + width] for i in range(0, len(NOISY), width)]
+    text = "某市经济运行情况\n" + "\n".join(lines) + "\n"
+    result = extract_text(text, doc_id="t")
+    got = [
+        (f.mention.replace(" ", ""), f"{Decimal(f.normalized_value).normalize():f}")
+        for f in result.facts
+    ]
+    assert got == CLEAN_READINGS
+    assert not [i for i in result.issues if i.stage == "extract"]
