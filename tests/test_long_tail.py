@@ -46,6 +46,10 @@ MAGNITUDES = [
     pytest.param("召开万人大会。", [], id="wan-alone-is-no-round-numeral"),
     pytest.param("全省参保人数320万人。", [("320万人", "3200000", "人", "=")],
                  id="shu-ending-a-word-is-no-comparator"),
+    pytest.param("全市规上企业数5家。", [("5家", "5", "家", "=")],
+                 id="shu-before-digits-is-the-noun-number"),
+    pytest.param("专利授权数3000件。", [("3000件", "3000", "件", "=")],
+                 id="shu-after-a-noun-before-digits"),
 ]
 
 RATIOS = [

@@ -36,6 +36,7 @@ from .numbers import (
     CN_DIGIT_CHARS,
     CN_DIGITS,
     CN_PLACES,
+    MULTIPLIER_CHARS,
     SECTION_CHARS,
     NumberError,
     chinese_number_pattern,
@@ -1215,6 +1216,17 @@ def _read_comparators(quantity: Quantity, view: _SentenceView) -> None:
         quantity.before_start = word_start
         quantity.comparator = _combine(quantity, comparator)
         break
+    if (
+        quantity.before_start == quantity.start
+        and text[quantity.start] in MULTIPLIER_CHARS
+        and head.endswith(lexicon.vague_numerals)
+    ):
+        # 数十亿元, 几十万人: some tens of 亿, more than 10亿
+        word = next(w for w in lexicon.vague_numerals if head.endswith(w))
+        word_start = head_start + len(head) - len(word)
+        if view.starts_word(word_start):
+            quantity.before_start = word_start
+            quantity.comparator = _combine(quantity, ">")
     tail = text[quantity.end : quantity.end + _WINDOW]
     offset = len(tail) - len(tail.lstrip(" "))
     tail = tail.lstrip(" ")

@@ -227,6 +227,7 @@ class Words:
     length_nouns: tuple[str, ...]
     ratio_nouns: tuple[str, ...]
     numbered_bodies: tuple[str, ...]
+    vague_numerals: tuple[str, ...]
     generic: frozenset[str]
     predicate_openers: tuple[str, ...]
     conversions: tuple[str, ...]
@@ -294,6 +295,7 @@ def _build_words(table: dict[str, Any]) -> Words:
         length_nouns=_sorted(table["durations"]["length_nouns"]),
         ratio_nouns=_sorted(table["topics"]["ratio_nouns"]),
         numbered_bodies=_sorted(table["non_facts"]["numbered_bodies"]),
+        vague_numerals=_sorted(table["non_facts"]["vague_numerals"]),
         generic=frozenset(table["topics"]["generic"]),
         predicate_openers=_sorted(table["topics"]["predicate_openers"]),
         conversions=_sorted(table["topics"]["conversions"]),
