@@ -18,6 +18,7 @@ jieba runs only on clauses that hold a quantity.
 from __future__ import annotations
 
 import re
+import string
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -166,8 +167,8 @@ class Rule(StrEnum):
     SIGN_MINUS = "negative: a minus sign"
     SIGN_SHARED = "sign of the value listed before it"
     PER = "per {per} from 每{per} before the number"
-    BARE_RATIO = "a multiple (倍): a bare number after a ratio noun such as 倍差 or 比值"
     PER_SLASH = "per {per} from the denominator of the unit (元/{per})"
+    BARE_RATIO = "a multiple (倍): a bare number after a ratio noun such as 倍差 or 比值"
     QUALIFIERS = "qualifiers from the clause before the number: {words}"
     LIST_QUALIFIERS = "qualifiers from the clause introducing the list (…目标是：): {words}"
     BASE_PEOPLE = "base unit 人: people are named after the number"
@@ -957,7 +958,11 @@ def _reject_early(quantity: Quantity, view: _SentenceView) -> Rejection | None:
     rules = view.rules
     text = view.text
     start, end = quantity.start, quantity.end
-    if quantity.kind == "number" and _illegible_span(text, quantity) is not None:
+    if (
+        ((start and text[start - 1] in _ILLEGIBLE_NEIGHBOURS) or text.startswith(".", end))
+        and quantity.kind == "number"
+        and _illegible_span(text, quantity) is not None
+    ):
         return Rejection.ILLEGIBLE  # ■35亿元, □.6万人, 6.□%: a digit OCR could not read
     if start and text[start - 1] in _SPLIT_MARKS and _split_from(text, start) is not None:
         return Rejection.FRAGMENT  # 5·3%, 1 23万: the rest of a number read in part
@@ -1039,6 +1044,8 @@ def _reject_early(quantity: Quantity, view: _SentenceView) -> Rejection | None:
 _ILLEGIBLE = frozenset("□■\ufffd")
 _ILLEGIBLE_BY_POINT = frozenset("□■\ufffd?？")
 _AFTER_DIGIT = frozenset("%‰0123456789")
+# What may stand before a number _illegible_span refuses: a test before calling it.
+_ILLEGIBLE_NEIGHBOURS = _ILLEGIBLE | frozenset("." + string.ascii_letters)
 
 
 def _illegible_span(text: str, quantity: Quantity) -> tuple[int, int] | None:
