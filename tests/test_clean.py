@@ -248,6 +248,31 @@ REFLOW_CASES = [
         f"标题\n{BODY_TEXT}\n12345亿元，增长5%。",
         id="line-of-digits-continued-by-digits-is-no-ordinal-anywhere",
     ),
+    pytest.param(
+        column("标题", *BODY, "全市地区生产总值增长6.", "8%，社会运行更加安定有序。"),
+        f"标题\n{BODY_TEXT}\n全市地区生产总值增长6.8%，社会运行更加安定有序。",
+        id="number-cut-after-its-decimal-point-joined",
+    ),
+    pytest.param(
+        "标题\n地区生产总值增长6.\n8%，就业形势总体稳定。",
+        "标题\n地区生产总值增长6.8%，就业形势总体稳定。",
+        id="number-cut-after-its-decimal-point-in-flowed-text-joined",
+    ),
+    pytest.param(
+        "标题\n1.\n2025年工作回顾",
+        "标题\n1.\n2025年工作回顾",
+        id="enumerator-alone-on-its-line-stays",
+    ),
+    pytest.param(
+        column("标题", *BODY, "一般公共预算收入1 ", "234 567万元，社会运行更加安定有序。"),
+        f"标题\n{BODY_TEXT}\n一般公共预算收入1 234 567万元，社会运行更加安定有序。",
+        id="space-between-digit-groups-at-a-break-kept",
+    ),
+    pytest.param(
+        column("标题", *BODY, "全市地区生产总值达到1", "2345亿元，社会运行更加安定有序。"),
+        f"标题\n{BODY_TEXT}\n全市地区生产总值达到12345亿元，社会运行更加安定有序。",
+        id="digits-cut-without-a-space-join-without-one",
+    ),
     pytest.param("12\n\n345亿元", "12345亿元", id="number-cut-in-flowed-text-joined"),
     pytest.param(
         "标题\n地区生产总值12\n345亿元，增长5%。\n就业形势总体稳定。",

@@ -112,6 +112,18 @@ def write_jsonl(path: Path, rows: list[dict[str, Any]]) -> Path:
             id="multiplier-only-gold-unit-wan-yi",
         ),
         pytest.param(
+            [fact(3e12, "萬億美元", "美元")],
+            [fact(3e12, "萬億", "元")],
+            (1, 0, 0, 0),
+            id="multiplier-only-gold-unit-traditional",
+        ),
+        pytest.param(
+            [fact(3000, "仟元", "元")],
+            [fact(3000, "仟", "元")],
+            (1, 0, 0, 0),
+            id="multiplier-only-gold-unit-financial",
+        ),
+        pytest.param(
             [fact(1, "位")],
             [fact(1, "", "位")],
             (1, 0, 0, 0),

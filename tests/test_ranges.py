@@ -29,6 +29,15 @@ RANGES = [
                  id="aside-before-dash-not-minus"),
     pytest.param("每户补助两到三千元。", [("两到三千元", "2000", "3000", ">=")],
                  id="lower-numeral-takes-the-place"),
+    pytest.param("每亩奖励3到5万元。", [("3到5万元", "30000", "50000", ">=")],
+                 id="lower-bound-shares-the-multiplier"),
+    pytest.param("每亩奖励从6500到2万元。", [("6500到2万元", "6500", "20000", ">=")],
+                 id="lower-bound-above-upper-with-multiplier-has-none"),
+    pytest.param("每亩奖励7000-1.5万元。", [("7000-1.5万元", "7000", "15000", ">=")],
+                 id="lower-bound-mixed-magnitude-dash"),
+    pytest.param("每亩奖励从6500元到2万元。",
+                 [("6500元", "6500", None, "="), ("2万元", "20000", None, "=")],
+                 id="both-bounds-with-units-two-facts"),
     pytest.param("自然增长率为-0.5‰。", [("0.5‰", "-0.5", None, "=")], id="minus-still-minus"),
 ]
 

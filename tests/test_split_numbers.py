@@ -42,6 +42,18 @@ SPLIT = [
     pytest.param("带动就业1 23万人。", [], "1 23万人", id="short-group-refused"),
     pytest.param("投入12，345万元。", [], "12，345万元", id="fullwidth-comma-group-refused"),
     pytest.param("投入1,23万元。", [], "1,23万元", id="comma-short-group-refused"),
+    # a character OCR could not read inside the number: refused with an issue
+    pytest.param("新增就业□.6万人。", [], "□.6万人", id="box-before-point-refused"),
+    pytest.param("完成投资■35亿元。", [], "■35亿元", id="black-box-before-digits-refused"),
+    pytest.param("完成投资\ufffd35亿元。", [], "\ufffd35亿元", id="replacement-char-refused"),
+    pytest.param("新增就业?.6万人。", [], ".6万人", id="question-mark-as-digit-refused"),
+    pytest.param("全年增长6.□%。", [], "6.□%", id="box-after-point-refused"),
+    pytest.param("全年增长7.Z%。", [], "7.Z%", id="letter-after-point-refused"),
+    pytest.param("人均收入12S6元。", [], "12S6元", id="letter-between-digits-refused"),
+    pytest.param("建成5G基站3万个。", [("3万个", "30000", "个")], "",
+                 id="code-before-a-count-is-no-misread-digit"),
+    pytest.param("是否达标?3家企业未达标。", [("3家", "3", "家")], "",
+                 id="question-mark-before-a-number-is-punctuation"),
     # not fragments: a list after a full-width comma, an enumerator before a number
     pytest.param("排名第1，7家企业上榜。", [("7家", "7", "家")], "", id="fullwidth-comma-list"),
     pytest.param("1. 30家企业上榜。", [("30家", "30", "家")], "", id="enumerator-point"),

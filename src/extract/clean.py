@@ -72,12 +72,16 @@ _DIGIT_COMMA_GROUP_RE = regex.compile("[0-9]，[0-9]{3}")
 _FULLWIDTH_THOUSANDS_RE = regex.compile(
     r"，(?<=(?<![\d.,，])\d{1,3}(?:，\d{3})*，)(?=\d{3}(?:，\d{3})*\.\d)"
 )
-#: O, o, l and I after a digit run no Latin letter starts (27l36, 1O0, 4O%, 3O万).
+#: O, o, l and I after a digit run no Latin letter starts, its decimals included (27l36,
+#: 1O0, 4O%, 3O万, 8641.7O亿).
 #: The letters come first, so the search runs from one letter to the next.
 _OCR_LETTER_RE = regex.compile(
-    r"(?:[OolI]+(?=\d)|[Oo]+(?=[%‰\p{Han}]))(?<=(?<![A-Za-z\d.])\d+[OolI]+)"
+    r"(?:[OolI]+(?=\.?\d)|[Oo]+(?=[%‰\p{Han}]))(?<=(?<![A-Za-z\d.])\d+(?:\.\d+)?[OolI]+)"
 )
 _OCR_LETTERS = str.maketrans("OolI", "0011")
+#: l opening a digit run that no Latin letter ends (产量l2.3亿斤), and O opening a decimal
+#: (上涨O.8%), right after a Chinese character: OCR's 1 and 0, as no Latin word starts so.
+_OCR_OPENING_LETTER_RE = regex.compile(r"l(?=\d++(?![A-Za-z]))(?<=\p{Han}l)|O(?=\.\d)(?<=\p{Han}O)")
 _DIGIT_THEN_LETTER_RE = regex.compile("[0-9][OolI]")
 # Ａ-ｚ also spans ［＼］＾＿｀, which the translation table leaves alone: one range is
 # scanned several times faster than the two of the letters.
@@ -171,11 +175,16 @@ def fix_ocr_letters_in_numbers(text: str) -> str:
     """Return ``text`` with O read as 0 and l/I as 1 where OCR put them inside a number.
 
     A letter counts when a digit run that no Latin letter starts stands before it, and a
-    digit (or, for O, a percent sign or a Chinese character) after it.
+    digit or a decimal point (or, for O, a percent sign or a Chinese character) after it;
+    after a Chinese character, l opening a digit run and O opening a decimal count too.
 
     >>> fix_ocr_letters_in_numbers("4O%，1O0座，27l36元，Win1O系统")
     '40%，100座，27136元，Win1O系统'
+    >>> fix_ocr_letters_in_numbers("就业4O.5万人，产量l2.3亿斤，上涨O.8%，l2tp协议")
+    '就业40.5万人，产量12.3亿斤，上涨0.8%，l2tp协议'
     """
+    if "l" in text or "O" in text:
+        text = _OCR_OPENING_LETTER_RE.sub(lambda m: m.group().translate(_OCR_LETTERS), text)
     if _DIGIT_THEN_LETTER_RE.search(text) is None:
         return text  # a scan that starts at digits is cheaper than one that starts at letters
     return _OCR_LETTER_RE.sub(lambda m: m.group().translate(_OCR_LETTERS), text)
@@ -525,7 +534,24 @@ def _cuts_token(left: str, right: str) -> bool:
     last, first = left[-1], right[0]
     if last.isascii() and last.isdigit():
         return first.isascii() and (first.isdigit() or first in ".%")
+    if last == "." and _cuts_after_point(left, first):
+        return True
     return is_latin_letter(last) and is_latin_letter(first)
+
+
+def _cuts_after_point(left: str, first: str) -> bool:
+    """Return whether ``left`` ends in a number's decimal point and ``first`` goes on with
+    its digits: 增长6. | 8%. A line of an enumerator alone (1. | 2025年…) is no number.
+
+    >>> _cuts_after_point("增长6.", "8"), _cuts_after_point("1.", "2")
+    (True, False)
+    """
+    if not (first.isascii() and first.isdigit()):
+        return False
+    index = len(left) - 1
+    while index > 0 and left[index - 1].isascii() and left[index - 1].isdigit():
+        index -= 1
+    return 0 < index < len(left) - 1
 
 
 def _cuts_number(left: str, right: str) -> bool:
@@ -535,6 +561,8 @@ def _cuts_number(left: str, right: str) -> bool:
     (True, False, False)
     """
     last, first = left[-1], right[0]
+    if last == ".":
+        return _cuts_after_point(left, first)  # 增长6. | 8%
     if not (last.isascii() and last.isdigit()):
         return False
     return first.isascii() and (first.isdigit() or first in ".%")
@@ -560,7 +588,8 @@ def _merge(group: list[_Unit], *, latin: bool) -> _Unit:
 
     Chinese lines join with no space: the column cuts words anywhere
     (``G|DP`` → ``GDP``), except that an explicit space at the break between
-    two Latin letters stays one space. Latin-script text was wrapped at
+    two Latin letters, or two digits (the groups of ``1 234 567``), stays one
+    space. Latin-script text was wrapped at
     spaces, so its lines join with one space.
     """
     if len(group) == 1:
@@ -573,8 +602,7 @@ def _merge(group: list[_Unit], *, latin: bool) -> _Unit:
         if previous is not None and (
             latin
             or (
-                is_latin_letter(previous.text[-1])
-                and is_latin_letter(unit.text[0])
+                _word_or_group_gap(previous.text[-1], unit.text[0])
                 and (previous.space_after or unit.space_before)
             )
         ):
@@ -589,6 +617,14 @@ def _merge(group: list[_Unit], *, latin: bool) -> _Unit:
 
 def is_latin_letter(char: str) -> bool:
     return char.isascii() and char.isalpha()
+
+
+def _word_or_group_gap(last: str, first: str) -> bool:
+    """Return whether a space at a line break between ``last`` and ``first`` is kept: it
+    parts two Latin words, or two digit groups of one number (1 234 | 567万元)."""
+    if last.isascii() and last.isdigit():
+        return first.isascii() and first.isdigit()
+    return is_latin_letter(last) and is_latin_letter(first)
 
 
 def _runs_on(layout: _Layout, index: int) -> bool:

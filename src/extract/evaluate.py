@@ -56,6 +56,7 @@ from pydantic import (
 )
 
 from .models import PERIOD_PATTERN
+from .numbers import MULTIPLIER_CHARS as _GRAMMAR_MULTIPLIERS
 from .schema import csv_unescape
 
 __all__ = [
@@ -99,8 +100,9 @@ PREDICTION_FILE = "facts.jsonl"
 #: made with ``--format csv`` or ``--format json`` has no facts.jsonl.
 PREDICTION_FILES = (PREDICTION_FILE, "facts.json", "facts.csv")
 
-#: The multipliers of the number grammar; a unit made only of them names no measure.
-MULTIPLIER_CHARS = frozenset("十百千万亿")
+#: The multipliers of the number grammar (numbers.py: 十百千万亿, the financial 拾佰仟 and
+#: the traditional 萬億); a unit made only of them names no measure.
+MULTIPLIER_CHARS = frozenset(_GRAMMAR_MULTIPLIERS)
 
 # A parenthesised variant inside a unit: 套（间） → 套, 套(间) → 套 (NFKC runs first,
 # so full-width brackets are already half-width here).
@@ -334,12 +336,12 @@ def normalize_unit(unit: str | None) -> str:
 
 
 def is_multiplier_only(unit: str | None) -> bool:
-    """Return whether ``unit`` is empty or made only of 十百千万亿 (it names no measure).
+    """Return whether ``unit`` is empty or made only of multipliers (it names no measure).
 
     >>> is_multiplier_only("万"), is_multiplier_only("万亿"), is_multiplier_only("万人")
     (True, True, False)
-    >>> is_multiplier_only("")
-    True
+    >>> is_multiplier_only(""), is_multiplier_only("萬億")
+    (True, True)
     """
     return set(normalize_unit(unit)) <= MULTIPLIER_CHARS
 

@@ -18,6 +18,7 @@ jieba runs only on clauses that hold a quantity.
 from __future__ import annotations
 
 import re
+import string
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -36,6 +37,7 @@ from .numbers import (
     CN_DIGIT_CHARS,
     CN_DIGITS,
     CN_PLACES,
+    MULTIPLIER_CHARS,
     SECTION_CHARS,
     NumberError,
     chinese_number_pattern,
@@ -134,6 +136,7 @@ class Rejection(StrEnum):
     INDEFINITE = "一 as an indefinite article (一批, 一项, 一个新台阶)"
     INSIDE_WORD = "a numeral inside a longer word (统一, 两位数, 千家万户)"
     NON_FACT_TERM = "part of a term that states no quantity (三次产业, 一揽子, 年均)"
+    NUMBERED_BODY = "the number in the name of an institute or academy (电科38所, 航天科工二院)"
     YEAR = "a calendar year (2025年, 2023—2025年)"
     YEAR_FRAME = "N年 dates or frames the statement, no duration verb (五年来, 三年行动)"
     GROUPING = "a count in words before an abstract noun (三个方面, 十二个领域)"
@@ -143,6 +146,7 @@ class Rejection(StrEnum):
     MAGNITUDE = "a magnitude without a unit (超百万村)"
     THRESHOLD = "a threshold naming which things are counted (3亿元以上项目, 60岁以上老人)"
     FRAGMENT = "a piece of a number split by a space, comma or dot (1 23万, 5·3%): refused"
+    ILLEGIBLE = "next to a character OCR could not read (□.6万人, ■35亿元, 7.Z%): refused"
     # Found by ``explain`` outside the extractor:
     INVALID = "failed validation"
     UNREADABLE = "the sentence holds a number that could not be read"
@@ -164,6 +168,7 @@ class Rule(StrEnum):
     SIGN_SHARED = "sign of the value listed before it"
     PER = "per {per} from 每{per} before the number"
     PER_SLASH = "per {per} from the denominator of the unit (元/{per})"
+    BARE_RATIO = "a multiple (倍): a bare number after a ratio noun such as 倍差 or 比值"
     QUALIFIERS = "qualifiers from the clause before the number: {words}"
     LIST_QUALIFIERS = "qualifiers from the clause introducing the list (…目标是：): {words}"
     BASE_PEOPLE = "base unit 人: people are named after the number"
@@ -332,8 +337,9 @@ class _Context:
     # 主要预期目标是：地区生产总值增长6%左右；…: qualifiers an introducing clause gives
     # every item listed after it, to the end of the paragraph.
     list_qualifiers: tuple[str, ...] = ()
-    # Numbers split in a way the grammar cannot read whole (5·3%, 1 23万): the text of
-    # each, for the caller to report as an issue; the fragment is never a fact.
+    # Numbers split in a way the grammar cannot read whole (5·3%, 1 23万) or holding a
+    # character OCR could not read (■35亿元): why and the text of each, for the caller to
+    # report as an issue; the fragment is never a fact.
     refused: list[str] = field(default_factory=list)
 
 
@@ -539,6 +545,15 @@ def _read_number(rules: _Rules, match: regex.Match[str]) -> Quantity | None:
         and (ratio := _TO_ONE_RE.match(match.string, end)) is not None
     ):
         unit, end = Unit(ratio.group(), "倍", Decimal(1), "ratio"), ratio.end()  # 2.5∶1
+    if (
+        unit is None
+        and lo is None
+        and arabic is not None
+        and not multiplier
+        and match.string.startswith("/", end)
+        and (fraction := _slash_fraction(rules, match, value, end)) is not None
+    ):
+        return fraction  # 1/6
     if unit is None:
         # a multiplier with no unit (惠及43万儿童) ends the mention where the number ends
         present = (arabic, a_mult, a_tail, cn, inside, mult2)
@@ -549,10 +564,14 @@ def _read_number(rules: _Rules, match: regex.Match[str]) -> Quantity | None:
     lo_value = _number(lo) if lo is not None else None
     if lo_value is not None:
         upper = value * factor * unit_factor  # 3-5个: the number read so far is the upper bound
+        lo_mult = match.group(groups.lo_mult)
         try:
-            factor = multiplier_value(match.group(groups.lo_mult) or multiplier)
+            factor = multiplier_value(lo_mult or multiplier)
         except NumberError:
             pass
+        if not lo_mult and multiplier and lo_value * factor * unit_factor > upper:
+            # 从8500到3万元: a bound that the upper's 万 would put above it has none
+            factor, multiplier = Decimal(1), ""
         value, start = lo_value, match.start(groups.lo)
         if cn and lo in CN_DIGITS and (tail := _PLACES_AFTER_DIGIT_RE.match(number_text)):
             value *= multiplier_value(tail.group(1))  # 两到三千 is 2000 to 3000
@@ -575,6 +594,28 @@ def _read_number(rules: _Rules, match: regex.Match[str]) -> Quantity | None:
         has_digits=has_digits,
         is_range=upper is not None,
     )
+
+
+# The denominator of a fraction written with a slash (1/6), not one of a date (2025/12/31).
+_SLASH_DENOMINATOR_RE = regex.compile(r"/(\d{1,3})(?![\d./年月日号])")
+
+
+def _slash_fraction(
+    rules: _Rules, match: regex.Match[str], numerator: Decimal, end: int
+) -> Quantity | None:
+    """仅为甲市的1/6 → 16.67 %: a whole numerator below its denominator, as a share."""
+    start = match.start()
+    if start and match.string[start - 1] in "/0123456789":
+        return None  # the middle of 2025/12/31
+    found = _SLASH_DENOMINATOR_RE.match(match.string, end)
+    if found is None or numerator != numerator.to_integral_value() or numerator < 1:
+        return None
+    denominator = Decimal(found.group(1))
+    if numerator >= denominator:
+        return None  # 5/3, 24/7: no share
+    normalized = (numerator / denominator * 100).quantize(Decimal("1e-12")).normalize()
+    unit = rules.units.by_text["%"]
+    return Quantity(start, found.end(), numerator, "", unit, normalized, kind="fraction")
 
 
 # A ratio against one: 城乡收入比2.5∶1 is a multiple, 2.5 倍 (never a clock time 10:15).
@@ -731,7 +772,7 @@ def extract_candidates(
             issues.append(
                 Issue(
                     stage="extract",
-                    reason=f"a number split in a way it cannot be read whole: {refused}",
+                    reason=refused,
                     line=clean.raw_line(sentence.start),
                     text=sentence.text,
                 )
@@ -825,7 +866,13 @@ def _extract_sentence(
                 rejected.append(Rejected(quantity, why))
             if why is Rejection.FRAGMENT and (quantity.unit or quantity.multiplier):
                 split_at = _split_from(text, quantity.start)
-                context.refused.append(text[split_at : quantity.end])
+                piece = text[split_at : quantity.end]
+                context.refused.append(f"a number split in a way it cannot be read whole: {piece}")
+            elif why is Rejection.ILLEGIBLE:
+                span = _illegible_span(text, quantity)
+                if span is not None:
+                    piece = text[span[0] : span[1]]
+                    context.refused.append(f"a number with a character OCR could not read: {piece}")
             continue
         kept.append(quantity)
     read = kept
@@ -911,6 +958,12 @@ def _reject_early(quantity: Quantity, view: _SentenceView) -> Rejection | None:
     rules = view.rules
     text = view.text
     start, end = quantity.start, quantity.end
+    if (
+        ((start and text[start - 1] in _ILLEGIBLE_NEIGHBOURS) or text.startswith(".", end))
+        and quantity.kind == "number"
+        and _illegible_span(text, quantity) is not None
+    ):
+        return Rejection.ILLEGIBLE  # ■35亿元, □.6万人, 6.□%: a digit OCR could not read
     if start and text[start - 1] in _SPLIT_MARKS and _split_from(text, start) is not None:
         return Rejection.FRAGMENT  # 5·3%, 1 23万: the rest of a number read in part
     if view.in_name_quote(start, end):
@@ -918,7 +971,10 @@ def _reject_early(quantity: Quantity, view: _SentenceView) -> Rejection | None:
     before = text[max(0, start - 1) : start]
     after = text[end : end + 1]
     if quantity.unit is None and quantity.kind == "number" and not quantity.multiplier:
-        return _bare_number_reason(rules, before, after)  # list markers, years alone, part ratios
+        if not (quantity.has_digits and _states_a_ratio(quantity, view, before, after)):
+            return _bare_number_reason(rules, before, after)  # list markers, years alone
+        quantity.unit, quantity.base_unit = _BARE_RATIO, _BARE_RATIO.base  # 收入倍差1.9
+        quantity.reasons.append(Rule.BARE_RATIO)
     if quantity.has_digits and quantity.kind == "number":
         # codes: S316, G60, PM2.5, 5G, AR-E3000 (a Latin unit such as TEU is not a code)
         digits_end = _digits_end(quantity, text)
@@ -930,6 +986,12 @@ def _reject_early(quantity: Quantity, view: _SentenceView) -> Rejection | None:
             return Rejection.CODE
     if before == "第":
         return Rejection.ORDINAL  # 第一轮, 第29年: ordinals
+    if (
+        quantity.unit is not None
+        and quantity.unit.text in _NUMBERED_UNITS
+        and text[max(0, start - _LONGEST_BODY) : start].endswith(rules.words.numbered_bodies)
+    ):
+        return Rejection.NUMBERED_BODY  # 电科38所, 航天科工二院
     if before == "届":
         return Rejection.SESSION  # 十五届二次全体会议: session numbers
     if before == "每":
@@ -977,6 +1039,48 @@ def _reject_early(quantity: Quantity, view: _SentenceView) -> Rejection | None:
     return None
 
 
+#: What OCR leaves where it could not read a character (a box, the replacement character),
+#: and, next to a decimal point, the question mark some engines write instead.
+_ILLEGIBLE = frozenset("□■\ufffd")
+_ILLEGIBLE_BY_POINT = frozenset("□■\ufffd?？")
+_AFTER_DIGIT = frozenset("%‰0123456789")
+# What may stand before a number _illegible_span refuses: a test before calling it.
+_ILLEGIBLE_NEIGHBOURS = _ILLEGIBLE | frozenset("." + string.ascii_letters)
+
+
+def _illegible_span(text: str, quantity: Quantity) -> tuple[int, int] | None:
+    """Return the span of a number and the unreadable character beside it, or None.
+
+    ■35亿元, □.6万人 and a sentence opening with .6万人 before the digits, 6.□% after them;
+    a Latin letter standing for a digit (7.Z%, 12S6元).
+    """
+    start, end = quantity.start, quantity.end
+    if start and text[start - 1] in _ILLEGIBLE:
+        return start - 1, end
+    if start and text[start - 1] == "." and (start == 1 or text[start - 2] in _ILLEGIBLE_BY_POINT):
+        # ?.6万人: where the question mark ended the sentence, the point opens it
+        return max(0, start - 2), end
+    if text.startswith(".", end) and (
+        text[end + 1 : end + 2] in _ILLEGIBLE_BY_POINT
+        # 7.Z%: a letter for a digit between the point and the percent sign
+        or (is_latin_letter(text[end + 1 : end + 2]) and text[end + 2 : end + 3] in _AFTER_DIGIT)
+    ):
+        return start, min(len(text), end + 3)
+    if (
+        quantity.unit is not None
+        and start > 1
+        and is_latin_letter(text[start - 1])
+        and text[start - 2].isascii()
+        and text[start - 2].isdigit()
+    ):
+        # 12S6元: a letter for a digit inside an amount (a code has no unit: G60)
+        index = start - 2
+        while index > 0 and text[index - 1].isascii() and text[index - 1].isdigit():
+            index -= 1
+        return index, end
+    return None
+
+
 #: The characters that may split an Arabic number into pieces the grammar does not join.
 _SPLIT_MARKS = frozenset(" ,，.·•・‧")
 # The digits before a split and the split itself, at the end of the text before a number.
@@ -1020,6 +1124,31 @@ def _longest_non_fact_term(words: Words) -> int:
     return max(map(len, words.non_fact_terms), default=0)
 
 
+# A ratio of two quantities written as a bare number (城乡居民收入倍差1.9): a multiple.
+_BARE_RATIO = Unit("", "倍", Decimal(1), "ratio")
+# What stands next to a number that is a term of a written ratio or fraction, not a ratio
+# itself: the 1 of 2.5∶1, the 6 of 1/6, the terms of 3.9：59.5：36.6.
+_RATIO_TERM_MARKS = frozenset("∶:：/")
+# The units a numbered institute or academy is named with (电科38所, 航天科工二院), and how
+# far before the number its group's name is looked for.
+_NUMBERED_UNITS = frozenset(("所", "院", "研究所", "研究院"))
+_LONGEST_BODY = 6
+
+
+def _states_a_ratio(quantity: Quantity, view: _SentenceView, before: str, after: str) -> bool:
+    """True for a bare number after a ratio noun in its clause: 收入倍差1.9, 比值为1.76."""
+    text = view.text
+    if not text[quantity.start].isdigit():
+        return False  # Arabic digits only: the 一 of 收入比一直 is no number
+    if before in _RATIO_TERM_MARKS or after in _RATIO_TERM_MARKS or after.isdigit():
+        return False
+    if is_latin_letter(before) or is_latin_letter(after):
+        return False
+    head = text[max(0, quantity.start - _WINDOW) : quantity.start]
+    clause = _clause_tail(view, head)
+    return any(noun in clause for noun in view.rules.words.ratio_nouns)
+
+
 def _bare_number_reason(rules: _Rules, before: str, after: str) -> Rejection:
     """Return why a bare number is no fact, named as precisely as its neighbours allow."""
     if after in rules.units.calendar:
@@ -1044,13 +1173,32 @@ def _digits_end(quantity: Quantity, text: str) -> int:
 
 
 def _year_is_date(quantity: Quantity, view: _SentenceView) -> bool:
-    """True when N年 does not measure time: only 连续 or a verb of duration makes it one.
+    """True when N年 does not measure time: only 连续, a verb of duration, a noun of a
+    length (年限) or decimals make it one.
 
-    五年来, 三年行动, 两年平均 date or frame a statement; 花了3年, 连续13年 measure time.
+    五年来, 三年行动, 两年平均 date or frame a statement; 花了3年, 连续13年, 受教育年限
+    12年 and 10.8年 measure time.
     """
     rules = view.rules
+    if quantity.value != quantity.value.to_integral_value() and not is_latin_letter(
+        view.text[quantity.start - 1 : quantity.start]
+    ):
+        return False  # 10.8年: a date or a frame counts whole years (PM2.5年均值 is a code)
     head = view.text[max(0, quantity.before_start - _WINDOW) : quantity.before_start]
-    return not head.endswith(rules.words.duration_verbs)
+    if head.endswith(rules.words.duration_verbs):
+        return False
+    # 平均受教育年限达到12年: a length noun earlier in the clause
+    clause = _clause_tail(view, head)
+    return not any(noun in clause for noun in rules.words.length_nouns)
+
+
+def _clause_tail(view: _SentenceView, head: str) -> str:
+    """Return the part of ``head`` after its last clause or sentence mark."""
+    marks = view.rules.marks.clause_break
+    index = len(head)
+    while index > 0 and head[index - 1] not in marks:
+        index -= 1
+    return head[index:]
 
 
 def _read_comparators(quantity: Quantity, view: _SentenceView) -> None:
@@ -1075,6 +1223,17 @@ def _read_comparators(quantity: Quantity, view: _SentenceView) -> None:
         quantity.before_start = word_start
         quantity.comparator = _combine(quantity, comparator)
         break
+    if (
+        quantity.before_start == quantity.start
+        and text[quantity.start] in MULTIPLIER_CHARS
+        and head.endswith(lexicon.vague_numerals)
+    ):
+        # 数十亿元, 几十万人: some tens of 亿, more than 10亿
+        word = next(w for w in lexicon.vague_numerals if head.endswith(w))
+        word_start = head_start + len(head) - len(word)
+        if view.starts_word(word_start):
+            quantity.before_start = word_start
+            quantity.comparator = _combine(quantity, ">")
     tail = text[quantity.end : quantity.end + _WINDOW]
     offset = len(tail) - len(tail.lstrip(" "))
     tail = tail.lstrip(" ")
@@ -1145,11 +1304,27 @@ def _reject_late(quantity: Quantity, view: _SentenceView) -> Rejection | None:
             return Rejection.DETERMINER
     if quantity.kind == "number" and not quantity.has_digits:
         # a bare multiplier (万亿元, 千亿斤) is a number only when a comparator frames it
-        if quantity.before_start == quantity.start and quantity.after_end == quantity.end:
+        if (
+            quantity.before_start == quantity.start
+            and quantity.after_end == quantity.end
+            and not _counts_round(quantity, view)
+        ):
             return Rejection.BARE_MULTIPLIER
         if quantity.unit is None:
             return Rejection.MAGNITUDE  # 超百万村: a magnitude without a unit
     return None
+
+
+def _counts_round(quantity: Quantity, view: _SentenceView) -> bool:
+    """True for 十万个, 百万人次: a place and 万 or 亿 before a measure word of things or
+    people count that many (a bare 万亿元 or 千亿元 names a class or a milestone)."""
+    unit = quantity.unit
+    return (
+        unit is not None
+        and unit.group in view.rules.units.classifier_groups
+        and view.text[quantity.start] in CN_PLACES
+        and any(c in SECTION_CHARS for c in quantity.multiplier)
+    )
 
 
 def _groups_abstract_nouns(quantity: Quantity, view: _SentenceView) -> bool:

@@ -224,6 +224,10 @@ class Words:
     before_verbs: tuple[str, ...]
     comparison: tuple[str, ...]
     duration_verbs: tuple[str, ...]
+    length_nouns: tuple[str, ...]
+    ratio_nouns: tuple[str, ...]
+    numbered_bodies: tuple[str, ...]
+    vague_numerals: tuple[str, ...]
     generic: frozenset[str]
     predicate_openers: tuple[str, ...]
     conversions: tuple[str, ...]
@@ -288,6 +292,10 @@ def _build_words(table: dict[str, Any]) -> Words:
         before_verbs=_sorted(table["distributors"]["before_verbs"]),
         comparison=_sorted(table["distributors"]["comparison"]),
         duration_verbs=_sorted(table["durations"]["verbs"]),
+        length_nouns=_sorted(table["durations"]["length_nouns"]),
+        ratio_nouns=_sorted(table["topics"]["ratio_nouns"]),
+        numbered_bodies=_sorted(table["non_facts"]["numbered_bodies"]),
+        vague_numerals=_sorted(table["non_facts"]["vague_numerals"]),
         generic=frozenset(table["topics"]["generic"]),
         predicate_openers=_sorted(table["topics"]["predicate_openers"]),
         conversions=_sorted(table["topics"]["conversions"]),
