@@ -54,7 +54,7 @@ def local_cluster() -> Any:
     client, with the scheduler settings of ``--cluster local:N``."""
     return distributed.Client(
         distributed.LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
         )
     )
 

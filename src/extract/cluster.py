@@ -160,7 +160,7 @@ def connect(spec: str) -> Iterator[Client]:
     with (
         dask.config.set(LOCAL_SCHEDULER_CONFIG),
         LocalCluster(
-            n_workers=value, threads_per_worker=1, processes=True, dashboard_address=None
+            n_workers=value, threads_per_worker=1, processes=True, dashboard_address=":0"
         ) as cluster,
         Client(cluster) as client,
     ):
