@@ -331,6 +331,8 @@ def run_options(input_dir: str, output_dir: str, **given: object) -> dict[str, o
         "lexicon": [],
         "force": False,
         "meta": None,
+        "cluster": None,
+        "storage_option": [],
     }
     return {"input_dir": Path(input_dir), "output_dir": Path(output_dir), **defaults, **given}
 

@@ -78,3 +78,26 @@ def test_each_module_imports_alone() -> None:
         [sys.executable, "-c", script], capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stderr
+
+
+#: Heavy optional libraries that starting the CLI must not import (cluster.py imports
+#: dask where a --cluster run needs it).
+STARTUP_FREE = ("dask", "distributed", "fsspec", "s3fs", "pyarrow")
+
+
+@pytest.mark.parametrize("library", STARTUP_FREE)
+def test_starting_the_cli_imports_no_optional_engine(library: str) -> None:
+    script = "\n".join(
+        [
+            "import sys",
+            "import extract.cli, extract.core, extract.cluster",
+            "from extract.cli import parse_call",
+            "parse_call(['in', 'out', '--cluster', 'local:2'])",
+            f"print({library!r} in sys.modules)",
+        ]
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"

@@ -91,6 +91,8 @@ RUN_OPTIONS = (
     "lexicon",
     "force",
     "meta",
+    "cluster",
+    "storage_option",
 )
 STDIN_OPTIONS = ("quiet", "doc_id", "lexicon")
 #: The options that ``extract`` without a command takes for a folder run only, by flag.
@@ -100,6 +102,8 @@ FOLDER_RUN_ONLY = {
     "--format": "format",
     "--force": "force",
     "--meta": "meta",
+    "--cluster": "cluster",
+    "--storage-option": "storage_option",
 }
 
 
@@ -158,7 +162,7 @@ def _default_call(options: argparse.Namespace) -> Call:
     if STDIO not in folders:
         if options.doc_id is not None:
             raise UsageError("--doc-id names the report read from stdin; use it with '- -'")
-        options.input_dir, options.output_dir = map(Path, folders)
+        options.input_dir, options.output_dir = map(folder_or_url, folders)
         return Call("run", _options_of(options, RUN_OPTIONS))
     if folders != (STDIO, STDIO):
         raise UsageError(
@@ -181,6 +185,8 @@ def _options_of(options: argparse.Namespace, names: Sequence[str]) -> argparse.N
 #: The usage lines of ``extract --help``: every command and what it takes.
 EXTRACT_USAGE = """extract [run] INPUT_DIR OUTPUT_DIR [-q] [-j N] [--incremental] [--format FORMATS]
                                           [--lexicon FILE.toml] [--force] [--meta FILE.csv]
+                                          [--cluster local:N|tcp://HOST:PORT]
+                                          [--storage-option KEY=VALUE]
        extract stdin [-q] [--doc-id NAME] [--lexicon FILE.toml]   (or: extract - - ...)
        extract eval OUTPUT_DIR [GOLD_DIR] [--panel GOLD_PANEL_DIR] [--list]
        extract explain FILE [--json] [--lexicon FILE.toml]
@@ -216,6 +222,8 @@ RUN_EPILOG = """examples:
   extract raw/ output/ --meta meta.csv       the place and date of documents, where known
   extract raw/ output/ -q                    print only errors (for cron and scripts)
   extract run eval output/                   a folder named eval, explain, run, stdin or -
+  extract s3://bucket/raw/ s3://bucket/out/ --cluster tcp://HOST:8786
+                                             on a Dask cluster (pip install 'extract[dask]')
 
 While a run goes on, each file that is not ok gets one line on stderr, above a progress
 bar (files done, facts found, files/s, time left) when stderr is a terminal; the run ends
@@ -267,7 +275,7 @@ def _run_parser() -> argparse.ArgumentParser:
         epilog=RUN_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    _add_run_arguments(parser)
+    _add_run_arguments(parser, folder=folder_or_url)
     return parser
 
 
@@ -320,6 +328,23 @@ def _add_run_arguments(
         help="the place and date of documents, as columns doc_id, place, date (either may "
         "be empty); they win over what the texts say",
     )
+    parser.add_argument(
+        "--cluster",
+        metavar="local:N|ADDRESS",
+        default=None,
+        help="extract on a Dask cluster: local:N starts N worker processes here, "
+        "tcp://HOST:8786 uses a running scheduler; INPUT_DIR and OUTPUT_DIR may then be "
+        "URLs (s3://...), and the outputs are Parquet parts (docs/scaling-out.md). "
+        "Needs pip install 'extract[dask]'",
+    )
+    parser.add_argument(
+        "--storage-option",
+        metavar="KEY=VALUE",
+        action="append",
+        default=[],
+        help="an fsspec storage option of the input and output URLs, such as "
+        "client_kwargs.endpoint_url=http://127.0.0.1:9000 (repeatable; with --cluster)",
+    )
     _add_lexicon_argument(parser)
 
 
@@ -334,6 +359,16 @@ def _add_lexicon_argument(parser: argparse.ArgumentParser) -> None:
         help="add the units, words and header patterns of a lexicon file (repeatable; "
         "see examples/lexicon.toml)",
     )
+
+
+def folder_or_url(text: str) -> Path | str:
+    """Return a folder argument as a path, or as text when it is a URL (``s3://bucket/x``,
+    which a path would make ``s3:/bucket/x``); only a ``--cluster`` run takes URLs.
+
+    >>> folder_or_url("raw/"), folder_or_url("s3://bucket/raw/")
+    (PosixPath('raw'), 's3://bucket/raw/')
+    """
+    return text if "://" in text else Path(text)
 
 
 def _positive_int(text: str) -> int:
@@ -361,6 +396,13 @@ def available_cpus() -> int:
 
 def run_folder(options: argparse.Namespace) -> int:
     """Return the exit code of ``extract run INPUT_DIR OUTPUT_DIR``."""
+    if options.cluster is not None:
+        return run_on_cluster(options)
+    if options.storage_option:
+        raise UsageError("--storage-option applies to a --cluster run; add --cluster local:N")
+    for folder in (options.input_dir, options.output_dir):
+        if isinstance(folder, str):
+            raise UsageError(f"{folder}: a URL is read and written by a --cluster run only")
     # Imported here so that `--help` and argument mistakes answer without loading jieba.
     from .lexicon import LexiconError
     from .meta import MetaError, read_meta
@@ -418,7 +460,55 @@ def run_folder(options: argparse.Namespace) -> int:
     return EXIT_OK if all_ok else EXIT_SOME_FILES_NOT_OK
 
 
-def format_summary(totals: dict[str, int], *, output_dir: Path, seconds: float) -> str:
+def run_on_cluster(options: argparse.Namespace) -> int:
+    """Return the exit code of ``extract run INPUT OUTPUT --cluster SPEC`` (cluster.py)."""
+    for flag, given in (
+        ("-j/--jobs", options.jobs is not None),
+        ("--format", options.format is not None),
+        ("--force", options.force),
+        ("--meta", options.meta is not None),
+    ):
+        if given:
+            raise UsageError(f"{flag} applies to a local run, not to --cluster; drop it")
+    # Imported here: dask stays out of the start-up of every other command.
+    from .cluster import ClusterError, connect, extract_on_cluster, storage_options_of
+    from .lexicon import LexiconError
+    from .read import InputFolderError
+
+    started = time.perf_counter()
+    display = RunDisplay(quiet=options.quiet, terminal=_stderr_is_terminal())
+    try:
+        storage_options = storage_options_of(options.storage_option)
+        with connect(options.cluster) as client:
+            summary = extract_on_cluster(
+                client,
+                str(options.input_dir),
+                str(options.output_dir),
+                storage_options=storage_options,
+                lexicon_files=options.lexicon,
+                incremental=options.incremental,
+                progress=display.report,
+                on_start=display.start,
+            )
+    except (ClusterError, InputFolderError, LexiconError) as error:
+        raise UsageError(str(error)) from None
+    except OSError as error:
+        _say(
+            f"error: cannot read or write ({error}); files already in {options.output_dir} "
+            "were not replaced unless _SUCCESS is gone"
+        )
+        return EXIT_WRITE_FAILED
+    finally:
+        display.close()
+    totals = summary.totals()
+    all_ok = totals["ok"] == totals["files"]
+    if not options.quiet or not all_ok:
+        seconds = time.perf_counter() - started
+        _say(format_summary(totals, output_dir=options.output_dir, seconds=seconds))
+    return EXIT_OK if all_ok else EXIT_SOME_FILES_NOT_OK
+
+
+def format_summary(totals: dict[str, int], *, output_dir: Path | str, seconds: float) -> str:
     """Return the one line that ends a folder run, from ``RunSummary.totals()``.
 
     >>> totals = {"files": 7, "ok": 4, "skipped": 2, "error": 1, "facts": 314}

@@ -356,22 +356,51 @@ def read_source(path: Path, *, root: Path) -> SourceText:
 
     Raises ``UnreadableFile`` (status ``skipped`` or ``error``) when the file gives no text.
     """
+    raw = read_input_bytes(path, root=root)
+    return source_of_input(raw, name=path.relative_to(root).as_posix())
+
+
+def read_input_bytes(path: Path, *, root: Path) -> bytes:
+    """Return the bytes of the input file at ``path`` under ``root``, to be decoded by
+    ``source_of_input``.
+
+    Raises ``UnreadableFile`` when it is no regular file or cannot be read, and (status
+    ``skipped``) when it is not ``*.txt`` or over the size limit: such a file is hashed in
+    blocks, not read whole.
+    """
     name = path.relative_to(root).as_posix()
     relative = text_of_name(name)
     size = _check_regular_file(path, relative)
-    if not is_text_name(path) or size > MAX_FILE_BYTES:
+    reason = _unread_reason(name, size)
+    if reason:
         # Hashed in blocks rather than read whole: it may be a large video or archive.
         sha256, size = _hash_or_fail(path, relative)
-        reason = (
-            "not a .txt file"
-            if not is_text_name(path)
-            else f"file too large ({size:,} bytes; the limit is {size_limit()})"
+        raise UnreadableFile(
+            relative, _unread_reason(name, size), status="skipped", sha256=sha256, size=size
         )
-        raise UnreadableFile(relative, reason, status="skipped", sha256=sha256, size=size)
     try:
-        raw = path.read_bytes()
+        return path.read_bytes()
     except OSError as error:
         raise UnreadableFile(relative, f"cannot read: {error.strerror}", status="error") from None
+
+
+def source_of_input(raw: bytes, *, name: str) -> SourceText:
+    """Return the decoded text of one input's bytes ``raw``, named ``name``.
+
+    ``name`` is the input's '/'-separated path relative to the input folder (or the key
+    under the input prefix), as the file system gives it. The rules are a file's: a name
+    that is not ``*.txt`` or more bytes than ``MAX_FILE_BYTES`` is skipped, the bytes are
+    decoded by ``source_from_bytes``, and a name part that is not UTF-8 is an issue.
+    Raises ``UnreadableFile`` (status ``skipped`` or ``error``) when they give no text.
+
+    >>> source_of_input("增长5%。".encode("gb18030"), name="a/b.txt").encoding
+    'gb18030'
+    """
+    relative = text_of_name(name)
+    reason = _unread_reason(name, len(raw))
+    if reason:
+        sha256 = hashlib.sha256(raw).hexdigest()
+        raise UnreadableFile(relative, reason, status="skipped", sha256=sha256, size=len(raw))
     source = source_from_bytes(raw, path=relative, doc_id=doc_id_of_name(name))
     if source.doc_id != doc_id_for(relative):  # a name part that is not UTF-8 was read
         source.issues.append(
@@ -381,6 +410,15 @@ def read_source(path: Path, *, root: Path) -> SourceText:
             )
         )
     return source
+
+
+def _unread_reason(name: str, size: int) -> str:
+    """Return why an input named ``name`` of ``size`` bytes is skipped unread ("" if not)."""
+    if not is_text_name(Path(name)):
+        return "not a .txt file"
+    if size > MAX_FILE_BYTES:
+        return f"file too large ({size:,} bytes; the limit is {size_limit()})"
+    return ""
 
 
 def source_from_bytes(raw: bytes, *, path: str, doc_id: str) -> SourceText:

@@ -32,9 +32,10 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
-from . import pipeline, tagger
+from . import tagger
+from .core import WORKER_DIED, entry_names, extract_input, failed_result, unreadable_result
 from .lexicon import Lexicon, load_lexicon
 from .meta import as_meta, check_doc_ids
 from .models import Document, DocumentMeta, ManifestEntry, SourceText
@@ -45,8 +46,7 @@ from .read import (
     doc_id_of_name,
     find_input_files,
     is_text_name,
-    name_bytes,
-    read_source,
+    read_input_bytes,
     text_of_name,
 )
 from .write import (
@@ -501,11 +501,7 @@ def _watch_parent(parent: int, interval: float = _WATCH_INTERVAL, rounds: int = 
 
 def _worker_died(task: _Task) -> ManifestEntry:
     """Return the error entry of a file whose extraction killed its worker process."""
-    return ManifestEntry(
-        **_names(task),
-        status="error",
-        reason="the worker process extracting this file died (killed, or out of memory)",
-    )
+    return failed_result(_name(task), WORKER_DIED).entry
 
 
 def _check_output_outside_input(input_dir: Path, output_dir: Path) -> None:
@@ -522,72 +518,39 @@ def _check_output_outside_input(input_dir: Path, output_dir: Path) -> None:
 def _run_task(task: _Task, lexicon: Lexicon | None) -> _TaskResult:
     """Return the manifest entry of one file and its rendered document (None if there is none).
 
-    The file is extracted with ``lexicon`` (None: the bundled one)."""
-    names = _names(task)
+    The file is checked (a regular file, ``*.txt``, within the size limit) and read here;
+    its bytes go through ``core.extract_input``, as on any engine, with ``lexicon``
+    (None: the bundled one)."""
+    name = _name(task)
     if task.skipped is not None:
-        return ManifestEntry(**names, status="skipped", reason=task.skipped), None
+        return ManifestEntry(**entry_names(name), status="skipped", reason=task.skipped), None
     try:
-        source = read_source(task.path, root=task.input_dir)
+        raw = read_input_bytes(task.path, root=task.input_dir)
     except UnreadableFile as error:
-        entry = ManifestEntry(
-            **names,
-            status=error.status,
-            reason=error.reason,
-            sha256=error.sha256,
-            size=error.size,
-        )
-        return entry, None
-    known: dict[str, Any] = {
-        **names,
-        "doc_id": source.doc_id,
-        "encoding": source.encoding,
-        "sha256": source.sha256,
-        "size": source.size,
-    }
-    if task.duplicate_of is not None:
-        # a.txt and a.TXT would both be document "a" and overwrite each other's output.
-        reason = f"same doc_id as {task.duplicate_of}; rename one of the two files"
-        return ManifestEntry(**known, status="error", reason=reason, issues=source.issues), None
-    document = _reuse(task, source)
-    reused = document is not None
+        return unreadable_result(name, error).entry, None
+    result = extract_input(
+        name,
+        raw,
+        lexicon=lexicon,
+        meta=task.meta,
+        duplicate_of=task.duplicate_of,
+        reuse=lambda source: _reuse(task, source),
+    )
+    if result.document is None:
+        return result.entry, None
     try:
-        # Through the module: the stages are pipeline's, and whoever replaces
-        # pipeline.extract_source (a test, a debugger) replaces it for runs too.
-        document = document or pipeline.extract_source(source, lexicon=lexicon, meta=task.meta)
         # Rendered here, in the worker, so that the writing process only copies text.
         with stage_named("write"):
-            rendered = render_document(document, formats=task.formats, number=task.number)
+            rendered = render_document(result.document, formats=task.formats, number=task.number)
     except Exception as error:  # one file's failure must never stop the run
-        entry = ManifestEntry(
-            **known, status="error", reason=describe_failure(error), issues=source.issues
-        )
+        entry = result.failed(describe_failure(error))
         return entry, None
-    entry = ManifestEntry(
-        **known,
-        status="ok",
-        facts=len(document.facts),
-        place=document.place,
-        place_from=document.place_from,
-        date=document.date,
-        date_from=document.date_from,
-        issues=document.issues,
-        reused=reused,
-    )
-    return entry, rendered
+    return result.entry, rendered
 
 
-def _names(task: _Task) -> dict[str, Any]:
-    """Return the ``path``, ``path_bytes`` and ``doc_id`` of the manifest entry of ``task``.
-
-    ``doc_id`` is None for a file that is not ``*.txt``.
-    """
-    name = task.path.relative_to(task.input_dir).as_posix()
-    raw = name_bytes(name)
-    return {
-        "path": text_of_name(name),
-        "path_bytes": None if raw is None else raw.hex(),
-        "doc_id": doc_id_of_name(name) if is_text_name(task.path) else None,
-    }
+def _name(task: _Task) -> str:
+    """Return the '/'-separated path of ``task``'s file relative to the input folder."""
+    return task.path.relative_to(task.input_dir).as_posix()
 
 
 def _reuse(task: _Task, source: SourceText) -> Document | None:

@@ -450,3 +450,81 @@ def _arrow_schema(columns: tuple[FactColumn, ...]) -> pa.Schema:
             for column in columns
         ]
     )
+
+
+#: The column that the Parquet parts of a cluster run add to the fact columns: a fact's
+#: position among its document's facts (0, 1, ...), the text's order. One mention can give
+#: several facts at the same offset, so ``start`` alone does not order them.
+FACT_INDEX = "fact_index"
+
+
+def part_fact_arrow_schema() -> pa.Schema:
+    """Return the Arrow schema of the fact parts of a cluster run (``core.extract_batch``):
+    the columns of facts.parquet, then ``fact_index``.
+
+    >>> part_fact_arrow_schema().names[-2:]
+    ['concept', 'fact_index']
+    """
+    pyarrow = import_pyarrow()
+    index = pyarrow.field(
+        FACT_INDEX,
+        pyarrow.int64(),
+        nullable=False,
+        metadata={
+            "description": "the fact's position among its document's facts, from 0, in the "
+            "order facts.jsonl gives them; (doc_id, fact_index) is unique"
+        },
+    )
+    return fact_arrow_schema().append(index)
+
+
+#: What each column of a manifest entry holds (``models.ManifestEntry``), for the Arrow
+#: schema of the manifest parts of a cluster run.
+MANIFEST_FIELD_DOCS: dict[str, str] = {
+    "path": "the input's path relative to the input folder or prefix, '/'-separated; "
+    "bytes of a name that are not UTF-8 written \\xNN",
+    "path_bytes": "the path's bytes in hex when they are not UTF-8, else null",
+    "doc_id": "the document id: the path without its extension; null for a file not *.txt",
+    "status": "ok (extracted), skipped (gives no text) or error (failed; see reason)",
+    "reason": "why the file was skipped or failed, naming the stage; null when ok",
+    "encoding": "the encoding the bytes were read in",
+    "sha256": "the sha256 of the input's bytes, in hex",
+    "size": "the input's size in bytes",
+    "facts": "the number of facts of the document",
+    "place": "the document's place",
+    "place_from": "where the place was read from",
+    "date": "the document's date",
+    "date_from": "where the date was read from",
+    "reused": "true when an incremental run took the document from the previous run",
+    "issues": "the problems found in the document's data (stage, reason, line, text)",
+}
+
+
+def manifest_arrow_schema() -> pa.Schema:
+    """Return the Arrow schema of the manifest parts of a cluster run: one row per input,
+    the fields of a manifest.json entry of a local run.
+
+    >>> manifest_arrow_schema().field("issues").type.value_type.names
+    ['stage', 'reason', 'line', 'text']
+    """
+    pyarrow = import_pyarrow()
+    issue = pyarrow.struct(
+        [
+            pyarrow.field("stage", pyarrow.string(), nullable=False),
+            pyarrow.field("reason", pyarrow.string(), nullable=False),
+            pyarrow.field("line", pyarrow.int64()),
+            pyarrow.field("text", pyarrow.string()),
+        ]
+    )
+    types_ = {"size": pyarrow.int64(), "facts": pyarrow.int64(), "reused": pyarrow.bool_()}
+    required = {"path", "status", "facts", "reused", "issues"}
+    fields = [
+        pyarrow.field(
+            name,
+            pyarrow.list_(issue) if name == "issues" else types_.get(name, pyarrow.string()),
+            nullable=name not in required,
+            metadata={"description": description},
+        )
+        for name, description in MANIFEST_FIELD_DOCS.items()
+    ]
+    return pyarrow.schema(fields)
