@@ -85,9 +85,9 @@ class _Rules:
     #: The (wording, concept) pairs of each base unit, longest wording first: a fact
     #: whose base unit no concept has is passed over at once.
     by_unit: dict[str, tuple[tuple[str, Concept], ...]]
-    #: The wordings of each base unit as one regex: an indicator it does not find in holds
-    #: none of them, and the wordings are not tried one by one.
-    wording_re: dict[str, re.Pattern[str]]
+    #: Every wording as one regex: an indicator it finds nothing in holds none of them,
+    #: and the wordings of its base unit are not tried one by one.
+    wording_re: re.Pattern[str]
     excluded_after: tuple[str, ...]
     share_words: tuple[str, ...]
     base_before: tuple[str, ...]
@@ -165,10 +165,8 @@ def _build_rules(lexicon: Lexicon) -> _Rules:
         concepts=concepts,
         wordings=tuple(wordings),
         by_unit=by_unit,
-        wording_re={
-            unit: re.compile("|".join(re.escape(wording) for wording, _ in pairs))
-            for unit, pairs in by_unit.items()
-        },
+        wording_re=re.compile("|".join(re.escape(w) for w in _longest_first(
+            [wording for wording, _ in wordings]))),
         excluded_after=_longest_first(table["concepts"]["excluded_after"]),
         share_words=_longest_first(table["concepts"]["share_words"]),
         base_before=_longest_first(table["places"]["base_before"]),
@@ -527,7 +525,7 @@ def _concept(fact: Fact, several_years: bool, clause: str, rules: _Rules) -> tup
         # 从5.6万元增至7.8万元: the X is where a change started, restated as its base; the
         # level the text reports is the Y.
         return None, f"“{match.group(0)}” before it: the starting point of a change, no concept"
-    if candidates and not rules.wording_re[fact.base_unit].search(indicator):
+    if candidates and not rules.wording_re.search(indicator):
         return _shared_head(fact, clause, rules)  # none of the wordings is in the indicator
     for wording, concept in candidates:
         at = indicator.find(wording)
