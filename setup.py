@@ -25,7 +25,8 @@ from setuptools import Extension, setup
 #: dictionary route, together about a tenth of a run's instructions less once compiled.
 #: The heading patterns and the GIL-keeping regex calls they all make are called per line
 #: and per match, so they are compiled with them. The context stage reads every fact's
-#: sentence again (its time words, places and concept wordings) in Python loops.
+#: sentence again (its time words, places and concept wordings) in Python loops; the
+#: places it reads are checked one by one, from a table of every division built at start-up.
 #: The others spend their time in C already (regex, json, pydantic) or gain nothing
 #: measurable. Each is type-checked first (pyproject.toml, ``[tool.mypy]``).
 COMPILED = [
@@ -37,6 +38,7 @@ COMPILED = [
     "src/extract/segment.py",
     "src/extract/tagger.py",
     "src/extract/context.py",
+    "src/extract/places.py",
 ]
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -57,8 +57,9 @@ class _Rules:
     """The compiled words of data/context.toml and of the lexicon's concepts."""
 
     time_re: re.Pattern[str]
-    #: A text with none of these characters holds no time expression.
-    time_chars: frozenset[str]
+    #: A text with none of these characters holds no time expression (a character class:
+    #: searched in C, where a set of characters would make a string of each character).
+    time_chars: re.Pattern[str]
     averages_re: re.Pattern[str]
     running_re: re.Pattern[str]
     change_words: tuple[str, ...]
@@ -91,6 +92,9 @@ class _Rules:
     #: The (wording, concept) pairs of each base unit, longest wording first: a fact
     #: whose base unit no concept has is passed over at once.
     by_unit: dict[str, tuple[tuple[str, Concept], ...]]
+    #: Every wording as one regex: an indicator it finds nothing in holds none of them,
+    #: and the wordings of its base unit are not tried one by one.
+    wording_re: re.Pattern[str]
     excluded_after: tuple[str, ...]
     share_words: tuple[str, ...]
     milestone_sequence: tuple[str, ...]
@@ -104,7 +108,7 @@ class _Rules:
     rank_after: tuple[str, ...]
     own_words: tuple[str, ...]
     #: The first characters of ``own_words`` (我, 全, 本): a sentence without any has none.
-    own_chars: frozenset[str]
+    own_chars: re.Pattern[str]
     place_openers: frozenset[str]
     #: The end of a clause before the X of 从X到Y (从, 由2020年的).
     from_end_re: re.Pattern[str]
@@ -126,7 +130,11 @@ def _build_rules(lexicon: Lexicon) -> _Rules:
     words = "|".join(re.escape(w) for w in _longest_first([*relative, *months]))
     plan_names = "|".join(re.escape(w) for w in _longest_first(list(plans)))
     ends = "|".join(re.escape(w) for w in _longest_first(periods["end_after"]))
+    # Every alternative below starts with one of these characters: the lookahead lets the
+    # regex engine pass over the other positions at once instead of trying each alternative.
+    openers = {"到", "至", "“", '"', *(w[0] for w in [*relative, *months, *plans])}
     time_re = re.compile(
+        rf"(?=[\d{_char_class(openers)}])"
         rf"(?P<to>到|至)?(?:(?P<y1>(?:19|20)\d\d)\s*(?:年\s*)?[-—–～~至到]\s*(?P<y2>(?:19|20)\d\d)年"
         rf"|(?P<year>(?:19|20)\d\d)年(?:(?P<m1>\d{{1,2}})\s*[-—–～~至]\s*(?P<m2>\d{{1,2}})月)?"
         rf"|(?P<m3>\d{{1,2}})\s*[-—–～~至]\s*(?P<m4>\d{{1,2}})月"
@@ -138,12 +146,18 @@ def _build_rules(lexicon: Lexicon) -> _Rules:
         ((w, c) for c in concepts for w in (*c.wordings, *c.leading_wordings)),
         key=lambda pair: -len(pair[0]),
     )
+    by_unit = {
+        unit: tuple(pair for pair in wordings if unit in pair[1].base_units)
+        for unit in {unit for concept in concepts for unit in concept.base_units}
+    }
     averages = "|".join(re.escape(w) for w in _longest_first(periods["averages"]))
     running = "|".join(re.escape(w) for w in _longest_first(periods["running"]))
     words_of_time = [*relative, *months, *plans]
+    time_chars = frozenset("年月") | {min(word, key=_rarity) for word in words_of_time}
+    own_chars = frozenset(word[0] for word in document_place_words())
     return _Rules(
         time_re=time_re,
-        time_chars=frozenset("年月") | {min(word, key=_rarity) for word in words_of_time},
+        time_chars=re.compile(f"[{_char_class(time_chars)}]"),
         averages_re=re.compile(rf"(?P<n>{averages})年平均"),
         running_re=re.compile(rf"(?:{running})(?P<n>\d+|[一二三四五六七八九十]+)年"),
         change_words=_longest_first(periods["change_after_base"]),
@@ -169,10 +183,9 @@ def _build_rules(lexicon: Lexicon) -> _Rules:
         not_target_after="".join(status["not_target_after"]),
         concepts=concepts,
         wordings=tuple(wordings),
-        by_unit={
-            unit: tuple(pair for pair in wordings if unit in pair[1].base_units)
-            for unit in {unit for concept in concepts for unit in concept.base_units}
-        },
+        by_unit=by_unit,
+        wording_re=re.compile("|".join(re.escape(w) for w in _longest_first(
+            [wording for wording, _ in wordings]))),
         excluded_after=_longest_first(table["concepts"]["excluded_after"]),
         share_words=_longest_first(table["concepts"]["share_words"]),
         milestone_sequence=_longest_first(table["concepts"]["milestone_sequence"]),
@@ -184,7 +197,7 @@ def _build_rules(lexicon: Lexicon) -> _Rules:
         base_before=_longest_first(table["places"]["base_before"]),
         rank_after=_longest_first(table["places"]["rank_after"]),
         own_words=_longest_first(document_place_words()),
-        own_chars=frozenset(word[0] for word in document_place_words()),
+        own_chars=re.compile(f"[{_char_class(own_chars)}]"),
         place_openers=frozenset(["", *table["places"]["openers"]]),
         from_end_re=re.compile(
             rf"(?:{'|'.join(map(re.escape, _longest_first(review['from_words'])))})"
@@ -192,6 +205,11 @@ def _build_rules(lexicon: Lexicon) -> _Rules:
         ),
         province_word_end=str(table["places"]["province_word_end"]),
     )
+
+
+def _char_class(chars: Iterable[str]) -> str:
+    """Return the inside of a regex character class of ``chars`` (``[`` and ``]`` left out)."""
+    return "".join(re.escape(char) for char in sorted(chars))
 
 
 def _rarity(char: str) -> int:
@@ -206,7 +224,7 @@ def _time_spans(text: str, year: int | None, rules: _Rules) -> list[_Span]:
     Relative words need the document's ``year``; without it they are left out.
     """
     spans: list[_Span] = []
-    if rules.time_chars.isdisjoint(text):
+    if not rules.time_chars.search(text):
         return spans
     for match in rules.time_re.finditer(text):
         start, end = match.start(), match.end()
@@ -270,11 +288,13 @@ def _add_months(spans: list[_Span], span: _Span) -> None:
 
 
 def _period_text(first: int, last: int, months: tuple[int, int] | None = None) -> str:
+    # str.zfill, not a format spec: the same digits for the years of a text, made cheaper.
+    start, end = str(first).zfill(4), str(last).zfill(4)
     if months is not None:
-        return f"{first:04d}-{months[0]:02d}/{last:04d}-{months[1]:02d}"
+        return f"{start}-{str(months[0]).zfill(2)}/{end}-{str(months[1]).zfill(2)}"
     if first == last:
-        return f"{first:04d}"
-    return f"{first:04d}/{last:04d}"
+        return start
+    return f"{start}/{end}"
 
 
 # ----------------------------------------------------------------------------- document
@@ -552,6 +572,8 @@ def _concept(
         # 从5.6万元增至7.8万元: the X is where a change started, restated as its base; the
         # level the text reports is the Y.
         return None, f"“{match.group(0)}” before it: the starting point of a change, no concept"
+    if candidates and not rules.wording_re.search(indicator):
+        return _shared_head(fact, clause, rules)  # none of the wordings is in the indicator
     for wording, concept in candidates:
         at = indicator.find(wording)
         if at < 0:
@@ -661,10 +683,17 @@ def add_context(
 
     fact_starts = [f.start for f in facts]
 
-    def facts_in(sentence: Sentence) -> list[Fact]:
-        low = bisect_right(fact_starts, sentence.start - 1)
-        high = bisect_right(fact_starts, sentence.end)
-        return facts[low:high]
+    numbers_of: dict[int, list[int]] = {}
+
+    def numbers_in(index: int) -> list[int]:
+        """Return where the facts of sentence ``index`` start in its text (once a sentence)."""
+        found = numbers_of.get(index)
+        if found is None:
+            sentence = sentences[index]
+            low = bisect_right(fact_starts, sentence.start - 1)
+            high = bisect_right(fact_starts, sentence.end)
+            found = numbers_of[index] = [at - sentence.start for at in fact_starts[low:high]]
+        return found
 
     def _paragraph_of(index: int) -> int:
         return text_all.rfind("\n", 0, sentences[index].start)
@@ -697,7 +726,7 @@ def add_context(
             _advance(scope, done, opening, year, rules)
             if scanned in places_of:
                 done = sentences[scanned]
-                numbers = [f.start - done.start for f in facts_in(done)]
+                numbers = numbers_in(scanned)
                 openers = [
                     p
                     for p in places_of[scanned]
@@ -782,7 +811,7 @@ def add_context(
         if concept_why:
             why.append(f"concept {concept}: {concept_why}")
         if sentence is not None:
-            numbers = [f.start - sentence.start for f in facts_in(sentence)]
+            numbers = numbers_in(index)
             if index not in places_of:
                 # Only a place before a number can be its subject: the rest is not read.
                 read = text[: max(numbers, default=offset)]
@@ -921,7 +950,7 @@ def _sentence_places(
             continue
         code = mention.division.code if mention.division is not None else None
         found.append(_Place(mention.start, mention.end, mention.text, mention.name, code))
-    for word in rules.own_words if rules.own_chars.intersection(text) else ():
+    for word in rules.own_words if rules.own_chars.search(text) else ():
         at = text.find(word)
         while at >= 0:
             if not _is_base(text, at, at + len(word), rules) and not any(

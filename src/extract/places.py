@@ -26,14 +26,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from importlib import resources
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
+import ahocorasick_rs
 import regex
 
 from .lexicon import trie_pattern
 
-if TYPE_CHECKING:
-    import ahocorasick_rs
 Level = Literal["province", "prefecture", "county"]
 
 #: Rank of each level: a lower rank is a higher level, preferred for an ambiguous name.
@@ -193,8 +192,6 @@ def _places() -> _Places:
 
 def _automaton(names: Sequence[str]) -> ahocorasick_rs.AhoCorasick:
     """Return an Aho-Corasick automaton that finds every one of ``names``, overlapping."""
-    import ahocorasick_rs
-
     return ahocorasick_rs.AhoCorasick(names, matchkind=ahocorasick_rs.MatchKind.Standard)
 
 
