@@ -199,6 +199,23 @@ def test_an_interrupted_run_leaves_the_previous_outputs_as_they_were(
     assert after == before
 
 
+def test_a_run_on_a_cluster_without_workers_gives_up_and_keeps_the_outputs(
+    client: Any, corpus: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder, _ = corpus
+    output = tmp_path / "out"
+    cluster.extract_on_cluster(client, str(folder), str(output))
+    before = {path: path.read_bytes() for path in output.rglob("*") if path.is_file()}
+    monkeypatch.setattr(cluster, "WATCH_SECONDS", 0.2)
+    monkeypatch.setattr(cluster, "NO_WORKER_SECONDS", 1.0)
+    empty = distributed.LocalCluster(n_workers=0, processes=False, dashboard_address=":0")
+    with empty, distributed.Client(empty) as workerless:
+        with pytest.raises(cluster.ClusterLostError, match="no worker"):
+            cluster.extract_on_cluster(workerless, str(folder), str(output))
+    after = {path: path.read_bytes() for path in output.rglob("*") if path.is_file()}
+    assert after == before
+
+
 def test_an_incremental_run_reuses_unchanged_files(
     client: Any, corpus: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -125,6 +125,7 @@ def test_relative_links_lead_to_files_and_headings(source: str, text: str) -> No
         pytest.param(cli.EXIT_SOME_FILES_NOT_OK, id="some-files-not-ok"),
         pytest.param(cli.EXIT_USAGE, id="usage"),
         pytest.param(cli.EXIT_WRITE_FAILED, id="write-failed"),
+        pytest.param(cli.EXIT_CLUSTER_LOST, id="cluster-lost"),
         pytest.param(cli.EXIT_INTERRUPTED, id="interrupted"),
     ],
 )

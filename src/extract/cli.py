@@ -38,6 +38,8 @@ EXIT_SOME_FILES_NOT_OK = 1
 EXIT_USAGE = 2
 #: The run could not write its outputs (disk full, permissions changed mid-run).
 EXIT_WRITE_FAILED = 3
+#: A --cluster run's cluster had no worker left for long; the previous outputs are kept.
+EXIT_CLUSTER_LOST = 4
 #: Interrupted with Ctrl-C; the previous outputs are left as they were.
 EXIT_INTERRUPTED = 130
 #: Stopped by SIGTERM (kill, a timeout, a service manager); as Ctrl-C, 128 + 15.
@@ -471,7 +473,13 @@ def run_on_cluster(options: argparse.Namespace) -> int:
         if given:
             raise UsageError(f"{flag} applies to a local run, not to --cluster; drop it")
     # Imported here: dask stays out of the start-up of every other command.
-    from .cluster import ClusterError, connect, extract_on_cluster, storage_options_of
+    from .cluster import (
+        ClusterError,
+        ClusterLostError,
+        connect,
+        extract_on_cluster,
+        storage_options_of,
+    )
     from .lexicon import LexiconError
     from .read import InputFolderError
 
@@ -492,6 +500,9 @@ def run_on_cluster(options: argparse.Namespace) -> int:
             )
     except (ClusterError, InputFolderError, LexiconError) as error:
         raise UsageError(str(error)) from None
+    except ClusterLostError as error:
+        _say(f"error: {error}; files already in {options.output_dir} were left as they were")
+        return EXIT_CLUSTER_LOST
     except OSError as error:
         _say(
             f"error: cannot read or write ({error}); files already in {options.output_dir} "

@@ -28,6 +28,7 @@ import hashlib
 import json
 import posixpath
 import tempfile
+import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -95,6 +96,53 @@ BATCH_RETRIES = 2
 
 class ClusterError(Exception):
     """A cluster run cannot start: a bad --cluster value, dask missing, a bad URL."""
+
+
+class ClusterLostError(Exception):
+    """The cluster has had no worker for ``NO_WORKER_SECONDS``: the run gives up."""
+
+
+#: How long a run waits on a cluster with no worker before it gives up. Workers that die
+#: are restarted by their nanny within seconds; a cluster that stays empty (its nannies
+#: gone, every machine lost) would otherwise keep the run waiting for ever.
+NO_WORKER_SECONDS = 120.0
+
+#: How often a waiting run asks the scheduler how many workers it has.
+WATCH_SECONDS = 5.0
+
+
+class _Watchdog:
+    """Raises ``ClusterLostError`` once the cluster of ``client`` has had no worker for
+    ``limit`` seconds, as seen by ``check`` calls between waits."""
+
+    def __init__(self, client: Client) -> None:
+        self.client = client
+        self.limit = NO_WORKER_SECONDS
+        self.empty_since: float | None = None
+
+    def check(self) -> None:
+        if self.client.nthreads():
+            self.empty_since = None
+            return
+        now = time.monotonic()
+        if self.empty_since is None:
+            self.empty_since = now
+        elif now - self.empty_since >= self.limit:
+            raise ClusterLostError(
+                f"the cluster has had no worker for {self.limit:.0f} s; "
+                "its tasks cannot run (are the workers and their nannies alive?)"
+            )
+
+
+def _result(future: Future, watchdog: _Watchdog) -> Any:
+    """Return ``future``'s result, as ``Future.result`` does, while ``watchdog`` watches."""
+    while True:
+        try:
+            return future.result(timeout=WATCH_SECONDS)
+        except TimeoutError:
+            if future.done():
+                raise  # the task's own error, not the wait's
+            watchdog.check()
 
 
 def part_name(index: int) -> str:
@@ -652,7 +700,7 @@ def _run_batches(
 
     Ctrl-C (or any error here, in ``on_outcome`` too) cancels every task of the run.
     """
-    from distributed import as_completed
+    from distributed import wait
 
     futures: dict[Future, int] = {
         client.submit(
@@ -667,17 +715,28 @@ def _run_batches(
         for index, batch in enumerate(batches)
     }
     outcomes: dict[int, BatchOutcome] = {}
+    watchdog = _Watchdog(client)
     try:
-        for future in as_completed(list(futures)):
-            index = futures[future]
-            if future.status == "finished":
-                outcomes[index] = future.result()
-            else:
-                # The batch killed its worker (KilledWorker) or raised after its retries:
-                # each of its files again, alone, so that only the culprit fails.
-                outcomes[index] = _run_alone(client, job, index, batches[index])
-            future.release()
-            on_outcome(outcomes[index])
+        pending = set(futures)
+        while pending:
+            try:
+                done, pending = wait(
+                    list(pending), timeout=WATCH_SECONDS, return_when="FIRST_COMPLETED"
+                )
+            except TimeoutError:
+                watchdog.check()
+                continue
+            for future in sorted(done, key=futures.__getitem__):
+                index = futures[future]
+                if future.status == "finished":
+                    outcomes[index] = future.result()
+                else:
+                    # The batch killed its worker (KilledWorker) or raised after its
+                    # retries: each of its files again, alone, so that only the culprit
+                    # fails.
+                    outcomes[index] = _run_alone(client, job, index, batches[index], watchdog)
+                future.release()
+                on_outcome(outcomes[index])
     finally:
         client.cancel(list(futures))
         for future in futures:
@@ -685,7 +744,9 @@ def _run_batches(
     return [outcomes[index] for index in range(len(batches))]
 
 
-def _run_alone(client: Client, job: Job, index: int, batch: Sequence[Item]) -> BatchOutcome:
+def _run_alone(
+    client: Client, job: Job, index: int, batch: Sequence[Item], watchdog: _Watchdog
+) -> BatchOutcome:
     """Return the outcome of batch ``index`` run one file per task; write its parts here.
 
     A file whose task fails again (its worker died, or it raised) is an ``error`` row.
@@ -700,13 +761,15 @@ def _run_alone(client: Client, job: Job, index: int, batch: Sequence[Item]) -> B
         for item, future in zip(batch, futures, strict=True):
             failure: BaseException | None = None
             try:
-                item_tables, item_outcome = future.result()
+                item_tables, item_outcome = _result(future, watchdog)
+            except ClusterLostError:
+                raise
             except Exception as error:
                 failure = error
             # Released at once: a result left on a worker that dies is computed again.
             future.release()
             if failure is not None:
-                item_tables, item_outcome = _run_again(client, job, item, failure)
+                item_tables, item_outcome = _run_again(client, job, item, failure, watchdog)
             tables.append(item_tables)
             outcome.entries.extend(item_outcome.entries)
             outcome.panel_facts.extend(item_outcome.panel_facts)
@@ -733,7 +796,7 @@ ALONE_ATTEMPTS = 1
 
 
 def _run_again(
-    client: Client, job: Job, item: Item, error: BaseException
+    client: Client, job: Job, item: Item, error: BaseException, watchdog: _Watchdog
 ) -> tuple[BatchTables, BatchOutcome]:
     """Return the tables and outcome of ``item``, whose task failed with ``error``: run
     again alone, up to ``ALONE_ATTEMPTS`` times, then an ``error`` row with the reason."""
@@ -741,7 +804,9 @@ def _run_again(
     for _ in range(ALONE_ATTEMPTS):
         future = client.submit(extract_items, job, [item], retries=BATCH_RETRIES, pure=False)
         try:
-            result: tuple[BatchTables, BatchOutcome] = future.result()
+            result: tuple[BatchTables, BatchOutcome] = _result(future, watchdog)
+        except ClusterLostError:
+            raise
         except Exception as again:
             reason = _failure_reason(again)
         else:

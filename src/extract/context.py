@@ -573,7 +573,7 @@ def _concept(
         # level the text reports is the Y.
         return None, f"“{match.group(0)}” before it: the starting point of a change, no concept"
     if candidates and not rules.wording_re.search(indicator):
-        return _shared_head(fact, clause, rules)  # none of the wordings is in the indicator
+        return _shared_head(fact, clause, rules, opening)  # no wording in the indicator
     for wording, concept in candidates:
         at = indicator.find(wording)
         if at < 0:
