@@ -661,6 +661,17 @@ def test_target_list_gives_its_qualifiers_to_every_item() -> None:
         ),
         pytest.param("均衡发展指数达到85%。", ["均衡发展指数"], id="jun-beginning-a-word-is-kept"),
         pytest.param("各地新增就业3万人。", ["各地新增就业"], id="gedi-is-a-word-not-ge"),
+        pytest.param(
+            "城镇调查失业率平均为5.1%。",
+            ["城镇调查失业率平均"],
+            id="linking-character-ending-a-word-is-kept-pingjun",
+        ),
+        pytest.param(
+            "全年查处违法行为1200起。",
+            ["查处违法行为"],
+            id="linking-character-ending-a-word-is-kept-xingwei",
+        ),
+        pytest.param("研发投入强度为2.5%。", ["研发投入强度"], id="linking-wei-of-its-own-is-dropped"),
     ],
 )
 def test_indicators(text: str, indicators: list[str]) -> None:

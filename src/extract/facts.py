@@ -48,7 +48,7 @@ from .numbers import (
 )
 from .regex_calls import any_of, find_all, match_here, replace_all, search_in
 from .structure import Structure
-from .tagger import Token, tag
+from .tagger import Token, tag, word_count
 
 # --------------------------------------------------------------------------- regexes
 
@@ -1852,12 +1852,38 @@ def _strip_link(rules: _Rules, text: str) -> str:
     text = text.strip(" 、，,：:；;").rstrip("".join(_MINUS_SIGNS))
     tails = rules.link_tails
     while word := tails.longest(text):
+        if len(word) == 1 and _ends_a_common_word(text):
+            break  # the last character of a word (平均, 行为, 目的), not a particle
         text = text[: -len(word)].rstrip(" 、，,")
     for word in rules.distributors:
         # 各类市场主体, 均衡发展: 各 and 均 begin a longer word there, not a distributor
         if text.startswith(word) and _ends_a_word(text, len(word)):
             text = text[len(word) :]
     return text
+
+
+#: How many characters at the end of a phrase are segmented to see whether its last one
+#: ends a longer word: enough for the words jieba's dictionary has around it.
+_WORD_WINDOW = 6
+
+#: The dictionary count from which a word is a common one (平均 9,932, 行为 8,963): jieba's
+#: dictionary also holds rare words and names (比达 260, 多达 278) that would swallow a
+#: particle (占比达84%).
+_COMMON_WORD_COUNT = 1000
+
+
+def _ends_a_common_word(text: str) -> bool:
+    """Return whether the last character of ``text`` ends a word jieba segments there that
+    is common, or ends in a common word of two characters (违法行为: 行为).
+
+    >>> [_ends_a_common_word(t) for t in ("失业率平均", "违法行为", "占比达", "总量为")]
+    [True, True, False, False]
+    """
+    window = text[-_WORD_WINDOW:]
+    last = tag(window)[-1].word if len(window) > 1 else ""
+    return len(last) > 1 and (
+        word_count(last) >= _COMMON_WORD_COUNT or word_count(last[-2:]) >= _COMMON_WORD_COUNT
+    )
 
 
 def _ends_a_word(text: str, position: int) -> bool:

@@ -322,6 +322,15 @@ def _best_route(run: str) -> list[int]:
     return word_ends
 
 
+def word_count(word: str) -> int:
+    """Return how often jieba's dictionary counts ``word`` (0 for a word it does not have).
+
+    >>> word_count("平均") > word_count("比达") > 0, word_count("率为")
+    (True, 0)
+    """
+    return _prefix_dictionary()[0].get(word) or 0
+
+
 @cache
 def _log_probabilities() -> dict[str, float]:
     """Return this process's memo of words' log probabilities, filled as words are met."""
