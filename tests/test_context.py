@@ -449,6 +449,30 @@ def test_period_and_status(text: str, mention: str, period: str | None, status: 
             id="the-gdp-of-one-sector-is-not-the-regions",
         ),
         pytest.param(
+            PLAN + "单位国内生产总值能耗下降2.5%左右。",
+            "2.5%",
+            None,
+            id="energy-use-per-unit-of-national-gdp-is-not-gdp",
+        ),
+        pytest.param(
+            PLAN + "单位地区生产总值能耗降低3%。",
+            "3%",
+            None,
+            id="energy-use-per-unit-of-regional-gdp-is-not-gdp",
+        ),
+        pytest.param(
+            REVIEW + "万元地区生产总值能耗下降4.1%。",
+            "4.1%",
+            None,
+            id="energy-use-per-ten-thousand-yuan-of-gdp-is-not-gdp",
+        ),
+        pytest.param(
+            PLAN + "单位GDP二氧化碳排放降低4%。",
+            "4%",
+            None,
+            id="emissions-per-unit-of-gdp-are-not-gdp",
+        ),
+        pytest.param(
             REVIEW + "县域经济总量达到2万亿元。",
             "2万亿元",
             None,
