@@ -251,6 +251,60 @@ def _fact(text: str, mention: str) -> tuple[str | None, str, str | None]:
             id="a-goal-of-a-plan-that-ended-before-the-report",
         ),
         pytest.param(
+            "2026年某省政府工作报告\n今年主要预期目标是：地区生产总值增长5%左右；"
+            "城镇新增就业60万人以上；居民消费价格涨幅2%左右。",
+            "2%",
+            "2026",
+            "target",
+            id="a-list-of-targets-after-a-colon-runs-to-the-full-stop",
+        ),
+        pytest.param(
+            "2026年某省政府工作报告\n今年力争地区生产总值增长6%；城镇新增就业60万人以上。",
+            "60万人",
+            "2026",
+            "target",
+            id="a-list-opened-by-lizheng-runs-to-the-full-stop",
+        ),
+        pytest.param(
+            "2026年某省政府工作报告\n今年主要预期目标是：地区生产总值增长5%左右；"
+            "城镇新增就业60万人以上。今年全省新建学校12所。",
+            "12所",
+            "2026",
+            "actual",
+            id="a-list-of-targets-ends-at-its-full-stop",
+        ),
+        pytest.param(
+            "2026年某省政府工作报告\n今年主要预期目标是：地区生产总值增长5%左右；\n"
+            "今年全省新建学校12所；",
+            "12所",
+            "2026",
+            "actual",
+            id="a-list-of-targets-ends-with-its-paragraph",
+        ),
+        pytest.param(
+            "2026年某省政府工作报告\n报告提出，今年主要预期目标是：\n◆地区生产总值增长5%；\n"
+            "◆城镇新增就业60万人以上；\n◆粮食产量1270万吨。",
+            "1270万吨",
+            "2026",
+            "target",
+            id="a-list-of-targets-one-bullet-a-line",
+        ),
+        pytest.param(
+            "2026年某省政府工作报告\n今年主要预期目标是：\n◆地区生产总值增长5%；\n"
+            "今年全省新建学校12所；",
+            "12所",
+            "2026",
+            "actual",
+            id="a-bullet-list-of-targets-ends-at-a-line-without-a-bullet",
+        ),
+        pytest.param(
+            "2026年某省政府工作报告\n今年地区生产总值增长5%；城镇新增就业60万人。",
+            "60万人",
+            "2026",
+            "actual",
+            id="a-list-without-a-plan-word-is-done",
+        ),
+        pytest.param(
             "2021年，某省粮食产量连续8年稳定在1000亿斤以上。",
             "1000亿斤",
             "2014/2021",
