@@ -723,6 +723,30 @@ def test_place(text: str, mention: str, place: str | None) -> None:
     assert [f.place for f in document.facts if f.mention == mention] == [place]
 
 
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        pytest.param(
+            "政府工作报告\n新华社南昌1月20日电 江西省省长在省十四届人大五次会议上作报告。\n",
+            "江西省",
+            id="a-news-agency-dateline-is-where-the-story-was-filed",
+        ),
+        pytest.param(
+            "政府工作报告\n人民网福州1月11日电 福建省省长向大会作政府工作报告。\n",
+            "福建省",
+            id="a-news-site-dateline-is-where-the-story-was-filed",
+        ),
+        pytest.param(
+            "政府工作报告\n——2026年1月27日在江西省第十四届人民代表大会第五次会议上\n",
+            "江西省",
+            id="an-occasion-line-without-a-dateline",
+        ),
+    ],
+)
+def test_document_place(text: str, place: str) -> None:
+    assert extract_text(text + "新建学校3所。").place == place
+
+
 def test_an_unknown_document_place_is_an_issue() -> None:
     document = extract_text("某地新闻\n交通运输业增长3%。")
     assert document.place is None

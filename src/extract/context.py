@@ -375,7 +375,7 @@ def document_place(
     for words, source in ((_OCCASION_WORDS, "occasion line"), (_OFFICE_WORDS, "speaker's office")):
         for line in head:
             if any(word in line for word in words):
-                division = _first_division(line)
+                division = _first_division(_dateline_re().sub("", line))
                 if division is not None:
                     return division, division.name, source
     opening = "\n".join(head[:_OPENING_PARAGRAPHS])
@@ -388,6 +388,12 @@ def document_place(
     if division is not None:
         return division, division.name, "file name"
     return None, None, None
+
+
+@lru_cache(maxsize=1)
+def _dateline_re() -> re.Pattern[str]:
+    """Return the pattern of a news dateline (新华社北京3月13日电), data/context.toml."""
+    return re.compile(bundled_table("context")["places"]["dateline"])
 
 
 def regex_split_name(doc_id: str) -> list[str]:
