@@ -737,6 +737,16 @@ def test_place(text: str, mention: str, place: str | None) -> None:
             id="a-news-site-dateline-is-where-the-story-was-filed",
         ),
         pytest.param(
+            "政府工作报告\n中广网合肥1月14日消息 安徽省省长在省人民代表大会上作报告。\n",
+            "安徽省",
+            id="a-dateline-ending-in-xiaoxi",
+        ),
+        pytest.param(
+            "政府工作报告\n荆楚在线武汉1月15日讯 湖北省省长向大会作政府工作报告。\n",
+            "湖北省",
+            id="a-dateline-of-an-online-paper",
+        ),
+        pytest.param(
             "政府工作报告\n——2026年1月27日在江西省第十四届人民代表大会第五次会议上\n",
             "江西省",
             id="an-occasion-line-without-a-dateline",
