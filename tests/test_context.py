@@ -298,6 +298,20 @@ def _fact(text: str, mention: str) -> tuple[str | None, str, str | None]:
             id="a-bullet-list-of-targets-ends-at-a-line-without-a-bullet",
         ),
         pytest.param(
+            "2026年某省政府工作报告\n今年居民消费价格涨幅控制在2%左右，主要考虑物价压力不大。",
+            "2%",
+            "2026",
+            "target",
+            id="a-bound-to-keep-to-this-year-is-a-target",
+        ),
+        pytest.param(
+            "2026年某省政府工作报告\n去年城镇调查失业率控制在5.5%以内。",
+            "5.5%",
+            "2025",
+            "actual",
+            id="a-bound-kept-last-year-is-done",
+        ),
+        pytest.param(
             "2026年某省政府工作报告\n今年地区生产总值增长5%；城镇新增就业60万人。",
             "60万人",
             "2026",
