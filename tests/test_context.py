@@ -343,6 +343,12 @@ def test_period_and_status(text: str, mention: str, period: str | None, status: 
             id="longest-wording-wins",
         ),
         pytest.param(
+            REVIEW + "人均gdp超过1.2万美元。", "1.2万美元", "gdp_per_capita", id="gdp-in-lower-case"
+        ),
+        pytest.param(
+            REVIEW + "全省gdp增长5.1%。", "5.1%", "gdp_growth", id="gdp-growth-in-lower-case"
+        ),
+        pytest.param(
             REVIEW + "城镇居民人均可支配收入增长4.3%。", "4.3%", None, id="urban-income-is-a-part"
         ),
         pytest.param(REVIEW + "研发投入占地区生产总值比重2.5%。", "2.5%", None, id="share-of-gdp"),
