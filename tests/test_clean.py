@@ -293,6 +293,20 @@ REFLOW_CASES = [
         "范城市，建成一批创新平台。",
         id="line-without-marks-as-wide-as-the-next-runs-on",
     ),
+    pytest.param(
+        column("标题", *BODY, "■ 过去一年", "●全省地区生产总值增长5%", "●粮食产量达到600亿斤",
+               "▲城乡居民收入稳步增长", "•新增城镇就业45万人"),
+        f"标题\n{BODY_TEXT}\n■ 过去一年\n●全省地区生产总值增长5%\n●粮食产量达到600亿斤\n"
+        "▲城乡居民收入稳步增长\n•新增城镇就业45万人",
+        id="each-bullet-line-is-its-own-paragraph",
+    ),
+    pytest.param(
+        column("标题", *BODY, "●全省地区生产总值增长5%，规上", "工业增加值增长6%，固定资产",
+               "投资增长4%", "●粮食产量达到600亿斤"),
+        f"标题\n{BODY_TEXT}\n●全省地区生产总值增长5%，规上工业增加值增长6%，固定资产投资增长4%\n"
+        "●粮食产量达到600亿斤",
+        id="a-wrapped-bullet-item-joins-its-own-lines-only",
+    ),
     pytest.param("", "", id="empty-text"),
     pytest.param("\n \n\u3000\n", "", id="only-blank-lines"),
     pytest.param("\r\n".join(["标题", *BODY]), f"标题\n{BODY_TEXT}", id="crlf-line-ends"),

@@ -251,6 +251,74 @@ def _fact(text: str, mention: str) -> tuple[str | None, str, str | None]:
             id="a-goal-of-a-plan-that-ended-before-the-report",
         ),
         pytest.param(
+            "2026年某省政府工作报告\n今年主要预期目标是：地区生产总值增长5%左右；"
+            "城镇新增就业60万人以上；居民消费价格涨幅2%左右。",
+            "2%",
+            "2026",
+            "target",
+            id="a-list-of-targets-after-a-colon-runs-to-the-full-stop",
+        ),
+        pytest.param(
+            "2026年某省政府工作报告\n今年力争地区生产总值增长6%；城镇新增就业60万人以上。",
+            "60万人",
+            "2026",
+            "target",
+            id="a-list-opened-by-lizheng-runs-to-the-full-stop",
+        ),
+        pytest.param(
+            "2026年某省政府工作报告\n今年主要预期目标是：地区生产总值增长5%左右；"
+            "城镇新增就业60万人以上。今年全省新建学校12所。",
+            "12所",
+            "2026",
+            "actual",
+            id="a-list-of-targets-ends-at-its-full-stop",
+        ),
+        pytest.param(
+            "2026年某省政府工作报告\n今年主要预期目标是：地区生产总值增长5%左右；\n"
+            "今年全省新建学校12所；",
+            "12所",
+            "2026",
+            "actual",
+            id="a-list-of-targets-ends-with-its-paragraph",
+        ),
+        pytest.param(
+            "2026年某省政府工作报告\n报告提出，今年主要预期目标是：\n◆地区生产总值增长5%；\n"
+            "◆城镇新增就业60万人以上；\n◆粮食产量1270万吨。",
+            "1270万吨",
+            "2026",
+            "target",
+            id="a-list-of-targets-one-bullet-a-line",
+        ),
+        pytest.param(
+            "2026年某省政府工作报告\n今年主要预期目标是：\n◆地区生产总值增长5%；\n"
+            "今年全省新建学校12所；",
+            "12所",
+            "2026",
+            "actual",
+            id="a-bullet-list-of-targets-ends-at-a-line-without-a-bullet",
+        ),
+        pytest.param(
+            "2026年某省政府工作报告\n今年居民消费价格涨幅控制在2%左右，主要考虑物价压力不大。",
+            "2%",
+            "2026",
+            "target",
+            id="a-bound-to-keep-to-this-year-is-a-target",
+        ),
+        pytest.param(
+            "2026年某省政府工作报告\n去年城镇调查失业率控制在5.5%以内。",
+            "5.5%",
+            "2025",
+            "actual",
+            id="a-bound-kept-last-year-is-done",
+        ),
+        pytest.param(
+            "2026年某省政府工作报告\n今年地区生产总值增长5%；城镇新增就业60万人。",
+            "60万人",
+            "2026",
+            "actual",
+            id="a-list-without-a-plan-word-is-done",
+        ),
+        pytest.param(
             "2021年，某省粮食产量连续8年稳定在1000亿斤以上。",
             "1000亿斤",
             "2014/2021",
@@ -273,6 +341,12 @@ def test_period_and_status(text: str, mention: str, period: str | None, status: 
             "1.1万美元",
             "gdp_per_capita",
             id="longest-wording-wins",
+        ),
+        pytest.param(
+            REVIEW + "人均gdp超过1.2万美元。", "1.2万美元", "gdp_per_capita", id="gdp-in-lower-case"
+        ),
+        pytest.param(
+            REVIEW + "全省gdp增长5.1%。", "5.1%", "gdp_growth", id="gdp-growth-in-lower-case"
         ),
         pytest.param(
             REVIEW + "城镇居民人均可支配收入增长4.3%。", "4.3%", None, id="urban-income-is-a-part"
@@ -447,6 +521,30 @@ def test_period_and_status(text: str, mention: str, period: str | None, status: 
             "6%",
             None,
             id="the-gdp-of-one-sector-is-not-the-regions",
+        ),
+        pytest.param(
+            PLAN + "单位国内生产总值能耗下降2.5%左右。",
+            "2.5%",
+            None,
+            id="energy-use-per-unit-of-national-gdp-is-not-gdp",
+        ),
+        pytest.param(
+            PLAN + "单位地区生产总值能耗降低3%。",
+            "3%",
+            None,
+            id="energy-use-per-unit-of-regional-gdp-is-not-gdp",
+        ),
+        pytest.param(
+            REVIEW + "万元地区生产总值能耗下降4.1%。",
+            "4.1%",
+            None,
+            id="energy-use-per-ten-thousand-yuan-of-gdp-is-not-gdp",
+        ),
+        pytest.param(
+            PLAN + "单位GDP二氧化碳排放降低4%。",
+            "4%",
+            None,
+            id="emissions-per-unit-of-gdp-are-not-gdp",
         ),
         pytest.param(
             REVIEW + "县域经济总量达到2万亿元。",
@@ -643,6 +741,40 @@ def test_a_lexicon_file_adds_a_wording(tmp_path: Path) -> None:
 def test_place(text: str, mention: str, place: str | None) -> None:
     document = extract_text(text)
     assert [f.place for f in document.facts if f.mention == mention] == [place]
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        pytest.param(
+            "政府工作报告\n新华社南昌1月20日电 江西省省长在省十四届人大五次会议上作报告。\n",
+            "江西省",
+            id="a-news-agency-dateline-is-where-the-story-was-filed",
+        ),
+        pytest.param(
+            "政府工作报告\n人民网福州1月11日电 福建省省长向大会作政府工作报告。\n",
+            "福建省",
+            id="a-news-site-dateline-is-where-the-story-was-filed",
+        ),
+        pytest.param(
+            "政府工作报告\n中广网合肥1月14日消息 安徽省省长在省人民代表大会上作报告。\n",
+            "安徽省",
+            id="a-dateline-ending-in-xiaoxi",
+        ),
+        pytest.param(
+            "政府工作报告\n荆楚在线武汉1月15日讯 湖北省省长向大会作政府工作报告。\n",
+            "湖北省",
+            id="a-dateline-of-an-online-paper",
+        ),
+        pytest.param(
+            "政府工作报告\n——2026年1月27日在江西省第十四届人民代表大会第五次会议上\n",
+            "江西省",
+            id="an-occasion-line-without-a-dateline",
+        ),
+    ],
+)
+def test_document_place(text: str, place: str) -> None:
+    assert extract_text(text + "新建学校3所。").place == place
 
 
 def test_an_unknown_document_place_is_an_issue() -> None:

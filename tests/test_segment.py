@@ -90,6 +90,18 @@ LEAD = "9月21日下午召开的市委全体会议，全面总结了今年以来
             id="short-list-lines-stay-body",
         ),
         pytest.param(
+            ["某省政府工作报告摘要", "◆ 过去一年", "●全省地区生产总值增长5%", "◆ 今年主要目标",
+             "●经济增长5%左右"],
+            ["title", "heading", "body", "heading", "body"],
+            id="square-marks-between-bullet-items-are-cross-heads",
+        ),
+        pytest.param(
+            ["某省政府工作报告摘要", "● 过去一年", "◆全省地区生产总值增长5%", "◆粮食产量600亿斤",
+             "● 今年主要目标", "◆经济增长5%左右", "◆城镇新增就业60万人以上"],
+            ["title", "subtitle", "body", "body", "body", "body", "body"],
+            id="a-run-of-lines-with-the-same-square-mark-is-a-list",
+        ),
+        pytest.param(
             ["面对深刻复杂变化的国内外形势，市委坚决贯彻重要指示要求。经济社会发展实现稳中求进，"
              "建设迈出坚定步伐，全年主要指标好于预期，发展质量稳步提升。"],
             ["body"],

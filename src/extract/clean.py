@@ -657,6 +657,7 @@ def _reflow_once(
         return paragraphs, removed, bool(removed) or len(paragraphs) != len(kept)
 
     groups: list[list[_Unit]] = []
+    bullets = tuple(structure.bullets)
     ended = True  # the previous line ended a paragraph (or there is none)
     last = len(kept) - 1
     for index, unit in enumerate(kept):
@@ -688,11 +689,15 @@ def _reflow_once(
                 )
             )
         )
-        if ended or standalone:
+        # A line opening with a bullet (●, ■) starts a list item: a paragraph of its own,
+        # which its wrapped lines still join.
+        if ended or standalone or unit.text.startswith(bullets):
             groups.append([unit])
         else:
             groups[-1].append(unit)
-        next_keyword = index + 1 < len(kept) and layout.keyword[index + 1]
+        next_keyword = index + 1 < len(kept) and (
+            layout.keyword[index + 1] or kept[index + 1].text.startswith(bullets)
+        )
         ended = standalone or next_keyword or _ends_paragraph(structure, kept, index, layout)
     paragraphs = [_merge(group, latin=layout.latin) for group in groups]
     changed = bool(removed) or len(paragraphs) != len(units)

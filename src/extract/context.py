@@ -82,6 +82,11 @@ class _Rules:
     to_words: tuple[str, ...]
     annual_average: tuple[str, ...]
     target_words: tuple[str, ...]
+    #: Marks that end an item of a list, and what opens a list of targets (``_advance_list``).
+    list_item_end: tuple[str, ...]
+    list_cue_re: re.Pattern[str]
+    #: Bullet marks (data/structure.toml): a paragraph opening with one is a list item.
+    bullets: tuple[str, ...]
     plan_headings: tuple[str, ...]
     review_headings: tuple[str, ...]
     not_target_before: str
@@ -118,6 +123,11 @@ class _Rules:
 
 def _longest_first(words: Sequence[str]) -> tuple[str, ...]:
     return tuple(sorted(set(words), key=lambda w: (-len(w), w)))
+
+
+def _alternatives(words: Iterable[str]) -> str:
+    """Return a regex alternation of ``words``, longest first."""
+    return "|".join(map(re.escape, _longest_first(list(words))))
 
 
 def _build_rules(lexicon: Lexicon) -> _Rules:
@@ -177,6 +187,13 @@ def _build_rules(lexicon: Lexicon) -> _Rules:
         to_words=_longest_first(review["to_words"]),
         annual_average=_longest_first(review["annual_average"]),
         target_words=_longest_first(status["target"]),
+        list_item_end=tuple(status["list_item_end"]),
+        bullets=tuple(lexicon.structure.bullets),
+        list_cue_re=re.compile(
+            rf"(?:{_alternatives(w for w in status['target'] if len(w) > 1)})"
+            rf"(?:{_alternatives(status['list_colon_links'])})?[：:]"
+            rf"|{_alternatives(status['list_openers'])}"
+        ),
         plan_headings=_longest_first(status["plan_headings"]),
         review_headings=_longest_first(status["review_headings"]),
         not_target_before="".join(status["not_target_before"]),
@@ -378,7 +395,7 @@ def document_place(
     for words, source in ((_OCCASION_WORDS, "occasion line"), (_OFFICE_WORDS, "speaker's office")):
         for line in head:
             if any(word in line for word in words):
-                division = _first_division(line)
+                division = _first_division(_dateline_re().sub("", line))
                 if division is not None:
                     return division, division.name, source
     opening = "\n".join(head[:_OPENING_PARAGRAPHS])
@@ -391,6 +408,12 @@ def document_place(
     if division is not None:
         return division, division.name, "file name"
     return None, None, None
+
+
+@lru_cache(maxsize=1)
+def _dateline_re() -> re.Pattern[str]:
+    """Return the pattern of a news dateline (新华社北京3月13日电), data/context.toml."""
+    return re.compile(bundled_table("context")["places"]["dateline"])
 
 
 def regex_split_name(doc_id: str) -> list[str]:
@@ -460,6 +483,9 @@ class _Scope:
     #: whose heading names none goes back to.
     heading_span: _Span | None = None
     heading_source: str = ""
+    #: The words that opened a list of targets still under way, and its paragraph.
+    target_list: str = ""
+    target_list_paragraph: int = -1
 
 
 def _section_kind(heading: str, spans: list[_Span], year: int | None, rules: _Rules) -> bool | None:
@@ -724,6 +750,10 @@ def add_context(
             if opening is None:
                 opening = _time_spans(done.text[:_OPENING_TEXT], year, rules)
             _advance(scope, done, opening, year, rules)
+            if scope.target_list or done.text.rstrip().endswith(rules.list_item_end):
+                paragraph = _paragraph_of(scanned)
+                bulleted = text_all.startswith(rules.bullets, paragraph + 1)
+                _advance_list(scope, done, paragraph, bulleted, rules)
             if scanned in places_of:
                 done = sentences[scanned]
                 numbers = numbers_in(scanned)
@@ -787,8 +817,14 @@ def add_context(
             why.append("period unknown: no year in its sentence, section or document")
         else:
             why.append(f"period {period}: {rule}")
+        in_list = scope.target_list
+        if in_list and scope.target_list_paragraph != (paragraph := _paragraph_of(index)):
+            # A list ends with its paragraph, unless the items that follow open with bullets.
+            if not text_all.startswith(rules.bullets, paragraph + 1):
+                in_list = ""
         status, status_why = _status(
-            fact, span, period, scope, text[:offset], clause, year, rules, own=own_time
+            fact, span, period, scope, text[:offset], clause, year, rules,
+            own=own_time, in_list=in_list,
         )
         why.append(f"status {status}: {status_why}")
         first_end = _clause_end(text, 0)
@@ -1196,9 +1232,11 @@ def _status(
     rules: _Rules,
     *,
     own: bool = False,
+    in_list: str = "",
 ) -> tuple[Status, str]:
     """Return whether ``fact`` is planned or done, and why (``own``: ``span`` is a time
-    its own sentence names)."""
+    its own sentence names; ``in_list``: the words that opened the list of targets it is
+    an item of)."""
     if span is not None and span.target and year is not None and span.last >= year:
         return "target", f"“{span.text}”: a target date"
     if year is not None and span is not None and span.first > year:
@@ -1214,7 +1252,27 @@ def _status(
         return "actual", f"its period ends before the document's year {year}"
     if sentence_word := _plan_word(before, clause, rules):
         return "target", f"plan word “{sentence_word}” before it"
+    if in_list:
+        return "target", f"an item of the list of targets “{in_list}” opened"
     return "actual", "no plan word or plan section"
+
+
+def _advance_list(
+    scope: _Scope, sentence: Sentence, paragraph: int, item: bool, rules: _Rules
+) -> None:
+    """Update the list of targets under way with a sentence read before a fact's (in the
+    paragraph starting after offset ``paragraph``; ``item``: that paragraph opens with a
+    bullet). One that ends in ； or ： opens a list (主要预期目标是：…；) or continues it, in its
+    paragraph or in the bullet items after it; any other ends it."""
+    text = sentence.text.rstrip()
+    if sentence.kind == "heading" or not text.endswith(rules.list_item_end):
+        scope.target_list, scope.target_list_paragraph = "", -1
+    elif scope.target_list and (scope.target_list_paragraph == paragraph or item):
+        scope.target_list_paragraph = paragraph
+    elif match := rules.list_cue_re.search(text):
+        scope.target_list, scope.target_list_paragraph = match.group(0), paragraph
+    else:
+        scope.target_list, scope.target_list_paragraph = "", -1
 
 
 def _plan_word(before: str, clause: str, rules: _Rules) -> str | None:

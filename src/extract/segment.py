@@ -209,9 +209,17 @@ def _classify(texts: list[str], structure: Structure) -> tuple[list[ParagraphKin
     kinds: list[ParagraphKind] = []
     headings: list[_Heading] = []
     name_of_keyword = False
+    # Lines opening with the same bullet mark one after another are items of a list, not
+    # cross-heads, whatever the mark (◆地区生产总值增长5% / ◆粮食产量600亿斤).
+    marks = [text[:1] if text[:1] and text[0] in structure.bullets else "" for text in texts]
     for index, text in enumerate(texts):
         keyword = match_here(structure.keyword, text) if len(text) <= MAX_TITLE_CHARS else None
-        heading_line = structure.heading_line(text)
+        mark = marks[index]
+        listed = bool(mark) and (
+            (index > 0 and marks[index - 1] == mark)
+            or (index + 1 < len(marks) and marks[index + 1] == mark)
+        )
+        heading_line = None if listed else structure.heading_line(text)
         if keyword is not None:
             kinds.append("keyword")
             name = keyword.group("name")

@@ -41,6 +41,8 @@ class Structure:
     pair_marks: frozenset[str]
     quotes: dict[str, str]
     other: frozenset[str]
+    #: Marks that open a list item at the start of a line (●, ■).
+    bullets: str
     keyword: regex.Pattern[str]
     ordinal: regex.Pattern[str]
     #: Web page chrome: a tool bar button, the line opening a breadcrumb trail, its
@@ -132,7 +134,7 @@ MAX_HEADER_CHARS = 80
 HEADING_RANKS = (1, 2, 3)
 
 #: The punctuation classes of the table, each a list of marks.
-PUNCTUATION_CLASSES = ("terminal", "closing", "clause_end", "sentence_end", "other")
+PUNCTUATION_CLASSES = ("terminal", "closing", "clause_end", "sentence_end", "other", "bullets")
 #: The punctuation tables of [open, close] pairs.
 PUNCTUATION_PAIRS = ("pairs", "quotes")
 #: The tables holding one whole-line ``pattern``, and the arrays of tables holding one each.
@@ -185,6 +187,7 @@ def build_structure(table: dict[str, Any]) -> Structure:
         pair_marks=frozenset(pairs) | frozenset(pairs.values()),
         quotes=quotes,
         other=frozenset(punctuation["other"]),
+        bullets="".join(punctuation["bullets"]),
         keyword=keyword,
         ordinal=ordinal,
         toolbar=_compile(table["toolbar"]["pattern"]),
