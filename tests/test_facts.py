@@ -671,7 +671,9 @@ def test_target_list_gives_its_qualifiers_to_every_item() -> None:
             ["查处违法行为"],
             id="linking-character-ending-a-word-is-kept-xingwei",
         ),
-        pytest.param("研发投入强度为2.5%。", ["研发投入强度"], id="linking-wei-of-its-own-is-dropped"),
+        pytest.param(
+            "研发投入强度为2.5%。", ["研发投入强度"], id="linking-wei-of-its-own-is-dropped"
+        ),
     ],
 )
 def test_indicators(text: str, indicators: list[str]) -> None:
