@@ -84,7 +84,9 @@ class _Name(NamedTuple):
     kind: Literal["full", "short", "county_full", "county", "country", "area"]
 
 
-@dataclass(frozen=True)
+# Built once and never compared or printed: no __repr__ or __eq__, whose code the
+# dataclass machinery would otherwise write and compile at every start-up.
+@dataclass(frozen=True, repr=False, eq=False)
 class _Places:
     """The division tables and the compiled matcher, built once per process."""
 
