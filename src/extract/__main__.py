@@ -1,3 +1,3 @@
-from .cli import main
+from .cli import run_command
 
-raise SystemExit(main())
+raise SystemExit(run_command())

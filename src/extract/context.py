@@ -52,7 +52,9 @@ class _Span:
     base: bool = False
 
 
-@dataclass(frozen=True)
+# Built once and never compared or printed: no __repr__ or __eq__, whose code the
+# dataclass machinery would otherwise write and compile at every start-up.
+@dataclass(frozen=True, repr=False, eq=False)
 class _Rules:
     """The compiled words of data/context.toml and of the lexicon's concepts."""
 

@@ -430,7 +430,9 @@ _NUMBER_GROUPS = ("arabic", "cn", "a_mult", "a_tail", "mult2", "lo", "inside")
 _END_GROUPS = ("arabic", "a_mult", "a_tail", "cn", "inside", "mult2")
 
 
-@dataclass(frozen=True)
+# Built once and never compared or printed: no __repr__ or __eq__, whose code the
+# dataclass machinery would otherwise write and compile at every start-up.
+@dataclass(frozen=True, repr=False, eq=False)
 class _Groups:
     """The numbers of the quantity regex's groups, for reading a match by number.
 
@@ -2314,7 +2316,9 @@ def clause_words(
 # --------------------------------------------------------------------------- rules of a lexicon
 
 
-@dataclass(frozen=True)
+# Built once and never compared or printed: no __repr__ or __eq__, whose code the
+# dataclass machinery would otherwise write and compile at every start-up.
+@dataclass(frozen=True, repr=False, eq=False)
 class _Rules:
     """The regexes and tables the extractor builds from one lexicon (``Lexicon.derived``)."""
 

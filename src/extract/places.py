@@ -21,12 +21,11 @@ ordinary words.
 from __future__ import annotations
 
 import tomllib
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from importlib import resources
-from typing import Literal
+from typing import Literal, NamedTuple
 
 import ahocorasick_rs
 import regex
@@ -75,9 +74,9 @@ class PlaceMention:
     facility: str | None = None
 
 
-@dataclass(frozen=True)
-class _Name:
-    """One name the matcher knows, with what it names."""
+class _Name(NamedTuple):
+    """One name the matcher knows, with what it names (a named tuple: there are thousands,
+    all made at start-up, and a tuple is made for a fraction of a dataclass's cost)."""
 
     divisions: tuple[Division, ...]  # empty for the country and for areas
     # full: a province's or prefecture's full name; short: their short name; county_full: a
@@ -85,7 +84,9 @@ class _Name:
     kind: Literal["full", "short", "county_full", "county", "country", "area"]
 
 
-@dataclass(frozen=True)
+# Built once and never compared or printed: no __repr__ or __eq__, whose code the
+# dataclass machinery would otherwise write and compile at every start-up.
+@dataclass(frozen=True, repr=False, eq=False)
 class _Places:
     """The division tables and the compiled matcher, built once per process."""
 
@@ -140,16 +141,17 @@ def _places() -> _Places:
     """Return the division tables and the compiled matcher (built on first use)."""
     rows = _read_divisions()
     by_code = {division.code: division for division, _, _ in rows}
-    by_full: dict[str, list[Division]] = defaultdict(list)
-    by_short: dict[str, list[Division]] = defaultdict(list)
+    by_full: dict[str, list[Division]] = {}
+    by_short: dict[str, list[Division]] = {}
     place_names: set[str] = set()  # the names jieba knows as place names
     for division, short, known in rows:
-        by_full[division.name].append(division)
+        by_full.setdefault(division.name, []).append(division)
         if short and short != division.name:
-            by_short[short].append(division)
-        if "name" in known.split(","):
+            by_short.setdefault(short, []).append(division)
+        known_names = known.split(",")
+        if "name" in known_names:
             place_names.add(division.name)
-        if "short" in known.split(","):
+        if "short" in known_names:
             place_names.add(short)
     words = place_words()
     names: dict[str, _Name] = {}
