@@ -307,6 +307,16 @@ REFLOW_CASES = [
         "●粮食产量达到600亿斤",
         id="a-wrapped-bullet-item-joins-its-own-lines-only",
     ),
+    pytest.param(
+        column("标题", *BODY, "全省地区生产总值增长5%，二", "○二五年粮食产量达到600亿斤。"),
+        f"标题\n{BODY_TEXT}\n全省地区生产总值增长5%，二○二五年粮食产量达到600亿斤。",
+        id="a-line-opening-with-the-zero-circle-is-no-bullet",
+    ),
+    pytest.param(
+        column("标题", *BODY, "全省地区生产总值增长5%，规", "□工业增加值增长6%。"),
+        f"标题\n{BODY_TEXT}\n全省地区生产总值增长5%，规□工业增加值增长6%。",
+        id="a-line-opening-with-an-unreadable-box-is-no-bullet",
+    ),
     pytest.param("", "", id="empty-text"),
     pytest.param("\n \n\u3000\n", "", id="only-blank-lines"),
     pytest.param("\r\n".join(["标题", *BODY]), f"标题\n{BODY_TEXT}", id="crlf-line-ends"),
