@@ -323,3 +323,16 @@ def test_a_local_runs_folder_is_refused_as_a_cluster_output(
     with pytest.raises(cluster.ClusterError, match="no cluster run wrote"):
         cluster.extract_on_cluster(client, str(folder), str(reference))
     assert {path: path.read_bytes() for path in reference.rglob("*") if path.is_file()} == before
+
+
+@pytest.mark.parametrize(
+    "reader",
+    [
+        pytest.param(cluster.read_facts, id="facts"),
+        pytest.param(cluster.read_manifest, id="manifest"),
+    ],
+)
+def test_reading_an_output_without_success_marker_is_refused(reader: Any, tmp_path: Path) -> None:
+    (tmp_path / cluster.MANIFEST_JSON).write_text('{"batches": 0}', encoding="utf-8")
+    with pytest.raises(cluster.ClusterError, match="no _SUCCESS"):
+        reader(str(tmp_path))

@@ -954,6 +954,22 @@ def read_facts(output_url: str, storage_options: Mapping[str, Any] | None = None
 
     Raises ``ClusterError`` when the run is incomplete (no ``_SUCCESS``).
     """
+    return _read_parts(output_url, storage_options, FACTS_PARTS, part_fact_arrow_schema())
+
+
+def read_manifest(output_url: str, storage_options: Mapping[str, Any] | None = None) -> Any:
+    """Return the manifest entries of a complete cluster run as one Arrow table, in input
+    order (``manifest_arrow_schema``).
+
+    Raises ``ClusterError`` when the run is incomplete (no ``_SUCCESS``).
+    """
+    return _read_parts(output_url, storage_options, MANIFEST_PARTS, manifest_arrow_schema())
+
+
+def _read_parts(
+    output_url: str, storage_options: Mapping[str, Any] | None, folder: str, schema: Any
+) -> Any:
+    """Return the parts in ``folder`` of the complete run in ``output_url`` as one table."""
     fs, root, _ = _split_url(output_url, storage_options or {})
     if not fs.exists(posixpath.join(root, SUCCESS)):
         raise ClusterError(f"{output_url}: no {SUCCESS}: the run is incomplete or no run")
@@ -961,23 +977,8 @@ def read_facts(output_url: str, storage_options: Mapping[str, Any] | None = None
     manifest = json.loads(fs.cat_file(posixpath.join(root, MANIFEST_JSON)))
     tables = []
     for index in range(int(manifest["batches"])):
-        with fs.open(posixpath.join(root, FACTS_PARTS, part_name(index)), "rb") as handle:
+        with fs.open(posixpath.join(root, folder, part_name(index)), "rb") as handle:
             tables.append(pyarrow.parquet.read_table(handle))
     if not tables:
-        return pyarrow.Table.from_pylist([], schema=part_fact_arrow_schema())
-    return pyarrow.concat_tables(tables)
-
-
-def read_manifest(output_url: str, storage_options: Mapping[str, Any] | None = None) -> Any:
-    """Return the manifest entries of a complete cluster run as one Arrow table, in input
-    order (``manifest_arrow_schema``)."""
-    fs, root, _ = _split_url(output_url, storage_options or {})
-    pyarrow = import_pyarrow()
-    manifest = json.loads(fs.cat_file(posixpath.join(root, MANIFEST_JSON)))
-    tables = []
-    for index in range(int(manifest["batches"])):
-        with fs.open(posixpath.join(root, MANIFEST_PARTS, part_name(index)), "rb") as handle:
-            tables.append(pyarrow.parquet.read_table(handle))
-    if not tables:
-        return pyarrow.Table.from_pylist([], schema=manifest_arrow_schema())
+        return pyarrow.Table.from_pylist([], schema=schema)
     return pyarrow.concat_tables(tables)
