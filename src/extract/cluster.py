@@ -39,6 +39,7 @@ from .core import (
     WORKER_DIED,
     BatchTables,
     InputResult,
+    batch_end,
     batch_tables,
     entry_names,
     extract_input,
@@ -296,11 +297,7 @@ def plan_batches(sizes: Sequence[int]) -> list[range]:
     batches: list[range] = []
     start = 0
     while start < len(sizes):
-        end = start + 1
-        total = sizes[start]
-        while end < len(sizes) and end - start < BATCH_FILES and total + sizes[end] <= BATCH_BYTES:
-            total += sizes[end]
-            end += 1
+        end = batch_end(sizes, start, max_files=BATCH_FILES, max_bytes=BATCH_BYTES)
         batches.append(range(start, end))
         start = end
     return batches

@@ -65,6 +65,23 @@ class InputResult:
         )
 
 
+def batch_end(sizes: Sequence[int], start: int, *, max_files: int, max_bytes: int) -> int:
+    """Return where the batch that starts at input ``start`` ends: it takes the inputs after
+    it while it holds fewer than ``max_files`` and they keep it within ``max_bytes`` (an
+    input bigger than that goes alone). The local pool and the cluster both batch so.
+
+    >>> batch_end([5, 5, 5, 5], 0, max_files=3, max_bytes=100), batch_end([50, 60], 0,
+    ...     max_files=3, max_bytes=100)
+    (3, 1)
+    """
+    end = start + 1
+    total = sizes[start]
+    while end < len(sizes) and end - start < max_files and total + sizes[end] <= max_bytes:
+        total += sizes[end]
+        end += 1
+    return end
+
+
 def entry_names(name: str) -> dict[str, Any]:
     """Return the ``path``, ``path_bytes`` and ``doc_id`` of the manifest entry of the input
     named ``name`` (its '/'-separated relative path); ``doc_id`` is None unless ``*.txt``.

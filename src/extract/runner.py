@@ -35,7 +35,14 @@ from pathlib import Path
 from typing import TypeVar
 
 from . import tagger
-from .core import WORKER_DIED, entry_names, extract_input, failed_result, unreadable_result
+from .core import (
+    WORKER_DIED,
+    batch_end,
+    entry_names,
+    extract_input,
+    failed_result,
+    unreadable_result,
+)
 from .lexicon import Lexicon, load_lexicon
 from .meta import as_meta, check_doc_ids
 from .models import Document, DocumentMeta, ManifestEntry, SourceText
@@ -275,11 +282,7 @@ def _plan_batches(sizes: Sequence[int], *, jobs: int) -> list[range]:
     while start < len(sizes):
         share = (len(sizes) - start) // (jobs * _BATCHES_PER_WORKER)
         limit = max(1, min(_BATCH_FILES, share))
-        end = start + 1
-        total = sizes[start]
-        while end < len(sizes) and end - start < limit and total + sizes[end] <= _BATCH_BYTES:
-            total += sizes[end]
-            end += 1
+        end = batch_end(sizes, start, max_files=limit, max_bytes=_BATCH_BYTES)
         batches.append(range(start, end))
         start = end
     return batches
