@@ -51,13 +51,13 @@ from .models import Document, Fact, Issue, ManifestEntry, SourceText
 from .panel import PanelBuilder, concept_facts
 from .pipeline import extractor_version
 from .read import (
-    MAX_FILE_BYTES,
     UnreadableFile,
     doc_id_of_name,
     find_input_files,
+    hash_stream,
     is_text_name,
-    size_limit,
     text_of_name,
+    unread_reason,
 )
 from .schema import (
     FACT_INDEX,
@@ -340,25 +340,18 @@ def _read_input(fs: AbstractFileSystem, job: Job, item: Item) -> bytes:
     relative = text_of_name(item.name)
     path = posixpath.join(job.input_root, item.name)
     try:
-        if is_text_name(Path(item.name)) and item.size <= MAX_FILE_BYTES:
+        if not unread_reason(item.name, item.size):
             return bytes(fs.cat_file(path))
-        digest = hashlib.sha256()
-        size = 0
         with fs.open(path, "rb") as handle:
-            while block := handle.read(1024 * 1024):
-                digest.update(block)
-                size += len(block)
+            sha256, size = hash_stream(handle)
     except FileNotFoundError:
         raise UnreadableFile(relative, "file vanished during the run", status="error") from None
     except OSError as error:
         reason = f"cannot read: {error.strerror or error}"
         raise UnreadableFile(relative, reason, status="error") from None
-    reason = (
-        "not a .txt file"
-        if not is_text_name(Path(item.name))
-        else f"file too large ({size:,} bytes; the limit is {size_limit()})"
-    )
-    raise UnreadableFile(relative, reason, status="skipped", sha256=digest.hexdigest(), size=size)
+    # The size listed decided; the size read names it (the file may have changed since).
+    reason = unread_reason(item.name, size) or unread_reason(item.name, item.size)
+    raise UnreadableFile(relative, reason, status="skipped", sha256=sha256, size=size)
 
 
 class _Previous:

@@ -27,6 +27,7 @@ import re
 import stat
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from .markup import html_to_text, looks_like_html
 from .models import Issue, SourceText, UnreadableStatus
@@ -342,12 +343,17 @@ def _identity(path: Path) -> tuple[int, int] | None:
 
 def hash_file(path: Path) -> tuple[str, int]:
     """Return the sha256 and size of the file at ``path``, read in 1 MiB blocks."""
+    with path.open("rb") as handle:
+        return hash_stream(handle)
+
+
+def hash_stream(handle: BinaryIO) -> tuple[str, int]:
+    """Return the sha256 and size of what is left to read of ``handle``, in 1 MiB blocks."""
     digest = hashlib.sha256()
     size = 0
-    with path.open("rb") as handle:
-        while block := handle.read(1024 * 1024):
-            digest.update(block)
-            size += len(block)
+    while block := handle.read(1024 * 1024):
+        digest.update(block)
+        size += len(block)
     return digest.hexdigest(), size
 
 
@@ -371,12 +377,12 @@ def read_input_bytes(path: Path, *, root: Path) -> bytes:
     name = path.relative_to(root).as_posix()
     relative = text_of_name(name)
     size = _check_regular_file(path, relative)
-    reason = _unread_reason(name, size)
+    reason = unread_reason(name, size)
     if reason:
         # Hashed in blocks rather than read whole: it may be a large video or archive.
         sha256, size = _hash_or_fail(path, relative)
         raise UnreadableFile(
-            relative, _unread_reason(name, size), status="skipped", sha256=sha256, size=size
+            relative, unread_reason(name, size), status="skipped", sha256=sha256, size=size
         )
     try:
         return path.read_bytes()
@@ -397,7 +403,7 @@ def source_of_input(raw: bytes, *, name: str) -> SourceText:
     'gb18030'
     """
     relative = text_of_name(name)
-    reason = _unread_reason(name, len(raw))
+    reason = unread_reason(name, len(raw))
     if reason:
         sha256 = hashlib.sha256(raw).hexdigest()
         raise UnreadableFile(relative, reason, status="skipped", sha256=sha256, size=len(raw))
@@ -412,7 +418,7 @@ def source_of_input(raw: bytes, *, name: str) -> SourceText:
     return source
 
 
-def _unread_reason(name: str, size: int) -> str:
+def unread_reason(name: str, size: int) -> str:
     """Return why an input named ``name`` of ``size`` bytes is skipped unread ("" if not)."""
     if not is_text_name(Path(name)):
         return "not a .txt file"
