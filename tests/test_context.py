@@ -570,6 +570,12 @@ def test_period_and_status(text: str, mention: str, period: str | None, status: 
             "budget_revenue_growth",
             id="budget-revenue-of-the-whole-province",
         ),
+        pytest.param(
+            REVIEW + "全省规模工业增加值增长6.8%，高于全国平均水平。",
+            "6.8%",
+            "industry_va_growth",
+            id="industry-above-scale-without-yishang",
+        ),
     ],
 )
 def test_concept(text: str, mention: str, concept: str | None) -> None:
