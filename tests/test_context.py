@@ -325,6 +325,52 @@ def _fact(text: str, mention: str) -> tuple[str | None, str, str | None]:
             "actual",
             id="held-for-n-years",
         ),
+        pytest.param(
+            "2026年某省政府工作报告\n这五年，全市新建学校80所。\n"
+            "会上提出，某省2026年主要预期目标是：全省生产总值增长5%左右；"
+            "新建学校10所，固定资产投资增长4%；城镇调查失业率控制在5.5%以内。",
+            "4%",
+            "2026",
+            "target",
+            id="the-year-the-list-cue-names-dates-items-after-a-semicolon",
+        ),
+        pytest.param(
+            "2026年某省政府工作报告\n这五年，全市新建学校80所。\n"
+            "会上提出，某省2026年主要预期目标是：全省生产总值增长5%左右；"
+            "新建学校10所，城镇调查失业率控制在5.5%以内。",
+            "5.5%",
+            "2026",
+            "target",
+            id="a-bound-in-a-dated-list-of-targets-is-that-years-target",
+        ),
+        pytest.param(
+            "2026年某省政府工作报告\n“十五五”时期，全省地区生产总值年均增长5%左右。",
+            "5%",
+            "2026/2030",
+            "target",
+            id="a-period-from-this-year-running-past-it-is-planned",
+        ),
+        pytest.param(
+            REVIEW + "五年累计新建学校260所。",
+            "260所",
+            "2021/2025",
+            "actual",
+            id="n-years-then-a-total",
+        ),
+        pytest.param(
+            REVIEW + "税收收入达到900亿元，3年增长28%。",
+            "28%",
+            "2023/2025",
+            "actual",
+            id="n-years-then-a-change",
+        ),
+        pytest.param(
+            REVIEW + "启动实施3年行动，新建学校30所。",
+            "30所",
+            "2025",
+            "actual",
+            id="n-years-naming-an-action-is-no-interval",
+        ),
     ],
 )
 def test_period_and_status(text: str, mention: str, period: str | None, status: str) -> None:

@@ -64,6 +64,7 @@ class _Rules:
     time_chars: re.Pattern[str]
     averages_re: re.Pattern[str]
     running_re: re.Pattern[str]
+    years_then_re: re.Pattern[str]
     change_words: tuple[str, ...]
     relative: dict[str, tuple[int, int]]
     plans: dict[str, tuple[int, int]]
@@ -172,6 +173,10 @@ def _build_rules(lexicon: Lexicon) -> _Rules:
         time_chars=re.compile(f"[{_char_class(time_chars)}]"),
         averages_re=re.compile(rf"(?P<n>{averages})年平均"),
         running_re=re.compile(rf"(?:{running})(?P<n>\d+|[一二三四五六七八九十]+)年"),
+        years_then_re=re.compile(
+            rf"(?<![\d〇零一二三四五六七八九十])(?P<n>\d{{1,2}}|[两二三四五六七八九十]+)年"
+            rf"(?:{_alternatives(periods['years_then'])})"
+        ),
         change_words=_longest_first(periods["change_after_base"]),
         relative=relative,
         plans=plans,
@@ -755,7 +760,18 @@ def add_context(
             if scope.target_list or done.text.rstrip().endswith(rules.list_item_end):
                 paragraph = _paragraph_of(scanned)
                 bulleted = text_all.startswith(rules.bullets, paragraph + 1)
-                _advance_list(scope, done, paragraph, bulleted, rules)
+                cue = _advance_list(scope, done, paragraph, bulleted, rules)
+                if cue > 0:
+                    # 某省2026年主要预期目标是：…；…: the time the cue's clause names dates
+                    # every item of the list, after its ； too.
+                    dated = [
+                        s
+                        for s in sentence_spans(scanned)
+                        if not s.base and s.end <= cue and (s.first or s.months is None)
+                    ]
+                    if dated:
+                        scope.span = dated[-1]
+                        scope.source = f"“{dated[-1].text}” in the clause opening the list"
             if scanned in places_of:
                 done = sentences[scanned]
                 numbers = numbers_in(scanned)
@@ -924,7 +940,9 @@ def _fact_period(
     elif first != last and months is None:
         first, last, how = _review_period(span, clause, rules)
         rule += f"; {how}"
-    elif first == last and (match := rules.running_re.search(clause)):
+    elif first == last and (
+        match := rules.running_re.search(clause) or rules.years_then_re.search(clause)
+    ):
         n = _small_number(match.group("n"))
         if n and n > 1:
             first = last - n + 1
@@ -1243,6 +1261,10 @@ def _status(
         return "target", f"“{span.text}”: a target date"
     if year is not None and span is not None and span.first > year:
         return "target", f"its period starts after the document's year {year}"
+    if year is not None and span is not None and span.first == year < span.last:
+        # “十五五”时期…年均增长5%: a period that opens in the year of the report and runs
+        # past it cannot have been done yet.
+        return "target", f"its period starts in the document's year {year} and runs past it"
     if year is not None and span is not None and own and span.last < year:
         # 2025年全省地区生产总值增长5.3% in a section of plans for 2026 restates what was done.
         return "actual", f"its own time “{span.text}” ends before the document's year {year}"
@@ -1261,11 +1283,12 @@ def _status(
 
 def _advance_list(
     scope: _Scope, sentence: Sentence, paragraph: int, item: bool, rules: _Rules
-) -> None:
+) -> int:
     """Update the list of targets under way with a sentence read before a fact's (in the
     paragraph starting after offset ``paragraph``; ``item``: that paragraph opens with a
     bullet). One that ends in ； or ： opens a list (主要预期目标是：…；) or continues it, in its
-    paragraph or in the bullet items after it; any other ends it."""
+    paragraph or in the bullet items after it; any other ends it. Return where the cue of
+    a list the sentence opens starts in it, else -1."""
     text = sentence.text.rstrip()
     if sentence.kind == "heading" or not text.endswith(rules.list_item_end):
         scope.target_list, scope.target_list_paragraph = "", -1
@@ -1273,8 +1296,10 @@ def _advance_list(
         scope.target_list_paragraph = paragraph
     elif match := rules.list_cue_re.search(text):
         scope.target_list, scope.target_list_paragraph = match.group(0), paragraph
+        return match.start()
     else:
         scope.target_list, scope.target_list_paragraph = "", -1
+    return -1
 
 
 def _plan_word(before: str, clause: str, rules: _Rules) -> str | None:
