@@ -622,6 +622,18 @@ def test_period_and_status(text: str, mention: str, period: str | None, status: 
             "industry_va_growth",
             id="industry-above-scale-without-yishang",
         ),
+        pytest.param(
+            REVIEW + "全省经济总量连跨两个万亿元台阶、达到6.2万亿元。",
+            "6.2万亿元",
+            "gdp",
+            id="the-level-after-a-count-of-steps-passed-is-the-subjects",
+        ),
+        pytest.param(
+            REVIEW + "全省经济总量连跨两个万亿元台阶、达到6.2万亿元。",
+            "两个万亿元",
+            None,
+            id="a-count-of-steps-passed-is-no-level",
+        ),
     ],
 )
 def test_concept(text: str, mention: str, concept: str | None) -> None:

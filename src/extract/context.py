@@ -107,6 +107,7 @@ class _Rules:
     share_words: tuple[str, ...]
     milestone_sequence: tuple[str, ...]
     milestone_nouns: tuple[str, ...]
+    milestone_counters: tuple[str, ...]
     milestone_pairing: tuple[str, ...]
     change_only: tuple[str, ...]
     #: (wording, concept id) pairs that count only when they open the indicator.
@@ -214,6 +215,7 @@ def _build_rules(lexicon: Lexicon) -> _Rules:
         share_words=_longest_first(table["concepts"]["share_words"]),
         milestone_sequence=_longest_first(table["concepts"]["milestone_sequence"]),
         milestone_nouns=_longest_first(table["concepts"]["milestone_nouns"]),
+        milestone_counters=tuple(table["concepts"]["milestone_counters"]),
         milestone_pairing=_longest_first(table["concepts"]["milestone_pairing"]),
         change_only=_longest_first(table["concepts"]["change_only"]),
         leading=frozenset((w, c.id) for c in concepts for w in c.leading_wordings),
@@ -607,6 +609,8 @@ def _concept(
         return None, f"“{match.group(0)}” before it: the starting point of a change, no concept"
     if candidates and not rules.wording_re.search(indicator):
         return _shared_head(fact, clause, rules, opening)  # no wording in the indicator
+    if candidates and _counts_steps(fact.mention, rest, rules):
+        return None, "a count of steps passed (…个…台阶): no level, no concept"
     for wording, concept in candidates:
         at = indicator.find(wording)
         if at < 0:
@@ -631,6 +635,18 @@ def _concept(
                 return None, f"“{wording}” over several years without 年均: no concept"
         return concept.id, f"wording “{wording}” in the indicator, base unit {fact.base_unit}"
     return _shared_head(fact, clause, rules, opening) if candidates else (None, "")
+
+
+def _counts_steps(mention: str, rest: str, rules: _Rules) -> bool:
+    """Return whether a value counts the steps passed (连跨两个万亿元台阶): a measure word
+    of counting in its mention, a step noun right after it."""
+    return any(c in mention for c in rules.milestone_counters) and any(
+        noun in rest[: len(noun) + _STEP_NOUN_REACH] for noun in rules.milestone_nouns
+    )
+
+
+#: Characters between a counted value and its step noun (大台阶, 级台阶).
+_STEP_NOUN_REACH = 1
 
 
 #: A value after the mention, in the same list: 、8万亿, 和3万亿元.
@@ -862,6 +878,29 @@ def add_context(
             concept, concept_why = _concept(borrowed, several, clause, rules, rest)
             if concept_why:
                 concept_why += f" (“{fact.indicator}” names no measure: the one before it)"
+        if (
+            concept is None
+            and not concept_why
+            and out
+            and sentence is not None
+            and out[-1].start >= sentence.start
+            and fact.indicator.startswith(rules.milestone_nouns)
+        ):
+            # 经济总量连跨两个万亿元台阶、达到6.2万亿元: the level reached after a count of
+            # steps is of the subject the count took the words of (the nearest fact of the
+            # sentence whose indicator is not the step's tail too).
+            stepped: str | None = None
+            for earlier in reversed(out):
+                if earlier.start < sentence.start:
+                    break
+                if not earlier.indicator.startswith(rules.milestone_nouns):
+                    stepped = earlier.indicator
+                    break
+            if stepped is not None:
+                borrowed = fact.model_copy(update={"indicator": stepped + fact.indicator})
+                concept, concept_why = _concept(borrowed, several, clause, rules, rest)
+            if concept_why:
+                concept_why += f" (“{fact.indicator}” ends a count of steps: the words before it)"
         if concept_why:
             why.append(f"concept {concept}: {concept_why}")
         if sentence is not None:
