@@ -344,6 +344,14 @@ def _fact(text: str, mention: str) -> tuple[str | None, str, str | None]:
             id="a-bound-in-a-dated-list-of-targets-is-that-years-target",
         ),
         pytest.param(
+            "2026年某省政府工作报告\n今年全市主要预期目标建议为：全市生产总值增长5%左右；"
+            "新建学校10所；城镇新增就业8万人。",
+            "8万人",
+            "2026",
+            "target",
+            id="a-list-cue-proposed-as-targets",
+        ),
+        pytest.param(
             "2026年某省政府工作报告\n“十五五”时期，全省地区生产总值年均增长5%左右。",
             "5%",
             "2026/2030",
