@@ -66,6 +66,10 @@ _ARABIC_INDIC_DIGITS = str.maketrans(
 _FULLWIDTH_DECIMAL_RE = regex.compile(r"(?<=[0-9])．(?=[0-9])")
 
 _FULLWIDTH_DIGIT_RE = regex.compile("[０-９]+")
+#: A full-width comma OCR read for the decimal point of a percentage: 增长5，3% is 5.3%. The
+#: whole part stands alone (no list of bare numbers 1，2，3% and no ordinal 第3，5%) and one
+#: or two decimals end in the percent sign; 12，34 without it may be a list and stays.
+_OCR_DECIMAL_COMMA_RE = regex.compile(r"(?<=(?<![\d.,，第])\d{1,3})，(?=\d{1,2}[%‰])")
 #: A full-width comma in a number of groups of three with decimals after: 82，225.00.
 _DIGIT_COMMA_GROUP_RE = regex.compile("[0-9]，[0-9]{3}")
 #: The comma comes first so the search runs from one comma to the next.
@@ -208,6 +212,17 @@ def fix_fullwidth_percent(text: str) -> str:
     return text.replace("％", "%")
 
 
+def fix_ocr_decimal_comma(text: str) -> str:
+    """Return ``text`` with a full-width comma OCR read inside a percentage as ``.``.
+
+    >>> fix_ocr_decimal_comma("增长5，3%，第1，2名")
+    '增长5.3%，第1，2名'
+    """
+    if "，" not in text:
+        return text
+    return _OCR_DECIMAL_COMMA_RE.sub(".", text)
+
+
 def fix_fullwidth_decimal_point(text: str) -> str:
     """Return ``text`` with a full-width ``．`` between two digits as ``.``.
 
@@ -239,6 +254,7 @@ FIX_STEPS: tuple[FixStep, ...] = (
     FixStep("fix_ocr_letters_in_numbers", fix_ocr_letters_in_numbers, keeps_length=True),
     FixStep("fix_fullwidth_percent", fix_fullwidth_percent, keeps_length=True),
     FixStep("fix_fullwidth_decimal_point", fix_fullwidth_decimal_point, keeps_length=True),
+    FixStep("fix_ocr_decimal_comma", fix_ocr_decimal_comma, keeps_length=True),
     FixStep(
         "fix_fullwidth_thousands_separator", fix_fullwidth_thousands_separator, keeps_length=True
     ),
@@ -563,9 +579,21 @@ def _cuts_number(left: str, right: str) -> bool:
     last, first = left[-1], right[0]
     if last == ".":
         return _cuts_after_point(left, first)  # 增长6. | 8%
+    if last in _CUT_MULTIPLIERS:
+        # 2.7万 | 亿元: a compound multiplier cut after its first character
+        before = left[-2:-1]
+        return first in _CUT_MULTIPLIERS and before.isascii() and before.isdigit()
     if not (last.isascii() and last.isdigit()):
         return False
+    if first in _CUT_MULTIPLIERS:
+        # 43.6 | 万人: the multiplier of a number at the end of a line of words (a line of
+        # digits alone, 02 | 万家灯火, is a section number before a heading)
+        return not left.isdigit()
     return first.isascii() and (first.isdigit() or first in ".%")
+
+
+#: Multipliers a line break may cut from the number before them (43.6 | 万人, 2.7万 | 亿元).
+_CUT_MULTIPLIERS = "万亿"
 
 
 def _ends_paragraph(structure: Structure, units: list[_Unit], index: int, layout: _Layout) -> bool:
