@@ -352,6 +352,27 @@ def _fact(text: str, mention: str) -> tuple[str | None, str, str | None]:
             id="a-list-cue-proposed-as-targets",
         ),
         pytest.param(
+            REVIEW + "全市生产总值增长5.2%，高于年初确定的5%左右的预期目标。",
+            "5%",
+            "2025",
+            "target",
+            id="a-figure-named-as-the-goal-is-a-target",
+        ),
+        pytest.param(
+            "2019年某省经济要闻\n今年某省力保实现全省生产总值增长6%左右目标",
+            "6%",
+            "2019",
+            "target",
+            id="a-headline-figure-named-as-the-goal-is-a-target",
+        ),
+        pytest.param(
+            REVIEW + "全市生产总值增长5.2%，目标任务全面完成。",
+            "5.2%",
+            "2025",
+            "actual",
+            id="a-goal-word-in-the-next-clause-names-no-figure",
+        ),
+        pytest.param(
             "2026年某省政府工作报告\n“十五五”时期，全省地区生产总值年均增长5%左右。",
             "5%",
             "2026/2030",

@@ -78,6 +78,7 @@ class _Rules:
     opening_words: frozenset[str]
     #: Words after a plan named after a figure that make the figure its goal (目标).
     goal_after: tuple[str, ...]
+    named_goal_re: re.Pattern[str]
     whole_words: tuple[str, ...]
     interval_words: tuple[str, ...]
     level_words: tuple[str, ...]
@@ -187,6 +188,10 @@ def _build_rules(lexicon: Lexicon) -> _Rules:
         not_time_after=_longest_first(periods["not_time_after"]),
         document_nouns=_longest_first(periods["document_nouns"]),
         goal_after=_longest_first(periods["goal_after"]),
+        named_goal_re=re.compile(
+            rf"(?:{_alternatives(periods['goal_lead'])}){{0,3}}"
+            rf"(?:{_alternatives(periods['goal_after'])})"
+        ),
         opening_words=frozenset(periods["opening_words"]),
         whole_words=_longest_first(review["whole"]),
         interval_words=_longest_first(review["interval"]),
@@ -858,7 +863,7 @@ def add_context(
                 in_list = ""
         status, status_why = _status(
             fact, span, period, scope, text[:offset], clause, year, rules,
-            own=own_time, in_list=in_list,
+            own=own_time, in_list=in_list, rest=rest,
         )
         why.append(f"status {status}: {status_why}")
         first_end = _clause_end(text, 0)
@@ -1292,10 +1297,13 @@ def _status(
     *,
     own: bool = False,
     in_list: str = "",
+    rest: str = "",
 ) -> tuple[Status, str]:
     """Return whether ``fact`` is planned or done, and why (``own``: ``span`` is a time
     its own sentence names; ``in_list``: the words that opened the list of targets it is
-    an item of)."""
+    an item of; ``rest``: its clause after it)."""
+    if match := rules.named_goal_re.match(rest):
+        return "target", f"“{match.group(0)}” after it: the figure is the goal"
     if span is not None and span.target and year is not None and span.last >= year:
         return "target", f"“{span.text}”: a target date"
     if year is not None and span is not None and span.first > year:
