@@ -373,6 +373,20 @@ def _fact(text: str, mention: str) -> tuple[str | None, str, str | None]:
             id="a-goal-word-in-the-next-clause-names-no-figure",
         ),
         pytest.param(
+            REVIEW + "全市生产总值增长6.1%、创2012年以来最好水平，人均生产总值突破9万元。",
+            "9万元",
+            "2025",
+            "actual",
+            id="a-record-since-a-year-dates-no-figure",
+        ),
+        pytest.param(
+            REVIEW + "粮食产量创2015年以来新高、达到320亿斤。",
+            "320亿斤",
+            "2025",
+            "actual",
+            id="a-record-high-since-a-year-dates-no-figure-of-its-clause",
+        ),
+        pytest.param(
             "2026年某省政府工作报告\n“十五五”时期，全省地区生产总值年均增长5%左右。",
             "5%",
             "2026/2030",
