@@ -672,6 +672,12 @@ def test_period_and_status(text: str, mention: str, period: str | None, status: 
             id="the-level-after-a-count-of-steps-passed-is-the-subjects",
         ),
         pytest.param(
+            REVIEW + "全体居民人均可支配收入达到3.6万元，扣除价格因素实际增长5.2%。",
+            "5.2%",
+            "income_growth",
+            id="a-real-change-after-the-price-factor-is-of-the-level-before-it",
+        ),
+        pytest.param(
             REVIEW + "全省经济总量连跨两个万亿元台阶、达到6.2万亿元。",
             "两个万亿元",
             None,
