@@ -832,6 +832,13 @@ def test_a_lexicon_file_adds_a_wording(tmp_path: Path) -> None:
             id="a-report-place-outlasts-a-city-opening-a-clause-without-a-figure",
         ),
         pytest.param(
+            "2026年江西省政府工作报告\n五年来，赣州平原经济区经济总量达到2万亿元，"
+            "赣南协同发展区经济总量突破8000亿元。",
+            "8000亿元",
+            "赣南协同发展区",
+            id="a-zone-opening-its-clause-is-the-subject",
+        ),
+        pytest.param(
             "2026年永康市政府工作报告\n一、2025年工作回顾\n全省经济增长5.5%。",
             "5.5%",
             "浙江省",

@@ -131,6 +131,17 @@ def mentions(text: str, within: str | None = JIANGXI) -> list[tuple[str, str, st
         pytest.param("永康经济增长", JIANGXI, [], id="county-short-elsewhere-ignored"),
         pytest.param("城区人口增长", "140000", [], id="county-named-like-a-noun-ignored"),
         pytest.param("我省经济", JIANGXI, [], id="document-word-is-no-name"),
+        pytest.param("前年，赣州平原经济区总量增长", JIANGXI,
+                     [("赣州平原经济区", "赣州平原经济区", None, False)],
+                     id="zone-named-after-a-city-opening-a-clause-is-an-area"),
+        pytest.param("赣南协同发展区经济总量", JIANGXI,
+                     [("赣南协同发展区", "赣南协同发展区", None, False)],
+                     id="zone-with-no-division-name-opening-a-clause-is-an-area"),
+        pytest.param("推动赣州经济区建设", JIANGXI,
+                     [("赣州经济区", "赣州经济区", None, False)],
+                     id="zone-after-a-verb-starts-at-the-city-it-is-named-after"),
+        pytest.param("全省城市群经济总量，五大经济区协同发展，整个都市圈人口", JIANGXI, [],
+                     id="the-whole-place-or-a-count-of-zones-is-no-zone"),
     ],
 )
 def test_find_places(

@@ -100,6 +100,9 @@ class _Places:
     adjacent_re: regex.Pattern[str]
     not_facility: tuple[str, ...]
     document_words: tuple[str, ...] = field(default=())
+    #: A zone a report names itself, opening a clause (成都平原经济区); None: no suffixes.
+    zone_re: regex.Pattern[str] | None = None
+    zone_suffixes: tuple[str, ...] = ()
 
 
 def _read_divisions() -> list[tuple[Division, str, str]]:
@@ -133,6 +136,8 @@ def place_words() -> dict[str, list[str]]:
         "adjacent": list(table["facility"]["adjacent"]),
         "not_facility": list(table["facility"]["not_facility"]),
         "gap": [str(int(table["facility"]["gap"]))],
+        "zone_suffixes": list(table["areas"].get("zone_suffixes", [])),
+        "zone_not_first": list(table["areas"].get("zone_not_first", [])),
     }
 
 
@@ -189,6 +194,21 @@ def _places() -> _Places:
         adjacent_re=regex.compile(trie_pattern(words["adjacent"])),
         not_facility=tuple(words["not_facility"]),
         document_words=tuple(words["document"]),
+        zone_re=_zone_re(words["zone_suffixes"], words["zone_not_first"]),
+        zone_suffixes=tuple(words["zone_suffixes"]),
+    )
+
+
+def _zone_re(suffixes: Sequence[str], not_first: Sequence[str]) -> regex.Pattern[str] | None:
+    """Return the pattern of a zone a report names itself, opening a clause: 成都平原经济区
+    after a mark or at the start (the shortest name before a suffix)."""
+    if not suffixes:
+        return None
+    first = "".join(regex.escape(c) for c in not_first)
+    first_class = rf"(?![{first}])" if first else ""
+    return regex.compile(
+        rf"(?:^|(?<=[，。；：、！？,;:!?\s“”]))"
+        rf"{first_class}\p{{Han}}{{2,8}}?(?:{trie_pattern(suffixes)})"
     )
 
 
@@ -380,9 +400,16 @@ def find_places(text: str, *, within: str | None = None) -> list[PlaceMention]:
         for index, start, end in places.automaton.find_matches_as_indexes(text, overlapping=True)
     )
     mentions: list[PlaceMention] = []
+    zones = _zones(text, places)
     taken = 0  # where the last mention ends
     for start, minus_end, index in found:
         end = -minus_end
+        while zones and zones[0].start <= start:
+            # 成都平原经济区: the zone, not the city its name opens with
+            zone = zones.pop(0)
+            if zone.start >= taken:
+                mentions.append(zone)
+                taken = zone.end
         if start < taken:
             continue
         written = places.automaton_names[index]
@@ -390,4 +417,24 @@ def find_places(text: str, *, within: str | None = None) -> list[PlaceMention]:
         if mention is not None:
             mentions.append(mention)
             taken = end
+    mentions.extend(zone for zone in zones if zone.start >= taken)
     return mentions
+
+
+def _zones(text: str, places: _Places) -> list[PlaceMention]:
+    """Return the zones ``text`` names itself at the opening of a clause (成都平原经济区)."""
+    if places.zone_re is None or not any(w in text for w in places.zone_suffixes):
+        return []
+    zones = []
+    for match in places.zone_re.finditer(text):
+        start, name = match.start(), match.group()
+        # 推动赣州经济区: a zone named after a division starts at the division's name
+        inner = sorted(
+            at
+            for index, at, _ in places.automaton.find_matches_as_indexes(name)
+            if places.names[places.automaton_names[index]].divisions
+        )
+        if inner and inner[0] > 0:
+            start, name = start + inner[0], name[inner[0] :]
+        zones.append(PlaceMention(start, match.end(), name, name, None, None))
+    return zones
