@@ -891,6 +891,11 @@ def test_place(text: str, mention: str, place: str | None) -> None:
             "江西省",
             id="an-occasion-line-without-a-dateline",
         ),
+        pytest.param(
+            "政府工作报告\n——2026年1月9日在江西赣州市第六届人民代表大会第五次会议上\n",
+            "赣州市",
+            id="a-province-before-a-city-of-its-own-names-the-city",
+        ),
     ],
 )
 def test_document_place(text: str, place: str) -> None:

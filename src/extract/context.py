@@ -436,10 +436,17 @@ def regex_split_name(doc_id: str) -> list[str]:
 
 
 def _first_division(text: str) -> Division | None:
-    for mention in find_places(text):
-        if mention.division is not None and mention.facility is None:
-            return mention.division
-    return None
+    """Return the first division ``text`` names (not as a facility), or the one right after
+    it when that lies inside it: 陕西咸阳市第九届人民代表大会 is 咸阳市's congress."""
+    mentions = [m for m in find_places(text) if m.division is not None and m.facility is None]
+    if not mentions:
+        return None
+    first = mentions[0].division
+    if len(mentions) > 1 and mentions[1].start == mentions[0].end:
+        inner = mentions[1].division
+        if inner is not None and inner != first and province_of(inner.code) == first:
+            return inner
+    return first
 
 
 def _named_most(text: str, own: list[str]) -> Division | None:
