@@ -701,6 +701,20 @@ def test_concept(text: str, mention: str, concept: str | None) -> None:
             id="occasion-line",
         ),
         pytest.param(
+            "政府工作报告\n——二〇二六年一月二十七日在省第十四届人民代表大会第五次会议上\n",
+            "x",
+            "2026-01-27",
+            "occasion line",
+            id="occasion-line-in-chinese-numerals",
+        ),
+        pytest.param(
+            "政府工作报告\n——二○二六年二月三日在省人民代表大会上\n",
+            "x",
+            "2026-02-03",
+            "occasion line",
+            id="occasion-line-with-the-circle-for-zero",
+        ),
+        pytest.param(
             "政府工作报告\n时间：2026-02-05\n各位代表：\n",
             "x",
             "2026-02-05",

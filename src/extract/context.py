@@ -333,6 +333,10 @@ def _period_text(first: int, last: int, months: tuple[int, int] | None = None) -
 
 #: The occasion line of a report: ——2026年1月27日在…会议上.
 _OCCASION_RE = re.compile(r"((?:19|20)\d\d)年(\d{1,2})月(\d{1,2})日在")
+#: The same date in Chinese numerals, as some reports print it: ——二〇二六年一月二十七日在….
+_OCCASION_CN_RE = re.compile(
+    r"([〇○零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,2})月([一二三四五六七八九十]{1,3})日在"
+)
 #: A web page's date line: 时间：2026-02-05, 发表时间：\n2026-02-09 09:45.
 _DATE_LINE_RE = re.compile(r"(?:时间|日期)[:：]\s*((?:19|20)\d\d)[-/.年](\d{1,2})[-/.月](\d{1,2})")
 _BODY_DATE_RE = re.compile(r"((?:19|20)\d\d)年(\d{1,2})月(\d{1,2})日")
@@ -366,6 +370,11 @@ def document_date(
     head = segmented.clean.text[:_HEAD_CHARS]
     if match := _OCCASION_RE.search(head):
         if iso := _iso(*match.groups()):
+            return iso, "occasion line"
+    if match := _OCCASION_CN_RE.search(head):
+        year = "".join(str(_CHINESE_DIGITS.get(c, 0)) for c in match.group(1))
+        month, day = _small_number(match.group(2)), _small_number(match.group(3))
+        if month and day and (iso := _iso(year, str(month), str(day))):
             return iso, "occasion line"
     for text in (head, "\n".join(removed)):
         if match := _DATE_LINE_RE.search(text):
