@@ -326,6 +326,27 @@ def _fact(text: str, mention: str) -> tuple[str | None, str, str | None]:
             id="held-for-n-years",
         ),
         pytest.param(
+            "2024年某省政府工作报告\n一、2023年工作回顾\n“十四五”以来，全市新建学校60所。",
+            "60所",
+            "2021/2023",
+            "actual",
+            id="since-a-plan-began-runs-to-the-year-before-the-report",
+        ),
+        pytest.param(
+            REVIEW + "近三年，全市地区生产总值年均增长5.4%。",
+            "5.4%",
+            "2023/2025",
+            "actual",
+            id="the-last-three-years",
+        ),
+        pytest.param(
+            REVIEW + "三年来，全市累计新建学校45所。",
+            "45所",
+            "2023/2025",
+            "actual",
+            id="three-years-since",
+        ),
+        pytest.param(
             "2026年某省政府工作报告\n这五年，全市新建学校80所。\n"
             "会上提出，某省2026年主要预期目标是：全省生产总值增长5%左右；"
             "新建学校10所，固定资产投资增长4%；城镇调查失业率控制在5.5%以内。",

@@ -72,6 +72,7 @@ class _Rules:
     comparison_before: tuple[str, ...]
     end_after: tuple[str, ...]
     not_time_after: tuple[str, ...]
+    since_after: tuple[str, ...]
     #: Nouns of a document or meeting a time may date (今年的政府工作报告).
     document_nouns: tuple[str, ...]
     #: Words that may stand before a time opening a sentence (刚刚过去的2025年).
@@ -186,6 +187,7 @@ def _build_rules(lexicon: Lexicon) -> _Rules:
         comparison_before=_longest_first(periods["comparison_before"]),
         end_after=_longest_first(periods["end_after"]),
         not_time_after=_longest_first(periods["not_time_after"]),
+        since_after=_longest_first(periods["since_after"]),
         document_nouns=_longest_first(periods["document_nouns"]),
         goal_after=_longest_first(periods["goal_after"]),
         named_goal_re=re.compile(
@@ -290,6 +292,9 @@ def _time_spans(text: str, year: int | None, rules: _Rules) -> list[_Span]:
                 _add_months(spans, _Span(start, end, match.group(0), 0, 0, months=months))
         elif match.group("plan"):
             first, last = rules.plans[match.group("plan")]
+            since = text.startswith(rules.since_after, end)
+            if since and year is not None and first < year <= last:
+                last = year - 1  # “十四五”以来 in a report of 2024: 2021/2023
             if match.group("end"):
                 first = last
             spans.append(
