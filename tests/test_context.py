@@ -687,6 +687,12 @@ def test_period_and_status(text: str, mention: str, period: str | None, status: 
             id="industry-above-scale-without-yishang",
         ),
         pytest.param(
+            "2026年某省政府工作报告\n一、“十四五”发展回顾\n五年来，全省经济总量年均增长5.7%。",
+            "5.7%",
+            "gdp_growth",
+            id="the-average-growth-of-the-economys-total-is-gdp-growth",
+        ),
+        pytest.param(
             REVIEW + "全省经济总量连跨两个万亿元台阶、达到6.2万亿元。",
             "6.2万亿元",
             "gdp",
