@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .lexicon import Concept, Lexicon, bundled_table, load_lexicon
-from .models import Fact, Section, SegmentedText, Sentence, Status
+from .models import Fact, SegmentedText, Sentence, Status
 from .places import (
     Division,
     division_named,
@@ -33,23 +33,39 @@ from .places import (
 # ----------------------------------------------------------------------------- the rules
 
 
-@dataclass(frozen=True)
 class _Span:
-    """A time expression found in a text: where, and the years (and months) it names."""
+    """A time expression found in a text: where, and the years (and months) it names.
 
-    start: int
-    end: int
-    text: str
-    first: int
-    last: int
-    #: Months of a part of a year (1-11月, 上半年); the year is the one in scope.
-    months: tuple[int, int] | None = None
-    #: A target date (到2030年): the period and status of what follows.
-    target: bool = False
-    #: Names a span of several years relative to the document (五年来, “十四五”).
-    relative: bool = False
-    #: A comparison base (比2019年同期): the time of the figure it is compared with.
-    base: bool = False
+    One is made for each time word of each sentence read, and never changed: a plain
+    class, whose ``__init__`` is compiled with the module (a dataclass's is written out
+    when the module is imported and runs as Python).
+    """
+
+    def __init__(
+        self,
+        start: int,
+        end: int,
+        text: str,
+        first: int,
+        last: int,
+        months: tuple[int, int] | None = None,
+        target: bool = False,
+        relative: bool = False,
+        base: bool = False,
+    ) -> None:
+        self.start = start
+        self.end = end
+        self.text = text
+        self.first = first
+        self.last = last
+        #: Months of a part of a year (1-11月, 上半年); the year is the one in scope.
+        self.months = months
+        #: A target date (到2030年): the period and status of what follows.
+        self.target = target
+        #: Names a span of several years relative to the document (五年来, “十四五”).
+        self.relative = relative
+        #: A comparison base (比2019年同期): the time of the figure it is compared with.
+        self.base = base
 
 
 # Built once and never compared or printed: no __repr__ or __eq__, whose code the
@@ -82,6 +98,10 @@ class _Rules:
     level_words: tuple[str, ...]
     from_words: tuple[str, ...]
     to_words: tuple[str, ...]
+    #: The words of a change or count (interval words) and of a level (level and to
+    #: words), each reversed, as one regex: searched in a clause reversed, it finds where
+    #: the last of them ends (``_review_period``) in one call.
+    review_words_reversed: re.Pattern[str]
     annual_average: tuple[str, ...]
     target_words: tuple[str, ...]
     #: Marks that end an item of a list, and what opens a list of targets (``_advance_list``).
@@ -102,6 +122,11 @@ class _Rules:
     #: Every wording as one regex: an indicator it finds nothing in holds none of them,
     #: and the wordings of its base unit are not tried one by one.
     wording_re: re.Pattern[str]
+    #: For each base unit, the tails of its wordings (of concepts of a level) and, for each
+    #: tail, the (order, head, wording, concept) it is the tail of (``_shared_head``):
+    #: an indicator is looked up by its beginnings instead of trying every cut of every
+    #: wording. The order is that of ``by_unit``, a wording's longest tail first.
+    tails: dict[str, dict[str, tuple[tuple[int, str, str, Concept], ...]]]
     excluded_after: tuple[str, ...]
     share_words: tuple[str, ...]
     milestone_sequence: tuple[str, ...]
@@ -167,6 +192,7 @@ def _build_rules(lexicon: Lexicon) -> _Rules:
     words_of_time = [*relative, *months, *plans]
     time_chars = frozenset("年月") | {min(word, key=_rarity) for word in words_of_time}
     own_chars = frozenset(word[0] for word in document_place_words())
+    list_cues = [*(w for w in status["target"] if len(w) > 1), *status["list_openers"]]
     return _Rules(
         time_re=time_re,
         time_chars=re.compile(f"[{_char_class(time_chars)}]"),
@@ -187,14 +213,20 @@ def _build_rules(lexicon: Lexicon) -> _Rules:
         level_words=_longest_first(review["level"]),
         from_words=_longest_first(review["from_words"]),
         to_words=_longest_first(review["to_words"]),
+        review_words_reversed=re.compile(
+            _alternatives(w[::-1] for w in [*review["interval"], *review["level"],
+                                              *review["to_words"]])
+        ),
         annual_average=_longest_first(review["annual_average"]),
         target_words=_longest_first(status["target"]),
         list_item_end=tuple(status["list_item_end"]),
         bullets=tuple(lexicon.structure.bullets),
+        # The lookahead of the characters the cues start with, as in ``time_re``.
         list_cue_re=re.compile(
-            rf"(?:{_alternatives(w for w in status['target'] if len(w) > 1)})"
+            rf"(?=[{_char_class(w[0] for w in list_cues)}])"
+            rf"(?:(?:{_alternatives(w for w in status['target'] if len(w) > 1)})"
             rf"(?:{_alternatives(status['list_colon_links'])})?[：:]"
-            rf"|{_alternatives(status['list_openers'])}"
+            rf"|{_alternatives(status['list_openers'])})"
         ),
         plan_headings=_longest_first(status["plan_headings"]),
         review_headings=_longest_first(status["review_headings"]),
@@ -205,6 +237,7 @@ def _build_rules(lexicon: Lexicon) -> _Rules:
         by_unit=by_unit,
         wording_re=re.compile("|".join(re.escape(w) for w in _longest_first(
             [wording for wording, _ in wordings]))),
+        tails={unit: _tails(pairs) for unit, pairs in by_unit.items()},
         excluded_after=_longest_first(table["concepts"]["excluded_after"]),
         share_words=_longest_first(table["concepts"]["share_words"]),
         milestone_sequence=_longest_first(table["concepts"]["milestone_sequence"]),
@@ -224,6 +257,22 @@ def _build_rules(lexicon: Lexicon) -> _Rules:
         ),
         province_word_end=str(table["places"]["province_word_end"]),
     )
+
+
+def _tails(
+    pairs: Iterable[tuple[str, Concept]],
+) -> dict[str, tuple[tuple[int, str, str, Concept], ...]]:
+    """Return the tails of the wordings of ``pairs`` (of concepts of a level, not growth),
+    each with the (order, head, wording, concept) it ends: 总产量 → 粮食 of 粮食总产量."""
+    table: dict[str, list[tuple[int, str, str, Concept]]] = {}
+    order = 0
+    for wording, concept in pairs:
+        if concept.growth:
+            continue
+        for cut in range(1, len(wording) - 1):
+            table.setdefault(wording[cut:], []).append((order, wording[:cut], wording, concept))
+            order += 1
+    return {tail: tuple(entries) for tail, entries in table.items()}
 
 
 def _char_class(chars: Iterable[str]) -> str:
@@ -248,8 +297,8 @@ def _time_spans(text: str, year: int | None, rules: _Rules) -> list[_Span]:
     for match in rules.time_re.finditer(text):
         start, end = match.start(), match.end()
         before = text[max(0, start - 2) : start]
-        base = any(before.endswith(w) for w in rules.comparison_before)
-        if any(text.startswith(w, end) for w in rules.not_time_after):
+        base = before.endswith(rules.comparison_before)
+        if text.startswith(rules.not_time_after, end):
             continue
         # 到2030年 opens a target date; 提高到2025年的 is the year of a level reached.
         target = bool(match.group("to")) and (start == 0 or not text[start - 1].isalpha())
@@ -524,7 +573,13 @@ def _clause_start(text: str, position: int) -> int:
 @lru_cache(maxsize=256)
 def _clause_marks(text: str) -> list[int]:
     """Return the offsets of the clause marks of ``text`` (kept for the sentences at hand)."""
-    return [match.start() for match in _CLAUSE_MARK_RE.finditer(text)]
+    # The pieces between the marks, in one call: each mark is one character after its piece.
+    marks: list[int] = []
+    at = -1
+    for piece in _CLAUSE_MARK_RE.split(text)[:-1]:
+        at += len(piece) + 1
+        marks.append(at)
+    return marks
 
 
 def _has_target_word(text: str, rules: _Rules) -> str | None:
@@ -549,31 +604,35 @@ def _review_period(span: _Span, clause: str, rules: _Rules) -> tuple[int, int, s
     ``clause`` is the text of the fact's clause up to its number.
     """
     stripped = clause.rstrip()
-    for word in rules.to_words:
-        if stripped.endswith(word):
-            opened = any(w in clause for w in rules.from_words)
-            if opened:
+    # A tuple of words tried in one call first; the loops below name the word that ends it.
+    if stripped.endswith(rules.to_words) and any(w in clause for w in rules.from_words):
+        for word in rules.to_words:
+            if stripped.endswith(word):
                 return span.last, span.last, f"the Y of 从X{word}Y: the last year"
-    for word in rules.from_words:
-        if stripped.endswith(word):
-            return span.first - 1, span.first - 1, f"the X of {word}X到Y: the year before"
+    if stripped.endswith(rules.from_words):
+        for word in rules.from_words:
+            if stripped.endswith(word):
+                return span.first - 1, span.first - 1, f"the X of {word}X到Y: the year before"
     part = clause[clause.rfind("、") + 1 :]
     for word in rules.whole_words:
         if word in part:
             return span.first, span.last, f"“{word}”: a total, average or bound over it"
     # Otherwise the word nearest the number decides: a change or a count over the
-    # interval, or a level reached in its last year.
+    # interval, or a level reached in its last year. Of the words that end where the last
+    # of them ends, the first of the interval, level and to words, in that order.
     nearest: tuple[int, str, bool] | None = None
-    # A verb of reaching (扩大至, 提高到) says a level, as the level words do.
-    for words, level in (
-        (rules.interval_words, False),
-        (rules.level_words, True),
-        (rules.to_words, True),
-    ):
-        for word in words:
-            at = clause.rfind(word)
-            if at >= 0 and (nearest is None or at + len(word) > nearest[0]):
-                nearest = (at + len(word), word, level)
+    if match := rules.review_words_reversed.search(clause[::-1]):
+        last = len(clause) - match.start()
+        # A verb of reaching (扩大至, 提高到) says a level, as the level words do.
+        for words, level in (
+            (rules.interval_words, False),
+            (rules.level_words, True),
+            (rules.to_words, True),
+        ):
+            if clause.endswith(words, 0, last):
+                word = next(w for w in words if clause.endswith(w, 0, last))
+                nearest = (last, word, level)
+                break
     if nearest is not None and nearest[2]:
         return span.last, span.last, f"“{nearest[1]}”: a level reached in the last year"
     if nearest is not None:
@@ -607,7 +666,7 @@ def _concept(
         if at < 0:
             continue
         before = indicator[:at]
-        if any(before.endswith(w) for w in concept.excluded_before):
+        if before.endswith(concept.excluded_before):
             continue
         if (wording, concept.id) in rules.leading and before not in rules.leading_prefixes:
             continue
@@ -616,7 +675,7 @@ def _concept(
             continue
         if any(w in indicator for w in rules.share_words):
             return None, f"“{wording}” with a share word: a part of it, no concept"
-        reached = any(clause.rstrip().endswith(w) or after.endswith(w) for w in rules.to_words)
+        reached = clause.rstrip().endswith(rules.to_words) or after.endswith(rules.to_words)
         if not concept.growth and not reached and any(w in after for w in rules.change_words):
             return None, f"“{wording}” then a change word: a change of the level, no concept"
         if not concept.growth and (word := _milestone_list(clause, rest, rules)):
@@ -661,18 +720,27 @@ def _shared_head(
         opening = ""
     if not listed and not opening:
         return None, ""
-    for wording, concept in rules.by_unit.get(fact.base_unit, ()):
-        if concept.growth:
-            continue
-        for cut in range(1, len(wording) - 1):
-            head, tail = wording[:cut], wording[cut:]
-            if not indicator.startswith(tail):
-                continue
-            if listed and head in listed:
-                return concept.id, f"“{tail}” after “{head}” opening its clause: “{wording}”"
-            if opening and any(opening.startswith(p + head) for p in rules.leading_prefixes):
-                return concept.id, f"“{tail}” after “{head}” opening its sentence: “{wording}”"
+    tails = rules.tails.get(fact.base_unit)
+    if not tails:
+        return None, ""
+    # The wordings whose tail opens the indicator, in the order of ``rules.by_unit``.
+    found: list[tuple[int, str, str, Concept]] = []
+    for size in range(2, len(indicator) + 1):
+        entries = tails.get(indicator[:size])
+        if entries:
+            found.extend(entries)
+    found.sort(key=_first)
+    for _, head, wording, concept in found:
+        tail = wording[len(head) :]
+        if listed and head in listed:
+            return concept.id, f"“{tail}” after “{head}” opening its clause: “{wording}”"
+        if opening and any(opening.startswith(p + head) for p in rules.leading_prefixes):
+            return concept.id, f"“{tail}” after “{head}” opening its sentence: “{wording}”"
     return None, ""
+
+
+def _first(entry: tuple[int, str, str, Concept]) -> int:
+    return entry[0]
 
 
 def add_context(
@@ -694,9 +762,15 @@ def add_context(
     lexicon = lexicon or load_lexicon()
     rules = lexicon.derived(_build_rules)
     sentences = segmented.sentences
+    # The fields of the sentences and sections, read once: a field of a model read again
+    # for each fact costs more than a look-up in a list.
     starts = [s.start for s in sentences]
+    ends = [s.end for s in sentences]
+    texts = [s.text for s in sentences]
     sections = segmented.sections
     section_starts = [s.start for s in sections]
+    section_ends = [s.end for s in sections]
+    headings = [s.heading for s in sections]
     # Scope at the start of each sentence, computed lazily in reading order.
     scope = _Scope()
     scanned = 0  # sentences whose opening words updated the scope
@@ -712,33 +786,7 @@ def add_context(
     fact_starts = [f.start for f in facts]
 
     numbers_of: dict[int, list[int]] = {}
-
-    def numbers_in(index: int) -> list[int]:
-        """Return where the facts of sentence ``index`` start in its text (once a sentence)."""
-        found = numbers_of.get(index)
-        if found is None:
-            sentence = sentences[index]
-            low = bisect_right(fact_starts, sentence.start - 1)
-            high = bisect_right(fact_starts, sentence.end)
-            found = numbers_of[index] = [at - sentence.start for at in fact_starts[low:high]]
-        return found
-
-    def _paragraph_of(index: int) -> int:
-        return text_all.rfind("\n", 0, sentences[index].start)
-
     out: list[Fact] = []
-
-    def sentence_spans(index: int) -> list[_Span]:
-        found = spans_of.get(index)
-        if found is None:
-            found = spans_of[index] = _time_spans(sentences[index].text, year, rules)
-        return found
-
-    def section_at(offset: int) -> Section | None:
-        i = bisect_right(section_starts, offset) - 1
-        if i >= 0 and sections[i].start <= offset < sections[i].end:
-            return sections[i]
-        return None
 
     for fact in facts:
         why: list[str] = []
@@ -746,45 +794,48 @@ def add_context(
         sentence: Sentence | None = sentences[index] if index >= 0 else None
         # Advance the scope over the sentences before this one, then into its section.
         while scanned < index:
-            _enter(scope, section_at(sentences[scanned].start), year, rules)
+            at = starts[scanned]
+            _enter(scope, _heading_at(section_starts, section_ends, headings, at), year, rules)
             done = sentences[scanned]
+            done_text = texts[scanned]
             opening = spans_of.get(scanned)
             if opening is None:
-                opening = _time_spans(done.text[:_OPENING_TEXT], year, rules)
+                opening = _time_spans(done_text[:_OPENING_TEXT], year, rules)
             _advance(scope, done, opening, year, rules)
-            if scope.target_list or done.text.rstrip().endswith(rules.list_item_end):
-                paragraph = _paragraph_of(scanned)
+            if scope.target_list or done_text.rstrip().endswith(rules.list_item_end):
+                paragraph = text_all.rfind("\n", 0, at)
                 bulleted = text_all.startswith(rules.bullets, paragraph + 1)
                 _advance_list(scope, done, paragraph, bulleted, rules)
             if scanned in places_of:
-                done = sentences[scanned]
-                numbers = numbers_in(scanned)
-                openers = [
-                    p
-                    for p in places_of[scanned]
-                    if _opens_a_statistic(p, done.text, numbers, rules)
-                ]
-                if openers:
-                    carried = (_paragraph_of(scanned), openers[-1])
+                numbers = _numbers_in(numbers_of, fact_starts, scanned, at, ends[scanned])
+                opener = _last_opener(places_of[scanned], done_text, numbers, rules)
+                if opener is not None:
+                    carried = (text_all.rfind("\n", 0, at), opener)
                 elif places_of[scanned]:
                     carried = None
-            elif place is None and sentences[scanned].kind != "heading":
+            elif place is None and done.kind != "heading":
                 # Without a place of its own, a text's topic is the place a sentence
                 # opens with, figure or not (山东省统计局称，山东经济稳中向好。全年…).
-                topics = [
-                    p
-                    for p in _sentence_places(done.text, place, place_code, rules)
-                    if _opens_a_statistic(p, done.text, None, rules)
-                ]
-                if topics:
-                    carried = (_paragraph_of(scanned), topics[-1])
+                opener = _last_opener(
+                    _sentence_places(done_text, place, place_code, rules), done_text, None, rules
+                )
+                if opener is not None:
+                    carried = (text_all.rfind("\n", 0, at), opener)
             scanned += 1
-        _enter(scope, section_at(fact.start), year, rules)
-        text = sentence.text if sentence else ""
-        offset = fact.start - sentence.start if sentence else 0
+        fact_start = fact.start
+        _enter(scope, _heading_at(section_starts, section_ends, headings, fact_start), year, rules)
+        sentence_start = starts[index] if sentence else 0
+        text = texts[index] if sentence else ""
+        offset = fact_start - sentence_start if sentence else 0
+        own_spans: list[_Span] = []
+        if sentence is not None:
+            found_spans = spans_of.get(index)
+            if found_spans is None:
+                found_spans = spans_of[index] = _time_spans(text, year, rules)
+            own_spans = found_spans
         spans: list[_Span] = []
         from_spans: list[_Span] = []  # the years of the X of 由2020年的X增加到Y
-        for s in sentence_spans(index) if sentence else []:
+        for s in own_spans:
             if s.end <= offset:
                 (from_spans if _starting_year(text, s, offset, rules) else spans).append(s)
         clause = text[_clause_start(text, offset) : offset]
@@ -808,7 +859,7 @@ def add_context(
             if topic[0] is not None:
                 span, period = topic[0], _period_text(topic[0].first, topic[0].last)
                 rule = f"the year the text names most, {period}: nothing nearer names one"
-        end = fact.end - sentence.start if sentence else 0
+        end = fact.end - sentence_start if sentence else 0
         rest = text[end : _clause_end(text, end)]
         if sentence is not None and (goal := _plan_goal(rest, rules)) is not None:
             own_time = True
@@ -820,7 +871,9 @@ def add_context(
         else:
             why.append(f"period {period}: {rule}")
         in_list = scope.target_list
-        if in_list and scope.target_list_paragraph != (paragraph := _paragraph_of(index)):
+        if in_list and scope.target_list_paragraph != (
+            paragraph := text_all.rfind("\n", 0, starts[index])
+        ):
             # A list ends with its paragraph, unless the items that follow open with bullets.
             if not text_all.startswith(rules.bullets, paragraph + 1):
                 in_list = ""
@@ -837,7 +890,7 @@ def add_context(
             and not concept_why
             and out
             and sentence is not None
-            and out[-1].start >= sentence.start
+            and out[-1].start >= sentence_start
             and out[-1].base_unit != fact.base_unit
             and _names_no_measure(fact.indicator, rules)
         ):
@@ -849,7 +902,7 @@ def add_context(
         if concept_why:
             why.append(f"concept {concept}: {concept_why}")
         if sentence is not None:
-            numbers = numbers_in(index)
+            numbers = _numbers_in(numbers_of, fact_starts, index, sentence_start, ends[index])
             if index not in places_of:
                 # Only a place before a number can be its subject: the rest is not read.
                 read = text[: max(numbers, default=offset)]
@@ -864,7 +917,11 @@ def add_context(
                 subject, how = item, "its indicator, an item of a list spread over, opens with"
         else:
             subject, how = None, ""
-        if subject is None and carried is not None and carried[0] == _paragraph_of(index):
+        if (
+            subject is None
+            and carried is not None
+            and carried[0] == text_all.rfind("\n", 0, starts[index])
+        ):
             subject, how = carried[1], "the sentence before, in its paragraph, opens with"
         if subject is not None:
             fact_place, fact_code = subject.name, subject.code
@@ -904,10 +961,33 @@ def _with_context(
     values["concept"] = concept
     copied = Fact.__new__(Fact)
     object.__setattr__(copied, "__dict__", values)
-    object.__setattr__(copied, "__pydantic_fields_set__", fact.model_fields_set | _CONTEXT_FIELDS)
+    fields_set = fact.__pydantic_fields_set__ | _CONTEXT_FIELDS
+    object.__setattr__(copied, "__pydantic_fields_set__", fields_set)
     object.__setattr__(copied, "__pydantic_extra__", None)
     object.__setattr__(copied, "__pydantic_private__", None)
     return copied
+
+
+def _numbers_in(
+    numbers_of: dict[int, list[int]], fact_starts: list[int], index: int, start: int, end: int
+) -> list[int]:
+    """Return where the facts of sentence ``index`` (``start`` to ``end`` of the text)
+    start in its text, from ``fact_starts``; kept in ``numbers_of``, found once a sentence."""
+    found = numbers_of.get(index)
+    if found is None:
+        low = bisect_right(fact_starts, start - 1)
+        high = bisect_right(fact_starts, end)
+        found = numbers_of[index] = [at - start for at in fact_starts[low:high]]
+    return found
+
+
+def _heading_at(starts: list[int], ends: list[int], headings: list[str], offset: int) -> str:
+    """Return the heading of the section holding ``offset`` ("" outside any section), from
+    the sections' ``starts``, ``ends`` and ``headings``."""
+    i = bisect_right(starts, offset) - 1
+    if i >= 0 and starts[i] <= offset < ends[i]:
+        return headings[i]
+    return ""
 
 
 def _fact_period(
@@ -986,15 +1066,21 @@ def _with_year(span: _Span, year: int) -> _Span:
     return _Span(span.start, span.end, span.text, year, year, months=span.months)
 
 
-@dataclass(frozen=True)
 class _Place:
-    """A subject place of a sentence: where, its name and code (None: not a division)."""
+    """A subject place of a sentence: where, its name and code (None: not a division).
 
-    start: int
-    end: int
-    text: str
-    name: str | None
-    code: str | None
+    Made for each place of each sentence read, and never changed: a plain class, as
+    ``_Span`` is.
+    """
+
+    def __init__(
+        self, start: int, end: int, text: str, name: str | None, code: str | None
+    ) -> None:
+        self.start = start
+        self.end = end
+        self.text = text
+        self.name = name
+        self.code = code
 
 
 def _sentence_places(
@@ -1052,9 +1138,8 @@ def _item_place(places: list[_Place], indicator: str, offset: int) -> _Place | N
 def _is_base(text: str, start: int, end: int, rules: _Rules) -> bool:
     """Return whether the place at ``text[start:end]`` is a comparison base or a rank."""
     before = text[max(0, start - 2) : start]
-    if any(before.endswith(word) for word in rules.base_before):
-        return True
-    return any(text.startswith(word, end) for word in rules.rank_after)
+    # A tuple of words: one call tries them all (no loop of calls from here).
+    return before.endswith(rules.base_before) or text.startswith(rules.rank_after, end)
 
 
 def _subject(
@@ -1074,17 +1159,27 @@ def _subject(
     in_clause = [p for p in before if p.start >= clause_from]
     if in_clause:
         return in_clause[-1], "its clause names"
-    openers = [p for p in before if _opens_a_statistic(p, text, numbers, rules)]
-    if openers:
-        return openers[-1], "an earlier clause of its sentence, with a figure, opens with"
+    opener = _last_opener(before, text, numbers, rules)
+    if opener is not None:
+        return opener, "an earlier clause of its sentence, with a figure, opens with"
     # 从总量看，广东稳居全国第一，为12.4万亿元: in a text without a place of its own, a
     # clause without a figure opening with a place makes it the topic of the clauses
     # after it. A report's own place stays the topic (新余火灾事故整改通过评估，事故起数
     # 下降9.6% is the province's).
-    topics = [p for p in before if _opens_a_statistic(p, text, None, rules)] if topic else []
-    if topics:
-        return topics[-1], "an earlier clause of its sentence opens with"
+    opener = _last_opener(before, text, None, rules) if topic else None
+    if opener is not None:
+        return opener, "an earlier clause of its sentence opens with"
     return None, ""
+
+
+def _last_opener(
+    places: list[_Place], text: str, numbers: list[int] | None, rules: _Rules
+) -> _Place | None:
+    """Return the last of ``places`` that opens a statistic (``_opens_a_statistic``)."""
+    for place in reversed(places):
+        if _opens_a_statistic(place, text, numbers, rules):
+            return place
+    return None
 
 
 def _opens_a_statistic(
@@ -1099,10 +1194,16 @@ def _opens_a_statistic(
         return False
     if numbers is None:
         return True
-    end = min(
-        (i for i in map(lambda m: text.find(m, place.end), "，；。,;") if i >= 0), default=len(text)
-    )
+    end = len(text)
+    for mark in _STATISTIC_END:
+        at = text.find(mark, place.end)
+        if 0 <= at < end:
+            end = at
     return any(place.end <= n < end for n in numbers)
+
+
+#: The marks that end the clauses of a statistic a place opens (``_opens_a_statistic``).
+_STATISTIC_END = ("，", "；", "。", ",", ";")
 
 
 def _anchor_year(own: list[_Span], scope: _Scope, year: int | None) -> int | None:
@@ -1123,9 +1224,9 @@ _OPENING_TEXT = 24
 _OPENING_CHARS = 2
 
 
-def _enter(scope: _Scope, section: Section | None, year: int | None, rules: _Rules) -> None:
-    """Update ``scope`` on entering ``section``: its heading's time and kind, when it has them."""
-    heading = section.heading if section is not None else ""
+def _enter(scope: _Scope, heading: str, year: int | None, rules: _Rules) -> None:
+    """Update ``scope`` on entering the section of ``heading`` ("" outside any section): the
+    heading's time and kind, when it has them."""
     if heading == scope.heading:
         return
     scope.heading = heading
