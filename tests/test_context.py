@@ -843,7 +843,7 @@ def test_a_fact_with_context_is_the_copy_pydantic_makes(
         "place": place, "place_code": place_code, "period": period, "status": status,
         "concept": concept,
     }
-    made = _with_context(fact, place, place_code, period, status, concept)
+    made = _with_context(fact, fact.__dict__, place, place_code, period, status, concept)
     expected = fact.model_copy(update=update)
     assert made == expected
     assert made.model_dump_json() == expected.model_dump_json()

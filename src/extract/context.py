@@ -15,10 +15,12 @@ with the lexicon (``Lexicon.derived``), built once per lexicon.
 from __future__ import annotations
 
 import re
+import sys
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from .lexicon import Concept, Lexicon, bundled_table, load_lexicon
 from .models import Fact, SegmentedText, Sentence, Status
@@ -98,10 +100,6 @@ class _Rules:
     level_words: tuple[str, ...]
     from_words: tuple[str, ...]
     to_words: tuple[str, ...]
-    #: The words of a change or count (interval words) and of a level (level and to
-    #: words), each reversed, as one regex: searched in a clause reversed, it finds where
-    #: the last of them ends (``_review_period``) in one call.
-    review_words_reversed: re.Pattern[str]
     annual_average: tuple[str, ...]
     target_words: tuple[str, ...]
     #: Marks that end an item of a list, and what opens a list of targets (``_advance_list``).
@@ -178,6 +176,8 @@ def _build_rules(lexicon: Lexicon) -> _Rules:
         rf"|[“\"]?(?P<plan>{plan_names})[”\"]?(?P<end>{ends})?"
         rf"|(?P<word>{words}))"
     )
+    if tuple(time_re.groupindex) != _TIME_GROUPS:  # the order _time_spans reads them in
+        raise ValueError(f"time_re groups {tuple(time_re.groupindex)} are not {_TIME_GROUPS}")
     concepts = lexicon.concepts
     wordings = sorted(
         ((w, c) for c in concepts for w in (*c.wordings, *c.leading_wordings)),
@@ -213,10 +213,6 @@ def _build_rules(lexicon: Lexicon) -> _Rules:
         level_words=_longest_first(review["level"]),
         from_words=_longest_first(review["from_words"]),
         to_words=_longest_first(review["to_words"]),
-        review_words_reversed=re.compile(
-            _alternatives(w[::-1] for w in [*review["interval"], *review["level"],
-                                              *review["to_words"]])
-        ),
         annual_average=_longest_first(review["annual_average"]),
         target_words=_longest_first(status["target"]),
         list_item_end=tuple(status["list_item_end"]),
@@ -286,6 +282,11 @@ def _rarity(char: str) -> int:
     return 0 if char in "年月季五" else 1
 
 
+#: The groups of ``_Rules.time_re``, in order, and the position of each in its groups().
+_TIME_GROUPS = ("to", "y1", "y2", "year", "m1", "m2", "m3", "m4", "plan", "end", "word")
+_TO, _Y1, _Y2, _YEAR, _M1, _M2, _M3, _M4, _PLAN, _END, _WORD = range(len(_TIME_GROUPS))
+
+
 def _time_spans(text: str, year: int | None, rules: _Rules) -> list[_Span]:
     """Return the time expressions of ``text`` (comparison bases left out).
 
@@ -295,45 +296,50 @@ def _time_spans(text: str, year: int | None, rules: _Rules) -> list[_Span]:
     if not rules.time_chars.search(text):
         return spans
     for match in rules.time_re.finditer(text):
-        start, end = match.start(), match.end()
+        # The groups in one call, by position (``_TIME_GROUPS``): a call of ``group`` each
+        # would cost more than the rest of the work on a time word.
+        start, end = match.span()
+        groups: tuple[str | None, ...] = match.groups()
         before = text[max(0, start - 2) : start]
         base = before.endswith(rules.comparison_before)
         if text.startswith(rules.not_time_after, end):
             continue
+        found = text[start:end]
         # 到2030年 opens a target date; 提高到2025年的 is the year of a level reached.
-        target = bool(match.group("to")) and (start == 0 or not text[start - 1].isalpha())
-        if base and match.group("year"):
-            y = int(match.group("year"))
-            spans.append(_Span(start, end, match.group(0), y, y, base=True))
+        target = bool(groups[_TO]) and (start == 0 or not text[start - 1].isalpha())
+        year_text = groups[_YEAR]
+        if base and year_text:
+            y = int(year_text)
+            spans.append(_Span(start, end, found, y, y, base=True))
             continue
         if base:
             continue
-        if match.group("y1"):
-            first, last = int(match.group("y1")), int(match.group("y2"))
+        y1, y2, m1, m2 = groups[_Y1], groups[_Y2], groups[_M1], groups[_M2]
+        m3, m4, plan = groups[_M3], groups[_M4], groups[_PLAN]
+        if y1 and y2:
+            first, last = int(y1), int(y2)
             if last < first:
                 continue
-            spans.append(_Span(start, end, match.group(0), first, last, target=target))
-        elif match.group("year"):
-            y = int(match.group("year"))
+            spans.append(_Span(start, end, found, first, last, target=target))
+        elif year_text:
+            y = int(year_text)
             months = None
-            if match.group("m1"):
-                months = (int(match.group("m1")), int(match.group("m2")))
+            if m1 and m2:
+                months = (int(m1), int(m2))
                 if not 1 <= months[0] <= months[1] <= 12:
                     months = None
-            spans.append(_Span(start, end, match.group(0), y, y, months=months, target=target))
-        elif match.group("m3"):
-            months = (int(match.group("m3")), int(match.group("m4")))
+            spans.append(_Span(start, end, found, y, y, months=months, target=target))
+        elif m3 and m4:
+            months = (int(m3), int(m4))
             if 1 <= months[0] <= months[1] <= 12:
-                _add_months(spans, _Span(start, end, match.group(0), 0, 0, months=months))
-        elif match.group("plan"):
-            first, last = rules.plans[match.group("plan")]
-            if match.group("end"):
+                _add_months(spans, _Span(start, end, found, 0, 0, months=months))
+        elif plan:
+            first, last = rules.plans[plan]
+            if groups[_END]:
                 first = last
-            spans.append(
-                _Span(start, end, match.group(0), first, last, target=target, relative=True)
-            )
+            spans.append(_Span(start, end, found, first, last, target=target, relative=True))
         else:
-            word = match.group("word")
+            word = groups[_WORD] or ""
             if word in rules.months:
                 _add_months(spans, _Span(start, end, word, 0, 0, months=rules.months[word]))
             elif year is not None:
@@ -356,6 +362,17 @@ def _add_months(spans: list[_Span], span: _Span) -> None:
 
 
 def _period_text(first: int, last: int, months: tuple[int, int] | None = None) -> str:
+    # A report names few periods, each for many facts: each text is made once.
+    key = (first, last, months)
+    text = _PERIOD_TEXTS.get(key)
+    if text is None:
+        if len(_PERIOD_TEXTS) >= _PERIOD_TEXTS_KEPT:
+            _PERIOD_TEXTS.clear()
+        text = _PERIOD_TEXTS[key] = _make_period_text(first, last, months)
+    return text
+
+
+def _make_period_text(first: int, last: int, months: tuple[int, int] | None) -> str:
     # str.zfill, not a format spec: the same digits for the years of a text, made cheaper.
     start, end = str(first).zfill(4), str(last).zfill(4)
     if months is not None:
@@ -363,6 +380,11 @@ def _period_text(first: int, last: int, months: tuple[int, int] | None = None) -
     if first == last:
         return start
     return f"{start}/{end}"
+
+
+#: The texts ``_period_text`` made, by years and months; cleared when it holds this many.
+_PERIOD_TEXTS: dict[tuple[int, int, tuple[int, int] | None], str] = {}
+_PERIOD_TEXTS_KEPT = 4096
 
 
 # ----------------------------------------------------------------------------- document
@@ -553,19 +575,27 @@ def _section_kind(heading: str, spans: list[_Span], year: int | None, rules: _Ru
 
 
 #: The marks that end a clause.
-_CLAUSE_MARK_RE = re.compile(r"[，；：。,;:]")
+_CLAUSE_MARKS = ("，", "；", "：", "。", ",", ";", ":")
 
 
 def _clause_end(text: str, position: int) -> int:
     """Return where the clause holding ``position`` ends (at ，；：。 or the text end)."""
-    marks = _clause_marks(text)
-    index = bisect_right(marks, position - 1)
-    return marks[index] if index < len(marks) else len(text)
+    return _end_among(_clause_marks(text), position, len(text))
 
 
 def _clause_start(text: str, position: int) -> int:
     """Return where the clause holding ``position`` starts (after ，；：。 or the text start)."""
-    marks = _clause_marks(text)
+    return _start_among(_clause_marks(text), position)
+
+
+def _end_among(marks: list[int], position: int, length: int) -> int:
+    """Return ``_clause_end`` of a text of ``length`` whose clause marks are ``marks``."""
+    index = bisect_right(marks, position - 1)
+    return marks[index] if index < len(marks) else length
+
+
+def _start_among(marks: list[int], position: int) -> int:
+    """Return ``_clause_start`` in a text whose clause marks are ``marks``."""
     index = bisect_right(marks, position - 1)
     return marks[index - 1] + 1 if index else 0
 
@@ -573,12 +603,15 @@ def _clause_start(text: str, position: int) -> int:
 @lru_cache(maxsize=256)
 def _clause_marks(text: str) -> list[int]:
     """Return the offsets of the clause marks of ``text`` (kept for the sentences at hand)."""
-    # The pieces between the marks, in one call: each mark is one character after its piece.
+    # Each mark found with str.find, which runs through the text in C; a regex would stop
+    # at every character.
     marks: list[int] = []
-    at = -1
-    for piece in _CLAUSE_MARK_RE.split(text)[:-1]:
-        at += len(piece) + 1
-        marks.append(at)
+    for mark in _CLAUSE_MARKS:
+        at = text.find(mark)
+        while at >= 0:
+            marks.append(at)
+            at = text.find(mark, at + 1)
+    marks.sort()
     return marks
 
 
@@ -618,21 +651,21 @@ def _review_period(span: _Span, clause: str, rules: _Rules) -> tuple[int, int, s
         if word in part:
             return span.first, span.last, f"“{word}”: a total, average or bound over it"
     # Otherwise the word nearest the number decides: a change or a count over the
-    # interval, or a level reached in its last year. Of the words that end where the last
-    # of them ends, the first of the interval, level and to words, in that order.
+    # interval, or a level reached in its last year.
     nearest: tuple[int, str, bool] | None = None
-    if match := rules.review_words_reversed.search(clause[::-1]):
-        last = len(clause) - match.start()
-        # A verb of reaching (扩大至, 提高到) says a level, as the level words do.
-        for words, level in (
-            (rules.interval_words, False),
-            (rules.level_words, True),
-            (rules.to_words, True),
-        ):
-            if clause.endswith(words, 0, last):
-                word = next(w for w in words if clause.endswith(w, 0, last))
-                nearest = (last, word, level)
-                break
+    # A verb of reaching (扩大至, 提高到) says a level, as the level words do.
+    for words, level in (
+        (rules.interval_words, False),
+        (rules.level_words, True),
+        (rules.to_words, True),
+    ):
+        for word in words:
+            # ``in`` first: most words are not in the clause, and it costs less than rfind.
+            if word not in clause:
+                continue
+            at = clause.rfind(word)
+            if nearest is None or at + len(word) > nearest[0]:
+                nearest = (at + len(word), word, level)
     if nearest is not None and nearest[2]:
         return span.last, span.last, f"“{nearest[1]}”: a level reached in the last year"
     if nearest is not None:
@@ -641,26 +674,28 @@ def _review_period(span: _Span, clause: str, rules: _Rules) -> tuple[int, int, s
 
 
 def _concept(
-    fact: Fact,
+    indicator: str,
+    base_unit: str,
     several_years: bool,
     clause: str,
     rules: _Rules,
     rest: str = "",
     opening: str = "",
 ) -> tuple[str | None, str]:
-    """Return the concept id of ``fact`` (None: no headline indicator) and why.
+    """Return the concept id of a fact of ``indicator`` and ``base_unit`` (None: no
+    headline indicator) and why.
 
     ``rest`` is the rest of its clause after the mention, ``opening`` the first clause of
     its sentence when that is not its own.
     """
-    indicator = fact.indicator
-    candidates = rules.by_unit.get(fact.base_unit, ())
+    candidates = rules.by_unit.get(base_unit, ())
     if candidates and (match := rules.from_end_re.search(clause)):
         # 从5.6万元增至7.8万元: the X is where a change started, restated as its base; the
         # level the text reports is the Y.
         return None, f"“{match.group(0)}” before it: the starting point of a change, no concept"
     if candidates and not rules.wording_re.search(indicator):
-        return _shared_head(fact, clause, rules, opening)  # no wording in the indicator
+        # no wording in the indicator
+        return _shared_head(indicator, base_unit, clause, rules, opening)
     for wording, concept in candidates:
         at = indicator.find(wording)
         if at < 0:
@@ -683,8 +718,10 @@ def _concept(
         if concept.growth and several_years:
             if "平均" not in clause and "平均" not in indicator and "年均" not in indicator:
                 return None, f"“{wording}” over several years without 年均: no concept"
-        return concept.id, f"wording “{wording}” in the indicator, base unit {fact.base_unit}"
-    return _shared_head(fact, clause, rules, opening) if candidates else (None, "")
+        return concept.id, f"wording “{wording}” in the indicator, base unit {base_unit}"
+    if not candidates:
+        return None, ""
+    return _shared_head(indicator, base_unit, clause, rules, opening)
 
 
 #: A value after the mention, in the same list: 、8万亿, 和3万亿元.
@@ -708,19 +745,18 @@ def _milestone_list(clause: str, rest: str, rules: _Rules) -> str | None:
 
 
 def _shared_head(
-    fact: Fact, clause: str, rules: _Rules, opening: str = ""
+    indicator: str, base_unit: str, clause: str, rules: _Rules, opening: str = ""
 ) -> tuple[str | None, str]:
     """Return the concept of an indicator that names only the tail of a wording whose head
     opens its clause or its sentence: 粮食播种面积1584.6万亩、总产量132.4亿斤 and
     粮食播种面积稳定在5600万亩，总产量达到430亿斤 → 总产量 of 粮食."""
-    indicator = fact.indicator
     listed = clause[: clause.find("、")] if "、" in clause else ""
     # The sentence's first clause counts only when the fact's own clause opens with it.
     if not indicator or not clause.lstrip().startswith(indicator[:2]):
         opening = ""
     if not listed and not opening:
         return None, ""
-    tails = rules.tails.get(fact.base_unit)
+    tails = rules.tails.get(base_unit)
     if not tails:
         return None, ""
     # The wordings whose tail opens the indicator, in the order of ``rules.by_unit``.
@@ -767,6 +803,7 @@ def add_context(
     starts = [s.start for s in sentences]
     ends = [s.end for s in sentences]
     texts = [s.text for s in sentences]
+    kinds: list[str] = [s.kind for s in sentences]
     sections = segmented.sections
     section_starts = [s.start for s in sections]
     section_ends = [s.end for s in sections]
@@ -788,24 +825,37 @@ def add_context(
     numbers_of: dict[int, list[int]] = {}
     out: list[Fact] = []
 
-    for fact in facts:
+    #: The start, base unit and indicator of the last fact done.
+    previous: tuple[int, str, str] | None = None
+    #: The heading of the section last looked up, and the offsets it holds for.
+    heading, section_from, section_to = "", 0, -1
+
+    for number, fact in enumerate(facts):
         why: list[str] = []
-        index = bisect_right(starts, fact.start) - 1
+        fact_start = fact_starts[number]
+        # The fields read from the model's dict: cheaper than its attributes (see _with_context).
+        fields = fact.__dict__
+        indicator: str = fields["indicator"]
+        base_unit: str = fields["base_unit"]
+        index = bisect_right(starts, fact_start) - 1
         sentence: Sentence | None = sentences[index] if index >= 0 else None
         # Advance the scope over the sentences before this one, then into its section.
         while scanned < index:
             at = starts[scanned]
-            _enter(scope, _heading_at(section_starts, section_ends, headings, at), year, rules)
-            done = sentences[scanned]
-            done_text = texts[scanned]
+            if not section_from <= at < section_to:
+                heading, section_from, section_to = _section_around(
+                    section_starts, section_ends, headings, at
+                )
+            _enter(scope, heading, year, rules)
+            done_text, done_kind = texts[scanned], kinds[scanned]
             opening = spans_of.get(scanned)
             if opening is None:
                 opening = _time_spans(done_text[:_OPENING_TEXT], year, rules)
-            _advance(scope, done, opening, year, rules)
+            _advance(scope, done_text, done_kind, opening, year, rules)
             if scope.target_list or done_text.rstrip().endswith(rules.list_item_end):
                 paragraph = text_all.rfind("\n", 0, at)
                 bulleted = text_all.startswith(rules.bullets, paragraph + 1)
-                _advance_list(scope, done, paragraph, bulleted, rules)
+                _advance_list(scope, done_text, done_kind, paragraph, bulleted, rules)
             if scanned in places_of:
                 numbers = _numbers_in(numbers_of, fact_starts, scanned, at, ends[scanned])
                 opener = _last_opener(places_of[scanned], done_text, numbers, rules)
@@ -813,7 +863,7 @@ def add_context(
                     carried = (text_all.rfind("\n", 0, at), opener)
                 elif places_of[scanned]:
                     carried = None
-            elif place is None and done.kind != "heading":
+            elif place is None and done_kind != "heading":
                 # Without a place of its own, a text's topic is the place a sentence
                 # opens with, figure or not (山东省统计局称，山东经济稳中向好。全年…).
                 opener = _last_opener(
@@ -822,8 +872,11 @@ def add_context(
                 if opener is not None:
                     carried = (text_all.rfind("\n", 0, at), opener)
             scanned += 1
-        fact_start = fact.start
-        _enter(scope, _heading_at(section_starts, section_ends, headings, fact_start), year, rules)
+        if not section_from <= fact_start < section_to:
+            heading, section_from, section_to = _section_around(
+                section_starts, section_ends, headings, fact_start
+            )
+        _enter(scope, heading, year, rules)
         sentence_start = starts[index] if sentence else 0
         text = texts[index] if sentence else ""
         offset = fact_start - sentence_start if sentence else 0
@@ -838,7 +891,10 @@ def add_context(
         for s in own_spans:
             if s.end <= offset:
                 (from_spans if _starting_year(text, s, offset, rules) else spans).append(s)
-        clause = text[_clause_start(text, offset) : offset]
+        # The clause marks of the sentence, looked up once for the fact's three clauses.
+        marks = _clause_marks(text)
+        clause_from = _start_among(marks, offset)
+        clause = text[clause_from:offset]
         span, period, rule, several = _fact_period(spans, scope, clause, year, rules)
         if (
             from_spans
@@ -859,8 +915,8 @@ def add_context(
             if topic[0] is not None:
                 span, period = topic[0], _period_text(topic[0].first, topic[0].last)
                 rule = f"the year the text names most, {period}: nothing nearer names one"
-        end = fact.end - sentence_start if sentence else 0
-        rest = text[end : _clause_end(text, end)]
+        end = fields["end"] - sentence_start if sentence else 0
+        rest = text[end : _end_among(marks, end, len(text))]
         if sentence is not None and (goal := _plan_goal(rest, rules)) is not None:
             own_time = True
             first, last, how = _review_period(goal, clause, rules)
@@ -882,23 +938,26 @@ def add_context(
             own=own_time, in_list=in_list,
         )
         why.append(f"status {status}: {status_why}")
-        first_end = _clause_end(text, 0)
+        first_end = _end_among(marks, 0, len(text))
         first_clause = text[:first_end] if offset > first_end else ""
-        concept, concept_why = _concept(fact, several, clause, rules, rest, first_clause)
+        concept, concept_why = _concept(
+            indicator, base_unit, several, clause, rules, rest, first_clause
+        )
         if (
             concept is None
             and not concept_why
-            and out
+            and previous is not None
             and sentence is not None
-            and out[-1].start >= sentence_start
-            and out[-1].base_unit != fact.base_unit
-            and _names_no_measure(fact.indicator, rules)
+            and previous[0] >= sentence_start
+            and previous[1] != base_unit
+            and _names_no_measure(indicator, rules)
         ):
             # 一般公共预算收入3100亿元、同口径增长4%: the change is of the level before it.
-            borrowed = fact.model_copy(update={"indicator": out[-1].indicator + fact.indicator})
-            concept, concept_why = _concept(borrowed, several, clause, rules, rest)
+            concept, concept_why = _concept(
+                previous[2] + indicator, base_unit, several, clause, rules, rest
+            )
             if concept_why:
-                concept_why += f" (“{fact.indicator}” names no measure: the one before it)"
+                concept_why += f" (“{indicator}” names no measure: the one before it)"
         if concept_why:
             why.append(f"concept {concept}: {concept_why}")
         if sentence is not None:
@@ -908,11 +967,11 @@ def add_context(
                 read = text[: max(numbers, default=offset)]
                 places_of[index] = _sentence_places(read, place, place_code, rules)
             subject, how = _subject(
-                places_of[index], text, offset, numbers, rules, topic=place is None
+                places_of[index], text, offset, clause_from, numbers, rules, topic=place is None
             )
             # 浙江、福建服务业增加值均增长6%: each copy of a value spread over a list of
             # places has its item's place at the start of its indicator.
-            item = _item_place(places_of[index], fact.indicator, offset)
+            item = _item_place(places_of[index], indicator, offset)
             if item is not None and item is not subject:
                 subject, how = item, "its indicator, an item of a list spread over, opens with"
         else:
@@ -929,7 +988,8 @@ def add_context(
         else:
             fact_place, fact_code = place, place_code
             why.append(f"place {place}: the document's place" if place else "place unknown")
-        out.append(_with_context(fact, fact_place, fact_code, period, status, concept))
+        out.append(_with_context(fact, fields, fact_place, fact_code, period, status, concept))
+        previous = (fact_start, base_unit, indicator)
         if reasons is not None:
             reasons.append(why)
     return out
@@ -937,23 +997,26 @@ def add_context(
 
 #: The fields the context stage sets (``_with_context``).
 _CONTEXT_FIELDS = frozenset(["place", "place_code", "period", "status", "concept"])
+_ALL_FIELDS = frozenset(Fact.model_fields)
+_OTHER_FIELDS = _ALL_FIELDS - _CONTEXT_FIELDS
 
 
 def _with_context(
     fact: Fact,
+    fields: dict[str, Any],
     place: str | None,
     place_code: str | None,
     period: str | None,
     status: Status,
     concept: str | None,
 ) -> Fact:
-    """Return a copy of ``fact`` with its context fields set.
+    """Return a copy of ``fact`` (whose ``__dict__`` is ``fields``) with its context fields set.
 
     What ``fact.model_copy(update=...)`` does (no validation: the values are made valid
     here), in one step: pydantic's copy calls ``copy.copy`` on each of the model's four
     slots in Python, which cost more than the rest of the stage's work on a fact.
     """
-    values = dict(fact.__dict__)
+    values = dict(fields)
     values["place"] = place
     values["place_code"] = place_code
     values["period"] = period
@@ -961,7 +1024,10 @@ def _with_context(
     values["concept"] = concept
     copied = Fact.__new__(Fact)
     object.__setattr__(copied, "__dict__", values)
-    fields_set = fact.__pydantic_fields_set__ | _CONTEXT_FIELDS
+    given = fact.__pydantic_fields_set__
+    # A fact made with every other field given (as validation makes it) has them all set:
+    # a copy of that set, which costs less than a union made afresh.
+    fields_set = set(_ALL_FIELDS) if _OTHER_FIELDS <= given else given | _CONTEXT_FIELDS
     object.__setattr__(copied, "__pydantic_fields_set__", fields_set)
     object.__setattr__(copied, "__pydantic_extra__", None)
     object.__setattr__(copied, "__pydantic_private__", None)
@@ -981,13 +1047,17 @@ def _numbers_in(
     return found
 
 
-def _heading_at(starts: list[int], ends: list[int], headings: list[str], offset: int) -> str:
+def _section_around(
+    starts: list[int], ends: list[int], headings: list[str], offset: int
+) -> tuple[str, int, int]:
     """Return the heading of the section holding ``offset`` ("" outside any section), from
-    the sections' ``starts``, ``ends`` and ``headings``."""
+    the sections' ``starts``, ``ends`` and ``headings``, and the offsets from and up to
+    which it is the same: the sentences after it need no look-up until then."""
     i = bisect_right(starts, offset) - 1
-    if i >= 0 and starts[i] <= offset < ends[i]:
-        return headings[i]
-    return ""
+    after = starts[i + 1] if i + 1 < len(starts) else sys.maxsize
+    if i >= 0 and offset < ends[i]:
+        return headings[i], starts[i], min(ends[i], after)
+    return "", max(starts[i], ends[i]) if i >= 0 else -1, after
 
 
 def _fact_period(
@@ -1031,7 +1101,8 @@ def _fact_period(
         if n and n > 1:
             first = last - n + 1
             rule += f"; “{match.group(0)}”: the {n} years ending in it"
-    if (match := rules.averages_re.search(clause)) and first == last:
+    # averages_re ends in 年平均: a clause without it is not searched.
+    if first == last and "年平均" in clause and (match := rules.averages_re.search(clause)):
         n = _small_number(match.group("n"))
         if n and n > 1:
             first = last - n + 1
@@ -1090,12 +1161,12 @@ def _sentence_places(
     divisions and areas (not facilities, comparison bases or ranks) and 我省/全市 words,
     which name the document's place."""
     found: list[_Place] = []
-    province = province_of(place_code) if place_code is not None else None
     for mention in find_places(text, within=place_code):
         if mention.facility is not None or _is_base(text, mention.start, mention.end, rules):
             continue
         code = mention.division.code if mention.division is not None else None
         found.append(_Place(mention.start, mention.end, mention.text, mention.name, code))
+    mentions = len(found)  # in order of their start; the words added below are not
     for word in rules.own_words if rules.own_chars.search(text) else ():
         at = text.find(word)
         while at >= 0:
@@ -1108,14 +1179,23 @@ def _sentence_places(
                 ]
                 if named:
                     found.append(_Place(at, at + len(word), word, named[-1].name, named[-1].code))
-                elif word.endswith(rules.province_word_end) and province is not None:
+                elif (
+                    word.endswith(rules.province_word_end)
+                    and place_code is not None
+                    and (province := province_of(place_code)) is not None
+                ):
                     # 全省 in a 深圳 or 永康 text is the province it lies in.
                     found.append(_Place(at, at + len(word), word, province.name, province.code))
                 else:
                     found.append(_Place(at, at + len(word), word, place, place_code))
             at = text.find(word, at + len(word))
-    found.sort(key=lambda p: p.start)
+    if len(found) > mentions:
+        found.sort(key=_place_start)
     return found
+
+
+def _place_start(place: _Place) -> int:
+    return place.start
 
 
 def _item_place(places: list[_Place], indicator: str, offset: int) -> _Place | None:
@@ -1146,15 +1226,16 @@ def _subject(
     places: list[_Place],
     text: str,
     offset: int,
+    clause_from: int,
     numbers: list[int],
     rules: _Rules,
     *,
     topic: bool = False,
 ) -> tuple[_Place | None, str]:
-    """Return the subject place of the clause holding ``offset`` and how it was found: a
-    place in the clause before the number, else one opening an earlier clause (with a
-    figure, or with ``topic`` any: the document has no place of its own)."""
-    clause_from = _clause_start(text, offset)
+    """Return the subject place of the clause holding ``offset`` (which starts at
+    ``clause_from``) and how it was found: a place in the clause before the number, else
+    one opening an earlier clause (with a figure, or with ``topic`` any: the document has
+    no place of its own)."""
     before = [p for p in places if p.end <= offset]
     in_clause = [p for p in before if p.start >= clause_from]
     if in_clause:
@@ -1246,19 +1327,20 @@ def _enter(scope: _Scope, heading: str, year: int | None, rules: _Rules) -> None
 
 
 def _advance(
-    scope: _Scope, sentence: Sentence, spans: list[_Span], year: int | None, rules: _Rules
+    scope: _Scope, text: str, kind: str, spans: list[_Span], year: int | None, rules: _Rules
 ) -> None:
-    """Update ``scope`` with a sentence read before a fact's: a time in its opening clause.
+    """Update ``scope`` with a sentence read before a fact's (its ``text`` and ``kind``): a
+    time in its opening clause.
 
     A section heading is read on entering its section (``_enter``). A time that dates a
     document or meeting its clause names (今年的政府工作报告) sets none.
     """
-    if sentence.kind == "heading":
+    if kind == "heading":
         return
     for span in spans:
-        opens = span.start <= _OPENING_CHARS or sentence.text[: span.start] in rules.opening_words
+        opens = span.start <= _OPENING_CHARS or text[: span.start] in rules.opening_words
         if opens and not span.base:
-            if _dates_a_document(sentence.text, span.end, rules):
+            if _dates_a_document(text, span.end, rules):
                 continue
             if span.months is not None and not span.first:
                 anchor = _anchor_year([], scope, year)
@@ -1383,14 +1465,15 @@ def _status(
 
 
 def _advance_list(
-    scope: _Scope, sentence: Sentence, paragraph: int, item: bool, rules: _Rules
+    scope: _Scope, text: str, kind: str, paragraph: int, item: bool, rules: _Rules
 ) -> None:
-    """Update the list of targets under way with a sentence read before a fact's (in the
-    paragraph starting after offset ``paragraph``; ``item``: that paragraph opens with a
-    bullet). One that ends in ； or ： opens a list (主要预期目标是：…；) or continues it, in its
-    paragraph or in the bullet items after it; any other ends it."""
-    text = sentence.text.rstrip()
-    if sentence.kind == "heading" or not text.endswith(rules.list_item_end):
+    """Update the list of targets under way with a sentence read before a fact's (its
+    ``text`` and ``kind``, in the paragraph starting after offset ``paragraph``; ``item``:
+    that paragraph opens with a bullet). One that ends in ； or ： opens a list
+    (主要预期目标是：…；) or continues it, in its paragraph or in the bullet items after it;
+    any other ends it."""
+    text = text.rstrip()
+    if kind == "heading" or not text.endswith(rules.list_item_end):
         scope.target_list, scope.target_list_paragraph = "", -1
     elif scope.target_list and (scope.target_list_paragraph == paragraph or item):
         scope.target_list_paragraph = paragraph
