@@ -997,8 +997,6 @@ def add_context(
 
 #: The fields the context stage sets (``_with_context``).
 _CONTEXT_FIELDS = frozenset(["place", "place_code", "period", "status", "concept"])
-_ALL_FIELDS = frozenset(Fact.model_fields)
-_OTHER_FIELDS = _ALL_FIELDS - _CONTEXT_FIELDS
 
 
 def _with_context(
@@ -1024,10 +1022,7 @@ def _with_context(
     values["concept"] = concept
     copied = Fact.__new__(Fact)
     object.__setattr__(copied, "__dict__", values)
-    given = fact.__pydantic_fields_set__
-    # A fact made with every other field given (as validation makes it) has them all set:
-    # a copy of that set, which costs less than a union made afresh.
-    fields_set = set(_ALL_FIELDS) if _OTHER_FIELDS <= given else given | _CONTEXT_FIELDS
+    fields_set = fact.__pydantic_fields_set__ | _CONTEXT_FIELDS
     object.__setattr__(copied, "__pydantic_fields_set__", fields_set)
     object.__setattr__(copied, "__pydantic_extra__", None)
     object.__setattr__(copied, "__pydantic_private__", None)
