@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from extract.context import _with_context
 from extract.lexicon import LexiconError, load_lexicon
+from extract.models import Status
 from extract.pipeline import extract_text
 
 #: A report delivered in 2026, with a review section and a plan section; the sentence under
@@ -988,3 +990,28 @@ def test_what_the_user_said_of_the_document_wins() -> None:
 def test_a_value_distributed_over_places(text: str, places: list[str]) -> None:
     document = extract_text(text)
     assert [f.place for f in document.facts] == places
+
+
+@pytest.mark.parametrize(
+    ("place", "place_code", "period", "status", "concept"),
+    [
+        pytest.param("江西省", "360000", "2025", "actual", "gdp_growth", id="all-set"),
+        pytest.param(None, None, None, "target", None, id="none-known"),
+    ],
+)
+def test_a_fact_with_context_is_the_copy_pydantic_makes(
+    place: str | None, place_code: str | None, period: str | None, status: Status,
+    concept: str | None,
+) -> None:
+    """``_with_context`` sets the fields as ``model_copy(update=...)`` does, more cheaply."""
+    fact = extract_text("新增公办学位1.1万个。").facts[0]
+    update = {
+        "place": place, "place_code": place_code, "period": period, "status": status,
+        "concept": concept,
+    }
+    made = _with_context(fact, fact.__dict__, place, place_code, period, status, concept)
+    expected = fact.model_copy(update=update)
+    assert made == expected
+    assert made.model_dump_json() == expected.model_dump_json()
+    assert made.model_fields_set == expected.model_fields_set
+    assert fact.place is None  # the fact itself is left as it was

@@ -15,13 +15,15 @@ with the lexicon (``Lexicon.derived``), built once per lexicon.
 from __future__ import annotations
 
 import re
+import sys
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from .lexicon import Concept, Lexicon, bundled_table, load_lexicon
-from .models import Fact, Section, SegmentedText, Sentence, Status
+from .models import Fact, SegmentedText, Sentence, Status
 from .places import (
     Division,
     division_named,
@@ -33,23 +35,39 @@ from .places import (
 # ----------------------------------------------------------------------------- the rules
 
 
-@dataclass(frozen=True)
 class _Span:
-    """A time expression found in a text: where, and the years (and months) it names."""
+    """A time expression found in a text: where, and the years (and months) it names.
 
-    start: int
-    end: int
-    text: str
-    first: int
-    last: int
-    #: Months of a part of a year (1-11月, 上半年); the year is the one in scope.
-    months: tuple[int, int] | None = None
-    #: A target date (到2030年): the period and status of what follows.
-    target: bool = False
-    #: Names a span of several years relative to the document (五年来, “十四五”).
-    relative: bool = False
-    #: A comparison base (比2019年同期): the time of the figure it is compared with.
-    base: bool = False
+    One is made for each time word of each sentence read, and never changed: a plain
+    class, whose ``__init__`` is compiled with the module (a dataclass's is written out
+    when the module is imported and runs as Python).
+    """
+
+    def __init__(
+        self,
+        start: int,
+        end: int,
+        text: str,
+        first: int,
+        last: int,
+        months: tuple[int, int] | None = None,
+        target: bool = False,
+        relative: bool = False,
+        base: bool = False,
+    ) -> None:
+        self.start = start
+        self.end = end
+        self.text = text
+        self.first = first
+        self.last = last
+        #: Months of a part of a year (1-11月, 上半年); the year is the one in scope.
+        self.months = months
+        #: A target date (到2030年): the period and status of what follows.
+        self.target = target
+        #: Names a span of several years relative to the document (五年来, “十四五”).
+        self.relative = relative
+        #: A comparison base (比2019年同期): the time of the figure it is compared with.
+        self.base = base
 
 
 # Built once and never compared or printed: no __repr__ or __eq__, whose code the
@@ -105,6 +123,11 @@ class _Rules:
     #: Every wording as one regex: an indicator it finds nothing in holds none of them,
     #: and the wordings of its base unit are not tried one by one.
     wording_re: re.Pattern[str]
+    #: For each base unit, the tails of its wordings (of concepts of a level) and, for each
+    #: tail, the (order, head, wording, concept) it is the tail of (``_shared_head``):
+    #: an indicator is looked up by its beginnings instead of trying every cut of every
+    #: wording. The order is that of ``by_unit``, a wording's longest tail first.
+    tails: dict[str, dict[str, tuple[tuple[int, str, str, Concept], ...]]]
     excluded_after: tuple[str, ...]
     share_words: tuple[str, ...]
     milestone_sequence: tuple[str, ...]
@@ -157,6 +180,8 @@ def _build_rules(lexicon: Lexicon) -> _Rules:
         rf"|[“\"]?(?P<plan>{plan_names})[”\"]?(?P<end>{ends})?"
         rf"|(?P<word>{words}))"
     )
+    if tuple(time_re.groupindex) != _TIME_GROUPS:  # the order _time_spans reads them in
+        raise ValueError(f"time_re groups {tuple(time_re.groupindex)} are not {_TIME_GROUPS}")
     concepts = lexicon.concepts
     wordings = sorted(
         ((w, c) for c in concepts for w in (*c.wordings, *c.leading_wordings)),
@@ -171,6 +196,7 @@ def _build_rules(lexicon: Lexicon) -> _Rules:
     words_of_time = [*relative, *months, *plans]
     time_chars = frozenset("年月") | {min(word, key=_rarity) for word in words_of_time}
     own_chars = frozenset(word[0] for word in document_place_words())
+    list_cues = [*(w for w in status["target"] if len(w) > 1), *status["list_openers"]]
     return _Rules(
         time_re=time_re,
         time_chars=re.compile(f"[{_char_class(time_chars)}]"),
@@ -204,10 +230,12 @@ def _build_rules(lexicon: Lexicon) -> _Rules:
         target_words=_longest_first(status["target"]),
         list_item_end=tuple(status["list_item_end"]),
         bullets=tuple(lexicon.structure.bullets),
+        # The lookahead of the characters the cues start with, as in ``time_re``.
         list_cue_re=re.compile(
-            rf"(?:{_alternatives(w for w in status['target'] if len(w) > 1)})"
+            rf"(?=[{_char_class(w[0] for w in list_cues)}])"
+            rf"(?:(?:{_alternatives(w for w in status['target'] if len(w) > 1)})"
             rf"(?:{_alternatives(status['list_colon_links'])})?[：:]"
-            rf"|{_alternatives(status['list_openers'])}"
+            rf"|{_alternatives(status['list_openers'])})"
         ),
         plan_headings=_longest_first(status["plan_headings"]),
         review_headings=_longest_first(status["review_headings"]),
@@ -218,6 +246,7 @@ def _build_rules(lexicon: Lexicon) -> _Rules:
         by_unit=by_unit,
         wording_re=re.compile("|".join(re.escape(w) for w in _longest_first(
             [wording for wording, _ in wordings]))),
+        tails={unit: _tails(pairs) for unit, pairs in by_unit.items()},
         excluded_after=_longest_first(table["concepts"]["excluded_after"]),
         share_words=_longest_first(table["concepts"]["share_words"]),
         milestone_sequence=_longest_first(table["concepts"]["milestone_sequence"]),
@@ -240,6 +269,22 @@ def _build_rules(lexicon: Lexicon) -> _Rules:
     )
 
 
+def _tails(
+    pairs: Iterable[tuple[str, Concept]],
+) -> dict[str, tuple[tuple[int, str, str, Concept], ...]]:
+    """Return the tails of the wordings of ``pairs`` (of concepts of a level, not growth),
+    each with the (order, head, wording, concept) it ends: 总产量 → 粮食 of 粮食总产量."""
+    table: dict[str, list[tuple[int, str, str, Concept]]] = {}
+    order = 0
+    for wording, concept in pairs:
+        if concept.growth:
+            continue
+        for cut in range(1, len(wording) - 1):
+            table.setdefault(wording[cut:], []).append((order, wording[:cut], wording, concept))
+            order += 1
+    return {tail: tuple(entries) for tail, entries in table.items()}
+
+
 def _char_class(chars: Iterable[str]) -> str:
     """Return the inside of a regex character class of ``chars`` (``[`` and ``]`` left out)."""
     return "".join(re.escape(char) for char in sorted(chars))
@@ -251,6 +296,11 @@ def _rarity(char: str) -> int:
     return 0 if char in "年月季五" else 1
 
 
+#: The groups of ``_Rules.time_re``, in order, and the position of each in its groups().
+_TIME_GROUPS = ("to", "y1", "y2", "year", "m1", "m2", "m3", "m4", "plan", "end", "word")
+_TO, _Y1, _Y2, _YEAR, _M1, _M2, _M3, _M4, _PLAN, _END, _WORD = range(len(_TIME_GROUPS))
+
+
 def _time_spans(text: str, year: int | None, rules: _Rules) -> list[_Span]:
     """Return the time expressions of ``text`` (comparison bases left out).
 
@@ -260,48 +310,53 @@ def _time_spans(text: str, year: int | None, rules: _Rules) -> list[_Span]:
     if not rules.time_chars.search(text):
         return spans
     for match in rules.time_re.finditer(text):
-        start, end = match.start(), match.end()
+        # The groups in one call, by position (``_TIME_GROUPS``): a call of ``group`` each
+        # would cost more than the rest of the work on a time word.
+        start, end = match.span()
+        groups: tuple[str | None, ...] = match.groups()
         before = text[max(0, start - 2) : start]
-        base = any(before.endswith(w) for w in rules.comparison_before)
-        if any(text.startswith(w, end) for w in rules.not_time_after):
+        base = before.endswith(rules.comparison_before)
+        if text.startswith(rules.not_time_after, end):
             continue
+        found = text[start:end]
         # 到2030年 opens a target date; 提高到2025年的 is the year of a level reached.
-        target = bool(match.group("to")) and (start == 0 or not text[start - 1].isalpha())
-        if base and match.group("year"):
-            y = int(match.group("year"))
-            spans.append(_Span(start, end, match.group(0), y, y, base=True))
+        target = bool(groups[_TO]) and (start == 0 or not text[start - 1].isalpha())
+        year_text = groups[_YEAR]
+        if base and year_text:
+            y = int(year_text)
+            spans.append(_Span(start, end, found, y, y, base=True))
             continue
         if base:
             continue
-        if match.group("y1"):
-            first, last = int(match.group("y1")), int(match.group("y2"))
+        y1, y2, m1, m2 = groups[_Y1], groups[_Y2], groups[_M1], groups[_M2]
+        m3, m4, plan = groups[_M3], groups[_M4], groups[_PLAN]
+        if y1 and y2:
+            first, last = int(y1), int(y2)
             if last < first:
                 continue
-            spans.append(_Span(start, end, match.group(0), first, last, target=target))
-        elif match.group("year"):
-            y = int(match.group("year"))
+            spans.append(_Span(start, end, found, first, last, target=target))
+        elif year_text:
+            y = int(year_text)
             months = None
-            if match.group("m1"):
-                months = (int(match.group("m1")), int(match.group("m2")))
+            if m1 and m2:
+                months = (int(m1), int(m2))
                 if not 1 <= months[0] <= months[1] <= 12:
                     months = None
-            spans.append(_Span(start, end, match.group(0), y, y, months=months, target=target))
-        elif match.group("m3"):
-            months = (int(match.group("m3")), int(match.group("m4")))
+            spans.append(_Span(start, end, found, y, y, months=months, target=target))
+        elif m3 and m4:
+            months = (int(m3), int(m4))
             if 1 <= months[0] <= months[1] <= 12:
-                _add_months(spans, _Span(start, end, match.group(0), 0, 0, months=months))
-        elif match.group("plan"):
-            first, last = rules.plans[match.group("plan")]
+                _add_months(spans, _Span(start, end, found, 0, 0, months=months))
+        elif plan:
+            first, last = rules.plans[plan]
             since = text.startswith(rules.since_after, end)
             if since and year is not None and first < year <= last:
                 last = year - 1  # “十四五”以来 in a report of 2024: 2021/2023
-            if match.group("end"):
+            if groups[_END]:
                 first = last
-            spans.append(
-                _Span(start, end, match.group(0), first, last, target=target, relative=True)
-            )
+            spans.append(_Span(start, end, found, first, last, target=target, relative=True))
         else:
-            word = match.group("word")
+            word = groups[_WORD] or ""
             if word in rules.months:
                 _add_months(spans, _Span(start, end, word, 0, 0, months=rules.months[word]))
             elif year is not None:
@@ -324,6 +379,17 @@ def _add_months(spans: list[_Span], span: _Span) -> None:
 
 
 def _period_text(first: int, last: int, months: tuple[int, int] | None = None) -> str:
+    # A report names few periods, each for many facts: each text is made once.
+    key = (first, last, months)
+    text = _PERIOD_TEXTS.get(key)
+    if text is None:
+        if len(_PERIOD_TEXTS) >= _PERIOD_TEXTS_KEPT:
+            _PERIOD_TEXTS.clear()
+        text = _PERIOD_TEXTS[key] = _make_period_text(first, last, months)
+    return text
+
+
+def _make_period_text(first: int, last: int, months: tuple[int, int] | None) -> str:
     # str.zfill, not a format spec: the same digits for the years of a text, made cheaper.
     start, end = str(first).zfill(4), str(last).zfill(4)
     if months is not None:
@@ -331,6 +397,11 @@ def _period_text(first: int, last: int, months: tuple[int, int] | None = None) -
     if first == last:
         return start
     return f"{start}/{end}"
+
+
+#: The texts ``_period_text`` made, by years and months; cleared when it holds this many.
+_PERIOD_TEXTS: dict[tuple[int, int, tuple[int, int] | None], str] = {}
+_PERIOD_TEXTS_KEPT = 4096
 
 
 # ----------------------------------------------------------------------------- document
@@ -537,19 +608,27 @@ def _section_kind(heading: str, spans: list[_Span], year: int | None, rules: _Ru
 
 
 #: The marks that end a clause.
-_CLAUSE_MARK_RE = re.compile(r"[，；：。,;:]")
+_CLAUSE_MARKS = ("，", "；", "：", "。", ",", ";", ":")
 
 
 def _clause_end(text: str, position: int) -> int:
     """Return where the clause holding ``position`` ends (at ，；：。 or the text end)."""
-    marks = _clause_marks(text)
-    index = bisect_right(marks, position - 1)
-    return marks[index] if index < len(marks) else len(text)
+    return _end_among(_clause_marks(text), position, len(text))
 
 
 def _clause_start(text: str, position: int) -> int:
     """Return where the clause holding ``position`` starts (after ，；：。 or the text start)."""
-    marks = _clause_marks(text)
+    return _start_among(_clause_marks(text), position)
+
+
+def _end_among(marks: list[int], position: int, length: int) -> int:
+    """Return ``_clause_end`` of a text of ``length`` whose clause marks are ``marks``."""
+    index = bisect_right(marks, position - 1)
+    return marks[index] if index < len(marks) else length
+
+
+def _start_among(marks: list[int], position: int) -> int:
+    """Return ``_clause_start`` in a text whose clause marks are ``marks``."""
     index = bisect_right(marks, position - 1)
     return marks[index - 1] + 1 if index else 0
 
@@ -557,7 +636,16 @@ def _clause_start(text: str, position: int) -> int:
 @lru_cache(maxsize=256)
 def _clause_marks(text: str) -> list[int]:
     """Return the offsets of the clause marks of ``text`` (kept for the sentences at hand)."""
-    return [match.start() for match in _CLAUSE_MARK_RE.finditer(text)]
+    # Each mark found with str.find, which runs through the text in C; a regex would stop
+    # at every character.
+    marks: list[int] = []
+    for mark in _CLAUSE_MARKS:
+        at = text.find(mark)
+        while at >= 0:
+            marks.append(at)
+            at = text.find(mark, at + 1)
+    marks.sort()
+    return marks
 
 
 def _has_target_word(text: str, rules: _Rules) -> str | None:
@@ -582,14 +670,15 @@ def _review_period(span: _Span, clause: str, rules: _Rules) -> tuple[int, int, s
     ``clause`` is the text of the fact's clause up to its number.
     """
     stripped = clause.rstrip()
-    for word in rules.to_words:
-        if stripped.endswith(word):
-            opened = any(w in clause for w in rules.from_words)
-            if opened:
+    # A tuple of words tried in one call first; the loops below name the word that ends it.
+    if stripped.endswith(rules.to_words) and any(w in clause for w in rules.from_words):
+        for word in rules.to_words:
+            if stripped.endswith(word):
                 return span.last, span.last, f"the Y of 从X{word}Y: the last year"
-    for word in rules.from_words:
-        if stripped.endswith(word):
-            return span.first - 1, span.first - 1, f"the X of {word}X到Y: the year before"
+    if stripped.endswith(rules.from_words):
+        for word in rules.from_words:
+            if stripped.endswith(word):
+                return span.first - 1, span.first - 1, f"the X of {word}X到Y: the year before"
     part = clause[clause.rfind("、") + 1 :]
     for word in rules.whole_words:
         if word in part:
@@ -604,8 +693,11 @@ def _review_period(span: _Span, clause: str, rules: _Rules) -> tuple[int, int, s
         (rules.to_words, True),
     ):
         for word in words:
+            # ``in`` first: most words are not in the clause, and it costs less than rfind.
+            if word not in clause:
+                continue
             at = clause.rfind(word)
-            if at >= 0 and (nearest is None or at + len(word) > nearest[0]):
+            if nearest is None or at + len(word) > nearest[0]:
                 nearest = (at + len(word), word, level)
     if nearest is not None and nearest[2]:
         return span.last, span.last, f"“{nearest[1]}”: a level reached in the last year"
@@ -615,34 +707,38 @@ def _review_period(span: _Span, clause: str, rules: _Rules) -> tuple[int, int, s
 
 
 def _concept(
-    fact: Fact,
+    indicator: str,
+    base_unit: str,
     several_years: bool,
     clause: str,
     rules: _Rules,
     rest: str = "",
     opening: str = "",
+    *,
+    mention: str = "",
 ) -> tuple[str | None, str]:
-    """Return the concept id of ``fact`` (None: no headline indicator) and why.
+    """Return the concept id of a fact of ``indicator`` and ``base_unit`` (None: no
+    headline indicator) and why.
 
     ``rest`` is the rest of its clause after the mention, ``opening`` the first clause of
     its sentence when that is not its own.
     """
-    indicator = fact.indicator
-    candidates = rules.by_unit.get(fact.base_unit, ())
+    candidates = rules.by_unit.get(base_unit, ())
     if candidates and (match := rules.from_end_re.search(clause)):
         # 从5.6万元增至7.8万元: the X is where a change started, restated as its base; the
         # level the text reports is the Y.
         return None, f"“{match.group(0)}” before it: the starting point of a change, no concept"
     if candidates and not rules.wording_re.search(indicator):
-        return _shared_head(fact, clause, rules, opening)  # no wording in the indicator
-    if candidates and _counts_steps(fact.mention, rest, rules):
+        # no wording in the indicator
+        return _shared_head(indicator, base_unit, clause, rules, opening)
+    if candidates and mention and _counts_steps(mention, rest, rules):
         return None, "a count of steps passed (…个…台阶): no level, no concept"
     for wording, concept in candidates:
         at = indicator.find(wording)
         if at < 0:
             continue
         before = indicator[:at]
-        if any(before.endswith(w) for w in concept.excluded_before):
+        if before.endswith(concept.excluded_before):
             continue
         if (wording, concept.id) in rules.leading and before not in rules.leading_prefixes:
             continue
@@ -651,7 +747,7 @@ def _concept(
             continue
         if any(w in indicator for w in rules.share_words):
             return None, f"“{wording}” with a share word: a part of it, no concept"
-        reached = any(clause.rstrip().endswith(w) or after.endswith(w) for w in rules.to_words)
+        reached = clause.rstrip().endswith(rules.to_words) or after.endswith(rules.to_words)
         if not concept.growth and not reached and any(w in after for w in rules.change_words):
             return None, f"“{wording}” then a change word: a change of the level, no concept"
         if not concept.growth and (word := _milestone_list(clause, rest, rules)):
@@ -659,8 +755,10 @@ def _concept(
         if concept.growth and several_years:
             if "平均" not in clause and "平均" not in indicator and "年均" not in indicator:
                 return None, f"“{wording}” over several years without 年均: no concept"
-        return concept.id, f"wording “{wording}” in the indicator, base unit {fact.base_unit}"
-    return _shared_head(fact, clause, rules, opening) if candidates else (None, "")
+        return concept.id, f"wording “{wording}” in the indicator, base unit {base_unit}"
+    if not candidates:
+        return None, ""
+    return _shared_head(indicator, base_unit, clause, rules, opening)
 
 
 def _counts_steps(mention: str, rest: str, rules: _Rules) -> bool:
@@ -696,30 +794,38 @@ def _milestone_list(clause: str, rest: str, rules: _Rules) -> str | None:
 
 
 def _shared_head(
-    fact: Fact, clause: str, rules: _Rules, opening: str = ""
+    indicator: str, base_unit: str, clause: str, rules: _Rules, opening: str = ""
 ) -> tuple[str | None, str]:
     """Return the concept of an indicator that names only the tail of a wording whose head
     opens its clause or its sentence: 粮食播种面积1584.6万亩、总产量132.4亿斤 and
     粮食播种面积稳定在5600万亩，总产量达到430亿斤 → 总产量 of 粮食."""
-    indicator = fact.indicator
     listed = clause[: clause.find("、")] if "、" in clause else ""
     # The sentence's first clause counts only when the fact's own clause opens with it.
     if not indicator or not clause.lstrip().startswith(indicator[:2]):
         opening = ""
     if not listed and not opening:
         return None, ""
-    for wording, concept in rules.by_unit.get(fact.base_unit, ()):
-        if concept.growth:
-            continue
-        for cut in range(1, len(wording) - 1):
-            head, tail = wording[:cut], wording[cut:]
-            if not indicator.startswith(tail):
-                continue
-            if listed and head in listed:
-                return concept.id, f"“{tail}” after “{head}” opening its clause: “{wording}”"
-            if opening and any(opening.startswith(p + head) for p in rules.leading_prefixes):
-                return concept.id, f"“{tail}” after “{head}” opening its sentence: “{wording}”"
+    tails = rules.tails.get(base_unit)
+    if not tails:
+        return None, ""
+    # The wordings whose tail opens the indicator, in the order of ``rules.by_unit``.
+    found: list[tuple[int, str, str, Concept]] = []
+    for size in range(2, len(indicator) + 1):
+        entries = tails.get(indicator[:size])
+        if entries:
+            found.extend(entries)
+    found.sort(key=_first)
+    for _, head, wording, concept in found:
+        tail = wording[len(head) :]
+        if listed and head in listed:
+            return concept.id, f"“{tail}” after “{head}” opening its clause: “{wording}”"
+        if opening and any(opening.startswith(p + head) for p in rules.leading_prefixes):
+            return concept.id, f"“{tail}” after “{head}” opening its sentence: “{wording}”"
     return None, ""
+
+
+def _first(entry: tuple[int, str, str, Concept]) -> int:
+    return entry[0]
 
 
 def add_context(
@@ -741,9 +847,16 @@ def add_context(
     lexicon = lexicon or load_lexicon()
     rules = lexicon.derived(_build_rules)
     sentences = segmented.sentences
+    # The fields of the sentences and sections, read once: a field of a model read again
+    # for each fact costs more than a look-up in a list.
     starts = [s.start for s in sentences]
+    ends = [s.end for s in sentences]
+    texts = [s.text for s in sentences]
+    kinds: list[str] = [s.kind for s in sentences]
     sections = segmented.sections
     section_starts = [s.start for s in sections]
+    section_ends = [s.end for s in sections]
+    headings = [s.heading for s in sections]
     # Scope at the start of each sentence, computed lazily in reading order.
     scope = _Scope()
     scanned = 0  # sentences whose opening words updated the scope
@@ -759,93 +872,92 @@ def add_context(
     fact_starts = [f.start for f in facts]
 
     numbers_of: dict[int, list[int]] = {}
-
-    def numbers_in(index: int) -> list[int]:
-        """Return where the facts of sentence ``index`` start in its text (once a sentence)."""
-        found = numbers_of.get(index)
-        if found is None:
-            sentence = sentences[index]
-            low = bisect_right(fact_starts, sentence.start - 1)
-            high = bisect_right(fact_starts, sentence.end)
-            found = numbers_of[index] = [at - sentence.start for at in fact_starts[low:high]]
-        return found
-
-    def _paragraph_of(index: int) -> int:
-        return text_all.rfind("\n", 0, sentences[index].start)
-
     out: list[Fact] = []
 
-    def sentence_spans(index: int) -> list[_Span]:
-        found = spans_of.get(index)
-        if found is None:
-            found = spans_of[index] = _time_spans(sentences[index].text, year, rules)
-        return found
+    #: The start, base unit and indicator of the last fact done.
+    previous: tuple[int, str, str] | None = None
+    #: The heading of the section last looked up, and the offsets it holds for.
+    heading, section_from, section_to = "", 0, -1
 
-    def section_at(offset: int) -> Section | None:
-        i = bisect_right(section_starts, offset) - 1
-        if i >= 0 and sections[i].start <= offset < sections[i].end:
-            return sections[i]
-        return None
-
-    for fact in facts:
+    for number, fact in enumerate(facts):
         why: list[str] = []
-        index = bisect_right(starts, fact.start) - 1
+        fact_start = fact_starts[number]
+        # The fields read from the model's dict: cheaper than its attributes (see _with_context).
+        fields = fact.__dict__
+        indicator: str = fields["indicator"]
+        base_unit: str = fields["base_unit"]
+        index = bisect_right(starts, fact_start) - 1
         sentence: Sentence | None = sentences[index] if index >= 0 else None
         # Advance the scope over the sentences before this one, then into its section.
         while scanned < index:
-            _enter(scope, section_at(sentences[scanned].start), year, rules)
-            done = sentences[scanned]
+            at = starts[scanned]
+            if not section_from <= at < section_to:
+                heading, section_from, section_to = _section_around(
+                    section_starts, section_ends, headings, at
+                )
+            _enter(scope, heading, year, rules)
+            done_text, done_kind = texts[scanned], kinds[scanned]
             opening = spans_of.get(scanned)
             if opening is None:
-                opening = _time_spans(done.text[:_OPENING_TEXT], year, rules)
-            _advance(scope, done, opening, year, rules)
-            if scope.target_list or done.text.rstrip().endswith(rules.list_item_end):
-                paragraph = _paragraph_of(scanned)
+                opening = _time_spans(done_text[:_OPENING_TEXT], year, rules)
+            _advance(scope, done_text, done_kind, opening, year, rules)
+            if scope.target_list or done_text.rstrip().endswith(rules.list_item_end):
+                paragraph = text_all.rfind("\n", 0, at)
                 bulleted = text_all.startswith(rules.bullets, paragraph + 1)
-                cue = _advance_list(scope, done, paragraph, bulleted, rules)
+                cue = _advance_list(scope, done_text, done_kind, paragraph, bulleted, rules)
                 if cue > 0:
                     # 某省2026年主要预期目标是：…；…: the time the cue's clause names dates
                     # every item of the list, after its ； too.
+                    done_spans = spans_of.get(scanned)
+                    if done_spans is None:
+                        done_spans = spans_of[scanned] = _time_spans(done_text, year, rules)
                     dated = [
                         s
-                        for s in sentence_spans(scanned)
+                        for s in done_spans
                         if not s.base and s.end <= cue and (s.first or s.months is None)
                     ]
                     if dated:
                         scope.span = dated[-1]
                         scope.source = f"“{dated[-1].text}” in the clause opening the list"
             if scanned in places_of:
-                done = sentences[scanned]
-                numbers = numbers_in(scanned)
-                openers = [
-                    p
-                    for p in places_of[scanned]
-                    if _opens_a_statistic(p, done.text, numbers, rules)
-                ]
-                if openers:
-                    carried = (_paragraph_of(scanned), openers[-1])
+                numbers = _numbers_in(numbers_of, fact_starts, scanned, at, ends[scanned])
+                opener = _last_opener(places_of[scanned], done_text, numbers, rules)
+                if opener is not None:
+                    carried = (text_all.rfind("\n", 0, at), opener)
                 elif places_of[scanned]:
                     carried = None
-            elif place is None and sentences[scanned].kind != "heading":
+            elif place is None and done_kind != "heading":
                 # Without a place of its own, a text's topic is the place a sentence
                 # opens with, figure or not (山东省统计局称，山东经济稳中向好。全年…).
-                topics = [
-                    p
-                    for p in _sentence_places(done.text, place, place_code, rules)
-                    if _opens_a_statistic(p, done.text, None, rules)
-                ]
-                if topics:
-                    carried = (_paragraph_of(scanned), topics[-1])
+                opener = _last_opener(
+                    _sentence_places(done_text, place, place_code, rules), done_text, None, rules
+                )
+                if opener is not None:
+                    carried = (text_all.rfind("\n", 0, at), opener)
             scanned += 1
-        _enter(scope, section_at(fact.start), year, rules)
-        text = sentence.text if sentence else ""
-        offset = fact.start - sentence.start if sentence else 0
+        if not section_from <= fact_start < section_to:
+            heading, section_from, section_to = _section_around(
+                section_starts, section_ends, headings, fact_start
+            )
+        _enter(scope, heading, year, rules)
+        sentence_start = starts[index] if sentence else 0
+        text = texts[index] if sentence else ""
+        offset = fact_start - sentence_start if sentence else 0
+        own_spans: list[_Span] = []
+        if sentence is not None:
+            found_spans = spans_of.get(index)
+            if found_spans is None:
+                found_spans = spans_of[index] = _time_spans(text, year, rules)
+            own_spans = found_spans
         spans: list[_Span] = []
         from_spans: list[_Span] = []  # the years of the X of 由2020年的X增加到Y
-        for s in sentence_spans(index) if sentence else []:
+        for s in own_spans:
             if s.end <= offset:
                 (from_spans if _starting_year(text, s, offset, rules) else spans).append(s)
-        clause = text[_clause_start(text, offset) : offset]
+        # The clause marks of the sentence, looked up once for the fact's three clauses.
+        marks = _clause_marks(text)
+        clause_from = _start_among(marks, offset)
+        clause = text[clause_from:offset]
         span, period, rule, several = _fact_period(spans, scope, clause, year, rules)
         if (
             from_spans
@@ -866,8 +978,8 @@ def add_context(
             if topic[0] is not None:
                 span, period = topic[0], _period_text(topic[0].first, topic[0].last)
                 rule = f"the year the text names most, {period}: nothing nearer names one"
-        end = fact.end - sentence.start if sentence else 0
-        rest = text[end : _clause_end(text, end)]
+        end = fields["end"] - sentence_start if sentence else 0
+        rest = text[end : _end_among(marks, end, len(text))]
         if sentence is not None and (goal := _plan_goal(rest, rules)) is not None:
             own_time = True
             first, last, how = _review_period(goal, clause, rules)
@@ -878,7 +990,9 @@ def add_context(
         else:
             why.append(f"period {period}: {rule}")
         in_list = scope.target_list
-        if in_list and scope.target_list_paragraph != (paragraph := _paragraph_of(index)):
+        if in_list and scope.target_list_paragraph != (
+            paragraph := text_all.rfind("\n", 0, starts[index])
+        ):
             # A list ends with its paragraph, unless the items that follow open with bullets.
             if not text_all.startswith(rules.bullets, paragraph + 1):
                 in_list = ""
@@ -887,65 +1001,76 @@ def add_context(
             own=own_time, in_list=in_list, rest=rest,
         )
         why.append(f"status {status}: {status_why}")
-        first_end = _clause_end(text, 0)
+        first_end = _end_among(marks, 0, len(text))
         first_clause = text[:first_end] if offset > first_end else ""
-        concept, concept_why = _concept(fact, several, clause, rules, rest, first_clause)
+        concept, concept_why = _concept(
+            indicator, base_unit, several, clause, rules, rest, first_clause,
+            mention=fields["mention"],
+        )
         if (
             concept is None
             and not concept_why
-            and out
+            and previous is not None
             and sentence is not None
-            and out[-1].start >= sentence.start
-            and out[-1].base_unit != fact.base_unit
-            and _names_no_measure(fact.indicator, rules)
+            and previous[0] >= sentence_start
+            and previous[1] != base_unit
+            and _names_no_measure(indicator, rules)
         ):
             # 一般公共预算收入3100亿元、同口径增长4%: the change is of the level before it.
-            borrowed = fact.model_copy(update={"indicator": out[-1].indicator + fact.indicator})
-            concept, concept_why = _concept(borrowed, several, clause, rules, rest)
+            concept, concept_why = _concept(
+                previous[2] + indicator, base_unit, several, clause, rules, rest,
+                mention=fields["mention"],
+            )
             if concept_why:
-                concept_why += f" (“{fact.indicator}” names no measure: the one before it)"
+                concept_why += f" (“{indicator}” names no measure: the one before it)"
         if (
             concept is None
             and not concept_why
             and out
             and sentence is not None
-            and out[-1].start >= sentence.start
-            and fact.indicator.startswith(rules.milestone_nouns)
+            and out[-1].start >= sentence_start
+            and indicator.startswith(rules.milestone_nouns)
         ):
             # 经济总量连跨两个万亿元台阶、达到6.2万亿元: the level reached after a count of
             # steps is of the subject the count took the words of (the nearest fact of the
             # sentence whose indicator is not the step's tail too).
             stepped: str | None = None
             for earlier in reversed(out):
-                if earlier.start < sentence.start:
+                if earlier.start < sentence_start:
                     break
                 if not earlier.indicator.startswith(rules.milestone_nouns):
                     stepped = earlier.indicator
                     break
             if stepped is not None:
-                borrowed = fact.model_copy(update={"indicator": stepped + fact.indicator})
-                concept, concept_why = _concept(borrowed, several, clause, rules, rest)
+                concept, concept_why = _concept(
+                    stepped + indicator, base_unit, several, clause, rules, rest,
+                    mention=fields["mention"],
+                )
             if concept_why:
-                concept_why += f" (“{fact.indicator}” ends a count of steps: the words before it)"
+                concept_why += f" (“{indicator}” ends a count of steps: the words before it)"
         if concept_why:
             why.append(f"concept {concept}: {concept_why}")
         if sentence is not None:
-            numbers = numbers_in(index)
+            numbers = _numbers_in(numbers_of, fact_starts, index, sentence_start, ends[index])
             if index not in places_of:
                 # Only a place before a number can be its subject: the rest is not read.
                 read = text[: max(numbers, default=offset)]
                 places_of[index] = _sentence_places(read, place, place_code, rules)
             subject, how = _subject(
-                places_of[index], text, offset, numbers, rules, topic=place is None
+                places_of[index], text, offset, clause_from, numbers, rules, topic=place is None
             )
             # 浙江、福建服务业增加值均增长6%: each copy of a value spread over a list of
             # places has its item's place at the start of its indicator.
-            item = _item_place(places_of[index], fact.indicator, offset)
+            item = _item_place(places_of[index], indicator, offset)
             if item is not None and item is not subject:
                 subject, how = item, "its indicator, an item of a list spread over, opens with"
         else:
             subject, how = None, ""
-        if subject is None and carried is not None and carried[0] == _paragraph_of(index):
+        if (
+            subject is None
+            and carried is not None
+            and carried[0] == text_all.rfind("\n", 0, starts[index])
+        ):
             subject, how = carried[1], "the sentence before, in its paragraph, opens with"
         if subject is not None:
             fact_place, fact_code = subject.name, subject.code
@@ -953,20 +1078,71 @@ def add_context(
         else:
             fact_place, fact_code = place, place_code
             why.append(f"place {place}: the document's place" if place else "place unknown")
-        out.append(
-            fact.model_copy(
-                update={
-                    "place": fact_place,
-                    "place_code": fact_code,
-                    "period": period,
-                    "status": status,
-                    "concept": concept,
-                }
-            )
-        )
+        out.append(_with_context(fact, fields, fact_place, fact_code, period, status, concept))
+        previous = (fact_start, base_unit, indicator)
         if reasons is not None:
             reasons.append(why)
     return out
+
+
+#: The fields the context stage sets (``_with_context``).
+_CONTEXT_FIELDS = frozenset(["place", "place_code", "period", "status", "concept"])
+
+
+def _with_context(
+    fact: Fact,
+    fields: dict[str, Any],
+    place: str | None,
+    place_code: str | None,
+    period: str | None,
+    status: Status,
+    concept: str | None,
+) -> Fact:
+    """Return a copy of ``fact`` (whose ``__dict__`` is ``fields``) with its context fields set.
+
+    What ``fact.model_copy(update=...)`` does (no validation: the values are made valid
+    here), in one step: pydantic's copy calls ``copy.copy`` on each of the model's four
+    slots in Python, which cost more than the rest of the stage's work on a fact.
+    """
+    values = dict(fields)
+    values["place"] = place
+    values["place_code"] = place_code
+    values["period"] = period
+    values["status"] = status
+    values["concept"] = concept
+    copied = Fact.__new__(Fact)
+    object.__setattr__(copied, "__dict__", values)
+    fields_set = fact.__pydantic_fields_set__ | _CONTEXT_FIELDS
+    object.__setattr__(copied, "__pydantic_fields_set__", fields_set)
+    object.__setattr__(copied, "__pydantic_extra__", None)
+    object.__setattr__(copied, "__pydantic_private__", None)
+    return copied
+
+
+def _numbers_in(
+    numbers_of: dict[int, list[int]], fact_starts: list[int], index: int, start: int, end: int
+) -> list[int]:
+    """Return where the facts of sentence ``index`` (``start`` to ``end`` of the text)
+    start in its text, from ``fact_starts``; kept in ``numbers_of``, found once a sentence."""
+    found = numbers_of.get(index)
+    if found is None:
+        low = bisect_right(fact_starts, start - 1)
+        high = bisect_right(fact_starts, end)
+        found = numbers_of[index] = [at - start for at in fact_starts[low:high]]
+    return found
+
+
+def _section_around(
+    starts: list[int], ends: list[int], headings: list[str], offset: int
+) -> tuple[str, int, int]:
+    """Return the heading of the section holding ``offset`` ("" outside any section), from
+    the sections' ``starts``, ``ends`` and ``headings``, and the offsets from and up to
+    which it is the same: the sentences after it need no look-up until then."""
+    i = bisect_right(starts, offset) - 1
+    after = starts[i + 1] if i + 1 < len(starts) else sys.maxsize
+    if i >= 0 and offset < ends[i]:
+        return headings[i], starts[i], min(ends[i], after)
+    return "", max(starts[i], ends[i]) if i >= 0 else -1, after
 
 
 def _fact_period(
@@ -1012,7 +1188,8 @@ def _fact_period(
         if n and n > 1:
             first = last - n + 1
             rule += f"; “{match.group(0)}”: the {n} years ending in it"
-    if (match := rules.averages_re.search(clause)) and first == last:
+    # averages_re ends in 年平均: a clause without it is not searched.
+    if first == last and "年平均" in clause and (match := rules.averages_re.search(clause)):
         n = _small_number(match.group("n"))
         if n and n > 1:
             first = last - n + 1
@@ -1047,15 +1224,21 @@ def _with_year(span: _Span, year: int) -> _Span:
     return _Span(span.start, span.end, span.text, year, year, months=span.months)
 
 
-@dataclass(frozen=True)
 class _Place:
-    """A subject place of a sentence: where, its name and code (None: not a division)."""
+    """A subject place of a sentence: where, its name and code (None: not a division).
 
-    start: int
-    end: int
-    text: str
-    name: str | None
-    code: str | None
+    Made for each place of each sentence read, and never changed: a plain class, as
+    ``_Span`` is.
+    """
+
+    def __init__(
+        self, start: int, end: int, text: str, name: str | None, code: str | None
+    ) -> None:
+        self.start = start
+        self.end = end
+        self.text = text
+        self.name = name
+        self.code = code
 
 
 def _sentence_places(
@@ -1065,12 +1248,12 @@ def _sentence_places(
     divisions and areas (not facilities, comparison bases or ranks) and 我省/全市 words,
     which name the document's place."""
     found: list[_Place] = []
-    province = province_of(place_code) if place_code is not None else None
     for mention in find_places(text, within=place_code):
         if mention.facility is not None or _is_base(text, mention.start, mention.end, rules):
             continue
         code = mention.division.code if mention.division is not None else None
         found.append(_Place(mention.start, mention.end, mention.text, mention.name, code))
+    mentions = len(found)  # in order of their start; the words added below are not
     for word in rules.own_words if rules.own_chars.search(text) else ():
         at = text.find(word)
         while at >= 0:
@@ -1083,14 +1266,23 @@ def _sentence_places(
                 ]
                 if named:
                     found.append(_Place(at, at + len(word), word, named[-1].name, named[-1].code))
-                elif word.endswith(rules.province_word_end) and province is not None:
+                elif (
+                    word.endswith(rules.province_word_end)
+                    and place_code is not None
+                    and (province := province_of(place_code)) is not None
+                ):
                     # 全省 in a 深圳 or 永康 text is the province it lies in.
                     found.append(_Place(at, at + len(word), word, province.name, province.code))
                 else:
                     found.append(_Place(at, at + len(word), word, place, place_code))
             at = text.find(word, at + len(word))
-    found.sort(key=lambda p: p.start)
+    if len(found) > mentions:
+        found.sort(key=_place_start)
     return found
+
+
+def _place_start(place: _Place) -> int:
+    return place.start
 
 
 def _item_place(places: list[_Place], indicator: str, offset: int) -> _Place | None:
@@ -1113,39 +1305,49 @@ def _item_place(places: list[_Place], indicator: str, offset: int) -> _Place | N
 def _is_base(text: str, start: int, end: int, rules: _Rules) -> bool:
     """Return whether the place at ``text[start:end]`` is a comparison base or a rank."""
     before = text[max(0, start - 2) : start]
-    if any(before.endswith(word) for word in rules.base_before):
-        return True
-    return any(text.startswith(word, end) for word in rules.rank_after)
+    # A tuple of words: one call tries them all (no loop of calls from here).
+    return before.endswith(rules.base_before) or text.startswith(rules.rank_after, end)
 
 
 def _subject(
     places: list[_Place],
     text: str,
     offset: int,
+    clause_from: int,
     numbers: list[int],
     rules: _Rules,
     *,
     topic: bool = False,
 ) -> tuple[_Place | None, str]:
-    """Return the subject place of the clause holding ``offset`` and how it was found: a
-    place in the clause before the number, else one opening an earlier clause (with a
-    figure, or with ``topic`` any: the document has no place of its own)."""
-    clause_from = _clause_start(text, offset)
+    """Return the subject place of the clause holding ``offset`` (which starts at
+    ``clause_from``) and how it was found: a place in the clause before the number, else
+    one opening an earlier clause (with a figure, or with ``topic`` any: the document has
+    no place of its own)."""
     before = [p for p in places if p.end <= offset]
     in_clause = [p for p in before if p.start >= clause_from]
     if in_clause:
         return in_clause[-1], "its clause names"
-    openers = [p for p in before if _opens_a_statistic(p, text, numbers, rules)]
-    if openers:
-        return openers[-1], "an earlier clause of its sentence, with a figure, opens with"
+    opener = _last_opener(before, text, numbers, rules)
+    if opener is not None:
+        return opener, "an earlier clause of its sentence, with a figure, opens with"
     # 从总量看，广东稳居全国第一，为12.4万亿元: in a text without a place of its own, a
     # clause without a figure opening with a place makes it the topic of the clauses
     # after it. A report's own place stays the topic (新余火灾事故整改通过评估，事故起数
     # 下降9.6% is the province's).
-    topics = [p for p in before if _opens_a_statistic(p, text, None, rules)] if topic else []
-    if topics:
-        return topics[-1], "an earlier clause of its sentence opens with"
+    opener = _last_opener(before, text, None, rules) if topic else None
+    if opener is not None:
+        return opener, "an earlier clause of its sentence opens with"
     return None, ""
+
+
+def _last_opener(
+    places: list[_Place], text: str, numbers: list[int] | None, rules: _Rules
+) -> _Place | None:
+    """Return the last of ``places`` that opens a statistic (``_opens_a_statistic``)."""
+    for place in reversed(places):
+        if _opens_a_statistic(place, text, numbers, rules):
+            return place
+    return None
 
 
 def _opens_a_statistic(
@@ -1160,10 +1362,16 @@ def _opens_a_statistic(
         return False
     if numbers is None:
         return True
-    end = min(
-        (i for i in map(lambda m: text.find(m, place.end), "，；。,;") if i >= 0), default=len(text)
-    )
+    end = len(text)
+    for mark in _STATISTIC_END:
+        at = text.find(mark, place.end)
+        if 0 <= at < end:
+            end = at
     return any(place.end <= n < end for n in numbers)
+
+
+#: The marks that end the clauses of a statistic a place opens (``_opens_a_statistic``).
+_STATISTIC_END = ("，", "；", "。", ",", ";")
 
 
 def _anchor_year(own: list[_Span], scope: _Scope, year: int | None) -> int | None:
@@ -1184,9 +1392,9 @@ _OPENING_TEXT = 24
 _OPENING_CHARS = 2
 
 
-def _enter(scope: _Scope, section: Section | None, year: int | None, rules: _Rules) -> None:
-    """Update ``scope`` on entering ``section``: its heading's time and kind, when it has them."""
-    heading = section.heading if section is not None else ""
+def _enter(scope: _Scope, heading: str, year: int | None, rules: _Rules) -> None:
+    """Update ``scope`` on entering the section of ``heading`` ("" outside any section): the
+    heading's time and kind, when it has them."""
     if heading == scope.heading:
         return
     scope.heading = heading
@@ -1206,19 +1414,20 @@ def _enter(scope: _Scope, section: Section | None, year: int | None, rules: _Rul
 
 
 def _advance(
-    scope: _Scope, sentence: Sentence, spans: list[_Span], year: int | None, rules: _Rules
+    scope: _Scope, text: str, kind: str, spans: list[_Span], year: int | None, rules: _Rules
 ) -> None:
-    """Update ``scope`` with a sentence read before a fact's: a time in its opening clause.
+    """Update ``scope`` with a sentence read before a fact's (its ``text`` and ``kind``): a
+    time in its opening clause.
 
     A section heading is read on entering its section (``_enter``). A time that dates a
     document or meeting its clause names (今年的政府工作报告) sets none.
     """
-    if sentence.kind == "heading":
+    if kind == "heading":
         return
     for span in spans:
-        opens = span.start <= _OPENING_CHARS or sentence.text[: span.start] in rules.opening_words
+        opens = span.start <= _OPENING_CHARS or text[: span.start] in rules.opening_words
         if opens and not span.base:
-            if _dates_a_document(sentence.text, span.end, rules):
+            if _dates_a_document(text, span.end, rules):
                 continue
             if span.months is not None and not span.first:
                 anchor = _anchor_year([], scope, year)
@@ -1350,15 +1559,16 @@ def _status(
 
 
 def _advance_list(
-    scope: _Scope, sentence: Sentence, paragraph: int, item: bool, rules: _Rules
+    scope: _Scope, text: str, kind: str, paragraph: int, item: bool, rules: _Rules
 ) -> int:
-    """Update the list of targets under way with a sentence read before a fact's (in the
-    paragraph starting after offset ``paragraph``; ``item``: that paragraph opens with a
-    bullet). One that ends in ； or ： opens a list (主要预期目标是：…；) or continues it, in its
-    paragraph or in the bullet items after it; any other ends it. Return where the cue of
-    a list the sentence opens starts in it, else -1."""
-    text = sentence.text.rstrip()
-    if sentence.kind == "heading" or not text.endswith(rules.list_item_end):
+    """Update the list of targets under way with a sentence read before a fact's (its
+    ``text`` and ``kind``, in the paragraph starting after offset ``paragraph``; ``item``:
+    that paragraph opens with a bullet). One that ends in ； or ： opens a list
+    (主要预期目标是：…；) or continues it, in its paragraph or in the bullet items after it;
+    any other ends it. Return where the cue of a list the sentence opens starts in it,
+    else -1."""
+    text = text.rstrip()
+    if kind == "heading" or not text.endswith(rules.list_item_end):
         scope.target_list, scope.target_list_paragraph = "", -1
     elif scope.target_list and (scope.target_list_paragraph == paragraph or item):
         scope.target_list_paragraph = paragraph
