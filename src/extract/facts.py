@@ -24,6 +24,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any
 
 import regex
@@ -552,7 +553,7 @@ def _read_number(rules: _Rules, match: regex.Match[str]) -> Quantity | None:
         and lo is None
         and arabic is not None
         and not multiplier
-        and match.string.startswith("/", end)
+        and match.string[end : end + 1] == "/"
         and (fraction := _slash_fraction(rules, match, value, end)) is not None
     ):
         return fraction  # 1/6
@@ -657,7 +658,7 @@ def _read_unit(rules: _Rules, match: regex.Match[str]) -> tuple[Unit | None, int
     # 元/人: the "/" test first, as most units have no denominator and a regex call costs
     denominator = (
         rules.denominator_re.match(match.string, end)
-        if match.string.startswith("/", end) and "/" not in unit_text
+        if match.string[end : end + 1] == "/" and "/" not in unit_text
         else None
     )
     if denominator is not None:
@@ -985,7 +986,7 @@ def _reject_early(quantity: Quantity, view: _SentenceView) -> Rejection | None:
     text = view.text
     start, end = quantity.start, quantity.end
     if (
-        ((start and text[start - 1] in _ILLEGIBLE_NEIGHBOURS) or text.startswith(".", end))
+        ((start and text[start - 1] in _ILLEGIBLE_NEIGHBOURS) or text[end : end + 1] == ".")
         and quantity.kind == "number"
         and _illegible_span(text, quantity) is not None
     ):
@@ -1005,9 +1006,8 @@ def _reject_early(quantity: Quantity, view: _SentenceView) -> Rejection | None:
         # codes: S316, G60, PM2.5, 5G, AR-E3000 (a Latin unit such as TEU is not a code)
         digits_end = _digits_end(quantity, text)
         letter_after = is_latin_letter(text[digits_end : digits_end + 1])
-        unit_is_latin = quantity.unit is not None and quantity.unit.text.isascii()
         if (is_latin_letter(before) and quantity.unit is None) or (
-            letter_after and not unit_is_latin
+            letter_after and not (quantity.unit is not None and quantity.unit.text.isascii())
         ):
             return Rejection.CODE
     if before == "第":
@@ -1406,7 +1406,7 @@ def _drop_thresholds(quantities: list[Quantity], view: _SentenceView) -> list[Qu
         if any(sep in text[quantity.after_end : later.before_start] for sep in _LIST_SEPARATORS):
             continue  # 3个、1个: items of one list, not a modifier and its head
         counts = quantity.unit is not None and quantity.unit.group in rules.units.classifier_groups
-        if counts and not (bounded or text.startswith("的", quantity.after_end)):
+        if counts and not (bounded or text[quantity.after_end : quantity.after_end + 1] == "的"):
             continue  # 全市41个工业行业大类中有32个…: a count before its noun is a fact
         if _is_share(quantity, view):
             continue  # 以全省5%的耕地生产了12%的粮食: a share of a set, not a bound on it
@@ -1434,7 +1434,7 @@ def _is_share(quantity: Quantity, view: _SentenceView) -> bool:
     return (
         quantity.unit is not None
         and quantity.unit.group == "ratio"
-        and view.text.startswith("的", quantity.end)
+        and view.text[quantity.end : quantity.end + 1] == "的"
         and quantity.before_start == quantity.start
         and quantity.after_end == quantity.end
         # 5.1%的数据, 80%的水平: the noun restates the quantity (appositive), no set
@@ -1452,7 +1452,7 @@ def _names_its_measure(quantity: Quantity, view: _SentenceView) -> bool:
     if not (
         quantity.unit is not None
         and quantity.unit.group == "money"
-        and view.text.startswith("的", quantity.after_end)
+        and view.text[quantity.after_end : quantity.after_end + 1] == "的"
     ):
         return False
     start = quantity.after_end + 1
@@ -1479,13 +1479,18 @@ def _rates_a_noun(quantity: Quantity, view: _SentenceView) -> bool:
     joined by 和/、, standing before the noun they rate."""
     assert quantity.unit is not None
     text = view.text
-    listed = regex.compile(rf"(?:[和及与或、]\d+(?:\.\d+)?{regex.escape(quantity.unit.text)})*")
-    found = listed.match(text, quantity.after_end)  # matches, if only the empty string
+    found = _rating_list_re(quantity.unit.text).match(text, quantity.after_end)  # or ""
     position = found.end() if found is not None else quantity.after_end
     if position >= len(text) or text[position] in view.rules.marks.all:
         return False
     token = view.token_at(position)
     return token is not None and token.flag.startswith(_NOUN_FLAGS)
+
+
+@lru_cache(maxsize=64)
+def _rating_list_re(unit: str) -> regex.Pattern[str]:
+    """Return the regex of more ratings in ``unit`` listed after one: 和330千伏, 、220千伏."""
+    return regex.compile(rf"(?:[和及与或、]\d+(?:\.\d+)?{regex.escape(unit)})*")
 
 
 def _modifies_noun(quantity: Quantity, view: _SentenceView) -> bool:
@@ -2139,7 +2144,7 @@ def _find_indicators(facts: list[Quantity], view: _SentenceView, context: _Conte
         fact.indicator = _tidy(rules, indicator)
         previous_end[clause_index] = fact.after_end
         after_end = text.find(after, fact.after_end) + len(after) if after else -1
-        if after and (_is_share(fact, view) or text.startswith("、", after_end)):
+        if after and (_is_share(fact, view) or text[after_end : after_end + 1] == "、"):
             # 5%的耕地生产了12%的粮食, 新建12个村、整治河道30公里: the next value's
             # phrase starts after the words this value took
             previous_end[clause_index] = after_end
