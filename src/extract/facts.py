@@ -24,13 +24,14 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any
 
 import regex
 
 from .clean import is_latin_letter
 from .lexicon import Lexicon, Unit, Units, Words, load_lexicon
-from .models import Issue, SegmentedText, Sentence
+from .models import CleanText, Issue, SegmentedText, Sentence
 from .numbers import (
     ARABIC_NUMBER_CHARS,
     ARABIC_NUMBER_PATTERN,
@@ -46,7 +47,7 @@ from .numbers import (
     parse_arabic,
     parse_chinese,
 )
-from .regex_calls import any_of, find_all, match_here, replace_all, search_in
+from .regex_calls import any_of, find_all, find_strings, match_here, replace_all, search_in
 from .structure import Structure
 from .tagger import Token, tag, word_count
 
@@ -552,7 +553,7 @@ def _read_number(rules: _Rules, match: regex.Match[str]) -> Quantity | None:
         and lo is None
         and arabic is not None
         and not multiplier
-        and match.string.startswith("/", end)
+        and match.string[end : end + 1] == "/"
         and (fraction := _slash_fraction(rules, match, value, end)) is not None
     ):
         return fraction  # 1/6
@@ -657,7 +658,7 @@ def _read_unit(rules: _Rules, match: regex.Match[str]) -> tuple[Unit | None, int
     # 元/人: the "/" test first, as most units have no denominator and a regex call costs
     denominator = (
         rules.denominator_re.match(match.string, end)
-        if match.string.startswith("/", end) and "/" not in unit_text
+        if match.string[end : end + 1] == "/" and "/" not in unit_text
         else None
     )
     if denominator is not None:
@@ -751,6 +752,7 @@ def extract_candidates(
     rules = _rules_of(lexicon)
     context = _Context()
     clean = segmented.clean
+    document = _Document(clean)
     for sentence in segmented.sentences:
         if "\n" in clean.text[context.paragraph_end : sentence.start]:
             context = _Context()  # a new paragraph: subjects do not carry over
@@ -782,23 +784,46 @@ def extract_candidates(
         context.refused.clear()
         if trace is not None and (quantities or rejected):
             trace.append(SentenceTrace(sentence, quantities, rejected or []))
-        for quantity in quantities:
-            yield _to_candidate(quantity, sentence, segmented)
+        if quantities:
+            # the sentence's fields read once, not once per fact (model attributes cost)
+            offset, section, text = sentence.start, sentence.section, sentence.text
+            for quantity in quantities:
+                yield _to_candidate(quantity, offset, section, text, document)
+
+
+class _Document:
+    """What every candidate of one document repeats: its id, its text, its raw lines."""
+
+    # A plain class, not a dataclass: compiled, its __init__ is native (see Quantity).
+    def __init__(self, clean: CleanText) -> None:
+        self.doc_id = clean.doc_id
+        self.text = clean.text
+        # CleanText.line_starts split in two, so that a fact's raw line is one bisect of
+        # ints (CleanText.raw_line bisects tuples, and is a Python method)
+        self.line_offsets = [offset for offset, _ in clean.line_starts]
+        self.raw_lines = [line for _, line in clean.line_starts]
+
+    def raw_line(self, offset: int) -> int:
+        """Return ``CleanText.raw_line(offset)``."""
+        if not self.raw_lines:
+            return 1
+        return self.raw_lines[max(bisect_right(self.line_offsets, offset) - 1, 0)]
 
 
 def _to_candidate(
-    quantity: Quantity, sentence: Sentence, segmented: SegmentedText
+    quantity: Quantity, offset: int, section: str | None, sentence: str, document: _Document
 ) -> dict[str, Any]:
-    start = sentence.start + quantity.start
-    end = sentence.start + quantity.end
+    """Return the candidate of a fact of the sentence ``sentence`` at ``offset``."""
+    start = offset + quantity.start
+    end = offset + quantity.end
     normalized = -quantity.normalized if quantity.negative else quantity.normalized
     upper = quantity.upper
     if upper is not None and quantity.negative:
         upper = -upper
     return {
-        "doc_id": segmented.clean.doc_id,
-        "section": sentence.section,
-        "mention": segmented.clean.text[start:end],
+        "doc_id": document.doc_id,
+        "section": section,
+        "mention": document.text[start:end],
         "value": quantity.value,
         "unit": quantity.unit_text,
         "normalized_value": normalized,
@@ -807,10 +832,10 @@ def _to_candidate(
         "comparator": quantity.comparator,
         "indicator": quantity.indicator,
         "qualifiers": quantity.qualifiers,
-        "sentence": _sentence_excerpt(sentence.text, quantity.start, quantity.end),
+        "sentence": _sentence_excerpt(sentence, quantity.start, quantity.end),
         "start": start,
         "end": end,
-        "line": segmented.clean.raw_line(start),
+        "line": document.raw_line(start),
         "upper_value": upper,
     }
 
@@ -961,7 +986,7 @@ def _reject_early(quantity: Quantity, view: _SentenceView) -> Rejection | None:
     text = view.text
     start, end = quantity.start, quantity.end
     if (
-        ((start and text[start - 1] in _ILLEGIBLE_NEIGHBOURS) or text.startswith(".", end))
+        ((start and text[start - 1] in _ILLEGIBLE_NEIGHBOURS) or text[end : end + 1] == ".")
         and quantity.kind == "number"
         and _illegible_span(text, quantity) is not None
     ):
@@ -981,9 +1006,8 @@ def _reject_early(quantity: Quantity, view: _SentenceView) -> Rejection | None:
         # codes: S316, G60, PM2.5, 5G, AR-E3000 (a Latin unit such as TEU is not a code)
         digits_end = _digits_end(quantity, text)
         letter_after = is_latin_letter(text[digits_end : digits_end + 1])
-        unit_is_latin = quantity.unit is not None and quantity.unit.text.isascii()
         if (is_latin_letter(before) and quantity.unit is None) or (
-            letter_after and not unit_is_latin
+            letter_after and not (quantity.unit is not None and quantity.unit.text.isascii())
         ):
             return Rejection.CODE
     if before == "第":
@@ -1028,7 +1052,7 @@ def _reject_early(quantity: Quantity, view: _SentenceView) -> Rejection | None:
             # 两位数, 千家万户, 三次产业: the numeral belongs to a longer word
             return Rejection.INSIDE_WORD
     longest = rules.longest_non_fact_term
-    near = search_in(rules.non_fact_term_re, text, max(0, start - longest + 1), start + longest)
+    near = rules.non_fact_term_re.search(text, max(0, start - longest + 1), start + longest)
     for term in rules.words.non_fact_terms if near else ():
         position = text.find(term, max(0, start - len(term) + 1), start + len(term))
         if 0 <= position <= start and position + len(term) > start:
@@ -1117,9 +1141,13 @@ def _split_from(text: str, start: int) -> int | None:
     return left + found.start() if split else None
 
 
-def _compile_non_fact_term_re(words: Words) -> regex.Pattern[str]:
-    """Any term that holds a number without stating one: a quick test before each term."""
-    return regex.compile("|".join(map(regex.escape, words.non_fact_terms)) or "(?!)")
+def _compile_non_fact_term_re(words: Words) -> re.Pattern[str]:
+    """Any term that holds a number without stating one: a quick test before each term.
+
+    The standard library's ``re``: an alternation of plain words, searched in a window
+    around every number read, which ``re`` answers at about half ``regex``'s cost per call.
+    """
+    return re.compile("|".join(map(re.escape, words.non_fact_terms)) or "(?!)")
 
 
 def _longest_non_fact_term(words: Words) -> int:
@@ -1211,7 +1239,7 @@ def _read_comparators(quantity: Quantity, view: _SentenceView) -> None:
     head_start = max(0, quantity.start - _WINDOW)
     head = text[head_start : quantity.start].rstrip(" ")
     # Most numbers have no comparator: one C-level test skips the loop for them.
-    before = lexicon.comparators_before if head.endswith(rules.comparator_words_before) else ()
+    before = lexicon.comparators_before if rules.comparators_before.ends(head) else ()
     for word, comparator in before:
         if not head.endswith(word):
             continue
@@ -1239,7 +1267,7 @@ def _read_comparators(quantity: Quantity, view: _SentenceView) -> None:
     tail = text[quantity.end : quantity.end + _WINDOW]
     offset = len(tail) - len(tail.lstrip(" "))
     tail = tail.lstrip(" ")
-    after = lexicon.comparators_after if tail.startswith(rules.comparator_words_after) else ()
+    after = lexicon.comparators_after if rules.comparators_after.starts(tail) else ()
     for word, comparator in after:
         if tail.startswith(word):
             quantity.after_end = quantity.end + offset + len(word)
@@ -1350,7 +1378,7 @@ def _names_a_class(quantity: Quantity, view: _SentenceView) -> bool:
     if quantity.before_start < quantity.start:
         return False  # a comparator makes it a statement: 经济总量过5.5万亿元
     head = view.text[max(0, quantity.start - _WINDOW) : quantity.start]
-    return head.endswith(rules.words.specification_nouns) and _modifies_noun(quantity, view)
+    return rules.specification_nouns.ends(head) and _modifies_noun(quantity, view)
 
 
 def _drop_thresholds(quantities: list[Quantity], view: _SentenceView) -> list[Quantity]:
@@ -1378,7 +1406,7 @@ def _drop_thresholds(quantities: list[Quantity], view: _SentenceView) -> list[Qu
         if any(sep in text[quantity.after_end : later.before_start] for sep in _LIST_SEPARATORS):
             continue  # 3个、1个: items of one list, not a modifier and its head
         counts = quantity.unit is not None and quantity.unit.group in rules.units.classifier_groups
-        if counts and not (bounded or text.startswith("的", quantity.after_end)):
+        if counts and not (bounded or text[quantity.after_end : quantity.after_end + 1] == "的"):
             continue  # 全市41个工业行业大类中有32个…: a count before its noun is a fact
         if _is_share(quantity, view):
             continue  # 以全省5%的耕地生产了12%的粮食: a share of a set, not a bound on it
@@ -1406,7 +1434,7 @@ def _is_share(quantity: Quantity, view: _SentenceView) -> bool:
     return (
         quantity.unit is not None
         and quantity.unit.group == "ratio"
-        and view.text.startswith("的", quantity.end)
+        and view.text[quantity.end : quantity.end + 1] == "的"
         and quantity.before_start == quantity.start
         and quantity.after_end == quantity.end
         # 5.1%的数据, 80%的水平: the noun restates the quantity (appositive), no set
@@ -1424,7 +1452,7 @@ def _names_its_measure(quantity: Quantity, view: _SentenceView) -> bool:
     if not (
         quantity.unit is not None
         and quantity.unit.group == "money"
-        and view.text.startswith("的", quantity.after_end)
+        and view.text[quantity.after_end : quantity.after_end + 1] == "的"
     ):
         return False
     start = quantity.after_end + 1
@@ -1451,13 +1479,18 @@ def _rates_a_noun(quantity: Quantity, view: _SentenceView) -> bool:
     joined by 和/、, standing before the noun they rate."""
     assert quantity.unit is not None
     text = view.text
-    listed = regex.compile(rf"(?:[和及与或、]\d+(?:\.\d+)?{regex.escape(quantity.unit.text)})*")
-    found = listed.match(text, quantity.after_end)  # matches, if only the empty string
+    found = _rating_list_re(quantity.unit.text).match(text, quantity.after_end)  # or ""
     position = found.end() if found is not None else quantity.after_end
     if position >= len(text) or text[position] in view.rules.marks.all:
         return False
     token = view.token_at(position)
     return token is not None and token.flag.startswith(_NOUN_FLAGS)
+
+
+@lru_cache(maxsize=64)
+def _rating_list_re(unit: str) -> regex.Pattern[str]:
+    """Return the regex of more ratings in ``unit`` listed after one: 和330千伏, 、220千伏."""
+    return regex.compile(rf"(?:[和及与或、]\d+(?:\.\d+)?{regex.escape(unit)})*")
 
 
 def _modifies_noun(quantity: Quantity, view: _SentenceView) -> bool:
@@ -1527,7 +1560,7 @@ def _read_sign(quantity: Quantity, view: _SentenceView, previous: Quantity | Non
     head = _strip_fillers(
         rules, view.text[max(0, quantity.before_start - _WINDOW) : quantity.before_start]
     )
-    if head.endswith(rules.words.falling):
+    if rules.falling.ends(head):
         quantity.negative = True
         falling = next(w for w in rules.words.falling if head.endswith(w))
         quantity.reasons.append(Rule.SIGN_FALLING.format(word=falling))
@@ -1559,7 +1592,7 @@ _BEFORE_A_RANGE_DASH = frozenset("0123456789-−－–—~～)）")
 def _strip_fillers(rules: _Rules, head: str) -> str:
     """Remove the words that may stand between a change verb and its number."""
     fillers = rules.words.fillers
-    while head.endswith(fillers):
+    while rules.fillers.ends(head):
         head = head[: -len(next(f for f in fillers if head.endswith(f)))]
     return head
 
@@ -1609,13 +1642,17 @@ def _read_qualifiers(quantity: Quantity, view: _SentenceView) -> None:
     if clause_index > 0:
         previous_start, previous_end = view.clauses[clause_index - 1]
         previous = view.text[previous_start:previous_end].rstrip("，,：:")
-        if previous in lexicon.qualifiers:
+        if previous in rules.qualifier_set:
             head = previous + head
     found: list[str] = []
     for word in lexicon.qualifiers:  # longest first, so 比上年 wins over a shorter overlap
         if word in head and not any(word in other for other in found):
             found.append(word)
-    found.extend(match.group() for match in find_all(lexicon.qualifier_base_re, head))
+    base_re = lexicon.qualifier_base_re
+    if base_re.groups:
+        found.extend(match.group() for match in find_all(base_re, head))
+    else:  # without groups, findall gives the matched text itself, with no Match objects
+        found.extend(find_strings(base_re, head))
     # 比上年同期 holds 比上年: keep the longer reading only
     found = [w for w in set(found) if not any(w != other and w in other for other in found)]
     quantity.qualifiers = sorted(found, key=head.find)
@@ -1640,7 +1677,7 @@ def _infer_base_unit(quantity: Quantity, view: _SentenceView) -> None:
     lexicon = rules.words
     after = text[quantity.after_end : quantity.after_end + _PEOPLE_REACH]
     clause_start, clause_end = view.clauses[view.clause_index(quantity.start)]
-    if after.startswith(tuple(lexicon.people)):
+    if rules.people.starts(after):
         quantity.base_unit = "人"
         quantity.reasons.append(Rule.BASE_PEOPLE)
     elif any(word in text[clause_start:clause_end] for word in lexicon.money):
@@ -1919,6 +1956,53 @@ class _Tails:
         return ""
 
 
+class _Affixes:
+    """Words a text is tested to start or end with, and the characters they start and end with.
+
+    Most texts start (end) with none of those characters: one set lookup then answers for
+    the whole tuple, which ``str.startswith`` would try word by word.
+    """
+
+    def __init__(self, words: Iterable[str]) -> None:
+        self.words = tuple(words)
+        self.firsts = frozenset(word[:1] for word in self.words)
+        self.lasts = frozenset(word[-1:] for word in self.words)
+        self.empty = "" in self.words  # the empty word starts and ends every text
+        # then one set lookup per word length, not one comparison per word (as _Tails)
+        self.set = frozenset(self.words)
+        self.lengths = sorted({len(word) for word in self.words if word})
+
+    def may_start(self, text: str) -> bool:
+        """Return False when ``text`` starts with none of the words (True: it may)."""
+        return self.empty or text[:1] in self.firsts
+
+    def starts(self, text: str) -> bool:
+        """Return ``text.startswith(words)``.
+
+        >>> _Affixes(["同比", "比"]).starts("比上年"), _Affixes(["同比"]).starts("增长")
+        (True, False)
+        """
+        if self.empty:
+            return True
+        if text[:1] not in self.firsts:
+            return False
+        # a slice shorter than the length asked for is the whole text: it is a word
+        # only if the text is one, and then the text starts with it all the same
+        return any(text[:length] in self.set for length in self.lengths)
+
+    def ends(self, text: str) -> bool:
+        """Return ``text.endswith(words)``.
+
+        >>> _Affixes(["超过", "达"]).ends("总量达"), _Affixes(["达"]).ends("总量")
+        (True, False)
+        """
+        if self.empty:
+            return True
+        if text[-1:] not in self.lasts:
+            return False
+        return any(text[-length:] in self.set for length in self.lengths)
+
+
 def _link_tails(lexicon: Words) -> _Tails:
     """Words stripped from the end of an indicator: linking verbs and comparator words."""
     return _Tails([*lexicon.linking, *(w for w, _ in lexicon.comparators_before if len(w) > 1)])
@@ -1935,7 +2019,7 @@ def _strip_leading(rules: _Rules, text: str) -> str:
         enumerator = match_here(_ENUMERATOR_RE, text)  # 7. or （三） numbers an item
         if enumerator is not None:
             text = text[enumerator.end() :]
-    changed = text.startswith(lexicon.leading)  # else no word below can match
+    changed = rules.leading.starts(text)  # else no word below can match
     while changed and text:
         changed = False
         for word in lexicon.leading:
@@ -1996,7 +2080,6 @@ def _find_indicators(facts: list[Quantity], view: _SentenceView, context: _Conte
     """Set the indicator of every fact of the sentence (see module docstring, step 5)."""
     rules = view.rules
     text = view.text
-    lexicon = rules.words
     previous_end: dict[int, int] = {}
     fact_clauses = {view.clause_index(f.start) for f in facts}
     for fact_index, fact in enumerate(facts):
@@ -2022,7 +2105,7 @@ def _find_indicators(facts: list[Quantity], view: _SentenceView, context: _Conte
         listed = raw_before.strip() in _LIST_GAPS
         if listed:
             before = ""  # 56789元和34567元: the second value of a list shares the first's phrase
-        elif raw_before.lstrip().startswith("、") and before.startswith(lexicon.action_verbs):
+        elif raw_before.lstrip().startswith("、") and rules.action_verbs.starts(before):
             subject = _list_subject(rules, text[clause_start:start])
             before = subject + before
             if subject:
@@ -2038,13 +2121,10 @@ def _find_indicators(facts: list[Quantity], view: _SentenceView, context: _Conte
         if _compares_with_benchmark(rules, raw_before):
             before = _benchmark(rules, raw_before)
             fact.reasons.append(Rule.INDICATOR_BENCHMARK.format(before=before))
-        conversion = (
-            text[max(0, fact.start - _WINDOW) : fact.start].rstrip().endswith(lexicon.conversions)
-        )
+        head = text[max(0, fact.start - _WINDOW) : fact.start].rstrip()
+        conversion = rules.conversions.ends(head)
         indicator = before + after
-        opener = before.startswith(lexicon.predicate_openers) or _generic_with_predicate(
-            rules, before
-        )
+        opener = rules.predicate_openers.starts(before) or _generic_with_predicate(rules, before)
         if conversion and context.last_indicator:
             indicator = context.last_indicator
             fact.reasons.append(Rule.INDICATOR_CONVERSION)
@@ -2064,11 +2144,11 @@ def _find_indicators(facts: list[Quantity], view: _SentenceView, context: _Conte
         fact.indicator = _tidy(rules, indicator)
         previous_end[clause_index] = fact.after_end
         after_end = text.find(after, fact.after_end) + len(after) if after else -1
-        if after and (_is_share(fact, view) or text.startswith("、", after_end)):
+        if after and (_is_share(fact, view) or text[after_end : after_end + 1] == "、"):
             # 5%的耕地生产了12%的粮食, 新建12个村、整治河道30公里: the next value's
             # phrase starts after the words this value took
             previous_end[clause_index] = after_end
-        if fact.indicator and after.endswith(lexicon.milestones) and before:
+        if fact.indicator and rules.milestones.ends(after) and before:
             # 经济总量连跨3个千亿级台阶、突破8000亿元: the steps climbed are the subject's;
             # the values after them measure the subject, not the steps
             context.topic = _tidy(rules, _leading_nouns(before) or before)
@@ -2110,9 +2190,11 @@ def _list_subject(rules: _Rules, head: str) -> str:
 def _generic_with_predicate(rules: _Rules, before: str) -> bool:
     """True for 总量, 增速比全省高, 涨幅较上月回落: a generic head, alone or with a predicate."""
     lexicon = rules.words
+    if not rules.generic.may_start(before):
+        return False  # no head can be the phrase or start it
     return any(
         before == head
-        or (before.startswith(head) and before[len(head) :].startswith(lexicon.predicate_openers))
+        or (before.startswith(head) and rules.predicate_openers.starts(before[len(head) :]))
         for head in lexicon.generic
     )
 
@@ -2328,10 +2410,8 @@ class _Rules:
     quantity_re: regex.Pattern[str]
     groups: _Groups
     denominator_re: regex.Pattern[str]
-    non_fact_term_re: regex.Pattern[str]
+    non_fact_term_re: re.Pattern[str]
     longest_non_fact_term: int
-    comparator_words_before: tuple[str, ...]
-    comparator_words_after: tuple[str, ...]
     per_re: regex.Pattern[str]
     counted_subject_re: regex.Pattern[str]
     link_tails: _Tails
@@ -2339,6 +2419,20 @@ class _Rules:
     distributors: tuple[str, ...]  # 分别 first, then 各, 均…: stripped from an indicator's start
     distributor_in_indicator_re: regex.Pattern[str]
     negative_contribution_re: regex.Pattern[str]  # any of changes.negative_contributions
+    # Word lists tested at the start or end of a text, with their first and last characters.
+    comparators_before: _Affixes
+    comparators_after: _Affixes
+    leading: _Affixes
+    falling: _Affixes
+    fillers: _Affixes
+    specification_nouns: _Affixes
+    action_verbs: _Affixes
+    predicate_openers: _Affixes
+    conversions: _Affixes
+    milestones: _Affixes
+    generic: _Affixes
+    people: _Affixes
+    qualifier_set: frozenset[str]  # words.qualifiers, for membership tests
 
 
 def _build_rules(lexicon: Lexicon) -> _Rules:
@@ -2354,8 +2448,6 @@ def _build_rules(lexicon: Lexicon) -> _Rules:
         denominator_re=_compile_denominator_re(units),
         non_fact_term_re=_compile_non_fact_term_re(words),
         longest_non_fact_term=_longest_non_fact_term(words),
-        comparator_words_before=_comparator_words_before(words),
-        comparator_words_after=_comparator_words_after(words),
         per_re=_compile_per_re(words),
         counted_subject_re=_compile_counted_subject_re(words),
         link_tails=_link_tails(words),
@@ -2365,6 +2457,19 @@ def _build_rules(lexicon: Lexicon) -> _Rules:
         negative_contribution_re=regex.compile(
             "|".join(map(regex.escape, words.negative_contributions)) or "(?!)"
         ),
+        comparators_before=_Affixes(_comparator_words_before(words)),
+        comparators_after=_Affixes(_comparator_words_after(words)),
+        leading=_Affixes(words.leading),
+        falling=_Affixes(words.falling),
+        fillers=_Affixes(words.fillers),
+        specification_nouns=_Affixes(words.specification_nouns),
+        action_verbs=_Affixes(words.action_verbs),
+        predicate_openers=_Affixes(words.predicate_openers),
+        conversions=_Affixes(words.conversions),
+        milestones=_Affixes(words.milestones),
+        generic=_Affixes(words.generic),
+        people=_Affixes(words.people),
+        qualifier_set=frozenset(words.qualifiers),
     )
 
 

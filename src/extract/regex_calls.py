@@ -38,6 +38,12 @@ def find_all(pattern: regex.Pattern[str], text: str) -> Iterator[regex.Match[str
     return pattern.finditer(text, None, None, False, False)  # after ``overlapped``
 
 
+def find_strings(pattern: regex.Pattern[str], text: str) -> list[str]:
+    """Return ``pattern.findall(text)``, the GIL kept: the matched texts of a pattern without
+    groups (with groups, ``findall`` gives the groups' texts)."""
+    return pattern.findall(text, None, None, False, False)  # after ``overlapped``
+
+
 def replace_all(pattern: regex.Pattern[str], replacement: str, text: str) -> str:
     """Return ``pattern.sub(replacement, text)``, the GIL kept."""
     return pattern.sub(replacement, text, 0, None, None, False)

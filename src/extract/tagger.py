@@ -257,17 +257,22 @@ def _cut(text: str) -> list[tuple[str, str | None]]:
     The tag is None for a dictionary word: ``Token.flag`` looks it up when asked.
     """
     pairs: list[tuple[str, str | None]] = []
-    for block in _DICTIONARY_RUN_RE.split(text):
+    # split() with a group alternates text between runs (even places) and runs (odd
+    # places): the place says which a block is, without matching it again.
+    for index, block in enumerate(_DICTIONARY_RUN_RE.split(text)):
         if not block:
             continue
-        if _DICTIONARY_RUN_RE.fullmatch(block):
+        if index % 2:
             pairs.extend(_cut_dictionary_run(block))
             continue
         # Between runs: whitespace is one token, anything else (punctuation, full-width
         # digits, other scripts) one token per character. Latin letters and ASCII digits
         # cannot occur here: they belong to the runs.
-        for piece in _SPACE_RE.split(block):
-            if _SPACE_RE.fullmatch(piece):
+        if not _SPACE_RE.search(block):
+            pairs.extend((char, UNKNOWN_TAG) for char in block)
+            continue
+        for place, piece in enumerate(_SPACE_RE.split(block)):
+            if place % 2:
                 pairs.append((piece, UNKNOWN_TAG))
             else:
                 pairs.extend((char, UNKNOWN_TAG) for char in piece)
