@@ -6,6 +6,7 @@ import itertools
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import jieba
@@ -98,22 +99,44 @@ def test_tag_table_is_built_in_the_cache_folder(
     assert [path.name for path in tmp_path.iterdir()] == [table.path.name]
 
 
+@pytest.mark.parametrize(
+    "damage",
+    [
+        pytest.param(lambda data: b"damaged", id="not-a-prefix-file"),
+        pytest.param(lambda data: data[:-1], id="counts-cut-short"),
+        pytest.param(lambda data: data[:-8], id="a-count-missing"),
+        pytest.param(lambda data: data[:30], id="header-cut-short"),
+        pytest.param(lambda data: data[:200] + b"\xff" + data[201:], id="words-not-utf8"),
+    ],
+)
 def test_prefix_dictionary_cache_is_built_then_reused(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: Callable[[bytes], bytes]
 ) -> None:
     monkeypatch.setenv("EXTRACT_CACHE_DIR", str(tmp_path))
     built = tagger._prefix_dictionary.__wrapped__()
-    (cache_file,) = tmp_path.glob("prefix-*.pickle")
+    (cache_file,) = tmp_path.glob("prefix-*.bin")
     reused = tagger._prefix_dictionary.__wrapped__()
     assert reused == built
+    assert list(reused[0]) == list(built[0])  # jieba's order, too
     jieba.setLogLevel(60)
     tokenizer = jieba.Tokenizer()
     tokenizer.initialize()
     assert built == (tokenizer.FREQ, tokenizer.total)
-    cache_file.write_bytes(b"damaged")
+    whole = cache_file.read_bytes()
+    cache_file.write_bytes(damage(whole))
     rebuilt = tagger._prefix_dictionary.__wrapped__()
     assert rebuilt == built
-    assert cache_file.read_bytes() != b"damaged"
+    assert cache_file.read_bytes() == whole
+
+
+def test_prefix_dictionary_without_a_writable_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("EXTRACT_CACHE_DIR", str(blocker / "cache"))
+    frequencies, total = tagger._prefix_dictionary.__wrapped__()
+    assert frequencies["增长"] > 0 and total > 0
 
 
 def test_jieba_is_found_without_importing_it() -> None:
