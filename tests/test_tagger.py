@@ -6,6 +6,7 @@ import itertools
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -158,3 +159,42 @@ def test_a_run_on_warm_caches_never_imports_jieba(tmp_path: Path) -> None:
     warm = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
     assert (cold.stdout.split(), warm.stdout.split()) == (["True", "True"], ["True", "False"])
     assert sorted(path.name.split("-")[0] for path in tmp_path.iterdir()) == ["prefix", "tags"]
+
+
+DAY = 24 * 3600
+
+
+@pytest.mark.parametrize(
+    ("name", "age_days", "kept"),
+    [
+        pytest.param("prefix-0.42.1-1-2-little.bin", 40, False, id="old-prefix-of-a-gone-install"),
+        pytest.param("prefix-0.42.1-1-2.pickle", 40, False, id="old-prefix-of-an-older-format"),
+        pytest.param("tags-0.42.1-1-2.db", 40, False, id="old-tag-table"),
+        pytest.param("prefix-0.42.1-3-4-little.bin", 2, True, id="prefix-used-lately"),
+        pytest.param("tags-0.42.1-3-4.db", 29, True, id="tag-table-used-within-the-month"),
+        pytest.param("notes.txt", 400, True, id="a-file-not-ours"),
+    ],
+)
+def test_writing_a_cache_file_prunes_the_stale_ones(
+    tmp_path: Path, name: str, age_days: int, kept: bool
+) -> None:
+    other = tmp_path / name
+    other.write_bytes(b"x")
+    then = time.time() - age_days * DAY
+    os.utime(other, (then, then))
+    tagger.write_cache_file(tmp_path / "prefix-0.42.1-5-6-little.bin", b"new")
+    assert (tmp_path / "prefix-0.42.1-5-6-little.bin").read_bytes() == b"new"
+    assert other.exists() is kept
+
+
+def test_a_cache_file_read_is_marked_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("EXTRACT_CACHE_DIR", str(tmp_path))
+    tagger._prefix_dictionary.cache_clear()
+    tagger._prefix_dictionary()  # builds the file
+    (cache_file,) = tmp_path.glob("prefix-*")
+    then = time.time() - 40 * DAY
+    os.utime(cache_file, (then, then))
+    tagger._prefix_dictionary.cache_clear()
+    tagger._prefix_dictionary()  # reads it
+    assert cache_file.stat().st_mtime > time.time() - DAY
+    assert tagger.prune_stale_caches(tmp_path) == []

@@ -28,6 +28,7 @@ import sqlite3
 import struct
 import sys
 import tempfile
+import time
 from array import array
 from contextlib import closing
 from functools import cache
@@ -116,7 +117,9 @@ def _prefix_dictionary() -> tuple[dict[str, int], int]:
     """
     cache_file = _cache_file("prefix", jieba_dictionary(), f"-{sys.byteorder}.bin")
     try:
-        return _read_prefix_file(cache_file)
+        found = _read_prefix_file(cache_file)
+        mark_used(cache_file)
+        return found
     except (OSError, ValueError, struct.error):
         pass  # no cache yet, or a damaged one: build it again
     import jieba
@@ -182,7 +185,47 @@ def write_cache_file(path: Path, data: bytes) -> None:
         finally:
             Path(temporary).unlink(missing_ok=True)
     except OSError:
-        pass
+        return
+    prune_stale_caches(path.parent)
+
+
+#: The kinds of cache file this module writes, by the start of their names.
+CACHE_KINDS = ("prefix-", "tags-")
+#: A cache file no run has used for this long belongs to a jieba install that is gone:
+#: each install (a new venv, an upgrade) names its files anew, and nothing else would ever
+#: remove the old ones. Runs mark the files they use (``mark_used``).
+STALE_CACHE_SECONDS = 30 * 24 * 3600
+
+
+def mark_used(path: Path) -> None:
+    """Set the time of ``path`` to now, so that ``prune_stale_caches`` keeps it."""
+    try:
+        os.utime(path)
+    except OSError:
+        pass  # a read-only cache: it is only never pruned
+
+
+def prune_stale_caches(folder: Path, now: float | None = None) -> list[Path]:
+    """Remove the cache files of ``folder`` unused for ``STALE_CACHE_SECONDS``; return them.
+
+    Called when a new cache file has been written, which is when an install's files have
+    just been replaced. Files of other names are never touched."""
+    limit = (time.time() if now is None else now) - STALE_CACHE_SECONDS
+    removed: list[Path] = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    for entry in entries:
+        if not entry.name.startswith(CACHE_KINDS):
+            continue
+        try:
+            if entry.is_file(follow_symlinks=False) and entry.stat().st_mtime < limit:
+                os.unlink(entry.path)
+                removed.append(Path(entry.path))
+        except OSError:
+            pass  # removed by another process meanwhile, or not ours to remove
+    return removed
 
 
 @cache
@@ -225,6 +268,8 @@ class _TagTable:
             try:
                 if not self.path.exists():
                     self._build()
+                else:
+                    mark_used(self.path)
                 self._connection = sqlite3.connect(
                     f"{self.path.as_uri()}?mode=ro", uri=True, check_same_thread=False
                 )
@@ -249,6 +294,7 @@ class _TagTable:
             os.replace(temporary, self.path)
         finally:
             Path(temporary).unlink(missing_ok=True)
+        prune_stale_caches(self.path.parent)
 
 
 @cache
