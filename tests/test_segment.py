@@ -156,6 +156,12 @@ def test_section_title(heading: str, title: str) -> None:
     assert section_title(heading) == title
 
 
+# Paragraphs of running text around a lone heading line.
+_RUNNING_2025 = "2025年，全省地区生产总值增长5.4%，规模以上工业增加值增长6.3%，经济运行稳中有进。"
+_RUNNING_FIVE_YEARS = "五年来，全省地区生产总值年均增长5.2%，居民人均可支配收入年均增长6.1%。"
+_RUNNING_PLAN = "2026年，全省地区生产总值预期增长5%左右，城镇新增就业50万人以上，物价保持稳定。"
+
+
 @pytest.mark.parametrize(
     ("paragraphs", "sections"),
     [
@@ -246,6 +252,47 @@ def test_section_title(heading: str, title: str) -> None:
             ["标题", "今年经济回升。", "亮点回顾", "甲增长5%。"],
             [],
             id="one-plain-line-alone-is-no-section",
+        ),
+        pytest.param(
+            ["标题", _RUNNING_2025, "“十四五”时期重大成就", _RUNNING_FIVE_YEARS, _RUNNING_PLAN],
+            [("“十四五”时期重大成就", "“十四五”时期重大成就")],
+            id="lone-plan-period-heading-between-running-text-opens-a-section",
+        ),
+        pytest.param(
+            ["标题", _RUNNING_2025, "今后五年的主要目标", _RUNNING_PLAN],
+            [("今后五年的主要目标", "今后五年的主要目标")],
+            id="lone-goals-heading-between-running-text-opens-a-section",
+        ),
+        pytest.param(
+            ["标题", _RUNNING_2025, "2026年工作安排", _RUNNING_PLAN],
+            [("2026年工作安排", "2026年工作安排")],
+            id="lone-heading-naming-a-year-opens-a-section",
+        ),
+        pytest.param(
+            ["标题", _RUNNING_2025, "广州保住第四城", _RUNNING_PLAN],
+            [],
+            id="lone-news-headline-in-a-body-is-no-heading",
+        ),
+        pytest.param(
+            ["标题", _RUNNING_2025, "全年增长5.2%目标", _RUNNING_PLAN],
+            [],
+            id="lone-line-with-an-amount-is-no-heading",
+        ),
+        pytest.param(
+            ["标题", _RUNNING_2025, "着力完成全年经济社会发展主要目标", _RUNNING_PLAN],
+            [],
+            id="lone-line-too-long-for-a-heading-word-line-is-no-heading",
+        ),
+        pytest.param(
+            ["标题", "要点如下。", "稳增长目标", "甲增长5%。", "乙增长6%。"],
+            [],
+            id="lone-heading-word-line-in-a-key-point-list-is-no-heading",
+        ),
+        pytest.param(
+            ["标题", _RUNNING_2025, "今后五年的主要目标", "稳增长", "促消费", "扩投资",
+             _RUNNING_PLAN],
+            [],
+            id="lone-heading-word-line-before-a-list-of-short-lines-is-no-heading",
         ),
         pytest.param(
             ["标题", "主要指标如下。", "地区生产总值", "工业增加值", "社会消费品零售总额",

@@ -187,6 +187,7 @@ def _check_structure(table: dict[str, Any]) -> None:
     plain = table.get("plain_heading", {})
     if plain.get("rank") not in HEADING_RANKS:
         raise fail("plain_heading.rank", f"must be one of {', '.join(map(str, HEADING_RANKS))}")
+    patterns.append(("plain_heading.lone", plain.get("lone")))
     siblings = plain.get("siblings")
     if not isinstance(siblings, int) or isinstance(siblings, bool) or siblings < 1:
         raise fail("plain_heading.siblings", "must be a whole number, 1 or more")

@@ -281,7 +281,10 @@ def _plain_headings(
     number (after which the heading may end in ？ or ！), the one after is a numbered heading
     or a body paragraph not of that shape (a run of short lines is a list, not headings).
     The first paragraph is the title's place and the last has nothing to head. They count
-    only when the document has ``structure.plain_siblings`` of them.
+    only when the document has ``structure.plain_siblings`` of them, or, one by one, when
+    the line names a part of a report (``structure.plain_lone``: 今后五年的主要目标) between
+    two paragraphs of running text, longer than a heading and ending a sentence: a line of
+    a list of short lines has short neighbours.
     """
     found: list[int] = []
     for index in range(1, len(texts) - 1):
@@ -307,7 +310,23 @@ def _plain_headings(
             )
         ):
             found.append(index)
-    return found if len(found) >= structure.plain_siblings else []
+    if len(found) >= structure.plain_siblings:
+        return found
+    return [index for index in found if _lone_heading(texts, kinds, index, structure)]
+
+
+def _lone_heading(
+    texts: list[str], kinds: list[ParagraphKind], index: int, structure: Structure
+) -> bool:
+    """Return whether the plain line at ``index`` heads a section with no sibling."""
+    if match_here(structure.plain_lone, texts[index]) is None:
+        return False
+    return all(
+        kinds[near] == "body"
+        and len(texts[near]) > MAX_PLAIN_HEADING_CHARS
+        and structure.ends_sentence(texts[near])
+        for near in (index - 1, index + 1)
+    )
 
 
 def _heading(index: int, text: str, style: HeadingStyle, structure: Structure) -> _Heading:

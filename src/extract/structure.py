@@ -59,6 +59,8 @@ class Structure:
     plain_heading: regex.Pattern[str]
     plain_rank: int
     plain_siblings: int
+    #: A plain heading line that heads a section with no sibling: 今后五年的主要目标.
+    plain_lone: regex.Pattern[str]
     headings: tuple[HeadingStyle, ...]
     bylines: tuple[regex.Pattern[str], ...]
     furniture: tuple[tuple[str, regex.Pattern[str]], ...]
@@ -199,6 +201,7 @@ def build_structure(table: dict[str, Any]) -> Structure:
         plain_heading=_compile(plain["pattern"]),
         plain_rank=plain["rank"],
         plain_siblings=plain["siblings"],
+        plain_lone=_compile(plain["lone"]),
         headings=tuple(headings),
         bylines=bylines,
         furniture=furniture,
