@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 
 import extract.validate
 from extract.clean import clean_text
-from extract.models import CleanText, SegmentedText
+from extract.models import CleanText, SegmentedText, SourceText
+from extract.pipeline import extract_source
 from extract.segment import section_title, segment_text, split_sentences
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
@@ -385,6 +386,42 @@ def test_plain_heading_sections_in_every_layout(raw: str) -> None:
     assert seg.title == "某市经济运行稳中向好"
     numbers = [s.section for s in seg.sentences if "%" in s.text]
     assert None not in numbers and numbers[-1] == "今后五年的主要目标"
+
+
+@pytest.mark.parametrize(
+    ("heading", "sections", "periods"),
+    [
+        pytest.param(
+            "“十四五”时期重大成就",
+            [None, None, "“十四五”时期重大成就", "“十四五”时期重大成就"],
+            ["2025", "2025", "2021/2025", "2021/2025"],
+            id="lone-plan-period-heading-heads-its-five-year-facts",
+        ),
+        pytest.param(
+            "全省就业保持稳定",
+            [None, None, None, None],
+            ["2025", "2025", "2025", "2025"],
+            id="lone-headline-without-a-heading-word-heads-nothing",
+        ),
+    ],
+)
+def test_lone_heading_sections_and_periods(
+    heading: str, sections: list[str | None], periods: list[str]
+) -> None:
+    text = "\n".join([
+        "2026年某省政府工作报告摘要",
+        "2025年，全省地区生产总值增长5.4%，规模以上工业增加值增长6.3%，经济运行稳中有进。",
+        heading,
+        "全省城镇新增就业累计500万人，居民人均可支配收入增加1.2万元，发展质量稳步提升。",
+    ]) + "\n"
+    doc_id = "2026_某省_政府工作报告摘要"
+    source = SourceText(
+        path=f"{doc_id}.txt", doc_id=doc_id, encoding="utf-8", sha256="0",
+        size=len(text.encode()), text=text,
+    )
+    facts = extract_source(source).facts
+    assert [fact.section for fact in facts] == sections
+    assert [fact.period for fact in facts] == periods
 
 
 def test_sentence_sections_and_text_before_first_section() -> None:
