@@ -388,6 +388,35 @@ def test_plain_heading_sections_in_every_layout(raw: str) -> None:
     assert None not in numbers and numbers[-1] == "今后五年的主要目标"
 
 
+# One heading alone in a web page and in a 17-character newspaper column, whose lines
+# 全面完成年度目标 and 圆满完成规划目标 end in a heading word but are no headings.
+_LONE_PARAGRAPHS = [
+    "某省经济运行稳中向好", "来源：某省日报",
+    "2025年，全省经济运行总体平稳，主要指标好于预期，全面完成年度目标任务，民生保障有力有效。",
+    "今后五年的主要目标",
+    "全省地区生产总值年均增长5.2%，规模以上工业增加值年均增长6.1%，圆满完成规划目标任务。",
+]
+_LONE_COLUMNS = [
+    "某省经济运行稳中向好", "来源：某省日报", "2025年，全省经济运行总体平稳，主",
+    "要指标好于预期，全面完成年度目标", "任务，民生保障有力有效。", "今后五年的主要目标",
+    "全省地区生产总值年均增长5.2%，规", "模以上工业增加值年均增长6.1%，发展",
+    "质量稳步提升，圆满完成规划目标", "任务。",
+]
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        pytest.param("\n".join(_LONE_PARAGRAPHS) + "\n", id="web-text-lone-heading"),
+        pytest.param("\n\n".join(_LONE_COLUMNS) + "\n", id="ocr-column-lone-heading"),
+    ],
+)
+def test_lone_heading_in_every_layout(raw: str) -> None:
+    seg = segment_text(clean_text(raw))
+    assert [s.title for s in seg.sections] == ["今后五年的主要目标"]
+    assert [s.section for s in seg.sentences if "%" in s.text] == ["今后五年的主要目标"]
+
+
 @pytest.mark.parametrize(
     ("heading", "sections", "periods"),
     [
