@@ -120,6 +120,11 @@ def _structure_with(**changes: Any) -> dict[str, Any]:
             id="plain-heading-siblings-zero",
         ),
         pytest.param(
+            {"plain_heading__lone": "目标$"},
+            "plain_heading.lone pattern '目标$' must start with '^'",
+            id="lone-heading-pattern-not-anchored",
+        ),
+        pytest.param(
             {"keyword__pattern": "关键词"},
             "keyword.pattern pattern '关键词' must start with '^'",
             id="pattern-not-anchored",
