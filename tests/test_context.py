@@ -437,6 +437,21 @@ def _fact(text: str, mention: str) -> tuple[str | None, str, str | None]:
             "actual",
             id="n-years-naming-an-action-is-no-interval",
         ),
+        pytest.param(
+            "2024年某省政府工作报告\n数据展示了 2023 年全省经济发展的新成绩："
+            "粮食产量达 700 万吨、增长 1.5%。",
+            "1.5%",
+            "2023",
+            "actual",
+            id="a-year-written-with-a-space-before-nian",
+        ),
+        pytest.param(
+            "2026年某省政府工作报告\n今年，全省地区生产总值按增长5%左右安排。",
+            "5%",
+            "2026",
+            "target",
+            id="an-amount-set-as-planned-with-an-an-anpai",
+        ),
     ],
 )
 def test_period_and_status(text: str, mention: str, period: str | None, status: str) -> None:

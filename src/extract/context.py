@@ -175,7 +175,7 @@ def _build_rules(lexicon: Lexicon) -> _Rules:
     time_re = re.compile(
         rf"(?=[\d{_char_class(openers)}])"
         rf"(?P<to>到|至)?(?:(?P<y1>(?:19|20)\d\d)\s*(?:年\s*)?[-—–～~至到]\s*(?P<y2>(?:19|20)\d\d)年"
-        rf"|(?P<year>(?:19|20)\d\d)年(?:(?P<m1>\d{{1,2}})\s*[-—–～~至]\s*(?P<m2>\d{{1,2}})月)?"
+        rf"|(?P<year>(?:19|20)\d\d)\s?年(?:(?P<m1>\d{{1,2}})\s*[-—–～~至]\s*(?P<m2>\d{{1,2}})月)?"
         rf"|(?P<m3>\d{{1,2}})\s*[-—–～~至]\s*(?P<m4>\d{{1,2}})月"
         rf"|[“\"]?(?P<plan>{plan_names})[”\"]?(?P<end>{ends})?"
         rf"|(?P<word>{words}))"
