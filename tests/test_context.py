@@ -452,6 +452,14 @@ def _fact(text: str, mention: str) -> tuple[str | None, str, str | None]:
             "target",
             id="an-amount-set-as-planned-with-an-an-anpai",
         ),
+        pytest.param(
+            "2024年某省政府工作报告\n过去一年，成绩很好。今年，全省还要再加把劲。\n"
+            "数据展示了2023年全省的新成绩：粮食产量达700万吨。工业投资增长6.5%。",
+            "6.5%",
+            "2023",
+            "actual",
+            id="a-year-leading-a-colon-dates-the-sentences-after",
+        ),
     ],
 )
 def test_period_and_status(text: str, mention: str, period: str | None, status: str) -> None:

@@ -1413,6 +1413,21 @@ def _enter(scope: _Scope, heading: str, year: int | None, rules: _Rules) -> None
         scope.span, scope.source = scope.heading_span, scope.heading_source
 
 
+#: Marks that end the clause before a colon: a time must sit in the clause right before it.
+_CLAUSE_ENDS = "，,。；;！？"
+
+
+def _leads_a_colon(text: str, end: int) -> bool:
+    """Return whether the time ending at ``end`` sits in the clause that leads a colon, which
+    introduces what the sentences after it list (数据展示了2023年全省的新成绩：…。…。)."""
+    for char in text[end:]:
+        if char in "：:":
+            return True
+        if char in _CLAUSE_ENDS:
+            return False
+    return False
+
+
 def _advance(
     scope: _Scope, text: str, kind: str, spans: list[_Span], year: int | None, rules: _Rules
 ) -> None:
@@ -1425,7 +1440,11 @@ def _advance(
     if kind == "heading":
         return
     for span in spans:
-        opens = span.start <= _OPENING_CHARS or text[: span.start] in rules.opening_words
+        opens = (
+            span.start <= _OPENING_CHARS
+            or text[: span.start] in rules.opening_words
+            or _leads_a_colon(text, span.end)
+        )
         if opens and not span.base:
             if _dates_a_document(text, span.end, rules):
                 continue
