@@ -460,6 +460,14 @@ def _fact(text: str, mention: str) -> tuple[str | None, str, str | None]:
             "actual",
             id="a-year-leading-a-colon-dates-the-sentences-after",
         ),
+        pytest.param(
+            "时间：2021-02-01\n某省政府工作报告\n全省粮食产量由2015年的500万吨增加到600万吨。"
+            "造林面积新增30万亩。",
+            "30万亩",
+            None,
+            "actual",
+            id="the-start-of-a-from-x-to-y-is-not-what-the-text-is-about",
+        ),
     ],
 )
 def test_period_and_status(text: str, mention: str, period: str | None, status: str) -> None:

@@ -1515,7 +1515,8 @@ def _topic_year(text: str, year: int, rules: _Rules) -> _Span | None:
     the single year it names most often, not after its own year (the later of a tie).
 
     A full date (2022年1月5日) dates an event or the text itself and is not counted, nor
-    is a comparison base (比2020年) or a year of a document named (今年的政府工作报告).
+    is a comparison base (比2020年), the start of a change (由2015年的X增加到Y) or a year of a
+    document named (今年的政府工作报告).
     """
     counts: dict[int, int] = {}
     for span in _time_spans(text, year, rules):
@@ -1523,6 +1524,8 @@ def _topic_year(text: str, year: int, rules: _Rules) -> _Span | None:
             continue
         if _FULL_DATE_RE.match(text, span.end) or _dates_a_document(text, span.end, rules):
             continue
+        if text[: span.start].endswith(rules.from_words):
+            continue  # 由2015年的X增加到Y: where a change started, like a comparison base
         counts[span.first] = counts.get(span.first, 0) + 1
     if not counts:
         return None
