@@ -961,6 +961,11 @@ def test_place(text: str, mention: str, place: str | None) -> None:
             id="a-dateline-of-an-online-paper",
         ),
         pytest.param(
+            "政府工作报告\n中新网 太原1月23日电 山西省省长向大会作政府工作报告。\n",
+            "山西省",
+            id="a-dateline-with-a-space-after-the-agency",
+        ),
+        pytest.param(
             "政府工作报告\n——2026年1月27日在江西省第十四届人民代表大会第五次会议上\n",
             "江西省",
             id="an-occasion-line-without-a-dateline",
