@@ -732,6 +732,24 @@ def test_period_and_status(text: str, mention: str, period: str | None, status: 
             id="the-level-after-a-count-of-steps-passed-is-the-subjects",
         ),
         pytest.param(
+            REVIEW + "全省地区生产总值迈上新台阶、人均达9.6万元。",
+            "9.6万元",
+            "gdp_per_capita",
+            id="renjun-after-a-level-of-gdp-is-gdp-per-person",
+        ),
+        pytest.param(
+            REVIEW + "全省GDP达到5万亿元、人均8.1万元。",
+            "8.1万元",
+            "gdp_per_capita",
+            id="renjun-listed-after-gdp-is-gdp-per-person",
+        ),
+        pytest.param(
+            REVIEW + "全省粮食产量达到300亿斤、人均800斤。",
+            "800斤",
+            None,
+            id="renjun-after-another-level-is-no-gdp-per-person",
+        ),
+        pytest.param(
             REVIEW + "全体居民人均可支配收入达到3.6万元，扣除价格因素实际增长5.2%。",
             "5.2%",
             "income_growth",

@@ -129,6 +129,7 @@ class _Rules:
     #: wording. The order is that of ``by_unit``, a wording's longest tail first.
     tails: dict[str, dict[str, tuple[tuple[int, str, str, Concept], ...]]]
     excluded_after: tuple[str, ...]
+    per_person: tuple[str, ...]
     share_words: tuple[str, ...]
     milestone_sequence: tuple[str, ...]
     milestone_nouns: tuple[str, ...]
@@ -248,6 +249,7 @@ def _build_rules(lexicon: Lexicon) -> _Rules:
             [wording for wording, _ in wordings]))),
         tails={unit: _tails(pairs) for unit, pairs in by_unit.items()},
         excluded_after=_longest_first(table["concepts"]["excluded_after"]),
+        per_person=_longest_first(table["concepts"]["per_person"]),
         share_words=_longest_first(table["concepts"]["share_words"]),
         milestone_sequence=_longest_first(table["concepts"]["milestone_sequence"]),
         milestone_nouns=_longest_first(table["concepts"]["milestone_nouns"]),
@@ -728,6 +730,8 @@ def _concept(
         # 从5.6万元增至7.8万元: the X is where a change started, restated as its base; the
         # level the text reports is the Y.
         return None, f"“{match.group(0)}” before it: the starting point of a change, no concept"
+    if candidates and indicator.rsplit("、", 1)[-1].endswith(rules.per_person):
+        return _per_person(clause, candidates, rules)
     if candidates and not rules.wording_re.search(indicator):
         # no wording in the indicator
         return _shared_head(indicator, base_unit, clause, rules, opening)
@@ -759,6 +763,22 @@ def _concept(
     if not candidates:
         return None, ""
     return _shared_head(indicator, base_unit, clause, rules, opening)
+
+
+def _per_person(
+    clause: str, candidates: Sequence[tuple[str, Concept]], rules: _Rules
+) -> tuple[str | None, str]:
+    """Return the concept of a figure listed as 人均 after a level (全省GDP突破12万亿元、人均达
+    14.3万元): the one worded 人均 + the level's wording named before it in ``clause``."""
+    for word in rules.per_person:
+        at = clause.rfind(word)
+        if at < 0:
+            continue
+        head = clause[:at]
+        for wording, concept in candidates:
+            if wording.startswith(word) and wording[len(word) :] in head:
+                return concept.id, f"“{word}” after “{wording[len(word) :]}” in its clause"
+    return None, "a per-person figure of a level with no per-person concept: no concept"
 
 
 def _counts_steps(mention: str, rest: str, rules: _Rules) -> bool:
