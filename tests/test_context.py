@@ -437,6 +437,37 @@ def _fact(text: str, mention: str) -> tuple[str | None, str, str | None]:
             "actual",
             id="n-years-naming-an-action-is-no-interval",
         ),
+        pytest.param(
+            "2024年某省政府工作报告\n数据展示了 2023 年全省经济发展的新成绩："
+            "粮食产量达 700 万吨、增长 1.5%。",
+            "1.5%",
+            "2023",
+            "actual",
+            id="a-year-written-with-a-space-before-nian",
+        ),
+        pytest.param(
+            "2026年某省政府工作报告\n今年，全省地区生产总值按增长5%左右安排。",
+            "5%",
+            "2026",
+            "target",
+            id="an-amount-set-as-planned-with-an-an-anpai",
+        ),
+        pytest.param(
+            "2024年某省政府工作报告\n过去一年，成绩很好。今年，全省还要再加把劲。\n"
+            "数据展示了2023年全省的新成绩：粮食产量达700万吨。工业投资增长6.5%。",
+            "6.5%",
+            "2023",
+            "actual",
+            id="a-year-leading-a-colon-dates-the-sentences-after",
+        ),
+        pytest.param(
+            "时间：2021-02-01\n某省政府工作报告\n全省粮食产量由2015年的500万吨增加到600万吨。"
+            "造林面积新增30万亩。",
+            "30万亩",
+            None,
+            "actual",
+            id="the-start-of-a-from-x-to-y-is-not-what-the-text-is-about",
+        ),
     ],
 )
 def test_period_and_status(text: str, mention: str, period: str | None, status: str) -> None:
@@ -701,6 +732,24 @@ def test_period_and_status(text: str, mention: str, period: str | None, status: 
             id="the-level-after-a-count-of-steps-passed-is-the-subjects",
         ),
         pytest.param(
+            REVIEW + "全省地区生产总值迈上新台阶、人均达9.6万元。",
+            "9.6万元",
+            "gdp_per_capita",
+            id="renjun-after-a-level-of-gdp-is-gdp-per-person",
+        ),
+        pytest.param(
+            REVIEW + "全省GDP达到5万亿元、人均8.1万元。",
+            "8.1万元",
+            "gdp_per_capita",
+            id="renjun-listed-after-gdp-is-gdp-per-person",
+        ),
+        pytest.param(
+            REVIEW + "全省粮食产量达到300亿斤、人均800斤。",
+            "800斤",
+            None,
+            id="renjun-after-another-level-is-no-gdp-per-person",
+        ),
+        pytest.param(
             REVIEW + "全体居民人均可支配收入达到3.6万元，扣除价格因素实际增长5.2%。",
             "5.2%",
             "income_growth",
@@ -928,6 +977,11 @@ def test_place(text: str, mention: str, place: str | None) -> None:
             "政府工作报告\n荆楚在线武汉1月15日讯 湖北省省长向大会作政府工作报告。\n",
             "湖北省",
             id="a-dateline-of-an-online-paper",
+        ),
+        pytest.param(
+            "政府工作报告\n中新网 太原1月23日电 山西省省长向大会作政府工作报告。\n",
+            "山西省",
+            id="a-dateline-with-a-space-after-the-agency",
         ),
         pytest.param(
             "政府工作报告\n——2026年1月27日在江西省第十四届人民代表大会第五次会议上\n",

@@ -646,6 +646,11 @@ def test_target_list_gives_its_qualifiers_to_every_item() -> None:
             id="framing-clause-gives-the-topic",
         ),
         pytest.param(
+            "全省生产总值增长6.5%，税收收入升至全国第5位，增长9.2%。",
+            ["全省生产总值增长", "税收收入增长"],
+            id="a-rank-clause-names-the-subject-of-the-change-after-it",
+        ),
+        pytest.param(
             "这3个省份的GDP均增长5%。",
             ["GDP增长", "GDP增长", "GDP增长"],
             id="jun-over-counted-items-every-copy-measures-the-same",

@@ -129,6 +129,7 @@ class _Rules:
     #: wording. The order is that of ``by_unit``, a wording's longest tail first.
     tails: dict[str, dict[str, tuple[tuple[int, str, str, Concept], ...]]]
     excluded_after: tuple[str, ...]
+    per_person: tuple[str, ...]
     share_words: tuple[str, ...]
     milestone_sequence: tuple[str, ...]
     milestone_nouns: tuple[str, ...]
@@ -175,7 +176,7 @@ def _build_rules(lexicon: Lexicon) -> _Rules:
     time_re = re.compile(
         rf"(?=[\d{_char_class(openers)}])"
         rf"(?P<to>到|至)?(?:(?P<y1>(?:19|20)\d\d)\s*(?:年\s*)?[-—–～~至到]\s*(?P<y2>(?:19|20)\d\d)年"
-        rf"|(?P<year>(?:19|20)\d\d)年(?:(?P<m1>\d{{1,2}})\s*[-—–～~至]\s*(?P<m2>\d{{1,2}})月)?"
+        rf"|(?P<year>(?:19|20)\d\d)\s?年(?:(?P<m1>\d{{1,2}})\s*[-—–～~至]\s*(?P<m2>\d{{1,2}})月)?"
         rf"|(?P<m3>\d{{1,2}})\s*[-—–～~至]\s*(?P<m4>\d{{1,2}})月"
         rf"|[“\"]?(?P<plan>{plan_names})[”\"]?(?P<end>{ends})?"
         rf"|(?P<word>{words}))"
@@ -248,6 +249,7 @@ def _build_rules(lexicon: Lexicon) -> _Rules:
             [wording for wording, _ in wordings]))),
         tails={unit: _tails(pairs) for unit, pairs in by_unit.items()},
         excluded_after=_longest_first(table["concepts"]["excluded_after"]),
+        per_person=_longest_first(table["concepts"]["per_person"]),
         share_words=_longest_first(table["concepts"]["share_words"]),
         milestone_sequence=_longest_first(table["concepts"]["milestone_sequence"]),
         milestone_nouns=_longest_first(table["concepts"]["milestone_nouns"]),
@@ -728,6 +730,8 @@ def _concept(
         # 从5.6万元增至7.8万元: the X is where a change started, restated as its base; the
         # level the text reports is the Y.
         return None, f"“{match.group(0)}” before it: the starting point of a change, no concept"
+    if candidates and indicator.rsplit("、", 1)[-1].endswith(rules.per_person):
+        return _per_person(clause, candidates, rules)
     if candidates and not rules.wording_re.search(indicator):
         # no wording in the indicator
         return _shared_head(indicator, base_unit, clause, rules, opening)
@@ -759,6 +763,22 @@ def _concept(
     if not candidates:
         return None, ""
     return _shared_head(indicator, base_unit, clause, rules, opening)
+
+
+def _per_person(
+    clause: str, candidates: Sequence[tuple[str, Concept]], rules: _Rules
+) -> tuple[str | None, str]:
+    """Return the concept of a figure listed as 人均 after a level (全省GDP突破12万亿元、人均达
+    14.3万元): the one worded 人均 + the level's wording named before it in ``clause``."""
+    for word in rules.per_person:
+        at = clause.rfind(word)
+        if at < 0:
+            continue
+        head = clause[:at]
+        for wording, concept in candidates:
+            if wording.startswith(word) and wording[len(word) :] in head:
+                return concept.id, f"“{word}” after “{wording[len(word) :]}” in its clause"
+    return None, "a per-person figure of a level with no per-person concept: no concept"
 
 
 def _counts_steps(mention: str, rest: str, rules: _Rules) -> bool:
@@ -1413,6 +1433,21 @@ def _enter(scope: _Scope, heading: str, year: int | None, rules: _Rules) -> None
         scope.span, scope.source = scope.heading_span, scope.heading_source
 
 
+#: Marks that end the clause before a colon: a time must sit in the clause right before it.
+_CLAUSE_ENDS = "，,。；;！？"
+
+
+def _leads_a_colon(text: str, end: int) -> bool:
+    """Return whether the time ending at ``end`` sits in the clause that leads a colon, which
+    introduces what the sentences after it list (数据展示了2023年全省的新成绩：…。…。)."""
+    for char in text[end:]:
+        if char in "：:":
+            return True
+        if char in _CLAUSE_ENDS:
+            return False
+    return False
+
+
 def _advance(
     scope: _Scope, text: str, kind: str, spans: list[_Span], year: int | None, rules: _Rules
 ) -> None:
@@ -1425,7 +1460,11 @@ def _advance(
     if kind == "heading":
         return
     for span in spans:
-        opens = span.start <= _OPENING_CHARS or text[: span.start] in rules.opening_words
+        opens = (
+            span.start <= _OPENING_CHARS
+            or text[: span.start] in rules.opening_words
+            or _leads_a_colon(text, span.end)
+        )
         if opens and not span.base:
             if _dates_a_document(text, span.end, rules):
                 continue
@@ -1496,7 +1535,8 @@ def _topic_year(text: str, year: int, rules: _Rules) -> _Span | None:
     the single year it names most often, not after its own year (the later of a tie).
 
     A full date (2022年1月5日) dates an event or the text itself and is not counted, nor
-    is a comparison base (比2020年) or a year of a document named (今年的政府工作报告).
+    is a comparison base (比2020年), the start of a change (由2015年的X增加到Y) or a year of a
+    document named (今年的政府工作报告).
     """
     counts: dict[int, int] = {}
     for span in _time_spans(text, year, rules):
@@ -1504,6 +1544,8 @@ def _topic_year(text: str, year: int, rules: _Rules) -> _Span | None:
             continue
         if _FULL_DATE_RE.match(text, span.end) or _dates_a_document(text, span.end, rules):
             continue
+        if text[: span.start].endswith(rules.from_words):
+            continue  # 由2015年的X增加到Y: where a change started, like a comparison base
         counts[span.first] = counts.get(span.first, 0) + 1
     if not counts:
         return None
