@@ -30,7 +30,8 @@ import sys
 import tempfile
 import time
 from array import array
-from contextlib import closing
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
 from functools import cache
 from math import log
 from pathlib import Path
@@ -173,20 +174,29 @@ def _cache_file(kind: str, dictionary: Path, suffix: str) -> Path:
     return cache_dir() / name
 
 
+@contextmanager
+def _replacing(path: Path) -> Iterator[str]:
+    """Yield a temporary file's path beside ``path``; once the block has filled it, it
+    replaces ``path`` in one step (concurrent workers never see half a cache file), and the
+    stale cache files of the folder are pruned. OSError when the folder is unwritable."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    os.close(descriptor)
+    try:
+        yield temporary
+        os.replace(temporary, path)
+    finally:
+        Path(temporary).unlink(missing_ok=True)
+    prune_stale_caches(path.parent)
+
+
 def write_cache_file(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` atomically; give up quietly when the cache is unwritable."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-        try:
-            with os.fdopen(descriptor, "wb") as handle:
-                handle.write(data)
-            os.replace(temporary, path)
-        finally:
-            Path(temporary).unlink(missing_ok=True)
+        with _replacing(path) as temporary:
+            Path(temporary).write_bytes(data)
     except OSError:
-        return
-    prune_stale_caches(path.parent)
+        pass
 
 
 #: The kinds of cache file this module writes, by the start of their names.
@@ -282,19 +292,12 @@ class _TagTable:
     def _build(self) -> None:
         """Write the table from jieba's dictionary file to the cache, atomically."""
         tags = _read_word_tags(self.dictionary)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        descriptor, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-")
-        os.close(descriptor)
-        try:
+        with _replacing(self.path) as temporary:
             with closing(sqlite3.connect(temporary)) as connection, connection:
                 connection.execute(
                     "CREATE TABLE tags (word TEXT PRIMARY KEY, tag TEXT) WITHOUT ROWID"
                 )
                 connection.executemany("INSERT INTO tags VALUES (?, ?)", tags.items())
-            os.replace(temporary, self.path)
-        finally:
-            Path(temporary).unlink(missing_ok=True)
-        prune_stale_caches(self.path.parent)
 
 
 @cache
