@@ -77,16 +77,16 @@ _FULLWIDTH_THOUSANDS_RE = regex.compile(
     r"，(?<=(?<![\d.,，])\d{1,3}(?:，\d{3})*，)(?=\d{3}(?:，\d{3})*\.\d)"
 )
 #: O, o, l and I after a digit run no Latin letter starts, its decimals included (27l36,
-#: 1O0, 4O%, 3O万, 8641.7O亿).
+#: 1O0, 4O%, 3O万, 8641.7O亿, 6029.O3亿).
 #: The letters come first, so the search runs from one letter to the next.
 _OCR_LETTER_RE = regex.compile(
-    r"(?:[OolI]+(?=\.?\d)|[Oo]+(?=[%‰\p{Han}]))(?<=(?<![A-Za-z\d.])\d+(?:\.\d+)?[OolI]+)"
+    r"(?:[OolI]+(?=\.?\d)|[Oo]+(?=[%‰\p{Han}]))(?<=(?<![A-Za-z\d.])\d+(?:\.\d*)?[OolI]+)"
 )
 _OCR_LETTERS = str.maketrans("OolI", "0011")
 #: l opening a digit run that no Latin letter ends (产量l2.3亿斤), and O opening a decimal
 #: (上涨O.8%), right after a Chinese character: OCR's 1 and 0, as no Latin word starts so.
 _OCR_OPENING_LETTER_RE = regex.compile(r"l(?=\d++(?![A-Za-z]))(?<=\p{Han}l)|O(?=\.\d)(?<=\p{Han}O)")
-_DIGIT_THEN_LETTER_RE = regex.compile("[0-9][OolI]")
+_DIGIT_THEN_LETTER_RE = regex.compile("[0-9][.]?[OolI]")
 # Ａ-ｚ also spans ［＼］＾＿｀, which the translation table leaves alone: one range is
 # scanned several times faster than the two of the letters.
 _FULLWIDTH_LETTER_RE = regex.compile("[Ａ-ｚ]+")
@@ -186,6 +186,8 @@ def fix_ocr_letters_in_numbers(text: str) -> str:
     '40%，100座，27136元，Win1O系统'
     >>> fix_ocr_letters_in_numbers("就业4O.5万人，产量l2.3亿斤，上涨O.8%，l2tp协议")
     '就业40.5万人，产量12.3亿斤，上涨0.8%，l2tp协议'
+    >>> fix_ocr_letters_in_numbers("增加值6029.O3亿元，下降53.O6%，第5.I节")
+    '增加值6029.03亿元，下降53.06%，第5.I节'
     """
     if "l" in text or "O" in text:
         text = _OCR_OPENING_LETTER_RE.sub(lambda m: m.group().translate(_OCR_LETTERS), text)
@@ -736,6 +738,8 @@ def _reflow_once(
 _CHROME_TOP_LINES = 20
 #: A breadcrumb item is at most this many characters (政务信息, 宁夏要闻).
 _BREADCRUMB_ITEM_CHARS = 12
+#: Punctuation that a line of a site's header never holds.
+_SENTENCE_MARKS_RE = regex.compile("[，。；：！？,;:!?]")
 #: A list of related links has at most this many lines, each a header-length line.
 _RELATED_LINES = 40
 #: Tool bar buttons are page chrome in a run of at least this many lines, each this short.
@@ -771,6 +775,11 @@ def _drop_page_chrome(
         if len(unit.text) <= MAX_HEADER_CHARS and match_here(structure.breadcrumb, unit.text):
             drop[index] = "page chrome"
             _drop_breadcrumb(structure, units, index + 1, drop)
+            # Short lines without punctuation above the trail are the site's own header
+            # (客户端, 官方微博, the names of its channels): the article starts below it.
+            if all(len(above.text) <= _BREADCRUMB_ITEM_CHARS
+                   and not _SENTENCE_MARKS_RE.search(above.text) for above in units[:index]):
+                drop.update((above, "page chrome") for above in range(index))
             break
     for index in range(len(units) - 1, max(-1, len(units) - _RELATED_LINES - 2), -1):
         if len(units[index].text) > MAX_HEADER_CHARS:
