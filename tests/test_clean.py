@@ -389,6 +389,8 @@ def test_column_width_is_measured_per_document() -> None:
         pytest.param("责任编辑：张三", "editor credit", id="responsible-editor"),
         pytest.param("编辑：李四 校对：王五", "editor credit", id="editor-and-proofreader"),
         pytest.param("美编 赵六", "editor credit", id="art-editor"),
+        pytest.param("【编辑:张三】", "editor credit", id="editor-in-square-brackets"),
+        pytest.param("（责任编辑：李四）", "editor credit", id="responsible-editor-in-parentheses"),
     ],
 )
 def test_furniture_removed_and_recorded(furniture: str, reason: str) -> None:
