@@ -76,6 +76,13 @@ BODY_TEXT = (
                      ["fix_fullwidth_digits", "fix_fullwidth_letters"],
                      id="no-blanket-nfkc-superscript-and-symbols-kept"),
         pytest.param("增长5.2%，完成。", "增长5.2%，完成。", [], id="clean-text-records-no-step"),
+        pytest.param("——2030 年 1 月 15 日在", "——2030年1月15日在", ["remove_space_in_date"],
+                     id="spaced-date-closed-up"),
+        pytest.param("1-11 月，连续 8 年", "1-11月，连续 8年", ["remove_space_in_date"],
+                     id="space-before-month-and-year-words-only"),
+        pytest.param("达 5.5 万元，09:30 来源：某报", "达 5.5 万元，09:30 来源：某报", [],
+                     id="space-before-a-unit-or-a-label-kept"),
+        pytest.param("年 3个", "年 3个", [], id="year-word-without-a-number-keeps-its-space"),
     ],
 )
 def test_fix_characters(raw: str, expected: str, steps: list[str]) -> None:

@@ -97,6 +97,15 @@ _FULLWIDTH_LETTERS = str.maketrans(
 )
 
 
+#: Spaces inside a date or a count of years as web pages space them (2025 年 1 月 15 日,
+#: 1-11 月, 连续 8 年): after a digit before 年, 月 or 日, and after such a 年 or 月 before a
+#: digit.
+#: The space comes first in the pattern, so the search runs from one space to the next.
+_DATE_SPACE_RE = regex.compile(
+    r"[ \t]+(?:(?=[年月日])(?<=\d[ \t]+)|(?=\d)(?<=\d[ \t]*[年月][ \t]+))"
+)
+
+
 def _replace_each(text: str, characters: str, replacement: str) -> str:
     """Return ``text`` with every one of ``characters`` replaced by ``replacement``."""
     for character in characters:
@@ -138,6 +147,16 @@ def replace_no_break_space(text: str) -> str:
     '36.5 亿元'
     """
     return _replace_each(text, _NO_BREAK_SPACES, " ")
+
+
+def remove_space_in_date(text: str) -> str:
+    """Return ``text`` without the spaces web pages put between the numbers of a date and
+    年, 月 and 日, so that a date reads as one whatever the spacing.
+
+    >>> remove_space_in_date("——2025 年 1 月 15 日在，1-11 月，连续 8 年，达 5.5 万元")
+    '——2025年1月15日在，1-11月，连续 8年，达 5.5 万元'
+    """
+    return _DATE_SPACE_RE.sub("", text)
 
 
 def fix_fullwidth_digits(text: str) -> str:
@@ -250,6 +269,7 @@ FIX_STEPS: tuple[FixStep, ...] = (
     FixStep("replace_odd_line_breaks", replace_odd_line_breaks, keeps_length=True),
     FixStep("replace_ideographic_space", replace_ideographic_space, keeps_length=True),
     FixStep("replace_no_break_space", replace_no_break_space, keeps_length=True),
+    FixStep("remove_space_in_date", remove_space_in_date, keeps_length=False),
     FixStep("fix_fullwidth_digits", fix_fullwidth_digits, keeps_length=True),
     FixStep("fix_arabic_indic_digits", fix_arabic_indic_digits, keeps_length=True),
     FixStep("fix_fullwidth_letters", fix_fullwidth_letters, keeps_length=True),
