@@ -83,6 +83,10 @@ BODY_TEXT = (
         pytest.param("达 5.5 万元，09:30 来源：某报", "达 5.5 万元，09:30 来源：某报", [],
                      id="space-before-a-unit-or-a-label-kept"),
         pytest.param("年 3个", "年 3个", [], id="year-word-without-a-number-keeps-its-space"),
+        pytest.param("领跑全国.尽管如此", "领跑全国。尽管如此", ["fix_ascii_full_stop"],
+                     id="ascii-full-stop-between-chinese-is-a-sentence-end"),
+        pytest.param("增长5.1%.见www.gov.cn", "增长5.1%.见www.gov.cn", [],
+                     id="ascii-full-stop-next-to-digits-or-latin-kept"),
     ],
 )
 def test_fix_characters(raw: str, expected: str, steps: list[str]) -> None:

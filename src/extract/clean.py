@@ -106,6 +106,11 @@ _DATE_SPACE_RE = regex.compile(
 )
 
 
+#: An ASCII full stop between two Chinese characters: OCR's reading of 。 (no number,
+#: abbreviation or web address puts one there).
+_ASCII_FULL_STOP_RE = regex.compile(r"\.(?<=\p{Han}\.)(?=\p{Han})")
+
+
 def _replace_each(text: str, characters: str, replacement: str) -> str:
     """Return ``text`` with every one of ``characters`` replaced by ``replacement``."""
     for character in characters:
@@ -157,6 +162,18 @@ def remove_space_in_date(text: str) -> str:
     '——2025年1月15日在，1-11月，连续 8年，达 5.5 万元'
     """
     return _DATE_SPACE_RE.sub("", text)
+
+
+def fix_ascii_full_stop(text: str) -> str:
+    """Return ``text`` with an ASCII full stop between two Chinese characters as 。, so that
+    it ends its sentence.
+
+    >>> fix_ascii_full_stop("领跑全国.尽管如此，增长5.1%，www.gov.cn")
+    '领跑全国。尽管如此，增长5.1%，www.gov.cn'
+    """
+    if "." not in text:
+        return text
+    return _ASCII_FULL_STOP_RE.sub("。", text)
 
 
 def fix_fullwidth_digits(text: str) -> str:
@@ -276,6 +293,7 @@ FIX_STEPS: tuple[FixStep, ...] = (
     FixStep("fix_ocr_letters_in_numbers", fix_ocr_letters_in_numbers, keeps_length=True),
     FixStep("fix_fullwidth_percent", fix_fullwidth_percent, keeps_length=True),
     FixStep("fix_fullwidth_decimal_point", fix_fullwidth_decimal_point, keeps_length=True),
+    FixStep("fix_ascii_full_stop", fix_ascii_full_stop, keeps_length=True),
     FixStep("fix_ocr_decimal_comma", fix_ocr_decimal_comma, keeps_length=True),
     FixStep(
         "fix_fullwidth_thousands_separator", fix_fullwidth_thousands_separator, keeps_length=True
