@@ -23,6 +23,11 @@ imports) and scored with ``extract.evaluate``, per layout: detection precision, 
 F1, and the share of matched facts whose indicator, section, place, period, status and
 concept agree with gold. The random choices depend only on the seed, so a run repeats.
 
+When CORPUS holds ``panel/raw`` (whole reports as web text) and ``panel/gold`` (their gold
+panels), those reports are also written out in the ``ocr`` and ``noisy`` layouts (their
+own text is the web layout), each seed and layout extracted in a run of its own, and each
+run's ``panel.csv`` scored: panel precision and recall per layout, summed over the seeds.
+
 This is a measure of robustness, not a test: it asserts nothing. The layouts are made
 from the annotated reports, so they show how much the layout costs on reports whose
 words the rules were checked against, not how the tool does on reports it has never seen.
@@ -43,6 +48,8 @@ from typing import Any
 REPOSITORY = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = REPOSITORY.parent / "shared" / "corpus"
 LAYOUTS = ("ocr", "noisy", "web")
+#: The layouts the whole web reports of the panel are written out in.
+PANEL_LAYOUTS = ("ocr", "noisy")
 #: The fields scored over matched facts, as ``extract.evaluate.DocScore`` names them.
 FIELDS = ("indicator", "section", "place", "period", "status", "concept")
 
@@ -152,6 +159,45 @@ def build(corpus: Path, folder: Path, seeds: int) -> tuple[Path, Path]:
     return raw, gold
 
 
+def build_panel(corpus: Path, folder: Path, seeds: int) -> dict[str, list[Path]]:
+    """Write the whole reports of ``corpus/panel/raw`` in the column layouts, a folder for
+    each layout and seed; return the folders of each layout."""
+    folders: dict[str, list[Path]] = {}
+    reports = sorted((corpus / "panel" / "raw").glob("*.txt"))
+    for layout in PANEL_LAYOUTS:
+        for seed in range(seeds):
+            target = folder / "panel" / layout / f"s{seed}"
+            target.mkdir(parents=True, exist_ok=True)
+            folders.setdefault(layout, []).append(target)
+            for report in reports:
+                text = report.read_text(encoding="utf-8")
+                lines = [("paragraph", line.strip()) for line in text.splitlines() if line.strip()]
+                rng = random.Random(f"{layout}/{seed}/{report.name}")
+                (target / report.name).write_text(lay_out(lines, layout, rng), encoding="utf-8")
+    return folders
+
+
+def score_panel(folders: dict[str, list[Path]], gold: Path) -> dict[str, dict[str, Any]]:
+    """Run ``extract`` over each folder and return each layout's panel scores."""
+    from extract.evaluate import PanelScore, evaluate_panel
+
+    results = {}
+    for layout, runs in folders.items():
+        total = PanelScore(place=layout)
+        for raw in runs:
+            out = raw.with_name(raw.name + "-out")
+            subprocess.run([sys.executable, "-m", "extract", str(raw), str(out), "-q"], check=True)
+            total.add(evaluate_panel(out, gold).overall)
+        results[layout] = {
+            "rows": total.rows,
+            "gold": total.gold,
+            "right": total.right,
+            "precision": round(total.precision.value, 3),
+            "recall": round(total.recall.value, 3),
+        }
+    return results
+
+
 def score(raw: Path, gold: Path, out: Path) -> dict[str, dict[str, Any]]:
     """Run ``extract`` over ``raw`` and return each layout's scores."""
     from extract.evaluate import DocScore, evaluate_dirs
@@ -179,17 +225,27 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", type=Path, help="write the layouts and the run here")
     parser.add_argument("--json", action="store_true", help="print the scores as JSON")
     args = parser.parse_args(argv)
+    panel_gold = args.corpus / "panel" / "gold"
     with tempfile.TemporaryDirectory() as scratch:
         folder = args.keep or Path(scratch)
         raw, gold = build(args.corpus, folder, args.seeds)
         results = score(raw, gold, folder / "out")
+        panel = {}
+        if panel_gold.is_dir():
+            panel = score_panel(build_panel(args.corpus, folder, args.seeds), panel_gold)
     if args.json:
-        print(json.dumps(results, indent=2))
+        print(json.dumps({"facts": results, "panel": panel}, indent=2))
         return 0
     header = ("layout", "precision", "recall", "f1", *FIELDS)
     print(" ".join(f"{name:>9}" for name in header))
     for layout, values in results.items():
         print(f"{layout:>9} " + " ".join(f"{values[name]:>9.3f}" for name in header[1:]))
+    if panel:
+        print("\npanel reports")
+        panel_header = ("layout", "rows", "gold", "right", "precision", "recall")
+        print(" ".join(f"{name:>9}" for name in panel_header))
+        for layout, values in panel.items():
+            print(f"{layout:>9} " + " ".join(f"{values[name]:>9}" for name in panel_header[1:]))
     return 0
 
 

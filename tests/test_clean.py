@@ -85,8 +85,10 @@ BODY_TEXT = (
         pytest.param("年 3个", "年 3个", [], id="year-word-without-a-number-keeps-its-space"),
         pytest.param("领跑全国.尽管如此", "领跑全国。尽管如此", ["fix_ascii_full_stop"],
                      id="ascii-full-stop-between-chinese-is-a-sentence-end"),
-        pytest.param("增长5.1%.见www.gov.cn", "增长5.1%.见www.gov.cn", [],
-                     id="ascii-full-stop-next-to-digits-or-latin-kept"),
+        pytest.param("增长5.4%.地方收入", "增长5.4%。地方收入", ["fix_ascii_full_stop"],
+                     id="ascii-full-stop-after-a-percentage-is-a-sentence-end"),
+        pytest.param("见www.gov.cn，1.加快发展", "见www.gov.cn，1.加快发展", [],
+                     id="ascii-full-stop-of-an-address-or-an-enumerator-kept"),
     ],
 )
 def test_fix_characters(raw: str, expected: str, steps: list[str]) -> None:

@@ -106,9 +106,10 @@ _DATE_SPACE_RE = regex.compile(
 )
 
 
-#: An ASCII full stop between two Chinese characters: OCR's reading of 。 (no number,
-#: abbreviation or web address puts one there).
-_ASCII_FULL_STOP_RE = regex.compile(r"\.(?<=\p{Han}\.)(?=\p{Han})")
+#: An ASCII full stop after a Chinese character or a percent sign and before a Chinese
+#: character: OCR's reading of 。 (no number, abbreviation or web address puts one there;
+#: after a digit it may be an enumerator, 1.加快发展).
+_ASCII_FULL_STOP_RE = regex.compile(r"\.(?<=[\p{Han}%‰]\.)(?=\p{Han})")
 
 
 def _replace_each(text: str, characters: str, replacement: str) -> str:
@@ -165,11 +166,11 @@ def remove_space_in_date(text: str) -> str:
 
 
 def fix_ascii_full_stop(text: str) -> str:
-    """Return ``text`` with an ASCII full stop between two Chinese characters as 。, so that
-    it ends its sentence.
+    """Return ``text`` with an ASCII full stop between two Chinese characters, or after a
+    percent sign, as 。, so that it ends its sentence.
 
-    >>> fix_ascii_full_stop("领跑全国.尽管如此，增长5.1%，www.gov.cn")
-    '领跑全国。尽管如此，增长5.1%，www.gov.cn'
+    >>> fix_ascii_full_stop("领跑全国.尽管如此，增长5.1%.其中，www.gov.cn，1.加快发展")
+    '领跑全国。尽管如此，增长5.1%。其中，www.gov.cn，1.加快发展'
     """
     if "." not in text:
         return text
