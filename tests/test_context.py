@@ -1008,6 +1008,16 @@ def test_place(text: str, mention: str, place: str | None) -> None:
             "赣州市",
             id="a-province-before-a-city-of-its-own-names-the-city",
         ),
+        pytest.param(
+            "（贵州省）2021年黔西南州人民政府工作报告（全文）\n各位代表：\n",
+            "黔西南布依族苗族自治州",
+            id="a-title-names-the-government-whose-report-it-is",
+        ),
+        pytest.param(
+            "广东省GDP突破14万亿元 深圳市政府发布数据\n各位代表：\n",
+            "广东省",
+            id="a-government-publishing-is-not-the-subject-of-a-headline",
+        ),
     ],
 )
 def test_document_place(text: str, place: str) -> None:
