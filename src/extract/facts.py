@@ -1723,7 +1723,7 @@ def _distribute(quantities: list[Quantity], view: _SentenceView) -> list[Quantit
                 for number, (item, value) in enumerate(zip(items, run, strict=True), 1):
                     value.indicator = _item_indicator(rules, item, predicate)
                     value.reasons.append(Rule.RESPECTIVELY.format(word=word, n=number, item=item))
-            elif len(out) >= len(run):
+            elif len(out) >= len(run) and not _names_a_subject(text, word_start, view):
                 for partner, value in zip(out[-len(run) :], run, strict=True):
                     value.partner, value.predicate = partner, _strip_link(rules, predicate)
                     mention = text[partner.start : partner.end]
@@ -1757,6 +1757,24 @@ def _distribute(quantities: list[Quantity], view: _SentenceView) -> list[Quantit
                 out.append(copy)
         index += len(run)
     return out
+
+
+#: Han characters a clause may hold before 分别 and still have no subject of its own
+#: (同比分别下降, 比上年分别增长): fewer than a measure's name.
+_SUBJECT_CHARS = 4
+
+
+def _names_a_subject(text: str, word_start: int, view: _SentenceView) -> bool:
+    """True when the clause of a distributor at ``word_start`` names what it measures before
+    it (其中城乡居民人均可支配收入分别增长…), so its values are not paired with earlier
+    facts; qualifiers and a comparison base (其中, 同比, 比上年) are no subject."""
+    clause_start = view.clauses[view.clause_index(word_start)][0]
+    head = text[clause_start:word_start]
+    lexicon = view.rules.words
+    head = lexicon.qualifier_base_re.sub("", head)
+    for word in lexicon.qualifiers:
+        head = head.replace(word, "")
+    return sum(1 for char in head if "\u4e00" <= char <= "\u9fff") >= _SUBJECT_CHARS
 
 
 def _distributor_before(end: int, view: _SentenceView) -> tuple[str, int] | None:
