@@ -196,6 +196,7 @@ class _Marks:
     quotes: dict[str, str]  # opener → closer of the marks that quote names and speech
     clause_break: frozenset[str]  # ，：；。！？ end a clause; 、 only separates list items
     all: frozenset[str]  # every mark that is never part of a word
+    bullets: str  # ● ■ ◆ …: open a list item, never part of its indicator
     # The same classes as regexes, to jump from one mark to the next.
     opener_re: re.Pattern[str]
     clause_break_re: re.Pattern[str]
@@ -209,6 +210,7 @@ def _build_marks(structure: Structure) -> _Marks:
         clause_break=clause_break,
         opener_re=any_of(frozenset(structure.quotes)),
         clause_break_re=any_of(frozenset(clause_break)),
+        bullets=structure.bullets,
         all=ends
         | set(structure.closing)
         | set(structure.pairs)
@@ -2029,6 +2031,8 @@ def _link_tails(lexicon: Words) -> _Tails:
 def _strip_leading(rules: _Rules, text: str) -> str:
     lexicon = rules.words
     text = text.strip(" 、，,：:；;")
+    if text[:1] in rules.marks.bullets:  # ●预计全省地区生产总值增长6%左右
+        text = text.lstrip(rules.marks.bullets + " ")
     for word in lexicon.reporting:  # a few rfinds in C: cheaper than any regex test first
         position = text.rfind(word)
         if position >= 0:
