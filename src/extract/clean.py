@@ -400,6 +400,12 @@ NEXT_LINE_RATIO = 0.6
 #: all lines, are wrapped (no end mark, no header); otherwise it is flowed.
 MIN_WRAPPED_LINES = 5
 MIN_WRAPPED_SHARE = 0.2
+#: Lines with no end mark are no column when fewer than this share of them come near the
+#: column width and at least the next share are short (under NEXT_LINE_RATIO of it): a
+#: list of key points one a line (地区生产总值迈上6万亿元台阶 / 市场经营主体总量突破1000万户),
+#: each line a paragraph. In column text nearly every such line fills the column.
+LIST_NEAR_SHARE = 0.5
+LIST_SHORT_SHARE = 0.25
 #: The column width is this percentile of the wrapped lines' widths, after
 #: dropping lines more than twice the median (lead lines across the page).
 COLUMN_PERCENTILE = 0.9
@@ -499,6 +505,14 @@ def _column_width(widths: list[int]) -> int:
     return max(1, kept[int(COLUMN_PERCENTILE * (len(kept) - 1))])
 
 
+def _is_short_line_list(wrapped: list[int], column: int) -> bool:
+    """Return whether lines with no end mark, of these widths, are items of a list rather
+    than the lines of a column: few of them fill the column and many are short."""
+    near = sum(1 for width in wrapped if width >= SHORT_LINE_RATIO * column)
+    short = sum(1 for width in wrapped if width < NEXT_LINE_RATIO * column)
+    return near < LIST_NEAR_SHARE * len(wrapped) and short >= LIST_SHORT_SHARE * len(wrapped)
+
+
 @dataclass(slots=True)
 class _Layout:
     """What one re-flow pass learned about the lines of a document."""
@@ -554,13 +568,16 @@ def _measure(structure: Structure, units: list[_Unit]) -> _Layout:
         if not (ends[index] or keywords[index] or names_next[index - 1] or start_headers[index])
     ]
     flowed = len(wrapped) < MIN_WRAPPED_LINES or len(wrapped) < MIN_WRAPPED_SHARE * len(units)
+    column = 0 if flowed else _column_width(wrapped)
+    if not flowed and _is_short_line_list(wrapped, column):
+        flowed, column = True, 0
     # Joining a Latin word cut across lines: in Chinese column text the cut
     # falls anywhere (G|DP → GDP), in Latin-script text it falls between words.
     sample = "".join(u.text[:_SAMPLE_CHARS] for u in units[:_SAMPLE_LINES])[:_SAMPLE_CHARS]
     latin = _is_latin_script(sample)
     return _Layout(
         flowed=flowed,
-        column=0 if flowed else _column_width(wrapped),
+        column=column,
         widths=widths,
         ends_sentence=ends,
         keyword=keywords,
