@@ -125,6 +125,24 @@ def test_display_width(text: str, width: int) -> None:
 
 FIRST = BODY_TEXT.split("\n")[0]
 
+#: Key points of a report one a line, as news sites list them: short items of any length
+#: and longer ones, none with an end mark; no line runs on into the next.
+KEY_POINTS = [
+    "某省政府工作报告要点",
+    "一、过去五年工作回顾",
+    "地区生产总值迈上5万亿元台阶",
+    "高铁通车里程进至全国第8位、实现市市通高铁",
+    "市场经营主体总量突破800万户",
+    "都市圈经济总量达到2.6万亿元",
+    "城镇新增就业每年超过60万人",
+    "5个遗址入选百大考古发现",
+    "二、今年重点工作",
+    "预期目标：城镇新增就业50万人以上；居民收入增长和经济增长同步；粮食产量保持400亿斤以上",
+    "消费：稳定住房、汽车、家电家居等大宗消费；落实职工带薪错峰休假制度",
+    "投资：推进水运新通道等1.2万个亿元以上新建续建项目建设",
+    "改革：全面推行零基预算改革；推进50个扩面试点项目建设",
+]
+
 REFLOW_CASES = [
     pytest.param(
         column("标题", *BODY, "售超800亿元、惠及消费者", "750余万人次；旅游总花费增长1",
@@ -350,6 +368,11 @@ REFLOW_CASES = [
         column("标题", *BODY, "全省地区生产总值增长5%，规", "□工业增加值增长6%。"),
         f"标题\n{BODY_TEXT}\n全省地区生产总值增长5%，规□工业增加值增长6%。",
         id="a-line-opening-with-an-unreadable-box-is-no-bullet",
+    ),
+    pytest.param(
+        "\n".join(KEY_POINTS),
+        "\n".join(KEY_POINTS),
+        id="a-list-of-key-points-one-a-line-is-no-column",
     ),
     pytest.param("", "", id="empty-text"),
     pytest.param("\n \n\u3000\n", "", id="only-blank-lines"),
