@@ -403,7 +403,8 @@ MIN_WRAPPED_SHARE = 0.2
 #: Lines with no end mark are no column when fewer than this share of them come near the
 #: column width and at least the next share are short (under NEXT_LINE_RATIO of it): a
 #: list of key points one a line (地区生产总值迈上6万亿元台阶 / 市场经营主体总量突破1000万户),
-#: each line a paragraph. In column text nearly every such line fills the column.
+#: each line a paragraph. In column text most such lines come near the column width and
+#: hardly any are short.
 LIST_NEAR_SHARE = 0.5
 LIST_SHORT_SHARE = 0.25
 #: The column width is this percentile of the wrapped lines' widths, after
