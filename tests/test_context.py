@@ -468,6 +468,14 @@ def _fact(text: str, mention: str) -> tuple[str | None, str, str | None]:
             "actual",
             id="the-start-of-a-from-x-to-y-is-not-what-the-text-is-about",
         ),
+        pytest.param(
+            REVIEW + "1-11 月，全省进出口总额增长8.1%。", "8.1%", "2025-01/2025-11", "actual",
+            id="month-range-spaced-as-web-pages-do",
+        ),
+        pytest.param(
+            "2026 年某省政府工作报告\n五年来，全省地区生产总值年均增长5.5%。", "5.5%", "2021/2025",
+            "actual", id="spaced-title-year-anchors-five-years",
+        ),
     ],
 )
 def test_period_and_status(text: str, mention: str, period: str | None, status: str) -> None:
@@ -806,6 +814,13 @@ def test_concept(text: str, mention: str, concept: str | None) -> None:
             "file name",
             id="file-name",
         ),
+        pytest.param(
+            "政府工作报告\n——2026 年 1 月 27 日在省第十四届人民代表大会第五次会议上\n",
+            "x",
+            "2026-01-27",
+            "occasion line",
+            id="occasion-line-spaced-as-web-pages-do",
+        ),
         pytest.param("政府工作报告\n各位代表：\n", "x", None, None, id="none"),
     ],
 )
@@ -992,6 +1007,16 @@ def test_place(text: str, mention: str, place: str | None) -> None:
             "政府工作报告\n——2026年1月9日在江西赣州市第六届人民代表大会第五次会议上\n",
             "赣州市",
             id="a-province-before-a-city-of-its-own-names-the-city",
+        ),
+        pytest.param(
+            "（贵州省）2021年黔西南州人民政府工作报告（全文）\n各位代表：\n",
+            "黔西南布依族苗族自治州",
+            id="a-title-names-the-government-whose-report-it-is",
+        ),
+        pytest.param(
+            "广东省GDP突破14万亿元 深圳市政府发布数据\n各位代表：\n",
+            "广东省",
+            id="a-government-publishing-is-not-the-subject-of-a-headline",
         ),
     ],
 )

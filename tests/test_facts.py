@@ -604,6 +604,20 @@ def test_target_list_gives_its_qualifiers_to_every_item() -> None:
             ["发生生产安全事故", "死亡", "发生生产安全事故下降", "死亡下降"],
             id="fen-bie-pairs-values-with-earlier-facts",
         ),
+        pytest.param("●粮食总产达到557亿斤", ["粮食总产"], id="bullet-is-no-part-of-the-indicator"),
+        pytest.param(
+            "■ 城镇新增就业70万人以上", ["城镇新增就业"], id="square-bullet-and-space-stripped"
+        ),
+        pytest.param(
+            "出口1.2万亿元、进口0.8万亿元，比上年分别增长5%和3%。",
+            ["出口", "进口", "出口增长", "进口增长"],
+            id="fen-bie-after-a-comparison-base-still-pairs",
+        ),
+        pytest.param(
+            "进出口总额增长13%，收入增长8%，其中城乡居民收入分别增长6.5%、10%。",
+            ["进出口总额增长", "收入增长", "城乡居民收入增长", "城乡居民收入增长"],
+            id="fen-bie-after-a-subject-of-its-own-pairs-with-no-earlier-fact",
+        ),
         pytest.param(
             "城乡居民人均可支配收入达到56789元和34567元。",
             ["城乡居民人均可支配收入", "城乡居民人均可支配收入"],

@@ -29,6 +29,10 @@ from extract.clean import fix_characters
         pytest.param("物价上涨O.8%。", [("0.8%", "0.8")], id="o-opening-a-decimal-after-chinese"),
         pytest.param("零售总额达到8641.7O亿元。", [("8641.70亿元", "864170000000")],
                      id="o-ending-the-decimals"),
+        pytest.param("增加值为6029.O3亿元。", [("6029.03亿元", "602903000000")],
+                     id="o-right-after-the-decimal-point"),
+        pytest.param("客流量增长53.l6%。", [("53.16%", "53.16")],
+                     id="l-right-after-the-decimal-point"),
     ],
 )
 def test_ocr_letters_read_as_digits(text: str, expected: list[tuple[str, str]]) -> None:
@@ -48,6 +52,7 @@ def test_ocr_letters_read_as_digits(text: str, expected: list[tuple[str, str]]) 
         pytest.param("共10 Online", id="word-after-space"),
         pytest.param("支持Wi-Fi和l2tp协议", id="lowercase-word-with-digit"),
         pytest.param("使用OpenGL4.6接口", id="word-ending-before-a-version"),
+        pytest.param("见第5.I节", id="roman-numeral-after-a-section-number"),
     ],
 )
 def test_latin_words_keep_their_letters(text: str) -> None:

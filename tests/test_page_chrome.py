@@ -38,6 +38,11 @@ def run(lines: list[str]) -> tuple[str | None, list[tuple[str, str]], str]:
         pytest.param(TOOLBAR, ["相关报道：", "另一篇报道的标题", "第三篇报道的标题"],
                      id="related-links-list"),
         pytest.param([], FOOTER, id="footer-buttons"),
+        pytest.param(["首页 > 新闻中心 > 要闻"], [], id="breadcrumb-without-its-label"),
+        pytest.param(["首页＞政务公开＞政府工作报告", "【字号：大 中 小】", "打印", "分享到："], [],
+                     id="unlabelled-breadcrumb-then-font-sizes-on-one-line-and-share"),
+        pytest.param(["客户端", "官方微博", "本网首页", "新闻 > 要闻 > 正文"], [],
+                     id="site-header-above-the-breadcrumb"),
     ],
 )
 def test_chrome_dropped_and_title_found(before: list[str], after: list[str]) -> None:
@@ -48,11 +53,19 @@ def test_chrome_dropped_and_title_found(before: list[str], after: list[str]) -> 
     assert text.endswith("城镇新增就业40万人。")
 
 
+def test_text_above_a_breadcrumb_stays() -> None:
+    _, removed, text = run(["各位代表：", "首页 > 要闻 > 正文", TITLE, *BODY])
+    assert [line for line, _ in removed] == ["首页 > 要闻 > 正文"]
+    assert text.startswith("各位代表：")
+
+
 @pytest.mark.parametrize(
     "lines",
     [
         pytest.param([TITLE, "收入增长较快，规模扩", "大", "。"], id="lone-char-ending-a-word"),
         pytest.param([TITLE, "下载", "各位代表："], id="one-button-word-alone"),
+        pytest.param([TITLE, "产值>投资>消费。"], id="comparison-chain-in-a-sentence"),
+        pytest.param([TITLE, "A>B>C"], id="chain-of-one-letter-names"),
         pytest.param([TITLE, "过去一年，经济增长5%。", "相关报道：", "x" * 90],
                      id="long-line-after-related-is-text"),
     ],

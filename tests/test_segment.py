@@ -198,6 +198,12 @@ _RUNNING_PLAN = "2026年，全省地区生产总值预期增长5%左右，城镇
             id="bracket-and-square-headings-when-no-numbered-heading",
         ),
         pytest.param(
+            ["标题", "报告提出，今年的主要预期目标是：", "◆地区生产总值增长5%；",
+             "◆城镇调查失业率5.5%左右，城镇新增就业110万人以上；", "◆粮食产量1270万吨。"],
+            [],
+            id="paragraphs-led-by-a-square-mark-are-list-items-not-sections",
+        ),
+        pytest.param(
             ["标题", "一、总体回顾", "【经济运行】", "甲增长5%。"],
             [("总体回顾", "一、总体回顾")],
             id="bracket-heading-under-a-numbered-heading-is-not-a-section",

@@ -77,16 +77,16 @@ _FULLWIDTH_THOUSANDS_RE = regex.compile(
     r"，(?<=(?<![\d.,，])\d{1,3}(?:，\d{3})*，)(?=\d{3}(?:，\d{3})*\.\d)"
 )
 #: O, o, l and I after a digit run no Latin letter starts, its decimals included (27l36,
-#: 1O0, 4O%, 3O万, 8641.7O亿).
+#: 1O0, 4O%, 3O万, 8641.7O亿, 6029.O3亿).
 #: The letters come first, so the search runs from one letter to the next.
 _OCR_LETTER_RE = regex.compile(
-    r"(?:[OolI]+(?=\.?\d)|[Oo]+(?=[%‰\p{Han}]))(?<=(?<![A-Za-z\d.])\d+(?:\.\d+)?[OolI]+)"
+    r"(?:[OolI]+(?=\.?\d)|[Oo]+(?=[%‰\p{Han}]))(?<=(?<![A-Za-z\d.])\d+(?:\.\d*)?[OolI]+)"
 )
 _OCR_LETTERS = str.maketrans("OolI", "0011")
 #: l opening a digit run that no Latin letter ends (产量l2.3亿斤), and O opening a decimal
 #: (上涨O.8%), right after a Chinese character: OCR's 1 and 0, as no Latin word starts so.
 _OCR_OPENING_LETTER_RE = regex.compile(r"l(?=\d++(?![A-Za-z]))(?<=\p{Han}l)|O(?=\.\d)(?<=\p{Han}O)")
-_DIGIT_THEN_LETTER_RE = regex.compile("[0-9][OolI]")
+_DIGIT_THEN_LETTER_RE = regex.compile("[0-9][.]?[OolI]")
 # Ａ-ｚ also spans ［＼］＾＿｀, which the translation table leaves alone: one range is
 # scanned several times faster than the two of the letters.
 _FULLWIDTH_LETTER_RE = regex.compile("[Ａ-ｚ]+")
@@ -95,6 +95,21 @@ _FULLWIDTH_LETTERS = str.maketrans(
     "ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ",
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
 )
+
+
+#: Spaces inside a date or a count of years as web pages space them (2025 年 1 月 15 日,
+#: 1-11 月, 连续 8 年): after a digit before 年, 月 or 日, and after such a 年 or 月 before a
+#: digit.
+#: The space comes first in the pattern, so the search runs from one space to the next.
+_DATE_SPACE_RE = regex.compile(
+    r"[ \t]+(?:(?=[年月日])(?<=\d[ \t]+)|(?=\d)(?<=\d[ \t]*[年月][ \t]+))"
+)
+
+
+#: An ASCII full stop after a Chinese character or a percent sign and before a Chinese
+#: character: OCR's reading of 。 (no number, abbreviation or web address puts one there;
+#: after a digit it may be an enumerator, 1.加快发展).
+_ASCII_FULL_STOP_RE = regex.compile(r"\.(?<=[\p{Han}%‰]\.)(?=\p{Han})")
 
 
 def _replace_each(text: str, characters: str, replacement: str) -> str:
@@ -138,6 +153,28 @@ def replace_no_break_space(text: str) -> str:
     '36.5 亿元'
     """
     return _replace_each(text, _NO_BREAK_SPACES, " ")
+
+
+def remove_space_in_date(text: str) -> str:
+    """Return ``text`` without the spaces web pages put between the numbers of a date and
+    年, 月 and 日, so that a date reads as one whatever the spacing.
+
+    >>> remove_space_in_date("——2025 年 1 月 15 日在，1-11 月，连续 8 年，达 5.5 万元")
+    '——2025年1月15日在，1-11月，连续 8年，达 5.5 万元'
+    """
+    return _DATE_SPACE_RE.sub("", text)
+
+
+def fix_ascii_full_stop(text: str) -> str:
+    """Return ``text`` with an ASCII full stop between two Chinese characters, or after a
+    percent sign, as 。, so that it ends its sentence.
+
+    >>> fix_ascii_full_stop("领跑全国.尽管如此，增长5.1%.其中，www.gov.cn，1.加快发展")
+    '领跑全国。尽管如此，增长5.1%。其中，www.gov.cn，1.加快发展'
+    """
+    if "." not in text:
+        return text
+    return _ASCII_FULL_STOP_RE.sub("。", text)
 
 
 def fix_fullwidth_digits(text: str) -> str:
@@ -186,6 +223,8 @@ def fix_ocr_letters_in_numbers(text: str) -> str:
     '40%，100座，27136元，Win1O系统'
     >>> fix_ocr_letters_in_numbers("就业4O.5万人，产量l2.3亿斤，上涨O.8%，l2tp协议")
     '就业40.5万人，产量12.3亿斤，上涨0.8%，l2tp协议'
+    >>> fix_ocr_letters_in_numbers("增加值6029.O3亿元，下降53.O6%，第5.I节")
+    '增加值6029.03亿元，下降53.06%，第5.I节'
     """
     if "l" in text or "O" in text:
         text = _OCR_OPENING_LETTER_RE.sub(lambda m: m.group().translate(_OCR_LETTERS), text)
@@ -248,12 +287,14 @@ FIX_STEPS: tuple[FixStep, ...] = (
     FixStep("replace_odd_line_breaks", replace_odd_line_breaks, keeps_length=True),
     FixStep("replace_ideographic_space", replace_ideographic_space, keeps_length=True),
     FixStep("replace_no_break_space", replace_no_break_space, keeps_length=True),
+    FixStep("remove_space_in_date", remove_space_in_date, keeps_length=False),
     FixStep("fix_fullwidth_digits", fix_fullwidth_digits, keeps_length=True),
     FixStep("fix_arabic_indic_digits", fix_arabic_indic_digits, keeps_length=True),
     FixStep("fix_fullwidth_letters", fix_fullwidth_letters, keeps_length=True),
     FixStep("fix_ocr_letters_in_numbers", fix_ocr_letters_in_numbers, keeps_length=True),
     FixStep("fix_fullwidth_percent", fix_fullwidth_percent, keeps_length=True),
     FixStep("fix_fullwidth_decimal_point", fix_fullwidth_decimal_point, keeps_length=True),
+    FixStep("fix_ascii_full_stop", fix_ascii_full_stop, keeps_length=True),
     FixStep("fix_ocr_decimal_comma", fix_ocr_decimal_comma, keeps_length=True),
     FixStep(
         "fix_fullwidth_thousands_separator", fix_fullwidth_thousands_separator, keeps_length=True
@@ -359,6 +400,13 @@ NEXT_LINE_RATIO = 0.6
 #: all lines, are wrapped (no end mark, no header); otherwise it is flowed.
 MIN_WRAPPED_LINES = 5
 MIN_WRAPPED_SHARE = 0.2
+#: Lines with no end mark are no column when fewer than this share of them come near the
+#: column width and at least the next share are short (under NEXT_LINE_RATIO of it): a
+#: list of key points one a line (地区生产总值迈上6万亿元台阶 / 市场经营主体总量突破1000万户),
+#: each line a paragraph. In column text most such lines come near the column width and
+#: hardly any are short.
+LIST_NEAR_SHARE = 0.5
+LIST_SHORT_SHARE = 0.25
 #: The column width is this percentile of the wrapped lines' widths, after
 #: dropping lines more than twice the median (lead lines across the page).
 COLUMN_PERCENTILE = 0.9
@@ -458,6 +506,14 @@ def _column_width(widths: list[int]) -> int:
     return max(1, kept[int(COLUMN_PERCENTILE * (len(kept) - 1))])
 
 
+def _is_short_line_list(wrapped: list[int], column: int) -> bool:
+    """Return whether lines with no end mark, of these widths, are items of a list rather
+    than the lines of a column: few of them fill the column and many are short."""
+    near = sum(1 for width in wrapped if width >= SHORT_LINE_RATIO * column)
+    short = sum(1 for width in wrapped if width < NEXT_LINE_RATIO * column)
+    return near < LIST_NEAR_SHARE * len(wrapped) and short >= LIST_SHORT_SHARE * len(wrapped)
+
+
 @dataclass(slots=True)
 class _Layout:
     """What one re-flow pass learned about the lines of a document."""
@@ -513,13 +569,16 @@ def _measure(structure: Structure, units: list[_Unit]) -> _Layout:
         if not (ends[index] or keywords[index] or names_next[index - 1] or start_headers[index])
     ]
     flowed = len(wrapped) < MIN_WRAPPED_LINES or len(wrapped) < MIN_WRAPPED_SHARE * len(units)
+    column = 0 if flowed else _column_width(wrapped)
+    if not flowed and _is_short_line_list(wrapped, column):
+        flowed, column = True, 0
     # Joining a Latin word cut across lines: in Chinese column text the cut
     # falls anywhere (G|DP → GDP), in Latin-script text it falls between words.
     sample = "".join(u.text[:_SAMPLE_CHARS] for u in units[:_SAMPLE_LINES])[:_SAMPLE_CHARS]
     latin = _is_latin_script(sample)
     return _Layout(
         flowed=flowed,
-        column=0 if flowed else _column_width(wrapped),
+        column=column,
         widths=widths,
         ends_sentence=ends,
         keyword=keywords,
@@ -736,6 +795,8 @@ def _reflow_once(
 _CHROME_TOP_LINES = 20
 #: A breadcrumb item is at most this many characters (政务信息, 宁夏要闻).
 _BREADCRUMB_ITEM_CHARS = 12
+#: Punctuation that a line of a site's header never holds.
+_SENTENCE_MARKS_RE = regex.compile("[，。；：！？,;:!?]")
 #: A list of related links has at most this many lines, each a header-length line.
 _RELATED_LINES = 40
 #: Tool bar buttons are page chrome in a run of at least this many lines, each this short.
@@ -771,6 +832,11 @@ def _drop_page_chrome(
         if len(unit.text) <= MAX_HEADER_CHARS and match_here(structure.breadcrumb, unit.text):
             drop[index] = "page chrome"
             _drop_breadcrumb(structure, units, index + 1, drop)
+            # Short lines without punctuation above the trail are the site's own header
+            # (客户端, 官方微博, the names of its channels): the article starts below it.
+            if all(len(above.text) <= _BREADCRUMB_ITEM_CHARS
+                   and not _SENTENCE_MARKS_RE.search(above.text) for above in units[:index]):
+                drop.update((above, "page chrome") for above in range(index))
             break
     for index in range(len(units) - 1, max(-1, len(units) - _RELATED_LINES - 2), -1):
         if len(units[index].text) > MAX_HEADER_CHARS:

@@ -29,6 +29,7 @@ from .places import (
     division_named,
     document_place_words,
     find_places,
+    place_words,
     province_of,
 )
 
@@ -489,7 +490,7 @@ def document_place(
     我市/全省 and name a division, the file name; (None, None, None) when none names one.
     """
     if segmented.title:
-        division = _first_division(segmented.title)
+        division = _government_division(segmented.title) or _first_division(segmented.title)
         if division is not None:
             return division, division.name, "title"
     head = [p.text for p in segmented.paragraphs[:_HEAD_PARAGRAPHS]]
@@ -534,6 +535,15 @@ def _first_division(text: str) -> Division | None:
         if inner is not None and inner != first and province_of(inner.code) == first:
             return inner
     return first
+
+
+def _government_division(title: str) -> Division | None:
+    """Return the division whose government a title names (黔西南州人民政府工作报告), or None."""
+    government = tuple(place_words()["government"])
+    for mention in find_places(title):
+        if mention.division is not None and title.startswith(government, mention.end):
+            return mention.division
+    return None
 
 
 def _named_most(text: str, own: list[str]) -> Division | None:

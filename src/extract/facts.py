@@ -196,6 +196,7 @@ class _Marks:
     quotes: dict[str, str]  # opener → closer of the marks that quote names and speech
     clause_break: frozenset[str]  # ，：；。！？ end a clause; 、 only separates list items
     all: frozenset[str]  # every mark that is never part of a word
+    bullets: str  # ● ■ ◆ …: open a list item, never part of its indicator
     # The same classes as regexes, to jump from one mark to the next.
     opener_re: re.Pattern[str]
     clause_break_re: re.Pattern[str]
@@ -209,6 +210,7 @@ def _build_marks(structure: Structure) -> _Marks:
         clause_break=clause_break,
         opener_re=any_of(frozenset(structure.quotes)),
         clause_break_re=any_of(frozenset(clause_break)),
+        bullets=structure.bullets,
         all=ends
         | set(structure.closing)
         | set(structure.pairs)
@@ -1723,7 +1725,7 @@ def _distribute(quantities: list[Quantity], view: _SentenceView) -> list[Quantit
                 for number, (item, value) in enumerate(zip(items, run, strict=True), 1):
                     value.indicator = _item_indicator(rules, item, predicate)
                     value.reasons.append(Rule.RESPECTIVELY.format(word=word, n=number, item=item))
-            elif len(out) >= len(run):
+            elif len(out) >= len(run) and not _names_a_subject(text, word_start, view):
                 for partner, value in zip(out[-len(run) :], run, strict=True):
                     value.partner, value.predicate = partner, _strip_link(rules, predicate)
                     mention = text[partner.start : partner.end]
@@ -1757,6 +1759,24 @@ def _distribute(quantities: list[Quantity], view: _SentenceView) -> list[Quantit
                 out.append(copy)
         index += len(run)
     return out
+
+
+#: Han characters a clause may hold before 分别 and still have no subject of its own
+#: (同比分别下降, 比上年分别增长): fewer than a measure's name.
+_SUBJECT_CHARS = 4
+
+
+def _names_a_subject(text: str, word_start: int, view: _SentenceView) -> bool:
+    """True when the clause of a distributor at ``word_start`` names what it measures before
+    it (其中城乡居民人均可支配收入分别增长…), so its values are not paired with earlier
+    facts; qualifiers and a comparison base (其中, 同比, 比上年) are no subject."""
+    clause_start = view.clauses[view.clause_index(word_start)][0]
+    head = text[clause_start:word_start]
+    lexicon = view.rules.words
+    head = lexicon.qualifier_base_re.sub("", head)
+    for word in lexicon.qualifiers:
+        head = head.replace(word, "")
+    return sum(1 for char in head if "\u4e00" <= char <= "\u9fff") >= _SUBJECT_CHARS
 
 
 def _distributor_before(end: int, view: _SentenceView) -> tuple[str, int] | None:
@@ -2011,6 +2031,8 @@ def _link_tails(lexicon: Words) -> _Tails:
 def _strip_leading(rules: _Rules, text: str) -> str:
     lexicon = rules.words
     text = text.strip(" 、，,：:；;")
+    if text[:1] in rules.marks.bullets:  # ●预计全省地区生产总值增长6%左右
+        text = text.lstrip(rules.marks.bullets + " ")
     for word in lexicon.reporting:  # a few rfinds in C: cheaper than any regex test first
         position = text.rfind(word)
         if position >= 0:

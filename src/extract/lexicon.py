@@ -184,6 +184,8 @@ def _check_structure(table: dict[str, Any]) -> None:
             if key == "headings" and entry.get("rank") not in HEADING_RANKS:
                 allowed = ", ".join(map(str, HEADING_RANKS))
                 raise fail(f"headings[{index}].rank", f"must be one of {allowed}")
+            if key == "headings" and not isinstance(entry.get("lead", True), bool):
+                raise fail(f"headings[{index}].lead", "must be true or false")
     plain = table.get("plain_heading", {})
     if plain.get("rank") not in HEADING_RANKS:
         raise fail("plain_heading.rank", f"must be one of {', '.join(map(str, HEADING_RANKS))}")

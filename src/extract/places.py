@@ -131,7 +131,11 @@ def place_words() -> dict[str, list[str]]:
         "country": list(table["country"]["words"]),
         "areas": list(table["areas"]["words"]),
         "document": list(table["document"]["words"]),
+        "government": list(table["document"]["government"]),
         "not_places": list(table["short_names"]["not_places"]),
+        "autonomous": [
+            f"{kind}={mark}" for kind, mark in table["short_names"]["autonomous"].items()
+        ],
         "suffixes": list(table["facility"]["suffixes"]),
         "adjacent": list(table["facility"]["adjacent"]),
         "not_facility": list(table["facility"]["not_facility"]),
@@ -159,6 +163,13 @@ def _places() -> _Places:
         if "short" in known_names:
             place_names.add(short)
     words = place_words()
+    # 黔西南州 for 黔西南布依族苗族自治州: the short name and the kind's last character.
+    short_forms = [tuple(entry.split("=", 1)) for entry in words["autonomous"]]
+    for division, short, _ in rows:
+        for kind, mark in short_forms:
+            alias = short + mark
+            if short and division.name.endswith(kind) and alias not in by_full:
+                by_full[alias] = [division]
     names: dict[str, _Name] = {}
     not_places = set(words["not_places"])
     for short, divisions in by_short.items():

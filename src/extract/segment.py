@@ -253,7 +253,7 @@ def _classify(texts: list[str], structure: Structure) -> tuple[list[ParagraphKin
         else:
             kinds.append("body")
             lead = structure.match_heading(text)
-            if lead is not None:
+            if lead is not None and lead[0].lead:
                 headings.append(_lead_heading(index, text, lead[0], structure))
         name_of_keyword = False
     plain = _plain_headings(texts, kinds, structure)

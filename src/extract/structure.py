@@ -25,6 +25,9 @@ class HeadingStyle:
     name: str
     rank: int
     pattern: regex.Pattern[str]
+    #: Whether the marker also heads a body paragraph, its first sentence the heading
+    #: (一、坚持稳中求进。2025年…); a bullet-like marker (◆) leads list items instead.
+    lead: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,7 +171,12 @@ def build_structure(table: dict[str, Any]) -> Structure:
     pairs = _pairs(punctuation["pairs"])
     quotes = _pairs(punctuation["quotes"])
     headings = [
-        HeadingStyle(str(entry.get("name", index)), entry["rank"], _compile(entry["pattern"]))
+        HeadingStyle(
+            str(entry.get("name", index)),
+            entry["rank"],
+            _compile(entry["pattern"]),
+            lead=entry.get("lead", True),
+        )
         for index, entry in enumerate(table.get("headings", []))
     ]
     keyword = _compile(table["keyword"]["pattern"])
