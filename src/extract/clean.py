@@ -112,6 +112,15 @@ _DATE_SPACE_RE = regex.compile(
 _ASCII_FULL_STOP_RE = regex.compile(r"\.(?<=[\p{Han}%‰]\.)(?=\p{Han})")
 
 
+#: A footnote reference of a web encyclopedia or a summary, a number of one to three digits
+#: in square brackets right after a word, a figure or the end of a sentence (增长5.2%[3],
+#: 万亿元 ［12］): never a figure of the text. After a comma or colon, or opening a line, it
+#: may number an item ([1]加快发展) and stays.
+_FOOTNOTE_RE = regex.compile(
+    r"[\[［]\d{1,3}[\]］](?<=[\p{Han}\d%‰。！？”）)] ?[\[［]\d{1,3}[\]］])"
+)
+
+
 def _replace_each(text: str, characters: str, replacement: str) -> str:
     """Return ``text`` with every one of ``characters`` replaced by ``replacement``."""
     for character in characters:
@@ -163,6 +172,17 @@ def remove_space_in_date(text: str) -> str:
     '——2025年1月15日在，1-11月，连续 8年，达 5.5 万元'
     """
     return _DATE_SPACE_RE.sub("", text)
+
+
+def remove_footnote_references(text: str) -> str:
+    """Return ``text`` without footnote references ([3]) after its characters.
+
+    >>> remove_footnote_references("增长5.2%[3]。总量10.3万亿元 [12]；见[2023]号，[1]加快发展")
+    '增长5.2%。总量10.3万亿元 ；见[2023]号，[1]加快发展'
+    """
+    if "[" not in text and "［" not in text:
+        return text
+    return _FOOTNOTE_RE.sub("", text)
 
 
 def fix_ascii_full_stop(text: str) -> str:
@@ -288,6 +308,7 @@ FIX_STEPS: tuple[FixStep, ...] = (
     FixStep("replace_ideographic_space", replace_ideographic_space, keeps_length=True),
     FixStep("replace_no_break_space", replace_no_break_space, keeps_length=True),
     FixStep("remove_space_in_date", remove_space_in_date, keeps_length=False),
+    FixStep("remove_footnote_references", remove_footnote_references, keeps_length=False),
     FixStep("fix_fullwidth_digits", fix_fullwidth_digits, keeps_length=True),
     FixStep("fix_arabic_indic_digits", fix_arabic_indic_digits, keeps_length=True),
     FixStep("fix_fullwidth_letters", fix_fullwidth_letters, keeps_length=True),
