@@ -94,6 +94,27 @@ def test_steps_record_a_fix_made_only_after_joining() -> None:
 
 
 @pytest.mark.parametrize(
+    "lines",
+    [
+        pytest.param(["增长5，", "3%"], id="decimal-comma-at-a-line-end"),
+        pytest.param(["82，", "225.00元"], id="thousands-comma-at-a-line-end"),
+        pytest.param(["增长3", "．5%"], id="decimal-point-at-a-line-start"),
+        pytest.param(["就业4", "O%", "产量", "l2.3亿斤"], id="ocr-letters-at-a-line-start"),
+        pytest.param([" 4O% ", "\u3000１２，３４ "], id="spaces-around-the-fixes"),
+    ],
+)
+def test_fixes_see_one_line_at_a_time(lines: list[str]) -> None:
+    # Re-flow fixes only the paragraphs it joins: fixing a line among others, or stripped,
+    # must give what fixing it alone gives.
+    together = fix_characters("\n".join(lines))[0].split("\n")
+    alone = [fix_characters(line)[0] for line in lines]
+    assert together == alone
+    assert [line.strip() for line in alone] == [
+        fix_characters(line.strip())[0] for line in lines
+    ]
+
+
+@pytest.mark.parametrize(
     ("text", "width"),
     [
         pytest.param("增长", 4, id="han-is-two-columns"),
