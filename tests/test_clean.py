@@ -8,7 +8,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extract.clean import _WIDE_RE, clean_text, display_width, fix_characters
+from extract.clean import (
+    _WIDE_RE,
+    FixStep,
+    _fix_to_fixed_point,
+    clean_text,
+    display_width,
+    fix_characters,
+)
 from extract.lexicon import load_lexicon
 from extract.models import CleanText
 
@@ -81,6 +88,23 @@ BODY_TEXT = (
 def test_fix_characters(raw: str, expected: str, steps: list[str]) -> None:
     assert fix_characters(raw) == (expected, steps)
     assert clean_text(raw).steps == steps
+
+
+def test_fix_table_runs_to_a_fixed_point_without_repeating_a_step_on_unchanged_text() -> None:
+    calls: list[str] = []
+
+    def replacing(old: str, new: str) -> FixStep:
+        def apply(text: str) -> str:
+            calls.append(old)
+            return text.replace(old, new)
+
+        return FixStep(f"{old}-to-{new}", apply, keeps_length=True)
+
+    # x becomes y in the second step, which the first step then turns into z in round two
+    fixed = _fix_to_fixed_point("x", (replacing("y", "z"), replacing("x", "y")))
+    assert fixed == ("z", ["x-to-y", "y-to-z"], True)
+    # round two's second step would see the text it left as it was in round one: not run
+    assert calls == ["y", "x", "y", "x", "y"]
 
 
 def test_steps_record_a_fix_made_only_after_joining() -> None:

@@ -284,20 +284,28 @@ def fix_characters(text: str, *, steps: Sequence[FixStep] = FIX_STEPS) -> tuple[
 
 def _fix_to_fixed_point(text: str, steps: Sequence[FixStep]) -> tuple[str, list[str], bool]:
     """Return ``text`` with the table ``steps`` repeated until nothing changes, the names of
-    the steps that fired (in the order they first did), and whether it settled."""
+    the steps that fired (in the order they first did), and whether it settled.
+
+    The steps run in turn, round after round, and stop once every step in a row has left
+    the text as it was: a step that did so on this very text would do so again, so the
+    rest of a round after the last change is not run a second time.
+    """
     fired: list[str] = []
-    for _ in range(_MAX_FIX_ROUNDS):
-        changed = False
-        for step in steps:
-            fixed = step.apply(text)
-            if fixed != text:
-                text = fixed
-                changed = True
-                if step.name not in fired:
-                    fired.append(step.name)
-        if not changed:
-            return text, fired, True
-    return text, fired, False
+    unchanged = 0  # the steps in a row that left the text as it was
+    count = len(steps)
+    for turn in range(_MAX_FIX_ROUNDS * count):
+        step = steps[turn % count]
+        fixed = step.apply(text)
+        if fixed == text:
+            unchanged += 1
+            if unchanged == count:
+                return text, fired, True
+        else:
+            text = fixed
+            unchanged = 0
+            if step.name not in fired:
+                fired.append(step.name)
+    return text, fired, count == 0
 
 
 # --------------------------------------------------------------------------
