@@ -8,7 +8,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extract.clean import _WIDE_RE, clean_text, display_width, fix_characters
+from extract.clean import (
+    _WIDE_RE,
+    FixStep,
+    _fix_to_fixed_point,
+    clean_text,
+    display_width,
+    fix_characters,
+)
 from extract.lexicon import load_lexicon
 from extract.models import CleanText
 
@@ -100,6 +107,23 @@ def test_fix_characters(raw: str, expected: str, steps: list[str]) -> None:
     assert clean_text(raw).steps == steps
 
 
+def test_fix_table_runs_to_a_fixed_point_without_repeating_a_step_on_unchanged_text() -> None:
+    calls: list[str] = []
+
+    def replacing(old: str, new: str) -> FixStep:
+        def apply(text: str) -> str:
+            calls.append(old)
+            return text.replace(old, new)
+
+        return FixStep(f"{old}-to-{new}", apply, keeps_length=True)
+
+    # x becomes y in the second step, which the first step then turns into z in round two
+    fixed = _fix_to_fixed_point("x", (replacing("y", "z"), replacing("x", "y")))
+    assert fixed == ("z", ["x-to-y", "y-to-z"], True)
+    # round two's second step would see the text it left as it was in round one: not run
+    assert calls == ["y", "x", "y", "x", "y"]
+
+
 def test_steps_record_a_fix_made_only_after_joining() -> None:
     raw = column(
         "标题", *BODY[:3], "全市生产总值增长３", "．５%，增速居全省第", "一位，经济运行稳中有",
@@ -108,6 +132,27 @@ def test_steps_record_a_fix_made_only_after_joining() -> None:
     clean = clean_text(raw)
     assert "增长3.5%，" in clean.text
     assert clean.steps == ["fix_fullwidth_digits", "fix_fullwidth_decimal_point"]
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        pytest.param(["增长5，", "3%"], id="decimal-comma-at-a-line-end"),
+        pytest.param(["82，", "225.00元"], id="thousands-comma-at-a-line-end"),
+        pytest.param(["增长3", "．5%"], id="decimal-point-at-a-line-start"),
+        pytest.param(["就业4", "O%", "产量", "l2.3亿斤"], id="ocr-letters-at-a-line-start"),
+        pytest.param([" 4O% ", "\u3000１２，３４ "], id="spaces-around-the-fixes"),
+    ],
+)
+def test_fixes_see_one_line_at_a_time(lines: list[str]) -> None:
+    # Re-flow fixes only the paragraphs it joins: fixing a line among others, or stripped,
+    # must give what fixing it alone gives.
+    together = fix_characters("\n".join(lines))[0].split("\n")
+    alone = [fix_characters(line)[0] for line in lines]
+    assert together == alone
+    assert [line.strip() for line in alone] == [
+        fix_characters(line.strip())[0] for line in lines
+    ]
 
 
 @pytest.mark.parametrize(

@@ -301,7 +301,10 @@ class FixStep:
 
 
 #: The character fixes, in the order they run. Zero-width removal comes first
-#: so that ``3\u200b．5`` is a number by the time the decimal point is fixed.
+#: so that ``3\u200b．5`` is a number by the time the decimal point is fixed. No step
+#: looks across a line's end or at a space, before or after what it changes: a line is
+#: fixed the same alone or among others, stripped or not, which lets re-flow fix only the
+#: paragraphs it joins (``_apply_fixes_in_place``).
 FIX_STEPS: tuple[FixStep, ...] = (
     FixStep("remove_zero_width", remove_zero_width, keeps_length=False),
     FixStep("replace_odd_line_breaks", replace_odd_line_breaks, keeps_length=True),
@@ -336,20 +339,35 @@ def fix_characters(text: str, *, steps: Sequence[FixStep] = FIX_STEPS) -> tuple[
     ('增长13.8%，12，34', ['fix_fullwidth_digits', 'fix_fullwidth_percent', \
 'fix_fullwidth_decimal_point'])
     """
-    fired: list[str] = []
-    for _ in range(_MAX_FIX_ROUNDS):
-        changed = False
-        for step in steps:
-            fixed = step.apply(text)
-            if fixed != text:
-                text = fixed
-                changed = True
-                if step.name not in fired:
-                    fired.append(step.name)
-        if not changed:
-            break
+    text, fired, _ = _fix_to_fixed_point(text, steps)
     fired.sort(key=[step.name for step in FIX_STEPS].index)
     return text, fired
+
+
+def _fix_to_fixed_point(text: str, steps: Sequence[FixStep]) -> tuple[str, list[str], bool]:
+    """Return ``text`` with the table ``steps`` repeated until nothing changes, the names of
+    the steps that fired (in the order they first did), and whether it settled.
+
+    The steps run in turn, round after round, and stop once every step in a row has left
+    the text as it was: a step that did so on this very text would do so again, so the
+    rest of a round after the last change is not run a second time.
+    """
+    fired: list[str] = []
+    unchanged = 0  # the steps in a row that left the text as it was
+    count = len(steps)
+    for turn in range(_MAX_FIX_ROUNDS * count):
+        step = steps[turn % count]
+        fixed = step.apply(text)
+        if fixed == text:
+            unchanged += 1
+            if unchanged == count:
+                return text, fired, True
+        else:
+            text = fixed
+            unchanged = 0
+            if step.name not in fired:
+                fired.append(step.name)
+    return text, fired, count == 0
 
 
 # --------------------------------------------------------------------------
@@ -459,11 +477,17 @@ class _Unit:
     #: The raw line had whitespace at its start / end (an explicit word gap).
     space_before: bool = False
     space_after: bool = False
+    #: The character fixes leave ``text`` as it is (a line of fixed text, or a paragraph
+    #: fixed since it was joined): they need not run on it again.
+    fixed: bool = False
 
 
-def _split_units(text: str, raw_lines: Sequence[int] | None = None) -> list[_Unit]:
+def _split_units(
+    text: str, raw_lines: Sequence[int] | None = None, *, fixed: bool = False
+) -> list[_Unit]:
     """Return the non-blank lines of ``text`` as units, stripped, with their raw line numbers
-    (``raw_lines[n - 1]`` for line n when given: text stripped of HTML)."""
+    (``raw_lines[n - 1]`` for line n when given: text stripped of HTML); ``fixed`` when the
+    character fixes leave ``text`` as it is, and so each of its lines."""
     units: list[_Unit] = []
     # A line ends at \r\n, \r or \n: turned into \n for str.split, several times cheaper
     # than a regex split.
@@ -478,7 +502,11 @@ def _split_units(text: str, raw_lines: Sequence[int] | None = None) -> list[_Uni
         # Positional arguments: keywords double the cost of making a _Unit.
         units.append(
             _Unit(
-                stripped, [(0, number)], padded and line[0].isspace(), padded and line[-1].isspace()
+                stripped,
+                [(0, number)],
+                padded and line[0].isspace(),
+                padded and line[-1].isspace(),
+                fixed,
             )
         )
     return units
@@ -541,6 +569,7 @@ class _Layout:
 
     flowed: bool
     column: int
+    #: The display width of each line; none when the text is flowed.
     widths: list[int]
     ends_sentence: list[bool]
     #: The line is 关键词 / may stand alone when it starts a paragraph.
@@ -574,7 +603,6 @@ def _is_latin_script(sample: str) -> bool:
 
 def _measure(structure: Structure, units: list[_Unit]) -> _Layout:
     """Return the layout of ``units``: flowed or column-broken, and the column width."""
-    widths = _display_widths([u.text for u in units])
     ends = [structure.ends_sentence(u.text) for u in units]
     maybe = [_may_be_header(structure, u.text) for u in units]
     keywords = [m and _is_keyword(structure, u.text) for m, u in zip(maybe, units, strict=True)]
@@ -585,14 +613,16 @@ def _measure(structure: Structure, units: list[_Unit]) -> _Layout:
         k and _names_next_line(structure, u.text) for k, u in zip(keywords, units, strict=True)
     ]
     wrapped = [
-        widths[index]
+        index
         for index in range(1, len(units))
         if not (ends[index] or keywords[index] or names_next[index - 1] or start_headers[index])
     ]
     flowed = len(wrapped) < MIN_WRAPPED_LINES or len(wrapped) < MIN_WRAPPED_SHARE * len(units)
-    column = 0 if flowed else _column_width(wrapped)
-    if not flowed and _is_short_line_list(wrapped, column):
-        flowed, column = True, 0
+    # Flowed text keeps its lines: only column-broken text needs their widths.
+    widths = [] if flowed else _display_widths([u.text for u in units])
+    column = 0 if flowed else _column_width([widths[index] for index in wrapped])
+    if not flowed and _is_short_line_list([widths[index] for index in wrapped], column):
+        flowed, column, widths = True, 0, []
     # Joining a Latin word cut across lines: in Chinese column text the cut
     # falls anywhere (G|DP → GDP), in Latin-script text it falls between words.
     sample = "".join(u.text[:_SAMPLE_CHARS] for u in units[:_SAMPLE_LINES])[:_SAMPLE_CHARS]
@@ -916,18 +946,31 @@ def _join_cut_numbers(units: list[_Unit], *, latin: bool) -> list[_Unit]:
     return [_merge(group, latin=latin) for group in groups]
 
 
+#: The fixes that keep every length, run again on joined lines.
+_LENGTH_KEEPING_STEPS = tuple(step for step in FIX_STEPS if step.keeps_length)
+
+
 def _apply_fixes_in_place(paragraphs: list[_Unit], fired: list[str]) -> bool:
     """Re-run the length-keeping fixes on the paragraphs (３\\n．５ is a number once joined).
 
     The steps never touch ``\\n`` and keep every length, so one pass over the
-    paragraphs joined by newlines fixes each of them in place.
+    paragraphs joined by newlines fixes each of them in place. Only the paragraphs joined
+    since the fixes last ran are fixed: no step looks across a line's end or at a space
+    (``FIX_STEPS``), so a line or paragraph the fixes left as it was stays so.
     """
-    steps = [step for step in FIX_STEPS if step.keeps_length]
-    before = "\n".join(paragraph.text for paragraph in paragraphs)
-    after, names = fix_characters(before, steps=steps)
-    if after == before or len(after) != len(before):
+    fresh = [paragraph for paragraph in paragraphs if not paragraph.fixed]
+    if not fresh:
         return False
-    for paragraph, text in zip(paragraphs, after.split("\n"), strict=True):
+    before = "\n".join(paragraph.text for paragraph in fresh)
+    after, names, settled = _fix_to_fixed_point(before, _LENGTH_KEEPING_STEPS)
+    if len(after) != len(before):
+        return False
+    if settled:
+        for paragraph in fresh:
+            paragraph.fixed = True
+    if after == before:
+        return False
+    for paragraph, text in zip(fresh, after.split("\n"), strict=True):
         paragraph.text = text
     fired.extend(name for name in names if name not in fired)
     return True
@@ -959,8 +1002,10 @@ def clean_text(
     15
     """
     structure = (lexicon or load_lexicon()).structure
-    fixed, steps = fix_characters(text)
-    units, removed = _drop_page_chrome(structure, _split_units(fixed, raw_lines))
+    fixed, steps, settled = _fix_to_fixed_point(text, FIX_STEPS)
+    units, removed = _drop_page_chrome(
+        structure, _split_units(fixed, raw_lines, fixed=settled)
+    )
     issues: list[Issue] = []
     for _ in range(MAX_REFLOW_PASSES):
         units, removed_now, changed = _reflow_once(structure, units)
