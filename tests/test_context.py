@@ -769,6 +769,18 @@ def test_period_and_status(text: str, mention: str, period: str | None, status: 
             None,
             id="a-count-of-steps-passed-is-no-level",
         ),
+        pytest.param(
+            REVIEW + "全省地区生产总值达到8万亿元，约合1.2万亿美元。",
+            "1.2万亿美元",
+            None,
+            id="a-conversion-of-a-headline-figure-is-no-headline-figure",
+        ),
+        pytest.param(
+            REVIEW + "全省地区生产总值达到8万亿元，约合1.2万亿美元。",
+            "8万亿元",
+            "gdp",
+            id="the-figure-before-a-conversion-keeps-its-concept",
+        ),
     ],
 )
 def test_concept(text: str, mention: str, concept: str | None) -> None:
@@ -962,6 +974,32 @@ def test_a_lexicon_file_adds_a_wording(tmp_path: Path) -> None:
             "5.5%",
             "永康市",
             id="quan-shi-in-a-city-report-is-the-city",
+        ),
+        pytest.param(
+            "2022年某市经济新闻\n包括甲市、乙市全域的杭州都市圈，已有2万亿量级的杭州，"
+            "整个都市圈经济总量超过3.5万亿元。",
+            "3.5万亿元",
+            "杭州都市圈",
+            id="a-zone-named-again-by-its-kind-is-the-zone-named-before",
+        ),
+        pytest.param(
+            "2026年某省政府工作报告\n长江中游城市群建设提速，该城市群经济总量突破10万亿元。",
+            "10万亿元",
+            "长江中游城市群",
+            id="gai-and-the-kind-name-the-zone-again",
+        ),
+        pytest.param(
+            "2022年杭州市经济新闻\n全市经济增长5%，整个都市圈经济总量增长6%。",
+            "6%",
+            "杭州市",
+            id="a-kind-with-no-zone-named-before-names-nothing",
+        ),
+        pytest.param(
+            "2022年某市经济新闻\n随着甲市经济总量破1万亿元，长三角地区生产总值超过30万亿元，"
+            "按年平均汇率约合4.6万亿美元。",
+            "4.6万亿美元",
+            "长三角",
+            id="a-value-restated-in-another-unit-keeps-the-place-of-the-value-before",
         ),
     ],
 )

@@ -146,6 +146,10 @@ class _Rules:
     #: The first characters of ``own_words`` (我, 全, 本): a sentence without any has none.
     own_chars: re.Pattern[str]
     place_openers: frozenset[str]
+    #: 整个都市圈, 该城市群: a zone named again by its kind alone (data/context.toml).
+    zone_again_re: re.Pattern[str]
+    #: 约合, 折合: a value after one restates the value before it (data/words.toml).
+    conversions: tuple[str, ...]
     #: The end of a clause before the X of 从X到Y (从, 由2020年的).
     from_end_re: re.Pattern[str]
     #: The last character of the document words that name a province (全省, 我省).
@@ -165,6 +169,7 @@ def _build_rules(lexicon: Lexicon) -> _Rules:
     """Return the compiled context rules of ``lexicon`` (kept with it: ``Lexicon.derived``)."""
     table = bundled_table("context")
     periods, review, status = table["periods"], table["review"], table["status"]
+    zone_kinds = place_words()["zone_suffixes"]  # 都市圈, 城市群 …: the kinds of zones
     relative = {w: (int(a), int(b)) for w, a, b in periods["relative"]}
     plans = {w: (int(a), int(b)) for w, a, b in periods["plans"]}
     months = {w: (int(a), int(b)) for w, a, b in periods["months"]}
@@ -264,6 +269,11 @@ def _build_rules(lexicon: Lexicon) -> _Rules:
         own_words=_longest_first(document_place_words()),
         own_chars=re.compile(f"[{_char_class(own_chars)}]"),
         place_openers=frozenset(["", *table["places"]["openers"]]),
+        conversions=tuple(lexicon.words.conversions),
+        zone_again_re=re.compile(
+            rf"(?:{_alternatives(table['places']['zone_again'])})"
+            rf"(?P<kind>{_alternatives([*zone_kinds, *table['places']['zone_kinds']])})"
+        ),
         from_end_re=re.compile(
             rf"(?:{'|'.join(map(re.escape, _longest_first(review['from_words'])))})"
             r"(?:(?:19|20)\d\d年的?)?\s*$"
@@ -906,6 +916,7 @@ def add_context(
 
     #: The start, base unit and indicator of the last fact done.
     previous: tuple[int, str, str] | None = None
+    previous_place: tuple[str | None, str | None] | None = None  # the place given just before
     #: The heading of the section last looked up, and the offsets it holds for.
     heading, section_from, section_to = "", 0, -1
 
@@ -1102,7 +1113,23 @@ def add_context(
             and carried[0] == text_all.rfind("\n", 0, starts[index])
         ):
             subject, how = carried[1], "the sentence before, in its paragraph, opens with"
-        if subject is not None:
+        restated = (
+            sentence is not None
+            and previous_place is not None
+            and previous is not None
+            and previous[0] >= sentence_start
+            and (subject is None or subject.start < clause_from)
+            and text[clause_from:offset].rstrip().endswith(rules.conversions)
+        )
+        if restated and previous_place is not None:
+            # 粤港澳大湾区GDP可超过12万亿人民币，约合1.92万亿美元: the value before, restated;
+            # the headline figure is that value, not its conversion
+            fact_place, fact_code = previous_place
+            why.append(f"place {fact_place}: the value before it, restated in another unit")
+            if concept is not None:
+                concept = None
+                why.append("concept none: a conversion of the value before it")
+        elif subject is not None:
             fact_place, fact_code = subject.name, subject.code
             why.append(f"place {fact_place}: {how} “{subject.text}”")
         else:
@@ -1110,6 +1137,7 @@ def add_context(
             why.append(f"place {place}: the document's place" if place else "place unknown")
         out.append(_with_context(fact, fields, fact_place, fact_code, period, status, concept))
         previous = (fact_start, base_unit, indicator)
+        previous_place = (fact_place, fact_code)
         if reasons is not None:
             reasons.append(why)
     return out
@@ -1357,6 +1385,12 @@ def _subject(
     in_clause = [p for p in before if p.start >= clause_from]
     if in_clause:
         return in_clause[-1], "its clause names"
+    again = rules.zone_again_re.search(text, clause_from, offset)
+    if again is not None:
+        # 包括…的深圳都市圈，…，整个都市圈经济总量超过4.7万亿元: the last zone of that kind
+        named = [p for p in before if p.text.endswith(again.group("kind"))]
+        if named:
+            return named[-1], f"“{again.group()}” names again the zone"
     opener = _last_opener(before, text, numbers, rules)
     if opener is not None:
         return opener, "an earlier clause of its sentence, with a figure, opens with"
