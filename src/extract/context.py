@@ -29,6 +29,7 @@ from .places import (
     division_named,
     document_place_words,
     find_places,
+    place_spans,
     province_of,
 )
 
@@ -98,6 +99,9 @@ class _Rules:
     #: Words after a plan named after a figure that make the figure its goal (目标).
     goal_after: tuple[str, ...]
     named_goal_re: re.Pattern[str]
+    #: The characters ``named_goal_re`` can start with (左, 的, 目): a clause after a figure
+    #: opening with none of them is not matched.
+    named_goal_starts: frozenset[str]
     whole_words: tuple[str, ...]
     interval_words: tuple[str, ...]
     level_words: tuple[str, ...]
@@ -147,6 +151,9 @@ class _Rules:
     place_openers: frozenset[str]
     #: The end of a clause before the X of 从X到Y (从, 由2020年的).
     from_end_re: re.Pattern[str]
+    #: The characters a clause ``from_end_re`` finds something in ends with, spaces aside
+    #: (从, 由, 年, 的): a clause ending otherwise is not searched.
+    from_end_last: frozenset[str]
     #: The last character of the document words that name a province (全省, 我省).
     province_word_end: str
 
@@ -221,6 +228,9 @@ def _build_rules(lexicon: Lexicon) -> _Rules:
             rf"(?:{_alternatives(periods['goal_lead'])}){{0,3}}"
             rf"(?:{_alternatives(periods['goal_after'])})"
         ),
+        named_goal_starts=frozenset(
+            word[0] for word in [*periods["goal_lead"], *periods["goal_after"]]
+        ),
         opening_words=frozenset(periods["opening_words"]),
         whole_words=_longest_first(review["whole"]),
         interval_words=_longest_first(review["interval"]),
@@ -267,6 +277,7 @@ def _build_rules(lexicon: Lexicon) -> _Rules:
             rf"(?:{'|'.join(map(re.escape, _longest_first(review['from_words'])))})"
             r"(?:(?:19|20)\d\d年的?)?\s*$"
         ),
+        from_end_last=frozenset(["年", "的", *(word[-1] for word in review["from_words"])]),
         province_word_end=str(table["places"]["province_word_end"]),
     )
 
@@ -726,7 +737,11 @@ def _concept(
     its sentence when that is not its own.
     """
     candidates = rules.by_unit.get(base_unit, ())
-    if candidates and (match := rules.from_end_re.search(clause)):
+    if (
+        candidates
+        and clause.rstrip()[-1:] in rules.from_end_last
+        and (match := rules.from_end_re.search(clause))
+    ):
         # 从5.6万元增至7.8万元: the X is where a change started, restated as its base; the
         # level the text reports is the Y.
         return None, f"“{match.group(0)}” before it: the starting point of a change, no concept"
@@ -899,6 +914,9 @@ def add_context(
     #: The heading of the section last looked up, and the offsets it holds for.
     heading, section_from, section_to = "", 0, -1
 
+    #: Why each fact got its context is put into words only when asked (explain): the
+    #: texts would cost more than the rest of the work on most facts.
+    explain = reasons is not None
     for number, fact in enumerate(facts):
         why: list[str] = []
         fact_start = fact_starts[number]
@@ -989,7 +1007,8 @@ def add_context(
         ):
             # 从2020年的X增加到2025年的Y，年均增长Z%: the years after X's up to the last.
             period, several = _period_text(from_spans[-1].first + 1, span.last), True
-            rule += f"; an average since “{from_spans[-1].text}”"
+            if explain:
+                rule += f"; an average since “{from_spans[-1].text}”"
         own_time = any(not s.base for s in spans)
         if period is None and year is not None and not _plan_word(text[:offset], clause, rules):
             # A plan with no time of its own is not dated by the figures the text reports.
@@ -1005,9 +1024,9 @@ def add_context(
             first, last, how = _review_period(goal, clause, rules)
             span, period, several = goal, _period_text(first, last), first != last
             rule = f"“{goal.text}” after it names the plan it is a goal of; {how}"
-        if period is None:
+        if explain and period is None:
             why.append("period unknown: no year in its sentence, section or document")
-        else:
+        elif explain:
             why.append(f"period {period}: {rule}")
         in_list = scope.target_list
         if in_list and scope.target_list_paragraph != (
@@ -1020,7 +1039,8 @@ def add_context(
             fact, span, period, scope, text[:offset], clause, year, rules,
             own=own_time, in_list=in_list, rest=rest,
         )
-        why.append(f"status {status}: {status_why}")
+        if explain:
+            why.append(f"status {status}: {status_why}")
         first_end = _end_among(marks, 0, len(text))
         first_clause = text[:first_end] if offset > first_end else ""
         concept, concept_why = _concept(
@@ -1041,7 +1061,7 @@ def add_context(
                 previous[2] + indicator, base_unit, several, clause, rules, rest,
                 mention=fields["mention"],
             )
-            if concept_why:
+            if concept_why and explain:
                 concept_why += f" (“{indicator}” names no measure: the one before it)"
         if (
             concept is None
@@ -1066,9 +1086,9 @@ def add_context(
                     stepped + indicator, base_unit, several, clause, rules, rest,
                     mention=fields["mention"],
                 )
-            if concept_why:
+            if concept_why and explain:
                 concept_why += f" (“{indicator}” ends a count of steps: the words before it)"
-        if concept_why:
+        if concept_why and explain:
             why.append(f"concept {concept}: {concept_why}")
         if sentence is not None:
             numbers = _numbers_in(numbers_of, fact_starts, index, sentence_start, ends[index])
@@ -1094,10 +1114,12 @@ def add_context(
             subject, how = carried[1], "the sentence before, in its paragraph, opens with"
         if subject is not None:
             fact_place, fact_code = subject.name, subject.code
-            why.append(f"place {fact_place}: {how} “{subject.text}”")
+            if explain:
+                why.append(f"place {fact_place}: {how} “{subject.text}”")
         else:
             fact_place, fact_code = place, place_code
-            why.append(f"place {place}: the document's place" if place else "place unknown")
+            if explain:
+                why.append(f"place {place}: the document's place" if place else "place unknown")
         out.append(_with_context(fact, fields, fact_place, fact_code, period, status, concept))
         previous = (fact_start, base_unit, indicator)
         if reasons is not None:
@@ -1201,8 +1223,11 @@ def _fact_period(
     elif first != last and months is None:
         first, last, how = _review_period(span, clause, rules)
         rule += f"; {how}"
-    elif first == last and (
-        match := rules.running_re.search(clause) or rules.years_then_re.search(clause)
+    elif (
+        first == last
+        # Both patterns end their count of years in 年: a clause without it is not searched.
+        and "年" in clause
+        and (match := rules.running_re.search(clause) or rules.years_then_re.search(clause))
     ):
         n = _small_number(match.group("n"))
         if n and n > 1:
@@ -1268,7 +1293,7 @@ def _sentence_places(
     divisions and areas (not facilities, comparison bases or ranks) and 我省/全市 words,
     which name the document's place."""
     found: list[_Place] = []
-    for mention in find_places(text, within=place_code):
+    for mention in place_spans(text, within=place_code):
         if mention.facility is not None or _is_base(text, mention.start, mention.end, rules):
             continue
         code = mention.division.code if mention.division is not None else None
@@ -1574,7 +1599,7 @@ def _status(
     """Return whether ``fact`` is planned or done, and why (``own``: ``span`` is a time
     its own sentence names; ``in_list``: the words that opened the list of targets it is
     an item of; ``rest``: its clause after it)."""
-    if match := rules.named_goal_re.match(rest):
+    if rest[:1] in rules.named_goal_starts and (match := rules.named_goal_re.match(rest)):
         return "target", f"“{match.group(0)}” after it: the figure is the goal"
     if span is not None and span.target and year is not None and span.last >= year:
         return "target", f"“{span.text}”: a target date"
