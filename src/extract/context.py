@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import re
 import sys
-from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -132,6 +131,9 @@ class _Rules:
     #: an indicator is looked up by its beginnings instead of trying every cut of every
     #: wording. The order is that of ``by_unit``, a wording's longest tail first.
     tails: dict[str, dict[str, tuple[tuple[int, str, str, Concept], ...]]]
+    #: For each base unit, the lengths its tails have, shortest first: the beginnings of an
+    #: indicator of other lengths are not looked up.
+    tail_sizes: dict[str, tuple[int, ...]]
     excluded_after: tuple[str, ...]
     per_person: tuple[str, ...]
     share_words: tuple[str, ...]
@@ -146,8 +148,11 @@ class _Rules:
     base_before: tuple[str, ...]
     rank_after: tuple[str, ...]
     own_words: tuple[str, ...]
-    #: The first characters of ``own_words`` (我, 全, 本): a sentence without any has none.
-    own_chars: re.Pattern[str]
+    #: The first characters of ``own_words`` (我, 全, 本): a sentence without any has none,
+    #: and a word whose first character a sentence lacks is not looked for in it.
+    own_chars: tuple[str, ...]
+    #: ``own_words`` (in their order), each with its first character.
+    own_words_first: tuple[tuple[str, str], ...]
     place_openers: frozenset[str]
     #: The end of a clause before the X of 从X到Y (从, 由2020年的).
     from_end_re: re.Pattern[str]
@@ -203,7 +208,7 @@ def _build_rules(lexicon: Lexicon) -> _Rules:
     running = "|".join(re.escape(w) for w in _longest_first(periods["running"]))
     words_of_time = [*relative, *months, *plans]
     time_chars = frozenset("年月") | {min(word, key=_rarity) for word in words_of_time}
-    own_chars = frozenset(word[0] for word in document_place_words())
+    own_words = _longest_first(document_place_words())
     list_cues = [*(w for w in status["target"] if len(w) > 1), *status["list_openers"]]
     return _Rules(
         time_re=time_re,
@@ -258,6 +263,10 @@ def _build_rules(lexicon: Lexicon) -> _Rules:
         wording_re=re.compile("|".join(re.escape(w) for w in _longest_first(
             [wording for wording, _ in wordings]))),
         tails={unit: _tails(pairs) for unit, pairs in by_unit.items()},
+        tail_sizes={
+            unit: tuple(sorted({len(tail) for tail in _tails(pairs)}))
+            for unit, pairs in by_unit.items()
+        },
         excluded_after=_longest_first(table["concepts"]["excluded_after"]),
         per_person=_longest_first(table["concepts"]["per_person"]),
         share_words=_longest_first(table["concepts"]["share_words"]),
@@ -270,8 +279,9 @@ def _build_rules(lexicon: Lexicon) -> _Rules:
         leading_prefixes=frozenset(["", *table["concepts"]["leading_prefixes"]]),
         base_before=_longest_first(table["places"]["base_before"]),
         rank_after=_longest_first(table["places"]["rank_after"]),
-        own_words=_longest_first(document_place_words()),
-        own_chars=re.compile(f"[{_char_class(own_chars)}]"),
+        own_words=own_words,
+        own_chars=tuple(sorted({word[0] for word in own_words})),
+        own_words_first=tuple((word, word[0]) for word in own_words),
         place_openers=frozenset(["", *table["places"]["openers"]]),
         from_end_re=re.compile(
             rf"(?:{'|'.join(map(re.escape, _longest_first(review['from_words'])))})"
@@ -393,7 +403,13 @@ def _add_months(spans: list[_Span], span: _Span) -> None:
 
 def _period_text(first: int, last: int, months: tuple[int, int] | None = None) -> str:
     # A report names few periods, each for many facts: each text is made once.
-    key = (first, last, months)
+    if not (0 <= first < _YEARS and 0 <= last < _YEARS):
+        return _make_period_text(first, last, months)
+    # One integer for the key (a tuple would be made and hashed at every call); those of
+    # parts of years are negative, apart from those of whole years.
+    key = first * _YEARS + last
+    if months is not None:
+        key = -1 - (key * _MONTHS + months[0]) * _MONTHS - months[1]
     text = _PERIOD_TEXTS.get(key)
     if text is None:
         if len(_PERIOD_TEXTS) >= _PERIOD_TEXTS_KEPT:
@@ -413,7 +429,11 @@ def _make_period_text(first: int, last: int, months: tuple[int, int] | None) -> 
 
 
 #: The texts ``_period_text`` made, by years and months; cleared when it holds this many.
-_PERIOD_TEXTS: dict[tuple[int, int, tuple[int, int] | None], str] = {}
+_PERIOD_TEXTS: dict[int, str] = {}
+#: Bounds of a year and of a month number in the keys of ``_PERIOD_TEXTS``: a period of other
+#: years is made each time (months are 1 to 12).
+_YEARS = 10_000
+_MONTHS = 100
 _PERIOD_TEXTS_KEPT = 4096
 
 
@@ -634,15 +654,33 @@ def _clause_start(text: str, position: int) -> int:
     return _start_among(_clause_marks(text), position)
 
 
+def _bisect_right(values: list[int], x: int) -> int:
+    """Return where ``x`` goes in the sorted ``values``, after any equal to it: what
+    ``bisect.bisect_right`` returns. Compiled with the module, a call of it costs less than
+    one of the builtin, which compares boxed integers; the stage makes one or more a fact.
+
+    >>> _bisect_right([1, 3, 3, 7], 3), _bisect_right([1, 3, 3, 7], 0), _bisect_right([], 5)
+    (3, 0, 0)
+    """
+    low, high = 0, len(values)
+    while low < high:
+        middle = (low + high) // 2
+        if x < values[middle]:
+            high = middle
+        else:
+            low = middle + 1
+    return low
+
+
 def _end_among(marks: list[int], position: int, length: int) -> int:
     """Return ``_clause_end`` of a text of ``length`` whose clause marks are ``marks``."""
-    index = bisect_right(marks, position - 1)
+    index = _bisect_right(marks, position - 1)
     return marks[index] if index < len(marks) else length
 
 
 def _start_among(marks: list[int], position: int) -> int:
     """Return ``_clause_start`` in a text whose clause marks are ``marks``."""
-    index = bisect_right(marks, position - 1)
+    index = _bisect_right(marks, position - 1)
     return marks[index - 1] + 1 if index else 0
 
 
@@ -845,7 +883,11 @@ def _shared_head(
         return None, ""
     # The wordings whose tail opens the indicator, in the order of ``rules.by_unit``.
     found: list[tuple[int, str, str, Concept]] = []
-    for size in range(2, len(indicator) + 1):
+    for size in rules.tail_sizes[base_unit]:
+        if size < 2:
+            continue
+        if size > len(indicator):
+            break
         entries = tails.get(indicator[:size])
         if entries:
             found.extend(entries)
@@ -931,7 +973,7 @@ def add_context(
         fields = fact.__dict__
         indicator: str = fields["indicator"]
         base_unit: str = fields["base_unit"]
-        index = bisect_right(starts, fact_start) - 1
+        index = _bisect_right(starts, fact_start) - 1
         sentence: Sentence | None = sentences[index] if index >= 0 else None
         # Advance the scope over the sentences before this one, then into its section.
         while scanned < index:
@@ -1175,8 +1217,8 @@ def _numbers_in(
     start in its text, from ``fact_starts``; kept in ``numbers_of``, found once a sentence."""
     found = numbers_of.get(index)
     if found is None:
-        low = bisect_right(fact_starts, start - 1)
-        high = bisect_right(fact_starts, end)
+        low = _bisect_right(fact_starts, start - 1)
+        high = _bisect_right(fact_starts, end)
         found = numbers_of[index] = [at - start for at in fact_starts[low:high]]
     return found
 
@@ -1187,7 +1229,7 @@ def _section_around(
     """Return the heading of the section holding ``offset`` ("" outside any section), from
     the sections' ``starts``, ``ends`` and ``headings``, and the offsets from and up to
     which it is the same: the sentences after it need no look-up until then."""
-    i = bisect_right(starts, offset) - 1
+    i = _bisect_right(starts, offset) - 1
     after = starts[i + 1] if i + 1 < len(starts) else sys.maxsize
     if i >= 0 and offset < ends[i]:
         return headings[i], starts[i], min(ends[i], after)
@@ -1306,7 +1348,10 @@ def _sentence_places(
         code = mention.division.code if mention.division is not None else None
         found.append(_Place(mention.start, mention.end, mention.text, mention.name, code))
     mentions = len(found)  # in order of their start; the words added below are not
-    for word in rules.own_words if rules.own_chars.search(text) else ():
+    present = [char for char in rules.own_chars if char in text]
+    for word, first in rules.own_words_first if present else ():
+        if first not in present:
+            continue
         at = text.find(word)
         while at >= 0:
             if not _is_base(text, at, at + len(word), rules) and not any(

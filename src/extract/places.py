@@ -20,7 +20,6 @@ ordinary words.
 
 from __future__ import annotations
 
-import re
 import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -128,8 +127,7 @@ class _Places:
     document_words: tuple[str, ...] = field(default=())
     #: A zone a report names itself, opening a clause (成都平原经济区); None: no suffixes.
     zone_re: regex.Pattern[str] | None = None
-    #: Any of the zone suffixes (经济区, 都市圈), one search: a text with none names no zone.
-    zone_suffix_re: re.Pattern[str] | None = None
+    zone_suffixes: tuple[str, ...] = ()
     #: The characters a facility's words can start with, and how far after a place
     #: (``gap``) a suffix may start: a place with none of them after it names no facility.
     facility_starts: frozenset[str] = frozenset()
@@ -226,9 +224,7 @@ def _places() -> _Places:
         not_facility=tuple(words["not_facility"]),
         document_words=tuple(words["document"]),
         zone_re=_zone_re(words["zone_suffixes"], words["zone_not_first"]),
-        zone_suffix_re=re.compile(
-            "|".join(map(re.escape, sorted(words["zone_suffixes"], key=len, reverse=True)))
-        ) if words["zone_suffixes"] else None,
+        zone_suffixes=tuple(words["zone_suffixes"]),
         facility_starts=frozenset(
             word[0] for word in [*words["suffixes"], *words["adjacent"]] if word
         ),
@@ -476,9 +472,7 @@ def place_spans(text: str, *, within: str | None = None) -> list[PlaceSpan]:
 
 def _zones(text: str, places: _Places) -> list[PlaceSpan]:
     """Return the zones ``text`` names itself at the opening of a clause (成都平原经济区)."""
-    if places.zone_re is None or places.zone_suffix_re is None:
-        return []
-    if places.zone_suffix_re.search(text) is None:
+    if places.zone_re is None or not any(w in text for w in places.zone_suffixes):
         return []
     zones = []
     for match in places.zone_re.finditer(text):
