@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import bisect
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from extract.context import _with_context
+from extract.context import _bisect_right, _period_text, _with_context
 from extract.lexicon import LexiconError, load_lexicon
 from extract.models import Status
 from extract.pipeline import extract_text
@@ -1132,3 +1135,27 @@ def test_a_fact_with_context_is_the_copy_pydantic_makes(
     assert made.model_dump_json() == expected.model_dump_json()
     assert made.model_fields_set == expected.model_fields_set
     assert fact.place is None  # the fact itself is left as it was
+
+
+@given(st.lists(st.integers(-50, 50)).map(sorted), st.integers(-60, 60))
+def test_the_compiled_bisect_is_the_builtin(values: list[int], x: int) -> None:
+    assert _bisect_right(values, x) == bisect.bisect_right(values, x)
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "months", "text"),
+    [
+        pytest.param(2025, 2025, None, "2025", id="one-year"),
+        pytest.param(2021, 2025, None, "2021/2025", id="years"),
+        pytest.param(2025, 2025, (1, 11), "2025-01/2025-11", id="months-apart-from-the-year"),
+        pytest.param(2025, 2025, (1, 12), "2025-01/2025-12", id="other-months-apart"),
+        pytest.param(202, 5202, None, "0202/5202", id="years-of-fewer-digits"),
+        pytest.param(-3, 2025, None, "-003/2025", id="a-year-out-of-range-is-made-each-time"),
+    ],
+)
+def test_period_texts_kept_by_years_and_months(
+    first: int, last: int, months: tuple[int, int] | None, text: str
+) -> None:
+    """The texts are kept by one integer: no two periods may share one (asked twice)."""
+    assert _period_text(first, last, months) == text
+    assert _period_text(first, last, months) == text

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import re
 import sys
-from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -29,6 +28,7 @@ from .places import (
     division_named,
     document_place_words,
     find_places,
+    place_spans,
     place_words,
     province_of,
 )
@@ -78,9 +78,9 @@ class _Rules:
     """The compiled words of data/context.toml and of the lexicon's concepts."""
 
     time_re: re.Pattern[str]
-    #: A text with none of these characters holds no time expression (a character class:
-    #: searched in C, where a set of characters would make a string of each character).
-    time_chars: re.Pattern[str]
+    #: A text with none of these characters holds no time expression (年, 月, 季, 五): each
+    #: tested with ``in``, which costs less than a call of a regex over a sentence.
+    time_chars: tuple[str, ...]
     averages_re: re.Pattern[str]
     running_re: re.Pattern[str]
     years_then_re: re.Pattern[str]
@@ -99,6 +99,9 @@ class _Rules:
     #: Words after a plan named after a figure that make the figure its goal (目标).
     goal_after: tuple[str, ...]
     named_goal_re: re.Pattern[str]
+    #: The characters ``named_goal_re`` can start with (左, 的, 目): a clause after a figure
+    #: opening with none of them is not matched.
+    named_goal_starts: frozenset[str]
     whole_words: tuple[str, ...]
     interval_words: tuple[str, ...]
     level_words: tuple[str, ...]
@@ -129,6 +132,9 @@ class _Rules:
     #: an indicator is looked up by its beginnings instead of trying every cut of every
     #: wording. The order is that of ``by_unit``, a wording's longest tail first.
     tails: dict[str, dict[str, tuple[tuple[int, str, str, Concept], ...]]]
+    #: For each base unit, the lengths its tails have, shortest first: the beginnings of an
+    #: indicator of other lengths are not looked up.
+    tail_sizes: dict[str, tuple[int, ...]]
     excluded_after: tuple[str, ...]
     per_person: tuple[str, ...]
     share_words: tuple[str, ...]
@@ -137,14 +143,20 @@ class _Rules:
     milestone_counters: tuple[str, ...]
     milestone_pairing: tuple[str, ...]
     change_only: tuple[str, ...]
+    #: The characters of ``change_only``: an indicator with any other (spaces aside) is not
+    #: only those words.
+    change_only_chars: frozenset[str]
     #: (wording, concept id) pairs that count only when they open the indicator.
     leading: frozenset[tuple[str, str]]
     leading_prefixes: frozenset[str]
     base_before: tuple[str, ...]
     rank_after: tuple[str, ...]
     own_words: tuple[str, ...]
-    #: The first characters of ``own_words`` (我, 全, 本): a sentence without any has none.
-    own_chars: re.Pattern[str]
+    #: The first characters of ``own_words`` (我, 全, 本): a sentence without any has none,
+    #: and a word whose first character a sentence lacks is not looked for in it.
+    own_chars: tuple[str, ...]
+    #: ``own_words`` (in their order), each with its first character.
+    own_words_first: tuple[tuple[str, str], ...]
     place_openers: frozenset[str]
     #: 整个都市圈, 该城市群: a zone named again by its kind alone (data/context.toml).
     zone_again_re: re.Pattern[str]
@@ -152,6 +164,9 @@ class _Rules:
     conversions: tuple[str, ...]
     #: The end of a clause before the X of 从X到Y (从, 由2020年的).
     from_end_re: re.Pattern[str]
+    #: The characters a clause ``from_end_re`` finds something in ends with, spaces aside
+    #: (从, 由, 年, 的): a clause ending otherwise is not searched.
+    from_end_last: frozenset[str]
     #: The last character of the document words that name a province (全省, 我省).
     province_word_end: str
 
@@ -202,11 +217,11 @@ def _build_rules(lexicon: Lexicon) -> _Rules:
     running = "|".join(re.escape(w) for w in _longest_first(periods["running"]))
     words_of_time = [*relative, *months, *plans]
     time_chars = frozenset("年月") | {min(word, key=_rarity) for word in words_of_time}
-    own_chars = frozenset(word[0] for word in document_place_words())
+    own_words = _longest_first(document_place_words())
     list_cues = [*(w for w in status["target"] if len(w) > 1), *status["list_openers"]]
     return _Rules(
         time_re=time_re,
-        time_chars=re.compile(f"[{_char_class(time_chars)}]"),
+        time_chars=tuple(sorted(time_chars)),
         averages_re=re.compile(rf"(?P<n>{averages})年平均"),
         running_re=re.compile(rf"(?:{running})(?P<n>\d+|[一二三四五六七八九十]+)年"),
         years_then_re=re.compile(
@@ -226,6 +241,9 @@ def _build_rules(lexicon: Lexicon) -> _Rules:
         named_goal_re=re.compile(
             rf"(?:{_alternatives(periods['goal_lead'])}){{0,3}}"
             rf"(?:{_alternatives(periods['goal_after'])})"
+        ),
+        named_goal_starts=frozenset(
+            word[0] for word in [*periods["goal_lead"], *periods["goal_after"]]
         ),
         opening_words=frozenset(periods["opening_words"]),
         whole_words=_longest_first(review["whole"]),
@@ -254,6 +272,10 @@ def _build_rules(lexicon: Lexicon) -> _Rules:
         wording_re=re.compile("|".join(re.escape(w) for w in _longest_first(
             [wording for wording, _ in wordings]))),
         tails={unit: _tails(pairs) for unit, pairs in by_unit.items()},
+        tail_sizes={
+            unit: tuple(sorted({len(tail) for tail in _tails(pairs)}))
+            for unit, pairs in by_unit.items()
+        },
         excluded_after=_longest_first(table["concepts"]["excluded_after"]),
         per_person=_longest_first(table["concepts"]["per_person"]),
         share_words=_longest_first(table["concepts"]["share_words"]),
@@ -262,12 +284,14 @@ def _build_rules(lexicon: Lexicon) -> _Rules:
         milestone_counters=tuple(table["concepts"]["milestone_counters"]),
         milestone_pairing=_longest_first(table["concepts"]["milestone_pairing"]),
         change_only=_longest_first(table["concepts"]["change_only"]),
+        change_only_chars=frozenset("".join(table["concepts"]["change_only"])),
         leading=frozenset((w, c.id) for c in concepts for w in c.leading_wordings),
         leading_prefixes=frozenset(["", *table["concepts"]["leading_prefixes"]]),
         base_before=_longest_first(table["places"]["base_before"]),
         rank_after=_longest_first(table["places"]["rank_after"]),
-        own_words=_longest_first(document_place_words()),
-        own_chars=re.compile(f"[{_char_class(own_chars)}]"),
+        own_words=own_words,
+        own_chars=tuple(sorted({word[0] for word in own_words})),
+        own_words_first=tuple((word, word[0]) for word in own_words),
         place_openers=frozenset(["", *table["places"]["openers"]]),
         conversions=tuple(lexicon.words.conversions),
         zone_again_re=re.compile(
@@ -278,6 +302,7 @@ def _build_rules(lexicon: Lexicon) -> _Rules:
             rf"(?:{'|'.join(map(re.escape, _longest_first(review['from_words'])))})"
             r"(?:(?:19|20)\d\d年的?)?\s*$"
         ),
+        from_end_last=frozenset(["年", "的", *(word[-1] for word in review["from_words"])]),
         province_word_end=str(table["places"]["province_word_end"]),
     )
 
@@ -320,7 +345,10 @@ def _time_spans(text: str, year: int | None, rules: _Rules) -> list[_Span]:
     Relative words need the document's ``year``; without it they are left out.
     """
     spans: list[_Span] = []
-    if not rules.time_chars.search(text):
+    for char in rules.time_chars:
+        if char in text:
+            break
+    else:
         return spans
     for match in rules.time_re.finditer(text):
         # The groups in one call, by position (``_TIME_GROUPS``): a call of ``group`` each
@@ -393,7 +421,13 @@ def _add_months(spans: list[_Span], span: _Span) -> None:
 
 def _period_text(first: int, last: int, months: tuple[int, int] | None = None) -> str:
     # A report names few periods, each for many facts: each text is made once.
-    key = (first, last, months)
+    if not (0 <= first < _YEARS and 0 <= last < _YEARS):
+        return _make_period_text(first, last, months)
+    # One integer for the key (a tuple would be made and hashed at every call); those of
+    # parts of years are negative, apart from those of whole years.
+    key = first * _YEARS + last
+    if months is not None:
+        key = -1 - (key * _MONTHS + months[0]) * _MONTHS - months[1]
     text = _PERIOD_TEXTS.get(key)
     if text is None:
         if len(_PERIOD_TEXTS) >= _PERIOD_TEXTS_KEPT:
@@ -413,7 +447,11 @@ def _make_period_text(first: int, last: int, months: tuple[int, int] | None) -> 
 
 
 #: The texts ``_period_text`` made, by years and months; cleared when it holds this many.
-_PERIOD_TEXTS: dict[tuple[int, int, tuple[int, int] | None], str] = {}
+_PERIOD_TEXTS: dict[int, str] = {}
+#: Bounds of a year and of a month number in the keys of ``_PERIOD_TEXTS``: a period of other
+#: years is made each time (months are 1 to 12).
+_YEARS = 10_000
+_MONTHS = 100
 _PERIOD_TEXTS_KEPT = 4096
 
 
@@ -643,15 +681,33 @@ def _clause_start(text: str, position: int) -> int:
     return _start_among(_clause_marks(text), position)
 
 
+def _bisect_right(values: list[int], x: int) -> int:
+    """Return where ``x`` goes in the sorted ``values``, after any equal to it: what
+    ``bisect.bisect_right`` returns. Compiled with the module, a call of it costs less than
+    one of the builtin, which compares boxed integers; the stage makes one or more a fact.
+
+    >>> _bisect_right([1, 3, 3, 7], 3), _bisect_right([1, 3, 3, 7], 0), _bisect_right([], 5)
+    (3, 0, 0)
+    """
+    low, high = 0, len(values)
+    while low < high:
+        middle = (low + high) // 2
+        if x < values[middle]:
+            high = middle
+        else:
+            low = middle + 1
+    return low
+
+
 def _end_among(marks: list[int], position: int, length: int) -> int:
     """Return ``_clause_end`` of a text of ``length`` whose clause marks are ``marks``."""
-    index = bisect_right(marks, position - 1)
+    index = _bisect_right(marks, position - 1)
     return marks[index] if index < len(marks) else length
 
 
 def _start_among(marks: list[int], position: int) -> int:
     """Return ``_clause_start`` in a text whose clause marks are ``marks``."""
-    index = bisect_right(marks, position - 1)
+    index = _bisect_right(marks, position - 1)
     return marks[index - 1] + 1 if index else 0
 
 
@@ -746,7 +802,11 @@ def _concept(
     its sentence when that is not its own.
     """
     candidates = rules.by_unit.get(base_unit, ())
-    if candidates and (match := rules.from_end_re.search(clause)):
+    if (
+        candidates
+        and clause.rstrip()[-1:] in rules.from_end_last
+        and (match := rules.from_end_re.search(clause))
+    ):
         # 从5.6万元增至7.8万元: the X is where a change started, restated as its base; the
         # level the text reports is the Y.
         return None, f"“{match.group(0)}” before it: the starting point of a change, no concept"
@@ -850,7 +910,11 @@ def _shared_head(
         return None, ""
     # The wordings whose tail opens the indicator, in the order of ``rules.by_unit``.
     found: list[tuple[int, str, str, Concept]] = []
-    for size in range(2, len(indicator) + 1):
+    for size in rules.tail_sizes[base_unit]:
+        if size < 2:
+            continue
+        if size > len(indicator):
+            break
         entries = tails.get(indicator[:size])
         if entries:
             found.extend(entries)
@@ -888,11 +952,18 @@ def add_context(
     rules = lexicon.derived(_build_rules)
     sentences = segmented.sentences
     # The fields of the sentences and sections, read once: a field of a model read again
-    # for each fact costs more than a look-up in a list.
-    starts = [s.start for s in sentences]
-    ends = [s.end for s in sentences]
-    texts = [s.text for s in sentences]
-    kinds: list[str] = [s.kind for s in sentences]
+    # for each fact costs more than a look-up in a list. A sentence's four are read from its
+    # dict, whose one look-up costs less than four attribute reads of a pydantic model.
+    starts: list[int] = []
+    ends: list[int] = []
+    texts: list[str] = []
+    kinds: list[str] = []
+    for model in sentences:
+        values = model.__dict__
+        starts.append(values["start"])
+        ends.append(values["end"])
+        texts.append(values["text"])
+        kinds.append(values["kind"])
     sections = segmented.sections
     section_starts = [s.start for s in sections]
     section_ends = [s.end for s in sections]
@@ -909,7 +980,7 @@ def add_context(
     #: The year the text is about (``_topic_year``), found when a fact first needs it.
     topic: list[_Span | None] | None = None
 
-    fact_starts = [f.start for f in facts]
+    fact_starts: list[int] = [f.__dict__["start"] for f in facts]
 
     numbers_of: dict[int, list[int]] = {}
     out: list[Fact] = []
@@ -920,6 +991,9 @@ def add_context(
     #: The heading of the section last looked up, and the offsets it holds for.
     heading, section_from, section_to = "", 0, -1
 
+    #: Why each fact got its context is put into words only when asked (explain): the
+    #: texts would cost more than the rest of the work on most facts.
+    explain = reasons is not None
     for number, fact in enumerate(facts):
         why: list[str] = []
         fact_start = fact_starts[number]
@@ -927,7 +1001,7 @@ def add_context(
         fields = fact.__dict__
         indicator: str = fields["indicator"]
         base_unit: str = fields["base_unit"]
-        index = bisect_right(starts, fact_start) - 1
+        index = _bisect_right(starts, fact_start) - 1
         sentence: Sentence | None = sentences[index] if index >= 0 else None
         # Advance the scope over the sentences before this one, then into its section.
         while scanned < index:
@@ -1010,7 +1084,8 @@ def add_context(
         ):
             # 从2020年的X增加到2025年的Y，年均增长Z%: the years after X's up to the last.
             period, several = _period_text(from_spans[-1].first + 1, span.last), True
-            rule += f"; an average since “{from_spans[-1].text}”"
+            if explain:
+                rule += f"; an average since “{from_spans[-1].text}”"
         own_time = any(not s.base for s in spans)
         if period is None and year is not None and not _plan_word(text[:offset], clause, rules):
             # A plan with no time of its own is not dated by the figures the text reports.
@@ -1026,9 +1101,9 @@ def add_context(
             first, last, how = _review_period(goal, clause, rules)
             span, period, several = goal, _period_text(first, last), first != last
             rule = f"“{goal.text}” after it names the plan it is a goal of; {how}"
-        if period is None:
+        if explain and period is None:
             why.append("period unknown: no year in its sentence, section or document")
-        else:
+        elif explain:
             why.append(f"period {period}: {rule}")
         in_list = scope.target_list
         if in_list and scope.target_list_paragraph != (
@@ -1041,7 +1116,8 @@ def add_context(
             fact, span, period, scope, text[:offset], clause, year, rules,
             own=own_time, in_list=in_list, rest=rest,
         )
-        why.append(f"status {status}: {status_why}")
+        if explain:
+            why.append(f"status {status}: {status_why}")
         first_end = _end_among(marks, 0, len(text))
         first_clause = text[:first_end] if offset > first_end else ""
         concept, concept_why = _concept(
@@ -1062,7 +1138,7 @@ def add_context(
                 previous[2] + indicator, base_unit, several, clause, rules, rest,
                 mention=fields["mention"],
             )
-            if concept_why:
+            if concept_why and explain:
                 concept_why += f" (“{indicator}” names no measure: the one before it)"
         if (
             concept is None
@@ -1087,9 +1163,9 @@ def add_context(
                     stepped + indicator, base_unit, several, clause, rules, rest,
                     mention=fields["mention"],
                 )
-            if concept_why:
+            if concept_why and explain:
                 concept_why += f" (“{indicator}” ends a count of steps: the words before it)"
-        if concept_why:
+        if concept_why and explain:
             why.append(f"concept {concept}: {concept_why}")
         if sentence is not None:
             numbers = _numbers_in(numbers_of, fact_starts, index, sentence_start, ends[index])
@@ -1125,16 +1201,20 @@ def add_context(
             # 粤港澳大湾区GDP可超过12万亿人民币，约合1.92万亿美元: the value before, restated;
             # the headline figure is that value, not its conversion
             fact_place, fact_code = previous_place
-            why.append(f"place {fact_place}: the value before it, restated in another unit")
+            if explain:
+                why.append(f"place {fact_place}: the value before it, restated in another unit")
             if concept is not None:
                 concept = None
-                why.append("concept none: a conversion of the value before it")
+                if explain:
+                    why.append("concept none: a conversion of the value before it")
         elif subject is not None:
             fact_place, fact_code = subject.name, subject.code
-            why.append(f"place {fact_place}: {how} “{subject.text}”")
+            if explain:
+                why.append(f"place {fact_place}: {how} “{subject.text}”")
         else:
             fact_place, fact_code = place, place_code
-            why.append(f"place {place}: the document's place" if place else "place unknown")
+            if explain:
+                why.append(f"place {place}: the document's place" if place else "place unknown")
         out.append(_with_context(fact, fields, fact_place, fact_code, period, status, concept))
         previous = (fact_start, base_unit, indicator)
         previous_place = (fact_place, fact_code)
@@ -1184,8 +1264,8 @@ def _numbers_in(
     start in its text, from ``fact_starts``; kept in ``numbers_of``, found once a sentence."""
     found = numbers_of.get(index)
     if found is None:
-        low = bisect_right(fact_starts, start - 1)
-        high = bisect_right(fact_starts, end)
+        low = _bisect_right(fact_starts, start - 1)
+        high = _bisect_right(fact_starts, end)
         found = numbers_of[index] = [at - start for at in fact_starts[low:high]]
     return found
 
@@ -1196,7 +1276,7 @@ def _section_around(
     """Return the heading of the section holding ``offset`` ("" outside any section), from
     the sections' ``starts``, ``ends`` and ``headings``, and the offsets from and up to
     which it is the same: the sentences after it need no look-up until then."""
-    i = bisect_right(starts, offset) - 1
+    i = _bisect_right(starts, offset) - 1
     after = starts[i + 1] if i + 1 < len(starts) else sys.maxsize
     if i >= 0 and offset < ends[i]:
         return headings[i], starts[i], min(ends[i], after)
@@ -1239,8 +1319,11 @@ def _fact_period(
     elif first != last and months is None:
         first, last, how = _review_period(span, clause, rules)
         rule += f"; {how}"
-    elif first == last and (
-        match := rules.running_re.search(clause) or rules.years_then_re.search(clause)
+    elif (
+        first == last
+        # Both patterns end their count of years in 年: a clause without it is not searched.
+        and "年" in clause
+        and (match := rules.running_re.search(clause) or rules.years_then_re.search(clause))
     ):
         n = _small_number(match.group("n"))
         if n and n > 1:
@@ -1306,13 +1389,16 @@ def _sentence_places(
     divisions and areas (not facilities, comparison bases or ranks) and 我省/全市 words,
     which name the document's place."""
     found: list[_Place] = []
-    for mention in find_places(text, within=place_code):
+    for mention in place_spans(text, within=place_code):
         if mention.facility is not None or _is_base(text, mention.start, mention.end, rules):
             continue
         code = mention.division.code if mention.division is not None else None
         found.append(_Place(mention.start, mention.end, mention.text, mention.name, code))
     mentions = len(found)  # in order of their start; the words added below are not
-    for word in rules.own_words if rules.own_chars.search(text) else ():
+    present = [char for char in rules.own_chars if char in text]
+    for word, first in rules.own_words_first if present else ():
+        if first not in present:
+            continue
         at = text.find(word)
         while at >= 0:
             if not _is_base(text, at, at + len(word), rules) and not any(
@@ -1554,6 +1640,9 @@ _GOAL_REACH = 6
 
 def _names_no_measure(indicator: str, rules: _Rules) -> bool:
     """Return whether ``indicator`` is only words of how a change is counted (同口径增长)."""
+    for char in indicator:
+        if char not in rules.change_only_chars and not char.isspace():
+            return False  # a character no word removes stays (一般公共预算收入)
     for word in rules.change_only:
         indicator = indicator.replace(word, "")
     return not indicator.strip()
@@ -1618,7 +1707,7 @@ def _status(
     """Return whether ``fact`` is planned or done, and why (``own``: ``span`` is a time
     its own sentence names; ``in_list``: the words that opened the list of targets it is
     an item of; ``rest``: its clause after it)."""
-    if match := rules.named_goal_re.match(rest):
+    if rest[:1] in rules.named_goal_starts and (match := rules.named_goal_re.match(rest)):
         return "target", f"“{match.group(0)}” after it: the figure is the goal"
     if span is not None and span.target and year is not None and span.last >= year:
         return "target", f"“{span.text}”: a target date"

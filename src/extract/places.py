@@ -74,6 +74,31 @@ class PlaceMention:
     facility: str | None = None
 
 
+class PlaceSpan:
+    """A place named in a text, as ``place_spans`` finds it: the fields of ``PlaceMention``.
+
+    The context stage asks for the places of every sentence with a figure: a plain class,
+    whose ``__init__`` is compiled with the module, where a frozen dataclass's runs as
+    Python (``object.__setattr__`` for each field) and costs more than finding the place.
+    """
+
+    def __init__(
+        self,
+        start: int,
+        end: int,
+        text: str,
+        name: str,
+        division: Division | None,
+        facility: str | None = None,
+    ) -> None:
+        self.start = start
+        self.end = end
+        self.text = text
+        self.name = name
+        self.division = division
+        self.facility = facility
+
+
 class _Name(NamedTuple):
     """One name the matcher knows, with what it names (a named tuple: there are thousands,
     all made at start-up, and a tuple is made for a fraction of a dataclass's cost)."""
@@ -103,6 +128,10 @@ class _Places:
     #: A zone a report names itself, opening a clause (成都平原经济区); None: no suffixes.
     zone_re: regex.Pattern[str] | None = None
     zone_suffixes: tuple[str, ...] = ()
+    #: The characters a facility's words can start with, and how far after a place
+    #: (``gap``) a suffix may start: a place with none of them after it names no facility.
+    facility_starts: frozenset[str] = frozenset()
+    facility_reach: int = 0
 
 
 def _read_divisions() -> list[tuple[Division, str, str]]:
@@ -207,6 +236,10 @@ def _places() -> _Places:
         document_words=tuple(words["document"]),
         zone_re=_zone_re(words["zone_suffixes"], words["zone_not_first"]),
         zone_suffixes=tuple(words["zone_suffixes"]),
+        facility_starts=frozenset(
+            word[0] for word in [*words["suffixes"], *words["adjacent"]] if word
+        ),
+        facility_reach=gap + 1,
     )
 
 
@@ -354,6 +387,14 @@ def _is_word_in(window: str, start: int, end: int) -> bool:
 def _facility_at(text: str, start: int, end: int, places: _Places) -> str | None:
     """Return the facility named by the place at ``text[start:end]`` (昆明长水国际机场), or
     None when the place names no facility."""
+    # An adjacent word starts right after the place, a suffix within ``gap`` characters of
+    # it: a place followed by none of their first characters is passed over at once.
+    starts = places.facility_starts
+    for char in text[end : end + places.facility_reach]:
+        if char in starts:
+            break
+    else:
+        return None
     match = places.adjacent_re.match(text, end)
     if match is None:
         match = places.facility_re.match(text, end)
@@ -366,7 +407,7 @@ def _facility_at(text: str, start: int, end: int, places: _Places) -> str | None
 
 
 def _mention(text: str, start: int, end: int, written: str, within: str | None,
-             province: str | None, places: _Places) -> PlaceMention | None:
+             province: str | None, places: _Places) -> PlaceSpan | None:
     """Return the mention of the name ``written`` at ``text[start:end]``, or None where it
     names no place there (a short name inside another word, a county's short name outside
     the document's province)."""
@@ -386,7 +427,7 @@ def _mention(text: str, start: int, end: int, written: str, within: str | None,
         name = division.name
     else:
         name = written
-    return PlaceMention(start, end, written, name, division, facility)
+    return PlaceSpan(start, end, written, name, division, facility)
 
 
 def find_places(text: str, *, within: str | None = None) -> list[PlaceMention]:
@@ -400,6 +441,14 @@ def find_places(text: str, *, within: str | None = None) -> list[PlaceMention]:
     >>> [(m.text, m.name) for m in find_places("桂林入境游客增长21%，高于全国")]
     [('桂林', '桂林市'), ('全国', '全国')]
     """
+    return [
+        PlaceMention(m.start, m.end, m.text, m.name, m.division, m.facility)
+        for m in place_spans(text, within=within)
+    ]
+
+
+def place_spans(text: str, *, within: str | None = None) -> list[PlaceSpan]:
+    """Return what ``find_places`` returns, as ``PlaceSpan`` values (made for less)."""
     places = _places()
     province = None
     if within is not None and within in places.by_code:
@@ -410,7 +459,7 @@ def find_places(text: str, *, within: str | None = None) -> list[PlaceMention]:
         (start, -end, index)
         for index, start, end in places.automaton.find_matches_as_indexes(text, overlapping=True)
     )
-    mentions: list[PlaceMention] = []
+    mentions: list[PlaceSpan] = []
     zones = _zones(text, places)
     taken = 0  # where the last mention ends
     for start, minus_end, index in found:
@@ -432,7 +481,7 @@ def find_places(text: str, *, within: str | None = None) -> list[PlaceMention]:
     return mentions
 
 
-def _zones(text: str, places: _Places) -> list[PlaceMention]:
+def _zones(text: str, places: _Places) -> list[PlaceSpan]:
     """Return the zones ``text`` names itself at the opening of a clause (成都平原经济区)."""
     if places.zone_re is None or not any(w in text for w in places.zone_suffixes):
         return []
@@ -447,5 +496,5 @@ def _zones(text: str, places: _Places) -> list[PlaceMention]:
         )
         if inner and inner[0] > 0:
             start, name = start + inner[0], name[inner[0] :]
-        zones.append(PlaceMention(start, match.end(), name, name, None, None))
+        zones.append(PlaceSpan(start, match.end(), name, name, None, None))
     return zones
