@@ -500,7 +500,9 @@ def _bundled_lexicon() -> Lexicon:
         files=(),
         units=units,
         words=build_words(bundled_table("words")),
-        structure=build_structure_table(bundled_table("structure")),
+        # The bundled table is checked by the tests (test_lexicon.py), not at every start:
+        # the checks compile every pattern, even those a run never needs alone.
+        structure=build_structure(bundled_table("structure")),
         concepts=build_concepts(bundled_table("concepts"), units),
     )
 
