@@ -74,7 +74,10 @@ class Unit:
     group: str
 
 
-@dataclass(frozen=True)
+# Built once per lexicon and never compared or printed: no __repr__ or __eq__ (nor
+# __hash__), whose code the dataclass machinery would otherwise write and compile at
+# every start-up.
+@dataclass(frozen=True, repr=False, eq=False)
 class Units:
     """Every known unit, and the rules that say when a unit is really one."""
 
@@ -200,7 +203,10 @@ def _check_structure(table: dict[str, Any]) -> None:
             raise fail(where, problem)
 
 
-@dataclass(frozen=True)
+# Built once per lexicon and never compared or printed: no __repr__ or __eq__ (nor
+# __hash__), whose code the dataclass machinery would otherwise write and compile at
+# every start-up.
+@dataclass(frozen=True, repr=False, eq=False)
 class Words:
     """The word lists of ``data/words.toml``."""
 

@@ -28,7 +28,10 @@ class HeadingStyle:
     pattern: regex.Pattern[str]
 
 
-@dataclass(frozen=True, slots=True)
+# Built once per lexicon and never compared or printed: no __repr__ or __eq__ (nor
+# __hash__), whose code the dataclass machinery would otherwise write and compile at
+# every start-up.
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
 class Structure:
     """The compiled contents of ``data/structure.toml``."""
 
