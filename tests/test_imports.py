@@ -101,3 +101,28 @@ def test_starting_the_cli_imports_no_optional_engine(library: str) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
+
+
+#: Modules that only some runs need: the worker pool (runs with workers) and the HTML
+#: parser (web pages saved as text). A one-job run of plain text never imports them.
+RUN_FREE = ("multiprocessing", "concurrent.futures.process", "html.parser")
+
+
+@pytest.mark.parametrize("module", RUN_FREE)
+def test_a_one_job_run_of_plain_text_does_not_import(module: str, tmp_path: Path) -> None:
+    source = tmp_path / "in"
+    source.mkdir()
+    (source / "a.txt").write_text("全市地区生产总值增长5.2%。", encoding="utf-8")
+    script = "\n".join(
+        [
+            "import sys",
+            "from extract.cli import main",
+            f"code = main([{str(source)!r}, {str(tmp_path / 'out')!r}, '-q', '--jobs', '1'])",
+            f"print(code, {module!r} in sys.modules)",
+        ]
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["0", "False"]

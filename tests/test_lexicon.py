@@ -29,6 +29,15 @@ def test_bundled_lexicon_is_built_once() -> None:
     assert load_lexicon() is load_lexicon(())
 
 
+def test_bundled_structure_table_passes_the_checks_of_lexicon_files() -> None:
+    # A run builds the bundled table without checking it (its patterns are then compiled
+    # only as a run needs them): the checks that a lexicon file's entries get run here.
+    bundled = load_lexicon().structure
+    checked = build_structure_table(copy.deepcopy(bundled_table("structure")))
+    assert checked.bylines == bundled.bylines and checked.furniture == bundled.furniture
+    assert checked.any_header.pattern == bundled.any_header.pattern
+
+
 @pytest.mark.parametrize(
     ("table", "message"),
     [

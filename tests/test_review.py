@@ -4,12 +4,13 @@ overlapping facts merged, documents pulled one at a time, review.html written by
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+import jinja2
 import pytest
 
 import extract.review
@@ -325,3 +326,59 @@ def test_a_smaller_rerun_removes_the_extra_review_pages(
     assert "aria-label=\"Review pages\"" not in (tmp_path / "out" / "review.html").read_text(
         encoding="utf-8"
     )
+
+
+@pytest.fixture
+def template_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """Point the cache folder at ``tmp_path``; yield the names of the templates compiled."""
+    compiled: list[str] = []
+    compile_template = jinja2.Environment.compile
+
+    def counting_compile(
+        environment: jinja2.Environment, source: Any, name: Any = None, *args: Any, **kwargs: Any
+    ) -> Any:
+        compiled.append(name)
+        return compile_template(environment, source, name, *args, **kwargs)
+
+    monkeypatch.setenv("EXTRACT_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(jinja2.Environment, "compile", counting_compile)
+    extract.review._environment.cache_clear()
+    yield compiled
+    extract.review._environment.cache_clear()
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        pytest.param(lambda data: b"damaged", id="not-a-template-file"),
+        pytest.param(lambda data: b"", id="empty"),
+        pytest.param(lambda data: data[:12], id="checksum-cut-short"),
+        pytest.param(lambda data: data[:-1], id="code-cut-short"),
+        pytest.param(lambda data: data[:60] + b"\xff" * 8 + data[68:], id="code-garbled"),
+    ],
+)
+def test_compiled_templates_are_cached_then_reused(
+    tmp_path: Path, template_cache: list[str], damage: Callable[[bytes], bytes]
+) -> None:
+    document = make_document("abcdefghij", [(0, 3)])
+    built = render_review_document(document, 0)
+    assert template_cache == [extract.review.DOCUMENT_TEMPLATE_NAME]
+    (cache_file,) = tmp_path.glob("templates-*")
+    whole = cache_file.read_bytes()
+    extract.review._environment.cache_clear()
+    assert render_review_document(document, 0) == built
+    assert len(template_cache) == 1  # read from the cache folder, not compiled again
+    cache_file.write_bytes(damage(whole))
+    extract.review._environment.cache_clear()
+    assert render_review_document(document, 0) == built
+    assert cache_file.read_bytes() == whole
+
+
+def test_templates_without_a_writable_cache(
+    tmp_path: Path, template_cache: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("EXTRACT_CACHE_DIR", str(blocker / "cache"))
+    document = make_document("abcdefghij", [(0, 3)])
+    assert "<mark" in render_review_document(document, 0)

@@ -74,7 +74,10 @@ class Unit:
     group: str
 
 
-@dataclass(frozen=True)
+# Built once per lexicon and never compared or printed: no __repr__ or __eq__ (nor
+# __hash__), whose code the dataclass machinery would otherwise write and compile at
+# every start-up.
+@dataclass(frozen=True, repr=False, eq=False)
 class Units:
     """Every known unit, and the rules that say when a unit is really one."""
 
@@ -202,7 +205,10 @@ def _check_structure(table: dict[str, Any]) -> None:
             raise fail(where, problem)
 
 
-@dataclass(frozen=True)
+# Built once per lexicon and never compared or printed: no __repr__ or __eq__ (nor
+# __hash__), whose code the dataclass machinery would otherwise write and compile at
+# every start-up.
+@dataclass(frozen=True, repr=False, eq=False)
 class Words:
     """The word lists of ``data/words.toml``."""
 
@@ -502,7 +508,9 @@ def _bundled_lexicon() -> Lexicon:
         files=(),
         units=units,
         words=build_words(bundled_table("words")),
-        structure=build_structure_table(bundled_table("structure")),
+        # The bundled table is checked by the tests (test_lexicon.py), not at every start:
+        # the checks compile every pattern, even those a run never needs alone.
+        structure=build_structure(bundled_table("structure")),
         concepts=build_concepts(bundled_table("concepts"), units),
     )
 

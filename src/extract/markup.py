@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from html.parser import HTMLParser
+from functools import cache
+from typing import Any
 
 #: Characters of the head of a text judged for markup.
 SNIFF_CHARS = 8 * 1024
@@ -93,60 +94,68 @@ def html_to_text(html: str) -> PageText:
     >>> page.text.split("\\n"), page.raw_lines
     (['全市增长5.3%\\xa0，', '甲', '乙'], [1, 2, 2])
     """
-    parser = _TextParser()
+    parser = _text_parser_class()()
     parser.feed(html)
     parser.close()
     parser.end_line()
     return PageText("\n".join(parser.lines), parser.raw_lines, parser.tags)
 
 
-class _TextParser(HTMLParser):
-    """Collects the text of a page as lines, each with the raw line it begins on."""
+@cache
+def _text_parser_class() -> Any:
+    """Return the parser class (html.parser is imported for the first web page, not by
+    every run: most inputs are plain text)."""
+    from html.parser import HTMLParser
 
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.lines: list[str] = []
-        self.raw_lines: list[int] = []
-        self.tags = 0
-        self._pieces: list[str] = []
-        self._start: int | None = None
-        self._dropping = 0
+    class _TextParser(HTMLParser):
+        """Collects the text of a page as lines, each with the raw line it begins on."""
 
-    def end_line(self) -> None:
-        """End the line being collected, keeping it when it holds any text."""
-        text = "".join(self._pieces)
-        if text.strip() and self._start is not None:
-            self.lines.append(text)
-            self.raw_lines.append(self._start)
-        self._pieces = []
-        self._start = None
+        def __init__(self) -> None:
+            super().__init__(convert_charrefs=True)
+            self.lines: list[str] = []
+            self.raw_lines: list[int] = []
+            self.tags = 0
+            self._pieces: list[str] = []
+            self._start: int | None = None
+            self._dropping = 0
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags += 1
-        if tag == "body":
-            self._dropping = 0  # a <head> never closed ends where the body begins
-        if tag in DROPPED_ELEMENTS:
-            self._dropping += 1
-        elif tag in BLOCK_ELEMENTS:
-            self.end_line()
-        elif tag in CELL_ELEMENTS and self._pieces:
-            self._pieces.append(" ")
+        def end_line(self) -> None:
+            """End the line being collected, keeping it when it holds any text."""
+            text = "".join(self._pieces)
+            if text.strip() and self._start is not None:
+                self.lines.append(text)
+                self.raw_lines.append(self._start)
+            self._pieces = []
+            self._start = None
 
-    def handle_endtag(self, tag: str) -> None:
-        self.tags += 1
-        if tag in DROPPED_ELEMENTS:
-            self._dropping = max(0, self._dropping - 1)
-        elif tag in BLOCK_ELEMENTS:
-            self.end_line()
-
-    def handle_data(self, data: str) -> None:
-        if self._dropping:
-            return
-        line = self.getpos()[0]
-        for index, part in enumerate(data.split("\n")):
-            if index:
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            self.tags += 1
+            if tag == "body":
+                self._dropping = 0  # a <head> never closed ends where the body begins
+            if tag in DROPPED_ELEMENTS:
+                self._dropping += 1
+            elif tag in BLOCK_ELEMENTS:
                 self.end_line()
-            if part.strip() and self._start is None:
-                self._start = line + index
-            if self._start is not None:
-                self._pieces.append(part)
+            elif tag in CELL_ELEMENTS and self._pieces:
+                self._pieces.append(" ")
+
+        def handle_endtag(self, tag: str) -> None:
+            self.tags += 1
+            if tag in DROPPED_ELEMENTS:
+                self._dropping = max(0, self._dropping - 1)
+            elif tag in BLOCK_ELEMENTS:
+                self.end_line()
+
+        def handle_data(self, data: str) -> None:
+            if self._dropping:
+                return
+            line = self.getpos()[0]
+            for index, part in enumerate(data.split("\n")):
+                if index:
+                    self.end_line()
+                if part.strip() and self._start is None:
+                    self._start = line + index
+                if self._start is not None:
+                    self._pieces.append(part)
+
+    return _TextParser

@@ -16,19 +16,23 @@ a fact whose span lies outside the text has a row but no highlight.
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.bccache
 from markupsafe import Markup
 
 from .encode import FactTable, RowFormat, json_string
 from .models import Document, Fact
 from .panel import PanelRow, panel_number
 from .schema import fact_columns
+from .tagger import cache_dir, mark_used, write_cache_file
 
 TEMPLATE_NAME = "review.html.j2"
 DOCUMENT_TEMPLATE_NAME = "review_document.html.j2"
@@ -272,6 +276,34 @@ class DocumentView:
         return iter_fact_json(self.document, self.fact_table)
 
 
+class _TemplateCache(jinja2.BytecodeCache):
+    """The compiled templates, kept in the cache folder (``tagger.cache_dir``).
+
+    Jinja compiles a template to Python code at every start, which costs a run about as
+    much as building the extract stage's rules; the code is kept here as Jinja's own
+    bytecode cache writes it (the template source's checksum and the code), in a file named
+    for the Jinja version and the Python that made it. A file that is missing, damaged or
+    made from another source is ignored and written again; one that cannot be written only
+    costs time.
+    """
+
+    def _path(self, bucket: jinja2.bccache.Bucket) -> Path:
+        tag = sys.implementation.cache_tag
+        return cache_dir() / f"templates-{jinja2.__version__}-{tag}-{bucket.key}.bin"
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        path = self._path(bucket)
+        try:
+            bucket.bytecode_from_string(path.read_bytes())
+        except Exception:  # missing, unreadable or damaged (pickle and marshal raise many)
+            bucket.reset()
+        if bucket.code is not None:
+            mark_used(path)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        write_cache_file(self._path(bucket), bucket.bytecode_to_string())
+
+
 @cache
 def _environment() -> jinja2.Environment:
     """Return the template environment, autoescaping on (built once)."""
@@ -282,6 +314,7 @@ def _environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
+        bytecode_cache=_TemplateCache(),
     )
 
 

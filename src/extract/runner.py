@@ -20,7 +20,6 @@ default, so that a Python without them runs as before, only without the extra:
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
 import os
 import signal
 import sys
@@ -28,11 +27,9 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from . import tagger
 from .core import (
@@ -67,6 +64,9 @@ from .write import (
     read_manifest_entries,
     render_document,
 )
+
+if TYPE_CHECKING:  # the pool's modules are imported when a run starts one (not with -j 1)
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 
 @dataclass(frozen=True)
@@ -307,6 +307,8 @@ def _run_tasks(tasks: list[_Task], *, jobs: int, lexicon: Lexicon) -> Iterator[_
     if jobs == 1:
         yield from (_run_task(task, lexicon) for task in tasks)
         return
+    from concurrent.futures.process import BrokenProcessPool
+
     tagger.load()  # once, before the fork: the workers share the loaded dictionary
     sizes = [_input_size(task.path) for task in tasks]
     batches = [tasks[part.start : part.stop] for part in _plan_batches(sizes, jobs=jobs)]
@@ -347,6 +349,9 @@ def _submit(
     future of refused work raises ``BrokenProcessPool``, as those of the work in flight
     do, so that one handler deals with both.
     """
+    from concurrent.futures import Future
+    from concurrent.futures.process import BrokenProcessPool
+
     try:
         return executor.submit(function, work)
     except BrokenProcessPool as error:
@@ -373,6 +378,8 @@ def _run_alone(
     A task whose pool breaks again is the file that kills workers: it fails, with the
     reason, and the next task gets a fresh pool.
     """
+    from concurrent.futures.process import BrokenProcessPool
+
     executor = _new_executor(jobs, files)
     results: list[_TaskResult] = []
     for task in batch:
@@ -407,6 +414,9 @@ def _stop_workers(executor: ProcessPoolExecutor) -> None:
 def _new_executor(jobs: int, files: tuple[Path, ...] = ()) -> ProcessPoolExecutor:
     """Return a pool of ``jobs`` worker processes that leave Ctrl-C to the main process,
     each extracting with the lexicon of the lexicon files ``files``."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     methods = multiprocessing.get_all_start_methods()
     # fork shares the dictionary already loaded by the main process (copy on write).
     context = multiprocessing.get_context("fork" if "fork" in methods else None)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 import regex
@@ -30,7 +31,10 @@ class HeadingStyle:
     lead: bool = True
 
 
-@dataclass(frozen=True, slots=True)
+# Built once per lexicon and never compared or printed: no __repr__ or __eq__ (nor
+# __hash__), whose code the dataclass machinery would otherwise write and compile at
+# every start-up.
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
 class Structure:
     """The compiled contents of ``data/structure.toml``."""
 
@@ -65,8 +69,11 @@ class Structure:
     #: A plain heading line that heads a section with no sibling: 今后五年的主要目标.
     plain_lone: regex.Pattern[str]
     headings: tuple[HeadingStyle, ...]
-    bylines: tuple[regex.Pattern[str], ...]
-    furniture: tuple[tuple[str, regex.Pattern[str]], ...]
+    #: The byline patterns and the furniture patterns with their reasons, as written:
+    #: compiled in the alternations below, and a furniture pattern alone only once its
+    #: alternation matched (``furniture_reason``), which few lines do.
+    bylines: tuple[str, ...]
+    furniture: tuple[tuple[str, str], ...]
     #: All byline (furniture, header, heading) patterns as one alternation: one
     #: match call rejects an ordinary line.
     any_byline: regex.Pattern[str]
@@ -125,7 +132,7 @@ class Structure:
         if len(text) > MAX_HEADER_CHARS or match_here(self.any_furniture, text) is None:
             return None
         for reason, pattern in self.furniture:
-            if pattern.match(text):
+            if _compiled_once(pattern).match(text):
                 return reason
         return None
 
@@ -161,6 +168,12 @@ def _compile(pattern: str) -> regex.Pattern[str]:
     return regex.compile(pattern, regex.VERSION1)
 
 
+@cache
+def _compiled_once(pattern: str) -> regex.Pattern[str]:
+    """Return ``pattern`` compiled, compiling it on the first call only."""
+    return _compile(pattern)
+
+
 def build_structure(table: dict[str, Any]) -> Structure:
     """Return the compiled structure of a parsed table that ``lexicon`` has validated.
 
@@ -182,9 +195,9 @@ def build_structure(table: dict[str, Any]) -> Structure:
     keyword = _compile(table["keyword"]["pattern"])
     ordinal = _compile(table["ordinal"]["pattern"])
     plain = table["plain_heading"]
-    bylines = tuple(_compile(entry["pattern"]) for entry in table.get("bylines", []))
+    bylines = tuple(str(entry["pattern"]) for entry in table.get("bylines", []))
     furniture = tuple(
-        (str(entry.get("reason", "page furniture")), _compile(entry["pattern"]))
+        (str(entry.get("reason", "page furniture")), str(entry["pattern"]))
         for entry in table.get("furniture", [])
     )
     return Structure(
@@ -213,10 +226,12 @@ def build_structure(table: dict[str, Any]) -> Structure:
         headings=tuple(headings),
         bylines=bylines,
         furniture=furniture,
-        any_byline=_alternation(p for p in bylines),
+        any_byline=_alternation(bylines),
         any_furniture=_alternation(p for _, p in furniture),
-        any_header=_alternation([*(h.pattern for h in headings), *bylines, ordinal, keyword]),
-        any_heading=_alternation(h.pattern for h in headings),
+        any_header=_alternation(
+            [*(h.pattern.pattern for h in headings), *bylines, ordinal.pattern, keyword.pattern]
+        ),
+        any_heading=_alternation(h.pattern.pattern for h in headings),
     )
 
 
@@ -225,7 +240,7 @@ def _pairs(pairs: list[list[str]]) -> dict[str, str]:
     return {open_: close for open_, close in pairs}
 
 
-def _alternation(patterns: Iterable[regex.Pattern[str]]) -> regex.Pattern[str]:
+def _alternation(patterns: Iterable[str]) -> regex.Pattern[str]:
     """Return one pattern matching where any of ``patterns`` matches (never, if none)."""
-    sources = [f"(?:{p.pattern})" for p in patterns]
+    sources = [f"(?:{p})" for p in patterns]
     return regex.compile("|".join(sources) or r"(?!)", regex.VERSION1)
