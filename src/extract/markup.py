@@ -44,16 +44,19 @@ DROPPED_ELEMENTS = frozenset({"head", "script", "style", "noscript", "template"}
 #: Table cells: parted from the cell before by a space.
 CELL_ELEMENTS = frozenset({"td", "th"})
 
-#: A start or end tag of an HTML element (those above and the common inline ones).
-_TAG_RE = re.compile(
-    r"</?("
-    + "|".join(
-        sorted(BLOCK_ELEMENTS | DROPPED_ELEMENTS | CELL_ELEMENTS | {"html", "meta", "link"})
-        + "a b i u em strong span font small big sub sup img".split()
+@cache
+def _tag_re() -> re.Pattern[str]:
+    """Return the pattern of a start or end tag of an HTML element (those above and the
+    common inline ones); compiled for the first text with a ``<`` in it."""
+    return re.compile(
+        r"</?("
+        + "|".join(
+            sorted(BLOCK_ELEMENTS | DROPPED_ELEMENTS | CELL_ELEMENTS | {"html", "meta", "link"})
+            + "a b i u em strong span font small big sub sup img".split()
+        )
+        + r")\b[^<>]*>",
+        re.IGNORECASE,
     )
-    + r")\b[^<>]*>",
-    re.IGNORECASE,
-)
 
 
 def looks_like_html(text: str) -> bool:
@@ -68,7 +71,9 @@ def looks_like_html(text: str) -> bool:
     if _HTML_START_RE.match(text):
         return True
     sample = text[:SNIFF_CHARS]
-    names = [name.lower() for name in _TAG_RE.findall(sample)]
+    if "<" not in sample:
+        return False
+    names = [name.lower() for name in _tag_re().findall(sample)]
     return (
         len(names) >= MIN_TAGS
         and len(names) * MAX_CHARS_PER_TAG >= len(sample)

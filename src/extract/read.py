@@ -104,8 +104,10 @@ _STRAY_CONTROL_RE = re.compile(
     "[" + "".join(chr(code) for code in range(32) if chr(code) not in _TEXT_CONTROLS) + "]"
 )
 #: The Private Use Area of the Basic Multilingual Plane: what binary data decoded as
-#: UTF-16 is full of.
-_PRIVATE_USE_RE = re.compile("[\ue000-\uf8ff]")
+#: UTF-16 is full of (compiled when a text is first tried as UTF-16).
+@functools.cache
+def _private_use_re() -> re.Pattern[str]:
+    return re.compile("[\ue000-\uf8ff]")
 
 
 class UnreadableFile(Exception):
@@ -642,10 +644,14 @@ MIN_JUDGED_CHARACTERS = 10
 
 #: What the share of common characters is counted among: CJK ideographs (with extensions
 #: and compatibility forms), kana and private-use characters, all of which a wrong
-#: two-byte decoding yields.
-_JUDGED_RE = re.compile(
-    "[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\ue000-\uf8ff\U00020000-\U0003ffff]"
-)
+#: two-byte decoding yields. Compiled when first needed: only text that is not UTF-8 is
+#: judged, and the standard library builds this class's tables slowly.
+_JUDGED_CLASS = "[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\ue000-\uf8ff\U00020000-\U0003ffff]"
+
+
+@functools.cache
+def _judged_re() -> re.Pattern[str]:
+    return re.compile(_JUDGED_CLASS)
 
 
 def _gb18030_or_big5(
@@ -706,7 +712,7 @@ def common_share(text: str) -> float | None:
     0.33
     """
     sample = text[:SNIFF_BYTES]
-    judged = len(_JUDGED_RE.findall(sample))
+    judged = len(_judged_re().findall(sample))
     if judged < MIN_JUDGED_CHARACTERS:
         return None
     return len(_common_characters().findall(sample)) / judged
@@ -824,8 +830,11 @@ MIN_CHINESE_SHARE = 0.6
 #: (``\\x81\\x7f`` × 20 reads 羁羁羁…) is a byte pattern, not text.
 MIN_DISTINCT_CHINESE = 3
 
-#: The characters counted by ``MIN_CHINESE_SHARE``.
-_CHINESE_RE = re.compile("[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+#: The characters counted by ``MIN_CHINESE_SHARE`` (compiled when a text without a byte
+#: order mark is first tried as UTF-16).
+@functools.cache
+def _chinese_re() -> re.Pattern[str]:
+    return re.compile("[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 
 
 def _guess_utf16_chinese(raw: bytes) -> str | None:
@@ -843,7 +852,7 @@ def _guess_utf16_chinese(raw: bytes) -> str | None:
         sample = sample[:-1]
     for encoding in ("utf-16-le", "utf-16-be"):
         text = sample.decode(encoding, errors="replace")
-        chinese = _CHINESE_RE.findall(text)
+        chinese = _chinese_re().findall(text)
         if (
             text
             and len(chinese) >= len(text) * MIN_CHINESE_SHARE
@@ -862,7 +871,7 @@ def _looks_like_text(text: str) -> bool:
     sample = text[:SNIFF_BYTES]
     if not sample:
         return False
-    odd = len(_STRAY_CONTROL_RE.findall(sample)) + len(_PRIVATE_USE_RE.findall(sample))
+    odd = len(_STRAY_CONTROL_RE.findall(sample)) + len(_private_use_re().findall(sample))
     return odd <= len(sample) * MAX_CONTROL_SHARE
 
 
