@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import gc
 import io
 import os
@@ -832,19 +833,25 @@ def _say(message: str) -> None:
 #: What may not reach a terminal raw, in a file name or anywhere else in a message: control
 #: characters (ESC starts colour and cursor sequences, CR overwrites the line, BEL rings),
 #: the bidirectional overrides that show a name backwards, and the surrogates that stand for
-#: bytes of a name that are not UTF-8.
-_UNPRINTABLE_RE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+#: bytes of a name that are not UTF-8. Compiled for the first message: a quiet run prints
+#: none, and the standard library builds this class's tables slowly.
+_UNPRINTABLE = "[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+
+
+@functools.cache
+def _unprintable_re() -> re.Pattern[str]:
+    return re.compile(_UNPRINTABLE)
 
 
 def printable(text: str) -> str:
-    """Return ``text`` with every character ``_UNPRINTABLE_RE`` matches escaped as in Python.
+    """Return ``text`` with every character ``_UNPRINTABLE`` matches escaped as in Python.
 
     >>> print(printable("skipped: a\\x1b[31m\\r.txt: empty file"))
     skipped: a\\x1b[31m\\r.txt: empty file
     >>> print(printable(os.fsdecode(b"\\xb1\\xa8.txt")))
     \\xb1\\xa8.txt
     """
-    return _UNPRINTABLE_RE.sub(_escape_character, text)
+    return _unprintable_re().sub(_escape_character, text)
 
 
 def _escape_character(match: re.Match[str]) -> str:
