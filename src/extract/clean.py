@@ -623,8 +623,9 @@ def _measure(structure: Structure, units: list[_Unit]) -> _Layout:
     flowed = len(wrapped) < MIN_WRAPPED_LINES or len(wrapped) < MIN_WRAPPED_SHARE * len(units)
     # Flowed text keeps its lines: only column-broken text needs their widths.
     widths = [] if flowed else _display_widths([u.text for u in units])
-    column = 0 if flowed else _column_width([widths[index] for index in wrapped])
-    if not flowed and _is_short_line_list([widths[index] for index in wrapped], column):
+    wrapped_widths = [widths[index] for index in wrapped] if widths else []
+    column = 0 if flowed else _column_width(wrapped_widths)
+    if not flowed and _is_short_line_list(wrapped_widths, column):
         flowed, column, widths = True, 0, []
     # Joining a Latin word cut across lines: in Chinese column text the cut
     # falls anywhere (G|DP → GDP), in Latin-script text it falls between words.
@@ -849,8 +850,6 @@ def _reflow_once(
 _CHROME_TOP_LINES = 20
 #: A breadcrumb item is at most this many characters (政务信息, 宁夏要闻).
 _BREADCRUMB_ITEM_CHARS = 12
-#: Punctuation that a line of a site's header never holds.
-_SENTENCE_MARKS_RE = regex.compile("[，。；：！？,;:!?]")
 #: A list of related links has at most this many lines, each a header-length line.
 _RELATED_LINES = 40
 #: Tool bar buttons are page chrome in a run of at least this many lines, each this short.
@@ -888,8 +887,9 @@ def _drop_page_chrome(
             _drop_breadcrumb(structure, units, index + 1, drop)
             # Short lines without punctuation above the trail are the site's own header
             # (客户端, 官方微博, the names of its channels): the article starts below it.
+            marks = structure.clause_end | structure.terminal  # never in a header's line
             if all(len(above.text) <= _BREADCRUMB_ITEM_CHARS
-                   and not _SENTENCE_MARKS_RE.search(above.text) for above in units[:index]):
+                   and marks.isdisjoint(above.text) for above in units[:index]):
                 drop.update((above, "page chrome") for above in range(index))
             break
     for index in range(len(units) - 1, max(-1, len(units) - _RELATED_LINES - 2), -1):

@@ -1191,7 +1191,6 @@ def add_context(
             subject, how = carried[1], "the sentence before, in its paragraph, opens with"
         restated = (
             sentence is not None
-            and previous_place is not None
             and previous is not None
             and previous[0] >= sentence_start
             and (subject is None or subject.start < clause_from)
