@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import string
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from functools import cache
 
 import regex
@@ -294,13 +293,16 @@ def fix_fullwidth_decimal_point(text: str) -> str:
     return _FULLWIDTH_DECIMAL_RE.sub(".", text)
 
 
-@dataclass(frozen=True, slots=True)
+# The classes of this module are plain classes, not dataclasses: in a compiled module a
+# dataclass still has its methods written out and compiled at every start-up, and its
+# __init__ runs as Python. None of them is compared or printed.
 class FixStep:
     """One named character fix; ``keeps_length`` when it maps one character to one."""
 
-    name: str
-    apply: Callable[[str], str]
-    keeps_length: bool
+    def __init__(self, name: str, apply: Callable[[str], str], *, keeps_length: bool) -> None:
+        self.name = name
+        self.apply = apply
+        self.keeps_length = keeps_length
 
 
 #: The character fixes, in the order they run. Zero-width removal comes first
@@ -470,19 +472,26 @@ _HAN_CHARACTERS_RE = regex.compile(r"\p{Han}+")
 _HAN_CHUNK_CHARS = 1000
 
 
-@dataclass(slots=True)
 class _Unit:
     """A line (first pass) or a paragraph (later passes) with its raw-line pieces."""
 
-    text: str
-    #: (offset in ``text``, 1-based raw line) where each raw line's text begins.
-    pieces: list[tuple[int, int]]
-    #: The raw line had whitespace at its start / end (an explicit word gap).
-    space_before: bool = False
-    space_after: bool = False
-    #: The character fixes leave ``text`` as it is (a line of fixed text, or a paragraph
-    #: fixed since it was joined): they need not run on it again.
-    fixed: bool = False
+    def __init__(
+        self,
+        text: str,
+        pieces: list[tuple[int, int]],
+        space_before: bool = False,
+        space_after: bool = False,
+        fixed: bool = False,
+    ) -> None:
+        self.text = text
+        #: (offset in ``text``, 1-based raw line) where each raw line's text begins.
+        self.pieces = pieces
+        #: The raw line had whitespace at its start / end (an explicit word gap).
+        self.space_before = space_before
+        self.space_after = space_after
+        #: The character fixes leave ``text`` as it is (a line of fixed text, or a
+        #: paragraph fixed since it was joined): they need not run on it again.
+        self.fixed = fixed
 
 
 def _split_units(
@@ -566,23 +575,35 @@ def _is_short_line_list(wrapped: list[int], column: int) -> bool:
     return near < LIST_NEAR_SHARE * len(wrapped) and short >= LIST_SHORT_SHARE * len(wrapped)
 
 
-@dataclass(slots=True)
 class _Layout:
     """What one re-flow pass learned about the lines of a document."""
 
-    flowed: bool
-    column: int
-    #: The display width of each line; none when the text is flowed.
-    widths: list[int]
-    ends_sentence: list[bool]
-    #: The line is 关键词 / may stand alone when it starts a paragraph.
-    keyword: list[bool]
-    #: The line is a bare 关键词 whose section name is the next line.
-    names_next: list[bool]
-    #: The line starts like a （一） sub-heading.
-    sub_heading: list[bool]
-    start_header: list[bool]
-    latin: bool
+    def __init__(
+        self,
+        *,
+        flowed: bool,
+        column: int,
+        widths: list[int],
+        ends_sentence: list[bool],
+        keyword: list[bool],
+        names_next: list[bool],
+        sub_heading: list[bool],
+        start_header: list[bool],
+        latin: bool,
+    ) -> None:
+        self.flowed = flowed
+        self.column = column
+        #: The display width of each line; none when the text is flowed.
+        self.widths = widths
+        self.ends_sentence = ends_sentence
+        #: The line is 关键词 / may stand alone when it starts a paragraph.
+        self.keyword = keyword
+        #: The line is a bare 关键词 whose section name is the next line.
+        self.names_next = names_next
+        #: The line starts like a （一） sub-heading.
+        self.sub_heading = sub_heading
+        self.start_header = start_header
+        self.latin = latin
 
 
 def _count(runs_re: regex.Pattern[str], text: str) -> int:
