@@ -24,7 +24,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from enum import StrEnum
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 import regex
@@ -582,7 +582,7 @@ def _read_number(rules: _Rules, match: regex.Match[str]) -> Quantity | None:
             # 从8500到3万元: a bound that the upper's 万 would put above it has none
             factor, multiplier = Decimal(1), ""
         value, start = lo_value, match.start(groups.lo)
-        if cn and lo in CN_DIGITS and (tail := _PLACES_AFTER_DIGIT_RE.match(number_text)):
+        if cn and lo in CN_DIGITS and (tail := _places_after_digit_re().match(number_text)):
             value *= multiplier_value(tail.group(1))  # 两到三千 is 2000 to 3000
     elif cn and (pair := _NEIGHBOUR_DIGITS_RE.match(number_text)) is not None:
         lo_digit, hi_digit = CN_DIGITS[pair.group(1)], CN_DIGITS[pair.group(2)]
@@ -606,7 +606,10 @@ def _read_number(rules: _Rules, match: regex.Match[str]) -> Quantity | None:
 
 
 # The denominator of a fraction written with a slash (1/6), not one of a date (2025/12/31).
-_SLASH_DENOMINATOR_RE = regex.compile(r"/(\d{1,3})(?![\d./年月日号])")
+@cache
+def _slash_denominator_re() -> regex.Pattern[str]:
+    """Compiled on first use: few numbers need it."""
+    return regex.compile(r"/(\d{1,3})(?![\d./年月日号])")
 
 
 def _slash_fraction(
@@ -616,7 +619,7 @@ def _slash_fraction(
     start = match.start()
     if start and match.string[start - 1] in "/0123456789":
         return None  # the middle of 2025/12/31
-    found = _SLASH_DENOMINATOR_RE.match(match.string, end)
+    found = _slash_denominator_re().match(match.string, end)
     if found is None or numerator != numerator.to_integral_value() or numerator < 1:
         return None
     denominator = Decimal(found.group(1))
@@ -641,8 +644,15 @@ _SMALLER_PARTS: dict[str, regex.Pattern[str]] = {
 }
 # The first characters of what _SMALLER_PARTS reads: a test before the regex call.
 _SMALLER_PART_STARTS = frozenset("多0123456789" + "".join(CN_DIGITS))
+
+
 # A digit and the places after it, the whole numeral: 三千, 五百.
-_PLACES_AFTER_DIGIT_RE = regex.compile(rf"[{''.join(CN_DIGITS)}]([{''.join(CN_PLACES)}]+)$")
+@cache
+def _places_after_digit_re() -> regex.Pattern[str]:
+    """Compiled on first use: few numbers need it."""
+    return regex.compile(rf"[{''.join(CN_DIGITS)}]([{''.join(CN_PLACES)}]+)$")
+
+
 # Two digits (not 零) and the places after them, as a numeral of neighbouring digits is
 # written; the caller checks that the second is one more than the first.
 _NONZERO_DIGITS = "".join(c for c, d in CN_DIGITS.items() if d)
