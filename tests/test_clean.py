@@ -9,9 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from extract.clean import (
-    _WIDE_RE,
     FixStep,
     _fix_to_fixed_point,
+    _wide_re,
     clean_text,
     display_width,
     fix_characters,
@@ -689,7 +689,7 @@ def test_corpus_cleaning_is_idempotent_lossless_and_mapped(raw_path: Path) -> No
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet=st.sampled_from("增长率5.3%（）“”·é—–…ＡＢ１２　 \tabc€±×ⅰ①")))
 def test_display_width_counts_every_character_as_its_class(text: str) -> None:
-    expected = sum(2 if _WIDE_RE.match(char) else 1 for char in text[:400])
+    expected = sum(2 if _wide_re().match(char) else 1 for char in text[:400])
     assert display_width(text) == expected
 
 

@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import copy
+import marshal
+import tomllib
+from collections.abc import Iterator
+from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -27,6 +32,48 @@ def test_shipped_lexicons_load() -> None:
 
 def test_bundled_lexicon_is_built_once() -> None:
     assert load_lexicon() is load_lexicon(())
+
+
+@pytest.fixture
+def cache_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """An empty cache folder, and bundled_table reading the data files again."""
+    monkeypatch.setenv("EXTRACT_CACHE_DIR", str(tmp_path))
+    bundled_table.cache_clear()
+    yield tmp_path
+    bundled_table.cache_clear()
+
+
+def _parsed(name: str) -> dict[str, Any]:
+    return tomllib.loads((resources.files("extract") / "data" / f"{name}.toml").read_text("utf-8"))
+
+
+def test_bundled_tables_are_kept_parsed_in_the_cache_folder(cache_folder: Path) -> None:
+    assert bundled_table("units") == _parsed("units")
+    (cache_file,) = cache_folder.glob("tables-units-*.bin")
+    # What a later start gets is the file's table, not the TOML parsed again.
+    cache_file.write_bytes(marshal.dumps({"read": "from the cache"}))
+    bundled_table.cache_clear()
+    assert bundled_table("units") == {"read": "from the cache"}
+
+
+@pytest.mark.parametrize(
+    "contents",
+    [
+        pytest.param(b"", id="empty-file"),
+        pytest.param(b"damaged", id="not-marshal-data"),
+        pytest.param(marshal.dumps({"a": 1})[:-3], id="cut-short"),
+        pytest.param(marshal.dumps(["not", "a", "table"]), id="not-a-table"),
+    ],
+)
+def test_a_damaged_table_cache_is_parsed_again_and_rewritten(
+    cache_folder: Path, contents: bytes
+) -> None:
+    bundled_table("words")
+    (cache_file,) = cache_folder.glob("tables-words-*.bin")
+    cache_file.write_bytes(contents)
+    bundled_table.cache_clear()
+    assert bundled_table("words") == _parsed("words")
+    assert marshal.loads(cache_file.read_bytes()) == _parsed("words")
 
 
 def test_bundled_structure_table_passes_the_checks_of_lexicon_files() -> None:

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import string
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from functools import cache
 
 import regex
@@ -51,10 +50,17 @@ _ODD_BREAKS = "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 #: No-break and narrow spaces (U+00A0, figure space U+2007, narrow U+202F, thin U+2009,
 #: hair U+200A): the thousands separators of typeset numbers (3\u2009000).
 _NO_BREAK_SPACES = "\u00a0\u2007\u202f\u2009\u200a"
+
+
 #: Arabic-Indic digits (U+0660-0669) and their Persian forms (U+06F0-06F9), with the
 #: Arabic decimal and thousands separators and percent sign (U+066B, U+066C, U+066A):
 #: ٥٫٣٪ is 5.3%.
-_ARABIC_INDIC_RE = regex.compile("[\u0660-\u066c\u06f0-\u06f9]+")
+@cache
+def _arabic_indic_re() -> regex.Pattern[str]:
+    """Compiled on first use: behind a cheaper test, most reports never need it."""
+    return regex.compile("[\u0660-\u066c\u06f0-\u06f9]+")
+
+
 _ARABIC_INDIC_ONE_RANGE_RE = regex.compile("[\u0660-\u066c]")
 _PERSIAN_RANGE_RE = regex.compile("[\u06f0-\u06f9]")
 _ARABIC_INDIC_DIGITS = str.maketrans(
@@ -72,20 +78,39 @@ _FULLWIDTH_DIGIT_RE = regex.compile("[０-９]+")
 _OCR_DECIMAL_COMMA_RE = regex.compile(r"(?<=(?<![\d.,，第])\d{1,3})，(?=\d{1,2}[%‰])")
 #: A full-width comma in a number of groups of three with decimals after: 82，225.00.
 _DIGIT_COMMA_GROUP_RE = regex.compile("[0-9]，[0-9]{3}")
+
+
 #: The comma comes first so the search runs from one comma to the next.
-_FULLWIDTH_THOUSANDS_RE = regex.compile(
-    r"，(?<=(?<![\d.,，])\d{1,3}(?:，\d{3})*，)(?=\d{3}(?:，\d{3})*\.\d)"
-)
+@cache
+def _fullwidth_thousands_re() -> regex.Pattern[str]:
+    """Compiled on first use: behind a cheaper test, most reports never need it."""
+    return regex.compile(
+        r"，(?<=(?<![\d.,，])\d{1,3}(?:，\d{3})*，)(?=\d{3}(?:，\d{3})*\.\d)"
+    )
+
+
 #: O, o, l and I after a digit run no Latin letter starts, its decimals included (27l36,
 #: 1O0, 4O%, 3O万, 8641.7O亿, 6029.O3亿).
 #: The letters come first, so the search runs from one letter to the next.
-_OCR_LETTER_RE = regex.compile(
-    r"(?:[OolI]+(?=\.?\d)|[Oo]+(?=[%‰\p{Han}]))(?<=(?<![A-Za-z\d.])\d+(?:\.\d*)?[OolI]+)"
-)
+@cache
+def _ocr_letter_re() -> regex.Pattern[str]:
+    """Compiled on first use: behind a cheaper test, most reports never need it."""
+    return regex.compile(
+        r"(?:[OolI]+(?=\.?\d)|[Oo]+(?=[%‰\p{Han}]))(?<=(?<![A-Za-z\d.])\d+(?:\.\d*)?[OolI]+)"
+    )
+
+
 _OCR_LETTERS = str.maketrans("OolI", "0011")
+
+
 #: l opening a digit run that no Latin letter ends (产量l2.3亿斤), and O opening a decimal
 #: (上涨O.8%), right after a Chinese character: OCR's 1 and 0, as no Latin word starts so.
-_OCR_OPENING_LETTER_RE = regex.compile(r"l(?=\d++(?![A-Za-z]))(?<=\p{Han}l)|O(?=\.\d)(?<=\p{Han}O)")
+@cache
+def _ocr_opening_letter_re() -> regex.Pattern[str]:
+    """Compiled on first use: behind a cheaper test, most reports never need it."""
+    return regex.compile(r"l(?=\d++(?![A-Za-z]))(?<=\p{Han}l)|O(?=\.\d)(?<=\p{Han}O)")
+
+
 _DIGIT_THEN_LETTER_RE = regex.compile("[0-9][.]?[OolI]")
 # Ａ-ｚ also spans ［＼］＾＿｀, which the translation table leaves alone: one range is
 # scanned several times faster than the two of the letters.
@@ -101,7 +126,12 @@ _FULLWIDTH_LETTERS = str.maketrans(
 #: 1-11 月, 连续 8 年): after a digit before 年, 月 or 日, and after such a 年 or 月 before a
 #: digit.
 #: The space comes first in the pattern, so the search runs from one space to the next.
-_DATE_SPACE_RE = regex.compile(r" +(?:(?=[年月日])(?<=\d +)|(?=\d)(?<=\d *[年月] +))")
+@cache
+def _date_space_re() -> regex.Pattern[str]:
+    """Compiled on first use: behind a cheaper test, most reports never need it."""
+    return regex.compile(r" +(?:(?=[年月日])(?<=\d +)|(?=\d)(?<=\d *[年月] +))")
+
+
 #: A text holds such a space only if it holds one of these (str.__contains__ runs in C,
 #: where the regex tests every space of the text).
 _DATE_SPACE_NEEDLES = (" 年", " 月", " 日", "年 ", "月 ")
@@ -117,9 +147,12 @@ _ASCII_FULL_STOP_RE = regex.compile(r"\.(?<=[\p{Han}%‰]\.)(?=\p{Han})")
 #: in square brackets right after a word, a figure or the end of a sentence (增长5.2%[3],
 #: 万亿元 ［12］): never a figure of the text. After a comma or colon, or opening a line, it
 #: may number an item ([1]加快发展) and stays.
-_FOOTNOTE_RE = regex.compile(
-    r"[\[［]\d{1,3}[\]］](?<=[\p{Han}\d%‰。！？”）)] ?[\[［]\d{1,3}[\]］])"
-)
+@cache
+def _footnote_re() -> regex.Pattern[str]:
+    """Compiled on first use: behind a cheaper test, most reports never need it."""
+    return regex.compile(
+        r"[\[［]\d{1,3}[\]］](?<=[\p{Han}\d%‰。！？”）)] ?[\[［]\d{1,3}[\]］])"
+    )
 
 
 def _replace_each(text: str, characters: str, replacement: str) -> str:
@@ -174,7 +207,7 @@ def remove_space_in_date(text: str) -> str:
     """
     if not any(needle in text for needle in _DATE_SPACE_NEEDLES):
         return text
-    return _DATE_SPACE_RE.sub("", text)
+    return _date_space_re().sub("", text)
 
 
 def remove_footnote_references(text: str) -> str:
@@ -185,7 +218,7 @@ def remove_footnote_references(text: str) -> str:
     """
     if "[" not in text and "［" not in text:
         return text
-    return _FOOTNOTE_RE.sub("", text)
+    return _footnote_re().sub("", text)
 
 
 def fix_ascii_full_stop(text: str) -> str:
@@ -219,7 +252,7 @@ def fix_arabic_indic_digits(text: str) -> str:
     # two scans of one range each are cheaper than one scan of two ranges
     if _ARABIC_INDIC_ONE_RANGE_RE.search(text) is None and _PERSIAN_RANGE_RE.search(text) is None:
         return text
-    return _ARABIC_INDIC_RE.sub(lambda m: m.group().translate(_ARABIC_INDIC_DIGITS), text)
+    return _arabic_indic_re().sub(lambda m: m.group().translate(_ARABIC_INDIC_DIGITS), text)
 
 
 def fix_fullwidth_thousands_separator(text: str) -> str:
@@ -232,7 +265,7 @@ def fix_fullwidth_thousands_separator(text: str) -> str:
     """
     if _DIGIT_COMMA_GROUP_RE.search(text) is None:
         return text  # a scan that starts at digits is cheaper than one from comma to comma
-    return _FULLWIDTH_THOUSANDS_RE.sub(",", text)
+    return _fullwidth_thousands_re().sub(",", text)
 
 
 def fix_ocr_letters_in_numbers(text: str) -> str:
@@ -250,10 +283,10 @@ def fix_ocr_letters_in_numbers(text: str) -> str:
     '增加值6029.03亿元，下降53.06%，第5.I节'
     """
     if "l" in text or "O" in text:
-        text = _OCR_OPENING_LETTER_RE.sub(lambda m: m.group().translate(_OCR_LETTERS), text)
+        text = _ocr_opening_letter_re().sub(lambda m: m.group().translate(_OCR_LETTERS), text)
     if _DIGIT_THEN_LETTER_RE.search(text) is None:
         return text  # a scan that starts at digits is cheaper than one that starts at letters
-    return _OCR_LETTER_RE.sub(lambda m: m.group().translate(_OCR_LETTERS), text)
+    return _ocr_letter_re().sub(lambda m: m.group().translate(_OCR_LETTERS), text)
 
 
 def fix_fullwidth_letters(text: str) -> str:
@@ -294,13 +327,16 @@ def fix_fullwidth_decimal_point(text: str) -> str:
     return _FULLWIDTH_DECIMAL_RE.sub(".", text)
 
 
-@dataclass(frozen=True, slots=True)
+# The classes of this module are plain classes, not dataclasses: in a compiled module a
+# dataclass still has its methods written out and compiled at every start-up, and its
+# __init__ runs as Python. None of them is compared or printed.
 class FixStep:
     """One named character fix; ``keeps_length`` when it maps one character to one."""
 
-    name: str
-    apply: Callable[[str], str]
-    keeps_length: bool
+    def __init__(self, name: str, apply: Callable[[str], str], *, keeps_length: bool) -> None:
+        self.name = name
+        self.apply = apply
+        self.keeps_length = keeps_length
 
 
 #: The character fixes, in the order they run. Zero-width removal comes first
@@ -377,9 +413,15 @@ def _fix_to_fixed_point(text: str, steps: Sequence[FixStep]) -> tuple[str, list[
 # Display width
 # --------------------------------------------------------------------------
 
+
 #: East Asian Wide, Fullwidth and Ambiguous characters take two columns in
 #: Chinese typesetting (Han, full-width punctuation, “ ” …).
-_WIDE_RE = regex.compile(r"[\p{ea=W}\p{ea=F}\p{ea=A}]")
+@cache
+def _wide_re() -> regex.Pattern[str]:
+    """Compiled on first use: behind a cheaper test, most reports never need it."""
+    return regex.compile(r"[\p{ea=W}\p{ea=F}\p{ea=A}]")
+
+
 #: A character outside ASCII that takes one column (Latin-1 letters, …): when a line has
 #: none, its width is counted without looking at each character.
 _NARROW_NON_ASCII_RE = regex.compile(r"[^\x00-\x7F\p{ea=W}\p{ea=F}\p{ea=A}]")
@@ -420,7 +462,7 @@ def _char_width(char: str) -> int:
     """Return the display width of one character: 2 if East Asian wide, else 1."""
     # Per character and cached: a report has a few thousand distinct characters, and a
     # dict lookup per character is several times cheaper than a regex call per line.
-    return 2 if _WIDE_RE.match(char) else 1
+    return 2 if _wide_re().match(char) else 1
 
 
 # --------------------------------------------------------------------------
@@ -470,19 +512,26 @@ _HAN_CHARACTERS_RE = regex.compile(r"\p{Han}+")
 _HAN_CHUNK_CHARS = 1000
 
 
-@dataclass(slots=True)
 class _Unit:
     """A line (first pass) or a paragraph (later passes) with its raw-line pieces."""
 
-    text: str
-    #: (offset in ``text``, 1-based raw line) where each raw line's text begins.
-    pieces: list[tuple[int, int]]
-    #: The raw line had whitespace at its start / end (an explicit word gap).
-    space_before: bool = False
-    space_after: bool = False
-    #: The character fixes leave ``text`` as it is (a line of fixed text, or a paragraph
-    #: fixed since it was joined): they need not run on it again.
-    fixed: bool = False
+    def __init__(
+        self,
+        text: str,
+        pieces: list[tuple[int, int]],
+        space_before: bool = False,
+        space_after: bool = False,
+        fixed: bool = False,
+    ) -> None:
+        self.text = text
+        #: (offset in ``text``, 1-based raw line) where each raw line's text begins.
+        self.pieces = pieces
+        #: The raw line had whitespace at its start / end (an explicit word gap).
+        self.space_before = space_before
+        self.space_after = space_after
+        #: The character fixes leave ``text`` as it is (a line of fixed text, or a
+        #: paragraph fixed since it was joined): they need not run on it again.
+        self.fixed = fixed
 
 
 def _split_units(
@@ -566,23 +615,35 @@ def _is_short_line_list(wrapped: list[int], column: int) -> bool:
     return near < LIST_NEAR_SHARE * len(wrapped) and short >= LIST_SHORT_SHARE * len(wrapped)
 
 
-@dataclass(slots=True)
 class _Layout:
     """What one re-flow pass learned about the lines of a document."""
 
-    flowed: bool
-    column: int
-    #: The display width of each line; none when the text is flowed.
-    widths: list[int]
-    ends_sentence: list[bool]
-    #: The line is 关键词 / may stand alone when it starts a paragraph.
-    keyword: list[bool]
-    #: The line is a bare 关键词 whose section name is the next line.
-    names_next: list[bool]
-    #: The line starts like a （一） sub-heading.
-    sub_heading: list[bool]
-    start_header: list[bool]
-    latin: bool
+    def __init__(
+        self,
+        *,
+        flowed: bool,
+        column: int,
+        widths: list[int],
+        ends_sentence: list[bool],
+        keyword: list[bool],
+        names_next: list[bool],
+        sub_heading: list[bool],
+        start_header: list[bool],
+        latin: bool,
+    ) -> None:
+        self.flowed = flowed
+        self.column = column
+        #: The display width of each line; none when the text is flowed.
+        self.widths = widths
+        self.ends_sentence = ends_sentence
+        #: The line is 关键词 / may stand alone when it starts a paragraph.
+        self.keyword = keyword
+        #: The line is a bare 关键词 whose section name is the next line.
+        self.names_next = names_next
+        #: The line starts like a （一） sub-heading.
+        self.sub_heading = sub_heading
+        self.start_header = start_header
+        self.latin = latin
 
 
 def _count(runs_re: regex.Pattern[str], text: str) -> int:

@@ -38,7 +38,8 @@ if TYPE_CHECKING:
 WORKER_DIED = "the worker process extracting this file died (killed, or out of memory)"
 
 
-@dataclass(frozen=True)
+# Never compared or printed: no __repr__ or __eq__ written out and compiled at start-up.
+@dataclass(frozen=True, repr=False, eq=False)
 class InputResult:
     """What became of one input: its manifest entry, and its document when it is ``ok``."""
 
@@ -183,7 +184,8 @@ def extract_input(
     return InputResult(entry, document, tuple(source.issues))
 
 
-@dataclass(frozen=True)
+# Never compared or printed: no __repr__ or __eq__ written out and compiled at start-up.
+@dataclass(frozen=True, repr=False, eq=False)
 class BatchTables:
     """The Arrow tables of a batch of inputs: their facts and their manifest entries."""
 

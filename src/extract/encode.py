@@ -293,7 +293,8 @@ def iter_model_json(model: BaseModel) -> Iterator[str]:
     yield "\n}"
 
 
-@dataclass(frozen=True)
+# Never compared or printed: no __repr__ or __eq__ written out and compiled at start-up.
+@dataclass(frozen=True, repr=False, eq=False)
 class RenderedDocument:
     """One document's outputs as UTF-8 text, ready to be written.
 

@@ -21,10 +21,10 @@ import re
 import string
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from enum import StrEnum
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 import regex
@@ -189,17 +189,29 @@ class Rule(StrEnum):
 # --------------------------------------------------------------------------- data types
 
 
-@dataclass(frozen=True)
+# The small classes of this module are plain classes, not dataclasses: in a compiled module
+# a dataclass still has its methods written out and compiled at every start-up, and its
+# __init__ runs as Python. They are built here and read, never compared or printed.
 class _Marks:
     """The punctuation classes of data/structure.toml, as the extractor reads them."""
 
-    quotes: dict[str, str]  # opener → closer of the marks that quote names and speech
-    clause_break: frozenset[str]  # ，：；。！？ end a clause; 、 only separates list items
-    all: frozenset[str]  # every mark that is never part of a word
-    bullets: str  # ● ■ ◆ …: open a list item, never part of its indicator
-    # The same classes as regexes, to jump from one mark to the next.
-    opener_re: re.Pattern[str]
-    clause_break_re: re.Pattern[str]
+    def __init__(
+        self,
+        *,
+        quotes: dict[str, str],
+        clause_break: frozenset[str],
+        all: frozenset[str],
+        bullets: str,
+        opener_re: re.Pattern[str],
+        clause_break_re: re.Pattern[str],
+    ) -> None:
+        self.quotes = quotes  # opener → closer of the marks that quote names and speech
+        self.clause_break = clause_break  # ，：；。！？ end a clause; 、 only separates items
+        self.all = all  # every mark that is never part of a word
+        self.bullets = bullets  # ● ■ ◆ …: open a list item, never part of its indicator
+        # The same classes as regexes, to jump from one mark to the next.
+        self.opener_re = opener_re
+        self.clause_break_re = clause_break_re
 
 
 def _build_marks(structure: Structure) -> _Marks:
@@ -312,38 +324,44 @@ class Quantity:
         self.reasons = [] if reasons is None else reasons
 
 
-@dataclass(frozen=True)
 class Rejected:
     """A quantity the scanner read that did not become a fact, and why."""
 
-    quantity: Quantity
-    reason: Rejection
+    def __init__(self, quantity: Quantity, reason: Rejection) -> None:
+        self.quantity = quantity
+        self.reason = reason
 
 
-@dataclass(frozen=True)
 class SentenceTrace:
     """What the extractor did with one sentence: its facts and the quantities it rejected."""
 
-    sentence: Sentence
-    facts: list[Quantity]
-    rejected: list[Rejected]
-    error: str | None = None  # why the sentence was skipped (a number that could not be read)
+    def __init__(
+        self,
+        sentence: Sentence,
+        facts: list[Quantity],
+        rejected: list[Rejected],
+        error: str | None = None,
+    ) -> None:
+        self.sentence = sentence
+        self.facts = facts
+        self.rejected = rejected
+        self.error = error  # why the sentence was skipped (a number that could not be read)
 
 
-@dataclass
 class _Context:
     """What the extractor remembers from one sentence to the next."""
 
-    topic: str = ""
-    last_indicator: str = ""
-    paragraph_end: int = -1
-    # 主要预期目标是：地区生产总值增长6%左右；…: qualifiers an introducing clause gives
-    # every item listed after it, to the end of the paragraph.
-    list_qualifiers: tuple[str, ...] = ()
-    # Numbers split in a way the grammar cannot read whole (5·3%, 1 23万) or holding a
-    # character OCR could not read (■35亿元): why and the text of each, for the caller to
-    # report as an issue; the fragment is never a fact.
-    refused: list[str] = field(default_factory=list)
+    def __init__(self) -> None:
+        self.topic = ""
+        self.last_indicator = ""
+        self.paragraph_end = -1
+        # 主要预期目标是：地区生产总值增长6%左右；…: qualifiers an introducing clause gives
+        # every item listed after it, to the end of the paragraph.
+        self.list_qualifiers: tuple[str, ...] = ()
+        # Numbers split in a way the grammar cannot read whole (5·3%, 1 23万) or holding a
+        # character OCR could not read (■35亿元): why and the text of each, for the caller
+        # to report as an issue; the fragment is never a fact.
+        self.refused: list[str] = []
 
 
 # --------------------------------------------------------------------------- scanning
@@ -433,9 +451,6 @@ _NUMBER_GROUPS = ("arabic", "cn", "a_mult", "a_tail", "mult2", "lo", "inside")
 _END_GROUPS = ("arabic", "a_mult", "a_tail", "cn", "inside", "mult2")
 
 
-# Built once and never compared or printed: no __repr__ or __eq__, whose code the
-# dataclass machinery would otherwise write and compile at every start-up.
-@dataclass(frozen=True, repr=False, eq=False)
 class _Groups:
     """The numbers of the quantity regex's groups, for reading a match by number.
 
@@ -443,30 +458,19 @@ class _Groups:
     before it looks the name up: ten times the cost of a number, for every number read.
     """
 
-    kind: tuple[int, int, int]  # fraction, half, fan
-    number: tuple[int, ...]  # _NUMBER_GROUPS
-    ends: tuple[int, ...]  # _END_GROUPS
-    fan_n: int
-    den: int
-    numer: int
-    arabic: int
-    cn: int
-    lo: int
-    lo_mult: int
-    unit: int
-
-
-def _build_groups(quantity_re: regex.Pattern[str]) -> _Groups:
-    number_of = quantity_re.groupindex
-    return _Groups(
-        kind=(number_of["fraction"], number_of["half"], number_of["fan"]),
-        number=tuple(number_of[name] for name in _NUMBER_GROUPS),
-        ends=tuple(number_of[name] for name in _END_GROUPS),
-        **{
-            name: number_of[name]
-            for name in ("fan_n", "den", "numer", "arabic", "cn", "lo", "lo_mult", "unit")
-        },
-    )
+    def __init__(self, quantity_re: regex.Pattern[str]) -> None:
+        number_of = quantity_re.groupindex
+        self.kind = (number_of["fraction"], number_of["half"], number_of["fan"])
+        self.number = tuple(number_of[name] for name in _NUMBER_GROUPS)
+        self.ends = tuple(number_of[name] for name in _END_GROUPS)
+        self.fan_n = number_of["fan_n"]
+        self.den = number_of["den"]
+        self.numer = number_of["numer"]
+        self.arabic = number_of["arabic"]
+        self.cn = number_of["cn"]
+        self.lo = number_of["lo"]
+        self.lo_mult = number_of["lo_mult"]
+        self.unit = number_of["unit"]
 
 
 def _read_match(rules: _Rules, match: regex.Match[str]) -> Quantity | None:
@@ -578,7 +582,7 @@ def _read_number(rules: _Rules, match: regex.Match[str]) -> Quantity | None:
             # 从8500到3万元: a bound that the upper's 万 would put above it has none
             factor, multiplier = Decimal(1), ""
         value, start = lo_value, match.start(groups.lo)
-        if cn and lo in CN_DIGITS and (tail := _PLACES_AFTER_DIGIT_RE.match(number_text)):
+        if cn and lo in CN_DIGITS and (tail := _places_after_digit_re().match(number_text)):
             value *= multiplier_value(tail.group(1))  # 两到三千 is 2000 to 3000
     elif cn and (pair := _NEIGHBOUR_DIGITS_RE.match(number_text)) is not None:
         lo_digit, hi_digit = CN_DIGITS[pair.group(1)], CN_DIGITS[pair.group(2)]
@@ -602,7 +606,10 @@ def _read_number(rules: _Rules, match: regex.Match[str]) -> Quantity | None:
 
 
 # The denominator of a fraction written with a slash (1/6), not one of a date (2025/12/31).
-_SLASH_DENOMINATOR_RE = regex.compile(r"/(\d{1,3})(?![\d./年月日号])")
+@cache
+def _slash_denominator_re() -> regex.Pattern[str]:
+    """Compiled on first use: few numbers need it."""
+    return regex.compile(r"/(\d{1,3})(?![\d./年月日号])")
 
 
 def _slash_fraction(
@@ -612,7 +619,7 @@ def _slash_fraction(
     start = match.start()
     if start and match.string[start - 1] in "/0123456789":
         return None  # the middle of 2025/12/31
-    found = _SLASH_DENOMINATOR_RE.match(match.string, end)
+    found = _slash_denominator_re().match(match.string, end)
     if found is None or numerator != numerator.to_integral_value() or numerator < 1:
         return None
     denominator = Decimal(found.group(1))
@@ -637,8 +644,15 @@ _SMALLER_PARTS: dict[str, regex.Pattern[str]] = {
 }
 # The first characters of what _SMALLER_PARTS reads: a test before the regex call.
 _SMALLER_PART_STARTS = frozenset("多0123456789" + "".join(CN_DIGITS))
+
+
 # A digit and the places after it, the whole numeral: 三千, 五百.
-_PLACES_AFTER_DIGIT_RE = regex.compile(rf"[{''.join(CN_DIGITS)}]([{''.join(CN_PLACES)}]+)$")
+@cache
+def _places_after_digit_re() -> regex.Pattern[str]:
+    """Compiled on first use: few numbers need it."""
+    return regex.compile(rf"[{''.join(CN_DIGITS)}]([{''.join(CN_PLACES)}]+)$")
+
+
 # Two digits (not 零) and the places after them, as a numeral of neighbouring digits is
 # written; the caller checks that the second is one more than the first.
 _NONZERO_DIGITS = "".join(c for c, d in CN_DIGITS.items() if d)
@@ -657,15 +671,14 @@ def _read_unit(rules: _Rules, match: regex.Match[str]) -> tuple[Unit | None, int
     if following.startswith(lexicon.not_before.get(unit_text, ())):
         return None, end  # 两位数, 3万亿台阶: the unit's character begins another word
     unit = lexicon.by_text[unit_text]
-    # 元/人: the "/" test first, as most units have no denominator and a regex call costs
-    denominator = (
-        rules.denominator_re.match(match.string, end)
+    # 元/人: the "/" test first, as most units have no denominator
+    den_text = (
+        _denominator(rules, match.string, end + 1)
         if match.string[end : end + 1] == "/" and "/" not in unit_text
         else None
     )
-    if denominator is not None:
+    if den_text is not None:
         # 元/人, 万元/亩: a compound unit, the base of each part kept
-        den_text = denominator.group("den")
         den = lexicon.by_text.get(den_text)
         unit = Unit(
             f"{unit.text}/{den_text}",
@@ -673,12 +686,24 @@ def _read_unit(rules: _Rules, match: regex.Match[str]) -> tuple[Unit | None, int
             unit.factor,
             unit.group,
         )
-        end = denominator.end()
+        end += 1 + len(den_text)
     return unit, end
 
 
-def _compile_denominator_re(units: Units) -> regex.Pattern[str]:
-    return regex.compile(rf"/(?P<den>{units.pattern}|月|日)")
+def _denominator(rules: _Rules, text: str, start: int) -> str | None:
+    """Return the denominator of a compound unit at ``start``, after its "/": the longest
+    unit of the lexicon there, else 月 or 日; None when there is none.
+
+    Looked up by length rather than with a regex of every unit, whose compiling at
+    start-up cost more than all the rare lookups of a run.
+    """
+    by_text = rules.units.by_text
+    for size in range(min(rules.longest_unit, len(text) - start), 0, -1):
+        word = text[start : start + size]
+        if word in by_text:
+            return word
+    following = text[start : start + 1]
+    return following if following in ("月", "日") else None
 
 
 def _number(text: str) -> Decimal | None:
@@ -2420,79 +2445,53 @@ def clause_words(
 # --------------------------------------------------------------------------- rules of a lexicon
 
 
-# Built once and never compared or printed: no __repr__ or __eq__, whose code the
-# dataclass machinery would otherwise write and compile at every start-up.
-@dataclass(frozen=True, repr=False, eq=False)
 class _Rules:
-    """The regexes and tables the extractor builds from one lexicon (``Lexicon.derived``)."""
+    """The regexes and tables the extractor builds from one lexicon (``Lexicon.derived``).
 
-    units: Units
-    words: Words
-    marks: _Marks
-    quantity_re: regex.Pattern[str]
-    groups: _Groups
-    denominator_re: regex.Pattern[str]
-    non_fact_term_re: re.Pattern[str]
-    longest_non_fact_term: int
-    per_re: regex.Pattern[str]
-    counted_subject_re: regex.Pattern[str]
-    link_tails: _Tails
-    topic_tails: _Tails
-    distributors: tuple[str, ...]  # 分别 first, then 各, 均…: stripped from an indicator's start
-    distributor_in_indicator_re: regex.Pattern[str]
-    negative_contribution_re: regex.Pattern[str]  # any of changes.negative_contributions
-    # Word lists tested at the start or end of a text, with their first and last characters.
-    comparators_before: _Affixes
-    comparators_after: _Affixes
-    leading: _Affixes
-    falling: _Affixes
-    fillers: _Affixes
-    specification_nouns: _Affixes
-    action_verbs: _Affixes
-    predicate_openers: _Affixes
-    conversions: _Affixes
-    milestones: _Affixes
-    generic: _Affixes
-    people: _Affixes
-    qualifier_set: frozenset[str]  # words.qualifiers, for membership tests
+    A plain class (see ``_Marks``), built once per lexicon and only read.
+    """
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        units, words = lexicon.units, lexicon.words
+        self.units = units
+        self.words = words
+        self.marks = _build_marks(lexicon.structure)
+        self.quantity_re = _compile_quantity_re(units)
+        self.groups = _Groups(self.quantity_re)
+        self.longest_unit = max(map(len, units.by_text), default=0)  # for _denominator
+        self.non_fact_term_re = _compile_non_fact_term_re(words)
+        self.longest_non_fact_term = _longest_non_fact_term(words)
+        self.per_re = _compile_per_re(words)
+        self.counted_subject_re = _compile_counted_subject_re(words)
+        self.link_tails = _link_tails(words)
+        self.topic_tails = _topic_tails(words)
+        # 分别 first, then 各, 均…: stripped from an indicator's start
+        self.distributors = (*words.respectively, *words.each)
+        self.distributor_in_indicator_re = _compile_distributor_in_indicator_re(words)
+        # any of changes.negative_contributions
+        self.negative_contribution_re = regex.compile(
+            "|".join(map(regex.escape, words.negative_contributions)) or "(?!)"
+        )
+        # Word lists tested at the start or end of a text, with their first and last
+        # characters.
+        self.comparators_before = _Affixes(_comparator_words_before(words))
+        self.comparators_after = _Affixes(_comparator_words_after(words))
+        self.leading = _Affixes(words.leading)
+        self.falling = _Affixes(words.falling)
+        self.fillers = _Affixes(words.fillers)
+        self.specification_nouns = _Affixes(words.specification_nouns)
+        self.action_verbs = _Affixes(words.action_verbs)
+        self.predicate_openers = _Affixes(words.predicate_openers)
+        self.conversions = _Affixes(words.conversions)
+        self.milestones = _Affixes(words.milestones)
+        self.generic = _Affixes(words.generic)
+        self.people = _Affixes(words.people)
+        self.qualifier_set = frozenset(words.qualifiers)  # for membership tests
 
 
 def _build_rules(lexicon: Lexicon) -> _Rules:
     """Return the extractor's regexes and tables for ``lexicon``."""
-    units, words = lexicon.units, lexicon.words
-    quantity_re = _compile_quantity_re(units)
-    return _Rules(
-        units=units,
-        words=words,
-        marks=_build_marks(lexicon.structure),
-        quantity_re=quantity_re,
-        groups=_build_groups(quantity_re),
-        denominator_re=_compile_denominator_re(units),
-        non_fact_term_re=_compile_non_fact_term_re(words),
-        longest_non_fact_term=_longest_non_fact_term(words),
-        per_re=_compile_per_re(words),
-        counted_subject_re=_compile_counted_subject_re(words),
-        link_tails=_link_tails(words),
-        topic_tails=_topic_tails(words),
-        distributors=(*words.respectively, *words.each),
-        distributor_in_indicator_re=_compile_distributor_in_indicator_re(words),
-        negative_contribution_re=regex.compile(
-            "|".join(map(regex.escape, words.negative_contributions)) or "(?!)"
-        ),
-        comparators_before=_Affixes(_comparator_words_before(words)),
-        comparators_after=_Affixes(_comparator_words_after(words)),
-        leading=_Affixes(words.leading),
-        falling=_Affixes(words.falling),
-        fillers=_Affixes(words.fillers),
-        specification_nouns=_Affixes(words.specification_nouns),
-        action_verbs=_Affixes(words.action_verbs),
-        predicate_openers=_Affixes(words.predicate_openers),
-        conversions=_Affixes(words.conversions),
-        milestones=_Affixes(words.milestones),
-        generic=_Affixes(words.generic),
-        people=_Affixes(words.people),
-        qualifier_set=frozenset(words.qualifiers),
-    )
+    return _Rules(lexicon)
 
 
 def _rules_of(lexicon: Lexicon | None) -> _Rules:

@@ -18,7 +18,9 @@ from __future__ import annotations
 import copy
 import hashlib
 import importlib
+import marshal
 import math
+import sys
 import tomllib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -40,6 +42,7 @@ from .structure import (
     Structure,
     build_structure,
 )
+from .tagger import cache_dir, mark_used, write_cache_file
 
 _Derived = TypeVar("_Derived")
 
@@ -50,14 +53,39 @@ class LexiconError(ValueError):
 
 @cache
 def bundled_table(name: str) -> dict[str, Any]:
-    """Return the parsed ``data/NAME.toml`` as shipped (cached; it never changes at run time)."""
+    """Return the parsed ``data/NAME.toml`` as shipped (cached; it never changes at run time).
+
+    The parsed table is also kept in the cache folder (``tagger.cache_dir``), marshalled,
+    in a file named for the Python that wrote it and a checksum of the file: tomllib
+    parses in Python, and reading the bundled tables back costs a start-up a small part
+    of parsing them. A missing or damaged file is parsed and written again; one that
+    cannot be written only costs time.
+    """
     resource = resources.files("extract").joinpath("data", f"{name}.toml")
     try:
-        return tomllib.loads(resource.read_text(encoding="utf-8"))
+        data = resource.read_bytes()
     except FileNotFoundError as error:
         raise LexiconError(f"data/{name}.toml: missing from the package") from error
+    checksum = hashlib.blake2b(data, digest_size=16).hexdigest()
+    cache_file = cache_dir() / f"tables-{name}-{sys.implementation.cache_tag}-{checksum}.bin"
+    try:
+        table = marshal.loads(cache_file.read_bytes())
+        if isinstance(table, dict):
+            mark_used(cache_file)
+            return table
+    except (OSError, EOFError, ValueError, TypeError):
+        pass  # no cache yet, or a damaged one: parse the file again
+    # Newlines as reading the file as text gives them.
+    text = data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+    try:
+        table = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise LexiconError(f"data/{name}.toml: {error}") from error
+    try:
+        write_cache_file(cache_file, marshal.dumps(table))
+    except ValueError:
+        pass  # a value marshal cannot write (a TOML date): parsed at every start
+    return table
 
 
 #: Unit groups in units.toml that hold units (the rest are rule tables).

@@ -81,7 +81,8 @@ def looks_like_html(text: str) -> bool:
     )
 
 
-@dataclass(frozen=True, slots=True)
+# Never compared or printed: no __repr__ or __eq__ written out and compiled at start-up.
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
 class PageText:
     """The text of a web page, one line a block, and the raw line each line begins on."""
 

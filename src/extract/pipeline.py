@@ -54,7 +54,8 @@ def stage_named(stage: str) -> Iterator[None]:
         raise StageError(stage, error) from error
 
 
-@dataclass
+# Never compared or printed: no __repr__ or __eq__ written out and compiled at start-up.
+@dataclass(repr=False, eq=False)
 class StageWork:
     """One report on its way through ``STAGES``: its inputs, and what each stage made of it."""
 

@@ -254,7 +254,8 @@ def iter_fact_json(document: Document, fact_table: FactTable | None = None) -> I
     yield Markup("]")
 
 
-@dataclass(frozen=True)
+# Never compared or printed: no __repr__ or __eq__ written out and compiled at start-up.
+@dataclass(frozen=True, repr=False, eq=False)
 class DocumentView:
     """What the template needs of one document; the pieces are produced lazily."""
 
@@ -349,7 +350,8 @@ def iter_review_document(
 _COMPARATOR_SIGNS = {"=": "", "~": "≈", ">": ">", ">=": "≥", "<": "<", "<=": "≤"}
 
 
-@dataclass(frozen=True)
+# Never compared or printed: no __repr__ or __eq__ written out and compiled at start-up.
+@dataclass(frozen=True, repr=False, eq=False)
 class PanelCell:
     """One cell of the panel table: a row's value, and the link to its fact."""
 
@@ -361,7 +363,8 @@ class PanelCell:
     title: str
 
 
-@dataclass(frozen=True)
+# Never compared or printed: no __repr__ or __eq__ written out and compiled at start-up.
+@dataclass(frozen=True, repr=False, eq=False)
 class PanelTableRow:
     """One line of the panel table: a place and a concept, a cell per period and status."""
 
@@ -370,7 +373,8 @@ class PanelTableRow:
     cells: tuple[PanelCell | None, ...]
 
 
-@dataclass(frozen=True)
+# Never compared or printed: no __repr__ or __eq__ written out and compiled at start-up.
+@dataclass(frozen=True, repr=False, eq=False)
 class PanelView:
     """The panel as the review page shows it: places × concepts down, periods × status across."""
 
@@ -449,7 +453,8 @@ def panel_view(
     )
 
 
-@dataclass(frozen=True)
+# Never compared or printed: no __repr__ or __eq__ written out and compiled at start-up.
+@dataclass(frozen=True, repr=False, eq=False)
 class ReviewPage:
     """One page of a run's review: its file name and which documents it holds."""
 

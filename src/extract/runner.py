@@ -185,7 +185,8 @@ def extract_paths(
     return RunSummary(counts, output_dir)
 
 
-@dataclass(frozen=True)
+# Never compared or printed: no __repr__ or __eq__ written out and compiled at start-up.
+@dataclass(frozen=True, repr=False, eq=False)
 class _Task:
     """One input file and what to do with it; small, so that it crosses to a worker cheaply."""
 

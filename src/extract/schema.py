@@ -98,7 +98,8 @@ def _anchorless(pattern: str) -> str:
     return pattern.removeprefix("^").removesuffix("$")
 
 
-@dataclass(frozen=True)
+# Never compared or printed: no __repr__ or __eq__ written out and compiled at start-up.
+@dataclass(frozen=True, repr=False, eq=False)
 class FieldDoc:
     """What one column of the fact files means, for datapackage.json and facts.parquet."""
 
@@ -249,7 +250,8 @@ PANEL_FIELD_DOCS: dict[str, FieldDoc] = {
 }
 
 
-@dataclass(frozen=True)
+# Never compared or printed: no __repr__ or __eq__ written out and compiled at start-up.
+@dataclass(frozen=True, repr=False, eq=False)
 class FactColumn:
     """One column of the fact files: its type read off ``Fact``, its meaning documented."""
 

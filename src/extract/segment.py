@@ -12,8 +12,6 @@ brackets. The patterns and punctuation classes come from
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from pydantic import TypeAdapter
 
 from . import validate
@@ -58,16 +56,18 @@ _TITLE_END_MARKS = "？?！!。 "
 _TITLE_START_MARKS = "：:、．. "
 
 
-@dataclass(frozen=True, slots=True)
+# A plain class, not a dataclass: in a compiled module a dataclass still has its methods
+# written out and compiled at every start-up, and its __init__ runs as Python.
 class _Heading:
     """A paragraph that may open a section."""
 
-    index: int
-    rank: int
-    title: str
-    heading: str
-    #: The paragraph whose start opens the section (the 关键词 line for keywords).
-    start_index: int
+    def __init__(self, index: int, rank: int, title: str, heading: str, start_index: int) -> None:
+        self.index = index
+        self.rank = rank
+        self.title = title
+        self.heading = heading
+        #: The paragraph whose start opens the section (the 关键词 line for keywords).
+        self.start_index = start_index
 
 
 def split_sentences(text: str, *, structure: Structure | None = None) -> list[tuple[int, int]]:

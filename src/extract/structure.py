@@ -10,7 +10,6 @@ punctuation classes. ``build_structure`` compiles a parsed table once the lexico
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -19,67 +18,92 @@ import regex
 from .regex_calls import match_here
 
 
-@dataclass(frozen=True, slots=True)
+# A plain class, not a dataclass: in a compiled module a dataclass still has its methods
+# written out and compiled at every start-up. Built with the structure, never compared.
 class HeadingStyle:
     """One numbered-heading style: its name, its level and its enumerator pattern."""
 
-    name: str
-    rank: int
-    pattern: regex.Pattern[str]
-    #: Whether the marker also heads a body paragraph, its first sentence the heading
-    #: (一、坚持稳中求进。2025年…); a bullet-like marker (◆) leads list items instead.
-    lead: bool = True
+    def __init__(
+        self, name: str, rank: int, pattern: regex.Pattern[str], *, lead: bool = True
+    ) -> None:
+        self.name = name
+        self.rank = rank
+        self.pattern = pattern
+        #: Whether the marker also heads a body paragraph, its first sentence the heading
+        #: (一、坚持稳中求进。2025年…); a bullet-like marker (◆) leads list items instead.
+        self.lead = lead
 
 
-# Built once per lexicon and never compared or printed: no __repr__ or __eq__ (nor
-# __hash__), whose code the dataclass machinery would otherwise write and compile at
-# every start-up.
-@dataclass(frozen=True, slots=True, repr=False, eq=False)
+# A plain class (see HeadingStyle), built once per lexicon and only read.
 class Structure:
     """The compiled contents of ``data/structure.toml``."""
 
-    terminal: frozenset[str]
-    closing: str
-    clause_end: frozenset[str]
-    sentence_end: frozenset[str]
-    pairs: dict[str, str]
-    #: The closers of ``pairs``, and all its openers and closers.
-    pair_closers: frozenset[str]
-    pair_marks: frozenset[str]
-    quotes: dict[str, str]
-    other: frozenset[str]
-    #: Marks that open a list item at the start of a line (●, ■).
-    bullets: str
-    keyword: regex.Pattern[str]
-    ordinal: regex.Pattern[str]
-    #: Web page chrome: a tool bar button, the line opening a breadcrumb trail, its
-    #: separators, the line opening a list of related links, a metadata line (label,
-    #: value) and a label alone.
-    toolbar: regex.Pattern[str]
-    breadcrumb: regex.Pattern[str]
-    breadcrumb_separator: regex.Pattern[str]
-    related: regex.Pattern[str]
-    metadata: regex.Pattern[str]
-    metadata_label: regex.Pattern[str]
-    #: The shape of a plain heading line (亮点回顾), its rank, and how many a document
-    #: needs before they open sections.
-    plain_heading: regex.Pattern[str]
-    plain_rank: int
-    plain_siblings: int
-    #: A plain heading line that heads a section with no sibling: 今后五年的主要目标.
-    plain_lone: regex.Pattern[str]
-    headings: tuple[HeadingStyle, ...]
-    #: The byline patterns and the furniture patterns with their reasons, as written:
-    #: compiled in the alternations below, and a furniture pattern alone only once its
-    #: alternation matched (``furniture_reason``), which few lines do.
-    bylines: tuple[str, ...]
-    furniture: tuple[tuple[str, str], ...]
-    #: All byline (furniture, header, heading) patterns as one alternation: one
-    #: match call rejects an ordinary line.
-    any_byline: regex.Pattern[str]
-    any_furniture: regex.Pattern[str]
-    any_header: regex.Pattern[str]
-    any_heading: regex.Pattern[str]
+    def __init__(self, table: dict[str, Any]) -> None:
+        """Compile a parsed table that ``lexicon`` has validated (``build_structure``)."""
+        punctuation = table["punctuation"]
+        pairs = _pairs(punctuation["pairs"])
+        quotes = _pairs(punctuation["quotes"])
+        self.terminal: frozenset[str] = frozenset(punctuation["terminal"])
+        self.closing = "".join(punctuation["closing"])
+        self.clause_end: frozenset[str] = frozenset(punctuation["clause_end"])
+        self.sentence_end: frozenset[str] = frozenset(punctuation["sentence_end"])
+        self.pairs = pairs
+        #: The closers of ``pairs``, and all its openers and closers.
+        self.pair_closers = frozenset(pairs.values())
+        self.pair_marks = frozenset(pairs) | frozenset(pairs.values())
+        self.quotes = quotes
+        self.other: frozenset[str] = frozenset(punctuation["other"])
+        #: Marks that open a list item at the start of a line (●, ■).
+        self.bullets = "".join(punctuation["bullets"])
+        self.keyword = _compile(table["keyword"]["pattern"])
+        self.ordinal = _compile(table["ordinal"]["pattern"])
+        #: Web page chrome: a tool bar button, the line opening a breadcrumb trail, its
+        #: separators, the line opening a list of related links, a metadata line (label,
+        #: value) and a label alone.
+        self.toolbar = _compile(table["toolbar"]["pattern"])
+        self.breadcrumb = _compile(table["breadcrumb"]["pattern"])
+        self.breadcrumb_separator = _compile(table["breadcrumb_separator"]["pattern"])
+        self.related = _compile(table["related"]["pattern"])
+        self.metadata = _compile(table["metadata"]["pattern"])
+        self.metadata_label = _compile(table["metadata_label"]["pattern"])
+        #: The shape of a plain heading line (亮点回顾), its rank, and how many a document
+        #: needs before they open sections.
+        plain = table["plain_heading"]
+        self.plain_heading = _compile(plain["pattern"])
+        self.plain_rank: int = plain["rank"]
+        self.plain_siblings: int = plain["siblings"]
+        #: A plain heading line that heads a section with no sibling: 今后五年的主要目标.
+        self.plain_lone = _compile(plain["lone"])
+        self.headings = tuple(
+            HeadingStyle(
+                str(entry.get("name", index)),
+                entry["rank"],
+                _compile(entry["pattern"]),
+                lead=entry.get("lead", True),
+            )
+            for index, entry in enumerate(table.get("headings", []))
+        )
+        #: The byline patterns and the furniture patterns with their reasons, as written:
+        #: compiled in the alternations below, and a furniture pattern alone only once its
+        #: alternation matched (``furniture_reason``), which few lines do.
+        self.bylines = tuple(str(entry["pattern"]) for entry in table.get("bylines", []))
+        self.furniture = tuple(
+            (str(entry.get("reason", "page furniture")), str(entry["pattern"]))
+            for entry in table.get("furniture", [])
+        )
+        #: All byline (furniture, header, heading) patterns as one alternation: one
+        #: match call rejects an ordinary line.
+        self.any_byline = _alternation(self.bylines)
+        self.any_furniture = _alternation(p for _, p in self.furniture)
+        self.any_header = _alternation(
+            [
+                *(h.pattern.pattern for h in self.headings),
+                *self.bylines,
+                self.ordinal.pattern,
+                self.keyword.pattern,
+            ]
+        )
+        self.any_heading = _alternation(h.pattern.pattern for h in self.headings)
 
     def ends_sentence(self, text: str) -> bool:
         """Return whether ``text`` ends in a terminal mark, closing quotes aside.
@@ -180,59 +204,7 @@ def build_structure(table: dict[str, Any]) -> Structure:
     The shapes this reads (``PUNCTUATION_CLASSES`` … ``HEADING_RANKS``) are checked in one
     place, lexicon.py, with the lexicon files' entries.
     """
-    punctuation = table["punctuation"]
-    pairs = _pairs(punctuation["pairs"])
-    quotes = _pairs(punctuation["quotes"])
-    headings = [
-        HeadingStyle(
-            str(entry.get("name", index)),
-            entry["rank"],
-            _compile(entry["pattern"]),
-            lead=entry.get("lead", True),
-        )
-        for index, entry in enumerate(table.get("headings", []))
-    ]
-    keyword = _compile(table["keyword"]["pattern"])
-    ordinal = _compile(table["ordinal"]["pattern"])
-    plain = table["plain_heading"]
-    bylines = tuple(str(entry["pattern"]) for entry in table.get("bylines", []))
-    furniture = tuple(
-        (str(entry.get("reason", "page furniture")), str(entry["pattern"]))
-        for entry in table.get("furniture", [])
-    )
-    return Structure(
-        terminal=frozenset(punctuation["terminal"]),
-        closing="".join(punctuation["closing"]),
-        clause_end=frozenset(punctuation["clause_end"]),
-        sentence_end=frozenset(punctuation["sentence_end"]),
-        pairs=pairs,
-        pair_closers=frozenset(pairs.values()),
-        pair_marks=frozenset(pairs) | frozenset(pairs.values()),
-        quotes=quotes,
-        other=frozenset(punctuation["other"]),
-        bullets="".join(punctuation["bullets"]),
-        keyword=keyword,
-        ordinal=ordinal,
-        toolbar=_compile(table["toolbar"]["pattern"]),
-        breadcrumb=_compile(table["breadcrumb"]["pattern"]),
-        breadcrumb_separator=_compile(table["breadcrumb_separator"]["pattern"]),
-        related=_compile(table["related"]["pattern"]),
-        metadata=_compile(table["metadata"]["pattern"]),
-        metadata_label=_compile(table["metadata_label"]["pattern"]),
-        plain_heading=_compile(plain["pattern"]),
-        plain_rank=plain["rank"],
-        plain_siblings=plain["siblings"],
-        plain_lone=_compile(plain["lone"]),
-        headings=tuple(headings),
-        bylines=bylines,
-        furniture=furniture,
-        any_byline=_alternation(bylines),
-        any_furniture=_alternation(p for _, p in furniture),
-        any_header=_alternation(
-            [*(h.pattern.pattern for h in headings), *bylines, ordinal.pattern, keyword.pattern]
-        ),
-        any_heading=_alternation(h.pattern.pattern for h in headings),
-    )
+    return Structure(table)
 
 
 def _pairs(pairs: list[list[str]]) -> dict[str, str]:

@@ -312,7 +312,8 @@ def review_page_name(page: int) -> str:
     return REVIEW_HTML if page == 1 else f"review-{page}.html"
 
 
-@dataclass
+# Never compared or printed: no __repr__ or __eq__ written out and compiled at start-up.
+@dataclass(repr=False, eq=False)
 class _ReviewPart:
     """The documents of one review page, gathered in a staging file as they come."""
 
@@ -636,7 +637,8 @@ class ParquetFile(FactFile):
             self._handle.close()
 
 
-@dataclass(frozen=True)
+# Never compared or printed: no __repr__ or __eq__ written out and compiled at start-up.
+@dataclass(frozen=True, repr=False, eq=False)
 class Dependency:
     """An optional package a format needs: what to import, and how the user installs it."""
 
@@ -648,7 +650,8 @@ class Dependency:
     install: str
 
 
-@dataclass(frozen=True)
+# Never compared or printed: no __repr__ or __eq__ written out and compiled at start-up.
+@dataclass(frozen=True, repr=False, eq=False)
 class ExtraFile:
     """A file a format brings beside its fact file, written whenever the format is."""
 
@@ -657,7 +660,8 @@ class ExtraFile:
     render: Callable[[str], str]
 
 
-@dataclass(frozen=True)
+# Never compared or printed: no __repr__ or __eq__ written out and compiled at start-up.
+@dataclass(frozen=True, repr=False, eq=False)
 class OutputFormat:
     """One fact file format: its file, its writer, what it brings along and needs."""
 
