@@ -108,6 +108,16 @@ LEAD = "9月21日下午召开的市委全体会议，全面总结了今年以来
             ["body"],
             id="long-first-paragraph-is-body-not-title",
         ),
+        pytest.param(
+            ["某省经济年报来了！一文读懂", "过去一年，全省上下坚持稳中求进。"],
+            ["title", "body"],
+            id="an-exclamation-between-two-parts-of-a-headline",
+        ),
+        pytest.param(
+            ["过去一年成绩很好。全省上下坚持稳中求进。"],
+            ["body"],
+            id="a-full-stop-inside-a-first-line-makes-it-body",
+        ),
     ],
 )
 def test_paragraph_kinds(paragraphs: list[str], kinds: list[str]) -> None:

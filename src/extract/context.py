@@ -24,6 +24,7 @@ from typing import Any
 from .lexicon import Concept, Lexicon, bundled_table, load_lexicon
 from .models import Fact, SegmentedText, Sentence, Status
 from .places import (
+    COUNTRY,
     Division,
     division_named,
     document_place_words,
@@ -200,7 +201,7 @@ def _build_rules(lexicon: Lexicon) -> _Rules:
         rf"|(?P<year>(?:19|20)\d\d)\s?年(?:(?P<m1>\d{{1,2}})\s*[-—–～~至]\s*(?P<m2>\d{{1,2}})月)?"
         rf"|(?P<m3>\d{{1,2}})\s*[-—–～~至]\s*(?P<m4>\d{{1,2}})月"
         rf"|[“\"]?(?P<plan>{plan_names})[”\"]?(?P<end>{ends})?"
-        rf"|(?P<word>{words}))"
+        rf"|(?<![\d〇零一二两三四五六七八九十百])(?P<word>{words}))"
     )
     if tuple(time_re.groupindex) != _TIME_GROUPS:  # the order _time_spans reads them in
         raise ValueError(f"time_re groups {tuple(time_re.groupindex)} are not {_TIME_GROUPS}")
@@ -535,7 +536,8 @@ def document_place(
     """Return the division a document is about, its name, and where it was read from.
 
     The title, the occasion line, the speaker's office, the first lines when they say
-    我市/全省 and name a division, the file name; (None, None, None) when none names one.
+    我市/全省 and name a division, the file name; then the country (no division) for a
+    national document (data/places.toml); (None, None, None) when none names one.
     """
     if segmented.title:
         division = _government_division(segmented.title) or _first_division(segmented.title)
@@ -554,9 +556,17 @@ def document_place(
         division = _named_most(opening, own)
         if division is not None:
             return division, division.name, "first lines"
-    division = _first_division(" ".join(regex_split_name(doc_id)))
+    parts = regex_split_name(doc_id)
+    division = _first_division(" ".join(parts))
     if division is not None:
         return division, division.name, "file name"
+    lists = place_words()
+    if any(part in lists["country"] for part in parts):
+        return None, COUNTRY, "file name"
+    national = lists["national"]
+    for line, source in ((segmented.title or "", "title"), *((p, "first lines") for p in head)):
+        if any(word in line for word in national):
+            return None, COUNTRY, source
     return None, None, None
 
 

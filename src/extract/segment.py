@@ -197,11 +197,14 @@ def _paragraph_spans(text: str) -> list[tuple[int, int]]:
 
 
 def _is_title_like(text: str, structure: Structure) -> bool:
-    """Return whether ``text`` is one short line with no sentence ending inside it."""
+    """Return whether ``text`` is one short line with no sentence ending inside it (a
+    headline's ！ between its two parts aside)."""
     if len(text) > MAX_TITLE_CHARS:
         return False
     body = text.rstrip(structure.closing)[:-1]
-    return not any(mark in structure.terminal for mark in body)
+    return not any(
+        mark in structure.terminal and mark not in structure.headline_inner for mark in body
+    )
 
 
 def _classify(texts: list[str], structure: Structure) -> tuple[list[ParagraphKind], list[_Heading]]:

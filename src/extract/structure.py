@@ -39,6 +39,8 @@ class Structure:
     """The compiled contents of ``data/structure.toml``."""
 
     terminal: frozenset[str]
+    #: The terminal marks a headline may hold between its parts (！？).
+    headline_inner: frozenset[str]
     closing: str
     clause_end: frozenset[str]
     sentence_end: frozenset[str]
@@ -146,7 +148,15 @@ MAX_HEADER_CHARS = 80
 HEADING_RANKS = (1, 2, 3)
 
 #: The punctuation classes of the table, each a list of marks.
-PUNCTUATION_CLASSES = ("terminal", "closing", "clause_end", "sentence_end", "other", "bullets")
+PUNCTUATION_CLASSES = (
+    "terminal",
+    "headline_inner",
+    "closing",
+    "clause_end",
+    "sentence_end",
+    "other",
+    "bullets",
+)
 #: The punctuation tables of [open, close] pairs.
 PUNCTUATION_PAIRS = ("pairs", "quotes")
 #: The tables holding one whole-line ``pattern``, and the arrays of tables holding one each.
@@ -202,6 +212,7 @@ def build_structure(table: dict[str, Any]) -> Structure:
     )
     return Structure(
         terminal=frozenset(punctuation["terminal"]),
+        headline_inner=frozenset(punctuation["headline_inner"]),
         closing="".join(punctuation["closing"]),
         clause_end=frozenset(punctuation["clause_end"]),
         sentence_end=frozenset(punctuation["sentence_end"]),
