@@ -952,6 +952,13 @@ def test_a_lexicon_file_adds_a_wording(tmp_path: Path) -> None:
             id="a-comparison-base-is-no-subject",
         ),
         pytest.param(
+            REVIEW.replace("某省", "广西壮族自治区") + "工业机器人产量增长31%、占全国四成。",
+            "四成",
+            "广西壮族自治区",
+            id="the-whole-a-share-is-of-is-no-subject",
+        ),
+
+        pytest.param(
             REVIEW.replace("某省", "广西壮族自治区") + "全省接待游客9亿人次。",
             "9亿人次",
             "广西壮族自治区",

@@ -850,6 +850,22 @@ TRIMMED_INDICATORS = [
         id="bracketed-aside-before-the-number-is-dropped",
     ),
     pytest.param(
+        "地区生产总值从1.37万亿元（人民币，下同）提高到1.58万亿元。",
+        [
+            ("1.37万亿元", "1370000000000", "=", "地区生产总值"),
+            ("1.58万亿元", "1580000000000", "=", "地区生产总值"),
+        ],
+        id="comma-inside-an-aside-splits-no-clause",
+    ),
+    pytest.param(
+        "实际使用外资126.6亿元(人民币,下同),增长11.3%。",
+        [
+            ("126.6亿元", "12660000000", "=", "实际使用外资"),
+            ("11.3%", "11.3", "=", "实际使用外资增长"),
+        ],
+        id="comma-inside-an-ascii-aside-splits-no-clause",
+    ),
+    pytest.param(
         "出口增长7.5%（上年同期为下降3.2%）。",
         [("7.5%", "7.5", "=", "出口增长"), ("3.2%", "-3.2", "=", "上年同期为下降")],
         id="value-inside-an-aside-starts-after-the-bracket",

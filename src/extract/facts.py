@@ -373,21 +373,31 @@ def _quote_spans(rules: _Rules, text: str) -> list[tuple[int, int, bool]]:
     return spans
 
 
+#: A short bracketed aside without figures or sentence ends (（人民币，下同）, (现价,下同)): the
+#: comma inside it ends no clause, so the phrase before it reaches the figure after it.
+_SHORT_ASIDE_RE = regex.compile(r"[（(][^（）()\d。；;！？!?“”]{1,16}[）)]")
+
+
 def _clause_spans(
     rules: _Rules, text: str, quotes: list[tuple[int, int, bool]]
 ) -> list[tuple[int, int]]:
-    """Return the clauses of a sentence: split on ，：；。！？ outside quotes.
+    """Return the clauses of a sentence: split on ，：；。！？ outside quotes and short asides.
 
     A clause longer than ``_MAX_CLAUSE`` is cut every ``_MAX_CLAUSE`` characters.
     """
     quote_starts = [start for start, _, _ in quotes]
     spans: list[tuple[int, int]] = []
     start = 0
+    asides: list[tuple[int, int]] = []
+    if "（" in text or "(" in text:
+        asides = [aside.span() for aside in find_all(_SHORT_ASIDE_RE, text)]
     for mark in rules.marks.clause_break_re.finditer(text):
         at = mark.start()
         quote = bisect_right(quote_starts, at) - 1
         if quote >= 0 and at < quotes[quote][1]:
             continue  # inside a quote (quotes are in order and do not nest)
+        if asides and any(open_at < at < close_at for open_at, close_at in asides):
+            continue  # inside a short aside: （人民币，下同）
         while at + 1 - start > _MAX_CLAUSE:
             spans.append((start, start + _MAX_CLAUSE))
             start += _MAX_CLAUSE
