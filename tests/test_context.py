@@ -83,6 +83,27 @@ def _fact(text: str, mention: str) -> tuple[str | None, str, str | None]:
             id="a-best-over-ten-years-dates-nothing",
         ),
         pytest.param(
+            "2026年某省经济新闻\n2026年，某省将培育新兴产业；同时，新建充电设施2500个。",
+            "2500个",
+            "2026",
+            "target",
+            id="a-plan-that-opens-the-time-in-force-plans-what-follows",
+        ),
+        pytest.param(
+            "2026年某省经济新闻\n2025年，某省将改革推向深入；同时，新建充电设施2500个。",
+            "2500个",
+            "2025",
+            "actual",
+            id="jiang-under-a-past-year-plans-nothing",
+        ),
+        pytest.param(
+            "2026年某省经济新闻\n2026年，某省将培育新兴产业。\n一、2025年回顾\n新建充电设施2500个。",
+            "2500个",
+            "2025",
+            "actual",
+            id="a-heading-ends-the-plan-of-an-opening-time",
+        ),
+        pytest.param(
             REVIEW + "五年来，成绩很好。医院床位达到9万张。",
             "9万张",
             "2025",

@@ -662,6 +662,9 @@ class _Scope:
     #: The words that opened a list of targets still under way, and its paragraph.
     target_list: str = ""
     target_list_paragraph: int = -1
+    #: The plan word of the sentence whose opening time ``span`` is, when that time is not
+    #: past (2026年，某省将…; in a report of 2026): what follows under it is planned too.
+    plan_word: str = ""
 
 
 def _section_kind(heading: str, spans: list[_Span], year: int | None, rules: _Rules) -> bool | None:
@@ -1043,6 +1046,7 @@ def add_context(
                     ]
                     if dated:
                         scope.span = dated[-1]
+                        scope.plan_word = ""
                         scope.source = f"“{dated[-1].text}” in the clause opening the list"
             if scanned in places_of:
                 numbers = _numbers_in(numbers_of, fact_starts, scanned, at, ends[scanned])
@@ -1557,6 +1561,7 @@ def _enter(scope: _Scope, heading: str, year: int | None, rules: _Rules) -> None
     if heading == scope.heading:
         return
     scope.heading = heading
+    scope.plan_word = ""
     spans = _time_spans(heading, year, rules) if heading else []
     scope.plan_section = _section_kind(heading, spans, year, rules) if heading else None
     if spans:
@@ -1614,6 +1619,8 @@ def _advance(
                 span = _with_year(span, anchor)
             scope.span = span
             scope.source = f"“{span.text}” opening an earlier sentence"
+            planned = year is not None and span.first >= year
+            scope.plan_word = (_has_target_word(text, rules) or "") if planned else ""
             break
 
 
@@ -1739,6 +1746,8 @@ def _status(
         return "target", f"plan word “{sentence_word}” before it"
     if in_list:
         return "target", f"an item of the list of targets “{in_list}” opened"
+    if scope.plan_word and span is scope.span:
+        return "target", f"plan word “{scope.plan_word}” in the sentence that opened its time"
     return "actual", "no plan word or plan section"
 
 
