@@ -669,6 +669,16 @@ def test_target_list_gives_its_qualifiers_to_every_item() -> None:
             ["GDP增长", "GDP增长", "GDP增长"],
             id="jun-over-counted-items-every-copy-measures-the-same",
         ),
+        pytest.param(
+            "全省地区生产总值达到5.53万亿元、稳居全国前十强、增长4.8%。",
+            ["全省地区生产总值", "全省地区生产总值增长"],
+            id="a-rank-listed-between-a-level-and-its-growth-is-left-out",
+        ),
+        pytest.param(
+            "全市生产总值达到1.2万亿元、跃居全省第二、同比增长6%。",
+            ["全市生产总值", "全市生产总值同比增长"],
+            id="a-rank-listed-before-a-tongbi-growth-is-left-out",
+        ),
         pytest.param("新建5所高中。", ["新建高中"], id="zhong-inside-a-word-is-kept"),
         pytest.param(
             "新建3所学校等。", ["新建学校"], id="deng-etc-after-the-counted-noun-is-dropped"

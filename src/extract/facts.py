@@ -2133,6 +2133,12 @@ def _find_indicators(facts: list[Quantity], view: _SentenceView, context: _Conte
         raw_before = text[start : fact.before_start]
         if any(c in raw_before for c in "（()）"):
             raw_before = _drop_asides(raw_before)
+        if clause_index in previous_end and "、" in raw_before:
+            # 地区生产总值达到5.53万亿元、稳居全国前十强、增长4.8%: the items between the
+            # level and its change say more of the subject; the change is the subject's.
+            item = raw_before[raw_before.rfind("、") :]
+            if rules.predicate_openers.starts(item[1:].lstrip()):
+                raw_before = item
         before = _strip_link(rules, _strip_per(rules, _strip_leading(rules, raw_before)))
         listed = raw_before.strip() in _LIST_GAPS
         if listed:
