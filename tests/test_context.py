@@ -104,6 +104,21 @@ def _fact(text: str, mention: str) -> tuple[str | None, str, str | None]:
             id="a-heading-ends-the-plan-of-an-opening-time",
         ),
         pytest.param(
+            "2026年某区政府工作报告\n总的来看，“十四五”时期的五年，成绩很好。地区生产总值年均增长5.9%。",
+            "5.9%",
+            "2021/2025",
+            "actual",
+            id="a-time-after-a-short-lead-in-opens-its-sentence",
+        ),
+        pytest.param(
+            "2026年某区政府工作报告\n我们坚持稳中求进工作总基调，“十四五”时期成绩很好。"
+            "地区生产总值增长5.9%。",
+            "5.9%",
+            None,
+            "actual",
+            id="a-time-after-a-long-first-clause-opens-nothing",
+        ),
+        pytest.param(
             REVIEW + "五年来，成绩很好。医院床位达到9万张。",
             "9万张",
             "2025",

@@ -1607,6 +1607,7 @@ def _advance(
         opens = (
             span.start <= _OPENING_CHARS
             or text[: span.start] in rules.opening_words
+            or _after_a_lead_in(text[: span.start])
             or _leads_a_colon(text, span.end)
         )
         if opens and not span.base:
@@ -1622,6 +1623,21 @@ def _advance(
             planned = year is not None and span.first >= year
             scope.plan_word = (_has_target_word(text, rules) or "") if planned else ""
             break
+
+
+def _after_a_lead_in(before: str) -> bool:
+    """Return whether ``before``, the text before a time in its sentence, is one short
+    clause leading in to it (总的来看，“十四五”时期…; 同时，2026年…): the time opens the
+    sentence all the same."""
+    return (
+        _LEAD_IN_CHARS >= len(before) > 1
+        and before[-1] in "，,"
+        and not any(char.isdigit() or char in "，,；;：:。" for char in before[:-1])
+    )
+
+
+#: The longest lead-in clause, its comma included, before a time that opens a sentence.
+_LEAD_IN_CHARS = 6
 
 
 def _starting_year(text: str, span: _Span, offset: int, rules: _Rules) -> bool:
