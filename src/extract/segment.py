@@ -13,7 +13,9 @@ brackets. The patterns and punctuation classes come from
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
+import regex
 from pydantic import TypeAdapter
 
 from . import validate
@@ -27,7 +29,7 @@ from .models import (
     Sentence,
     batches,
 )
-from .regex_calls import any_of, match_here
+from .regex_calls import any_of, match_here, replace_all
 from .structure import HeadingStyle, Structure
 
 #: A title or subtitle is one short line; a longer first paragraph is body text.
@@ -182,7 +184,18 @@ def section_title(heading: str, *, structure: Structure | None = None) -> str:
         rest = title[match.end() :].lstrip(_TITLE_START_MARKS)
         inner = match.groupdict().get("title")
         title = rest or inner or title
-    return title.rstrip(_TITLE_END_MARKS) or heading.strip()
+    title = title.rstrip(_TITLE_END_MARKS) or heading.strip()
+    if " " in title:
+        title = replace_all(_space_after_number_re(), r"\1", title)
+    return title
+
+
+@cache
+def _space_after_number_re() -> regex.Pattern[str]:
+    """Return the pattern of a space OCR puts between a number inside a title and the word
+    after it (深圳的3 万亿之路): not part of the section's name. A number opening the title
+    keeps its space (2025 回顾). Compiled for the first title holding a space."""
+    return regex.compile(r"(\p{Han}[\d.]*\d) +(?=\p{Han})")
 
 
 def _paragraph_spans(text: str) -> list[tuple[int, int]]:
