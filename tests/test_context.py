@@ -48,6 +48,77 @@ def _fact(text: str, mention: str) -> tuple[str | None, str, str | None]:
             id="five-years-total",
         ),
         pytest.param(
+            REVIEW + "过去5年，全省生产总值年均增长5.4%。",
+            "5.4%",
+            "2021/2025",
+            "actual",
+            id="five-years-in-digits",
+        ),
+        pytest.param(
+            REVIEW + "近3年，累计新建学校30所。",
+            "30所",
+            "2023/2025",
+            "actual",
+            id="three-years-in-digits",
+        ),
+        pytest.param(
+            REVIEW + "10年来，累计新建学校90所。",
+            "90所",
+            "2016/2025",
+            "actual",
+            id="ten-years-in-digits",
+        ),
+        pytest.param(
+            REVIEW + "粮食总产创近5年新高，规上工业增加值增长7.3%。",
+            "7.3%",
+            "2025",
+            "actual",
+            id="a-record-over-recent-years-dates-nothing",
+        ),
+        pytest.param(
+            REVIEW + "居民收入增速为近十年最好，城镇新增就业50万人。",
+            "50万人",
+            "2025",
+            "actual",
+            id="a-best-over-ten-years-dates-nothing",
+        ),
+        pytest.param(
+            "2026年某省经济新闻\n2026年，某省将培育新兴产业；同时，新建充电设施2500个。",
+            "2500个",
+            "2026",
+            "target",
+            id="a-plan-that-opens-the-time-in-force-plans-what-follows",
+        ),
+        pytest.param(
+            "2026年某省经济新闻\n2025年，某省将改革推向深入；同时，新建充电设施2500个。",
+            "2500个",
+            "2025",
+            "actual",
+            id="jiang-under-a-past-year-plans-nothing",
+        ),
+        pytest.param(
+            "2026年某省经济新闻\n2026年，某省将培育新兴产业。\n一、2025年回顾\n新建充电设施2500个。",
+            "2500个",
+            "2025",
+            "actual",
+            id="a-heading-ends-the-plan-of-an-opening-time",
+        ),
+        pytest.param(
+            "2026年某区政府工作报告\n总的来看，“十四五”时期的五年，成绩很好。地区生产总值年均增长5.9%。",
+            "5.9%",
+            "2021/2025",
+            "actual",
+            id="a-time-after-a-short-lead-in-opens-its-sentence",
+        ),
+        pytest.param(
+            "2026年某区政府工作报告\n我们坚持稳中求进工作总基调，“十四五”时期成绩很好。"
+            "地区生产总值增长5.9%。",
+            "5.9%",
+            None,
+            "actual",
+            id="a-time-after-a-long-first-clause-opens-nothing",
+        ),
+        pytest.param(
             REVIEW + "五年来，成绩很好。医院床位达到9万张。",
             "9万张",
             "2025",
@@ -917,6 +988,13 @@ def test_a_lexicon_file_adds_a_wording(tmp_path: Path) -> None:
             id="a-comparison-base-is-no-subject",
         ),
         pytest.param(
+            REVIEW.replace("某省", "广西壮族自治区") + "工业机器人产量增长31%、占全国四成。",
+            "四成",
+            "广西壮族自治区",
+            id="the-whole-a-share-is-of-is-no-subject",
+        ),
+
+        pytest.param(
             REVIEW.replace("某省", "广西壮族自治区") + "全省接待游客9亿人次。",
             "9亿人次",
             "广西壮族自治区",
@@ -1059,6 +1137,28 @@ def test_place(text: str, mention: str, place: str | None) -> None:
             "广东省",
             id="a-government-publishing-is-not-the-subject-of-a-headline",
         ),
+        pytest.param(
+            "政府工作报告\n——2026年3月5日在第十四届全国人民代表大会第四次会议上\n"
+            "国务院总理 李强\n",
+            "全国",
+            id="the-national-congress-hears-the-countrys-report",
+        ),
+        pytest.param(
+            "政府工作报告要点\n3月5日，国务院总理向大会作政府工作报告，要点如下：\n",
+            "全国",
+            id="the-premier-speaks-for-the-country",
+        ),
+        pytest.param(
+            "中华人民共和国2025年国民经济和社会发展统计公报\n国家统计局\n",
+            "全国",
+            id="the-national-bulletin",
+        ),
+        pytest.param(
+            "政府工作报告\n——2026年1月27日在江西省第十四届人民代表大会第五次会议上\n"
+            "国务院批复同意我省规划。\n",
+            "江西省",
+            id="a-province-naming-the-state-council-is-still-the-province",
+        ),
     ],
 )
 def test_document_place(text: str, place: str) -> None:
@@ -1159,3 +1259,16 @@ def test_period_texts_kept_by_years_and_months(
     """The texts are kept by one integer: no two periods may share one (asked twice)."""
     assert _period_text(first, last, months) == text
     assert _period_text(first, last, months) == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param(REVIEW + "十五年来，累计新建学校150所。", id="fifteen-years-in-words"),
+        pytest.param(REVIEW + "近15年来，累计新建学校150所。", id="fifteen-years-in-digits"),
+        pytest.param(REVIEW + "十二年来，累计新建学校150所。", id="twelve-years-in-words"),
+    ],
+)
+def test_a_count_of_years_is_not_read_from_its_last_digit(text: str) -> None:
+    # 十五年来 holds 五年来, 近15年来 holds 5年来: neither is the five years before the report.
+    assert _fact(text, "150所")[0] not in {"2021/2025", "2024/2025", "2023/2025"}

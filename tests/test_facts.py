@@ -669,6 +669,16 @@ def test_target_list_gives_its_qualifiers_to_every_item() -> None:
             ["GDP增长", "GDP增长", "GDP增长"],
             id="jun-over-counted-items-every-copy-measures-the-same",
         ),
+        pytest.param(
+            "全省地区生产总值达到5.53万亿元、稳居全国前十强、增长4.8%。",
+            ["全省地区生产总值", "全省地区生产总值增长"],
+            id="a-rank-listed-between-a-level-and-its-growth-is-left-out",
+        ),
+        pytest.param(
+            "全市生产总值达到1.2万亿元、跃居全省第二、同比增长6%。",
+            ["全市生产总值", "全市生产总值同比增长"],
+            id="a-rank-listed-before-a-tongbi-growth-is-left-out",
+        ),
         pytest.param("新建5所高中。", ["新建高中"], id="zhong-inside-a-word-is-kept"),
         pytest.param(
             "新建3所学校等。", ["新建学校"], id="deng-etc-after-the-counted-noun-is-dropped"
@@ -848,6 +858,22 @@ TRIMMED_INDICATORS = [
         "税收收入（不含退税）增长4.1%。",
         [("4.1%", "4.1", "=", "税收收入增长")],
         id="bracketed-aside-before-the-number-is-dropped",
+    ),
+    pytest.param(
+        "地区生产总值从1.37万亿元（人民币，下同）提高到1.58万亿元。",
+        [
+            ("1.37万亿元", "1370000000000", "=", "地区生产总值"),
+            ("1.58万亿元", "1580000000000", "=", "地区生产总值"),
+        ],
+        id="comma-inside-an-aside-splits-no-clause",
+    ),
+    pytest.param(
+        "实际使用外资126.6亿元(人民币,下同),增长11.3%。",
+        [
+            ("126.6亿元", "12660000000", "=", "实际使用外资"),
+            ("11.3%", "11.3", "=", "实际使用外资增长"),
+        ],
+        id="comma-inside-an-ascii-aside-splits-no-clause",
     ),
     pytest.param(
         "出口增长7.5%（上年同期为下降3.2%）。",

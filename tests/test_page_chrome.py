@@ -43,6 +43,8 @@ def run(lines: list[str]) -> tuple[str | None, list[tuple[str, str]], str]:
                      id="unlabelled-breadcrumb-then-font-sizes-on-one-line-and-share"),
         pytest.param(["客户端", "官方微博", "本网首页", "新闻 > 要闻 > 正文"], [],
                      id="site-header-above-the-breadcrumb"),
+        pytest.param(["简繁互换", "设为首页", "手机版", "某网 / 新闻 / 社会(即时新闻) / 正文"],
+                     [], id="breadcrumb-of-spaced-slashes-with-an-aside"),
     ],
 )
 def test_chrome_dropped_and_title_found(before: list[str], after: list[str]) -> None:
@@ -66,6 +68,8 @@ def test_text_above_a_breadcrumb_stays() -> None:
         pytest.param([TITLE, "下载", "各位代表："], id="one-button-word-alone"),
         pytest.param([TITLE, "产值>投资>消费。"], id="comparison-chain-in-a-sentence"),
         pytest.param([TITLE, "A>B>C"], id="chain-of-one-letter-names"),
+        pytest.param([TITLE, "产量/产值/利润"], id="slash-list-without-spaces"),
+        pytest.param(["某某网 / 正文", TITLE], id="two-names-between-slashes"),
         pytest.param([TITLE, "过去一年，经济增长5%。", "相关报道：", "x" * 90],
                      id="long-line-after-related-is-text"),
     ],

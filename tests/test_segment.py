@@ -108,6 +108,16 @@ LEAD = "9月21日下午召开的市委全体会议，全面总结了今年以来
             ["body"],
             id="long-first-paragraph-is-body-not-title",
         ),
+        pytest.param(
+            ["某省经济年报来了！一文读懂", "过去一年，全省上下坚持稳中求进。"],
+            ["title", "body"],
+            id="an-exclamation-between-two-parts-of-a-headline",
+        ),
+        pytest.param(
+            ["过去一年成绩很好。全省上下坚持稳中求进。"],
+            ["body"],
+            id="a-full-stop-inside-a-first-line-makes-it-body",
+        ),
     ],
 )
 def test_paragraph_kinds(paragraphs: list[str], kinds: list[str]) -> None:
@@ -151,6 +161,9 @@ def test_no_title_when_the_text_opens_with_a_heading() -> None:
         pytest.param("■ 消费回升。", "消费回升", id="square-marker-and-stop-removed"),
         pytest.param("稳进提质", "稳进提质", id="plain-name-unchanged"),
         pytest.param("十二、其他", "其他", id="two-character-number"),
+        pytest.param("深圳的3 万亿之路", "深圳的3万亿之路", id="ocr-space-after-a-number-removed"),
+        pytest.param("迈向1.5 万亿", "迈向1.5万亿", id="ocr-space-after-a-decimal-removed"),
+        pytest.param("2025 回顾", "2025 回顾", id="space-after-a-leading-number-kept"),
     ],
 )
 def test_section_title(heading: str, title: str) -> None:

@@ -24,6 +24,7 @@ from typing import Any
 from .lexicon import Concept, Lexicon, bundled_table, load_lexicon
 from .models import Fact, SegmentedText, Sentence, Status
 from .places import (
+    COUNTRY,
     Division,
     division_named,
     document_place_words,
@@ -200,7 +201,7 @@ def _build_rules(lexicon: Lexicon) -> _Rules:
         rf"|(?P<year>(?:19|20)\d\d)\s?年(?:(?P<m1>\d{{1,2}})\s*[-—–～~至]\s*(?P<m2>\d{{1,2}})月)?"
         rf"|(?P<m3>\d{{1,2}})\s*[-—–～~至]\s*(?P<m4>\d{{1,2}})月"
         rf"|[“\"]?(?P<plan>{plan_names})[”\"]?(?P<end>{ends})?"
-        rf"|(?P<word>{words}))"
+        rf"|(?<![\d〇零一二两三四五六七八九十百])(?P<word>{words}))"
     )
     if tuple(time_re.groupindex) != _TIME_GROUPS:  # the order _time_spans reads them in
         raise ValueError(f"time_re groups {tuple(time_re.groupindex)} are not {_TIME_GROUPS}")
@@ -535,7 +536,8 @@ def document_place(
     """Return the division a document is about, its name, and where it was read from.
 
     The title, the occasion line, the speaker's office, the first lines when they say
-    我市/全省 and name a division, the file name; (None, None, None) when none names one.
+    我市/全省 and name a division, the file name; then the country (no division) for a
+    national document (data/places.toml); (None, None, None) when none names one.
     """
     if segmented.title:
         division = _government_division(segmented.title) or _first_division(segmented.title)
@@ -554,9 +556,17 @@ def document_place(
         division = _named_most(opening, own)
         if division is not None:
             return division, division.name, "first lines"
-    division = _first_division(" ".join(regex_split_name(doc_id)))
+    parts = regex_split_name(doc_id)
+    division = _first_division(" ".join(parts))
     if division is not None:
         return division, division.name, "file name"
+    lists = place_words()
+    if any(part in lists["country"] for part in parts):
+        return None, COUNTRY, "file name"
+    national = lists["national"]
+    for line, source in ((segmented.title or "", "title"), *((p, "first lines") for p in head)):
+        if any(word in line for word in national):
+            return None, COUNTRY, source
     return None, None, None
 
 
@@ -652,6 +662,9 @@ class _Scope:
     #: The words that opened a list of targets still under way, and its paragraph.
     target_list: str = ""
     target_list_paragraph: int = -1
+    #: The plan word of the sentence whose opening time ``span`` is, when that time is not
+    #: past (2026年，某省将…; in a report of 2026): what follows under it is planned too.
+    plan_word: str = ""
 
 
 def _section_kind(heading: str, spans: list[_Span], year: int | None, rules: _Rules) -> bool | None:
@@ -1033,6 +1046,7 @@ def add_context(
                     ]
                     if dated:
                         scope.span = dated[-1]
+                        scope.plan_word = ""
                         scope.source = f"“{dated[-1].text}” in the clause opening the list"
             if scanned in places_of:
                 numbers = _numbers_in(numbers_of, fact_starts, scanned, at, ends[scanned])
@@ -1547,6 +1561,7 @@ def _enter(scope: _Scope, heading: str, year: int | None, rules: _Rules) -> None
     if heading == scope.heading:
         return
     scope.heading = heading
+    scope.plan_word = ""
     spans = _time_spans(heading, year, rules) if heading else []
     scope.plan_section = _section_kind(heading, spans, year, rules) if heading else None
     if spans:
@@ -1592,6 +1607,7 @@ def _advance(
         opens = (
             span.start <= _OPENING_CHARS
             or text[: span.start] in rules.opening_words
+            or _after_a_lead_in(text[: span.start])
             or _leads_a_colon(text, span.end)
         )
         if opens and not span.base:
@@ -1604,7 +1620,24 @@ def _advance(
                 span = _with_year(span, anchor)
             scope.span = span
             scope.source = f"“{span.text}” opening an earlier sentence"
+            planned = year is not None and span.first >= year
+            scope.plan_word = (_has_target_word(text, rules) or "") if planned else ""
             break
+
+
+def _after_a_lead_in(before: str) -> bool:
+    """Return whether ``before``, the text before a time in its sentence, is one short
+    clause leading in to it (总的来看，“十四五”时期…; 同时，2026年…): the time opens the
+    sentence all the same."""
+    return (
+        _LEAD_IN_CHARS >= len(before) > 1
+        and before[-1] in "，,"
+        and not any(char.isdigit() or char in "，,；;：:。" for char in before[:-1])
+    )
+
+
+#: The longest lead-in clause, its comma included, before a time that opens a sentence.
+_LEAD_IN_CHARS = 6
 
 
 def _starting_year(text: str, span: _Span, offset: int, rules: _Rules) -> bool:
@@ -1729,6 +1762,8 @@ def _status(
         return "target", f"plan word “{sentence_word}” before it"
     if in_list:
         return "target", f"an item of the list of targets “{in_list}” opened"
+    if scope.plan_word and span is scope.span:
+        return "target", f"plan word “{scope.plan_word}” in the sentence that opened its time"
     return "actual", "no plan word or plan section"
 
 

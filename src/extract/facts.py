@@ -391,21 +391,31 @@ def _quote_spans(rules: _Rules, text: str) -> list[tuple[int, int, bool]]:
     return spans
 
 
+#: A short bracketed aside without figures or sentence ends (（人民币，下同）, (现价,下同)): the
+#: comma inside it ends no clause, so the phrase before it reaches the figure after it.
+_SHORT_ASIDE_RE = regex.compile(r"[（(][^（）()\d。；;！？!?“”]{1,16}[）)]")
+
+
 def _clause_spans(
     rules: _Rules, text: str, quotes: list[tuple[int, int, bool]]
 ) -> list[tuple[int, int]]:
-    """Return the clauses of a sentence: split on ，：；。！？ outside quotes.
+    """Return the clauses of a sentence: split on ，：；。！？ outside quotes and short asides.
 
     A clause longer than ``_MAX_CLAUSE`` is cut every ``_MAX_CLAUSE`` characters.
     """
     quote_starts = [start for start, _, _ in quotes]
     spans: list[tuple[int, int]] = []
     start = 0
+    asides: list[tuple[int, int]] = []
+    if "（" in text or "(" in text:
+        asides = [aside.span() for aside in find_all(_SHORT_ASIDE_RE, text)]
     for mark in rules.marks.clause_break_re.finditer(text):
         at = mark.start()
         quote = bisect_right(quote_starts, at) - 1
         if quote >= 0 and at < quotes[quote][1]:
             continue  # inside a quote (quotes are in order and do not nest)
+        if asides and any(open_at < at < close_at for open_at, close_at in asides):
+            continue  # inside a short aside: （人民币，下同）
         while at + 1 - start > _MAX_CLAUSE:
             spans.append((start, start + _MAX_CLAUSE))
             start += _MAX_CLAUSE
@@ -2148,6 +2158,12 @@ def _find_indicators(facts: list[Quantity], view: _SentenceView, context: _Conte
         raw_before = text[start : fact.before_start]
         if any(c in raw_before for c in "（()）"):
             raw_before = _drop_asides(raw_before)
+        if clause_index in previous_end and "、" in raw_before:
+            # 地区生产总值达到5.53万亿元、稳居全国前十强、增长4.8%: the items between the
+            # level and its change say more of the subject; the change is the subject's.
+            item = raw_before[raw_before.rfind("、") :]
+            if rules.predicate_openers.starts(item[1:].lstrip()):
+                raw_before = item
         before = _strip_link(rules, _strip_per(rules, _strip_leading(rules, raw_before)))
         listed = raw_before.strip() in _LIST_GAPS
         if listed:

@@ -152,12 +152,13 @@ def _read_divisions() -> list[tuple[Division, str, str]]:
 
 @cache
 def place_words() -> dict[str, list[str]]:
-    """Return the word lists of ``data/places.toml`` by table (country, areas, document,
-    facility suffixes …)."""
+    """Return the word lists of ``data/places.toml`` by table (country, the words of a
+    national document, areas, document, facility suffixes …)."""
     resource = resources.files("extract").joinpath("data", "places.toml")
     table = tomllib.loads(resource.read_text(encoding="utf-8"))
     return {
         "country": list(table["country"]["words"]),
+        "national": list(table["country"].get("document_words", [])),
         "areas": list(table["areas"]["words"]),
         "document": list(table["document"]["words"]),
         "government": list(table["document"]["government"]),

@@ -12,6 +12,9 @@ brackets. The patterns and punctuation classes come from
 
 from __future__ import annotations
 
+from functools import cache
+
+import regex
 from pydantic import TypeAdapter
 
 from . import validate
@@ -25,7 +28,7 @@ from .models import (
     Sentence,
     batches,
 )
-from .regex_calls import any_of, match_here
+from .regex_calls import any_of, match_here, replace_all
 from .structure import HeadingStyle, Structure
 
 #: A title or subtitle is one short line; a longer first paragraph is body text.
@@ -182,7 +185,18 @@ def section_title(heading: str, *, structure: Structure | None = None) -> str:
         rest = title[match.end() :].lstrip(_TITLE_START_MARKS)
         inner = match.groupdict().get("title")
         title = rest or inner or title
-    return title.rstrip(_TITLE_END_MARKS) or heading.strip()
+    title = title.rstrip(_TITLE_END_MARKS) or heading.strip()
+    if " " in title:
+        title = replace_all(_space_after_number_re(), r"\1", title)
+    return title
+
+
+@cache
+def _space_after_number_re() -> regex.Pattern[str]:
+    """Return the pattern of a space OCR puts between a number inside a title and the word
+    after it (深圳的3 万亿之路): not part of the section's name. A number opening the title
+    keeps its space (2025 回顾). Compiled for the first title holding a space."""
+    return regex.compile(r"(\p{Han}[\d.]*\d) +(?=\p{Han})")
 
 
 def _paragraph_spans(text: str) -> list[tuple[int, int]]:
@@ -197,11 +211,14 @@ def _paragraph_spans(text: str) -> list[tuple[int, int]]:
 
 
 def _is_title_like(text: str, structure: Structure) -> bool:
-    """Return whether ``text`` is one short line with no sentence ending inside it."""
+    """Return whether ``text`` is one short line with no sentence ending inside it (a
+    headline's ！ between its two parts aside)."""
     if len(text) > MAX_TITLE_CHARS:
         return False
     body = text.rstrip(structure.closing)[:-1]
-    return not any(mark in structure.terminal for mark in body)
+    return not any(
+        mark in structure.terminal and mark not in structure.headline_inner for mark in body
+    )
 
 
 def _classify(texts: list[str], structure: Structure) -> tuple[list[ParagraphKind], list[_Heading]]:

@@ -44,6 +44,8 @@ class Structure:
         pairs = _pairs(punctuation["pairs"])
         quotes = _pairs(punctuation["quotes"])
         self.terminal: frozenset[str] = frozenset(punctuation["terminal"])
+        #: The terminal marks a headline may hold between its parts (！？).
+        self.headline_inner: frozenset[str] = frozenset(punctuation["headline_inner"])
         self.closing = "".join(punctuation["closing"])
         self.clause_end: frozenset[str] = frozenset(punctuation["clause_end"])
         self.sentence_end: frozenset[str] = frozenset(punctuation["sentence_end"])
@@ -170,7 +172,15 @@ MAX_HEADER_CHARS = 80
 HEADING_RANKS = (1, 2, 3)
 
 #: The punctuation classes of the table, each a list of marks.
-PUNCTUATION_CLASSES = ("terminal", "closing", "clause_end", "sentence_end", "other", "bullets")
+PUNCTUATION_CLASSES = (
+    "terminal",
+    "headline_inner",
+    "closing",
+    "clause_end",
+    "sentence_end",
+    "other",
+    "bullets",
+)
 #: The punctuation tables of [open, close] pairs.
 PUNCTUATION_PAIRS = ("pairs", "quotes")
 #: The tables holding one whole-line ``pattern``, and the arrays of tables holding one each.
