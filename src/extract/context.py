@@ -19,7 +19,7 @@ import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, Final
 
 from .lexicon import Concept, Lexicon, bundled_table, load_lexicon
 from .models import Fact, SegmentedText, Sentence, Status
@@ -1224,6 +1224,16 @@ def add_context(
 
 #: The fields the context stage sets (``_with_context``).
 _CONTEXT_FIELDS = frozenset(["place", "place_code", "period", "status", "concept"])
+#: The fields of a fact but the context fields: the fields validation sets on every fact.
+_OTHER_FIELDS = frozenset(Fact.model_fields) - _CONTEXT_FIELDS
+#: The fields set of a fact after the context stage, when every field had been set before it:
+#: one set for all such facts, where a union would make a set of all the names for each.
+#: Nothing adds to it: Fact is frozen, and pydantic copies the set before updating a copy
+#: (``model_copy(update=...)``).
+_ALL_FIELDS_SET: set[str] = set(Fact.model_fields)
+#: ``object.__new__``, taken once: ``Fact.__new__`` is looked up on the model class (through
+#: its metaclass) at each call.
+_new_object: Final = object.__new__
 
 
 def _with_context(
@@ -1247,9 +1257,13 @@ def _with_context(
     values["period"] = period
     values["status"] = status
     values["concept"] = concept
-    copied = Fact.__new__(Fact)
+    copied: Fact = _new_object(Fact)
     object.__setattr__(copied, "__dict__", values)
-    fields_set = fact.__pydantic_fields_set__ | _CONTEXT_FIELDS
+    fields_set: set[str] = fact.__pydantic_fields_set__
+    if fields_set == _OTHER_FIELDS:
+        fields_set = _ALL_FIELDS_SET
+    else:
+        fields_set = fields_set | _CONTEXT_FIELDS
     object.__setattr__(copied, "__pydantic_fields_set__", fields_set)
     object.__setattr__(copied, "__pydantic_extra__", None)
     object.__setattr__(copied, "__pydantic_private__", None)
