@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Final
 
-from .lexicon import Concept, Lexicon, bundled_table, load_lexicon
+from .lexicon import Concept, Lexicon, bundled_table, load_lexicon, trie_pattern
 from .models import Fact, SegmentedText, Sentence, Status
 from .places import (
     Division,
@@ -188,15 +188,19 @@ def _build_rules(lexicon: Lexicon) -> _Rules:
     relative = {w: (int(a), int(b)) for w, a, b in periods["relative"]}
     plans = {w: (int(a), int(b)) for w, a, b in periods["plans"]}
     months = {w: (int(a), int(b)) for w, a, b in periods["months"]}
-    words = "|".join(re.escape(w) for w in _longest_first([*relative, *months]))
-    plan_names = "|".join(re.escape(w) for w in _longest_first(list(plans)))
-    ends = "|".join(re.escape(w) for w in _longest_first(periods["end_after"]))
+    # The words as tries (the longest that stands at a place, as a list longest first
+    # would find): the engine tries the one branch of the character there, not every word.
+    words = trie_pattern([*relative, *months])
+    plan_names = trie_pattern(plans)
+    ends = trie_pattern(periods["end_after"])
     # Every alternative below starts with one of these characters: the lookahead lets the
     # regex engine pass over the other positions at once instead of trying each alternative.
     openers = {"到", "至", "“", '"', *(w[0] for w in [*relative, *months, *plans])}
     time_re = re.compile(
         rf"(?=[\d{_char_class(openers)}])"
-        rf"(?P<to>到|至)?(?:(?P<y1>(?:19|20)\d\d)\s*(?:年\s*)?[-—–～~至到]\s*(?P<y2>(?:19|20)\d\d)年"
+        # ``to`` matches nothing when there is no 到: an optional group would cost the engine
+        # a repeat at every place it tries.
+        rf"(?P<to>[到至]?)(?:(?P<y1>(?:19|20)\d\d)\s*(?:年\s*)?[-—–～~至到]\s*(?P<y2>(?:19|20)\d\d)年"
         rf"|(?P<year>(?:19|20)\d\d)\s?年(?:(?P<m1>\d{{1,2}})\s*[-—–～~至]\s*(?P<m2>\d{{1,2}})月)?"
         rf"|(?P<m3>\d{{1,2}})\s*[-—–～~至]\s*(?P<m4>\d{{1,2}})月"
         rf"|[“\"]?(?P<plan>{plan_names})[”\"]?(?P<end>{ends})?"
@@ -269,8 +273,7 @@ def _build_rules(lexicon: Lexicon) -> _Rules:
         concepts=concepts,
         wordings=tuple(wordings),
         by_unit=by_unit,
-        wording_re=re.compile("|".join(re.escape(w) for w in _longest_first(
-            [wording for wording, _ in wordings]))),
+        wording_re=re.compile(trie_pattern(wording for wording, _ in wordings)),
         tails={unit: _tails(pairs) for unit, pairs in by_unit.items()},
         tail_sizes={
             unit: tuple(sorted({len(tail) for tail in _tails(pairs)}))
