@@ -135,6 +135,9 @@ class _Rules:
     #: For each base unit, the lengths its tails have, shortest first: the beginnings of an
     #: indicator of other lengths are not looked up.
     tail_sizes: dict[str, tuple[int, ...]]
+    #: For each base unit, the first two characters of its tails of two or more: an
+    #: indicator opening otherwise opens with none of them.
+    tail_starts: dict[str, frozenset[str]]
     excluded_after: tuple[str, ...]
     per_person: tuple[str, ...]
     share_words: tuple[str, ...]
@@ -279,6 +282,10 @@ def _build_rules(lexicon: Lexicon) -> _Rules:
             unit: tuple(sorted({len(tail) for tail in _tails(pairs)}))
             for unit, pairs in by_unit.items()
         },
+        tail_starts={
+            unit: frozenset(tail[:2] for tail in _tails(pairs) if len(tail) >= 2)
+            for unit, pairs in by_unit.items()
+        },
         excluded_after=_longest_first(table["concepts"]["excluded_after"]),
         per_person=_longest_first(table["concepts"]["per_person"]),
         share_words=_longest_first(table["concepts"]["share_words"]),
@@ -338,8 +345,19 @@ def _rarity(char: str) -> int:
 
 
 #: The groups of ``_Rules.time_re``, in order, and the position of each in its groups().
-_TIME_GROUPS = ("to", "y1", "y2", "year", "m1", "m2", "m3", "m4", "plan", "end", "word")
-_TO, _Y1, _Y2, _YEAR, _M1, _M2, _M3, _M4, _PLAN, _END, _WORD = range(len(_TIME_GROUPS))
+_TIME_GROUPS: Final = ("to", "y1", "y2", "year", "m1", "m2", "m3", "m4", "plan", "end", "word")
+# Final: compiled, each is read from a C static, not looked up in the module's dict.
+_TO: Final = _TIME_GROUPS.index("to")
+_Y1: Final = _TIME_GROUPS.index("y1")
+_Y2: Final = _TIME_GROUPS.index("y2")
+_YEAR: Final = _TIME_GROUPS.index("year")
+_M1: Final = _TIME_GROUPS.index("m1")
+_M2: Final = _TIME_GROUPS.index("m2")
+_M3: Final = _TIME_GROUPS.index("m3")
+_M4: Final = _TIME_GROUPS.index("m4")
+_PLAN: Final = _TIME_GROUPS.index("plan")
+_END: Final = _TIME_GROUPS.index("end")
+_WORD: Final = _TIME_GROUPS.index("word")
 
 
 def _time_spans(text: str, year: int | None, rules: _Rules) -> list[_Span]:
@@ -450,12 +468,12 @@ def _make_period_text(first: int, last: int, months: tuple[int, int] | None) -> 
 
 
 #: The texts ``_period_text`` made, by years and months; cleared when it holds this many.
-_PERIOD_TEXTS: dict[int, str] = {}
+_PERIOD_TEXTS: Final[dict[int, str]] = {}
 #: Bounds of a year and of a month number in the keys of ``_PERIOD_TEXTS``: a period of other
 #: years is made each time (months are 1 to 12).
-_YEARS = 10_000
-_MONTHS = 100
-_PERIOD_TEXTS_KEPT = 4096
+_YEARS: Final = 10_000
+_MONTHS: Final = 100
+_PERIOD_TEXTS_KEPT: Final = 4096
 
 
 # ----------------------------------------------------------------------------- document
@@ -473,7 +491,7 @@ _BODY_DATE_RE = re.compile(r"((?:19|20)\d\d)年(\d{1,2})月(\d{1,2})日")
 _YEAR_RE = re.compile(r"((?:19|20)\d\d)年")
 _FILE_YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 #: Characters of the start of a text searched for the document's date.
-_HEAD_CHARS = 600
+_HEAD_CHARS: Final = 600
 
 
 def _iso(year: str, month: str, day: str) -> str | None:
@@ -525,11 +543,11 @@ def document_date(
 _OCCASION_WORDS = ("会议上", "大会上")
 _OFFICE_WORDS = ("省长", "市长", "县长", "区长", "主席", "州长", "盟长", "旗长")
 #: Paragraphs of the start of a report read for its place (occasion line, office, 我市).
-_HEAD_PARAGRAPHS = 12
+_HEAD_PARAGRAPHS: Final = 12
 #: Paragraphs of the start of a report where 我市/全省 and the place named with them count.
-_OPENING_PARAGRAPHS = 5
+_OPENING_PARAGRAPHS: Final = 5
 #: The longest short name tried when a report names its place only in passing (永康).
-_LONGEST_NAME = 4
+_LONGEST_NAME: Final = 4
 
 
 def document_place(
@@ -671,7 +689,7 @@ def _section_kind(heading: str, spans: list[_Span], year: int | None, rules: _Ru
 
 
 #: The marks that end a clause.
-_CLAUSE_MARKS = ("，", "；", "：", "。", ",", ";", ":")
+_CLAUSE_MARKS: Final = ("，", "；", "：", "。", ",", ";", ":")
 
 
 def _clause_end(text: str, position: int) -> int:
@@ -873,11 +891,11 @@ def _counts_steps(mention: str, rest: str, rules: _Rules) -> bool:
 
 
 #: Characters between a counted value and its step noun (大台阶, 级台阶).
-_STEP_NOUN_REACH = 1
+_STEP_NOUN_REACH: Final = 1
 
 
 #: A value after the mention, in the same list: 、8万亿, 和3万亿元.
-_NEXT_VALUE_RE = re.compile(r"\s*[、和及]\s*[\d一二三四五六七八九十两]")
+_NEXT_VALUE_RE: Final = re.compile(r"\s*[、和及]\s*[\d一二三四五六七八九十两]")
 
 
 def _milestone_list(clause: str, rest: str, rules: _Rules) -> str | None:
@@ -909,7 +927,7 @@ def _shared_head(
     if not listed and not opening:
         return None, ""
     tails = rules.tails.get(base_unit)
-    if not tails:
+    if not tails or indicator[:2] not in rules.tail_starts[base_unit]:
         return None, ""
     # The wordings whose tail opens the indicator, in the order of ``rules.by_unit``.
     found: list[tuple[int, str, str, Concept]] = []
@@ -1226,14 +1244,14 @@ def add_context(
 
 
 #: The fields the context stage sets (``_with_context``).
-_CONTEXT_FIELDS = frozenset(["place", "place_code", "period", "status", "concept"])
-#: The fields of a fact but the context fields: the fields validation sets on every fact.
-_OTHER_FIELDS = frozenset(Fact.model_fields) - _CONTEXT_FIELDS
+_CONTEXT_FIELDS: Final = frozenset(["place", "place_code", "period", "status", "concept"])
+#: How many fields a fact has but the context fields: those validation sets on every fact.
+_OTHER_FIELD_COUNT: Final = len(Fact.model_fields) - len(_CONTEXT_FIELDS)
 #: The fields set of a fact after the context stage, when every field had been set before it:
 #: one set for all such facts, where a union would make a set of all the names for each.
 #: Nothing adds to it: Fact is frozen, and pydantic copies the set before updating a copy
 #: (``model_copy(update=...)``).
-_ALL_FIELDS_SET: set[str] = set(Fact.model_fields)
+_ALL_FIELDS_SET: Final[set[str]] = set(Fact.model_fields)
 #: ``object.__new__``, taken once: ``Fact.__new__`` is looked up on the model class (through
 #: its metaclass) at each call.
 _new_object: Final = object.__new__
@@ -1263,7 +1281,10 @@ def _with_context(
     copied: Fact = _new_object(Fact)
     object.__setattr__(copied, "__dict__", values)
     fields_set: set[str] = fact.__pydantic_fields_set__
-    if fields_set == _OTHER_FIELDS:
+    # A fields set holds names of the model's fields only: with as many names as there are
+    # fields but the context ones, and none of those, it is all the others (a comparison
+    # of the sets would look up every name).
+    if len(fields_set) == _OTHER_FIELD_COUNT and _CONTEXT_FIELDS.isdisjoint(fields_set):
         fields_set = _ALL_FIELDS_SET
     else:
         fields_set = fields_set | _CONTEXT_FIELDS
@@ -1354,7 +1375,7 @@ def _fact_period(
     return span, _period_text(first, last, months), rule, first != last
 
 
-_CHINESE_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")}
+_CHINESE_DIGITS: Final = {c: i for i, c in enumerate("零一二三四五六七八九")}
 
 
 def _small_number(text: str) -> int | None:
@@ -1537,7 +1558,7 @@ def _opens_a_statistic(
 
 
 #: The marks that end the clauses of a statistic a place opens (``_opens_a_statistic``).
-_STATISTIC_END = ("，", "；", "。", ",", ";")
+_STATISTIC_END: Final = ("，", "；", "。", ",", ";")
 
 
 def _anchor_year(own: list[_Span], scope: _Scope, year: int | None) -> int | None:
@@ -1551,11 +1572,11 @@ def _anchor_year(own: list[_Span], scope: _Scope, year: int | None) -> int | Non
 
 
 #: Characters of a sentence read for a time that opens it (2021年1-11月 is 10).
-_OPENING_TEXT = 24
+_OPENING_TEXT: Final = 24
 
 #: A time that sets the scope of the sentences after it opens its sentence: 过去一年，…;
 #: 2025年是…; “十四五”时期… (a quote or a word like 在 may come first).
-_OPENING_CHARS = 2
+_OPENING_CHARS: Final = 2
 
 
 def _enter(scope: _Scope, heading: str, year: int | None, rules: _Rules) -> None:
@@ -1580,7 +1601,7 @@ def _enter(scope: _Scope, heading: str, year: int | None, rules: _Rules) -> None
 
 
 #: Marks that end the clause before a colon: a time must sit in the clause right before it.
-_CLAUSE_ENDS = "，,。；;！？"
+_CLAUSE_ENDS: Final = "，,。；;！？"
 
 
 def _leads_a_colon(text: str, end: int) -> bool:
@@ -1651,7 +1672,7 @@ def _plan_goal(rest: str, rules: _Rules) -> _Span | None:
 
 #: Characters after a figure within which a plan named as its goal starts, and after the
 #: plan's name within which the goal word stands (“十四五”规划目标).
-_GOAL_REACH = 6
+_GOAL_REACH: Final = 6
 
 
 def _names_no_measure(indicator: str, rules: _Rules) -> bool:
@@ -1676,7 +1697,7 @@ def _dates_a_document(text: str, end: int, rules: _Rules) -> bool:
 
 #: Characters after a time within which the noun of a document it dates ends, when 的 comes
 #: first (今年的广东省政府工作报告); two thirds as many without it (今年省政府工作报告).
-_DOCUMENT_REACH = 12
+_DOCUMENT_REACH: Final = 12
 
 
 def _topic_year(text: str, year: int, rules: _Rules) -> _Span | None:
@@ -1703,7 +1724,7 @@ def _topic_year(text: str, year: int, rules: _Rules) -> _Span | None:
 
 
 #: The month and day after a year that make it a full date (2022年1月5日).
-_FULL_DATE_RE = re.compile(r"\s*\d{1,2}月\d{1,2}日")
+_FULL_DATE_RE: Final = re.compile(r"\s*\d{1,2}月\d{1,2}日")
 
 
 def _status(
