@@ -79,7 +79,8 @@ class _Rules:
 
     time_re: re.Pattern[str]
     #: A text with none of these characters holds no time expression (年, 月, 季, 五): each
-    #: tested with ``in``, which costs less than a call of a regex over a sentence.
+    #: tested with ``in``, which costs less than a call of a regex over a sentence. 年 and
+    #: 月 first: most texts with a time word have one of them, and the test stops there.
     time_chars: tuple[str, ...]
     averages_re: re.Pattern[str]
     running_re: re.Pattern[str]
@@ -228,7 +229,7 @@ def _build_rules(lexicon: Lexicon) -> _Rules:
     list_cues = [*(w for w in status["target"] if len(w) > 1), *status["list_openers"]]
     return _Rules(
         time_re=time_re,
-        time_chars=tuple(sorted(time_chars)),
+        time_chars=("年", "月", *sorted(time_chars - {"年", "月"})),
         averages_re=re.compile(rf"(?P<n>{averages})年平均"),
         running_re=re.compile(rf"(?:{running})(?P<n>\d+|[一二三四五六七八九十]+)年"),
         years_then_re=re.compile(
@@ -732,9 +733,28 @@ def _start_among(marks: list[int], position: int) -> int:
     return marks[index - 1] + 1 if index else 0
 
 
-@lru_cache(maxsize=256)
 def _clause_marks(text: str) -> list[int]:
-    """Return the offsets of the clause marks of ``text`` (kept for the sentences at hand)."""
+    """Return the offsets of the clause marks of ``text`` (kept for the sentences at hand).
+
+    The lists are kept in a dict, emptied when it holds ``_MARKS_KEPT``: compiled, a look-up
+    there costs less than a call through ``functools.lru_cache``, and the stage asks for
+    the marks of a sentence several times a fact.
+    """
+    marks = _MARKS_OF.get(text)
+    if marks is None:
+        if len(_MARKS_OF) >= _MARKS_KEPT:
+            _MARKS_OF.clear()
+        marks = _MARKS_OF[text] = _find_clause_marks(text)
+    return marks
+
+
+#: The clause marks of the texts ``_clause_marks`` was asked about, and how many it keeps.
+_MARKS_OF: Final[dict[str, list[int]]] = {}
+_MARKS_KEPT: Final = 256
+
+
+def _find_clause_marks(text: str) -> list[int]:
+    """Return the offsets of the clause marks of ``text``, in order."""
     # Each mark found with str.find, which runs through the text in C; a regex would stop
     # at every character.
     marks: list[int] = []
@@ -1245,6 +1265,8 @@ def add_context(
 
 #: The fields the context stage sets (``_with_context``).
 _CONTEXT_FIELDS: Final = frozenset(["place", "place_code", "period", "status", "concept"])
+#: The same names, as a tuple: compiled, a loop over it costs less than a call of a method.
+_CONTEXT_NAMES: Final = tuple(sorted(_CONTEXT_FIELDS))
 #: How many fields a fact has but the context fields: those validation sets on every fact.
 _OTHER_FIELD_COUNT: Final = len(Fact.model_fields) - len(_CONTEXT_FIELDS)
 #: The fields set of a fact after the context stage, when every field had been set before it:
@@ -1284,7 +1306,9 @@ def _with_context(
     # A fields set holds names of the model's fields only: with as many names as there are
     # fields but the context ones, and none of those, it is all the others (a comparison
     # of the sets would look up every name).
-    if len(fields_set) == _OTHER_FIELD_COUNT and _CONTEXT_FIELDS.isdisjoint(fields_set):
+    if len(fields_set) == _OTHER_FIELD_COUNT and not any(
+        name in fields_set for name in _CONTEXT_NAMES
+    ):
         fields_set = _ALL_FIELDS_SET
     else:
         fields_set = fields_set | _CONTEXT_FIELDS
