@@ -19,9 +19,9 @@ import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, Final
 
-from .lexicon import Concept, Lexicon, bundled_table, load_lexicon
+from .lexicon import Concept, Lexicon, bundled_table, load_lexicon, trie_pattern
 from .models import Fact, SegmentedText, Sentence, Status
 from .places import (
     COUNTRY,
@@ -80,7 +80,8 @@ class _Rules:
 
     time_re: re.Pattern[str]
     #: A text with none of these characters holds no time expression (年, 月, 季, 五): each
-    #: tested with ``in``, which costs less than a call of a regex over a sentence.
+    #: tested with ``in``, which costs less than a call of a regex over a sentence. 年 and
+    #: 月 first: most texts with a time word have one of them, and the test stops there.
     time_chars: tuple[str, ...]
     averages_re: re.Pattern[str]
     running_re: re.Pattern[str]
@@ -136,6 +137,9 @@ class _Rules:
     #: For each base unit, the lengths its tails have, shortest first: the beginnings of an
     #: indicator of other lengths are not looked up.
     tail_sizes: dict[str, tuple[int, ...]]
+    #: For each base unit, the first two characters of its tails of two or more: an
+    #: indicator opening otherwise opens with none of them.
+    tail_starts: dict[str, frozenset[str]]
     excluded_after: tuple[str, ...]
     per_person: tuple[str, ...]
     share_words: tuple[str, ...]
@@ -189,15 +193,19 @@ def _build_rules(lexicon: Lexicon) -> _Rules:
     relative = {w: (int(a), int(b)) for w, a, b in periods["relative"]}
     plans = {w: (int(a), int(b)) for w, a, b in periods["plans"]}
     months = {w: (int(a), int(b)) for w, a, b in periods["months"]}
-    words = "|".join(re.escape(w) for w in _longest_first([*relative, *months]))
-    plan_names = "|".join(re.escape(w) for w in _longest_first(list(plans)))
-    ends = "|".join(re.escape(w) for w in _longest_first(periods["end_after"]))
+    # The words as tries (the longest that stands at a place, as a list longest first
+    # would find): the engine tries the one branch of the character there, not every word.
+    words = trie_pattern([*relative, *months])
+    plan_names = trie_pattern(plans)
+    ends = trie_pattern(periods["end_after"])
     # Every alternative below starts with one of these characters: the lookahead lets the
     # regex engine pass over the other positions at once instead of trying each alternative.
     openers = {"到", "至", "“", '"', *(w[0] for w in [*relative, *months, *plans])}
     time_re = re.compile(
         rf"(?=[\d{_char_class(openers)}])"
-        rf"(?P<to>到|至)?(?:(?P<y1>(?:19|20)\d\d)\s*(?:年\s*)?[-—–～~至到]\s*(?P<y2>(?:19|20)\d\d)年"
+        # ``to`` matches nothing when there is no 到: an optional group would cost the engine
+        # a repeat at every place it tries.
+        rf"(?P<to>[到至]?)(?:(?P<y1>(?:19|20)\d\d)\s*(?:年\s*)?[-—–～~至到]\s*(?P<y2>(?:19|20)\d\d)年"
         rf"|(?P<year>(?:19|20)\d\d)\s?年(?:(?P<m1>\d{{1,2}})\s*[-—–～~至]\s*(?P<m2>\d{{1,2}})月)?"
         rf"|(?P<m3>\d{{1,2}})\s*[-—–～~至]\s*(?P<m4>\d{{1,2}})月"
         rf"|[“\"]?(?P<plan>{plan_names})[”\"]?(?P<end>{ends})?"
@@ -222,7 +230,7 @@ def _build_rules(lexicon: Lexicon) -> _Rules:
     list_cues = [*(w for w in status["target"] if len(w) > 1), *status["list_openers"]]
     return _Rules(
         time_re=time_re,
-        time_chars=tuple(sorted(time_chars)),
+        time_chars=("年", "月", *sorted(time_chars - {"年", "月"})),
         averages_re=re.compile(rf"(?P<n>{averages})年平均"),
         running_re=re.compile(rf"(?:{running})(?P<n>\d+|[一二三四五六七八九十]+)年"),
         years_then_re=re.compile(
@@ -270,11 +278,14 @@ def _build_rules(lexicon: Lexicon) -> _Rules:
         concepts=concepts,
         wordings=tuple(wordings),
         by_unit=by_unit,
-        wording_re=re.compile("|".join(re.escape(w) for w in _longest_first(
-            [wording for wording, _ in wordings]))),
+        wording_re=re.compile(trie_pattern(wording for wording, _ in wordings)),
         tails={unit: _tails(pairs) for unit, pairs in by_unit.items()},
         tail_sizes={
             unit: tuple(sorted({len(tail) for tail in _tails(pairs)}))
+            for unit, pairs in by_unit.items()
+        },
+        tail_starts={
+            unit: frozenset(tail[:2] for tail in _tails(pairs) if len(tail) >= 2)
             for unit, pairs in by_unit.items()
         },
         excluded_after=_longest_first(table["concepts"]["excluded_after"]),
@@ -336,8 +347,19 @@ def _rarity(char: str) -> int:
 
 
 #: The groups of ``_Rules.time_re``, in order, and the position of each in its groups().
-_TIME_GROUPS = ("to", "y1", "y2", "year", "m1", "m2", "m3", "m4", "plan", "end", "word")
-_TO, _Y1, _Y2, _YEAR, _M1, _M2, _M3, _M4, _PLAN, _END, _WORD = range(len(_TIME_GROUPS))
+_TIME_GROUPS: Final = ("to", "y1", "y2", "year", "m1", "m2", "m3", "m4", "plan", "end", "word")
+# Final: compiled, each is read from a C static, not looked up in the module's dict.
+_TO: Final = _TIME_GROUPS.index("to")
+_Y1: Final = _TIME_GROUPS.index("y1")
+_Y2: Final = _TIME_GROUPS.index("y2")
+_YEAR: Final = _TIME_GROUPS.index("year")
+_M1: Final = _TIME_GROUPS.index("m1")
+_M2: Final = _TIME_GROUPS.index("m2")
+_M3: Final = _TIME_GROUPS.index("m3")
+_M4: Final = _TIME_GROUPS.index("m4")
+_PLAN: Final = _TIME_GROUPS.index("plan")
+_END: Final = _TIME_GROUPS.index("end")
+_WORD: Final = _TIME_GROUPS.index("word")
 
 
 def _time_spans(text: str, year: int | None, rules: _Rules) -> list[_Span]:
@@ -448,12 +470,12 @@ def _make_period_text(first: int, last: int, months: tuple[int, int] | None) -> 
 
 
 #: The texts ``_period_text`` made, by years and months; cleared when it holds this many.
-_PERIOD_TEXTS: dict[int, str] = {}
+_PERIOD_TEXTS: Final[dict[int, str]] = {}
 #: Bounds of a year and of a month number in the keys of ``_PERIOD_TEXTS``: a period of other
 #: years is made each time (months are 1 to 12).
-_YEARS = 10_000
-_MONTHS = 100
-_PERIOD_TEXTS_KEPT = 4096
+_YEARS: Final = 10_000
+_MONTHS: Final = 100
+_PERIOD_TEXTS_KEPT: Final = 4096
 
 
 # ----------------------------------------------------------------------------- document
@@ -471,7 +493,7 @@ _BODY_DATE_RE = re.compile(r"((?:19|20)\d\d)年(\d{1,2})月(\d{1,2})日")
 _YEAR_RE = re.compile(r"((?:19|20)\d\d)年")
 _FILE_YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 #: Characters of the start of a text searched for the document's date.
-_HEAD_CHARS = 600
+_HEAD_CHARS: Final = 600
 
 
 def _iso(year: str, month: str, day: str) -> str | None:
@@ -523,11 +545,11 @@ def document_date(
 _OCCASION_WORDS = ("会议上", "大会上")
 _OFFICE_WORDS = ("省长", "市长", "县长", "区长", "主席", "州长", "盟长", "旗长")
 #: Paragraphs of the start of a report read for its place (occasion line, office, 我市).
-_HEAD_PARAGRAPHS = 12
+_HEAD_PARAGRAPHS: Final = 12
 #: Paragraphs of the start of a report where 我市/全省 and the place named with them count.
-_OPENING_PARAGRAPHS = 5
+_OPENING_PARAGRAPHS: Final = 5
 #: The longest short name tried when a report names its place only in passing (永康).
-_LONGEST_NAME = 4
+_LONGEST_NAME: Final = 4
 
 
 def document_place(
@@ -681,7 +703,7 @@ def _section_kind(heading: str, spans: list[_Span], year: int | None, rules: _Ru
 
 
 #: The marks that end a clause.
-_CLAUSE_MARKS = ("，", "；", "：", "。", ",", ";", ":")
+_CLAUSE_MARKS: Final = ("，", "；", "：", "。", ",", ";", ":")
 
 
 def _clause_end(text: str, position: int) -> int:
@@ -724,9 +746,28 @@ def _start_among(marks: list[int], position: int) -> int:
     return marks[index - 1] + 1 if index else 0
 
 
-@lru_cache(maxsize=256)
 def _clause_marks(text: str) -> list[int]:
-    """Return the offsets of the clause marks of ``text`` (kept for the sentences at hand)."""
+    """Return the offsets of the clause marks of ``text`` (kept for the sentences at hand).
+
+    The lists are kept in a dict, emptied when it holds ``_MARKS_KEPT``: compiled, a look-up
+    there costs less than a call through ``functools.lru_cache``, and the stage asks for
+    the marks of a sentence several times a fact.
+    """
+    marks = _MARKS_OF.get(text)
+    if marks is None:
+        if len(_MARKS_OF) >= _MARKS_KEPT:
+            _MARKS_OF.clear()
+        marks = _MARKS_OF[text] = _find_clause_marks(text)
+    return marks
+
+
+#: The clause marks of the texts ``_clause_marks`` was asked about, and how many it keeps.
+_MARKS_OF: Final[dict[str, list[int]]] = {}
+_MARKS_KEPT: Final = 256
+
+
+def _find_clause_marks(text: str) -> list[int]:
+    """Return the offsets of the clause marks of ``text``, in order."""
     # Each mark found with str.find, which runs through the text in C; a regex would stop
     # at every character.
     marks: list[int] = []
@@ -883,11 +924,11 @@ def _counts_steps(mention: str, rest: str, rules: _Rules) -> bool:
 
 
 #: Characters between a counted value and its step noun (大台阶, 级台阶).
-_STEP_NOUN_REACH = 1
+_STEP_NOUN_REACH: Final = 1
 
 
 #: A value after the mention, in the same list: 、8万亿, 和3万亿元.
-_NEXT_VALUE_RE = re.compile(r"\s*[、和及]\s*[\d一二三四五六七八九十两]")
+_NEXT_VALUE_RE: Final = re.compile(r"\s*[、和及]\s*[\d一二三四五六七八九十两]")
 
 
 def _milestone_list(clause: str, rest: str, rules: _Rules) -> str | None:
@@ -919,7 +960,7 @@ def _shared_head(
     if not listed and not opening:
         return None, ""
     tails = rules.tails.get(base_unit)
-    if not tails:
+    if not tails or indicator[:2] not in rules.tail_starts[base_unit]:
         return None, ""
     # The wordings whose tail opens the indicator, in the order of ``rules.by_unit``.
     found: list[tuple[int, str, str, Concept]] = []
@@ -1237,7 +1278,19 @@ def add_context(
 
 
 #: The fields the context stage sets (``_with_context``).
-_CONTEXT_FIELDS = frozenset(["place", "place_code", "period", "status", "concept"])
+_CONTEXT_FIELDS: Final = frozenset(["place", "place_code", "period", "status", "concept"])
+#: The same names, as a tuple: compiled, a loop over it costs less than a call of a method.
+_CONTEXT_NAMES: Final = tuple(sorted(_CONTEXT_FIELDS))
+#: How many fields a fact has but the context fields: those validation sets on every fact.
+_OTHER_FIELD_COUNT: Final = len(Fact.model_fields) - len(_CONTEXT_FIELDS)
+#: The fields set of a fact after the context stage, when every field had been set before it:
+#: one set for all such facts, where a union would make a set of all the names for each.
+#: Nothing adds to it: Fact is frozen, and pydantic copies the set before updating a copy
+#: (``model_copy(update=...)``).
+_ALL_FIELDS_SET: Final[set[str]] = set(Fact.model_fields)
+#: ``object.__new__``, taken once: ``Fact.__new__`` is looked up on the model class (through
+#: its metaclass) at each call.
+_new_object: Final = object.__new__
 
 
 def _with_context(
@@ -1261,9 +1314,18 @@ def _with_context(
     values["period"] = period
     values["status"] = status
     values["concept"] = concept
-    copied = Fact.__new__(Fact)
+    copied: Fact = _new_object(Fact)
     object.__setattr__(copied, "__dict__", values)
-    fields_set = fact.__pydantic_fields_set__ | _CONTEXT_FIELDS
+    fields_set: set[str] = fact.__pydantic_fields_set__
+    # A fields set holds names of the model's fields only: with as many names as there are
+    # fields but the context ones, and none of those, it is all the others (a comparison
+    # of the sets would look up every name).
+    if len(fields_set) == _OTHER_FIELD_COUNT and not any(
+        name in fields_set for name in _CONTEXT_NAMES
+    ):
+        fields_set = _ALL_FIELDS_SET
+    else:
+        fields_set = fields_set | _CONTEXT_FIELDS
     object.__setattr__(copied, "__pydantic_fields_set__", fields_set)
     object.__setattr__(copied, "__pydantic_extra__", None)
     object.__setattr__(copied, "__pydantic_private__", None)
@@ -1351,7 +1413,7 @@ def _fact_period(
     return span, _period_text(first, last, months), rule, first != last
 
 
-_CHINESE_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")}
+_CHINESE_DIGITS: Final = {c: i for i, c in enumerate("零一二三四五六七八九")}
 
 
 def _small_number(text: str) -> int | None:
@@ -1534,7 +1596,7 @@ def _opens_a_statistic(
 
 
 #: The marks that end the clauses of a statistic a place opens (``_opens_a_statistic``).
-_STATISTIC_END = ("，", "；", "。", ",", ";")
+_STATISTIC_END: Final = ("，", "；", "。", ",", ";")
 
 
 def _anchor_year(own: list[_Span], scope: _Scope, year: int | None) -> int | None:
@@ -1548,11 +1610,11 @@ def _anchor_year(own: list[_Span], scope: _Scope, year: int | None) -> int | Non
 
 
 #: Characters of a sentence read for a time that opens it (2021年1-11月 is 10).
-_OPENING_TEXT = 24
+_OPENING_TEXT: Final = 24
 
 #: A time that sets the scope of the sentences after it opens its sentence: 过去一年，…;
 #: 2025年是…; “十四五”时期… (a quote or a word like 在 may come first).
-_OPENING_CHARS = 2
+_OPENING_CHARS: Final = 2
 
 
 def _enter(scope: _Scope, heading: str, year: int | None, rules: _Rules) -> None:
@@ -1578,7 +1640,7 @@ def _enter(scope: _Scope, heading: str, year: int | None, rules: _Rules) -> None
 
 
 #: Marks that end the clause before a colon: a time must sit in the clause right before it.
-_CLAUSE_ENDS = "，,。；;！？"
+_CLAUSE_ENDS: Final = "，,。；;！？"
 
 
 def _leads_a_colon(text: str, end: int) -> bool:
@@ -1667,7 +1729,7 @@ def _plan_goal(rest: str, rules: _Rules) -> _Span | None:
 
 #: Characters after a figure within which a plan named as its goal starts, and after the
 #: plan's name within which the goal word stands (“十四五”规划目标).
-_GOAL_REACH = 6
+_GOAL_REACH: Final = 6
 
 
 def _names_no_measure(indicator: str, rules: _Rules) -> bool:
@@ -1692,7 +1754,7 @@ def _dates_a_document(text: str, end: int, rules: _Rules) -> bool:
 
 #: Characters after a time within which the noun of a document it dates ends, when 的 comes
 #: first (今年的广东省政府工作报告); two thirds as many without it (今年省政府工作报告).
-_DOCUMENT_REACH = 12
+_DOCUMENT_REACH: Final = 12
 
 
 def _topic_year(text: str, year: int, rules: _Rules) -> _Span | None:
@@ -1719,7 +1781,7 @@ def _topic_year(text: str, year: int, rules: _Rules) -> _Span | None:
 
 
 #: The month and day after a year that make it a full date (2022年1月5日).
-_FULL_DATE_RE = re.compile(r"\s*\d{1,2}月\d{1,2}日")
+_FULL_DATE_RE: Final = re.compile(r"\s*\d{1,2}月\d{1,2}日")
 
 
 def _status(

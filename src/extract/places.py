@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from importlib import resources
-from typing import Literal, NamedTuple
+from typing import Final, Literal, NamedTuple
 
 import ahocorasick_rs
 import regex
@@ -35,14 +35,14 @@ from .lexicon import trie_pattern
 Level = Literal["province", "prefecture", "county"]
 
 #: Rank of each level: a lower rank is a higher level, preferred for an ambiguous name.
-_LEVEL_RANK: dict[str, int] = {"province": 0, "prefecture": 1, "county": 2}
+_LEVEL_RANK: Final[dict[str, int]] = {"province": 0, "prefecture": 1, "county": 2}
 
 #: The place of a mention of the whole country (全国, 我国).
 COUNTRY = "全国"
 
 #: The longest dictionary word looked for across the ends of a name (长治久安), and the
 #: characters on each side of it that jieba segments to see whether the name is a word.
-_LONGEST_WORD = 4
+_LONGEST_WORD: Final = 4
 
 
 @dataclass(frozen=True)
@@ -455,10 +455,11 @@ def place_spans(text: str, *, within: str | None = None) -> list[PlaceSpan]:
     if within is not None and within in places.by_code:
         province = _ancestors(within)[0]
     # Every name at every place, then the longest acceptable one at each place, left to
-    # right: 美丽江西 holds 丽江 and 江西, and only 江西 is a word there.
+    # right: 美丽江西 holds 丽江 and 江西, and only 江西 is a word there. ``overlapping`` is
+    # passed by position: a keyword costs the call a parse of its names.
     found = sorted(
         (start, -end, index)
-        for index, start, end in places.automaton.find_matches_as_indexes(text, overlapping=True)
+        for index, start, end in places.automaton.find_matches_as_indexes(text, True)
     )
     mentions: list[PlaceSpan] = []
     zones = _zones(text, places)
