@@ -26,6 +26,7 @@ from .models import Fact, SegmentedText, Sentence, Status
 from .places import (
     COUNTRY,
     Division,
+    PlaceMention,
     division_named,
     document_place_words,
     find_places,
@@ -562,7 +563,11 @@ def document_place(
     national document (data/places.toml); (None, None, None) when none names one.
     """
     if segmented.title:
-        division = _government_division(segmented.title) or _first_division(segmented.title)
+        # One search of the title for both questions.
+        in_title = find_places(segmented.title)
+        division = _government_division(segmented.title, in_title) or _first_division(
+            segmented.title, in_title
+        )
         if division is not None:
             return division, division.name, "title"
     head = [p.text for p in segmented.paragraphs[:_HEAD_PARAGRAPHS]]
@@ -603,10 +608,13 @@ def regex_split_name(doc_id: str) -> list[str]:
     return [part for part in re.split(r"[_\-/. ]+", doc_id) if part]
 
 
-def _first_division(text: str) -> Division | None:
+def _first_division(text: str, found: list[PlaceMention] | None = None) -> Division | None:
     """Return the first division ``text`` names (not as a facility), or the one right after
-    it when that lies inside it: 陕西咸阳市第九届人民代表大会 is 咸阳市's congress."""
-    mentions = [m for m in find_places(text) if m.division is not None and m.facility is None]
+    it when that lies inside it: 陕西咸阳市第九届人民代表大会 is 咸阳市's congress. ``found``:
+    the places of ``text`` when already searched for."""
+    if found is None:
+        found = find_places(text)
+    mentions = [m for m in found if m.division is not None and m.facility is None]
     if not mentions:
         return None
     first = mentions[0].division
@@ -617,10 +625,11 @@ def _first_division(text: str) -> Division | None:
     return first
 
 
-def _government_division(title: str) -> Division | None:
-    """Return the division whose government a title names (黔西南州人民政府工作报告), or None."""
+def _government_division(title: str, found: list[PlaceMention]) -> Division | None:
+    """Return the division whose government a title names (黔西南州人民政府工作报告), or None;
+    ``found``: the places of the title."""
     government = tuple(place_words()["government"])
-    for mention in find_places(title):
+    for mention in found:
         if mention.division is not None and title.startswith(government, mention.end):
             return mention.division
     return None

@@ -253,8 +253,12 @@ def _zone_re(suffixes: Sequence[str], not_first: Sequence[str]) -> regex.Pattern
     first_class = rf"(?![{first}])" if first else ""
     return regex.compile(
         rf"(?:^|(?<=[，。；：、！？,;:!?\s“”]))"
-        rf"{first_class}\p{{Han}}{{2,8}}?(?:{trie_pattern(suffixes)})"
+        rf"{first_class}\p{{Han}}{{2,{_ZONE_NAME_MAX}}}?(?:{trie_pattern(suffixes)})"
     )
+
+
+#: The most characters of a zone's name before its suffix (成都平原 of 成都平原经济区).
+_ZONE_NAME_MAX = 8
 
 
 def _automaton(names: Sequence[str]) -> ahocorasick_rs.AhoCorasick:
@@ -485,10 +489,17 @@ def place_spans(text: str, *, within: str | None = None) -> list[PlaceSpan]:
 
 def _zones(text: str, places: _Places) -> list[PlaceSpan]:
     """Return the zones ``text`` names itself at the opening of a clause (成都平原经济区)."""
-    if places.zone_re is None or not any(w in text for w in places.zone_suffixes):
+    if places.zone_re is None:
+        return []
+    first = -1  # where the first suffix stands: no zone starts more than a name before it
+    for suffix in places.zone_suffixes:
+        at = text.find(suffix)
+        if at >= 0 and (first < 0 or at < first):
+            first = at
+    if first < 0:
         return []
     zones = []
-    for match in places.zone_re.finditer(text):
+    for match in places.zone_re.finditer(text, max(0, first - _ZONE_NAME_MAX)):
         start, name = match.start(), match.group()
         # 推动赣州经济区: a zone named after a division starts at the division's name
         inner = sorted(
