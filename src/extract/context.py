@@ -571,7 +571,10 @@ def document_place(
         if division is not None:
             return division, division.name, "title"
     head = [p.text for p in segmented.paragraphs[:_HEAD_PARAGRAPHS]]
+    head_text = "\n".join(head)  # one search for a word in any line, before line by line
     for words, source in ((_OCCASION_WORDS, "occasion line"), (_OFFICE_WORDS, "speaker's office")):
+        if not any(word in head_text for word in words):
+            continue
         for line in head:
             if any(word in line for word in words):
                 division = _first_division(_dateline_re().sub("", line))
@@ -640,7 +643,7 @@ def _named_most(text: str, own: list[str]) -> Division | None:
     (a county's short name too: 品质活力永康 in a 永康 paper)."""
     ends = {word[-1] for word in own}
     counts: dict[str, tuple[int, Division]] = {}
-    for mention in find_places(text):
+    for mention in place_spans(text):
         division = mention.division
         if division is not None and mention.facility is None and division.name[-1] in ends:
             n, _ = counts.get(division.code, (0, division))
@@ -649,16 +652,20 @@ def _named_most(text: str, own: list[str]) -> Division | None:
         for start in range(len(text)):
             for size in range(2, _LONGEST_NAME + 1):
                 name = text[start : start + size]
-                if not name.isalpha() or any(w in name for w in own):
-                    continue
+                if not name.isalpha():
+                    break  # a longer name from here holds the same mark
+                # The look-up first: few names are divisions, and it costs less than
+                # the test of the document's own words.
                 division = division_named(name)
                 if (
-                    division is not None
-                    and division.name[-1] in ends
-                    and division.level != "province"
+                    division is None
+                    or division.name[-1] not in ends
+                    or division.level == "province"
+                    or any(w in name for w in own)
                 ):
-                    n, _ = counts.get(division.code, (0, division))
-                    counts[division.code] = (n + 1, division)
+                    continue
+                n, _ = counts.get(division.code, (0, division))
+                counts[division.code] = (n + 1, division)
     if not counts:
         return None
     return max(counts.values(), key=lambda item: item[0])[1]
