@@ -1036,6 +1036,8 @@ def add_context(
     scanned = 0  # sentences whose opening words updated the scope
     spans_of: dict[int, list[_Span]] = {}
     places_of: dict[int, list[_Place]] = {}
+    #: Where the first zone word (整个都市圈) of a sentence starts, -1: it has none.
+    zones_of: dict[int, int] = {}
     #: The subject a sentence with facts opened with, and its paragraph: later sentences of
     #: the paragraph that name none keep it (2021年，江苏第一产业…；第二产业…).
     carried: tuple[int, _Place] | None = None
@@ -1237,8 +1239,13 @@ def add_context(
                 # Only a place before a number can be its subject: the rest is not read.
                 read = text[: max(numbers, default=offset)]
                 places_of[index] = _sentence_places(read, place, place_code, rules)
+                # The zone words are looked for in a fact's clause only when the sentence
+                # has one before it: most sentences have none, and one search tells.
+                zone = rules.zone_again_re.search(text)
+                zones_of[index] = zone.start() if zone is not None else -1
             subject, how = _subject(
-                places_of[index], text, offset, clause_from, numbers, rules, topic=place is None
+                places_of[index], text, offset, clause_from, numbers, rules,
+                topic=place is None, zone_at=zones_of[index],
             )
             # 浙江、福建服务业增加值均增长6%: each copy of a value spread over a list of
             # places has its item's place at the start of its indicator.
@@ -1546,16 +1553,22 @@ def _subject(
     rules: _Rules,
     *,
     topic: bool = False,
+    zone_at: int = 0,
 ) -> tuple[_Place | None, str]:
     """Return the subject place of the clause holding ``offset`` (which starts at
     ``clause_from``) and how it was found: a place in the clause before the number, else
     one opening an earlier clause (with a figure, or with ``topic`` any: the document has
-    no place of its own)."""
+    no place of its own; ``zone_at``: where the first zone word of ``text`` starts, -1: it
+    has none)."""
+    # The last place in the clause, by a loop: most facts have one, and need no list.
+    for p in reversed(places):
+        if p.end <= offset and p.start >= clause_from:
+            return p, "its clause names"
     before = [p for p in places if p.end <= offset]
-    in_clause = [p for p in before if p.start >= clause_from]
-    if in_clause:
-        return in_clause[-1], "its clause names"
-    again = rules.zone_again_re.search(text, clause_from, offset)
+    # The pattern is words alone: a match in the clause is one in the text, not before its first.
+    again = (
+        rules.zone_again_re.search(text, clause_from, offset) if 0 <= zone_at < offset else None
+    )
     if again is not None:
         # 包括…的深圳都市圈，…，整个都市圈经济总量超过4.7万亿元: the last zone of that kind
         named = [p for p in before if p.text.endswith(again.group("kind"))]
