@@ -805,8 +805,11 @@ def _has_target_word(text: str, rules: _Rules) -> str | None:
     return None
 
 
-def _review_period(span: _Span, clause: str, rules: _Rules) -> tuple[int, int, str]:
-    """Return the years a fact in a span of several years is about, and the rule that said so.
+def _review_period(
+    span: _Span, clause: str, rules: _Rules, *, explain: bool = True
+) -> tuple[int, int, str]:
+    """Return the years a fact in a span of several years is about, and the rule that said so
+    (with ``explain`` only: "" otherwise).
 
     ``clause`` is the text of the fact's clause up to its number.
     """
@@ -815,15 +818,18 @@ def _review_period(span: _Span, clause: str, rules: _Rules) -> tuple[int, int, s
     if stripped.endswith(rules.to_words) and any(w in clause for w in rules.from_words):
         for word in rules.to_words:
             if stripped.endswith(word):
-                return span.last, span.last, f"the Y of 从X{word}Y: the last year"
+                why = f"the Y of 从X{word}Y: the last year" if explain else ""
+                return span.last, span.last, why
     if stripped.endswith(rules.from_words):
         for word in rules.from_words:
             if stripped.endswith(word):
-                return span.first - 1, span.first - 1, f"the X of {word}X到Y: the year before"
+                why = f"the X of {word}X到Y: the year before" if explain else ""
+                return span.first - 1, span.first - 1, why
     part = clause[clause.rfind("、") + 1 :]
     for word in rules.whole_words:
         if word in part:
-            return span.first, span.last, f"“{word}”: a total, average or bound over it"
+            why = f"“{word}”: a total, average or bound over it" if explain else ""
+            return span.first, span.last, why
     # Otherwise the word nearest the number decides: a change or a count over the
     # interval, or a level reached in its last year.
     nearest: tuple[int, str, bool] | None = None
@@ -841,9 +847,11 @@ def _review_period(span: _Span, clause: str, rules: _Rules) -> tuple[int, int, s
             if nearest is None or at + len(word) > nearest[0]:
                 nearest = (at + len(word), word, level)
     if nearest is not None and nearest[2]:
-        return span.last, span.last, f"“{nearest[1]}”: a level reached in the last year"
+        why = f"“{nearest[1]}”: a level reached in the last year" if explain else ""
+        return span.last, span.last, why
     if nearest is not None:
-        return span.first, span.last, f"“{nearest[1]}”: a change or count over the interval"
+        why = f"“{nearest[1]}”: a change or count over the interval" if explain else ""
+        return span.first, span.last, why
     return span.first, span.last, "a figure of the whole interval"
 
 
@@ -857,9 +865,10 @@ def _concept(
     opening: str = "",
     *,
     mention: str = "",
+    explain: bool = True,
 ) -> tuple[str | None, str]:
     """Return the concept id of a fact of ``indicator`` and ``base_unit`` (None: no
-    headline indicator) and why.
+    headline indicator) and why (with a concept and no ``explain``: "").
 
     ``rest`` is the rest of its clause after the mention, ``opening`` the first clause of
     its sentence when that is not its own.
@@ -902,6 +911,8 @@ def _concept(
         if concept.growth and several_years:
             if "平均" not in clause and "平均" not in indicator and "年均" not in indicator:
                 return None, f"“{wording}” over several years without 年均: no concept"
+        if not explain:
+            return concept.id, ""
         return concept.id, f"wording “{wording}” in the indicator, base unit {base_unit}"
     if not candidates:
         return None, ""
@@ -1139,7 +1150,9 @@ def add_context(
         marks = _clause_marks(text)
         clause_from = _start_among(marks, offset)
         clause = text[clause_from:offset]
-        span, period, rule, several = _fact_period(spans, scope, clause, year, rules)
+        span, period, rule, several = _fact_period(
+            spans, scope, clause, year, rules, explain=explain
+        )
         if (
             from_spans
             and span is not None
@@ -1159,14 +1172,16 @@ def add_context(
                 topic = [_topic_year(text_all, year, rules)]
             if topic[0] is not None:
                 span, period = topic[0], _period_text(topic[0].first, topic[0].last)
-                rule = f"the year the text names most, {period}: nothing nearer names one"
+                if explain:
+                    rule = f"the year the text names most, {period}: nothing nearer names one"
         end = fields["end"] - sentence_start if sentence else 0
         rest = text[end : _end_among(marks, end, len(text))]
         if sentence is not None and (goal := _plan_goal(rest, rules)) is not None:
             own_time = True
-            first, last, how = _review_period(goal, clause, rules)
+            first, last, how = _review_period(goal, clause, rules, explain=explain)
             span, period, several = goal, _period_text(first, last), first != last
-            rule = f"“{goal.text}” after it names the plan it is a goal of; {how}"
+            if explain:
+                rule = f"“{goal.text}” after it names the plan it is a goal of; {how}"
         if explain and period is None:
             why.append("period unknown: no year in its sentence, section or document")
         elif explain:
@@ -1180,7 +1195,7 @@ def add_context(
                 in_list = ""
         status, status_why = _status(
             fact, span, period, scope, text[:offset], clause, year, rules,
-            own=own_time, in_list=in_list, rest=rest,
+            own=own_time, in_list=in_list, rest=rest, explain=explain,
         )
         if explain:
             why.append(f"status {status}: {status_why}")
@@ -1188,7 +1203,7 @@ def add_context(
         first_clause = text[:first_end] if offset > first_end else ""
         concept, concept_why = _concept(
             indicator, base_unit, several, clause, rules, rest, first_clause,
-            mention=fields["mention"],
+            mention=fields["mention"], explain=explain,
         )
         if (
             concept is None
@@ -1202,7 +1217,7 @@ def add_context(
             # 一般公共预算收入3100亿元、同口径增长4%: the change is of the level before it.
             concept, concept_why = _concept(
                 previous[2] + indicator, base_unit, several, clause, rules, rest,
-                mention=fields["mention"],
+                mention=fields["mention"], explain=explain,
             )
             if concept_why and explain:
                 concept_why += f" (“{indicator}” names no measure: the one before it)"
@@ -1227,7 +1242,7 @@ def add_context(
             if stepped is not None:
                 concept, concept_why = _concept(
                     stepped + indicator, base_unit, several, clause, rules, rest,
-                    mention=fields["mention"],
+                    mention=fields["mention"], explain=explain,
                 )
             if concept_why and explain:
                 concept_why += f" (“{indicator}” ends a count of steps: the words before it)"
@@ -1375,18 +1390,27 @@ def _section_around(
 
 
 def _fact_period(
-    spans: list[_Span], scope: _Scope, clause: str, year: int | None, rules: _Rules
+    spans: list[_Span],
+    scope: _Scope,
+    clause: str,
+    year: int | None,
+    rules: _Rules,
+    *,
+    explain: bool = True,
 ) -> tuple[_Span | None, str | None, str, bool]:
-    """Return the time span that decides a fact's period, the period, the rule that gave it,
-    and whether it covers several years.
+    """Return the time span that decides a fact's period, the period, the rule that gave it
+    (with ``explain`` only: "" otherwise), and whether it covers several years.
 
     ``spans`` are the time expressions of the fact's sentence before it, ``clause`` the
     text of its clause up to its number.
     """
     own = [s for s in spans if not s.base]
     span: _Span | None = None
+    rule = ""
     if own:
-        span, rule = own[-1], f"“{own[-1].text}” before it in its sentence"
+        span = own[-1]
+        if explain:
+            rule = f"“{span.text}” before it in its sentence"
     elif scope.span is not None:
         span, rule = scope.span, scope.source
     if span is not None and span.months is not None and not span.first:
@@ -1400,16 +1424,19 @@ def _fact_period(
         between = clause[clause.rfind(base.text) + len(base.text) :]
         if any(w in between for w in rules.change_words) and base.first < last:
             first = base.first + 1
-            rule += f"; a change since the base “{base.text}”"
+            if explain:
+                rule += f"; a change since the base “{base.text}”"
             if months is not None:
                 months = (1, months[1])
         else:
             first = last = base.first
             months = None
-            return span, _period_text(first, last), f"the figure of the base “{base.text}”", False
+            rule = f"the figure of the base “{base.text}”" if explain else ""
+            return span, _period_text(first, last), rule, False
     elif first != last and months is None:
-        first, last, how = _review_period(span, clause, rules)
-        rule += f"; {how}"
+        first, last, how = _review_period(span, clause, rules, explain=explain)
+        if explain:
+            rule += f"; {how}"
     elif (
         first == last
         # Both patterns end their count of years in 年: a clause without it is not searched.
@@ -1419,13 +1446,15 @@ def _fact_period(
         n = _small_number(match.group("n"))
         if n and n > 1:
             first = last - n + 1
-            rule += f"; “{match.group(0)}”: the {n} years ending in it"
+            if explain:
+                rule += f"; “{match.group(0)}”: the {n} years ending in it"
     # averages_re ends in 年平均: a clause without it is not searched.
     if first == last and "年平均" in clause and (match := rules.averages_re.search(clause)):
         n = _small_number(match.group("n"))
         if n and n > 1:
             first = last - n + 1
-            rule += f"; “{match.group(0)}”: an average over {n} years"
+            if explain:
+                rule += f"; “{match.group(0)}”: an average over {n} years"
     return span, _period_text(first, last, months), rule, first != last
 
 
@@ -1819,35 +1848,42 @@ def _status(
     own: bool = False,
     in_list: str = "",
     rest: str = "",
+    explain: bool = True,
 ) -> tuple[Status, str]:
-    """Return whether ``fact`` is planned or done, and why (``own``: ``span`` is a time
-    its own sentence names; ``in_list``: the words that opened the list of targets it is
-    an item of; ``rest``: its clause after it)."""
+    """Return whether ``fact`` is planned or done, and why (with ``explain`` only: ""
+    otherwise; ``own``: ``span`` is a time its own sentence names; ``in_list``: the words
+    that opened the list of targets it is an item of; ``rest``: its clause after it)."""
     if rest[:1] in rules.named_goal_starts and (match := rules.named_goal_re.match(rest)):
-        return "target", f"“{match.group(0)}” after it: the figure is the goal"
+        return "target", f"“{match.group(0)}” after it: the figure is the goal" if explain else ""
     if span is not None and span.target and year is not None and span.last >= year:
-        return "target", f"“{span.text}”: a target date"
+        return "target", f"“{span.text}”: a target date" if explain else ""
     if year is not None and span is not None and span.first > year:
-        return "target", f"its period starts after the document's year {year}"
+        return "target", f"its period starts after the document's year {year}" if explain else ""
     if year is not None and span is not None and span.first == year < span.last:
         # “十五五”时期…年均增长5%: a period that opens in the year of the report and runs
         # past it cannot have been done yet.
-        return "target", f"its period starts in the document's year {year} and runs past it"
+        return "target", (
+            f"its period starts in the document's year {year} and runs past it" if explain else ""
+        )
     if year is not None and span is not None and own and span.last < year:
         # 2025年全省地区生产总值增长5.3% in a section of plans for 2026 restates what was done.
-        return "actual", f"its own time “{span.text}” ends before the document's year {year}"
+        return "actual", (
+            f"its own time “{span.text}” ends before the document's year {year}" if explain else ""
+        )
     if scope.plan_section:
-        return "target", f"section “{scope.heading}” sets out plans"
+        return "target", f"section “{scope.heading}” sets out plans" if explain else ""
     if scope.plan_section is False:
-        return "actual", f"section “{scope.heading}” reviews what was done"
+        return "actual", f"section “{scope.heading}” reviews what was done" if explain else ""
     if year is not None and span is not None and span.last < year:
-        return "actual", f"its period ends before the document's year {year}"
+        return "actual", f"its period ends before the document's year {year}" if explain else ""
     if sentence_word := _plan_word(before, clause, rules):
-        return "target", f"plan word “{sentence_word}” before it"
+        return "target", f"plan word “{sentence_word}” before it" if explain else ""
     if in_list:
-        return "target", f"an item of the list of targets “{in_list}” opened"
+        return "target", f"an item of the list of targets “{in_list}” opened" if explain else ""
     if scope.plan_word and span is scope.span:
-        return "target", f"plan word “{scope.plan_word}” in the sentence that opened its time"
+        return "target", (
+            f"plan word “{scope.plan_word}” in the sentence that opened its time" if explain else ""
+        )
     return "actual", "no plan word or plan section"
 
 
