@@ -92,8 +92,11 @@ class _Rules:
     plans: dict[str, tuple[int, int]]
     months: dict[str, tuple[int, int]]
     comparison_before: tuple[str, ...]
+    #: The last characters of ``comparison_before`` and the first of ``not_time_after``.
+    comparison_before_last: frozenset[str]
     end_after: tuple[str, ...]
     not_time_after: tuple[str, ...]
+    not_time_after_first: frozenset[str]
     since_after: tuple[str, ...]
     #: Nouns of a document or meeting a time may date (今年的政府工作报告).
     document_nouns: tuple[str, ...]
@@ -109,6 +112,8 @@ class _Rules:
     interval_words: tuple[str, ...]
     level_words: tuple[str, ...]
     from_words: tuple[str, ...]
+    #: The last characters of ``from_words``.
+    from_words_last: frozenset[str]
     to_words: tuple[str, ...]
     annual_average: tuple[str, ...]
     target_words: tuple[str, ...]
@@ -156,7 +161,10 @@ class _Rules:
     leading: frozenset[tuple[str, str]]
     leading_prefixes: frozenset[str]
     base_before: tuple[str, ...]
+    #: The last characters of ``base_before`` and the first of ``rank_after``.
+    base_before_last: frozenset[str]
     rank_after: tuple[str, ...]
+    rank_after_first: frozenset[str]
     own_words: tuple[str, ...]
     #: The first characters of ``own_words`` (我, 全, 本): a sentence without any has none,
     #: and a word whose first character a sentence lacks is not looked for in it.
@@ -243,8 +251,10 @@ def _build_rules(lexicon: Lexicon) -> _Rules:
         plans=plans,
         months=months,
         comparison_before=_longest_first(periods["comparison_before"]),
+        comparison_before_last=frozenset(word[-1] for word in periods["comparison_before"]),
         end_after=_longest_first(periods["end_after"]),
         not_time_after=_longest_first(periods["not_time_after"]),
+        not_time_after_first=frozenset(word[0] for word in periods["not_time_after"]),
         since_after=_longest_first(periods["since_after"]),
         document_nouns=_longest_first(periods["document_nouns"]),
         goal_after=_longest_first(periods["goal_after"]),
@@ -260,6 +270,7 @@ def _build_rules(lexicon: Lexicon) -> _Rules:
         interval_words=_longest_first(review["interval"]),
         level_words=_longest_first(review["level"]),
         from_words=_longest_first(review["from_words"]),
+        from_words_last=frozenset(word[-1] for word in review["from_words"]),
         to_words=_longest_first(review["to_words"]),
         annual_average=_longest_first(review["annual_average"]),
         target_words=_longest_first(status["target"]),
@@ -301,7 +312,9 @@ def _build_rules(lexicon: Lexicon) -> _Rules:
         leading=frozenset((w, c.id) for c in concepts for w in c.leading_wordings),
         leading_prefixes=frozenset(["", *table["concepts"]["leading_prefixes"]]),
         base_before=_longest_first(table["places"]["base_before"]),
+        base_before_last=frozenset(word[-1] for word in table["places"]["base_before"]),
         rank_after=_longest_first(table["places"]["rank_after"]),
+        rank_after_first=frozenset(word[0] for word in table["places"]["rank_after"]),
         own_words=own_words,
         own_chars=tuple(sorted({word[0] for word in own_words})),
         own_words_first=tuple((word, word[0]) for word in own_words),
@@ -379,9 +392,17 @@ def _time_spans(text: str, year: int | None, rules: _Rules) -> list[_Span]:
         # would cost more than the rest of the work on a time word.
         start, end = match.span()
         groups: tuple[str | None, ...] = match.groups()
-        before = text[max(0, start - 2) : start]
-        base = before.endswith(rules.comparison_before)
-        if text.startswith(rules.not_time_after, end):
+        # The character next to the time first, as in ``_is_base``.
+        base = (
+            start > 0
+            and text[start - 1] in rules.comparison_before_last
+            and text[max(0, start - 2) : start].endswith(rules.comparison_before)
+        )
+        if (
+            end < len(text)
+            and text[end] in rules.not_time_after_first
+            and text.startswith(rules.not_time_after, end)
+        ):
             continue
         found = text[start:end]
         # 到2030年 opens a target date; 提高到2025年的 is the year of a level reached.
@@ -1568,9 +1589,17 @@ def _item_place(places: list[_Place], indicator: str, offset: int) -> _Place | N
 
 def _is_base(text: str, start: int, end: int, rules: _Rules) -> bool:
     """Return whether the place at ``text[start:end]`` is a comparison base or a rank."""
-    before = text[max(0, start - 2) : start]
-    # A tuple of words: one call tries them all (no loop of calls from here).
-    return before.endswith(rules.base_before) or text.startswith(rules.rank_after, end)
+    # The character next to the place first: most are not one a word ends or starts with,
+    # and a test in a set costs less than a method called with a tuple of words, which
+    # tries them all in one call.
+    if start > 0 and text[start - 1] in rules.base_before_last:
+        if text[max(0, start - 2) : start].endswith(rules.base_before):
+            return True
+    return (
+        end < len(text)
+        and text[end] in rules.rank_after_first
+        and text.startswith(rules.rank_after, end)
+    )
 
 
 def _subject(
@@ -1753,10 +1782,20 @@ def _after_a_lead_in(before: str) -> bool:
 _LEAD_IN_CHARS = 6
 
 
+def _after_from_word(text: str, at: int, rules: _Rules) -> bool:
+    """Return whether ``text`` has one of the words of 从X到Y (从, 由) right before ``at``."""
+    # The character before first: a slice of the text up to ``at`` would copy all of it.
+    return (
+        at > 0
+        and text[at - 1] in rules.from_words_last
+        and text.endswith(rules.from_words, 0, at)
+    )
+
+
 def _starting_year(text: str, span: _Span, offset: int, rules: _Rules) -> bool:
     """Return whether ``span`` dates the X of 由2020年的X增加到Y and the figure at ``offset``
     comes after the verb of reaching: the year is X's, not the Y's."""
-    if not text[: span.start].endswith(rules.from_words):
+    if not _after_from_word(text, span.start, rules):
         return False
     between = text[span.end : offset]
     return any(word in between for word in rules.to_words)
@@ -1820,10 +1859,10 @@ def _topic_year(text: str, year: int, rules: _Rules) -> _Span | None:
     for span in _time_spans(text, year, rules):
         if span.base or span.first != span.last or not 0 < span.first <= year:
             continue
+        if _after_from_word(text, span.start, rules):
+            continue  # 由2015年的X增加到Y: where a change started, like a comparison base
         if _FULL_DATE_RE.match(text, span.end) or _dates_a_document(text, span.end, rules):
             continue
-        if text[: span.start].endswith(rules.from_words):
-            continue  # 由2015年的X增加到Y: where a change started, like a comparison base
         counts[span.first] = counts.get(span.first, 0) + 1
     if not counts:
         return None
