@@ -174,6 +174,9 @@ class _Rules:
     place_openers: frozenset[str]
     #: 整个都市圈, 该城市群: a zone named again by its kind alone (data/context.toml).
     zone_again_re: re.Pattern[str]
+    #: The kinds ``zone_again_re`` names (都市圈, 湾区), and their last characters.
+    zone_kinds: tuple[str, ...]
+    zone_kind_last: frozenset[str]
     #: 约合, 折合: a value after one restates the value before it (data/words.toml).
     conversions: tuple[str, ...]
     #: The end of a clause before the X of 从X到Y (从, 由2020年的).
@@ -198,7 +201,8 @@ def _build_rules(lexicon: Lexicon) -> _Rules:
     """Return the compiled context rules of ``lexicon`` (kept with it: ``Lexicon.derived``)."""
     table = bundled_table("context")
     periods, review, status = table["periods"], table["review"], table["status"]
-    zone_kinds = place_words()["zone_suffixes"]  # 都市圈, 城市群 …: the kinds of zones
+    # 都市圈, 城市群 …: the kinds of zones
+    kinds = [*place_words()["zone_suffixes"], *table["places"]["zone_kinds"]]
     relative = {w: (int(a), int(b)) for w, a, b in periods["relative"]}
     plans = {w: (int(a), int(b)) for w, a, b in periods["plans"]}
     months = {w: (int(a), int(b)) for w, a, b in periods["months"]}
@@ -322,8 +326,10 @@ def _build_rules(lexicon: Lexicon) -> _Rules:
         conversions=tuple(lexicon.words.conversions),
         zone_again_re=re.compile(
             rf"(?:{_alternatives(table['places']['zone_again'])})"
-            rf"(?P<kind>{_alternatives([*zone_kinds, *table['places']['zone_kinds']])})"
+            rf"(?P<kind>{_alternatives(kinds)})"
         ),
+        zone_kinds=_longest_first(kinds),
+        zone_kind_last=frozenset(kind[-1] for kind in kinds),
         from_end_re=re.compile(
             rf"(?:{'|'.join(map(re.escape, _longest_first(review['from_words'])))})"
             r"(?:(?:19|20)\d\d年的?)?\s*$"
@@ -1068,8 +1074,9 @@ def add_context(
     scanned = 0  # sentences whose opening words updated the scope
     spans_of: dict[int, list[_Span]] = {}
     places_of: dict[int, list[_Place]] = {}
-    #: Where the first zone word (整个都市圈) of a sentence starts, -1: it has none.
-    zones_of: dict[int, int] = {}
+    #: Whether a place of each sentence is a zone (深圳都市圈): only then can one be named
+    #: again by its kind (整个都市圈).
+    zones_of: dict[int, bool] = {}
     #: The subject a sentence with facts opened with, and its paragraph: later sentences of
     #: the paragraph that name none keep it (2021年，江苏第一产业…；第二产业…).
     carried: tuple[int, _Place] | None = None
@@ -1275,13 +1282,10 @@ def add_context(
                 # Only a place before a number can be its subject: the rest is not read.
                 read = text[: max(numbers, default=offset)]
                 places_of[index] = _sentence_places(read, place, place_code, rules)
-                # The zone words are looked for in a fact's clause only when the sentence
-                # has one before it: most sentences have none, and one search tells.
-                zone = rules.zone_again_re.search(text)
-                zones_of[index] = zone.start() if zone is not None else -1
+                zones_of[index] = _names_a_zone(places_of[index], rules)
             subject, how = _subject(
                 places_of[index], text, offset, clause_from, numbers, rules,
-                topic=place is None, zone_at=zones_of[index],
+                topic=place is None, zoned=zones_of[index],
             )
             # 浙江、福建服务业增加值均增长6%: each copy of a value spread over a list of
             # places has its item's place at the start of its indicator.
@@ -1611,22 +1615,20 @@ def _subject(
     rules: _Rules,
     *,
     topic: bool = False,
-    zone_at: int = 0,
+    zoned: bool = True,
 ) -> tuple[_Place | None, str]:
     """Return the subject place of the clause holding ``offset`` (which starts at
     ``clause_from``) and how it was found: a place in the clause before the number, else
     one opening an earlier clause (with a figure, or with ``topic`` any: the document has
-    no place of its own; ``zone_at``: where the first zone word of ``text`` starts, -1: it
-    has none)."""
+    no place of its own; ``zoned``: a place of ``places`` is a zone, ``_names_a_zone``)."""
     # The last place in the clause, by a loop: most facts have one, and need no list.
     for p in reversed(places):
         if p.end <= offset and p.start >= clause_from:
             return p, "its clause names"
     before = [p for p in places if p.end <= offset]
-    # The pattern is words alone: a match in the clause is one in the text, not before its first.
-    again = (
-        rules.zone_again_re.search(text, clause_from, offset) if 0 <= zone_at < offset else None
-    )
+    # A zone named again by its kind is one of ``places``: without any, the clause is not
+    # searched (most sentences).
+    again = rules.zone_again_re.search(text, clause_from, offset) if zoned else None
     if again is not None:
         # 包括…的深圳都市圈，…，整个都市圈经济总量超过4.7万亿元: the last zone of that kind
         named = [p for p in before if p.text.endswith(again.group("kind"))]
@@ -1643,6 +1645,15 @@ def _subject(
     if opener is not None:
         return opener, "an earlier clause of its sentence opens with"
     return None, ""
+
+
+def _names_a_zone(places: list[_Place], rules: _Rules) -> bool:
+    """Return whether one of ``places`` ends with the kind of a zone (深圳都市圈)."""
+    for place in places:
+        # The last character first: a method called with a tuple of words costs more.
+        if place.text[-1:] in rules.zone_kind_last and place.text.endswith(rules.zone_kinds):
+            return True
+    return False
 
 
 def _last_opener(
