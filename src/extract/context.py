@@ -1090,8 +1090,11 @@ def add_context(
     out: list[Fact] = []
 
     #: The start, base unit and indicator of the last fact done.
-    previous: tuple[int, str, str] | None = None
-    previous_place: tuple[str | None, str | None] | None = None  # the place given just before
+    #: The start (-1: none yet), base unit, indicator and place of the last fact done: plain
+    #: variables, where a tuple would be one more object made for each fact.
+    previous_start, previous_unit, previous_indicator = -1, "", ""
+    previous_place: str | None = None
+    previous_code: str | None = None
     #: The heading of the section last looked up, and the offsets it holds for.
     heading, section_from, section_to = "", 0, -1
 
@@ -1236,15 +1239,14 @@ def add_context(
         if (
             concept is None
             and not concept_why
-            and previous is not None
             and sentence is not None
-            and previous[0] >= sentence_start
-            and previous[1] != base_unit
+            and previous_start >= sentence_start
+            and previous_unit != base_unit
             and _names_no_measure(indicator, rules)
         ):
             # 一般公共预算收入3100亿元、同口径增长4%: the change is of the level before it.
             concept, concept_why = _concept(
-                previous[2] + indicator, base_unit, several, clause, rules, rest,
+                previous_indicator + indicator, base_unit, several, clause, rules, rest,
                 mention=fields["mention"], explain=explain,
             )
             if concept_why and explain:
@@ -1302,15 +1304,14 @@ def add_context(
             subject, how = carried[1], "the sentence before, in its paragraph, opens with"
         restated = (
             sentence is not None
-            and previous is not None
-            and previous[0] >= sentence_start
+            and previous_start >= sentence_start
             and (subject is None or subject.start < clause_from)
-            and text[clause_from:offset].rstrip().endswith(rules.conversions)
+            and clause.rstrip().endswith(rules.conversions)
         )
-        if restated and previous_place is not None:
+        if restated:
             # 粤港澳大湾区GDP可超过12万亿人民币，约合1.92万亿美元: the value before, restated;
             # the headline figure is that value, not its conversion
-            fact_place, fact_code = previous_place
+            fact_place, fact_code = previous_place, previous_code
             if explain:
                 why.append(f"place {fact_place}: the value before it, restated in another unit")
             if concept is not None:
@@ -1326,8 +1327,8 @@ def add_context(
             if explain:
                 why.append(f"place {place}: the document's place" if place else "place unknown")
         out.append(_with_context(fact, fields, fact_place, fact_code, period, status, concept))
-        previous = (fact_start, base_unit, indicator)
-        previous_place = (fact_place, fact_code)
+        previous_start, previous_unit, previous_indicator = fact_start, base_unit, indicator
+        previous_place, previous_code = fact_place, fact_code
         if reasons is not None:
             reasons.append(why)
     return out
