@@ -1430,16 +1430,21 @@ def _fact_period(
     ``spans`` are the time expressions of the fact's sentence before it, ``clause`` the
     text of its clause up to its number.
     """
-    own = [s for s in spans if not s.base]
     span: _Span | None = None
     rule = ""
-    if own:
-        span = own[-1]
-        if explain:
-            rule = f"“{span.text}” before it in its sentence"
-    elif scope.span is not None:
-        span, rule = scope.span, scope.source
+    # The last of the sentence's own times (no base) by a loop: the list of them is made
+    # only for the few months without a year that need an earlier one.
+    for s in reversed(spans):
+        if not s.base:
+            span = s
+            if explain:
+                rule = f"“{span.text}” before it in its sentence"
+            break
+    else:
+        if scope.span is not None:
+            span, rule = scope.span, scope.source
     if span is not None and span.months is not None and not span.first:
+        own = [s for s in spans if not s.base]
         anchor = _anchor_year(own[:-1] if own and own[-1] is span else own, scope, year)
         span = None if anchor is None else _with_year(span, anchor)
     if span is None:
