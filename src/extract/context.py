@@ -92,8 +92,11 @@ class _Rules:
     plans: dict[str, tuple[int, int]]
     months: dict[str, tuple[int, int]]
     comparison_before: tuple[str, ...]
+    #: The last characters of ``comparison_before`` and the first of ``not_time_after``.
+    comparison_before_last: frozenset[str]
     end_after: tuple[str, ...]
     not_time_after: tuple[str, ...]
+    not_time_after_first: frozenset[str]
     since_after: tuple[str, ...]
     #: Nouns of a document or meeting a time may date (今年的政府工作报告).
     document_nouns: tuple[str, ...]
@@ -109,6 +112,8 @@ class _Rules:
     interval_words: tuple[str, ...]
     level_words: tuple[str, ...]
     from_words: tuple[str, ...]
+    #: The last characters of ``from_words``.
+    from_words_last: frozenset[str]
     to_words: tuple[str, ...]
     annual_average: tuple[str, ...]
     target_words: tuple[str, ...]
@@ -156,7 +161,10 @@ class _Rules:
     leading: frozenset[tuple[str, str]]
     leading_prefixes: frozenset[str]
     base_before: tuple[str, ...]
+    #: The last characters of ``base_before`` and the first of ``rank_after``.
+    base_before_last: frozenset[str]
     rank_after: tuple[str, ...]
+    rank_after_first: frozenset[str]
     own_words: tuple[str, ...]
     #: The first characters of ``own_words`` (我, 全, 本): a sentence without any has none,
     #: and a word whose first character a sentence lacks is not looked for in it.
@@ -166,6 +174,9 @@ class _Rules:
     place_openers: frozenset[str]
     #: 整个都市圈, 该城市群: a zone named again by its kind alone (data/context.toml).
     zone_again_re: re.Pattern[str]
+    #: The kinds ``zone_again_re`` names (都市圈, 湾区), and their last characters.
+    zone_kinds: tuple[str, ...]
+    zone_kind_last: frozenset[str]
     #: 约合, 折合: a value after one restates the value before it (data/words.toml).
     conversions: tuple[str, ...]
     #: The end of a clause before the X of 从X到Y (从, 由2020年的).
@@ -190,7 +201,8 @@ def _build_rules(lexicon: Lexicon) -> _Rules:
     """Return the compiled context rules of ``lexicon`` (kept with it: ``Lexicon.derived``)."""
     table = bundled_table("context")
     periods, review, status = table["periods"], table["review"], table["status"]
-    zone_kinds = place_words()["zone_suffixes"]  # 都市圈, 城市群 …: the kinds of zones
+    # 都市圈, 城市群 …: the kinds of zones
+    kinds = [*place_words()["zone_suffixes"], *table["places"]["zone_kinds"]]
     relative = {w: (int(a), int(b)) for w, a, b in periods["relative"]}
     plans = {w: (int(a), int(b)) for w, a, b in periods["plans"]}
     months = {w: (int(a), int(b)) for w, a, b in periods["months"]}
@@ -243,8 +255,10 @@ def _build_rules(lexicon: Lexicon) -> _Rules:
         plans=plans,
         months=months,
         comparison_before=_longest_first(periods["comparison_before"]),
+        comparison_before_last=frozenset(word[-1] for word in periods["comparison_before"]),
         end_after=_longest_first(periods["end_after"]),
         not_time_after=_longest_first(periods["not_time_after"]),
+        not_time_after_first=frozenset(word[0] for word in periods["not_time_after"]),
         since_after=_longest_first(periods["since_after"]),
         document_nouns=_longest_first(periods["document_nouns"]),
         goal_after=_longest_first(periods["goal_after"]),
@@ -260,6 +274,7 @@ def _build_rules(lexicon: Lexicon) -> _Rules:
         interval_words=_longest_first(review["interval"]),
         level_words=_longest_first(review["level"]),
         from_words=_longest_first(review["from_words"]),
+        from_words_last=frozenset(word[-1] for word in review["from_words"]),
         to_words=_longest_first(review["to_words"]),
         annual_average=_longest_first(review["annual_average"]),
         target_words=_longest_first(status["target"]),
@@ -301,7 +316,9 @@ def _build_rules(lexicon: Lexicon) -> _Rules:
         leading=frozenset((w, c.id) for c in concepts for w in c.leading_wordings),
         leading_prefixes=frozenset(["", *table["concepts"]["leading_prefixes"]]),
         base_before=_longest_first(table["places"]["base_before"]),
+        base_before_last=frozenset(word[-1] for word in table["places"]["base_before"]),
         rank_after=_longest_first(table["places"]["rank_after"]),
+        rank_after_first=frozenset(word[0] for word in table["places"]["rank_after"]),
         own_words=own_words,
         own_chars=tuple(sorted({word[0] for word in own_words})),
         own_words_first=tuple((word, word[0]) for word in own_words),
@@ -309,8 +326,10 @@ def _build_rules(lexicon: Lexicon) -> _Rules:
         conversions=tuple(lexicon.words.conversions),
         zone_again_re=re.compile(
             rf"(?:{_alternatives(table['places']['zone_again'])})"
-            rf"(?P<kind>{_alternatives([*zone_kinds, *table['places']['zone_kinds']])})"
+            rf"(?P<kind>{_alternatives(kinds)})"
         ),
+        zone_kinds=_longest_first(kinds),
+        zone_kind_last=frozenset(kind[-1] for kind in kinds),
         from_end_re=re.compile(
             rf"(?:{'|'.join(map(re.escape, _longest_first(review['from_words'])))})"
             r"(?:(?:19|20)\d\d年的?)?\s*$"
@@ -379,9 +398,17 @@ def _time_spans(text: str, year: int | None, rules: _Rules) -> list[_Span]:
         # would cost more than the rest of the work on a time word.
         start, end = match.span()
         groups: tuple[str | None, ...] = match.groups()
-        before = text[max(0, start - 2) : start]
-        base = before.endswith(rules.comparison_before)
-        if text.startswith(rules.not_time_after, end):
+        # The character next to the time first, as in ``_is_base``.
+        base = (
+            start > 0
+            and text[start - 1] in rules.comparison_before_last
+            and text[max(0, start - 2) : start].endswith(rules.comparison_before)
+        )
+        if (
+            end < len(text)
+            and text[end] in rules.not_time_after_first
+            and text.startswith(rules.not_time_after, end)
+        ):
             continue
         found = text[start:end]
         # 到2030年 opens a target date; 提高到2025年的 is the year of a level reached.
@@ -812,8 +839,11 @@ def _has_target_word(text: str, rules: _Rules) -> str | None:
     return None
 
 
-def _review_period(span: _Span, clause: str, rules: _Rules) -> tuple[int, int, str]:
-    """Return the years a fact in a span of several years is about, and the rule that said so.
+def _review_period(
+    span: _Span, clause: str, rules: _Rules, *, explain: bool = True
+) -> tuple[int, int, str]:
+    """Return the years a fact in a span of several years is about, and the rule that said so
+    (with ``explain`` only: "" otherwise).
 
     ``clause`` is the text of the fact's clause up to its number.
     """
@@ -822,15 +852,18 @@ def _review_period(span: _Span, clause: str, rules: _Rules) -> tuple[int, int, s
     if stripped.endswith(rules.to_words) and any(w in clause for w in rules.from_words):
         for word in rules.to_words:
             if stripped.endswith(word):
-                return span.last, span.last, f"the Y of 从X{word}Y: the last year"
+                why = f"the Y of 从X{word}Y: the last year" if explain else ""
+                return span.last, span.last, why
     if stripped.endswith(rules.from_words):
         for word in rules.from_words:
             if stripped.endswith(word):
-                return span.first - 1, span.first - 1, f"the X of {word}X到Y: the year before"
+                why = f"the X of {word}X到Y: the year before" if explain else ""
+                return span.first - 1, span.first - 1, why
     part = clause[clause.rfind("、") + 1 :]
     for word in rules.whole_words:
         if word in part:
-            return span.first, span.last, f"“{word}”: a total, average or bound over it"
+            why = f"“{word}”: a total, average or bound over it" if explain else ""
+            return span.first, span.last, why
     # Otherwise the word nearest the number decides: a change or a count over the
     # interval, or a level reached in its last year.
     nearest: tuple[int, str, bool] | None = None
@@ -848,9 +881,11 @@ def _review_period(span: _Span, clause: str, rules: _Rules) -> tuple[int, int, s
             if nearest is None or at + len(word) > nearest[0]:
                 nearest = (at + len(word), word, level)
     if nearest is not None and nearest[2]:
-        return span.last, span.last, f"“{nearest[1]}”: a level reached in the last year"
+        why = f"“{nearest[1]}”: a level reached in the last year" if explain else ""
+        return span.last, span.last, why
     if nearest is not None:
-        return span.first, span.last, f"“{nearest[1]}”: a change or count over the interval"
+        why = f"“{nearest[1]}”: a change or count over the interval" if explain else ""
+        return span.first, span.last, why
     return span.first, span.last, "a figure of the whole interval"
 
 
@@ -864,9 +899,10 @@ def _concept(
     opening: str = "",
     *,
     mention: str = "",
+    explain: bool = True,
 ) -> tuple[str | None, str]:
     """Return the concept id of a fact of ``indicator`` and ``base_unit`` (None: no
-    headline indicator) and why.
+    headline indicator) and why (with a concept and no ``explain``: "").
 
     ``rest`` is the rest of its clause after the mention, ``opening`` the first clause of
     its sentence when that is not its own.
@@ -909,6 +945,8 @@ def _concept(
         if concept.growth and several_years:
             if "平均" not in clause and "平均" not in indicator and "年均" not in indicator:
                 return None, f"“{wording}” over several years without 年均: no concept"
+        if not explain:
+            return concept.id, ""
         return concept.id, f"wording “{wording}” in the indicator, base unit {base_unit}"
     if not candidates:
         return None, ""
@@ -1043,6 +1081,9 @@ def add_context(
     scanned = 0  # sentences whose opening words updated the scope
     spans_of: dict[int, list[_Span]] = {}
     places_of: dict[int, list[_Place]] = {}
+    #: Whether a place of each sentence is a zone (深圳都市圈): only then can one be named
+    #: again by its kind (整个都市圈).
+    zones_of: dict[int, bool] = {}
     #: The subject a sentence with facts opened with, and its paragraph: later sentences of
     #: the paragraph that name none keep it (2021年，江苏第一产业…；第二产业…).
     carried: tuple[int, _Place] | None = None
@@ -1056,8 +1097,11 @@ def add_context(
     out: list[Fact] = []
 
     #: The start, base unit and indicator of the last fact done.
-    previous: tuple[int, str, str] | None = None
-    previous_place: tuple[str | None, str | None] | None = None  # the place given just before
+    #: The start (-1: none yet), base unit, indicator and place of the last fact done: plain
+    #: variables, where a tuple would be one more object made for each fact.
+    previous_start, previous_unit, previous_indicator = -1, "", ""
+    previous_place: str | None = None
+    previous_code: str | None = None
     #: The heading of the section last looked up, and the offsets it holds for.
     heading, section_from, section_to = "", 0, -1
 
@@ -1144,7 +1188,9 @@ def add_context(
         marks = _clause_marks(text)
         clause_from = _start_among(marks, offset)
         clause = text[clause_from:offset]
-        span, period, rule, several = _fact_period(spans, scope, clause, year, rules)
+        span, period, rule, several = _fact_period(
+            spans, scope, clause, year, rules, explain=explain
+        )
         if (
             from_spans
             and span is not None
@@ -1164,14 +1210,16 @@ def add_context(
                 topic = [_topic_year(text_all, year, rules)]
             if topic[0] is not None:
                 span, period = topic[0], _period_text(topic[0].first, topic[0].last)
-                rule = f"the year the text names most, {period}: nothing nearer names one"
+                if explain:
+                    rule = f"the year the text names most, {period}: nothing nearer names one"
         end = fields["end"] - sentence_start if sentence else 0
         rest = text[end : _end_among(marks, end, len(text))]
         if sentence is not None and (goal := _plan_goal(rest, rules)) is not None:
             own_time = True
-            first, last, how = _review_period(goal, clause, rules)
+            first, last, how = _review_period(goal, clause, rules, explain=explain)
             span, period, several = goal, _period_text(first, last), first != last
-            rule = f"“{goal.text}” after it names the plan it is a goal of; {how}"
+            if explain:
+                rule = f"“{goal.text}” after it names the plan it is a goal of; {how}"
         if explain and period is None:
             why.append("period unknown: no year in its sentence, section or document")
         elif explain:
@@ -1185,7 +1233,7 @@ def add_context(
                 in_list = ""
         status, status_why = _status(
             fact, span, period, scope, text[:offset], clause, year, rules,
-            own=own_time, in_list=in_list, rest=rest,
+            own=own_time, in_list=in_list, rest=rest, explain=explain,
         )
         if explain:
             why.append(f"status {status}: {status_why}")
@@ -1193,21 +1241,20 @@ def add_context(
         first_clause = text[:first_end] if offset > first_end else ""
         concept, concept_why = _concept(
             indicator, base_unit, several, clause, rules, rest, first_clause,
-            mention=fields["mention"],
+            mention=fields["mention"], explain=explain,
         )
         if (
             concept is None
             and not concept_why
-            and previous is not None
             and sentence is not None
-            and previous[0] >= sentence_start
-            and previous[1] != base_unit
+            and previous_start >= sentence_start
+            and previous_unit != base_unit
             and _names_no_measure(indicator, rules)
         ):
             # 一般公共预算收入3100亿元、同口径增长4%: the change is of the level before it.
             concept, concept_why = _concept(
-                previous[2] + indicator, base_unit, several, clause, rules, rest,
-                mention=fields["mention"],
+                previous_indicator + indicator, base_unit, several, clause, rules, rest,
+                mention=fields["mention"], explain=explain,
             )
             if concept_why and explain:
                 concept_why += f" (“{indicator}” names no measure: the one before it)"
@@ -1232,7 +1279,7 @@ def add_context(
             if stepped is not None:
                 concept, concept_why = _concept(
                     stepped + indicator, base_unit, several, clause, rules, rest,
-                    mention=fields["mention"],
+                    mention=fields["mention"], explain=explain,
                 )
             if concept_why and explain:
                 concept_why += f" (“{indicator}” ends a count of steps: the words before it)"
@@ -1244,8 +1291,10 @@ def add_context(
                 # Only a place before a number can be its subject: the rest is not read.
                 read = text[: max(numbers, default=offset)]
                 places_of[index] = _sentence_places(read, place, place_code, rules)
+                zones_of[index] = _names_a_zone(places_of[index], rules)
             subject, how = _subject(
-                places_of[index], text, offset, clause_from, numbers, rules, topic=place is None
+                places_of[index], text, offset, clause_from, numbers, rules,
+                topic=place is None, zoned=zones_of[index],
             )
             # 浙江、福建服务业增加值均增长6%: each copy of a value spread over a list of
             # places has its item's place at the start of its indicator.
@@ -1262,15 +1311,14 @@ def add_context(
             subject, how = carried[1], "the sentence before, in its paragraph, opens with"
         restated = (
             sentence is not None
-            and previous is not None
-            and previous[0] >= sentence_start
+            and previous_start >= sentence_start
             and (subject is None or subject.start < clause_from)
-            and text[clause_from:offset].rstrip().endswith(rules.conversions)
+            and clause.rstrip().endswith(rules.conversions)
         )
-        if restated and previous_place is not None:
+        if restated:
             # 粤港澳大湾区GDP可超过12万亿人民币，约合1.92万亿美元: the value before, restated;
             # the headline figure is that value, not its conversion
-            fact_place, fact_code = previous_place
+            fact_place, fact_code = previous_place, previous_code
             if explain:
                 why.append(f"place {fact_place}: the value before it, restated in another unit")
             if concept is not None:
@@ -1286,8 +1334,8 @@ def add_context(
             if explain:
                 why.append(f"place {place}: the document's place" if place else "place unknown")
         out.append(_with_context(fact, fields, fact_place, fact_code, period, status, concept))
-        previous = (fact_start, base_unit, indicator)
-        previous_place = (fact_place, fact_code)
+        previous_start, previous_unit, previous_indicator = fact_start, base_unit, indicator
+        previous_place, previous_code = fact_place, fact_code
         if reasons is not None:
             reasons.append(why)
     return out
@@ -1375,21 +1423,35 @@ def _section_around(
 
 
 def _fact_period(
-    spans: list[_Span], scope: _Scope, clause: str, year: int | None, rules: _Rules
+    spans: list[_Span],
+    scope: _Scope,
+    clause: str,
+    year: int | None,
+    rules: _Rules,
+    *,
+    explain: bool = True,
 ) -> tuple[_Span | None, str | None, str, bool]:
-    """Return the time span that decides a fact's period, the period, the rule that gave it,
-    and whether it covers several years.
+    """Return the time span that decides a fact's period, the period, the rule that gave it
+    (with ``explain`` only: "" otherwise), and whether it covers several years.
 
     ``spans`` are the time expressions of the fact's sentence before it, ``clause`` the
     text of its clause up to its number.
     """
-    own = [s for s in spans if not s.base]
     span: _Span | None = None
-    if own:
-        span, rule = own[-1], f"“{own[-1].text}” before it in its sentence"
-    elif scope.span is not None:
-        span, rule = scope.span, scope.source
+    rule = ""
+    # The last of the sentence's own times (no base) by a loop: the list of them is made
+    # only for the few months without a year that need an earlier one.
+    for s in reversed(spans):
+        if not s.base:
+            span = s
+            if explain:
+                rule = f"“{span.text}” before it in its sentence"
+            break
+    else:
+        if scope.span is not None:
+            span, rule = scope.span, scope.source
     if span is not None and span.months is not None and not span.first:
+        own = [s for s in spans if not s.base]
         anchor = _anchor_year(own[:-1] if own and own[-1] is span else own, scope, year)
         span = None if anchor is None else _with_year(span, anchor)
     if span is None:
@@ -1400,16 +1462,19 @@ def _fact_period(
         between = clause[clause.rfind(base.text) + len(base.text) :]
         if any(w in between for w in rules.change_words) and base.first < last:
             first = base.first + 1
-            rule += f"; a change since the base “{base.text}”"
+            if explain:
+                rule += f"; a change since the base “{base.text}”"
             if months is not None:
                 months = (1, months[1])
         else:
             first = last = base.first
             months = None
-            return span, _period_text(first, last), f"the figure of the base “{base.text}”", False
+            rule = f"the figure of the base “{base.text}”" if explain else ""
+            return span, _period_text(first, last), rule, False
     elif first != last and months is None:
-        first, last, how = _review_period(span, clause, rules)
-        rule += f"; {how}"
+        first, last, how = _review_period(span, clause, rules, explain=explain)
+        if explain:
+            rule += f"; {how}"
     elif (
         first == last
         # Both patterns end their count of years in 年: a clause without it is not searched.
@@ -1419,13 +1484,15 @@ def _fact_period(
         n = _small_number(match.group("n"))
         if n and n > 1:
             first = last - n + 1
-            rule += f"; “{match.group(0)}”: the {n} years ending in it"
+            if explain:
+                rule += f"; “{match.group(0)}”: the {n} years ending in it"
     # averages_re ends in 年平均: a clause without it is not searched.
     if first == last and "年平均" in clause and (match := rules.averages_re.search(clause)):
         n = _small_number(match.group("n"))
         if n and n > 1:
             first = last - n + 1
-            rule += f"; “{match.group(0)}”: an average over {n} years"
+            if explain:
+                rule += f"; “{match.group(0)}”: an average over {n} years"
     return span, _period_text(first, last, months), rule, first != last
 
 
@@ -1539,9 +1606,17 @@ def _item_place(places: list[_Place], indicator: str, offset: int) -> _Place | N
 
 def _is_base(text: str, start: int, end: int, rules: _Rules) -> bool:
     """Return whether the place at ``text[start:end]`` is a comparison base or a rank."""
-    before = text[max(0, start - 2) : start]
-    # A tuple of words: one call tries them all (no loop of calls from here).
-    return before.endswith(rules.base_before) or text.startswith(rules.rank_after, end)
+    # The character next to the place first: most are not one a word ends or starts with,
+    # and a test in a set costs less than a method called with a tuple of words, which
+    # tries them all in one call.
+    if start > 0 and text[start - 1] in rules.base_before_last:
+        if text[max(0, start - 2) : start].endswith(rules.base_before):
+            return True
+    return (
+        end < len(text)
+        and text[end] in rules.rank_after_first
+        and text.startswith(rules.rank_after, end)
+    )
 
 
 def _subject(
@@ -1553,16 +1628,20 @@ def _subject(
     rules: _Rules,
     *,
     topic: bool = False,
+    zoned: bool = True,
 ) -> tuple[_Place | None, str]:
     """Return the subject place of the clause holding ``offset`` (which starts at
     ``clause_from``) and how it was found: a place in the clause before the number, else
     one opening an earlier clause (with a figure, or with ``topic`` any: the document has
-    no place of its own)."""
+    no place of its own; ``zoned``: a place of ``places`` is a zone, ``_names_a_zone``)."""
+    # The last place in the clause, by a loop: most facts have one, and need no list.
+    for p in reversed(places):
+        if p.end <= offset and p.start >= clause_from:
+            return p, "its clause names"
     before = [p for p in places if p.end <= offset]
-    in_clause = [p for p in before if p.start >= clause_from]
-    if in_clause:
-        return in_clause[-1], "its clause names"
-    again = rules.zone_again_re.search(text, clause_from, offset)
+    # A zone named again by its kind is one of ``places``: without any, the clause is not
+    # searched (most sentences).
+    again = rules.zone_again_re.search(text, clause_from, offset) if zoned else None
     if again is not None:
         # 包括…的深圳都市圈，…，整个都市圈经济总量超过4.7万亿元: the last zone of that kind
         named = [p for p in before if p.text.endswith(again.group("kind"))]
@@ -1579,6 +1658,15 @@ def _subject(
     if opener is not None:
         return opener, "an earlier clause of its sentence opens with"
     return None, ""
+
+
+def _names_a_zone(places: list[_Place], rules: _Rules) -> bool:
+    """Return whether one of ``places`` ends with the kind of a zone (深圳都市圈)."""
+    for place in places:
+        # The last character first: a method called with a tuple of words costs more.
+        if place.text[-1:] in rules.zone_kind_last and place.text.endswith(rules.zone_kinds):
+            return True
+    return False
 
 
 def _last_opener(
@@ -1718,10 +1806,20 @@ def _after_a_lead_in(before: str) -> bool:
 _LEAD_IN_CHARS = 6
 
 
+def _after_from_word(text: str, at: int, rules: _Rules) -> bool:
+    """Return whether ``text`` has one of the words of 从X到Y (从, 由) right before ``at``."""
+    # The character before first: a slice of the text up to ``at`` would copy all of it.
+    return (
+        at > 0
+        and text[at - 1] in rules.from_words_last
+        and text.endswith(rules.from_words, 0, at)
+    )
+
+
 def _starting_year(text: str, span: _Span, offset: int, rules: _Rules) -> bool:
     """Return whether ``span`` dates the X of 由2020年的X增加到Y and the figure at ``offset``
     comes after the verb of reaching: the year is X's, not the Y's."""
-    if not text[: span.start].endswith(rules.from_words):
+    if not _after_from_word(text, span.start, rules):
         return False
     between = text[span.end : offset]
     return any(word in between for word in rules.to_words)
@@ -1785,10 +1883,10 @@ def _topic_year(text: str, year: int, rules: _Rules) -> _Span | None:
     for span in _time_spans(text, year, rules):
         if span.base or span.first != span.last or not 0 < span.first <= year:
             continue
+        if _after_from_word(text, span.start, rules):
+            continue  # 由2015年的X增加到Y: where a change started, like a comparison base
         if _FULL_DATE_RE.match(text, span.end) or _dates_a_document(text, span.end, rules):
             continue
-        if text[: span.start].endswith(rules.from_words):
-            continue  # 由2015年的X增加到Y: where a change started, like a comparison base
         counts[span.first] = counts.get(span.first, 0) + 1
     if not counts:
         return None
@@ -1813,35 +1911,42 @@ def _status(
     own: bool = False,
     in_list: str = "",
     rest: str = "",
+    explain: bool = True,
 ) -> tuple[Status, str]:
-    """Return whether ``fact`` is planned or done, and why (``own``: ``span`` is a time
-    its own sentence names; ``in_list``: the words that opened the list of targets it is
-    an item of; ``rest``: its clause after it)."""
+    """Return whether ``fact`` is planned or done, and why (with ``explain`` only: ""
+    otherwise; ``own``: ``span`` is a time its own sentence names; ``in_list``: the words
+    that opened the list of targets it is an item of; ``rest``: its clause after it)."""
     if rest[:1] in rules.named_goal_starts and (match := rules.named_goal_re.match(rest)):
-        return "target", f"“{match.group(0)}” after it: the figure is the goal"
+        return "target", f"“{match.group(0)}” after it: the figure is the goal" if explain else ""
     if span is not None and span.target and year is not None and span.last >= year:
-        return "target", f"“{span.text}”: a target date"
+        return "target", f"“{span.text}”: a target date" if explain else ""
     if year is not None and span is not None and span.first > year:
-        return "target", f"its period starts after the document's year {year}"
+        return "target", f"its period starts after the document's year {year}" if explain else ""
     if year is not None and span is not None and span.first == year < span.last:
         # “十五五”时期…年均增长5%: a period that opens in the year of the report and runs
         # past it cannot have been done yet.
-        return "target", f"its period starts in the document's year {year} and runs past it"
+        return "target", (
+            f"its period starts in the document's year {year} and runs past it" if explain else ""
+        )
     if year is not None and span is not None and own and span.last < year:
         # 2025年全省地区生产总值增长5.3% in a section of plans for 2026 restates what was done.
-        return "actual", f"its own time “{span.text}” ends before the document's year {year}"
+        return "actual", (
+            f"its own time “{span.text}” ends before the document's year {year}" if explain else ""
+        )
     if scope.plan_section:
-        return "target", f"section “{scope.heading}” sets out plans"
+        return "target", f"section “{scope.heading}” sets out plans" if explain else ""
     if scope.plan_section is False:
-        return "actual", f"section “{scope.heading}” reviews what was done"
+        return "actual", f"section “{scope.heading}” reviews what was done" if explain else ""
     if year is not None and span is not None and span.last < year:
-        return "actual", f"its period ends before the document's year {year}"
+        return "actual", f"its period ends before the document's year {year}" if explain else ""
     if sentence_word := _plan_word(before, clause, rules):
-        return "target", f"plan word “{sentence_word}” before it"
+        return "target", f"plan word “{sentence_word}” before it" if explain else ""
     if in_list:
-        return "target", f"an item of the list of targets “{in_list}” opened"
+        return "target", f"an item of the list of targets “{in_list}” opened" if explain else ""
     if scope.plan_word and span is scope.span:
-        return "target", f"plan word “{scope.plan_word}” in the sentence that opened its time"
+        return "target", (
+            f"plan word “{scope.plan_word}” in the sentence that opened its time" if explain else ""
+        )
     return "actual", "no plan word or plan section"
 
 
