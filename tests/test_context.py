@@ -76,7 +76,7 @@ def _fact(text: str, mention: str) -> tuple[str | None, str, str | None]:
             id="a-record-over-recent-years-dates-nothing",
         ),
         pytest.param(
-            REVIEW + "居民收入增速为近十年最好，城镇新增就业50万人。",
+            REVIEW + "居民收入增速为近十年最好水平，城镇新增就业50万人。",
             "50万人",
             "2025",
             "actual",
@@ -117,6 +117,13 @@ def _fact(text: str, mention: str) -> tuple[str | None, str, str | None]:
             None,
             "actual",
             id="a-time-after-a-long-first-clause-opens-nothing",
+        ),
+        pytest.param(
+            REVIEW + "2023年最低工资标准提高10%。",
+            "10%",
+            "2023",
+            "actual",
+            id="a-minimum-wage-of-a-year-is-no-record",
         ),
         pytest.param(
             REVIEW + "五年来，成绩很好。医院床位达到9万张。",
