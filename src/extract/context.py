@@ -621,9 +621,10 @@ def document_place(
     if any(part in lists["country"] for part in parts):
         return None, COUNTRY, "file name"
     national = lists["national"]
-    for line, source in ((segmented.title or "", "title"), *((p, "first lines") for p in head)):
-        if any(word in line for word in national):
-            return None, COUNTRY, source
+    if segmented.title and any(word in segmented.title for word in national):
+        return None, COUNTRY, "title"
+    if any(word in head_text for word in national):
+        return None, COUNTRY, "first lines"
     return None, None, None
 
 
@@ -1798,12 +1799,12 @@ def _after_a_lead_in(before: str) -> bool:
     return (
         _LEAD_IN_CHARS >= len(before) > 1
         and before[-1] in "，,"
-        and not any(char.isdigit() or char in "，,；;：:。" for char in before[:-1])
+        and not any(char.isdigit() or char in _CLAUSE_MARKS for char in before[:-1])
     )
 
 
 #: The longest lead-in clause, its comma included, before a time that opens a sentence.
-_LEAD_IN_CHARS = 6
+_LEAD_IN_CHARS: Final = 6
 
 
 def _after_from_word(text: str, at: int, rules: _Rules) -> bool:
