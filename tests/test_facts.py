@@ -568,11 +568,16 @@ def test_target_list_gives_its_qualifiers_to_every_item() -> None:
             "城镇、农村居民人均可支配收入分别增长4.3%、5.7%。",
             ["城镇居民人均可支配收入增长", "农村居民人均可支配收入增长"],
             id="fen-bie-shares-the-head-of-the-last-item",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="jieba keeps 农村居民 as one word, so the shared head is cut as "
-                "人均可支配收入 and the first item reads 城镇人均可支配收入增长",
-            ),
+        ),
+        pytest.param(
+            "中、小学生人数分别增长2.1%、3.4%。",
+            ["中学生人数增长", "小学生人数增长"],
+            id="fen-bie-one-character-items-share-the-word-they-parallel",
+        ),
+        pytest.param(
+            "国有、民营企业利润分别增长6.2%和8.8%。",
+            ["国有企业利润增长", "民营企业利润增长"],
+            id="fen-bie-modifiers-share-the-noun-of-the-last-word",
         ),
         pytest.param(
             "通用设备制造业、仪器仪表制造业增加值同比分别增长17.3%、14.6%。",

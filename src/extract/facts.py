@@ -1914,6 +1914,10 @@ def _share_heads(rules: _Rules, items: list[str]) -> list[str]:
     if all(len(t) == 1 for t in tokens[:-1]) and len(last) > 1:
         # 城镇、农村居民人均可支配收入: one-word items modify the head the last one carries
         shared = "".join(last[1:])
+        lead = _parallel_lead(tokens[:-1], last[0])
+        if lead:
+            # 农村居民 is one word of jieba's: its 居民 is shared too (城镇居民…)
+            shared = last[0][lead:] + shared
         if "等" in shared:
             shared = shared[shared.rindex("等") + 1 :]  # 光伏电池等绿色低碳产品产量
         return [item + shared for item in items[:-1]] + [items[-1]]
@@ -1922,6 +1926,23 @@ def _share_heads(rules: _Rules, items: list[str]) -> list[str]:
         shared = "".join(first[: len(first) - len(last)])
         return [items[0]] + [shared + item for item in items[1:]]
     return items
+
+
+def _parallel_lead(items: list[list[str]], word: str) -> int:
+    """Return the length of the part of ``word`` that parallels one-word ``items``, else 0.
+
+    城镇、农村居民: jieba reads 农村居民 as one word; 农村 stands where 城镇 stands and
+    居民 is what both modify. That holds when the items are all as long as that part and
+    both parts are words of the dictionary, the second of two characters or more
+    (服务业 is not 服务 + 业 for 工业、农业和服务业).
+    """
+    lengths = {len(item[0]) for item in items}
+    if len(lengths) != 1:
+        return 0
+    lead = lengths.pop()
+    if len(word) - lead < 2 or not word_count(word[:lead]) or not word_count(word[lead:]):
+        return 0
+    return lead
 
 
 def _counted_items(rules: _Rules, head: str) -> int:
