@@ -100,6 +100,15 @@ BODY_TEXT = (
                      id="ascii-full-stop-after-a-percentage-is-a-sentence-end"),
         pytest.param("见www.gov.cn，1.加快发展", "见www.gov.cn，1.加快发展", [],
                      id="ascii-full-stop-of-an-address-or-an-enumerator-kept"),
+        pytest.param("全年地區生產總值增長5.3%，原煤產量1.53億噸。",
+                     "全年地区生产总值增长5.3%，原煤产量1.53亿吨。",
+                     ["convert_traditional_script"], id="traditional-script-read-as-simplified"),
+        pytest.param("成效顯著，經濟總量達到3萬億元", "成效显著，经济总量达到3万亿元",
+                     ["convert_traditional_script"], id="traditional-phrase-converted-whole"),
+        pytest.param("与臺灣積體電路合作，产值增长5%", "与臺灣積體電路合作，产值增长5%", [],
+                     id="traditional-name-in-simplified-text-kept"),
+        pytest.param("显著提高，著名企业增长12%", "显著提高，著名企业增长12%", [],
+                     id="simplified-text-with-shared-characters-kept"),
     ],
 )
 def test_fix_characters(raw: str, expected: str, steps: list[str]) -> None:

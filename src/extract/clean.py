@@ -29,6 +29,7 @@ from functools import cache
 
 import regex
 
+from . import script
 from .lexicon import Lexicon, load_lexicon
 from .models import CleanText, Issue, RemovedText
 from .regex_calls import match_here
@@ -343,8 +344,11 @@ class FixStep:
 #: so that ``3\u200b．5`` is a number by the time the decimal point is fixed. No step
 #: looks across a line's end or at a space, before or after what it changes: a line is
 #: fixed the same alone or among others, stripped or not, which lets re-flow fix only the
-#: paragraphs it joins (``_apply_fixes_in_place``).
+#: paragraphs it joins (``_apply_fixes_in_place``). The one exception comes before them
+#: all: the script conversion judges the whole text (script.py), and a text it converted
+#: holds no traditional marks left for it to find in a paragraph.
 FIX_STEPS: tuple[FixStep, ...] = (
+    FixStep(script.STEP_NAME, script.to_simplified, keeps_length=True),
     FixStep("remove_zero_width", remove_zero_width, keeps_length=False),
     FixStep("replace_odd_line_breaks", replace_odd_line_breaks, keeps_length=True),
     FixStep("replace_ideographic_space", replace_ideographic_space, keeps_length=True),
@@ -1011,7 +1015,12 @@ def _join_cut_numbers(units: list[_Unit], *, latin: bool) -> list[_Unit]:
 
 
 #: The fixes that keep every length, run again on joined lines.
-_LENGTH_KEEPING_STEPS = tuple(step for step in FIX_STEPS if step.keeps_length)
+#: The fixes re-run on joined paragraphs: those that keep lengths, less the script
+#: conversion, which judges the whole document once (a paragraph's share of traditional
+#: characters is not the document's).
+_LENGTH_KEEPING_STEPS = tuple(
+    step for step in FIX_STEPS if step.keeps_length and step.name != script.STEP_NAME
+)
 
 
 def _apply_fixes_in_place(paragraphs: list[_Unit], fired: list[str]) -> bool:
