@@ -583,6 +583,18 @@ def test_period_and_status(text: str, mention: str, period: str | None, status: 
         pytest.param(
             REVIEW + "城镇居民人均可支配收入增长4.3%。", "4.3%", None, id="urban-income-is-a-part"
         ),
+        pytest.param(
+            REVIEW + "城镇常住居民人均可支配收入增长4.1%。",
+            "4.1%",
+            None,
+            id="urban-resident-income-is-a-part",
+        ),
+        pytest.param(
+            REVIEW + "全体常住居民人均可支配收入增长5.2%。",
+            "5.2%",
+            "income_growth",
+            id="all-resident-income-is-the-whole",
+        ),
         pytest.param(REVIEW + "研发投入占地区生产总值比重2.5%。", "2.5%", None, id="share-of-gdp"),
         pytest.param(
             REVIEW + "五年来，地区生产总值增长40%。",

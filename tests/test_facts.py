@@ -575,6 +575,31 @@ def test_target_list_gives_its_qualifiers_to_every_item() -> None:
             id="fen-bie-one-character-items-share-the-word-they-parallel",
         ),
         pytest.param(
+            "城乡居民人均可支配收入分别增长5.5%和6.8%。",
+            ["城镇居民人均可支配收入增长", "农村居民人均可支配收入增长"],
+            id="fen-bie-after-a-contraction-names-its-parts",
+        ),
+        pytest.param(
+            "全县中小学分别新增3所、5所。",
+            ["全县中学新增", "全县小学新增"],
+            id="fen-bie-after-a-contraction-of-three-characters",
+        ),
+        pytest.param(
+            "城镇、农村居民人均可支配收入分别为39310元、20356元，增长5.5%、5.6%。",
+            [
+                "城镇居民人均可支配收入",
+                "农村居民人均可支配收入",
+                "城镇居民人均可支配收入增长",
+                "农村居民人均可支配收入增长",
+            ],
+            id="values-listed-after-a-fen-bie-list-pair-with-its-items",
+        ),
+        pytest.param(
+            "城镇、农村居民收入分别为3万元、2万元，消费支出增长5%、6%。",
+            ["城镇居民收入", "农村居民收入", "消费支出增长", "消费支出增长"],
+            id="values-listed-with-a-subject-of-their-own-are-not-paired",
+        ),
+        pytest.param(
             "国有、民营企业利润分别增长6.2%和8.8%。",
             ["国有企业利润增长", "民营企业利润增长"],
             id="fen-bie-modifiers-share-the-noun-of-the-last-word",
@@ -620,7 +645,7 @@ def test_target_list_gives_its_qualifiers_to_every_item() -> None:
         ),
         pytest.param(
             "进出口总额增长13%，收入增长8%，其中城乡居民收入分别增长6.5%、10%。",
-            ["进出口总额增长", "收入增长", "城乡居民收入增长", "城乡居民收入增长"],
+            ["进出口总额增长", "收入增长", "城镇居民收入增长", "农村居民收入增长"],
             id="fen-bie-after-a-subject-of-its-own-pairs-with-no-earlier-fact",
         ),
         pytest.param(

@@ -128,6 +128,16 @@ def _words_with(**changes: Any) -> dict[str, Any]:
             "[qualifiers.base_patterns]",
             id="bad-regex",
         ),
+        pytest.param(
+            {
+                "distributors": {
+                    **bundled_table("words")["distributors"],
+                    "contractions": {"城乡": ["城镇"]},
+                }
+            },
+            "[distributors.contractions] '城乡' must list two or more",
+            id="contraction-of-one-part",
+        ),
     ],
 )
 def test_bad_words_table_names_the_entry(changes: dict[str, Any], message: str) -> None:

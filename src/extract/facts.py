@@ -1739,8 +1739,16 @@ def _distribute(quantities: list[Quantity], view: _SentenceView) -> list[Quantit
         quantity = quantities[index]
         verb_window = _distributor_before(quantity.before_start, view)
         if verb_window is None:
-            out.append(quantity)
-            index += 1
+            run = _implicitly_paired_run(quantities, index, out, view)
+            for partner, value in zip(out[-len(run) :] if run else [], run, strict=True):
+                # 分别为39310元、20356元，增长5.5%、5.6%: the growth of each level in turn
+                clause_start = view.clauses[view.clause_index(value.before_start)][0]
+                verb = text[clause_start : run[0].before_start]
+                value.partner, value.predicate = partner, _strip_link(rules, verb)
+                mention = text[partner.start : partner.end]
+                value.reasons.append(Rule.PARTNER.format(word="、", mention=mention))
+            out.extend(run or [quantity])
+            index += len(run) or 1
             continue
         word, word_start = verb_window
         # the run of values that follow the distributor: 分别增长5.1%、6.3%和7.2%
@@ -1754,6 +1762,8 @@ def _distribute(quantities: list[Quantity], view: _SentenceView) -> list[Quantit
                 break
         respectively = word in lexicon.respectively
         items = _list_items(text, word_start, view, expected=len(run) if respectively else 0)
+        if respectively and not items:
+            items = _contracted_items(text, word_start, view, len(run))
         if respectively:
             predicate = text[word_start + len(word) : run[0].before_start]
             if items and len(items) == len(run):
@@ -1794,6 +1804,49 @@ def _distribute(quantities: list[Quantity], view: _SentenceView) -> list[Quantit
                 out.append(copy)
         index += len(run)
     return out
+
+
+def _implicitly_paired_run(
+    quantities: list[Quantity], index: int, out: list[Quantity], view: _SentenceView
+) -> list[Quantity]:
+    """Return the run of values from ``index`` that pairs with the run just before it, else [].
+
+    A clause of values listed with no subject and no 分别 of their own (增长5.5%、5.6%)
+    right after a clause whose values went to as many items in turn (城镇、农村居民…分别为
+    39310元、20356元) takes those items in the same order.
+    """
+    text = view.text
+    run = [quantities[index]]
+    while index + len(run) < len(quantities):
+        nxt = quantities[index + len(run)]
+        if text[run[-1].after_end : nxt.before_start] not in _LIST_GAPS:
+            break
+        run.append(nxt)
+    if len(run) < 2 or len(out) < len(run):
+        return []
+    earlier = out[-len(run) :]
+    clause = view.clause_index(run[0].before_start)
+    if (
+        clause == 0
+        or any(view.clause_index(value.before_start) != clause for value in run)
+        or any(view.clause_index(value.before_start) != clause - 1 for value in earlier)
+        or any(_names_a_subject(text, value.before_start, view) for value in run[:1])
+        or len({value.indicator for value in earlier}) < len(earlier)
+        or not all(value.indicator for value in earlier)
+    ):
+        return []
+    return run
+
+
+def _contracted_items(text: str, end: int, view: _SentenceView, count: int) -> list[str]:
+    """Return the items a subject joins in one word, before ``end`` in its clause, when it
+    has ``count`` parts: 城乡居民人均可支配收入 (分别为…、…) → 城镇居民…, 农村居民….
+    """
+    head = text[view.clauses[view.clause_index(end)][0] : end]
+    for word, parts in view.rules.words.contractions:
+        if len(parts) == count and word in head:
+            return [head.replace(word, part, 1) for part in parts]
+    return []
 
 
 #: Han characters a clause may hold before 分别 and still have no subject of its own

@@ -260,6 +260,7 @@ class Words:
     each: tuple[str, ...]
     before_verbs: tuple[str, ...]
     comparison: tuple[str, ...]
+    contractions: tuple[tuple[str, tuple[str, ...]], ...]  # (word, its parts), longest first
     duration_verbs: tuple[str, ...]
     length_nouns: tuple[str, ...]
     ratio_nouns: tuple[str, ...]
@@ -328,6 +329,7 @@ def _build_words(table: dict[str, Any]) -> Words:
         each=_sorted(table["distributors"]["each"]),
         before_verbs=_sorted(table["distributors"]["before_verbs"]),
         comparison=_sorted(table["distributors"]["comparison"]),
+        contractions=_contractions(table["distributors"].get("contractions", {})),
         duration_verbs=_sorted(table["durations"]["verbs"]),
         length_nouns=_sorted(table["durations"]["length_nouns"]),
         ratio_nouns=_sorted(table["topics"]["ratio_nouns"]),
@@ -348,6 +350,18 @@ def _build_words(table: dict[str, Any]) -> Words:
         specification_nouns=_sorted(table["non_facts"]["specification_nouns"]),
         determiners=_sorted(table["non_facts"]["determiners"]),
     )
+
+
+def _contractions(table: dict[str, Any]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    pairs = []
+    for word, parts in table.items():
+        if not word or not _is_strings(parts) or len(parts) < 2:
+            raise LexiconError(
+                f"data/words.toml: [distributors.contractions] {word!r} must list two or "
+                "more non-empty parts"
+            )
+        pairs.append((word, tuple(parts)))
+    return tuple(sorted(pairs, key=lambda pair: (-len(pair[0]), pair[0])))
 
 
 def _compile(pattern: str, where: str) -> regex.Pattern[str]:
