@@ -600,6 +600,16 @@ def test_target_list_gives_its_qualifiers_to_every_item() -> None:
             id="values-listed-with-a-subject-of-their-own-are-not-paired",
         ),
         pytest.param(
+            "全市增速分别高于全国、全省1.2、0.5个百分点。",
+            ["全市增速高于全国", "全市增速高于全省"],
+            id="fen-bie-before-a-comparison-with-benchmarks-listed",
+        ),
+        pytest.param(
+            "增速分别快于全国和全省2.1个、0.9个百分点。",
+            ["增速快于全国", "增速快于全省"],
+            id="fen-bie-before-benchmarks-joined-by-he",
+        ),
+        pytest.param(
             "国有、民营企业利润分别增长6.2%和8.8%。",
             ["国有企业利润增长", "民营企业利润增长"],
             id="fen-bie-modifiers-share-the-noun-of-the-last-word",
@@ -864,6 +874,16 @@ SHARED_UNITS = [
         "2024、2025年连续增长。",
         [],
         id="years-sharing-nian-stay-years",
+    ),
+    pytest.param(
+        "工业和服务业占比分别提高1.2个、0.5个百分点。",
+        [("1.2个", "1.2", "个百分点", "="), ("0.5个百分点", "0.5", "个百分点", "=")],
+        id="measure-word-written-before-the-full-unit-of-the-last-value",
+    ),
+    pytest.param(
+        "投资分别为20亿元、30亿元/年。",
+        [("20亿元", "2000000000", "元", "="), ("30亿元/年", "3000000000", "元", "=")],
+        id="a-unit-per-period-is-no-longer-form-of-the-first",
     ),
 ]
 

@@ -964,14 +964,15 @@ def _extract_sentence(
 def _share_list_units(quantities: list[Quantity], text: str) -> None:
     """Give bare numbers listed before a unit that unit: 分别提高0.8、2.5、4个百分点.
 
-    Chinese writes the measure word once, after the last value of a list; each bare number
+    Chinese writes the measure word once, after the last value of a list, or only its
+    first character before (1.2个、0.5个百分点); each bare number
     joined to the next value by 、/和/及/与/或 takes its multiplier and unit (read from the
     end, so a whole run of bare numbers shares them).
     """
     for index in range(len(quantities) - 2, -1, -1):
         bare, listed = quantities[index], quantities[index + 1]
         if (
-            bare.unit is not None
+            (bare.unit is not None and not _abbreviates(bare, listed))
             or bare.multiplier
             or bare.kind != "number"
             or bare.is_range
@@ -994,6 +995,20 @@ def _share_list_units(quantities: list[Quantity], text: str) -> None:
             qualifiers=[],
             reasons=[Rule.UNIT_SHARED.format(unit=listed.unit_text)],
         )
+
+
+def _abbreviates(value: Quantity, listed: Quantity) -> bool:
+    """True when ``value``'s unit is the measure word that opens ``listed``'s longer one:
+    高于全国、全省1.2个、0.5个百分点 writes 百分点 once, after the last 个."""
+    short, full = value.unit_text, listed.unit_text
+    return (
+        bool(short)
+        and len(full) > len(short)
+        and full.startswith(short)
+        and not value.multiplier
+        and not listed.multiplier
+        and "/" not in full  # 20亿元、30亿元/年 is no abbreviation
+    )
 
 
 def _apply_list_qualifiers(facts: list[Quantity], view: _SentenceView, context: _Context) -> None:
@@ -1766,6 +1781,11 @@ def _distribute(quantities: list[Quantity], view: _SentenceView) -> list[Quantit
             items = _contracted_items(text, word_start, view, len(run))
         if respectively:
             predicate = text[word_start + len(word) : run[0].before_start]
+            if not items:
+                # 增速分别高于全国、全省1.2、0.5个百分点: the items are the benchmarks
+                after = word_start + len(word)
+                items = _compared_items(rules, text, word_start, after, view, len(run))
+                predicate = "" if items else predicate
             if items and len(items) == len(run):
                 for number, (item, value) in enumerate(zip(items, run, strict=True), 1):
                     value.indicator = _item_indicator(rules, item, predicate)
@@ -1838,6 +1858,35 @@ def _implicitly_paired_run(
     return run
 
 
+#: The longest benchmark a comparison after 分别 lists (全国, 全省, 长三角地区平均).
+_BENCHMARK_CHARS = 8
+
+
+def _compared_items(
+    rules: _Rules, text: str, end: int, predicate_start: int, view: _SentenceView, count: int
+) -> list[str]:
+    """Return one indicator a benchmark when 分别 (ending before ``predicate_start``) is
+    followed by a comparison with ``count`` of them listed before its values:
+    增速分别高于全国、全省1.2、0.5个百分点 → 增速高于全国, 增速高于全省.
+    """
+    predicate = text[predicate_start:]
+    verb = next((w for w in rules.words.comparison if predicate.startswith(w)), "")
+    if not verb:
+        return []
+    bases_start = predicate_start + len(verb)
+    bases_end = bases_start
+    while bases_end < len(text) and not text[bases_end].isdigit():
+        bases_end += 1  # the benchmarks run up to the first value
+    bases = text[bases_start:bases_end].split("、")
+    if len(bases) < count:
+        offset = bases_end - len(bases[-1])
+        bases = bases[:-1] + _split_conjunctions(view, offset, bases[-1])
+    if len(bases) != count or not all(0 < len(base) <= _BENCHMARK_CHARS for base in bases):
+        return []
+    head = text[view.clauses[view.clause_index(end)][0] : end]
+    return [head + verb + base for base in bases]
+
+
 def _contracted_items(text: str, end: int, view: _SentenceView, count: int) -> list[str]:
     """Return the items a subject joins in one word, before ``end`` in its clause, when it
     has ``count`` parts: 城乡居民人均可支配收入 (分别为…、…) → 城镇居民…, 农村居民….
@@ -1887,8 +1936,12 @@ def _distributor_before(end: int, view: _SentenceView) -> tuple[str, int] | None
         ):
             continue  # 各类, 都市圈: the character belongs to another word (同为 is two)
         rest = _DATE_IN_INDICATOR_RE.sub("", view.text[absolute + len(word) : end])
-        if any(c.isdigit() for c in rest) or "、" in rest:
-            continue  # another value or list stands between: not this number's distributor
+        if any(c.isdigit() for c in rest) or (
+            "、" in rest and not rest.startswith(lexicon.comparison)
+        ):
+            # another value or list stands between: not this number's distributor, unless
+            # the list is of benchmarks (分别高于全国、全省…)
+            continue
         if best is None or absolute > best[1]:
             best = (word, absolute)
     return best
