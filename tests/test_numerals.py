@@ -53,10 +53,12 @@ def brief(text: str) -> list[tuple[str, str, str, str | None]]:
     [
         pytest.param("全年投入一千零十万元。", [("一千零十万元", "10100000", "元", None)],
                      id="zero-in-amount"),
-        pytest.param("新增就業崗位三萬個。", [("三萬個", "30000", "个", None)],
+        # a sentence in traditional script is read in simplified characters (script.py)
+        pytest.param("新增就業崗位三萬個。", [("三万个", "30000", "个", None)],
                      id="traditional-wan-ge"),
         pytest.param("本地生產總值增長兩點五個百分點。",
-                     [("兩點五個百分點", "2.5", "个百分点", None)], id="traditional-points"),
+                     [("两点五个百分点", "2.5", "个百分点", None)], id="traditional-points"),
+        # one traditional mark is no traditional document: its numerals are read as they are
         pytest.param("財政收入五百億圓。", [("五百億圓", "50000000000", "元", None)],
                      id="traditional-yuan"),
         pytest.param("项目总投资八九亿元。",

@@ -23,6 +23,7 @@ cut across lines (``增\\n长1\\n3.8%``). Cleaning has two parts:
 
 from __future__ import annotations
 
+import re
 import string
 from collections.abc import Callable, Sequence
 from functools import cache
@@ -156,6 +157,19 @@ def _footnote_re() -> regex.Pattern[str]:
     )
 
 
+#: A pinyin syllable with a tone mark in brackets: the gloss some converted mirror pages
+#: put after characters (產業(yè), 統(tǒng)計). The cheap test, in ``re``, comes first.
+_PINYIN_GLOSS_TEST_RE = re.compile("[(（][a-zü]{0,5}[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]")
+
+
+@cache
+def _pinyin_gloss_re() -> regex.Pattern[str]:
+    """Compiled on first use: behind a cheaper test, most reports never need it."""
+    return regex.compile(
+        r"(?<=\p{Han})[(（][a-zü]{0,5}[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]{0,5}[)）]"
+    )
+
+
 def _replace_each(text: str, characters: str, replacement: str) -> str:
     """Return ``text`` with every one of ``characters`` replaced by ``replacement``."""
     for character in characters:
@@ -220,6 +234,17 @@ def remove_footnote_references(text: str) -> str:
     if "[" not in text and "［" not in text:
         return text
     return _footnote_re().sub("", text)
+
+
+def remove_pinyin_glosses(text: str) -> str:
+    """Return ``text`` without the pinyin glosses of a single syllable after characters.
+
+    >>> remove_pinyin_glosses("第一產業(yè)增加值217.3億元(人民幣)，(a)项")
+    '第一產業增加值217.3億元(人民幣)，(a)项'
+    """
+    if _PINYIN_GLOSS_TEST_RE.search(text) is None:
+        return text
+    return _pinyin_gloss_re().sub("", text)
 
 
 def fix_ascii_full_stop(text: str) -> str:
@@ -355,6 +380,7 @@ FIX_STEPS: tuple[FixStep, ...] = (
     FixStep("replace_no_break_space", replace_no_break_space, keeps_length=True),
     FixStep("remove_space_in_date", remove_space_in_date, keeps_length=False),
     FixStep("remove_footnote_references", remove_footnote_references, keeps_length=False),
+    FixStep("remove_pinyin_glosses", remove_pinyin_glosses, keeps_length=False),
     FixStep("fix_fullwidth_digits", fix_fullwidth_digits, keeps_length=True),
     FixStep("fix_arabic_indic_digits", fix_arabic_indic_digits, keeps_length=True),
     FixStep("fix_fullwidth_letters", fix_fullwidth_letters, keeps_length=True),
