@@ -189,6 +189,13 @@ def _fact(text: str, mention: str) -> tuple[str | None, str, str | None]:
             id="change-since-a-base-year",
         ),
         pytest.param(
+            PLAN + "到2030年，全省生产总值比2020年翻一番。",
+            "翻一番",
+            "2021/2030",
+            "target",
+            id="doubling-since-a-base-year",
+        ),
+        pytest.param(
             REVIEW + "全年出口两年平均增长6%。",
             "6%",
             "2024/2025",
@@ -596,6 +603,18 @@ def test_period_and_status(text: str, mention: str, period: str | None, status: 
             id="all-resident-income-is-the-whole",
         ),
         pytest.param(REVIEW + "研发投入占地区生产总值比重2.5%。", "2.5%", None, id="share-of-gdp"),
+        pytest.param(
+            "2026年某省经济简报\n全省地区生产总值比2020年增长50%。",
+            "50%",
+            None,
+            id="growth-since-a-base-years-before-the-document",
+        ),
+        pytest.param(
+            "2026年某省经济简报\n全省地区生产总值比2025年增长5%。",
+            "5%",
+            "gdp_growth",
+            id="growth-since-the-year-before-the-document",
+        ),
         pytest.param(
             REVIEW + "五年来，地区生产总值增长40%。",
             "40%",

@@ -1190,7 +1190,8 @@ def add_context(
         clause_from = _start_among(marks, offset)
         clause = text[clause_from:offset]
         span, period, rule, several = _fact_period(
-            spans, scope, clause, year, rules, explain=explain
+            spans, scope, clause, year, rules, figure_head=text[offset : offset + 1],
+            explain=explain,
         )
         if (
             from_spans
@@ -1423,6 +1424,13 @@ def _section_around(
     return "", max(starts[i], ends[i]) if i >= 0 else -1, after
 
 
+def _changes_after(base: _Span, clause: str, figure_head: str, rules: _Rules) -> bool:
+    """Return whether a change word follows the comparison base ``base`` in ``clause``, or
+    opens the figure (比2010年翻一番: 翻 is the figure's first character)."""
+    between = clause[clause.rfind(base.text) + len(base.text) :] + figure_head
+    return any(w in between for w in rules.change_words)
+
+
 def _fact_period(
     spans: list[_Span],
     scope: _Scope,
@@ -1430,6 +1438,7 @@ def _fact_period(
     year: int | None,
     rules: _Rules,
     *,
+    figure_head: str = "",
     explain: bool = True,
 ) -> tuple[_Span | None, str | None, str, bool]:
     """Return the time span that decides a fact's period, the period, the rule that gave it
@@ -1455,13 +1464,21 @@ def _fact_period(
         own = [s for s in spans if not s.base]
         anchor = _anchor_year(own[:-1] if own and own[-1] is span else own, scope, year)
         span = None if anchor is None else _with_year(span, anchor)
-    if span is None:
-        return None, None, "", False
-    first, last, months = span.first, span.last, span.months
     base = spans[-1] if spans and spans[-1].base else None
+    if span is None:
+        # 比2020年增长50% with no time of its own: no period, but a change over years when
+        # the base is before the year ahead of the document's (a cumulative growth)
+        several = (
+            base is not None
+            and year is not None
+            and base.first < year - 1
+            and base.text in clause
+            and _changes_after(base, clause, figure_head, rules)
+        )
+        return None, None, "", several
+    first, last, months = span.first, span.last, span.months
     if base is not None and base.text in clause:
-        between = clause[clause.rfind(base.text) + len(base.text) :]
-        if any(w in between for w in rules.change_words) and base.first < last:
+        if _changes_after(base, clause, figure_head, rules) and base.first < last:
             first = base.first + 1
             if explain:
                 rule += f"; a change since the base “{base.text}”"
