@@ -45,6 +45,8 @@ def run(lines: list[str]) -> tuple[str | None, list[tuple[str, str]], str]:
                      id="site-header-above-the-breadcrumb"),
         pytest.param(["简繁互换", "设为首页", "手机版", "某网 / 新闻 / 社会(即时新闻) / 正文"],
                      [], id="breadcrumb-of-spaced-slashes-with-an-aside"),
+        pytest.param(["某某网", "某某网>>某省频道"], [], id="two-names-with-a-doubled-separator"),
+        pytest.param(["小字号"], [], id="font-size-button-alone"),
     ],
 )
 def test_chrome_dropped_and_title_found(before: list[str], after: list[str]) -> None:
@@ -70,6 +72,7 @@ def test_text_above_a_breadcrumb_stays() -> None:
         pytest.param([TITLE, "A>B>C"], id="chain-of-one-letter-names"),
         pytest.param([TITLE, "产量/产值/利润"], id="slash-list-without-spaces"),
         pytest.param(["某某网 / 正文", TITLE], id="two-names-between-slashes"),
+        pytest.param([TITLE, "产值>>投资。"], id="doubled-separator-in-a-sentence"),
         pytest.param([TITLE, "过去一年，经济增长5%。", "相关报道：", "x" * 90],
                      id="long-line-after-related-is-text"),
     ],

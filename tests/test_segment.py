@@ -118,6 +118,21 @@ LEAD = "9月21日下午召开的市委全体会议，全面总结了今年以来
             ["body"],
             id="a-full-stop-inside-a-first-line-makes-it-body",
         ),
+        pytest.param(
+            ["【两会@你】某省交出五年发展“成绩单”", "过去一年，全省上下坚持稳中求进。"],
+            ["title", "body"],
+            id="a-headline-led-by-a-bracketed-tag-is-the-title",
+        ),
+        pytest.param(
+            ["【经济运行】", "过去一年，全省上下坚持稳中求进。"],
+            ["heading", "body"],
+            id="a-bracket-heading-alone-on-the-first-line-stays-a-heading",
+        ),
+        pytest.param(
+            ["某省政府工作报告", "【聚焦】经济运行稳中有进", "过去一年，全省上下坚持稳中求进。"],
+            ["title", "heading", "body"],
+            id="a-bracket-heading-with-a-title-after-the-first-line-stays-a-heading",
+        ),
     ],
 )
 def test_paragraph_kinds(paragraphs: list[str], kinds: list[str]) -> None:

@@ -221,6 +221,18 @@ def _is_title_like(text: str, structure: Structure) -> bool:
     )
 
 
+def _is_tagged_headline(
+    text: str, heading_line: tuple[HeadingStyle, regex.Match[str]], structure: Structure
+) -> bool:
+    """Return whether a heading line is a news headline led by a tag in brackets
+    (【两会@你】某省交出五年发展“成绩单”): a bracket heading with a title after it, on the
+    first line, where a document's title stands."""
+    style, match = heading_line
+    return style.name == "bracket" and bool(text[match.end() :].strip()) and _is_title_like(
+        text, structure
+    )
+
+
 def _classify(texts: list[str], structure: Structure) -> tuple[list[ParagraphKind], list[_Heading]]:
     """Return the kind of every paragraph and the headings that may open sections."""
     kinds: list[ParagraphKind] = []
@@ -251,14 +263,16 @@ def _classify(texts: list[str], structure: Structure) -> tuple[list[ParagraphKin
             headings.append(
                 _Heading(index, 0, section_title(text, structure=structure), text, index - 1)
             )
-        elif heading_line is not None:
+        elif heading_line is not None and not (
+            index == 0 and _is_tagged_headline(text, heading_line, structure)
+        ):
             kinds.append("heading")
             headings.append(_heading(index, text, heading_line[0], structure))
         elif len(text) <= 3 and match_here(structure.ordinal, text):
             kinds.append("ordinal")
         elif structure.is_byline(text):
             kinds.append("byline")
-        elif index == 0 and _is_title_like(text, structure):
+        elif index == 0 and (heading_line is not None or _is_title_like(text, structure)):
             kinds.append("title")
         elif (
             index == 1
