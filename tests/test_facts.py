@@ -610,6 +610,16 @@ def test_target_list_gives_its_qualifiers_to_every_item() -> None:
             id="fen-bie-before-benchmarks-joined-by-he",
         ),
         pytest.param(
+            "人均生产总值141647元，增长4.8%，按平均汇率折算，人均生产总值约合20533美元。",
+            ["人均生产总值", "人均生产总值增长", "人均生产总值"],
+            id="a-conversion-that-names-its-measure-keeps-it",
+        ),
+        pytest.param(
+            "全省生产总值12万亿元，按年平均汇率粗算约合1.7万亿美元。",
+            ["全省生产总值", "全省生产总值"],
+            id="a-conversion-after-how-it-is-reckoned-restates-the-value-before",
+        ),
+        pytest.param(
             "国有、民营企业利润分别增长6.2%和8.8%。",
             ["国有企业利润增长", "民营企业利润增长"],
             id="fen-bie-modifiers-share-the-noun-of-the-last-word",

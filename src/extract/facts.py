@@ -997,6 +997,20 @@ def _share_list_units(quantities: list[Quantity], text: str) -> None:
         )
 
 
+def _names_a_measure(phrase: str) -> bool:
+    """Return whether the words before a conversion word name what is restated
+    (人均生产总值约合…), not only how it is reckoned (按年平均汇率粗算约合…, 折算后约合…)."""
+    han = sum(1 for char in phrase if "\u4e00" <= char <= "\u9fff")
+    return han >= 2 and not phrase.startswith(_RECKONING_OPENERS) and not phrase.endswith(
+        _RECKONING_ENDS
+    )
+
+
+#: How a conversion is reckoned: 按年平均汇率计算, 以当年汇率折算, 折算后.
+_RECKONING_OPENERS = ("按", "以", "依", "折算", "换算")
+_RECKONING_ENDS = ("算", "算后", "计")
+
+
 def _abbreviates(value: Quantity, listed: Quantity) -> bool:
     """True when ``value``'s unit is the measure word that opens ``listed``'s longer one:
     高于全国、全省1.2个、0.5个百分点 writes 百分点 once, after the last 个."""
@@ -2315,7 +2329,13 @@ def _find_indicators(facts: list[Quantity], view: _SentenceView, context: _Conte
         conversion = rules.conversions.ends(head)
         indicator = before + after
         opener = rules.predicate_openers.starts(before) or _generic_with_predicate(rules, before)
-        if conversion and context.last_indicator:
+        own = ""
+        if conversion:
+            word = next((w for w in rules.words.conversions if before.endswith(w)), "")
+            own = _strip_link(rules, before[: len(before) - len(word)])
+        if conversion and context.last_indicator and not _names_a_measure(own):
+            # 12万亿元，约合1.92万亿美元 restates the value before; 人均生产总值约合20533美元
+            # names what it restates, 按年平均汇率粗算约合… only how
             indicator = context.last_indicator
             fact.reasons.append(Rule.INDICATOR_CONVERSION)
         elif not indicator and listed and previous_end.get(clause_index, -1) >= start:
