@@ -620,6 +620,11 @@ def test_target_list_gives_its_qualifiers_to_every_item() -> None:
             id="a-conversion-after-how-it-is-reckoned-restates-the-value-before",
         ),
         pytest.param(
+            "人均地区生产总值39102元，按平均汇率计算为5791美元。",
+            ["人均地区生产总值", "人均地区生产总值"],
+            id="a-conversion-by-ji-suan-wei-restates-the-value-before",
+        ),
+        pytest.param(
             "国有、民营企业利润分别增长6.2%和8.8%。",
             ["国有企业利润增长", "民营企业利润增长"],
             id="fen-bie-modifiers-share-the-noun-of-the-last-word",
