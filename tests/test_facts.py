@@ -625,6 +625,21 @@ def test_target_list_gives_its_qualifiers_to_every_item() -> None:
             id="a-conversion-by-ji-suan-wei-restates-the-value-before",
         ),
         pytest.param(
+            "- 地区生产总值增长5.4%",
+            ["地区生产总值增长"],
+            id="dash-opening-a-list-item-is-no-part-of-the-indicator",
+        ),
+        pytest.param(
+            "经济平稳 - 规上工业增加值增长6%，投资增长3% - 社会消费品零售总额增长4%。",
+            ["规上工业增加值增长", "投资增长", "社会消费品零售总额增长"],
+            id="dash-between-spaces-separates-items",
+        ),
+        pytest.param(
+            "支持项目4200余个 - 旅游收入增长10%。",
+            ["支持项目", "旅游收入增长"],
+            id="dash-ends-the-phrase-after-a-number",
+        ),
+        pytest.param(
             "国有、民营企业利润分别增长6.2%和8.8%。",
             ["国有企业利润增长", "民营企业利润增长"],
             id="fen-bie-modifiers-share-the-noun-of-the-last-word",
