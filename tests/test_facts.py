@@ -625,6 +625,16 @@ def test_target_list_gives_its_qualifiers_to_every_item() -> None:
             id="a-conversion-by-ji-suan-wei-restates-the-value-before",
         ),
         pytest.param(
+            "全省共发布10大类52项惠民政策。",
+            ["全省共发布惠民政策"],
+            id="grouping-in-digits-before-a-count-is-no-part-of-its-indicator",
+        ),
+        pytest.param(
+            "推出三大类12项措施。",
+            ["推出措施"],
+            id="grouping-in-chinese-numerals-before-a-count",
+        ),
+        pytest.param(
             "- 地区生产总值增长5.4%",
             ["地区生产总值增长"],
             id="dash-opening-a-list-item-is-no-part-of-the-indicator",

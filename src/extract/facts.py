@@ -2476,6 +2476,8 @@ def _tidy(rules: _Rules, indicator: str) -> str:
     if any(c.isdigit() or c in _COUNT_NUMERALS for c in tidied):
         tidied = replace_all(_DATE_IN_INDICATOR_RE, "", tidied)
         tidied = replace_all(rules.counted_subject_re, "", tidied)
+        if rules.grouping_re is not None:
+            tidied = replace_all(rules.grouping_re, "", tidied)  # 发布10大类惠民政策
     if any(word in tidied for word in rules.words.before_verbs):
         tidied = replace_all(rules.distributor_in_indicator_re, "", tidied)
     tidied = _strip_leading(rules, tidied)
@@ -2636,6 +2638,10 @@ class _Rules:
         self.longest_non_fact_term = _longest_non_fact_term(words)
         self.per_re = _compile_per_re(words)
         self.counted_subject_re = _compile_counted_subject_re(words)
+        measures = "|".join(map(regex.escape, words.grouping_measures))
+        self.grouping_re = (
+            regex.compile(rf"(?:\d+|[{_COUNT_NUMERALS}]+)(?:{measures})") if measures else None
+        )
         self.link_tails = _link_tails(words)
         self.topic_tails = _topic_tails(words)
         # 分别 first, then 各, 均…: stripped from an indicator's start

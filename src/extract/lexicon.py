@@ -278,6 +278,7 @@ class Words:
     money: tuple[str, ...]
     non_fact_terms: tuple[str, ...]
     grouping_nouns: tuple[str, ...]
+    grouping_measures: tuple[str, ...]
     specification_nouns: tuple[str, ...]
     determiners: tuple[str, ...]
 
@@ -347,6 +348,7 @@ def _build_words(table: dict[str, Any]) -> Words:
         money=_sorted(table["topics"]["money"]),
         non_fact_terms=_sorted(table["non_facts"]["terms"]),
         grouping_nouns=_sorted(table["non_facts"]["grouping_nouns"]),
+        grouping_measures=_sorted(table["non_facts"].get("grouping_measures", [])),
         specification_nouns=_sorted(table["non_facts"]["specification_nouns"]),
         determiners=_sorted(table["non_facts"]["determiners"]),
     )
