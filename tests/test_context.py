@@ -591,6 +591,12 @@ def test_period_and_status(text: str, mention: str, period: str | None, status: 
             REVIEW + "城镇居民人均可支配收入增长4.3%。", "4.3%", None, id="urban-income-is-a-part"
         ),
         pytest.param(
+            REVIEW + "工业经济总量突破2000亿元。",
+            "2000亿元",
+            None,
+            id="one-sector-economic-total-is-no-gdp",
+        ),
+        pytest.param(
             REVIEW + "城镇常住居民人均可支配收入增长4.1%。",
             "4.1%",
             None,

@@ -393,6 +393,7 @@ NOT_FACTS = [
         id="specification-before-punctuation-is-an-amount",
     ),
     pytest.param("重点抓好三个方面工作。", [], id="grouping-of-abstract-nouns"),
+    pytest.param("办好两件大事。", [], id="grouping-of-great-matters"),
     pytest.param(
         "涉及12个方面的改革任务。",
         [("12个", "12", "个", "=")],
