@@ -218,7 +218,6 @@ class _Marks:
 #: separates items as a comma would (AI summaries, Markdown lists: 经济平稳 - 规上工业增加值
 #: 增长6%; - 地区生产总值增长5.4%); a minus sign is written against its number.
 _DASHES = "-–"
-_DASH_SEPARATOR = f"(?:^|(?<= ))[{_DASHES}](?= )"
 
 
 def _build_marks(structure: Structure) -> _Marks:
@@ -228,9 +227,7 @@ def _build_marks(structure: Structure) -> _Marks:
         quotes=structure.quotes,
         clause_break=clause_break,
         opener_re=any_of(frozenset(structure.quotes)),
-        clause_break_re=re.compile(
-            f"{any_of(frozenset(clause_break)).pattern}|{_DASH_SEPARATOR}"
-        ),
+        clause_break_re=any_of(frozenset(clause_break) | frozenset(_DASHES)),
         bullets=structure.bullets,
         all=ends
         | set(structure.closing)
@@ -420,6 +417,10 @@ def _clause_spans(
         asides = [aside.span() for aside in find_all(_SHORT_ASIDE_RE, text)]
     for mark in rules.marks.clause_break_re.finditer(text):
         at = mark.start()
+        if text[at] in _DASHES and not (
+            text[at + 1 : at + 2] == " " and (at == 0 or text[at - 1] == " ")
+        ):
+            continue  # a hyphen or minus sign inside a word or number: no separator
         quote = bisect_right(quote_starts, at) - 1
         if quote >= 0 and at < quotes[quote][1]:
             continue  # inside a quote (quotes are in order and do not nest)
