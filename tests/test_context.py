@@ -220,6 +220,14 @@ def _fact(text: str, mention: str) -> tuple[str | None, str, str | None]:
             id="news-without-a-time-takes-the-year-it-names-most",
         ),
         pytest.param(
+            "某市新闻\n发布时间：2026-01-25\n市长作政府工作报告，全市地区生产总值增长5.4%。过去一年形势复杂。"
+            "\n今年是开局之年，要着力扩大内需。今年地区生产总值增长目标为5%左右。",
+            "5.4%",
+            "2025",
+            "actual",
+            id="the-years-of-plans-do-not-count-towards-the-year-named-most",
+        ),
+        pytest.param(
             "某市新闻\n发布时间：2022-01-05\n全市经济总量突破3万亿元。全市项目于2022年1月5日开工。",
             "3万亿元",
             None,

@@ -1891,7 +1891,9 @@ _DOCUMENT_REACH: Final = 12
 
 def _topic_year(text: str, year: int, rules: _Rules) -> _Span | None:
     """Return the year a dated text is about when a fact's sentence and scope name none:
-    the single year it names most often, not after its own year (the later of a tie).
+    the single year it names most often, not after its own year (the later of a tie); its
+    own year counts only where its sentence plans nothing (今年…目标为5%左右 names the year
+    of a plan, not that of the figures the text reports).
 
     A full date (2022年1月5日) dates an event or the text itself and is not counted, nor
     is a comparison base (比2020年), the start of a change (由2015年的X增加到Y) or a year of a
@@ -1905,11 +1907,24 @@ def _topic_year(text: str, year: int, rules: _Rules) -> _Span | None:
             continue  # 由2015年的X增加到Y: where a change started, like a comparison base
         if _FULL_DATE_RE.match(text, span.end) or _dates_a_document(text, span.end, rules):
             continue
+        if span.first >= year and _has_target_word(_sentence_around(text, span.start), rules):
+            continue  # 今年…增长目标为5%左右: the year of a plan, not of the figures reported
         counts[span.first] = counts.get(span.first, 0) + 1
     if not counts:
         return None
     best = max(counts, key=lambda y: (counts[y], y))
     return _Span(0, 0, f"{best}年", best, best)
+
+
+def _sentence_around(text: str, at: int) -> str:
+    """Return the sentence of ``text`` that holds the character at ``at``."""
+    start = max(text.rfind(mark, 0, at) for mark in _SENTENCE_ENDS) + 1
+    ends = [end for end in (text.find(mark, at) for mark in _SENTENCE_ENDS) if end >= 0]
+    return text[start : min(ends) if ends else len(text)]
+
+
+#: What ends a sentence, for ``_sentence_around``: its marks and a paragraph's end.
+_SENTENCE_ENDS: Final = ("。", "！", "？", "\n")
 
 
 #: The month and day after a year that make it a full date (2022年1月5日).

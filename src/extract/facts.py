@@ -1008,6 +1008,23 @@ def _share_list_units(quantities: list[Quantity], text: str) -> None:
         )
 
 
+def _names_a_session(quantity: Quantity, text: str) -> bool:
+    """True for the session number of a congress named by its term: 省十四届人大三次会议
+    (届, then the body, then N次会议 or N次全会)."""
+    return (
+        quantity.unit is not None
+        and quantity.unit.text == "次"
+        and text.startswith(_SESSION_AFTER, quantity.end)
+        and "届" in text[max(0, quantity.start - _SESSION_REACH) : quantity.start]
+    )
+
+
+#: What follows a session number (三次会议, 四次全会), and how far before it 届 may stand
+#: (届人民代表大会常务委员会: the longest body between them).
+_SESSION_AFTER = ("会议", "全会", "全体会议")
+_SESSION_REACH = 12
+
+
 def _names_a_measure(phrase: str) -> bool:
     """Return whether the words before a conversion word name what is restated
     (人均生产总值约合…), not only how it is reckoned (按年平均汇率粗算约合…, 折算后约合…)."""
@@ -1095,8 +1112,8 @@ def _reject_early(quantity: Quantity, view: _SentenceView) -> Rejection | None:
         and text[max(0, start - _LONGEST_BODY) : start].endswith(rules.words.numbered_bodies)
     ):
         return Rejection.NUMBERED_BODY  # 电科38所, 航天科工二院
-    if before == "届":
-        return Rejection.SESSION  # 十五届二次全体会议: session numbers
+    if before == "届" or _names_a_session(quantity, text):
+        return Rejection.SESSION  # 十五届二次全体会议, 十四届人大三次会议: session numbers
     if before == "每":
         # 每万人口, 每千人: the denominator of a rate, not a quantity
         return Rejection.RATE_BASE
