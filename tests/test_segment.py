@@ -179,6 +179,9 @@ def test_no_title_when_the_text_opens_with_a_heading() -> None:
         pytest.param("深圳的3 万亿之路", "深圳的3万亿之路", id="ocr-space-after-a-number-removed"),
         pytest.param("迈向1.5 万亿", "迈向1.5万亿", id="ocr-space-after-a-decimal-removed"),
         pytest.param("2025 回顾", "2025 回顾", id="space-after-a-leading-number-kept"),
+        pytest.param("一、综 合", "综合", id="letter-spaced-heading-closed-up"),
+        pytest.param("二、工 业 和 建 筑 业", "工业和建筑业", id="letter-spaced-longer-heading"),
+        pytest.param("拼搏实干 奋勇先行", "拼搏实干 奋勇先行", id="space-between-words-kept"),
     ],
 )
 def test_section_title(heading: str, title: str) -> None:

@@ -176,6 +176,8 @@ def section_title(heading: str, *, structure: Structure | None = None) -> str:
     '对深圳乃至大湾区意味着什么'
     >>> section_title("【经济运行】")
     '经济运行'
+    >>> section_title("一、综 合"), section_title("拼搏实干 奋勇先行")
+    ('综合', '拼搏实干 奋勇先行')
     """
     structure = structure or load_lexicon().structure
     title = heading.strip()
@@ -188,7 +190,13 @@ def section_title(heading: str, *, structure: Structure | None = None) -> str:
     title = title.rstrip(_TITLE_END_MARKS) or heading.strip()
     if " " in title:
         title = replace_all(_space_after_number_re(), r"\1", title)
+        if _LETTER_SPACED_RE.fullmatch(title):
+            title = title.replace(" ", "")  # 综 合, 农 业: a bulletin's letter-spaced heading
     return title
+
+
+#: Han characters each one space apart, as typesetting spreads a short heading (综 合).
+_LETTER_SPACED_RE = regex.compile(r"\p{Han}(?: \p{Han}){1,5}")
 
 
 @cache
