@@ -207,6 +207,16 @@ KEY_POINTS = [
 
 REFLOW_CASES = [
     pytest.param(
+        "某省新闻\n发布时间：2024-01-25\n2024年，全省地区生产总值增长5%。",
+        "某省新闻\n发布时间：2024-01-25\n2024年，全省地区生产总值增长5%。",
+        id="a-line-ending-in-a-date-is-not-joined-to-digits-after-it",
+    ),
+    pytest.param(
+        "某省新闻\n2026-01-27 23:08\n2026年主要预期目标：地区生产总值增长5%左右。",
+        "某省新闻\n2026-01-27 23:08\n2026年主要预期目标：地区生产总值增长5%左右。",
+        id="a-line-ending-in-a-clock-time-is-not-joined-to-digits-after-it",
+    ),
+    pytest.param(
         column("标题", *BODY, "售超800亿元、惠及消费者", "750余万人次；旅游总花费增长1",
                "3.8%，接待入境游客超60万人次", "，“赣超”火爆出圈。"),
         f"标题\n{BODY_TEXT}\n售超800亿元、惠及消费者750余万人次；旅游总花费增长13.8%，"

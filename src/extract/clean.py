@@ -780,6 +780,8 @@ def _cuts_number(left: str, right: str) -> bool:
 
     >>> _cuts_number("12", "345亿元"), _cuts_number("Report", "The"), _cuts_number("01", "关键词")
     (True, False, False)
+    >>> _cuts_number("发布时间：2024-01-25", "2024年"), _cuts_number("10:30", "2025年")
+    (False, False)
     """
     last, first = left[-1], right[0]
     if last == ".":
@@ -794,7 +796,18 @@ def _cuts_number(left: str, right: str) -> bool:
         # 43.6 | 万人: the multiplier of a number at the end of a line of words (a line of
         # digits alone, 02 | 万家灯火, is a section number before a heading)
         return not left.isdigit()
+    if _ENDS_IN_DATE_OR_TIME_RE.search(left[-_DATE_TAIL:]) is not None:
+        return False  # 2024-01-25 | 2024年，…: a date line ends there, whole
     return first.isascii() and (first.isdigit() or first in ".%")
+
+
+#: A line ending in a full date or a clock time (2024-01-25, 2024/1/25, 10:30) ends whole:
+#: the digits on the next line begin something new. A ratio's parts (6.01:55.04) are no
+#: time. Only the line's last characters are searched.
+_ENDS_IN_DATE_OR_TIME_RE = re.compile(
+    r"(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|(?<![\d.:])\d{1,2}:\d{2}(?::\d{2})?)$"
+)
+_DATE_TAIL = 19
 
 
 #: Multipliers a line break may cut from the number before them (43.6 | 万人, 2.7万 | 亿元).
