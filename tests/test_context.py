@@ -220,6 +220,20 @@ def _fact(text: str, mention: str) -> tuple[str | None, str, str | None]:
             id="news-without-a-time-takes-the-year-it-names-most",
         ),
         pytest.param(
+            "某省新闻\n发布时间：2024-01-25\n2024年，某省将坚持稳中求进，全省地区生产总值增长5.5%左右。",
+            "5.5%",
+            "2024",
+            "target",
+            id="plan-word-after-the-documents-year-opening-the-sentence",
+        ),
+        pytest.param(
+            "某省新闻\n发布时间：2024-01-25\n2023年，某省坚持稳中求进，全省地区生产总值增长5.5%。",
+            "5.5%",
+            "2023",
+            "actual",
+            id="a-year-before-the-documents-opening-the-sentence-reviews",
+        ),
+        pytest.param(
             "某市新闻\n发布时间：2026-01-25\n市长作政府工作报告，全市地区生产总值增长5.4%。过去一年形势复杂。"
             "\n今年是开局之年，要着力扩大内需。今年地区生产总值增长目标为5%左右。",
             "5.4%",

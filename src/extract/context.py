@@ -1980,6 +1980,19 @@ def _status(
         return "target", (
             f"plan word “{scope.plan_word}” in the sentence that opened its time" if explain else ""
         )
+    if (
+        own
+        and span is not None
+        and year is not None
+        and span.first >= year
+        and span.start <= _OPENING_CHARS
+        and (word := _has_target_word(before, rules))
+    ):
+        # 2024年，贵州将坚持…，全省地区生产总值增长5.5%左右: the time that opens the sentence
+        # is in force and its 将 plans what follows, as for the sentences after it
+        return "target", (
+            f"plan word “{word}” after “{span.text}” opening its sentence" if explain else ""
+        )
     return "actual", "no plan word or plan section"
 
 
