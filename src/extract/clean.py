@@ -242,8 +242,8 @@ def remove_pinyin_glosses(text: str) -> str:
     >>> remove_pinyin_glosses("第一產業(yè)增加值217.3億元(人民幣)，(a)项")
     '第一產業增加值217.3億元(人民幣)，(a)项'
     """
-    if _PINYIN_GLOSS_TEST_RE.search(text) is None:
-        return text
+    if _PINYIN_GLOSS_TEST_RE.search(text, 0, script.HEAD_CHARS) is None:
+        return text  # a page glossed by its converter is glossed from its first lines
     return _pinyin_gloss_re().sub("", text)
 
 

@@ -415,11 +415,11 @@ def _clause_spans(
     asides: list[tuple[int, int]] = []
     if "（" in text or "(" in text:
         asides = [aside.span() for aside in find_all(_SHORT_ASIDE_RE, text)]
+    dashes = "-" in text or "–" in text  # most sentences have none: no test at each mark
     for mark in rules.marks.clause_break_re.finditer(text):
         at = mark.start()
-        if text[at] in _DASHES and not (
-            text[at + 1 : at + 2] == " " and (at == 0 or text[at - 1] == " ")
-        ):
+        dash = dashes and text[at] in _DASHES
+        if dash and not (text[at + 1 : at + 2] == " " and (at == 0 or text[at - 1] == " ")):
             continue  # a hyphen or minus sign inside a word or number: no separator
         quote = bisect_right(quote_starts, at) - 1
         if quote >= 0 and at < quotes[quote][1]:
@@ -430,7 +430,7 @@ def _clause_spans(
             spans.append((start, start + _MAX_CLAUSE))
             start += _MAX_CLAUSE
         # a dash separator (… - …) is no part of the clause it ends, unlike a comma
-        spans.append((start, at if text[at] in _DASHES else at + 1))
+        spans.append((start, at if dash else at + 1))
         start = at + 1
     while len(text) - start >= _MAX_CLAUSE:
         spans.append((start, start + _MAX_CLAUSE))
@@ -1877,6 +1877,8 @@ def _implicitly_paired_run(
     right after a clause whose values went to as many items in turn (城镇、农村居民…分别为
     39310元、20356元) takes those items in the same order.
     """
+    if len(out) < 2 or not out[-1].indicator:
+        return []  # most values: nothing before them was paired with an item
     text = view.text
     run = [quantities[index]]
     while index + len(run) < len(quantities):

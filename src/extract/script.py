@@ -34,6 +34,11 @@ _TRADITIONAL_MARK_RE = re.compile(f"[{TRADITIONAL_MARKS}]")
 MIN_TRADITIONAL_MARKS = 3
 MIN_TRADITIONAL_SHARE = 0.01
 
+#: How much of a document's opening is searched for marks first: a document in
+#: traditional script shows them in its first lines, and the whole of a long simplified
+#: report is not scanned for them.
+HEAD_CHARS = 2000
+
 #: The name ``CleanText.steps`` records when a document was converted.
 STEP_NAME = "convert_traditional_script"
 
@@ -56,8 +61,8 @@ def is_traditional(text: str) -> bool:
     >>> is_traditional("全年地區生產總值增長5.3%"), is_traditional("全年地区生产总值增长5.3%")
     (True, False)
     """
-    if _TRADITIONAL_MARK_RE.search(text) is None:
-        return False  # most documents: one scan, no count
+    if _TRADITIONAL_MARK_RE.search(text, 0, HEAD_CHARS) is None:
+        return False  # most documents: a scan of their opening, no count
     marks = len(_TRADITIONAL_MARK_RE.findall(text))
     return marks >= MIN_TRADITIONAL_MARKS and marks >= MIN_TRADITIONAL_SHARE * len(text)
 
