@@ -13,7 +13,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
 
-from . import tagger
+from . import script, tagger
 from .clean import clean_text
 from .context import add_context, document_date, document_place
 from .facts import SentenceTrace, extract_candidates
@@ -261,7 +261,7 @@ def extractor_version(lexicon: Lexicon | None = None) -> str:
     """Return a name for the code and data that make facts: same name, same facts.
 
     The package version, then a digest of every module and data file of the package and
-    of the jieba version, so that an edited rule or lexicon is a new version; then, when
+    of the jieba and OpenCC versions, so that an edited rule or lexicon is a new version; then, when
     ``lexicon`` has lexicon files, the digest of their contents (``Lexicon.digest``).
     """
     version = _code_version()
@@ -273,7 +273,8 @@ def extractor_version(lexicon: Lexicon | None = None) -> str:
 @cache
 def _code_version() -> str:
     """Return the package version and a digest of the code and data shipped with it."""
-    digest = hashlib.sha256(f"jieba {tagger.jieba_version()}".encode())
+    versions = f"jieba {tagger.jieba_version()} opencc {script.opencc_version()}"
+    digest = hashlib.sha256(versions.encode())
     package = resources.files("extract")
     files = [*package.iterdir(), *package.joinpath("data").iterdir()]
     for item in sorted(files, key=lambda item: item.name):

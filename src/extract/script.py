@@ -47,6 +47,17 @@ class _Converter(Protocol):
     def convert(self, text: str) -> str: ...
 
 
+def opencc_version() -> str:
+    """Return the version of the installed OpenCC, read without importing it: its tables
+    decide what a traditional document's facts read (``pipeline.extractor_version``)."""
+    import importlib.metadata
+
+    try:
+        return importlib.metadata.version("opencc")
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown"
+
+
 @cache
 def _converter() -> _Converter:
     import opencc  # imported for traditional documents only: its dictionaries take a while
