@@ -30,9 +30,13 @@ def test_is_traditional(text: str, traditional: bool) -> None:
     assert script.is_traditional(text) is traditional
 
 
+def test_the_common_marks_are_marks() -> None:
+    assert set(script.COMMON_MARKS) <= set(script.TRADITIONAL_MARKS)
+
+
 def test_every_mark_is_a_character_opencc_converts() -> None:
     # a mark OpenCC left as it is would be a simplified character: a false trigger
-    convert = script._converter().convert
+    convert = script._converter()
     assert [mark for mark in script.TRADITIONAL_MARKS if convert(mark) == mark] == []
 
 
@@ -48,7 +52,7 @@ class _LengthChangingConverter:
 def test_a_phrase_of_another_length_is_converted_character_by_character(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(script, "_converter", _LengthChangingConverter)
+    monkeypatch.setattr(script, "_converter", lambda: _LengthChangingConverter().convert)
     text = "國會\n經濟總量達3萬億元，增長5%\n經濟增長"
     converted = script.to_simplified(text)
     assert converted == "国会\n经济總量達3万亿元，增长5%\n经济增长"

@@ -157,9 +157,10 @@ def _footnote_re() -> regex.Pattern[str]:
     )
 
 
-#: A pinyin syllable with a tone mark in brackets: the gloss some converted mirror pages
-#: put after characters (產業(yè), 統(tǒng)計). The cheap test, in ``re``, comes first.
-_PINYIN_GLOSS_TEST_RE = re.compile("[(（][a-zü]{0,5}[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]")
+#: Vowels with a tone mark that a page glossed with pinyin (產業(yè), 統(tǒng)計) shows in its
+#: first lines: looked for one by one before any regex. The glosses of a page hold
+#: dozens of syllables, so the commonest tones of a, e, i and o are sure to be among them.
+_COMMON_TONE_VOWELS = "èàìǎǐíáòǒé"
 
 
 @cache
@@ -242,7 +243,8 @@ def remove_pinyin_glosses(text: str) -> str:
     >>> remove_pinyin_glosses("第一產業(yè)增加值217.3億元(人民幣)，(a)项")
     '第一產業增加值217.3億元(人民幣)，(a)项'
     """
-    if _PINYIN_GLOSS_TEST_RE.search(text, 0, script.HEAD_CHARS) is None:
+    head = text[: script.HEAD_CHARS]
+    if not any(vowel in head for vowel in _COMMON_TONE_VOWELS):
         return text  # a page glossed by its converter is glossed from its first lines
     return _pinyin_gloss_re().sub("", text)
 
@@ -796,7 +798,7 @@ def _cuts_number(left: str, right: str) -> bool:
         # 43.6 | 万人: the multiplier of a number at the end of a line of words (a line of
         # digits alone, 02 | 万家灯火, is a section number before a heading)
         return not left.isdigit()
-    if _ENDS_IN_DATE_OR_TIME_RE.search(left[-_DATE_TAIL:]) is not None:
+    if _ends_in_date_or_time_re().search(left[-_DATE_TAIL:]) is not None:
         return False  # 2024-01-25 | 2024年，…: a date line ends there, whole
     return first.isascii() and (first.isdigit() or first in ".%")
 
@@ -804,9 +806,14 @@ def _cuts_number(left: str, right: str) -> bool:
 #: A line ending in a full date or a clock time (2024-01-25, 2024/1/25, 10:30) ends whole:
 #: the digits on the next line begin something new. A ratio's parts (6.01:55.04) are no
 #: time. Only the line's last characters are searched.
-_ENDS_IN_DATE_OR_TIME_RE = re.compile(
-    r"(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|(?<![\d.:])\d{1,2}:\d{2}(?::\d{2})?)$"
-)
+@cache
+def _ends_in_date_or_time_re() -> re.Pattern[str]:
+    """Compiled on first use: only a line ending in a digit before one opening with a
+    digit asks."""
+    return re.compile(
+        r"(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|(?<![\d.:])\d{1,2}:\d{2}(?::\d{2})?)$"
+    )
+
 _DATE_TAIL = 19
 
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from functools import cache
-from typing import Protocol
 
 #: Characters that exist only in traditional script and stand in almost any report text
 #: (國, 會, 經濟, 增長, 億, 萬, 將 …): the test that a document may be traditional. Only a
@@ -26,7 +25,16 @@ TRADITIONAL_MARKS = (
     "國會為來說時對發經與業產區長開關過還進項總點體實動現應數"
     "資據報務設計達萬億們這個濟場員幣當從將書術"
 )
-_TRADITIONAL_MARK_RE = re.compile(f"[{TRADITIONAL_MARKS}]")
+#: The commonest of them, looked for one by one in a document's opening before any regex:
+#: a document in traditional script has several in its first lines, and a search for one
+#: character costs far less than compiling and running a class of fifty.
+COMMON_MARKS = "國會為經發長個這"
+
+
+@cache
+def _traditional_mark_re() -> re.Pattern[str]:
+    """Compiled on first use: only a document that holds a common mark needs it."""
+    return re.compile(f"[{TRADITIONAL_MARKS}]")
 
 #: How many marks a document needs, and their least share of its characters, to be
 #: called traditional: a simplified report quoting a name in traditional script (臺灣積體
@@ -43,10 +51,6 @@ HEAD_CHARS = 2000
 STEP_NAME = "convert_traditional_script"
 
 
-class _Converter(Protocol):
-    def convert(self, text: str) -> str: ...
-
-
 def opencc_version() -> str:
     """Return the version of the installed OpenCC, read without importing it: its tables
     decide what a traditional document's facts read (``pipeline.extractor_version``)."""
@@ -59,11 +63,12 @@ def opencc_version() -> str:
 
 
 @cache
-def _converter() -> _Converter:
+def _converter() -> Callable[[str], str]:
+    """Return OpenCC's t2s conversion (the bound method of one converter)."""
     import opencc  # imported for traditional documents only: its dictionaries take a while
 
-    converter: _Converter = opencc.OpenCC("t2s")
-    return converter
+    convert: Callable[[str], str] = opencc.OpenCC("t2s").convert
+    return convert
 
 
 def is_traditional(text: str) -> bool:
@@ -72,9 +77,10 @@ def is_traditional(text: str) -> bool:
     >>> is_traditional("全年地區生產總值增長5.3%"), is_traditional("全年地区生产总值增长5.3%")
     (True, False)
     """
-    if _TRADITIONAL_MARK_RE.search(text, 0, HEAD_CHARS) is None:
-        return False  # most documents: a scan of their opening, no count
-    marks = len(_TRADITIONAL_MARK_RE.findall(text))
+    head = text[:HEAD_CHARS]
+    if not any(mark in head for mark in COMMON_MARKS):
+        return False  # most documents: a few scans of their opening, no regex
+    marks = len(_traditional_mark_re().findall(text))
     return marks >= MIN_TRADITIONAL_MARKS and marks >= MIN_TRADITIONAL_SHARE * len(text)
 
 
@@ -87,7 +93,7 @@ def to_simplified(text: str) -> str:
     """
     if not is_traditional(text):
         return text
-    convert = _converter().convert
+    convert = _converter()
     converted = convert(text)
     if len(converted) == len(text) and converted.count("\n") == text.count("\n"):
         return converted

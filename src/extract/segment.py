@@ -190,13 +190,21 @@ def section_title(heading: str, *, structure: Structure | None = None) -> str:
     title = title.rstrip(_TITLE_END_MARKS) or heading.strip()
     if " " in title:
         title = replace_all(_space_after_number_re(), r"\1", title)
-        if _LETTER_SPACED_RE.fullmatch(title):
+        if _letter_spaced(title):
             title = title.replace(" ", "")  # 综 合, 农 业: a bulletin's letter-spaced heading
     return title
 
 
-#: Han characters each one space apart, as typesetting spreads a short heading (综 合).
-_LETTER_SPACED_RE = regex.compile(r"\p{Han}(?: \p{Han}){1,5}")
+def _letter_spaced(title: str) -> bool:
+    """Return whether ``title`` is two to six Han characters each one space apart, as
+    typesetting spreads a short heading (综 合)."""
+    parts = title.split(" ")
+    return 2 <= len(parts) <= _MAX_SPACED_CHARS and all(
+        len(part) == 1 and "\u4e00" <= part <= "\u9fff" for part in parts
+    )
+
+
+_MAX_SPACED_CHARS = 6
 
 
 @cache
