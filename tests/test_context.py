@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import bisect
+import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from extract import context
 from extract.context import _bisect_right, _period_text, _with_context
-from extract.lexicon import LexiconError, load_lexicon
+from extract.lexicon import LexiconError, bundled_table, load_lexicon
 from extract.models import Status
 from extract.pipeline import extract_text
 
@@ -1338,3 +1341,37 @@ def test_period_texts_kept_by_years_and_months(
 def test_a_count_of_years_is_not_read_from_its_last_digit(text: str) -> None:
     # 十五年来 holds 五年来, 近15年来 holds 5年来: neither is the five years before the report.
     assert _fact(text, "150所")[0] not in {"2021/2025", "2024/2025", "2023/2025"}
+
+
+def _time_regexes() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The context stage's time regex, and the same without its second lookahead."""
+    periods = bundled_table("context")["periods"]
+    words = [row[0] for key in ("relative", "months", "plans") for row in periods[key]]
+    gated = load_lexicon().derived(context._build_rules).time_re
+    gate = context._time_gate(words)
+    assert gate in gated.pattern
+    return gated, re.compile(gated.pattern.replace(gate, "", 1))
+
+
+def _time_matches(pattern: re.Pattern[str], text: str) -> list[tuple[Any, ...]]:
+    return [(match.span(), match.groups()) for match in pattern.finditer(text)]
+
+
+_TIME_ALPHABET = (
+    "0123456789０２年月季度五十三四今去到至—-～~ “\"上半下第一二过近来的底末期本明前这未后刚增长"
+)
+
+
+@given(st.text(alphabet=_TIME_ALPHABET, max_size=40))
+def test_the_time_regex_gate_lets_every_time_word_in(text: str) -> None:
+    # The second lookahead only passes over places where no alternative can match.
+    gated, ungated = _time_regexes()
+    assert _time_matches(gated, text) == _time_matches(ungated, text)
+
+
+@pytest.mark.parametrize("key", ["relative", "months", "plans"])
+def test_the_time_regex_finds_every_word_of_its_tables(key: str) -> None:
+    gated, ungated = _time_regexes()
+    for row in bundled_table("context")["periods"][key]:
+        text = f"全年{row[0]}增长5%，较“{row[0]}”到2025年、2021-2025年、1-11月"
+        assert _time_matches(gated, text) == _time_matches(ungated, text) != []

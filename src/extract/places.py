@@ -20,17 +20,21 @@ ordinary words.
 
 from __future__ import annotations
 
+import hashlib
+import marshal
+import sys
 import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from importlib import resources
-from typing import Final, Literal, NamedTuple
+from typing import Any, Final, Literal
 
 import ahocorasick_rs
 import regex
 
 from .lexicon import trie_pattern
+from .tagger import cache_dir, mark_used, write_cache_file
 
 Level = Literal["province", "prefecture", "county"]
 
@@ -99,14 +103,16 @@ class PlaceSpan:
         self.facility = facility
 
 
-class _Name(NamedTuple):
-    """One name the matcher knows, with what it names (a named tuple: there are thousands,
-    all made at start-up, and a tuple is made for a fraction of a dataclass's cost)."""
+#: One name the matcher knows: the codes of the divisions it names (empty for the country
+#: and for areas) and its kind. full: a province's or prefecture's full name; short: their
+#: short name; county_full: a county's full name; county: a county's short name, or a full
+#: one of two characters; country; area. A plain tuple: there are thousands, read from the
+#: cache folder as they are (``_plain_places``).
+_Name = tuple[tuple[str, ...], str]
 
-    divisions: tuple[Division, ...]  # empty for the country and for areas
-    # full: a province's or prefecture's full name; short: their short name; county_full: a
-    # county's full name; county: a county's short name, or a full one of two characters
-    kind: Literal["full", "short", "county_full", "county", "country", "area"]
+#: A division as the tables keep it: its full name, level and parent's code (None for a
+#: province). The ``Division`` of a code is made the first time it is asked for.
+_Row = tuple[str, str, str | None]
 
 
 # Built once and never compared or printed: no __repr__ or __eq__, whose code the
@@ -115,14 +121,22 @@ class _Name(NamedTuple):
 class _Places:
     """The division tables and the compiled matcher, built once per process."""
 
-    by_code: dict[str, Division]
-    by_full: dict[str, tuple[Division, ...]]
-    by_short: dict[str, tuple[Division, ...]]
+    rows: dict[str, _Row]  # every division, by code
+    made: dict[str, Division]  # the ``Division`` values made so far, by code
+    by_full: dict[str, tuple[str, ...]]  # the codes of each full name
+    by_short: dict[str, tuple[str, ...]]  # the codes of each short name
     names: dict[str, _Name]
     automaton: ahocorasick_rs.AhoCorasick
     automaton_names: tuple[str, ...]  # the automaton's names, by index
-    facility_re: regex.Pattern[str]
-    adjacent_re: regex.Pattern[str]
+    #: The facility suffixes (机场, 大学) and the words that name one right after a place
+    #: (路, 大道), with their lengths, longest first: the longest word at a position is
+    #: found with one set look-up per length.
+    suffixes: frozenset[str]
+    suffix_lengths: tuple[int, ...]
+    adjacent: frozenset[str]
+    adjacent_lengths: tuple[int, ...]
+    #: How many Han characters of a facility's own name may stand before its suffix.
+    facility_gap: int
     not_facility: tuple[str, ...]
     document_words: tuple[str, ...] = field(default=())
     #: A zone a report names itself, opening a clause (成都平原经济区); None: no suffixes.
@@ -134,10 +148,10 @@ class _Places:
     facility_reach: int = 0
 
 
-def _read_divisions() -> list[tuple[Division, str, str]]:
-    """Return every division of ``data/divisions.tsv`` with its short name and which of
-    its names jieba knows as place names (``name,short``, ``-`` …)."""
-    text = resources.files("extract").joinpath("data", "divisions.tsv").read_text("utf-8")
+def _read_divisions(text: str) -> list[tuple[str, str, str, str, str | None, str]]:
+    """Return every division of ``data/divisions.tsv`` (``text``): its code, full name,
+    short name, level, parent's code and which of its names jieba knows as place names
+    (``name,short``, ``-`` …)."""
     rows = []
     for line in text.splitlines():
         if not line or line.startswith("#"):
@@ -145,17 +159,13 @@ def _read_divisions() -> list[tuple[Division, str, str]]:
         code, name, short, level, parent, place_names = line.split("\t")
         if level not in _LEVEL_RANK:
             raise ValueError(f"data/divisions.tsv: {code}: unknown level {level!r}")
-        division = Division(name=name, code=code, level=level, parent=parent or None)  # type: ignore[arg-type]
-        rows.append((division, short, place_names))
+        rows.append((code, name, short, level, parent or None, place_names))
     return rows
 
 
-@cache
-def place_words() -> dict[str, list[str]]:
-    """Return the word lists of ``data/places.toml`` by table (country, the words of a
-    national document, areas, document, facility suffixes …)."""
-    resource = resources.files("extract").joinpath("data", "places.toml")
-    table = tomllib.loads(resource.read_text(encoding="utf-8"))
+def _read_place_words(text: str) -> dict[str, list[str]]:
+    """Return the word lists of ``data/places.toml`` (``text``) by table."""
+    table = tomllib.loads(text)
     return {
         "country": list(table["country"]["words"]),
         "national": list(table["country"].get("document_words", [])),
@@ -175,64 +185,160 @@ def place_words() -> dict[str, list[str]]:
     }
 
 
+def _build_plain(divisions_text: str, words_text: str) -> dict[str, Any]:
+    """Return the tables of the divisions and place words, as plain values (``_plain_places``)."""
+    divisions = _read_divisions(divisions_text)
+    rows: dict[str, _Row] = {}
+    by_full: dict[str, list[str]] = {}
+    by_short: dict[str, list[str]] = {}
+    place_names: set[str] = set()  # the names jieba knows as place names
+    # Equal values are made one object (a level, a parent's code and its row's code, the
+    # codes of a name and of its entry): marshal writes such an object once and reads
+    # back a reference to it, for less than a value of its own.
+    levels = {level: level for level in _LEVEL_RANK}
+    codes_made: dict[str, str] = {}  # each code, as the key of its row
+    for code, name, short, level, parent, known in divisions:
+        codes_made[code] = code
+        own_parent = None if parent is None else codes_made.get(parent, parent)
+        rows[code] = (name, levels[level], own_parent)
+        by_full.setdefault(name, []).append(code)
+        if short and short != name:
+            by_short.setdefault(short, []).append(code)
+        known_names = known.split(",")
+        if "name" in known_names:
+            place_names.add(name)
+        if "short" in known_names:
+            place_names.add(short)
+    words = _read_place_words(words_text)
+    # 黔西南州 for 黔西南布依族苗族自治州: the short name and the kind's last character.
+    short_forms = [tuple(entry.split("=", 1)) for entry in words["autonomous"]]
+    for code, name, short, _, _, _ in divisions:
+        for kind, mark in short_forms:
+            alias = short + mark
+            if short and name.endswith(kind) and alias not in by_full:
+                by_full[alias] = [code]
+    full_codes = {name: tuple(codes) for name, codes in by_full.items()}
+    short_codes = {name: tuple(codes) for name, codes in by_short.items()}
+    names: dict[str, _Name] = {}
+    not_places = set(words["not_places"])
+    for short, codes in short_codes.items():
+        if short in not_places:
+            continue
+        higher = tuple(code for code in codes if rows[code][1] != "county")
+        if higher and len(short) >= 2:
+            names[short] = (codes if higher == codes else higher, "short")
+        elif len(short) >= 2 and short in place_names:
+            names[short] = (codes, "county")
+    for name, codes in full_codes.items():
+        if any(rows[code][1] != "county" for code in codes):
+            names[name] = (codes, "full")
+        elif len(name) > 2:  # 永嘉县, but not in 中南部县城
+            names[name] = (codes, "county_full")
+        elif name in place_names:  # 城区 and 郊区 are no place names to jieba
+            names[name] = (codes, "county")
+    for word in words["areas"]:
+        names[word] = ((), "area")
+    for word in words["country"]:
+        names[word] = ((), "country")
+    return {
+        "words": words,
+        "rows": rows,
+        "by_full": full_codes,
+        "by_short": short_codes,
+        "names": names,
+    }
+
+
+#: The tables ``_build_plain`` returns, by key.
+_PLAIN_KEYS: Final = ("words", "rows", "by_full", "by_short", "names")
+
+
+@cache
+def _plain_places() -> dict[str, Any]:
+    """Return the tables of the divisions and place words as plain values (dicts, lists,
+    tuples and strings: ``_build_plain``), from the bundled data files.
+
+    They are also kept in the cache folder (``_read_plain``): reading them back costs a
+    start-up about half of building them, and leaves the 3,216 ``Division`` values to be
+    made when asked for (most never are).
+    """
+    package = resources.files("extract")
+    try:
+        source: bytes | None = package.joinpath("places.py").read_bytes()
+    except OSError:
+        source = None  # installed without its source: built at every start
+    return _read_plain(
+        package.joinpath("data", "divisions.tsv").read_bytes(),
+        package.joinpath("data", "places.toml").read_bytes(),
+        source,
+    )
+
+
+def _read_plain(divisions_data: bytes, words_data: bytes, source: bytes | None) -> dict[str, Any]:
+    """Return the tables ``_build_plain`` makes of the two data files, read from the cache
+    folder (``tagger.cache_dir``) when a run has kept them there, else built and kept.
+
+    The file (marshalled) is named for the Python that wrote it and a checksum of what the
+    tables are made from: the two data files and the source of this module (``source``;
+    None: nothing is read or kept), so that a changed table or a changed rule is never read
+    back stale. A missing or damaged file is built and written again; one that cannot be
+    written only costs time.
+    """
+    cache_file = None
+    if source is not None:
+        digest = hashlib.blake2b(digest_size=16)
+        for data in (divisions_data, words_data, source):
+            digest.update(len(data).to_bytes(8, "little"))
+            digest.update(data)
+        tag = sys.implementation.cache_tag
+        cache_file = cache_dir() / f"places-{tag}-{digest.hexdigest()}.bin"
+        try:
+            table = marshal.loads(cache_file.read_bytes())
+            if isinstance(table, dict) and all(
+                isinstance(table.get(key), dict) for key in _PLAIN_KEYS
+            ):
+                mark_used(cache_file)
+                return table
+        except (OSError, EOFError, ValueError, TypeError):
+            pass  # no cache yet, or a damaged one: build the tables again
+    table = _build_plain(_text(divisions_data), _text(words_data))
+    if cache_file is not None:
+        write_cache_file(cache_file, marshal.dumps(table))
+    return table
+
+
+def _text(data: bytes) -> str:
+    """Return a data file's bytes as reading it as text gives them (universal newlines)."""
+    return data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def place_words() -> dict[str, list[str]]:
+    """Return the word lists of ``data/places.toml`` by table (country, the words of a
+    national document, areas, document, facility suffixes …)."""
+    words: dict[str, list[str]] = _plain_places()["words"]
+    return words
+
+
 @cache
 def _places() -> _Places:
     """Return the division tables and the compiled matcher (built on first use)."""
-    rows = _read_divisions()
-    by_code = {division.code: division for division, _, _ in rows}
-    by_full: dict[str, list[Division]] = {}
-    by_short: dict[str, list[Division]] = {}
-    place_names: set[str] = set()  # the names jieba knows as place names
-    for division, short, known in rows:
-        by_full.setdefault(division.name, []).append(division)
-        if short and short != division.name:
-            by_short.setdefault(short, []).append(division)
-        known_names = known.split(",")
-        if "name" in known_names:
-            place_names.add(division.name)
-        if "short" in known_names:
-            place_names.add(short)
+    plain = _plain_places()
     words = place_words()
-    # 黔西南州 for 黔西南布依族苗族自治州: the short name and the kind's last character.
-    short_forms = [tuple(entry.split("=", 1)) for entry in words["autonomous"]]
-    for division, short, _ in rows:
-        for kind, mark in short_forms:
-            alias = short + mark
-            if short and division.name.endswith(kind) and alias not in by_full:
-                by_full[alias] = [division]
-    names: dict[str, _Name] = {}
-    not_places = set(words["not_places"])
-    for short, divisions in by_short.items():
-        if short in not_places:
-            continue
-        higher = tuple(d for d in divisions if d.level != "county")
-        if higher and len(short) >= 2:
-            names[short] = _Name(higher, "short")
-        elif len(short) >= 2 and short in place_names:
-            names[short] = _Name(tuple(divisions), "county")
-    for name, divisions in by_full.items():
-        if any(d.level != "county" for d in divisions):
-            names[name] = _Name(tuple(divisions), "full")
-        elif len(name) > 2:  # 永嘉县, but not in 中南部县城
-            names[name] = _Name(tuple(divisions), "county_full")
-        elif name in place_names:  # 城区 and 郊区 are no place names to jieba
-            names[name] = _Name(tuple(divisions), "county")
-    for word in words["areas"]:
-        names[word] = _Name((), "area")
-    for word in words["country"]:
-        names[word] = _Name((), "country")
+    names: dict[str, _Name] = plain["names"]
     gap = int(words["gap"][0])
-    suffixes = trie_pattern(words["suffixes"])
     return _Places(
-        by_code=by_code,
-        by_full={name: tuple(ds) for name, ds in by_full.items()},
-        by_short={name: tuple(ds) for name, ds in by_short.items()},
+        rows=plain["rows"],
+        made={},
+        by_full=plain["by_full"],
+        by_short=plain["by_short"],
         names=names,
         automaton=_automaton(tuple(names)),
         automaton_names=tuple(names),
-        # 昆明 + 长水国际 + 机场: a few Han characters of the facility's own name, then a suffix
-        facility_re=regex.compile(rf"\p{{Han}}{{0,{gap}}}?(?:{suffixes})"),
-        adjacent_re=regex.compile(trie_pattern(words["adjacent"])),
+        suffixes=frozenset(words["suffixes"]),
+        suffix_lengths=_lengths(words["suffixes"]),
+        adjacent=frozenset(words["adjacent"]),
+        adjacent_lengths=_lengths(words["adjacent"]),
+        facility_gap=gap,
         not_facility=tuple(words["not_facility"]),
         document_words=tuple(words["document"]),
         zone_re=_zone_re(words["zone_suffixes"], words["zone_not_first"]),
@@ -242,6 +348,24 @@ def _places() -> _Places:
         ),
         facility_reach=gap + 1,
     )
+
+
+def _lengths(words: Sequence[str]) -> tuple[int, ...]:
+    """Return the lengths of ``words``, longest first."""
+    return tuple(sorted({len(word) for word in words if word}, reverse=True))
+
+
+def _longest_at(text: str, at: int, words: frozenset[str], lengths: tuple[int, ...]) -> int:
+    """Return the length of the longest of ``words`` at ``text[at:]``, 0 where none is."""
+    size = len(text)
+    for length in lengths:
+        if at + length <= size and text[at : at + length] in words:
+            return length
+    return 0
+
+
+#: A run of Han characters (the pattern clean.py compiles: the regex module's cache has it).
+_HAN_RUN_RE: Final = regex.compile(r"\p{Han}+")
 
 
 def _zone_re(suffixes: Sequence[str], not_first: Sequence[str]) -> regex.Pattern[str] | None:
@@ -272,39 +396,54 @@ def division_by_code(code: str) -> Division | None:
     >>> division_by_code("450300").name
     '桂林市'
     """
-    return _places().by_code.get(code)
+    places = _places()
+    if code not in places.rows:
+        return None
+    return _division(code, places)
+
+
+def _division(code: str, places: _Places) -> Division:
+    """Return the ``Division`` of a known ``code``, made the first time it is asked for
+    (a frozen dataclass's ``__init__`` runs as Python: most of the 3,216 never are)."""
+    division = places.made.get(code)
+    if division is None:
+        name, level, parent = places.rows[code]
+        division = Division(name=name, code=code, level=level, parent=parent)  # type: ignore[arg-type]
+        places.made[code] = division
+    return division
 
 
 @cache
 def _ancestors(code: str) -> tuple[str, ...]:
     """Return the codes from the province down to the division of ``code`` itself."""
-    by_code = _places().by_code
+    rows = _places().rows
     chain = [code]
-    current = by_code[code]
-    while current.parent is not None and current.parent in by_code:
-        current = by_code[current.parent]
-        chain.append(current.code)
+    parent = rows[code][2]
+    while parent is not None and parent in rows:
+        chain.append(parent)
+        parent = rows[parent][2]
     return tuple(chain[::-1])
 
 
 @lru_cache(maxsize=8192)
-def _choose(divisions: tuple[Division, ...], within: str | None) -> Division | None:
-    """Return the division of ``divisions`` closest to ``within`` and then the highest,
+def _choose(codes: tuple[str, ...], within: str | None) -> Division | None:
+    """Return the division of ``codes`` closest to ``within`` and then the highest,
     or None when two are equally good (鼓楼区 of 南京 and of 福州, with no ``within``)."""
     places = _places()
-    inside = _ancestors(within) if within is not None and within in places.by_code else ()
+    rows = places.rows
+    inside = _ancestors(within) if within is not None and within in rows else ()
 
-    def key(division: Division) -> tuple[int, int]:
-        chain = _ancestors(division.code)
+    def key(code: str) -> tuple[int, int]:
+        chain = _ancestors(code)
         shared = sum(1 for a, b in zip(chain, inside, strict=False) if a == b)
-        return (-shared, _LEVEL_RANK[division.level])
+        return (-shared, _LEVEL_RANK[rows[code][1]])
 
-    ranked = sorted(divisions, key=key)
+    ranked = sorted(codes, key=key)
     if not ranked:
         return None
     if len(ranked) > 1 and key(ranked[0]) == key(ranked[1]):
         return None
-    return ranked[0]
+    return _division(ranked[0], places)
 
 
 def division_named(name: str, *, within: str | None = None) -> Division | None:
@@ -324,7 +463,7 @@ def division_named(name: str, *, within: str | None = None) -> Division | None:
     candidates = places.by_full.get(name) or places.by_short.get(name)
     if not candidates:
         return None
-    return _choose(tuple(candidates), within)
+    return _choose(candidates, within)
 
 
 def province_of(code: str) -> Division | None:
@@ -334,9 +473,10 @@ def province_of(code: str) -> Division | None:
     >>> province_of("330784").name, province_of("330000").name
     ('浙江省', '浙江省')
     """
-    if code not in _places().by_code:
+    places = _places()
+    if code not in places.rows:
         return None
-    return _places().by_code.get(_ancestors(code)[0])
+    return _division(_ancestors(code)[0], places)
 
 
 def refers_to_document(word: str) -> bool:
@@ -400,15 +540,26 @@ def _facility_at(text: str, start: int, end: int, places: _Places) -> str | None
             break
     else:
         return None
-    match = places.adjacent_re.match(text, end)
-    if match is None:
-        match = places.facility_re.match(text, end)
-    if match is None:
-        return None
-    if any(text.startswith(word, at) for at in range(end, match.end())
+    found = _longest_at(text, end, places.adjacent, places.adjacent_lengths)
+    if found:
+        facility_end = end + found
+    else:
+        # 昆明 + 长水国际 + 机场: the fewest Han characters of the facility's own name (up to
+        # ``gap``), then the longest suffix there
+        run = _HAN_RUN_RE.match(text, end, end + places.facility_gap)
+        longest = run.end() - end if run is not None else 0
+        facility_end = -1
+        for before in range(longest + 1):
+            found = _longest_at(text, end + before, places.suffixes, places.suffix_lengths)
+            if found:
+                facility_end = end + before + found
+                break
+        if facility_end < 0:
+            return None
+    if any(text.startswith(word, at) for at in range(end, facility_end)
            for word in places.not_facility):
         return None  # 江西大学生: students, no university
-    return text[start:match.end()]
+    return text[start:facility_end]
 
 
 def _mention(text: str, start: int, end: int, written: str, within: str | None,
@@ -416,17 +567,17 @@ def _mention(text: str, start: int, end: int, written: str, within: str | None,
     """Return the mention of the name ``written`` at ``text[start:end]``, or None where it
     names no place there (a short name inside another word, a county's short name outside
     the document's province)."""
-    entry = places.names[written]
-    facility = _facility_at(text, start, end, places) if entry.kind != "country" else None
+    codes, kind = places.names[written]
+    facility = _facility_at(text, start, end, places) if kind != "country" else None
     # A facility's name is one word to jieba (吉林大学): found, and flagged, all the same
-    if facility is None and entry.kind in ("short", "county_full", "county") and not _is_word(
+    if facility is None and kind in ("short", "county_full", "county") and not _is_word(
             text, start, end):
         return None
-    division = _choose(entry.divisions, within) if entry.divisions else None
-    if entry.kind == "county" and (
+    division = _choose(codes, within) if codes else None
+    if kind == "county" and (
             division is None or _ancestors(division.code)[0] != province):
         return None
-    if entry.kind == "country":
+    if kind == "country":
         name = COUNTRY
     elif division is not None:
         name = division.name
@@ -456,7 +607,7 @@ def place_spans(text: str, *, within: str | None = None) -> list[PlaceSpan]:
     """Return what ``find_places`` returns, as ``PlaceSpan`` values (made for less)."""
     places = _places()
     province = None
-    if within is not None and within in places.by_code:
+    if within is not None and within in places.rows:
         province = _ancestors(within)[0]
     # Every name at every place, then the longest acceptable one at each place, left to
     # right: 美丽江西 holds 丽江 and 江西, and only 江西 is a word there. ``overlapping`` is
@@ -505,7 +656,7 @@ def _zones(text: str, places: _Places) -> list[PlaceSpan]:
         inner = sorted(
             at
             for index, at, _ in places.automaton.find_matches_as_indexes(name)
-            if places.names[places.automaton_names[index]].divisions
+            if places.names[places.automaton_names[index]][0]
         )
         if inner and inner[0] > 0:
             start, name = start + inner[0], name[inner[0] :]

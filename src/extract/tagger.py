@@ -200,7 +200,7 @@ def write_cache_file(path: Path, data: bytes) -> None:
 
 
 #: The kinds of cache file this module writes, by the start of their names.
-CACHE_KINDS = ("prefix-", "tags-", "templates-", "tables-")
+CACHE_KINDS = ("prefix-", "tags-", "templates-", "tables-", "places-")
 #: A cache file no run has used for this long belongs to a jieba install that is gone:
 #: each install (a new venv, an upgrade) names its files anew, and nothing else would ever
 #: remove the old ones. Runs mark the files they use (``mark_used``).
