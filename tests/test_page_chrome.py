@@ -4,9 +4,12 @@ the metadata lines (clean.py drops the chrome, segment.py reads the metadata).""
 from __future__ import annotations
 
 import pytest
+import regex
 
 from extract.clean import clean_text
+from extract.lexicon import load_lexicon
 from extract.segment import metadata_lines, segment_text
+from extract.structure import LinePattern
 
 TITLE = "2030年某某省政府工作报告"
 BODY = [
@@ -95,3 +98,47 @@ def test_metadata(lines: list[str], expected: dict[str, str]) -> None:
     text = "\n".join([*TOOLBAR, TITLE, *lines, *BODY])
     assert segment_text(clean_text(text, doc_id="t")).metadata == expected
     assert metadata_lines(text) == expected
+
+
+# The chrome patterns are tested with a first-character test learned from each pattern
+# (structure.LinePattern): it must answer as the pattern does.
+CHROME_LINES = [
+    *TOOLBAR, *FONT_BAR, *FOOTER, "【字号：大 中 小】", "分享到：", "浏览次数：1024",
+    "【 打印本页】",
+    "发表时间：", "来源：", "日期 :", "来源：某某日报", TITLE, *BODY, "大", "中国", "收藏家",
+    "增长5%", "】】", "时间", "扫一扫", "阅读量：12345678901",
+]
+
+
+@pytest.mark.parametrize("name", ["toolbar", "metadata_label"])
+def test_first_character_test_answers_as_the_pattern(name: str) -> None:
+    structure = load_lexicon().structure
+    pattern = getattr(structure, name)
+    line_pattern = LinePattern(pattern)
+    for line in CHROME_LINES:
+        expected = pattern.match(line)
+        found = line_pattern.match(line)
+        assert (found is None) == (expected is None), line
+    assert False in line_pattern.openers.values()  # it does rule lines out
+    assert True in line_pattern.openers.values()
+
+
+@pytest.mark.parametrize(
+    ("pattern", "line", "matches"),
+    [
+        pytest.param("(?:下载|打印)$", "下载", True, id="a-word-of-the-pattern"),
+        pytest.param("(?:下载|打印)$", "下", False, id="the-first-character-alone"),
+        pytest.param("(?:下载|打印)$", "增长", False, id="another-first-character"),
+        pytest.param(r"[【\s]*下载$", "【下载", True, id="an-optional-opening"),
+        pytest.param(r"\p{Han}{2}：$", "来源：", True, id="a-class-of-first-characters"),
+        pytest.param(r"(?=\d)\d+$", "12", True, id="a-lookahead-first"),
+        pytest.param(r"(?!增)\p{Han}+$", "增长", False, id="a-negative-lookahead-first"),
+        pytest.param(r"(?!增)\p{Han}+$", "下载", True, id="a-negative-lookahead-passed"),
+        pytest.param("a*", "增长", True, id="an-empty-match"),
+        pytest.param("a*$", "", True, id="an-empty-line"),
+    ],
+)
+def test_line_pattern(pattern: str, line: str, matches: bool) -> None:
+    compiled = regex.compile(pattern, regex.VERSION1)
+    assert (compiled.match(line) is not None) is matches  # the row says what the pattern does
+    assert (LinePattern(compiled).match(line) is not None) is matches

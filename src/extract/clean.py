@@ -935,8 +935,8 @@ def _drop_page_chrome(
     drop: dict[int, str] = {}
     run: list[int] = []  # the lines of the current run of tool bar buttons
     for index, unit in enumerate([*units, None]):
-        if unit is not None and len(unit.text) <= _TOOLBAR_CHARS and match_here(
-                structure.toolbar, unit.text):
+        if unit is not None and len(unit.text) <= _TOOLBAR_CHARS and structure.toolbar_line.match(
+                unit.text):
             run.append(index)
             continue
         if len(run) >= _TOOLBAR_RUN:
@@ -965,7 +965,7 @@ def _drop_page_chrome(
         if index in drop:
             removed.append(RemovedText(line=unit.pieces[0][1], text=unit.text,
                                        reason=drop[index]))
-        elif (kept and match_here(structure.metadata_label, kept[-1].text)
+        elif (kept and structure.metadata_label_line.match(kept[-1].text)
               and len(unit.text) <= _BREADCRUMB_ITEM_CHARS * 4):
             kept[-1] = _merge([kept[-1], unit], latin=False)
         else:

@@ -34,6 +34,42 @@ class HeadingStyle:
         self.lead = lead
 
 
+# A plain class (see HeadingStyle): built with the structure, never compared.
+class LinePattern:
+    """A pattern matched at the start of a line, asked only about a line whose first
+    character may open one of its matches.
+
+    Which characters may open a match is learned from the pattern itself, once per
+    character met: a match of ``text`` starts with ``text[0]``, so ``text[0]`` alone is a
+    partial match of the pattern (the ``regex`` module's ``partial``: a match the text could
+    complete) whenever ``text`` matches. A line whose first character is no partial match
+    cannot match; the answer for that character is a dict lookup from then on, where a match
+    call costs several thousand instructions even on a line it rejects at once.
+    """
+
+    def __init__(self, pattern: regex.Pattern[str]) -> None:
+        self.pattern = pattern
+        #: Whether a match may start with the character, for each character asked about.
+        self.openers: dict[str, bool] = {}
+
+    def match(self, text: str) -> regex.Match[str] | None:
+        """Return ``pattern.match(text)``, after the test of its first character.
+
+        >>> line = LinePattern(regex.compile("(?:下载|打印)$"))
+        >>> line.match("下载") is not None, line.match("增长") is None, line.openers
+        (True, True, {'下': True, '增': False})
+        """
+        if text:
+            first = text[0]
+            opens = self.openers.get(first)
+            if opens is None:
+                opens = self.pattern.match(first, partial=True) is not None
+                self.openers[first] = opens
+            if not opens:
+                return None
+        return match_here(self.pattern, text)
+
+
 # A plain class (see HeadingStyle), built once per lexicon and only read.
 class Structure:
     """The compiled contents of ``data/structure.toml``."""
@@ -68,6 +104,10 @@ class Structure:
         self.related = _compile(table["related"]["pattern"])
         self.metadata = _compile(table["metadata"]["pattern"])
         self.metadata_label = _compile(table["metadata_label"]["pattern"])
+        #: The tool bar and metadata label patterns, tested on every short line of a document
+        #: (the others on a few lines at its top or end), with the test of a first character.
+        self.toolbar_line = LinePattern(self.toolbar)
+        self.metadata_label_line = LinePattern(self.metadata_label)
         #: The shape of a plain heading line (亮点回顾), its rank, and how many a document
         #: needs before they open sections.
         plain = table["plain_heading"]
