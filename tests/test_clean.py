@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from extract.clean import (
+    FIX_STEPS,
     FixStep,
     _fix_to_fixed_point,
     _wide_re,
@@ -132,6 +133,26 @@ def test_steps_record_a_fix_made_only_after_joining() -> None:
     clean = clean_text(raw)
     assert "增长3.5%，" in clean.text
     assert clean.steps == ["fix_fullwidth_digits", "fix_fullwidth_decimal_point"]
+
+
+#: Characters the fixes change, and characters they look at around them.
+FIXABLE = (
+    "０５９．％Ａｚ\u3000\u00a0\u2009\u2028\x0b\u0665\u066b\u066a\u06f5"
+    "05.,%，。Ol增长 \n"
+)
+
+
+@pytest.mark.parametrize(
+    "step", [step for step in FIX_STEPS if step.per_character], ids=lambda step: step.name
+)
+@settings(max_examples=100, deadline=None)
+@given(left=st.text(alphabet=FIXABLE, max_size=12), right=st.text(alphabet=FIXABLE, max_size=12))
+def test_a_per_character_fix_fixes_joined_text_part_by_part(
+    step: FixStep, left: str, right: str
+) -> None:
+    # Re-flow runs only the other fixes on paragraphs joined from fixed lines.
+    for gap in ("", " ", "\n"):
+        assert step.apply(left + gap + right) == step.apply(left) + gap + step.apply(right)
 
 
 @pytest.mark.parametrize(

@@ -331,12 +331,23 @@ def fix_fullwidth_decimal_point(text: str) -> str:
 # dataclass still has its methods written out and compiled at every start-up, and its
 # __init__ runs as Python. None of them is compared or printed.
 class FixStep:
-    """One named character fix; ``keeps_length`` when it maps one character to one."""
+    """One named character fix; ``keeps_length`` when it maps one character to one, and
+    ``per_character`` when it maps each character whatever stands around it, spaces and
+    line ends left alone: such a step leaves text joined from texts it leaves as they are
+    as it is."""
 
-    def __init__(self, name: str, apply: Callable[[str], str], *, keeps_length: bool) -> None:
+    def __init__(
+        self,
+        name: str,
+        apply: Callable[[str], str],
+        *,
+        keeps_length: bool,
+        per_character: bool = False,
+    ) -> None:
         self.name = name
         self.apply = apply
         self.keeps_length = keeps_length
+        self.per_character = per_character
 
 
 #: The character fixes, in the order they run. Zero-width removal comes first
@@ -346,16 +357,27 @@ class FixStep:
 #: paragraphs it joins (``_apply_fixes_in_place``).
 FIX_STEPS: tuple[FixStep, ...] = (
     FixStep("remove_zero_width", remove_zero_width, keeps_length=False),
-    FixStep("replace_odd_line_breaks", replace_odd_line_breaks, keeps_length=True),
-    FixStep("replace_ideographic_space", replace_ideographic_space, keeps_length=True),
-    FixStep("replace_no_break_space", replace_no_break_space, keeps_length=True),
+    FixStep(
+        "replace_odd_line_breaks", replace_odd_line_breaks, keeps_length=True, per_character=True,
+    ),
+    FixStep(
+        "replace_ideographic_space",
+        replace_ideographic_space,
+        keeps_length=True,
+        per_character=True,
+    ),
+    FixStep(
+        "replace_no_break_space", replace_no_break_space, keeps_length=True, per_character=True,
+    ),
     FixStep("remove_space_in_date", remove_space_in_date, keeps_length=False),
     FixStep("remove_footnote_references", remove_footnote_references, keeps_length=False),
-    FixStep("fix_fullwidth_digits", fix_fullwidth_digits, keeps_length=True),
-    FixStep("fix_arabic_indic_digits", fix_arabic_indic_digits, keeps_length=True),
-    FixStep("fix_fullwidth_letters", fix_fullwidth_letters, keeps_length=True),
+    FixStep("fix_fullwidth_digits", fix_fullwidth_digits, keeps_length=True, per_character=True),
+    FixStep(
+        "fix_arabic_indic_digits", fix_arabic_indic_digits, keeps_length=True, per_character=True,
+    ),
+    FixStep("fix_fullwidth_letters", fix_fullwidth_letters, keeps_length=True, per_character=True),
     FixStep("fix_ocr_letters_in_numbers", fix_ocr_letters_in_numbers, keeps_length=True),
-    FixStep("fix_fullwidth_percent", fix_fullwidth_percent, keeps_length=True),
+    FixStep("fix_fullwidth_percent", fix_fullwidth_percent, keeps_length=True, per_character=True),
     FixStep("fix_fullwidth_decimal_point", fix_fullwidth_decimal_point, keeps_length=True),
     FixStep("fix_ascii_full_stop", fix_ascii_full_stop, keeps_length=True),
     FixStep("fix_ocr_decimal_comma", fix_ocr_decimal_comma, keeps_length=True),
@@ -522,6 +544,7 @@ class _Unit:
         space_before: bool = False,
         space_after: bool = False,
         fixed: bool = False,
+        joined_fixed: bool = False,
     ) -> None:
         self.text = text
         #: (offset in ``text``, 1-based raw line) where each raw line's text begins.
@@ -532,6 +555,9 @@ class _Unit:
         #: The character fixes leave ``text`` as it is (a line of fixed text, or a
         #: paragraph fixed since it was joined): they need not run on it again.
         self.fixed = fixed
+        #: A paragraph joined from lines or paragraphs the fixes left as they were, with
+        #: nothing or a space between them: the per-character fixes leave it as it is.
+        self.joined_fixed = joined_fixed
 
 
 def _split_units(
@@ -815,7 +841,14 @@ def _merge(group: list[_Unit], *, latin: bool) -> _Unit:
         parts.append(unit.text)
         length += len(unit.text)
         previous = unit
-    return _Unit("".join(parts), pieces, group[0].space_before, group[-1].space_after)
+    return _Unit(
+        "".join(parts),
+        pieces,
+        group[0].space_before,
+        group[-1].space_after,
+        False,
+        all(unit.fixed for unit in group),
+    )
 
 
 def is_latin_letter(char: str) -> bool:
@@ -1012,6 +1045,9 @@ def _join_cut_numbers(units: list[_Unit], *, latin: bool) -> list[_Unit]:
 
 #: The fixes that keep every length, run again on joined lines.
 _LENGTH_KEEPING_STEPS = tuple(step for step in FIX_STEPS if step.keeps_length)
+#: Those of them that look at the characters around what they change (a digit before
+#: ．): the only ones with anything to do on lines fixed before they were joined.
+_CONTEXT_STEPS = tuple(step for step in _LENGTH_KEEPING_STEPS if not step.per_character)
 
 
 def _apply_fixes_in_place(paragraphs: list[_Unit], fired: list[str]) -> bool:
@@ -1020,12 +1056,22 @@ def _apply_fixes_in_place(paragraphs: list[_Unit], fired: list[str]) -> bool:
     The steps never touch ``\\n`` and keep every length, so one pass over the
     paragraphs joined by newlines fixes each of them in place. Only the paragraphs joined
     since the fixes last ran are fixed: no step looks across a line's end or at a space
-    (``FIX_STEPS``), so a line or paragraph the fixes left as it was stays so.
+    (``FIX_STEPS``), so a line or paragraph the fixes left as it was stays so. When every
+    one of them was joined from such lines, the per-character steps have nothing to do
+    either: the table runs only if a step that looks around a character changes the text
+    (the fix then made once lines are joined, 增长３ | ．５%), and the text is left as it
+    is, as the table would leave it, when none does.
     """
     fresh = [paragraph for paragraph in paragraphs if not paragraph.fixed]
     if not fresh:
         return False
     before = "\n".join(paragraph.text for paragraph in fresh)
+    if all(paragraph.joined_fixed for paragraph in fresh) and all(
+        step.apply(before) == before for step in _CONTEXT_STEPS
+    ):
+        for paragraph in fresh:
+            paragraph.fixed = True
+        return False
     after, names, settled = _fix_to_fixed_point(before, _LENGTH_KEEPING_STEPS)
     if len(after) != len(before):
         return False
@@ -1036,6 +1082,7 @@ def _apply_fixes_in_place(paragraphs: list[_Unit], fired: list[str]) -> bool:
         return False
     for paragraph, text in zip(fresh, after.split("\n"), strict=True):
         paragraph.text = text
+        paragraph.joined_fixed = False  # fixed only if the table settled (above)
     fired.extend(name for name in names if name not in fired)
     return True
 
