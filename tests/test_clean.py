@@ -12,6 +12,13 @@ from extract.clean import (
     FIX_STEPS,
     FixStep,
     _fix_to_fixed_point,
+    _header_kind,
+    _is_keyword,
+    _is_start_header,
+    _is_sub_heading,
+    _may_be_header,
+    _Memo,
+    _names_next_line,
     _wide_re,
     clean_text,
     display_width,
@@ -732,3 +739,31 @@ def test_channel_bylines(line: str, is_byline: bool) -> None:
     # The channel pattern opens with a lookahead for the line's last word (structure.toml
     # says why): the rows pin what the whole pattern accepts, names up to 30 characters.
     assert load_lexicon().structure.is_byline(line) is is_byline
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("关键词", id="bare-keyword"),
+        pytest.param("关键词：营商环境", id="keyword-with-its-name"),
+        pytest.param("一、2025年工作回顾", id="numbered-heading"),
+        pytest.param("（一）聚焦扩大需求", id="sub-heading"),
+        pytest.param("（一）聚焦扩大需求。坚持提振消费", id="lead-sentence"),
+        pytest.param("12", id="section-number"),
+        pytest.param("深入实施新一轮制造业", id="column-line"),
+    ],
+)
+def test_header_kind_is_asked_once_a_text(text: str) -> None:
+    structure = load_lexicon().structure
+    memo = _Memo()
+    kind = _header_kind(structure, text, memo)
+    maybe = _may_be_header(structure, text)
+    keyword = maybe and _is_keyword(structure, text)
+    start_header = maybe and _is_start_header(structure, text)
+    assert (kind.keyword, kind.names_next, kind.start_header, kind.sub_heading) == (
+        keyword,
+        keyword and _names_next_line(structure, text),
+        start_header,
+        start_header and _is_sub_heading(structure, text),
+    )
+    assert _header_kind(structure, text, memo) is kind  # the next pass reads the memo

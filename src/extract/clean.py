@@ -691,17 +691,70 @@ def _is_latin_script(sample: str) -> bool:
     return latin > han
 
 
-def _measure(structure: Structure, units: list[_Unit]) -> _Layout:
+class _HeaderKind:
+    """What the header patterns say of one line (``_header_kind``)."""
+
+    def __init__(
+        self, keyword: bool, names_next: bool, start_header: bool, sub_heading: bool
+    ) -> None:
+        self.keyword = keyword
+        self.names_next = names_next
+        self.start_header = start_header
+        self.sub_heading = sub_heading
+
+
+#: The kind of the lines no header pattern matches: most lines.
+_NO_HEADER = _HeaderKind(False, False, False, False)
+
+
+class _Memo:
+    """What the passes of re-flow over one document learned of its lines, by their texts.
+
+    Each re-flow pass measures its lines again, and most are the lines the pass before
+    measured: every line of flowed text, and the heading lines of column text. What the
+    header patterns say of a line, and whether a sample is Latin script, depend on the
+    text alone, so they are kept here for the next pass.
+    """
+
+    def __init__(self) -> None:
+        self.kinds: dict[str, _HeaderKind] = {}
+        self.sample = ""
+        self.latin = False
+
+
+def _header_kind(structure: Structure, text: str, memo: _Memo) -> _HeaderKind:
+    """Return what the header patterns say of ``text``, from ``memo`` if it was asked."""
+    kind = memo.kinds.get(text)
+    if kind is None:
+        kind = _NO_HEADER
+        if _may_be_header(structure, text):
+            keyword = _is_keyword(structure, text)
+            start_header = _is_start_header(structure, text)
+            kind = _HeaderKind(
+                keyword,
+                keyword and _names_next_line(structure, text),
+                start_header,
+                start_header and _is_sub_heading(structure, text),
+            )
+        memo.kinds[text] = kind
+    return kind
+
+
+def _is_latin_sample(sample: str, memo: _Memo) -> bool:
+    """Return ``_is_latin_script(sample)``, from ``memo`` if the last pass asked it too."""
+    if sample != memo.sample:  # the memo starts with "", which is no Latin script
+        memo.sample = sample
+        memo.latin = _is_latin_script(sample)
+    return memo.latin
+
+
+def _measure(structure: Structure, units: list[_Unit], memo: _Memo) -> _Layout:
     """Return the layout of ``units``: flowed or column-broken, and the column width."""
     ends = [structure.ends_sentence(u.text) for u in units]
-    maybe = [_may_be_header(structure, u.text) for u in units]
-    keywords = [m and _is_keyword(structure, u.text) for m, u in zip(maybe, units, strict=True)]
-    start_headers = [
-        m and _is_start_header(structure, u.text) for m, u in zip(maybe, units, strict=True)
-    ]
-    names_next = [
-        k and _names_next_line(structure, u.text) for k, u in zip(keywords, units, strict=True)
-    ]
+    kinds = [_header_kind(structure, u.text, memo) for u in units]
+    keywords = [kind.keyword for kind in kinds]
+    start_headers = [kind.start_header for kind in kinds]
+    names_next = [kind.names_next for kind in kinds]
     wrapped = [
         index
         for index in range(1, len(units))
@@ -717,7 +770,7 @@ def _measure(structure: Structure, units: list[_Unit]) -> _Layout:
     # Joining a Latin word cut across lines: in Chinese column text the cut
     # falls anywhere (G|DP → GDP), in Latin-script text it falls between words.
     sample = "".join(u.text[:_SAMPLE_CHARS] for u in units[:_SAMPLE_LINES])[:_SAMPLE_CHARS]
-    latin = _is_latin_script(sample)
+    latin = _is_latin_sample(sample, memo)
     return _Layout(
         flowed=flowed,
         column=column,
@@ -725,10 +778,7 @@ def _measure(structure: Structure, units: list[_Unit]) -> _Layout:
         ends_sentence=ends,
         keyword=keywords,
         names_next=names_next,
-        sub_heading=[
-            h and _is_sub_heading(structure, u.text)
-            for h, u in zip(start_headers, units, strict=True)
-        ],
+        sub_heading=[kind.sub_heading for kind in kinds],
         start_header=start_headers,
         latin=latin,
     )
@@ -874,7 +924,7 @@ def _runs_on(layout: _Layout, index: int) -> bool:
 
 
 def _reflow_once(
-    structure: Structure, units: list[_Unit]
+    structure: Structure, units: list[_Unit], memo: _Memo
 ) -> tuple[list[_Unit], list[RemovedText], bool]:
     """Return the paragraphs of ``units``, the furniture removed, and whether anything changed."""
     kept: list[_Unit] = []
@@ -887,7 +937,7 @@ def _reflow_once(
             removed.append(RemovedText(line=unit.pieces[0][1], text=unit.text, reason=reason))
     if not kept:
         return [], removed, bool(removed)
-    layout = _measure(structure, kept)
+    layout = _measure(structure, kept, memo)
     if layout.flowed:
         paragraphs = _join_cut_numbers(kept, latin=layout.latin)
         return paragraphs, removed, bool(removed) or len(paragraphs) != len(kept)
@@ -1118,8 +1168,9 @@ def clean_text(
         structure, _split_units(fixed, raw_lines, fixed=settled)
     )
     issues: list[Issue] = []
+    memo = _Memo()
     for _ in range(MAX_REFLOW_PASSES):
-        units, removed_now, changed = _reflow_once(structure, units)
+        units, removed_now, changed = _reflow_once(structure, units, memo)
         removed.extend(removed_now)
         changed = _apply_fixes_in_place(units, steps) or changed
         if not changed:
