@@ -107,10 +107,11 @@ CHROME_LINES = [
     "【 打印本页】",
     "发表时间：", "来源：", "日期 :", "来源：某某日报", TITLE, *BODY, "大", "中国", "收藏家",
     "增长5%", "】】", "时间", "扫一扫", "阅读量：12345678901",
+    "- 3 -", "第3版", "（下转第2版）", "责任编辑：张三", "【编辑:张三】", "编辑出版工作",
 ]
 
 
-@pytest.mark.parametrize("name", ["toolbar", "metadata_label"])
+@pytest.mark.parametrize("name", ["toolbar", "metadata_label", "any_furniture"])
 def test_first_character_test_answers_as_the_pattern(name: str) -> None:
     structure = load_lexicon().structure
     pattern = getattr(structure, name)

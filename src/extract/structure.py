@@ -137,6 +137,8 @@ class Structure:
         #: match call rejects an ordinary line.
         self.any_byline = _alternation(self.bylines)
         self.any_furniture = _alternation(p for _, p in self.furniture)
+        #: Asked of every short line in every re-flow pass: its first character first.
+        self.any_furniture_line = LinePattern(self.any_furniture)
         self.any_header = _alternation(
             [
                 *(h.pattern.pattern for h in self.headings),
@@ -195,7 +197,7 @@ class Structure:
 
     def furniture_reason(self, text: str) -> str | None:
         """Return why ``text`` is page furniture (``"page number"`` …), or None."""
-        if len(text) > MAX_HEADER_CHARS or match_here(self.any_furniture, text) is None:
+        if len(text) > MAX_HEADER_CHARS or self.any_furniture_line.match(text) is None:
             return None
         for reason, pattern in self.furniture:
             if _compiled_once(pattern).match(text):
