@@ -72,6 +72,8 @@ BODY_TEXT = (
         pytest.param("完成．", "完成．", [], id="fullwidth-stop-not-between-digits-kept"),
         pytest.param("收入增长7，4%，高于全国。", "收入增长7.4%，高于全国。",
                      ["fix_ocr_decimal_comma"], id="ocr-comma-inside-a-percentage-is-its-point"),
+        pytest.param("人口自然增长率为1，8‰。", "人口自然增长率为1.8‰。",
+                     ["fix_ocr_decimal_comma"], id="ocr-comma-inside-a-per-mille-is-its-point"),
         pytest.param("排名第3，5%的企业", "排名第3，5%的企业", [],
                      id="comma-after-an-ordinal-is-no-point"),
         pytest.param("依次为1，2，3%", "依次为1，2，3%", [],
