@@ -9,8 +9,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from extract.clean import (
+    FIX_STEPS,
     FixStep,
     _fix_to_fixed_point,
+    _header_kind,
+    _is_keyword,
+    _is_start_header,
+    _is_sub_heading,
+    _may_be_header,
+    _Memo,
+    _names_next_line,
     _wide_re,
     clean_text,
     display_width,
@@ -64,6 +72,8 @@ BODY_TEXT = (
         pytest.param("完成．", "完成．", [], id="fullwidth-stop-not-between-digits-kept"),
         pytest.param("收入增长7，4%，高于全国。", "收入增长7.4%，高于全国。",
                      ["fix_ocr_decimal_comma"], id="ocr-comma-inside-a-percentage-is-its-point"),
+        pytest.param("人口自然增长率为1，8‰。", "人口自然增长率为1.8‰。",
+                     ["fix_ocr_decimal_comma"], id="ocr-comma-inside-a-per-mille-is-its-point"),
         pytest.param("排名第3，5%的企业", "排名第3，5%的企业", [],
                      id="comma-after-an-ordinal-is-no-point"),
         pytest.param("依次为1，2，3%", "依次为1，2，3%", [],
@@ -145,6 +155,26 @@ def test_steps_record_a_fix_made_only_after_joining() -> None:
     clean = clean_text(raw)
     assert "增长3.5%，" in clean.text
     assert clean.steps == ["fix_fullwidth_digits", "fix_fullwidth_decimal_point"]
+
+
+#: Characters the fixes change, and characters they look at around them.
+FIXABLE = (
+    "０５９．％Ａｚ\u3000\u00a0\u2009\u2028\x0b\u0665\u066b\u066a\u06f5"
+    "05.,%，。Ol增长 \n"
+)
+
+
+@pytest.mark.parametrize(
+    "step", [step for step in FIX_STEPS if step.per_character], ids=lambda step: step.name
+)
+@settings(max_examples=100, deadline=None)
+@given(left=st.text(alphabet=FIXABLE, max_size=12), right=st.text(alphabet=FIXABLE, max_size=12))
+def test_a_per_character_fix_fixes_joined_text_part_by_part(
+    step: FixStep, left: str, right: str
+) -> None:
+    # Re-flow runs only the other fixes on paragraphs joined from fixed lines.
+    for gap in ("", " ", "\n"):
+        assert step.apply(left + gap + right) == step.apply(left) + gap + step.apply(right)
 
 
 @pytest.mark.parametrize(
@@ -734,3 +764,31 @@ def test_channel_bylines(line: str, is_byline: bool) -> None:
     # The channel pattern opens with a lookahead for the line's last word (structure.toml
     # says why): the rows pin what the whole pattern accepts, names up to 30 characters.
     assert load_lexicon().structure.is_byline(line) is is_byline
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("关键词", id="bare-keyword"),
+        pytest.param("关键词：营商环境", id="keyword-with-its-name"),
+        pytest.param("一、2025年工作回顾", id="numbered-heading"),
+        pytest.param("（一）聚焦扩大需求", id="sub-heading"),
+        pytest.param("（一）聚焦扩大需求。坚持提振消费", id="lead-sentence"),
+        pytest.param("12", id="section-number"),
+        pytest.param("深入实施新一轮制造业", id="column-line"),
+    ],
+)
+def test_header_kind_is_asked_once_a_text(text: str) -> None:
+    structure = load_lexicon().structure
+    memo = _Memo()
+    kind = _header_kind(structure, text, memo)
+    maybe = _may_be_header(structure, text)
+    keyword = maybe and _is_keyword(structure, text)
+    start_header = maybe and _is_start_header(structure, text)
+    assert (kind.keyword, kind.names_next, kind.start_header, kind.sub_heading) == (
+        keyword,
+        keyword and _names_next_line(structure, text),
+        start_header,
+        start_header and _is_sub_heading(structure, text),
+    )
+    assert _header_kind(structure, text, memo) is kind  # the next pass reads the memo

@@ -20,6 +20,7 @@ from extract.clean import fix_characters
         pytest.param("建成公园1O0座。", [("100座", "100")], id="o-between-digits"),
         pytest.param("人均收入27l36元。", [("27136元", "27136")], id="l-between-digits"),
         pytest.param("人均收入27I36元。", [("27136元", "27136")], id="capital-i-between-digits"),
+        pytest.param("就业率达到4o%。", [("40%", "40")], id="lowercase-o-before-percent"),
         pytest.param("新增岗位3O万个。", [("30万个", "300000")], id="o-before-multiplier"),
         pytest.param("2O21年全市新增企业5家。", [("5家", "5")], id="o-in-a-year"),
         pytest.param("新增城镇就业4O.5万人。", [("40.5万人", "405000")],

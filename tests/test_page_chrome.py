@@ -4,9 +4,12 @@ the metadata lines (clean.py drops the chrome, segment.py reads the metadata).""
 from __future__ import annotations
 
 import pytest
+import regex
 
 from extract.clean import clean_text
+from extract.lexicon import load_lexicon
 from extract.segment import metadata_lines, segment_text
+from extract.structure import LinePattern
 
 TITLE = "2030年某某省政府工作报告"
 BODY = [
@@ -98,3 +101,66 @@ def test_metadata(lines: list[str], expected: dict[str, str]) -> None:
     text = "\n".join([*TOOLBAR, TITLE, *lines, *BODY])
     assert segment_text(clean_text(text, doc_id="t")).metadata == expected
     assert metadata_lines(text) == expected
+
+
+# The chrome patterns are tested with a first-character test learned from each pattern
+# (structure.LinePattern): it must answer as the pattern does.
+CHROME_LINES = [
+    *TOOLBAR, *FONT_BAR, *FOOTER, "【字号：大 中 小】", "分享到：", "浏览次数：1024",
+    "【 打印本页】",
+    "发表时间：", "来源：", "日期 :", "来源：某某日报", TITLE, *BODY, "大", "中国", "收藏家",
+    "增长5%", "】】", "时间", "扫一扫", "阅读量：12345678901",
+    "- 3 -", "第3版", "（下转第2版）", "责任编辑：张三", "【编辑:张三】", "编辑出版工作",
+]
+
+
+@pytest.mark.parametrize("name", ["toolbar", "metadata_label", "any_furniture"])
+def test_first_character_test_answers_as_the_pattern(name: str) -> None:
+    structure = load_lexicon().structure
+    pattern = getattr(structure, name)
+    line_pattern = LinePattern(pattern)
+    for line in CHROME_LINES:
+        expected = pattern.match(line)
+        found = line_pattern.match(line)
+        assert (found is None) == (expected is None), line
+    assert False in line_pattern.openers.values()  # it does rule lines out
+    assert True in line_pattern.openers.values()
+
+
+@pytest.mark.parametrize(
+    ("pattern", "line", "matches"),
+    [
+        pytest.param("(?:下载|打印)$", "下载", True, id="a-word-of-the-pattern"),
+        pytest.param("(?:下载|打印)$", "下", False, id="the-first-character-alone"),
+        pytest.param("(?:下载|打印)$", "增长", False, id="another-first-character"),
+        pytest.param(r"[【\s]*下载$", "【下载", True, id="an-optional-opening"),
+        pytest.param(r"\p{Han}{2}：$", "来源：", True, id="a-class-of-first-characters"),
+        pytest.param(r"(?=\d)\d+$", "12", True, id="a-lookahead-first"),
+        pytest.param(r"(?!增)\p{Han}+$", "增长", False, id="a-negative-lookahead-first"),
+        pytest.param(r"(?!增)\p{Han}+$", "下载", True, id="a-negative-lookahead-passed"),
+        pytest.param("a*", "增长", True, id="an-empty-match"),
+        pytest.param("a*$", "", True, id="an-empty-line"),
+    ],
+)
+def test_line_pattern(pattern: str, line: str, matches: bool) -> None:
+    compiled = regex.compile(pattern, regex.VERSION1)
+    assert (compiled.match(line) is not None) is matches  # the row says what the pattern does
+    assert (LinePattern(compiled).match(line) is not None) is matches
+
+
+HEADER_LINES = [
+    "第一部分", "一、2029年工作回顾", "（一）聚焦扩大需求", "【经济运行】", "■ 民生实事",
+    "本报记者 张三 李四", "记者 王五 整理", "本报通讯员 赵六", "来源：某某日报",
+    "时间：2030-01-20 09:00", "某某日报微信公众号", "代市长 张三", "各位代表：", "本报讯",
+    "——在某某市第一届人民代表大会第一次会议上", "12", "关键词", "关键词：营商环境", "增长5%",
+    "深入实施新一轮制造业", "“十五五”开局之年", "", "1.加快发展",
+]
+
+
+def test_header_branches_asked_by_first_character_answer_as_the_alternation() -> None:
+    structure = load_lexicon().structure
+    for line in HEADER_LINES:
+        expected = structure.any_header.match(line) is not None
+        assert structure.any_header_line.matches(line) is expected, line
+    assert structure.any_header_line.matches("某某日报微信公众号")  # a branch any Han opens
+    assert not structure.any_header_line.matches("深入实施新一轮制造业")

@@ -312,6 +312,8 @@ def fix_ocr_letters_in_numbers(text: str) -> str:
     """
     if "l" in text or "O" in text:
         text = _ocr_opening_letter_re().sub(lambda m: m.group().translate(_OCR_LETTERS), text)
+    elif "o" not in text and "I" not in text:
+        return text  # none of the letters: four scans in C are cheaper than one regex scan
     if _DIGIT_THEN_LETTER_RE.search(text) is None:
         return text  # a scan that starts at digits is cheaper than one that starts at letters
     return _ocr_letter_re().sub(lambda m: m.group().translate(_OCR_LETTERS), text)
@@ -341,8 +343,8 @@ def fix_ocr_decimal_comma(text: str) -> str:
     >>> fix_ocr_decimal_comma("增长5，3%，第1，2名")
     '增长5.3%，第1，2名'
     """
-    if "，" not in text:
-        return text
+    if "，" not in text or ("%" not in text and "‰" not in text):
+        return text  # the comma stands before the decimals of a percentage
     return _OCR_DECIMAL_COMMA_RE.sub(".", text)
 
 
@@ -359,12 +361,23 @@ def fix_fullwidth_decimal_point(text: str) -> str:
 # dataclass still has its methods written out and compiled at every start-up, and its
 # __init__ runs as Python. None of them is compared or printed.
 class FixStep:
-    """One named character fix; ``keeps_length`` when it maps one character to one."""
+    """One named character fix; ``keeps_length`` when it maps one character to one, and
+    ``per_character`` when it maps each character whatever stands around it, spaces and
+    line ends left alone: such a step leaves text joined from texts it leaves as they are
+    as it is."""
 
-    def __init__(self, name: str, apply: Callable[[str], str], *, keeps_length: bool) -> None:
+    def __init__(
+        self,
+        name: str,
+        apply: Callable[[str], str],
+        *,
+        keeps_length: bool,
+        per_character: bool = False,
+    ) -> None:
         self.name = name
         self.apply = apply
         self.keeps_length = keeps_length
+        self.per_character = per_character
 
 
 #: The character fixes, in the order they run. Zero-width removal comes first
@@ -377,17 +390,28 @@ class FixStep:
 FIX_STEPS: tuple[FixStep, ...] = (
     FixStep(script.STEP_NAME, script.to_simplified, keeps_length=True),
     FixStep("remove_zero_width", remove_zero_width, keeps_length=False),
-    FixStep("replace_odd_line_breaks", replace_odd_line_breaks, keeps_length=True),
-    FixStep("replace_ideographic_space", replace_ideographic_space, keeps_length=True),
-    FixStep("replace_no_break_space", replace_no_break_space, keeps_length=True),
+    FixStep(
+        "replace_odd_line_breaks", replace_odd_line_breaks, keeps_length=True, per_character=True,
+    ),
+    FixStep(
+        "replace_ideographic_space",
+        replace_ideographic_space,
+        keeps_length=True,
+        per_character=True,
+    ),
+    FixStep(
+        "replace_no_break_space", replace_no_break_space, keeps_length=True, per_character=True,
+    ),
     FixStep("remove_space_in_date", remove_space_in_date, keeps_length=False),
     FixStep("remove_footnote_references", remove_footnote_references, keeps_length=False),
     FixStep("remove_pinyin_glosses", remove_pinyin_glosses, keeps_length=False),
-    FixStep("fix_fullwidth_digits", fix_fullwidth_digits, keeps_length=True),
-    FixStep("fix_arabic_indic_digits", fix_arabic_indic_digits, keeps_length=True),
-    FixStep("fix_fullwidth_letters", fix_fullwidth_letters, keeps_length=True),
+    FixStep("fix_fullwidth_digits", fix_fullwidth_digits, keeps_length=True, per_character=True),
+    FixStep(
+        "fix_arabic_indic_digits", fix_arabic_indic_digits, keeps_length=True, per_character=True,
+    ),
+    FixStep("fix_fullwidth_letters", fix_fullwidth_letters, keeps_length=True, per_character=True),
     FixStep("fix_ocr_letters_in_numbers", fix_ocr_letters_in_numbers, keeps_length=True),
-    FixStep("fix_fullwidth_percent", fix_fullwidth_percent, keeps_length=True),
+    FixStep("fix_fullwidth_percent", fix_fullwidth_percent, keeps_length=True, per_character=True),
     FixStep("fix_fullwidth_decimal_point", fix_fullwidth_decimal_point, keeps_length=True),
     FixStep("fix_ascii_full_stop", fix_ascii_full_stop, keeps_length=True),
     FixStep("fix_ocr_decimal_comma", fix_ocr_decimal_comma, keeps_length=True),
@@ -554,6 +578,7 @@ class _Unit:
         space_before: bool = False,
         space_after: bool = False,
         fixed: bool = False,
+        joined_fixed: bool = False,
     ) -> None:
         self.text = text
         #: (offset in ``text``, 1-based raw line) where each raw line's text begins.
@@ -564,6 +589,9 @@ class _Unit:
         #: The character fixes leave ``text`` as it is (a line of fixed text, or a
         #: paragraph fixed since it was joined): they need not run on it again.
         self.fixed = fixed
+        #: A paragraph joined from lines or paragraphs the fixes left as they were, with
+        #: nothing or a space between them: the per-character fixes leave it as it is.
+        self.joined_fixed = joined_fixed
 
 
 def _split_units(
@@ -608,7 +636,7 @@ def _names_next_line(structure: Structure, text: str) -> bool:
 
 def _may_be_header(structure: Structure, text: str) -> bool:
     """Return whether ``text`` starts like any header line (one cheap match to rule most out)."""
-    return len(text) <= MAX_HEADER_CHARS and match_here(structure.any_header, text) is not None
+    return len(text) <= MAX_HEADER_CHARS and structure.any_header_line.matches(text)
 
 
 def _is_start_header(structure: Structure, text: str) -> bool:
@@ -697,17 +725,70 @@ def _is_latin_script(sample: str) -> bool:
     return latin > han
 
 
-def _measure(structure: Structure, units: list[_Unit]) -> _Layout:
+class _HeaderKind:
+    """What the header patterns say of one line (``_header_kind``)."""
+
+    def __init__(
+        self, keyword: bool, names_next: bool, start_header: bool, sub_heading: bool
+    ) -> None:
+        self.keyword = keyword
+        self.names_next = names_next
+        self.start_header = start_header
+        self.sub_heading = sub_heading
+
+
+#: The kind of the lines no header pattern matches: most lines.
+_NO_HEADER = _HeaderKind(False, False, False, False)
+
+
+class _Memo:
+    """What the passes of re-flow over one document learned of its lines, by their texts.
+
+    Each re-flow pass measures its lines again, and most are the lines the pass before
+    measured: every line of flowed text, and the heading lines of column text. What the
+    header patterns say of a line, and whether a sample is Latin script, depend on the
+    text alone, so they are kept here for the next pass.
+    """
+
+    def __init__(self) -> None:
+        self.kinds: dict[str, _HeaderKind] = {}
+        self.sample = ""
+        self.latin = False
+
+
+def _header_kind(structure: Structure, text: str, memo: _Memo) -> _HeaderKind:
+    """Return what the header patterns say of ``text``, from ``memo`` if it was asked."""
+    kind = memo.kinds.get(text)
+    if kind is None:
+        kind = _NO_HEADER
+        if _may_be_header(structure, text):
+            keyword = _is_keyword(structure, text)
+            start_header = _is_start_header(structure, text)
+            kind = _HeaderKind(
+                keyword,
+                keyword and _names_next_line(structure, text),
+                start_header,
+                start_header and _is_sub_heading(structure, text),
+            )
+        memo.kinds[text] = kind
+    return kind
+
+
+def _is_latin_sample(sample: str, memo: _Memo) -> bool:
+    """Return ``_is_latin_script(sample)``, from ``memo`` if the last pass asked it too."""
+    if sample != memo.sample:  # the memo starts with "", which is no Latin script
+        memo.sample = sample
+        memo.latin = _is_latin_script(sample)
+    return memo.latin
+
+
+def _measure(structure: Structure, units: list[_Unit], memo: _Memo) -> _Layout:
     """Return the layout of ``units``: flowed or column-broken, and the column width."""
     ends = [structure.ends_sentence(u.text) for u in units]
-    maybe = [_may_be_header(structure, u.text) for u in units]
-    keywords = [m and _is_keyword(structure, u.text) for m, u in zip(maybe, units, strict=True)]
-    start_headers = [
-        m and _is_start_header(structure, u.text) for m, u in zip(maybe, units, strict=True)
-    ]
-    names_next = [
-        k and _names_next_line(structure, u.text) for k, u in zip(keywords, units, strict=True)
-    ]
+    kinds = [_header_kind(structure, u.text, memo) for u in units]
+    keywords = [kind.keyword for kind in kinds]
+    start_headers = [kind.start_header for kind in kinds]
+    names_next = [kind.names_next for kind in kinds]
     wrapped = [
         index
         for index in range(1, len(units))
@@ -723,7 +804,7 @@ def _measure(structure: Structure, units: list[_Unit]) -> _Layout:
     # Joining a Latin word cut across lines: in Chinese column text the cut
     # falls anywhere (G|DP → GDP), in Latin-script text it falls between words.
     sample = "".join(u.text[:_SAMPLE_CHARS] for u in units[:_SAMPLE_LINES])[:_SAMPLE_CHARS]
-    latin = _is_latin_script(sample)
+    latin = _is_latin_sample(sample, memo)
     return _Layout(
         flowed=flowed,
         column=column,
@@ -731,10 +812,7 @@ def _measure(structure: Structure, units: list[_Unit]) -> _Layout:
         ends_sentence=ends,
         keyword=keywords,
         names_next=names_next,
-        sub_heading=[
-            h and _is_sub_heading(structure, u.text)
-            for h, u in zip(start_headers, units, strict=True)
-        ],
+        sub_heading=[kind.sub_heading for kind in kinds],
         start_header=start_headers,
         latin=latin,
     )
@@ -865,7 +943,14 @@ def _merge(group: list[_Unit], *, latin: bool) -> _Unit:
         parts.append(unit.text)
         length += len(unit.text)
         previous = unit
-    return _Unit("".join(parts), pieces, group[0].space_before, group[-1].space_after)
+    return _Unit(
+        "".join(parts),
+        pieces,
+        group[0].space_before,
+        group[-1].space_after,
+        False,
+        all(unit.fixed for unit in group),
+    )
 
 
 def is_latin_letter(char: str) -> bool:
@@ -891,7 +976,7 @@ def _runs_on(layout: _Layout, index: int) -> bool:
 
 
 def _reflow_once(
-    structure: Structure, units: list[_Unit]
+    structure: Structure, units: list[_Unit], memo: _Memo
 ) -> tuple[list[_Unit], list[RemovedText], bool]:
     """Return the paragraphs of ``units``, the furniture removed, and whether anything changed."""
     kept: list[_Unit] = []
@@ -904,7 +989,7 @@ def _reflow_once(
             removed.append(RemovedText(line=unit.pieces[0][1], text=unit.text, reason=reason))
     if not kept:
         return [], removed, bool(removed)
-    layout = _measure(structure, kept)
+    layout = _measure(structure, kept, memo)
     if layout.flowed:
         paragraphs = _join_cut_numbers(kept, latin=layout.latin)
         return paragraphs, removed, bool(removed) or len(paragraphs) != len(kept)
@@ -985,8 +1070,8 @@ def _drop_page_chrome(
     drop: dict[int, str] = {}
     run: list[int] = []  # the lines of the current run of tool bar buttons
     for index, unit in enumerate([*units, None]):
-        if unit is not None and len(unit.text) <= _TOOLBAR_CHARS and match_here(
-                structure.toolbar, unit.text):
+        if unit is not None and len(unit.text) <= _TOOLBAR_CHARS and structure.toolbar_line.match(
+                unit.text):
             run.append(index)
             continue
         if len(run) >= _TOOLBAR_RUN:
@@ -1015,7 +1100,7 @@ def _drop_page_chrome(
         if index in drop:
             removed.append(RemovedText(line=unit.pieces[0][1], text=unit.text,
                                        reason=drop[index]))
-        elif (kept and match_here(structure.metadata_label, kept[-1].text)
+        elif (kept and structure.metadata_label_line.match(kept[-1].text)
               and len(unit.text) <= _BREADCRUMB_ITEM_CHARS * 4):
             kept[-1] = _merge([kept[-1], unit], latin=False)
         else:
@@ -1067,6 +1152,9 @@ def _join_cut_numbers(units: list[_Unit], *, latin: bool) -> list[_Unit]:
 _LENGTH_KEEPING_STEPS = tuple(
     step for step in FIX_STEPS if step.keeps_length and step.name != script.STEP_NAME
 )
+#: Those of them that look at the characters around what they change (a digit before
+#: ．): the only ones with anything to do on lines fixed before they were joined.
+_CONTEXT_STEPS = tuple(step for step in _LENGTH_KEEPING_STEPS if not step.per_character)
 
 
 def _apply_fixes_in_place(paragraphs: list[_Unit], fired: list[str]) -> bool:
@@ -1075,12 +1163,22 @@ def _apply_fixes_in_place(paragraphs: list[_Unit], fired: list[str]) -> bool:
     The steps never touch ``\\n`` and keep every length, so one pass over the
     paragraphs joined by newlines fixes each of them in place. Only the paragraphs joined
     since the fixes last ran are fixed: no step looks across a line's end or at a space
-    (``FIX_STEPS``), so a line or paragraph the fixes left as it was stays so.
+    (``FIX_STEPS``), so a line or paragraph the fixes left as it was stays so. When every
+    one of them was joined from such lines, the per-character steps have nothing to do
+    either: the table runs only if a step that looks around a character changes the text
+    (the fix then made once lines are joined, 增长３ | ．５%), and the text is left as it
+    is, as the table would leave it, when none does.
     """
     fresh = [paragraph for paragraph in paragraphs if not paragraph.fixed]
     if not fresh:
         return False
     before = "\n".join(paragraph.text for paragraph in fresh)
+    if all(paragraph.joined_fixed for paragraph in fresh) and all(
+        step.apply(before) == before for step in _CONTEXT_STEPS
+    ):
+        for paragraph in fresh:
+            paragraph.fixed = True
+        return False
     after, names, settled = _fix_to_fixed_point(before, _LENGTH_KEEPING_STEPS)
     if len(after) != len(before):
         return False
@@ -1091,6 +1189,7 @@ def _apply_fixes_in_place(paragraphs: list[_Unit], fired: list[str]) -> bool:
         return False
     for paragraph, text in zip(fresh, after.split("\n"), strict=True):
         paragraph.text = text
+        paragraph.joined_fixed = False  # fixed only if the table settled (above)
     fired.extend(name for name in names if name not in fired)
     return True
 
@@ -1126,8 +1225,9 @@ def clean_text(
         structure, _split_units(fixed, raw_lines, fixed=settled)
     )
     issues: list[Issue] = []
+    memo = _Memo()
     for _ in range(MAX_REFLOW_PASSES):
-        units, removed_now, changed = _reflow_once(structure, units)
+        units, removed_now, changed = _reflow_once(structure, units, memo)
         removed.extend(removed_now)
         changed = _apply_fixes_in_place(units, steps) or changed
         if not changed:

@@ -9,7 +9,7 @@ punctuation classes. ``build_structure`` compiles a parsed table once the lexico
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import cache
 from typing import Any
 
@@ -32,6 +32,98 @@ class HeadingStyle:
         #: Whether the marker also heads a body paragraph, its first sentence the heading
         #: (一、坚持稳中求进。2025年…); a bullet-like marker (◆) leads list items instead.
         self.lead = lead
+
+
+# A plain class (see HeadingStyle): built with the structure, never compared.
+class LinePattern:
+    """A pattern matched at the start of a line, asked only about a line whose first
+    character may open one of its matches.
+
+    Which characters may open a match is learned from the pattern itself, once per
+    character met: a match of ``text`` starts with ``text[0]``, so ``text[0]`` alone is a
+    partial match of the pattern (the ``regex`` module's ``partial``: a match the text could
+    complete) whenever ``text`` matches. A line whose first character is no partial match
+    cannot match; the answer for that character is a dict lookup from then on, where a match
+    call costs several thousand instructions even on a line it rejects at once.
+    """
+
+    def __init__(self, pattern: regex.Pattern[str]) -> None:
+        self.pattern = pattern
+        #: Whether a match may start with the character, for each character asked about.
+        self.openers: dict[str, bool] = {}
+
+    def match(self, text: str) -> regex.Match[str] | None:
+        """Return ``pattern.match(text)``, after the test of its first character.
+
+        >>> line = LinePattern(regex.compile("(?:下载|打印)$"))
+        >>> line.match("下载") is not None, line.match("增长") is None, line.openers
+        (True, True, {'下': True, '增': False})
+        """
+        if text:
+            first = text[0]
+            opens = self.openers.get(first)
+            if opens is None:
+                opens = self.pattern.match(first, partial=True) is not None
+                self.openers[first] = opens
+            if not opens:
+                return None
+        return match_here(self.pattern, text)
+
+
+#: The alternation of no pattern: it never matches.
+_NEVER = regex.compile(r"(?!)")
+
+
+# A plain class (see HeadingStyle): built with the structure, never compared.
+class LineAlternation:
+    """Patterns matched at the start of a line as one alternation, whose branches are asked
+    only when a line's first character may open them.
+
+    Which branches a character may open is learned as ``LinePattern`` learns it, branch by
+    branch; the branches a character opens are matched as one alternation of them, in
+    their order (cached by the set, as few sets occur). A branch left out cannot match, so
+    the answer is the whole alternation's; a line of Han text is asked only about the few
+    branches that may open with any Han character (a reporter's byline), not about every
+    numbered heading, label and credit line.
+    """
+
+    def __init__(self, sources: Sequence[str]) -> None:
+        self.sources = tuple(sources)
+        self.branches = tuple(_compile(source) for source in self.sources)
+        #: The alternation of the branches each character met may open.
+        self.by_opener: dict[str, regex.Pattern[str]] = {}
+        self.by_branches: dict[tuple[int, ...], regex.Pattern[str]] = {}
+
+    def matches(self, text: str) -> bool:
+        """Return whether one of the patterns matches at the start of ``text``.
+
+        >>> lines = LineAlternation(["下载$", r"\\d+$", r"\\p{Han}{0,2}记者$"])
+        >>> lines.matches("下载"), lines.matches("12"), lines.matches("本报记者")
+        (True, True, True)
+        >>> lines.matches("增长"), lines.by_opener["增"].pattern
+        (False, '(?:\\\\p{Han}{0,2}记者$)')
+        """
+        if not text:
+            return any(match_here(branch, text) is not None for branch in self.branches)
+        first = text[0]
+        pattern = self.by_opener.get(first)
+        if pattern is None:
+            pattern = self._opened_by(first)
+            self.by_opener[first] = pattern
+        return pattern is not _NEVER and match_here(pattern, text) is not None
+
+    def _opened_by(self, first: str) -> regex.Pattern[str]:
+        """Return the alternation of the branches a match may open with ``first``."""
+        opened = tuple(
+            index
+            for index, branch in enumerate(self.branches)
+            if branch.match(first, partial=True) is not None
+        )
+        pattern = self.by_branches.get(opened)
+        if pattern is None:
+            pattern = _alternation(self.sources[index] for index in opened) if opened else _NEVER
+            self.by_branches[opened] = pattern
+        return pattern
 
 
 # A plain class (see HeadingStyle), built once per lexicon and only read.
@@ -68,6 +160,10 @@ class Structure:
         self.related = _compile(table["related"]["pattern"])
         self.metadata = _compile(table["metadata"]["pattern"])
         self.metadata_label = _compile(table["metadata_label"]["pattern"])
+        #: The tool bar and metadata label patterns, tested on every short line of a document
+        #: (the others on a few lines at its top or end), with the test of a first character.
+        self.toolbar_line = LinePattern(self.toolbar)
+        self.metadata_label_line = LinePattern(self.metadata_label)
         #: The shape of a plain heading line (亮点回顾), its rank, and how many a document
         #: needs before they open sections.
         plain = table["plain_heading"]
@@ -97,6 +193,8 @@ class Structure:
         #: match call rejects an ordinary line.
         self.any_byline = _alternation(self.bylines)
         self.any_furniture = _alternation(p for _, p in self.furniture)
+        #: Asked of every short line in every re-flow pass: its first character first.
+        self.any_furniture_line = LinePattern(self.any_furniture)
         self.any_header = _alternation(
             [
                 *(h.pattern.pattern for h in self.headings),
@@ -106,6 +204,15 @@ class Structure:
             ]
         )
         self.any_heading = _alternation(h.pattern.pattern for h in self.headings)
+        #: The same header patterns, asked of every short line in every re-flow pass.
+        self.any_header_line = LineAlternation(
+            [
+                *(h.pattern.pattern for h in self.headings),
+                *self.bylines,
+                self.ordinal.pattern,
+                self.keyword.pattern,
+            ]
+        )
 
     def ends_sentence(self, text: str) -> bool:
         """Return whether ``text`` ends in a terminal mark, closing quotes aside.
@@ -155,7 +262,7 @@ class Structure:
 
     def furniture_reason(self, text: str) -> str | None:
         """Return why ``text`` is page furniture (``"page number"`` …), or None."""
-        if len(text) > MAX_HEADER_CHARS or match_here(self.any_furniture, text) is None:
+        if len(text) > MAX_HEADER_CHARS or self.any_furniture_line.match(text) is None:
             return None
         for reason, pattern in self.furniture:
             if _compiled_once(pattern).match(text):
