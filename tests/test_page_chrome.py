@@ -146,21 +146,3 @@ def test_line_pattern(pattern: str, line: str, matches: bool) -> None:
     compiled = regex.compile(pattern, regex.VERSION1)
     assert (compiled.match(line) is not None) is matches  # the row says what the pattern does
     assert (LinePattern(compiled).match(line) is not None) is matches
-
-
-HEADER_LINES = [
-    "第一部分", "一、2029年工作回顾", "（一）聚焦扩大需求", "【经济运行】", "■ 民生实事",
-    "本报记者 张三 李四", "记者 王五 整理", "本报通讯员 赵六", "来源：某某日报",
-    "时间：2030-01-20 09:00", "某某日报微信公众号", "代市长 张三", "各位代表：", "本报讯",
-    "——在某某市第一届人民代表大会第一次会议上", "12", "关键词", "关键词：营商环境", "增长5%",
-    "深入实施新一轮制造业", "“十五五”开局之年", "", "1.加快发展",
-]
-
-
-def test_header_branches_asked_by_first_character_answer_as_the_alternation() -> None:
-    structure = load_lexicon().structure
-    for line in HEADER_LINES:
-        expected = structure.any_header.match(line) is not None
-        assert structure.any_header_line.matches(line) is expected, line
-    assert structure.any_header_line.matches("某某日报微信公众号")  # a branch any Han opens
-    assert not structure.any_header_line.matches("深入实施新一轮制造业")

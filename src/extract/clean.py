@@ -636,7 +636,7 @@ def _names_next_line(structure: Structure, text: str) -> bool:
 
 def _may_be_header(structure: Structure, text: str) -> bool:
     """Return whether ``text`` starts like any header line (one cheap match to rule most out)."""
-    return len(text) <= MAX_HEADER_CHARS and structure.any_header_line.matches(text)
+    return len(text) <= MAX_HEADER_CHARS and match_here(structure.any_header, text) is not None
 
 
 def _is_start_header(structure: Structure, text: str) -> bool:

@@ -9,7 +9,7 @@ punctuation classes. ``build_structure`` compiles a parsed table once the lexico
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from functools import cache
 from typing import Any
 
@@ -68,62 +68,6 @@ class LinePattern:
             if not opens:
                 return None
         return match_here(self.pattern, text)
-
-
-#: The alternation of no pattern: it never matches.
-_NEVER = regex.compile(r"(?!)")
-
-
-# A plain class (see HeadingStyle): built with the structure, never compared.
-class LineAlternation:
-    """Patterns matched at the start of a line as one alternation, whose branches are asked
-    only when a line's first character may open them.
-
-    Which branches a character may open is learned as ``LinePattern`` learns it, branch by
-    branch; the branches a character opens are matched as one alternation of them, in
-    their order (cached by the set, as few sets occur). A branch left out cannot match, so
-    the answer is the whole alternation's; a line of Han text is asked only about the few
-    branches that may open with any Han character (a reporter's byline), not about every
-    numbered heading, label and credit line.
-    """
-
-    def __init__(self, sources: Sequence[str]) -> None:
-        self.sources = tuple(sources)
-        self.branches = tuple(_compile(source) for source in self.sources)
-        #: The alternation of the branches each character met may open.
-        self.by_opener: dict[str, regex.Pattern[str]] = {}
-        self.by_branches: dict[tuple[int, ...], regex.Pattern[str]] = {}
-
-    def matches(self, text: str) -> bool:
-        """Return whether one of the patterns matches at the start of ``text``.
-
-        >>> lines = LineAlternation(["下载$", r"\\d+$", r"\\p{Han}{0,2}记者$"])
-        >>> lines.matches("下载"), lines.matches("12"), lines.matches("本报记者")
-        (True, True, True)
-        >>> lines.matches("增长"), lines.by_opener["增"].pattern
-        (False, '(?:\\\\p{Han}{0,2}记者$)')
-        """
-        if not text:
-            return any(match_here(branch, text) is not None for branch in self.branches)
-        first = text[0]
-        pattern = self.by_opener.get(first)
-        if pattern is None:
-            pattern = self._opened_by(first)
-            self.by_opener[first] = pattern
-        return pattern is not _NEVER and match_here(pattern, text) is not None
-
-    def _opened_by(self, first: str) -> regex.Pattern[str]:
-        """Return the alternation of the branches a match may open with ``first``."""
-        opened = tuple(
-            index
-            for index, branch in enumerate(self.branches)
-            if branch.match(first, partial=True) is not None
-        )
-        pattern = self.by_branches.get(opened)
-        if pattern is None:
-            pattern = _alternation(self.sources[index] for index in opened) if opened else _NEVER
-            self.by_branches[opened] = pattern
-        return pattern
 
 
 # A plain class (see HeadingStyle), built once per lexicon and only read.
@@ -204,15 +148,6 @@ class Structure:
             ]
         )
         self.any_heading = _alternation(h.pattern.pattern for h in self.headings)
-        #: The same header patterns, asked of every short line in every re-flow pass.
-        self.any_header_line = LineAlternation(
-            [
-                *(h.pattern.pattern for h in self.headings),
-                *self.bylines,
-                self.ordinal.pattern,
-                self.keyword.pattern,
-            ]
-        )
 
     def ends_sentence(self, text: str) -> bool:
         """Return whether ``text`` ends in a terminal mark, closing quotes aside.
