@@ -1930,10 +1930,17 @@ def _topic_year(text: str, year: int, rules: _Rules) -> _Span | None:
 
 
 def _sentence_around(text: str, at: int) -> str:
-    """Return the sentence of ``text`` that holds the character at ``at``."""
-    start = max(text.rfind(mark, 0, at) for mark in _SENTENCE_ENDS) + 1
-    ends = [end for end in (text.find(mark, at) for mark in _SENTENCE_ENDS) if end >= 0]
-    return text[start : min(ends) if ends else len(text)]
+    """Return the sentence of ``text`` that holds the character at ``at``, at most
+    ``_SENTENCE_REACH`` characters on each side (a search for a mark the text lacks would
+    otherwise run to its end, at every time the text names)."""
+    low, high = max(0, at - _SENTENCE_REACH), at + _SENTENCE_REACH
+    start = max(low - 1, *(text.rfind(mark, low, at) for mark in _SENTENCE_ENDS)) + 1
+    ends = [end for end in (text.find(mark, at, high) for mark in _SENTENCE_ENDS) if end >= 0]
+    return text[start : min(ends) if ends else min(high, len(text))]
+
+
+#: How far from a time ``_sentence_around`` looks for its sentence's ends.
+_SENTENCE_REACH: Final = 300
 
 
 #: What ends a sentence, for ``_sentence_around``: its marks and a paragraph's end.
