@@ -237,6 +237,14 @@ KEY_POINTS = [
 
 REFLOW_CASES = [
     pytest.param(
+        column("标题", *BODY, "制造业投资增长13.3%、连续48个", "月保持两位数增长；",
+               "二、2026年经济社会发展主要目标", "全省地区生产总值增长5.5%以上；",
+               "固定资产投资增长5%左右。"),
+        f"标题\n{BODY_TEXT}\n制造业投资增长13.3%、连续48个月保持两位数增长；\n"
+        "二、2026年经济社会发展主要目标\n全省地区生产总值增长5.5%以上；固定资产投资增长5%左右。",
+        id="a-heading-as-wide-as-the-column-after-an-item-ending-in-a-semicolon",
+    ),
+    pytest.param(
         "某省新闻\n发布时间：2024-01-25\n2024年，全省地区生产总值增长5%。",
         "某省新闻\n发布时间：2024-01-25\n2024年，全省地区生产总值增长5%。",
         id="a-line-ending-in-a-date-is-not-joined-to-digits-after-it",

@@ -1016,6 +1016,13 @@ def _reflow_once(
                         layout.start_header[index]
                         and layout.widths[index] < SHORT_LINE_RATIO * layout.column
                     )
+                    # 二、2025年主要目标任务 as wide as the column, after an item ending in
+                    # ；: a list ends there, and a heading (not a （一） lead sentence) opens
+                    or (
+                        layout.start_header[index]
+                        and not layout.sub_heading[index]
+                        and kept[index - 1].text.endswith(_ITEM_ENDS)
+                    )
                     # 营商环境 after a full line ending in 。: a plain heading line, much
                     # shorter than the line after it (a line that ends its paragraph)
                     or (
@@ -1040,6 +1047,11 @@ def _reflow_once(
     paragraphs = [_merge(group, latin=layout.latin) for group in groups]
     changed = bool(removed) or len(paragraphs) != len(units)
     return paragraphs, removed, changed
+
+
+#: What ends an item of a list (…连续48个月保持两位数增长；): a line ending so, then a
+#: heading line, is the list's end, however wide the heading.
+_ITEM_ENDS = ("；", ";")
 
 
 #: A breadcrumb trail opens within this many lines of the top of a page.
