@@ -1894,7 +1894,7 @@ def _implicitly_paired_run(
         clause == 0
         or any(view.clause_index(value.before_start) != clause for value in run)
         or any(view.clause_index(value.before_start) != clause - 1 for value in earlier)
-        or any(_names_a_subject(text, value.before_start, view) for value in run[:1])
+        or _names_a_subject(text, run[0].before_start, view)
         or len({value.indicator for value in earlier}) < len(earlier)
         or not all(value.indicator for value in earlier)
     ):
@@ -1909,8 +1909,8 @@ _BENCHMARK_CHARS = 8
 def _compared_items(
     rules: _Rules, text: str, end: int, predicate_start: int, view: _SentenceView, count: int
 ) -> list[str]:
-    """Return one indicator a benchmark when 分别 (ending before ``predicate_start``) is
-    followed by a comparison with ``count`` of them listed before its values:
+    """Return an indicator for each benchmark when 分别 (ending before ``predicate_start``)
+    is followed by a comparison with ``count`` benchmarks listed before its values:
     增速分别高于全国、全省1.2、0.5个百分点 → 增速高于全国, 增速高于全省.
     """
     predicate = text[predicate_start:]

@@ -36,6 +36,7 @@ def _traditional_mark_re() -> re.Pattern[str]:
     """Compiled on first use: only a document that holds a common mark needs it."""
     return re.compile(f"[{TRADITIONAL_MARKS}]")
 
+
 #: How many marks a document needs, and their least share of its characters, to be
 #: called traditional: a simplified report quoting a name in traditional script (臺灣積體
 #: 電路) has one or two, a traditional one about one character in ten.
@@ -95,9 +96,10 @@ def to_simplified(text: str) -> str:
         return text
     convert = _converter()
     converted = convert(text)
-    if len(converted) == len(text) and converted.count("\n") == text.count("\n"):
-        return converted
-    return "\n".join(_line_to_simplified(convert, line) for line in text.split("\n"))
+    lines = text.split("\n")
+    if [len(line) for line in converted.split("\n")] == [len(line) for line in lines]:
+        return converted  # every line kept its length (one phrase could shrink, another grow)
+    return "\n".join(_line_to_simplified(convert, line) for line in lines)
 
 
 def _line_to_simplified(convert: Callable[[str], str], line: str) -> str:
