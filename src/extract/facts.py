@@ -1025,12 +1025,18 @@ _SESSION_AFTER = ("会议", "全会", "全体会议")
 _SESSION_REACH = 12
 
 
+def _han_count(text: str) -> int:
+    """Return how many characters of ``text`` are Han (of the basic block)."""
+    return sum(1 for char in text if "\u4e00" <= char <= "\u9fff")
+
+
 def _names_a_measure(phrase: str) -> bool:
     """Return whether the words before a conversion word name what is restated
     (人均生产总值约合…), not only how it is reckoned (按年平均汇率粗算约合…, 折算后约合…)."""
-    han = sum(1 for char in phrase if "\u4e00" <= char <= "\u9fff")
-    return han >= 2 and not phrase.startswith(_RECKONING_OPENERS) and not phrase.endswith(
-        _RECKONING_ENDS
+    return (
+        _han_count(phrase) >= 2
+        and not phrase.startswith(_RECKONING_OPENERS)
+        and not phrase.endswith(_RECKONING_ENDS)
     )
 
 
@@ -1809,14 +1815,7 @@ def _distribute(quantities: list[Quantity], view: _SentenceView) -> list[Quantit
             continue
         word, word_start = verb_window
         # the run of values that follow the distributor: 分别增长5.1%、6.3%和7.2%
-        run = [quantity]
-        while index + len(run) < len(quantities):
-            nxt = quantities[index + len(run)]
-            gap = text[run[-1].after_end : nxt.before_start]
-            if gap in _LIST_GAPS:
-                run.append(nxt)
-            else:
-                break
+        run = _listed_run(quantities, index, text)
         respectively = word in lexicon.respectively
         items = _list_items(text, word_start, view, expected=len(run) if respectively else 0)
         if respectively and not items:
@@ -1868,6 +1867,17 @@ def _distribute(quantities: list[Quantity], view: _SentenceView) -> list[Quantit
     return out
 
 
+def _listed_run(quantities: list[Quantity], index: int, text: str) -> list[Quantity]:
+    """Return the value at ``index`` and the values listed right after it (5.1%、6.3%和7.2%)."""
+    run = [quantities[index]]
+    while index + len(run) < len(quantities):
+        nxt = quantities[index + len(run)]
+        if text[run[-1].after_end : nxt.before_start] not in _LIST_GAPS:
+            break
+        run.append(nxt)
+    return run
+
+
 def _implicitly_paired_run(
     quantities: list[Quantity], index: int, out: list[Quantity], view: _SentenceView
 ) -> list[Quantity]:
@@ -1880,12 +1890,7 @@ def _implicitly_paired_run(
     if len(out) < 2 or not out[-1].indicator:
         return []  # most values: nothing before them was paired with an item
     text = view.text
-    run = [quantities[index]]
-    while index + len(run) < len(quantities):
-        nxt = quantities[index + len(run)]
-        if text[run[-1].after_end : nxt.before_start] not in _LIST_GAPS:
-            break
-        run.append(nxt)
+    run = _listed_run(quantities, index, text)
     if len(run) < 2 or len(out) < len(run):
         return []
     earlier = out[-len(run) :]
@@ -1957,7 +1962,7 @@ def _names_a_subject(text: str, word_start: int, view: _SentenceView) -> bool:
     head = lexicon.qualifier_base_re.sub("", head)
     for word in lexicon.qualifiers:
         head = head.replace(word, "")
-    return sum(1 for char in head if "\u4e00" <= char <= "\u9fff") >= _SUBJECT_CHARS
+    return _han_count(head) >= _SUBJECT_CHARS
 
 
 def _distributor_before(end: int, view: _SentenceView) -> tuple[str, int] | None:
