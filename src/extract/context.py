@@ -84,6 +84,9 @@ class _Rules:
     #: tested with ``in``, which costs less than a call of a regex over a sentence. 年 and
     #: 月 first: most texts with a time word have one of them, and the test stops there.
     time_chars: tuple[str, ...]
+    #: The most characters a match of ``time_re`` can span, or read from where it starts,
+    #: when no two whitespace characters stand together (``_time_matches``).
+    time_width: int
     averages_re: re.Pattern[str]
     running_re: re.Pattern[str]
     years_then_re: re.Pattern[str]
@@ -245,6 +248,7 @@ def _build_rules(lexicon: Lexicon) -> _Rules:
     return _Rules(
         time_re=time_re,
         time_chars=("年", "月", *sorted(time_chars - {"年", "月"})),
+        time_width=_time_width(plans, periods["end_after"], [*relative, *months]),
         averages_re=re.compile(rf"(?P<n>{averages})年平均"),
         running_re=re.compile(rf"(?:{running})(?P<n>\d+|[一二三四五六七八九十]+)年"),
         years_then_re=re.compile(
@@ -352,6 +356,20 @@ def _time_gate(words: Iterable[str]) -> str:
     return rf"(?=[到至“\"]|19|20|\d\d?\s*[-—–～~至]|{heads})"
 
 
+#: The widest match of the numeric alternatives of ``time_re`` when no two whitespace
+#: characters stand together: 到2021 年 - 2025年 and 到2025年 1 - 11月 (to, year, then
+#: eight characters at most before the last 年 or 月).
+_NUMERIC_TIME_WIDTH: Final = 15
+
+
+def _time_width(plans: Iterable[str], ends: Iterable[str], words: Iterable[str]) -> int:
+    """Return the widest match of ``time_re`` when no two whitespace characters stand
+    together: a numeric one, a plan (到“十四五”末 …: to, quotes and an end word) or a word
+    after 到."""
+    longest_plan = max(map(len, plans), default=0) + 2 + max(map(len, ends), default=0)
+    return max(_NUMERIC_TIME_WIDTH, 1 + longest_plan, 1 + max(map(len, words), default=0))
+
+
 def _tails(
     pairs: Iterable[tuple[str, Concept]],
 ) -> dict[str, tuple[tuple[int, str, str, Concept], ...]]:
@@ -406,7 +424,7 @@ def _time_spans(text: str, year: int | None, rules: _Rules) -> list[_Span]:
             break
     else:
         return spans
-    for match in rules.time_re.finditer(text):
+    for match in _time_matches(text, rules):
         # The groups in one call, by position (``_TIME_GROUPS``): a call of ``group`` each
         # would cost more than the rest of the work on a time word.
         start, end = match.span()
@@ -468,6 +486,53 @@ def _time_spans(text: str, year: int | None, rules: _Rules) -> list[_Span]:
                 a, b = rules.relative[word]
                 spans.append(_Span(start, end, word, year + a, year + b, relative=a != b or a != 0))
     return spans
+
+
+def _time_matches(text: str, rules: _Rules) -> list[re.Match[str]]:
+    """Return the matches of ``rules.time_re`` in ``text``, as its ``finditer`` gives them.
+
+    A long text is searched only around the characters of ``rules.time_chars``, one of
+    which every time expression holds (年, 月, 季, 五): the engine's try at each position
+    costs more than finding those characters, and most of a text is far from them. A match
+    holding one at ``at`` starts after ``at - width`` and reads nothing from ``at + width``
+    on (``width``: ``rules.time_width``), so searching the windows around them, joined
+    where they meet, finds the same matches. That width holds when no two whitespace
+    characters stand together; a text where some do is searched whole.
+    """
+    finditer = rules.time_re.finditer
+    width = rules.time_width
+    if len(text) <= _WINDOWED_FROM * width or not _single_spaced(text):
+        return list(finditer(text))
+    positions: list[int] = []
+    for char in rules.time_chars:
+        at = text.find(char)
+        while at >= 0:
+            positions.append(at)
+            at = text.find(char, at + 1)
+    positions.sort()
+    matches: list[re.Match[str]] = []
+    start, end = 0, -1  # the window being joined; none yet
+    for at in positions:
+        if at - width >= end:
+            if end >= 0:
+                matches.extend(finditer(text, start, end))
+            start = max(0, at - width + 1)
+        end = at + width + 1
+    if end >= 0:
+        matches.extend(finditer(text, start, min(end, len(text))))
+    return matches
+
+
+#: How many times ``_Rules.time_width`` a text must be long to be searched in windows.
+_WINDOWED_FROM: Final = 4
+
+
+def _single_spaced(text: str) -> bool:
+    """Return whether no two whitespace characters of ``text`` stand together: then its
+    whitespace characters are as many as the gaps ``str.split`` splits at."""
+    words = text.split()
+    gaps = len(words) - 1 + text[:1].isspace() + text[-1:].isspace()
+    return len(text) - sum(map(len, words)) == gaps
 
 
 def _add_months(spans: list[_Span], span: _Span) -> None:
