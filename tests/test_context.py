@@ -1375,3 +1375,46 @@ def test_the_time_regex_finds_every_word_of_its_tables(key: str) -> None:
     for row in bundled_table("context")["periods"][key]:
         text = f"全年{row[0]}增长5%，较“{row[0]}”到2025年、2021-2025年、1-11月"
         assert _time_matches(gated, text) == _time_matches(ungated, text) != []
+
+
+def _windowed(text: str) -> list[tuple[Any, ...]]:
+    rules = load_lexicon().derived(context._build_rules)
+    return [(match.span(), match.groups()) for match in context._time_matches(text, rules)]
+
+
+@given(st.text(alphabet=_TIME_ALPHABET + "\n\t\u3000，。比较", min_size=61, max_size=240))
+def test_the_time_regex_searched_in_windows_finds_what_a_whole_search_finds(text: str) -> None:
+    gated, _ = _time_regexes()
+    assert _windowed(text) == _time_matches(gated, text)
+
+
+_FILLER = "全省经济运行总体平稳、稳中有进，发展质量和效益稳步提升，"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param(_FILLER * 3 + "到2021 年 - 2025年", id="the-widest-range-at-the-end"),
+        pytest.param(_FILLER * 3 + "到2021 - 2025年", id="the-farthest-year-character"),
+        pytest.param("到2021 - 2025年" + _FILLER * 3, id="the-farthest-at-the-start"),
+        pytest.param(_FILLER + "到2025年 1 - 11月" + _FILLER * 2, id="months-after-a-spaced-year"),
+        pytest.param(_FILLER + "2021  -  2025年" + _FILLER * 2, id="two-spaces-search-whole"),
+        pytest.param(_FILLER + "刚刚过去的一年" + _FILLER + "到“十四五”末", id="the-longest-words"),
+        pytest.param(_FILLER * 2 + "2025年" + "一" * 13 + "2026年", id="windows-that-meet"),
+        pytest.param(_FILLER * 2 + "2025年" + "一" * 30 + "2026年", id="windows-apart"),
+    ],
+)
+def test_windows_around_time_characters(text: str) -> None:
+    gated, _ = _time_regexes()
+    assert len(text) > 4 * load_lexicon().derived(context._build_rules).time_width
+    assert _windowed(text) == _time_matches(gated, text) != []
+
+
+def test_the_time_width_is_the_regex_s_widest_match() -> None:
+    # The width sre computes for the regex, with a run of whitespace as one character (what
+    # _time_matches searches in windows); re._parser is private, so only a test reads it.
+    import re._parser as sre_parser  # type: ignore[import-not-found]
+
+    rules = load_lexicon().derived(context._build_rules)
+    single = rules.time_re.pattern.replace(r"\s*", r"\s?")
+    assert sre_parser.parse(single).getwidth()[1] == rules.time_width
