@@ -1418,3 +1418,21 @@ def test_the_time_width_is_the_regex_s_widest_match() -> None:
     rules = load_lexicon().derived(context._build_rules)
     single = rules.time_re.pattern.replace(r"\s*", r"\s?")
     assert sre_parser.parse(single).getwidth()[1] == rules.time_width
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        pytest.param("全年力争取得新突破", "争取", id="overlapping-words-first-in-order"),
+        pytest.param("主要目标是", "主要目标", id="longest-first"),
+        pytest.param("将近翻一番", None, id="jiang-inside-jiangjin"),
+        pytest.param("强化要素保障", None, id="yao-inside-yaosu"),
+        pytest.param("需要", None, id="yao-after-xu"),
+        pytest.param("将近翻一番，全省将实现", "将", id="a-later-jiang-counts"),
+        pytest.param("", None, id="empty"),
+        pytest.param("地区生产总值增长", None, id="none-at-all"),
+    ],
+)
+def test_the_plan_word_of_a_text(text: str, word: str | None) -> None:
+    rules = load_lexicon().derived(context._build_rules)
+    assert context._has_target_word(text, rules) == word
