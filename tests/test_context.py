@@ -1436,3 +1436,22 @@ def test_the_time_width_is_the_regex_s_widest_match() -> None:
 def test_the_plan_word_of_a_text(text: str, word: str | None) -> None:
     rules = load_lexicon().derived(context._build_rules)
     assert context._has_target_word(text, rules) == word
+
+
+@pytest.mark.parametrize(
+    ("clause", "years"),
+    [
+        pytest.param("五年来城镇新增就业", (2021, 2025), id="a-count-over-the-interval"),
+        pytest.param("五年来粮食产量达到", (2025, 2025), id="a-level-reached"),
+        pytest.param("五年来新建学校，在校生规模达到", (2025, 2025), id="the-level-word-nearer"),
+        pytest.param("五年来在校生规模达到新高，又新增", (2021, 2025), id="the-count-word-nearer"),
+        pytest.param("五年来城镇居民收入增长到", (2025, 2025), id="a-to-word-ending-a-change"),
+        pytest.param("五年来全省生态环境", (2021, 2025), id="no-word-the-whole-interval"),
+    ],
+)
+def test_the_word_nearest_the_figure_decides_its_years(
+    clause: str, years: tuple[int, int]
+) -> None:
+    rules = load_lexicon().derived(context._build_rules)
+    span = context._Span(0, 3, "五年来", 2021, 2025, relative=True)
+    assert context._review_period(span, clause, rules)[:2] == years

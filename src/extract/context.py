@@ -112,8 +112,12 @@ class _Rules:
     #: opening with none of them is not matched.
     named_goal_starts: frozenset[str]
     whole_words: tuple[str, ...]
-    interval_words: tuple[str, ...]
-    level_words: tuple[str, ...]
+    #: The interval, level and to words (in that order, each list longest first) written
+    #: backwards, as one regex: searched in a clause written backwards, it finds the word
+    #: that ends nearest the figure (``_review_period``).
+    nearest_word_re: re.Pattern[str]
+    #: Whether each of those words says a level reached (the first list it stands in).
+    says_a_level: dict[str, bool]
     from_words: tuple[str, ...]
     #: The last characters of ``from_words``.
     from_words_last: frozenset[str]
@@ -251,6 +255,16 @@ def _build_rules(lexicon: Lexicon) -> _Rules:
     own_words = _longest_first(document_place_words())
     list_cues = [*(w for w in status["target"] if len(w) > 1), *status["list_openers"]]
     target_words = _longest_first(status["target"])
+    # The words of a change or count over an interval, and of a level reached.
+    interval_words = _longest_first(review["interval"])
+    level_words = _longest_first(review["level"])
+    to_words = _longest_first(review["to_words"])
+    # A verb of reaching (扩大至, 提高到) says a level, as the level words do; a word in two
+    # lists is what the first says.
+    nearest_words: dict[str, bool] = {}
+    for listed, level in ((interval_words, False), (level_words, True), (to_words, True)):
+        for word in listed:
+            nearest_words.setdefault(word, level)
     return _Rules(
         time_re=time_re,
         time_chars=("年", "月", *sorted(time_chars - {"年", "月"})),
@@ -282,11 +296,13 @@ def _build_rules(lexicon: Lexicon) -> _Rules:
         ),
         opening_words=frozenset(periods["opening_words"]),
         whole_words=_longest_first(review["whole"]),
-        interval_words=_longest_first(review["interval"]),
-        level_words=_longest_first(review["level"]),
+        nearest_word_re=re.compile(
+            "|".join(re.escape(word[::-1]) for word, _ in nearest_words.items())
+        ),
+        says_a_level=nearest_words,
         from_words=_longest_first(review["from_words"]),
         from_words_last=frozenset(word[-1] for word in review["from_words"]),
-        to_words=_longest_first(review["to_words"]),
+        to_words=to_words,
         annual_average=_longest_first(review["annual_average"]),
         target_words=target_words,
         target_start_re=re.compile(f"[{_char_class({word[0] for word in target_words})}]"),
@@ -962,26 +978,15 @@ def _review_period(
             why = f"“{word}”: a total, average or bound over it" if explain else ""
             return span.first, span.last, why
     # Otherwise the word nearest the number decides: a change or a count over the
-    # interval, or a level reached in its last year.
-    nearest: tuple[int, str, bool] | None = None
-    # A verb of reaching (扩大至, 提高到) says a level, as the level words do.
-    for words, level in (
-        (rules.interval_words, False),
-        (rules.level_words, True),
-        (rules.to_words, True),
-    ):
-        for word in words:
-            # ``in`` first: most words are not in the clause, and it costs less than rfind.
-            if word not in clause:
-                continue
-            at = clause.rfind(word)
-            if nearest is None or at + len(word) > nearest[0]:
-                nearest = (at + len(word), word, level)
-    if nearest is not None and nearest[2]:
-        why = f"“{nearest[1]}”: a level reached in the last year" if explain else ""
-        return span.last, span.last, why
-    if nearest is not None:
-        why = f"“{nearest[1]}”: a change or count over the interval" if explain else ""
+    # interval, or a level reached in its last year. The first match in the clause written
+    # backwards is the word that ends last, the first of the lists where two end there.
+    match = rules.nearest_word_re.search(clause[::-1])
+    if match is not None:
+        word = match.group(0)[::-1]
+        if rules.says_a_level[word]:
+            why = f"“{word}”: a level reached in the last year" if explain else ""
+            return span.last, span.last, why
+        why = f"“{word}”: a change or count over the interval" if explain else ""
         return span.first, span.last, why
     return span.first, span.last, "a figure of the whole interval"
 
