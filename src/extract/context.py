@@ -618,7 +618,9 @@ _PERIOD_TEXTS_KEPT: Final = 4096
 _OCCASION_RE = re.compile(r"((?:19|20)\d\d)年(\d{1,2})月(\d{1,2})日在")
 #: The same date in Chinese numerals, as some reports print it: ——二〇二六年一月二十七日在….
 _OCCASION_CN_RE = re.compile(
-    r"([〇○零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,2})月([一二三四五六七八九十]{1,3})日在"
+    # The first numeral as a class of its own: a pattern that opens with one is searched
+    # for it at once, where one that opens with a repeat is tried at every character.
+    r"([〇○零一二三四五六七八九][〇○零一二三四五六七八九]{3})年([一二三四五六七八九十]{1,2})月([一二三四五六七八九十]{1,3})日在"
 )
 #: A web page's date line: 时间：2026-02-05, 发表时间：\n2026-02-09 09:45.
 _DATE_LINE_RE = re.compile(r"(?:时间|日期)[:：]\s*((?:19|20)\d\d)[-/.年](\d{1,2})[-/.月](\d{1,2})")
@@ -651,21 +653,24 @@ def document_date(
     ('2026', 'title')
     """
     head = segmented.clean.text[:_HEAD_CHARS]
-    if match := _OCCASION_RE.search(head):
+    # Each pattern is tried only where a word it cannot match without stands: ``in`` costs
+    # a small part of a search, which tries the pattern at each digit.
+    occasion = "日在" in head
+    if occasion and (match := _OCCASION_RE.search(head)):
         if iso := _iso(*match.groups()):
             return iso, "occasion line"
-    if match := _OCCASION_CN_RE.search(head):
+    if occasion and (match := _OCCASION_CN_RE.search(head)):
         year = "".join(str(_CHINESE_DIGITS.get(c, 0)) for c in match.group(1))
         month, day = _small_number(match.group(2)), _small_number(match.group(3))
         if month and day and (iso := _iso(year, str(month), str(day))):
             return iso, "occasion line"
     for text in (head, "\n".join(removed)):
-        if match := _DATE_LINE_RE.search(text):
+        if ("时间" in text or "日期" in text) and (match := _DATE_LINE_RE.search(text)):
             if iso := _iso(*match.groups()):
                 return iso, "date line"
     if segmented.title and (match := _YEAR_RE.search(segmented.title)):
         return match.group(1), "title"
-    if match := _BODY_DATE_RE.search(head):
+    if "日" in head and (match := _BODY_DATE_RE.search(head)):
         if iso := _iso(*match.groups()):
             return iso, "body"
     if match := _FILE_YEAR_RE.search(doc_id.rsplit("/", 1)[-1]):
