@@ -124,11 +124,6 @@ class _Rules:
     to_words: tuple[str, ...]
     annual_average: tuple[str, ...]
     target_words: tuple[str, ...]
-    #: The first characters of ``target_words``, as a character class: most texts before a
-    #: figure hold none, and the engine passes over them at once.
-    target_start_re: re.Pattern[str]
-    #: The target words by their first character, each with its place in ``target_words``.
-    target_words_by_first: dict[str, tuple[tuple[int, str], ...]]
     #: Marks that end an item of a list, and what opens a list of targets (``_advance_list``).
     list_item_end: tuple[str, ...]
     list_cue_re: re.Pattern[str]
@@ -305,11 +300,6 @@ def _build_rules(lexicon: Lexicon) -> _Rules:
         to_words=to_words,
         annual_average=_longest_first(review["annual_average"]),
         target_words=target_words,
-        target_start_re=re.compile(f"[{_char_class({word[0] for word in target_words})}]"),
-        target_words_by_first={
-            first: tuple((i, word) for i, word in enumerate(target_words) if word[0] == first)
-            for first in {word[0] for word in target_words}
-        },
         list_item_end=tuple(status["list_item_end"]),
         bullets=tuple(lexicon.structure.bullets),
         # The lookahead of the characters the cues start with, as in ``time_re``.
@@ -938,23 +928,19 @@ def _has_target_word(text: str, rules: _Rules) -> str | None:
     """Return the first of ``rules.target_words`` (in their order) that ``text`` holds as a
     plan word: one of two characters or more anywhere, 将 or 要 not inside a word that is
     none (将近, 要素, 主要, 需要)."""
-    best = len(rules.target_words)  # the place of the word found first in their order
-    # Each place where a word can start, each word tried there: a word that overlaps
-    # another (力争取得 holds 力争 and 争取) is found as well as the other.
-    for match in rules.target_start_re.finditer(text):
-        at = match.start()
-        for index, word in rules.target_words_by_first[text[at]]:
-            if index >= best or not text.startswith(word, at):
-                continue
-            if len(word) == 1:
-                before = text[at - 1 : at]
-                after = text[at + 1 : at + 2]
-                if (before and before in rules.not_target_before) or (
-                    after and after in rules.not_target_after
-                ):
-                    continue
-            best = index
-    return rules.target_words[best] if best < len(rules.target_words) else None
+    for word in rules.target_words:
+        at = text.find(word)
+        while at >= 0:
+            if len(word) > 1:
+                return word
+            before = text[at - 1 : at]
+            after = text[at + 1 : at + 2]
+            if (not before or before not in rules.not_target_before) and (
+                not after or after not in rules.not_target_after
+            ):
+                return word
+            at = text.find(word, at + 1)
+    return None
 
 
 def _review_period(
