@@ -112,12 +112,10 @@ class _Rules:
     #: opening with none of them is not matched.
     named_goal_starts: frozenset[str]
     whole_words: tuple[str, ...]
-    #: The interval, level and to words (in that order, each list longest first) written
-    #: backwards, as one regex: searched in a clause written backwards, it finds the word
-    #: that ends nearest the figure (``_review_period``).
-    nearest_word_re: re.Pattern[str]
-    #: Whether each of those words says a level reached (the first list it stands in).
-    says_a_level: dict[str, bool]
+    #: The interval, level and to words (in that order, each list longest first) by their
+    #: last character, each with whether it says a level reached (the first list it stands
+    #: in): read from a clause's end, the first found is the word nearest the figure.
+    nearest_words: dict[str, tuple[tuple[str, bool], ...]]
     from_words: tuple[str, ...]
     #: The last characters of ``from_words``.
     from_words_last: frozenset[str]
@@ -291,10 +289,10 @@ def _build_rules(lexicon: Lexicon) -> _Rules:
         ),
         opening_words=frozenset(periods["opening_words"]),
         whole_words=_longest_first(review["whole"]),
-        nearest_word_re=re.compile(
-            "|".join(re.escape(word[::-1]) for word, _ in nearest_words.items())
-        ),
-        says_a_level=nearest_words,
+        nearest_words={
+            last: tuple((w, level) for w, level in nearest_words.items() if w[-1] == last)
+            for last in {word[-1] for word in nearest_words}
+        },
         from_words=_longest_first(review["from_words"]),
         from_words_last=frozenset(word[-1] for word in review["from_words"]),
         to_words=to_words,
@@ -969,16 +967,19 @@ def _review_period(
             why = f"“{word}”: a total, average or bound over it" if explain else ""
             return span.first, span.last, why
     # Otherwise the word nearest the number decides: a change or a count over the
-    # interval, or a level reached in its last year. The first match in the clause written
-    # backwards is the word that ends last, the first of the lists where two end there.
-    match = rules.nearest_word_re.search(clause[::-1])
-    if match is not None:
-        word = match.group(0)[::-1]
-        if rules.says_a_level[word]:
-            why = f"“{word}”: a level reached in the last year" if explain else ""
-            return span.last, span.last, why
-        why = f"“{word}”: a change or count over the interval" if explain else ""
-        return span.first, span.last, why
+    # interval, or a level reached in its last year; of two that end at the same place, the
+    # first of the lists.
+    for end in range(len(clause), 0, -1):
+        for word, level in rules.nearest_words.get(clause[end - 1], ()):
+            if end < len(word) or not clause.startswith(word, end - len(word)):
+                continue
+            if level:
+                return span.last, span.last, (
+                    f"“{word}”: a level reached in the last year" if explain else ""
+                )
+            return span.first, span.last, (
+                f"“{word}”: a change or count over the interval" if explain else ""
+            )
     return span.first, span.last, "a figure of the whole interval"
 
 
