@@ -606,9 +606,7 @@ _PERIOD_TEXTS_KEPT: Final = 4096
 _OCCASION_RE = re.compile(r"((?:19|20)\d\d)年(\d{1,2})月(\d{1,2})日在")
 #: The same date in Chinese numerals, as some reports print it: ——二〇二六年一月二十七日在….
 _OCCASION_CN_RE = re.compile(
-    # The first numeral as a class of its own: a pattern that opens with one is searched
-    # for it at once, where one that opens with a repeat is tried at every character.
-    r"([〇○零一二三四五六七八九][〇○零一二三四五六七八九]{3})年([一二三四五六七八九十]{1,2})月([一二三四五六七八九十]{1,3})日在"
+    r"([〇○零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,2})月([一二三四五六七八九十]{1,3})日在"
 )
 #: A web page's date line: 时间：2026-02-05, 发表时间：\n2026-02-09 09:45.
 _DATE_LINE_RE = re.compile(r"(?:时间|日期)[:：]\s*((?:19|20)\d\d)[-/.年](\d{1,2})[-/.月](\d{1,2})")
