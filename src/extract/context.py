@@ -258,6 +258,9 @@ def _build_rules(lexicon: Lexicon) -> _Rules:
     for listed, level in ((interval_words, False), (level_words, True), (to_words, True)):
         for word in listed:
             nearest_words.setdefault(word, level)
+    nearest_by_last: dict[str, list[tuple[str, bool]]] = {}
+    for word, level in nearest_words.items():
+        nearest_by_last.setdefault(word[-1], []).append((word, level))
     return _Rules(
         time_re=time_re,
         time_chars=("年", "月", *sorted(time_chars - {"年", "月"})),
@@ -289,10 +292,7 @@ def _build_rules(lexicon: Lexicon) -> _Rules:
         ),
         opening_words=frozenset(periods["opening_words"]),
         whole_words=_longest_first(review["whole"]),
-        nearest_words={
-            last: tuple((w, level) for w, level in nearest_words.items() if w[-1] == last)
-            for last in {word[-1] for word in nearest_words}
-        },
+        nearest_words={last: tuple(words) for last, words in nearest_by_last.items()},
         from_words=_longest_first(review["from_words"]),
         from_words_last=frozenset(word[-1] for word in review["from_words"]),
         to_words=to_words,
