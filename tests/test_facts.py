@@ -395,6 +395,21 @@ NOT_FACTS = [
     pytest.param("重点抓好三个方面工作。", [], id="grouping-of-abstract-nouns"),
     pytest.param("办好两件大事。", [], id="grouping-of-great-matters"),
     pytest.param(
+        "全市三批次135个项目集中开工。",
+        [("135个", "135", "个", "=")],
+        id="batches-before-the-count-they-split",
+    ),
+    pytest.param(
+        "前两批12家企业获评。",
+        [("12家", "12", "家", "=")],
+        id="batches-in-digits-or-words-alike",
+    ),
+    pytest.param(
+        "全年抽检食品1.2万批次。",
+        [("1.2万批次", "12000", "批次", "=")],
+        id="batches-alone-are-a-count",
+    ),
+    pytest.param(
         "涉及12个方面的改革任务。",
         [("12个", "12", "个", "=")],
         id="arabic-count-before-abstract-noun-is-a-count",

@@ -141,6 +141,7 @@ class Rejection(StrEnum):
     YEAR = "a calendar year (2025年, 2023—2025年)"
     YEAR_FRAME = "N年 dates or frames the statement, no duration verb (五年来, 三年行动)"
     GROUPING = "a count in words before an abstract noun (三个方面, 十二个领域)"
+    FRAME = "a count of parts right before the count it splits (三批次135个项目)"
     CLASS_NAME = "a specification naming a class of things (时速350公里高铁)"
     DETERMINER = "a count pointing back at a set (这3个省份)"
     BARE_MULTIPLIER = "a bare multiplier with no comparator (万亿元)"
@@ -1420,6 +1421,14 @@ def _reject_late(quantity: Quantity, view: _SentenceView) -> Rejection | None:
     rules = view.rules
     if _groups_abstract_nouns(quantity, view):
         return Rejection.GROUPING
+    if (
+        quantity.unit is not None
+        and quantity.unit.text in rules.words.frame_measures
+        and quantity.after_end == quantity.end
+        and (after := view.text[quantity.end : quantity.end + 1])
+        and (after.isdigit() or after in CN_DIGIT_CHARS)
+    ):
+        return Rejection.FRAME  # 三批次135个项目: the batches frame the count after them
     if _names_a_class(quantity, view) or (
         quantity.unit is not None
         and quantity.unit.group in rules.units.specification_groups

@@ -279,6 +279,7 @@ class Words:
     non_fact_terms: tuple[str, ...]
     grouping_nouns: tuple[str, ...]
     grouping_measures: tuple[str, ...]
+    frame_measures: frozenset[str]
     specification_nouns: tuple[str, ...]
     determiners: tuple[str, ...]
 
@@ -349,6 +350,7 @@ def _build_words(table: dict[str, Any]) -> Words:
         non_fact_terms=_sorted(table["non_facts"]["terms"]),
         grouping_nouns=_sorted(table["non_facts"]["grouping_nouns"]),
         grouping_measures=_sorted(table["non_facts"].get("grouping_measures", [])),
+        frame_measures=frozenset(table["non_facts"].get("frame_measures", [])),
         specification_nouns=_sorted(table["non_facts"]["specification_nouns"]),
         determiners=_sorted(table["non_facts"]["determiners"]),
     )
