@@ -247,7 +247,6 @@ def _build_rules(lexicon: Lexicon) -> _Rules:
     time_chars = frozenset("年月") | {min(word, key=_rarity) for word in words_of_time}
     own_words = _longest_first(document_place_words())
     list_cues = [*(w for w in status["target"] if len(w) > 1), *status["list_openers"]]
-    target_words = _longest_first(status["target"])
     # The words of a change or count over an interval, and of a level reached.
     interval_words = _longest_first(review["interval"])
     level_words = _longest_first(review["level"])
@@ -297,7 +296,7 @@ def _build_rules(lexicon: Lexicon) -> _Rules:
         from_words_last=frozenset(word[-1] for word in review["from_words"]),
         to_words=to_words,
         annual_average=_longest_first(review["annual_average"]),
-        target_words=target_words,
+        target_words=_longest_first(status["target"]),
         list_item_end=tuple(status["list_item_end"]),
         bullets=tuple(lexicon.structure.bullets),
         # The lookahead of the characters the cues start with, as in ``time_re``.
@@ -372,8 +371,8 @@ def _time_gate(words: Iterable[str]) -> str:
 
 
 #: The widest match of the numeric alternatives of ``time_re`` when no two whitespace
-#: characters stand together: 到2021 年 - 2025年 and 到2025年 1 - 11月 (to, year, then
-#: eight characters at most before the last 年 or 月).
+#: characters stand together: 到2021 年 - 2025年 and 到2025 年11 - 12月, 到 and a year's
+#: four digits then ten characters more.
 _NUMERIC_TIME_WIDTH: Final = 15
 
 
