@@ -589,6 +589,10 @@ def _fact(text: str, mention: str) -> tuple[str | None, str, str | None]:
             "2026 年某省政府工作报告\n五年来，全省地区生产总值年均增长5.5%。", "5.5%", "2021/2025",
             "actual", id="spaced-title-year-anchors-five-years",
         ),
+        pytest.param(
+            REVIEW + "全省生产总值达5000亿元，“十四五”时期年平均增长率达5.7%。", "5.7%",
+            "2021/2025", "actual", id="a-yearly-mean-rate-reached-is-over-the-period",
+        ),
     ],
 )
 def test_period_and_status(text: str, mention: str, period: str | None, status: str) -> None:

@@ -801,6 +801,31 @@ def test_target_list_gives_its_qualifiers_to_every_item() -> None:
         pytest.param(
             "研发投入强度为2.5%。", ["研发投入强度"], id="linking-wei-of-its-own-is-dropped"
         ),
+        pytest.param(
+            "全省生产总值增长5.3%，“十四五”时期年均增长5.7%。",
+            ["全省生产总值增长", "全省生产总值“十四五”时期年均增长"],
+            id="a-plan-period-before-a-carried-predicate",
+        ),
+        pytest.param(
+            "地区生产总值达5000亿元，五年来年平均增长率达6%。",
+            ["地区生产总值", "地区生产总值五年来年平均增长率"],
+            id="years-since-before-a-carried-predicate",
+        ),
+        pytest.param(
+            "地区生产总值达5000亿元，2021-2025年年均增长6%。",
+            ["地区生产总值", "地区生产总值年均增长"],  # dates leave an indicator, as always
+            id="a-year-range-before-a-carried-predicate",
+        ),
+        pytest.param(
+            "地区生产总值达5000亿元，“十四五”时期新增就业50万人。",
+            ["地区生产总值", "“十四五”时期新增就业"],
+            id="a-period-before-a-subject-of-its-own",
+        ),
+        pytest.param(
+            "森林覆盖率达45%，年平均气温15.6℃。",
+            ["森林覆盖率", "年平均气温"],
+            id="a-yearly-mean-names-its-own-measure",
+        ),
     ],
 )
 def test_indicators(text: str, indicators: list[str]) -> None:

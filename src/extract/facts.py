@@ -2372,7 +2372,11 @@ def _find_indicators(facts: list[Quantity], view: _SentenceView, context: _Conte
         head = text[max(0, fact.start - _WINDOW) : fact.start].rstrip()
         conversion = rules.conversions.ends(head)
         indicator = before + after
-        opener = rules.predicate_openers.starts(before) or _generic_with_predicate(rules, before)
+        opener = (
+            rules.predicate_openers.starts(before)
+            or _generic_with_predicate(rules, before)
+            or _period_then_predicate(rules, before)
+        )
         own = ""
         if conversion:
             word = next((w for w in rules.words.conversions if before.endswith(w)), "")
@@ -2451,6 +2455,15 @@ def _generic_with_predicate(rules: _Rules, before: str) -> bool:
         or (before.startswith(head) and rules.predicate_openers.starts(before[len(head) :]))
         for head in lexicon.generic
     )
+
+
+def _period_then_predicate(rules: _Rules, before: str) -> bool:
+    """True for “十四五”时期年均增长, 五年来年均增长: a time, then a predicate whose subject
+    was left out (``topics.period_leads``)."""
+    for lead in rules.words.period_leads:
+        if (match := lead.match(before)) is not None and match.end() < len(before):
+            return bool(rules.predicate_openers.starts(before[match.end() :].lstrip("，, ")))
+    return False
 
 
 def _update_framing_topic(
