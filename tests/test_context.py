@@ -928,6 +928,18 @@ def test_period_and_status(text: str, mention: str, period: str | None, status: 
             "gdp",
             id="the-figure-before-a-conversion-keeps-its-concept",
         ),
+        pytest.param(
+            "2018年某省政府工作报告\n全省生产总值达到4.5万亿元，年均增长8.4%。",
+            "8.4%",
+            None,
+            id="an-average-over-years-unnamed-is-no-change-of-one-year",
+        ),
+        pytest.param(
+            "2018年某省政府工作报告\n过去五年，全省生产总值达到4.5万亿元，年均增长8.4%。",
+            "8.4%",
+            "gdp_growth",
+            id="an-average-over-years-named-keeps-its-concept",
+        ),
     ],
 )
 def test_concept(text: str, mention: str, concept: str | None) -> None:

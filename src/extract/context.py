@@ -1036,6 +1036,10 @@ def _concept(
         if concept.growth and several_years:
             if "平均" not in clause and "平均" not in indicator and "年均" not in indicator:
                 return None, f"“{wording}” over several years without 年均: no concept"
+        elif concept.growth and any(word in indicator for word in rules.annual_average):
+            # 年均增长8.4% where no span of years is known: the average of years the text
+            # names elsewhere, never the change of the one year its period falls back to
+            return None, f"“{wording}” averaged over years its period does not span: no concept"
         if not explain:
             return concept.id, ""
         return concept.id, f"wording “{wording}” in the indicator, base unit {base_unit}"
