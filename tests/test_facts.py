@@ -822,6 +822,11 @@ def test_target_list_gives_its_qualifiers_to_every_item() -> None:
             id="a-period-before-a-subject-of-its-own",
         ),
         pytest.param(
+            "全省一般公共预算收入增长8%，2017年达到5238.3亿元。",
+            ["全省一般公共预算收入增长", "全省一般公共预算收入"],
+            id="a-date-alone-before-the-value-borrows-the-subject",
+        ),
+        pytest.param(
             "森林覆盖率达45%，年平均气温15.6℃。",
             ["森林覆盖率", "年平均气温"],
             id="a-yearly-mean-names-its-own-measure",

@@ -2308,6 +2308,11 @@ _DATE_IN_INDICATOR_RE = regex.compile(
 )
 
 
+def _tidy_dates(indicator: str) -> str:
+    """Return ``indicator`` without its dates and the marks around them."""
+    return replace_all(_DATE_IN_INDICATOR_RE, "", indicator).strip(" ，,、：:；;")
+
+
 def _compile_counted_subject_re(words: Words) -> regex.Pattern[str]:
     """这3个省份的: a subject that counts its items (the items stand for it in indicators)."""
     nouns = "|".join(regex.escape(w) for w in words.counted_nouns)
@@ -2372,6 +2377,8 @@ def _find_indicators(facts: list[Quantity], view: _SentenceView, context: _Conte
         head = text[max(0, fact.start - _WINDOW) : fact.start].rstrip()
         conversion = rules.conversions.ends(head)
         indicator = before + after
+        if indicator[:1].isdigit() and not _tidy_dates(indicator):
+            indicator = ""  # 2017年达到5238.3亿元: a date names nothing, the subject is before
         opener = (
             rules.predicate_openers.starts(before)
             or _generic_with_predicate(rules, before)
