@@ -219,6 +219,26 @@ FIRST = BODY_TEXT.split("\n")[0]
 
 #: Key points of a report one a line, as news sites list them: short items of any length
 #: and longer ones, none with an end mark; no line runs on into the next.
+#: The same kind of list with a bullet before each point, and a plain line after the
+#: longest ones: each line is a paragraph, however wide.
+BULLET_POINTS = [
+    "某省政府工作报告要点",
+    "■ 过去五年",
+    "●地区生产总值迈上5万亿元台阶",
+    "●高铁通车里程进至全国第8位",
+    "城乡面貌焕然一新",
+    "●市场主体突破800万户",
+    "●新增就业超60万人",
+    "民生福祉持续增进",
+    "●新增学位20万个",
+    "●5个遗址入选考古发现",
+    "■ 今年目标",
+    "●新增就业50万人",
+    "●居民收入同步增长",
+    "●粮食产量保持400亿斤以上",
+]
+
+
 KEY_POINTS = [
     "某省政府工作报告要点",
     "一、过去五年工作回顾",
@@ -468,6 +488,37 @@ REFLOW_CASES = [
         f"标题\n{BODY_TEXT}\n●全省地区生产总值增长5%，规上工业增加值增长6%，固定资产投资增长4%\n"
         "●粮食产量达到600亿斤",
         id="a-wrapped-bullet-item-joins-its-own-lines-only",
+    ),
+    pytest.param(
+        column("标题", *BODY, "◆全省地区生产总值增长5%；", "◆固定资产投资增长4%，社会消",
+               "费品零售总额增长6%；", "◆城乡居民收入增长与经济增长",
+               "同步，物价涨幅3%左右。"),
+        f"标题\n{BODY_TEXT}\n◆全省地区生产总值增长5%；\n◆固定资产投资增长4%，社会消费品零售总额增长6%；\n"
+        "◆城乡居民收入增长与经济增长同步，物价涨幅3%左右。",
+        id="a-cross-head-mark-opening-a-full-line-is-a-wrapped-list-item",
+    ),
+    pytest.param(
+        column("标题", *BODY, "■ 2026年全省经济社会发展的主要", "预期目标",
+               "●全省地区生产总值增长5%左右"),
+        f"标题\n{BODY_TEXT}\n■ 2026年全省经济社会发展的主要预期目标\n●全省地区生产总值增长5%左右",
+        id="a-cross-head-as-wide-as-the-column-goes-on-in-the-next-line",
+    ),
+    pytest.param(
+        column("某省政府工作报告要点", "■ 去年成绩单", "●全省地区生产总值增长",
+               "5%左右", "●规上工业增加值、固定资产", "投资、社会消费品零售总额增",
+               "速均高于全国平均", "●粮食总产达到600亿斤", "●十大类民生实事全部超额",
+               "完成", "●城镇调查失业率5.5%左", "右，城镇新增就业70万人以", "上",
+               "●居民收入增长与经济增长同", "步"),
+        "某省政府工作报告要点\n■ 去年成绩单\n●全省地区生产总值增长5%左右\n"
+        "●规上工业增加值、固定资产投资、社会消费品零售总额增速均高于全国平均\n"
+        "●粮食总产达到600亿斤\n●十大类民生实事全部超额完成\n"
+        "●城镇调查失业率5.5%左右，城镇新增就业70万人以上\n●居民收入增长与经济增长同步",
+        id="a-list-of-bullet-items-cut-into-a-column-is-rejoined",
+    ),
+    pytest.param(
+        "\n".join(BULLET_POINTS),
+        "\n".join(BULLET_POINTS),
+        id="a-list-of-bullet-points-one-a-line-is-no-column",
     ),
     pytest.param(
         column("标题", *BODY, "全省地区生产总值增长5%，二", "○二五年粮食产量达到600亿斤。"),

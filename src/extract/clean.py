@@ -547,6 +547,9 @@ MIN_WRAPPED_SHARE = 0.2
 #: hardly any are short.
 LIST_NEAR_SHARE = 0.5
 LIST_SHORT_SHARE = 0.25
+#: ... unless at least this many lines opening with a bullet, and most of those that fill
+#: the column, run on into a line opening with none: bullet items cut into a column.
+MIN_BULLET_RUN_ONS = 2
 #: The column width is this percentile of the wrapped lines' widths, after
 #: dropping lines more than twice the median (lead lines across the page).
 COLUMN_PERCENTILE = 0.9
@@ -675,6 +678,26 @@ def _is_short_line_list(wrapped: list[int], column: int) -> bool:
     return near < LIST_NEAR_SHARE * len(wrapped) and short >= LIST_SHORT_SHARE * len(wrapped)
 
 
+def _wraps_bullet_items(
+    structure: Structure, units: list[_Unit], widths: list[int], column: int
+) -> bool:
+    """Return whether the bullet items of a list are cut into a column: most lines opening
+    with a bullet that fill the column go on in a line that opens with none.
+
+    A list of key points cut into a column has as many short lines as a list one a line
+    (each item's last line, 6%左右, 步), but its full lines run on into the next; in a list
+    one a line the line after an item is the next item.
+    """
+    bullets = tuple(structure.bullets)
+    full = run_on = 0
+    for index in range(len(units) - 1):
+        if widths[index] >= SHORT_LINE_RATIO * column and units[index].text.startswith(bullets):
+            full += 1
+            if not units[index + 1].text.startswith(bullets):
+                run_on += 1
+    return run_on >= MIN_BULLET_RUN_ONS and 2 * run_on > full
+
+
 class _Layout:
     """What one re-flow pass learned about the lines of a document."""
 
@@ -799,7 +822,11 @@ def _measure(structure: Structure, units: list[_Unit], memo: _Memo) -> _Layout:
     widths = [] if flowed else _display_widths([u.text for u in units])
     wrapped_widths = [widths[index] for index in wrapped] if widths else []
     column = 0 if flowed else _column_width(wrapped_widths)
-    if not flowed and _is_short_line_list(wrapped_widths, column):
+    if (
+        not flowed
+        and _is_short_line_list(wrapped_widths, column)
+        and not _wraps_bullet_items(structure, units, widths, column)
+    ):
         flowed, column, widths = True, 0, []
     # Joining a Latin word cut across lines: in Chinese column text the cut
     # falls anywhere (G|DP → GDP), in Latin-script text it falls between words.
@@ -965,14 +992,20 @@ def _word_or_group_gap(last: str, first: str) -> bool:
     return is_latin_letter(last) and is_latin_letter(first)
 
 
-def _runs_on(layout: _Layout, index: int) -> bool:
-    """Return whether a （一） line fills the column: a lead sentence running on, not a heading.
+def _runs_on(layout: _Layout, index: int, text: str, bullets: tuple[str, ...]) -> bool:
+    """Return whether a （一） line, or a line opening with a bullet mark, fills the column:
+    a lead sentence or a list item running on, not a heading.
 
     Government work reports open paragraphs with （一）聚焦扩大需求，经济运行稳中向好。 in
     bold; wrapped in a column its first line is full width, where a heading line is short.
+    ◆ and ■ mark both cross-heads and the items of a list (◆固定资产投资增长4%，社会消 |
+    费品零售总额增长6%；): a line they open that fills the column goes on in the next,
+    a cross-head too long for the column among them (■ 2026年全省经济社会发展的主要 |
+    预期目标).
     """
-    width = layout.widths[index]
-    return layout.sub_heading[index] and SHORT_LINE_RATIO * layout.column <= width
+    if SHORT_LINE_RATIO * layout.column > layout.widths[index]:
+        return False
+    return layout.sub_heading[index] or text.startswith(bullets)
 
 
 def _reflow_once(
@@ -1009,7 +1042,11 @@ def _reflow_once(
                 not cut
                 and (
                     index == 0
-                    or (ended and layout.start_header[index] and not _runs_on(layout, index))
+                    or (
+                        ended
+                        and layout.start_header[index]
+                        and not _runs_on(layout, index, unit.text, bullets)
+                    )
                     # 一、综合 after a headline wrapped over two lines: a short heading line
                     # stands alone even when the line before it did not end a paragraph
                     or (
@@ -1022,6 +1059,7 @@ def _reflow_once(
                         layout.start_header[index]
                         and not layout.sub_heading[index]
                         and kept[index - 1].text.endswith(_ITEM_ENDS)
+                        and not unit.text.startswith(bullets)
                     )
                     # 营商环境 after a full line ending in 。: a plain heading line, much
                     # shorter than the line after it (a line that ends its paragraph)
