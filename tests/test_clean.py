@@ -469,6 +469,39 @@ REFLOW_CASES = [
         id="plain-heading-after-a-full-line-ending-a-sentence-stands-alone",
     ),
     pytest.param(
+        column("标题", *BODY, "经济平稳增长 民生持续改善", "全年城镇新增就业人员超过12万人，",
+               "居民人均可支配收入增长6%。"),
+        f"标题\n{BODY_TEXT}\n经济平稳增长 民生持续改善\n"
+        "全年城镇新增就业人员超过12万人，居民人均可支配收入增长6%。",
+        id="two-part-heading-short-of-the-column-after-a-paragraph-stands-alone",
+    ),
+    pytest.param(
+        column("标题", *BODY, "“十五五”时期主要目标", "全市生产总值增长5%左右，城镇新增",
+               "就业人员超过12万人。"),
+        f"标题\n{BODY_TEXT}\n“十五五”时期主要目标\n全市生产总值增长5%左右，城镇新增就业人员超过12万人。",
+        id="line-naming-a-part-of-a-report-after-a-paragraph-stands-alone",
+    ),
+    pytest.param(
+        column("标题", "全市生产总值增长5%左右；", "今年工作安排",
+               "全市生产总值增长5%左右，城镇新增", "就业人员超过12万人。", *BODY),
+        f"标题\n全市生产总值增长5%左右；\n今年工作安排\n"
+        f"全市生产总值增长5%左右，城镇新增就业人员超过12万人。\n{BODY_TEXT}",
+        id="line-naming-a-part-of-a-report-after-a-list-item-stands-alone",
+    ),
+    pytest.param(
+        column("标题", *BODY, "招大引强力度空前，落地3亿元以上", "项目11个，圆满完成年度目标",
+               "任务，签约项目各1个。"),
+        f"标题\n{BODY_TEXT}\n招大引强力度空前，落地3亿元以上项目11个，圆满完成年度目标任务，签约项目各1个。",
+        id="line-ending-in-a-report-part-word-inside-a-paragraph-runs-on",
+    ),
+    pytest.param(
+        column("标题", *BODY, "“世界五金之都 品质活力", "永康”建设迈出坚定步伐，研究出",
+               "台行动方案5个、配套政策7项。"),
+        f"标题\n{BODY_TEXT}\n“世界五金之都 品质活力永康”建设迈出坚定步伐，"
+        "研究出台行动方案5个、配套政策7项。",
+        id="slogan-with-a-space-opening-a-paragraph-runs-on",
+    ),
+    pytest.param(
         column("标题", *BODY, "招大引强力度空前，落地3亿元以上。", "成功入围国家知识产权试点示",
                "范城市，建成一批创新平台。"),
         f"标题\n{BODY_TEXT}\n招大引强力度空前，落地3亿元以上。成功入围国家知识产权试点示"

@@ -13,7 +13,9 @@ cut across lines (``增\\n长1\\n3.8%``). Cleaning has two parts:
    characters) and page furniture is dropped and recorded. A line ends a
    paragraph when it is a header line, when it ends in 。！？ and is well short
    of (or much wider than) the document's column width, or when it is much
-   shorter than the next line. Text whose lines are mostly complete sentences
+   shorter than the next line; a plain line after a paragraph's end stands alone as a
+   heading when it names a part of a report (2026年主要预期目标) or is two phrases parted
+   by a space short of the column. Text whose lines are mostly complete sentences
    is already flowed and keeps one paragraph a line, which makes cleaning
    idempotent. In either layout a line never ends inside a number
    (``12`` | ``345亿元``), not even the first line or a line of digits alone.
@@ -656,6 +658,32 @@ def _is_plain_heading(structure: Structure, text: str) -> bool:
     return len(text) <= MAX_HEADER_CHARS and match_here(structure.plain_heading, text) is not None
 
 
+#: Two phrases parted by a space, as a headline sets them (经济持续健康发展 实现新跨越).
+_TWO_PART_RE = regex.compile(r"\p{Han} \p{Han}")
+
+
+def _is_column_heading(structure: Structure, text: str, layout: _Layout, index: int) -> bool:
+    """Return whether a line of column text that starts a paragraph is a plain heading line.
+
+    A paragraph in a column fills its first line, a heading line does not (the column cuts
+    a longer one), so a line of the shape of a plain heading (no punctuation) heads a
+    section when, besides, it names a part of a report in fewer characters than any column
+    holds (2026年主要预期目标, 今年工作安排), or is set as two phrases parted by a space,
+    as headlines are, short of the column (经济平稳增长 民生持续改善). A quote or
+    bracket it opens and does not close goes on in the next line: no heading.
+    """
+    if not _is_plain_heading(structure, text) or any(
+        text.count(opener) != text.count(closer) for opener, closer in structure.pairs.items()
+    ):
+        return False
+    if match_here(structure.plain_lone, text) is not None:
+        return True
+    return (
+        layout.widths[index] < SHORT_LINE_RATIO * layout.column
+        and _TWO_PART_RE.search(text) is not None
+    )
+
+
 def _is_sub_heading(structure: Structure, text: str) -> bool:
     """Return whether ``text`` is a lowest-rank heading line: （一）聚焦扩大需求…"""
     found = structure.heading_line(text)
@@ -1060,6 +1088,14 @@ def _reflow_once(
                         and not layout.sub_heading[index]
                         and kept[index - 1].text.endswith(_ITEM_ENDS)
                         and not unit.text.startswith(bullets)
+                    )
+                    # 2026年主要目标 or 经济平稳增长 民生持续改善 after a paragraph's end
+                    # or a list item: a plain heading line, though not much shorter than
+                    # the line after it
+                    or (
+                        index < last
+                        and (ended or kept[index - 1].text.endswith(_ITEM_ENDS))
+                        and _is_column_heading(structure, unit.text, layout, index)
                     )
                     # 营商环境 after a full line ending in 。: a plain heading line, much
                     # shorter than the line after it (a line that ends its paragraph)
