@@ -29,6 +29,7 @@ import re
 import string
 from collections.abc import Callable, Sequence
 from functools import cache
+from typing import Final
 
 import regex
 
@@ -658,6 +659,10 @@ def _is_plain_heading(structure: Structure, text: str) -> bool:
     return len(text) <= MAX_HEADER_CHARS and match_here(structure.plain_heading, text) is not None
 
 
+#: The fewest characters a line of a newspaper column holds: a shorter line that starts a
+#: paragraph is the whole paragraph.
+#: Final: compiled, it is read from a C static, not looked up in the module's dict.
+MIN_COLUMN_CHARS: Final = 13
 #: Two phrases parted by a space, as a headline sets them (经济持续健康发展 实现新跨越).
 _TWO_PART_RE = regex.compile(r"\p{Han} \p{Han}")
 
@@ -672,15 +677,19 @@ def _is_column_heading(structure: Structure, text: str, layout: _Layout, index: 
     as headlines are, short of the column (经济平稳增长 民生持续改善). A quote or
     bracket it opens and does not close goes on in the next line: no heading.
     """
-    if not _is_plain_heading(structure, text) or any(
-        text.count(opener) != text.count(closer) for opener, closer in structure.pairs.items()
+    # The tests that need no regex first: most lines that open a paragraph fill the
+    # column and hold no space.
+    short = len(text) < MIN_COLUMN_CHARS
+    two_part = " " in text and layout.widths[index] < SHORT_LINE_RATIO * layout.column
+    if not (short or two_part) or not _is_plain_heading(structure, text):
+        return False
+    if not (
+        (two_part and _TWO_PART_RE.search(text) is not None)
+        or (short and match_here(structure.plain_lone, text) is not None)
     ):
         return False
-    if match_here(structure.plain_lone, text) is not None:
-        return True
-    return (
-        layout.widths[index] < SHORT_LINE_RATIO * layout.column
-        and _TWO_PART_RE.search(text) is not None
+    return all(
+        text.count(opener) == text.count(closer) for opener, closer in structure.pairs.items()
     )
 
 
@@ -964,8 +973,14 @@ def _ends_paragraph(structure: Structure, units: list[_Unit], index: int, layout
     width = layout.widths[index]
     if layout.ends_sentence[index]:
         return width < SHORT_LINE_RATIO * layout.column or width > WIDE_LINE_RATIO * layout.column
-    if text[-1] in structure.clause_end:
-        return False
+    last = text[-1]
+    if last in structure.clause_end:
+        # 今年工作安排 after an item ending in ；: the list ends before a heading line
+        return (
+            last in _ITEM_ENDS
+            and index + 2 < len(units)
+            and _is_column_heading(structure, units[index + 1].text, layout, index + 1)
+        )
     return width < NEXT_LINE_RATIO * layout.widths[index + 1]
 
 
@@ -1020,7 +1035,7 @@ def _word_or_group_gap(last: str, first: str) -> bool:
     return is_latin_letter(last) and is_latin_letter(first)
 
 
-def _runs_on(layout: _Layout, index: int, text: str, bullets: tuple[str, ...]) -> bool:
+def _runs_on(layout: _Layout, index: int, bulleted: bool) -> bool:
     """Return whether a （一） line, or a line opening with a bullet mark, fills the column:
     a lead sentence or a list item running on, not a heading.
 
@@ -1033,7 +1048,7 @@ def _runs_on(layout: _Layout, index: int, text: str, bullets: tuple[str, ...]) -
     """
     if SHORT_LINE_RATIO * layout.column > layout.widths[index]:
         return False
-    return layout.sub_heading[index] or text.startswith(bullets)
+    return layout.sub_heading[index] or bulleted
 
 
 def _reflow_once(
@@ -1057,6 +1072,9 @@ def _reflow_once(
 
     groups: list[list[_Unit]] = []
     bullets = tuple(structure.bullets)
+    # Whether each line opens with a bullet, asked once a line (each is asked as the line
+    # and as the next one).
+    bulleted = [unit.text.startswith(bullets) for unit in kept]
     ended = True  # the previous line ended a paragraph (or there is none)
     last = len(kept) - 1
     for index, unit in enumerate(kept):
@@ -1073,7 +1091,7 @@ def _reflow_once(
                     or (
                         ended
                         and layout.start_header[index]
-                        and not _runs_on(layout, index, unit.text, bullets)
+                        and not _runs_on(layout, index, bulleted[index])
                     )
                     # 一、综合 after a headline wrapped over two lines: a short heading line
                     # stands alone even when the line before it did not end a paragraph
@@ -1087,14 +1105,14 @@ def _reflow_once(
                         layout.start_header[index]
                         and not layout.sub_heading[index]
                         and kept[index - 1].text.endswith(_ITEM_ENDS)
-                        and not unit.text.startswith(bullets)
+                        and not bulleted[index]
                     )
                     # 2026年主要目标 or 经济平稳增长 民生持续改善 after a paragraph's end
-                    # or a list item: a plain heading line, though not much shorter than
-                    # the line after it
+                    # or a list item (_ends_paragraph): a plain heading line, though not
+                    # much shorter than the line after it
                     or (
-                        index < last
-                        and (ended or kept[index - 1].text.endswith(_ITEM_ENDS))
+                        ended
+                        and index < last
                         and _is_column_heading(structure, unit.text, layout, index)
                     )
                     # 营商环境 after a full line ending in 。: a plain heading line, much
@@ -1110,12 +1128,12 @@ def _reflow_once(
         )
         # A line opening with a bullet (●, ■) starts a list item: a paragraph of its own,
         # which its wrapped lines still join.
-        if ended or standalone or unit.text.startswith(bullets):
+        if ended or standalone or bulleted[index]:
             groups.append([unit])
         else:
             groups[-1].append(unit)
         next_keyword = index + 1 < len(kept) and (
-            layout.keyword[index + 1] or kept[index + 1].text.startswith(bullets)
+            layout.keyword[index + 1] or bulleted[index + 1]
         )
         ended = standalone or next_keyword or _ends_paragraph(structure, kept, index, layout)
     paragraphs = [_merge(group, latin=layout.latin) for group in groups]
@@ -1125,7 +1143,7 @@ def _reflow_once(
 
 #: What ends an item of a list (…连续48个月保持两位数增长；): a line ending so, then a
 #: heading line, is the list's end, however wide the heading.
-_ITEM_ENDS = ("；", ";")
+_ITEM_ENDS: Final = ("；", ";")
 
 
 #: A breadcrumb trail opens within this many lines of the top of a page.
