@@ -440,6 +440,21 @@ REFLOW_CASES = [
         f"标题\n{BODY_TEXT}\n全市地区生产总值达到12345亿元，社会运行更加安定有序。",
         id="digits-cut-without-a-space-join-without-one",
     ),
+    pytest.param(
+        "首页\n要闻\n——2025年1月20日在某市第十届人民代表大会第\n三次会议上\n各位代表：",
+        "首页\n要闻\n——2025年1月20日在某市第十届人民代表大会第三次会议上\n各位代表：",
+        id="ordinal-cut-after-di-in-flowed-text-joined",
+    ),
+    pytest.param(
+        "标题\n全市经济总量跃居全省第\n2位，增长5%。",
+        "标题\n全市经济总量跃居全省第2位，增长5%。",
+        id="ordinal-cut-before-its-digits-in-flowed-text-joined",
+    ),
+    pytest.param(
+        "标题\n次第\n花开，春意正浓。",
+        "标题\n次第\n花开，春意正浓。",
+        id="line-ending-in-di-before-no-numeral-stays",
+    ),
     pytest.param("12\n\n345亿元", "12345亿元", id="number-cut-in-flowed-text-joined"),
     pytest.param(
         "标题\n城镇新增就业人数达到43.6\n万人，就业形势总体稳定。",

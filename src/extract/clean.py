@@ -36,6 +36,7 @@ import regex
 from . import script
 from .lexicon import Lexicon, load_lexicon
 from .models import CleanText, Issue, RemovedText
+from .numbers import CN_DIGIT_CHARS, CN_PLACES
 from .regex_calls import match_here
 from .structure import MAX_HEADER_CHARS, Structure
 
@@ -926,6 +927,8 @@ def _cuts_number(left: str, right: str) -> bool:
     (True, False, False)
     >>> _cuts_number("发布时间：2024-01-25", "2024年"), _cuts_number("10:30", "2025年")
     (False, False)
+    >>> _cuts_number("人民代表大会第", "三次会议上"), _cuts_number("次第", "花开")
+    (True, False)
     """
     last, first = left[-1], right[0]
     if last == ".":
@@ -935,7 +938,10 @@ def _cuts_number(left: str, right: str) -> bool:
         before = left[-2:-1]
         return first in _CUT_MULTIPLIERS and before.isascii() and before.isdigit()
     if not (last.isascii() and last.isdigit()):
-        return False
+        # 第 | 三次会议, 第 | 2位: the prefix of an ordinal never ends a line
+        return ord(last) == _ORDINAL_PREFIX and (
+            (first.isascii() and first.isdigit()) or first in _ORDINAL_NUMERALS
+        )
     if first in _CUT_MULTIPLIERS:
         # 43.6 | 万人: the multiplier of a number at the end of a line of words (a line of
         # digits alone, 02 | 万家灯火, is a section number before a heading)
@@ -959,6 +965,11 @@ def _ends_in_date_or_time_re() -> re.Pattern[str]:
 _DATE_TAIL = 19
 
 
+#: The prefix of an ordinal, as a code point: compared once a line, and a compiled ord()
+#: and integer test is cheaper than a string comparison.
+_ORDINAL_PREFIX: Final = ord("第")
+#: The Chinese numerals an ordinal's 第 may stand before (第三次, 第十四届, 第二〇二五号).
+_ORDINAL_NUMERALS: Final = CN_DIGIT_CHARS + "".join(CN_PLACES)
 #: Multipliers a line break may cut from the number before them (43.6 | 万人, 2.7万 | 亿元).
 _CUT_MULTIPLIERS = "万亿"
 
