@@ -219,6 +219,26 @@ FIRST = BODY_TEXT.split("\n")[0]
 
 #: Key points of a report one a line, as news sites list them: short items of any length
 #: and longer ones, none with an end mark; no line runs on into the next.
+#: The same kind of list with a bullet before each point, and a plain line after the
+#: longest ones: each line is a paragraph, however wide.
+BULLET_POINTS = [
+    "某省政府工作报告要点",
+    "■ 过去五年",
+    "●地区生产总值迈上5万亿元台阶",
+    "●高铁通车里程进至全国第8位",
+    "城乡面貌焕然一新",
+    "●市场主体突破800万户",
+    "●新增就业超60万人",
+    "民生福祉持续增进",
+    "●新增学位20万个",
+    "●5个遗址入选考古发现",
+    "■ 今年目标",
+    "●新增就业50万人",
+    "●居民收入同步增长",
+    "●粮食产量保持400亿斤以上",
+]
+
+
 KEY_POINTS = [
     "某省政府工作报告要点",
     "一、过去五年工作回顾",
@@ -420,6 +440,21 @@ REFLOW_CASES = [
         f"标题\n{BODY_TEXT}\n全市地区生产总值达到12345亿元，社会运行更加安定有序。",
         id="digits-cut-without-a-space-join-without-one",
     ),
+    pytest.param(
+        "首页\n要闻\n——2025年1月20日在某市第十届人民代表大会第\n三次会议上\n各位代表：",
+        "首页\n要闻\n——2025年1月20日在某市第十届人民代表大会第三次会议上\n各位代表：",
+        id="ordinal-cut-after-di-in-flowed-text-joined",
+    ),
+    pytest.param(
+        "标题\n全市经济总量跃居全省第\n2位，增长5%。",
+        "标题\n全市经济总量跃居全省第2位，增长5%。",
+        id="ordinal-cut-before-its-digits-in-flowed-text-joined",
+    ),
+    pytest.param(
+        "标题\n次第\n花开，春意正浓。",
+        "标题\n次第\n花开，春意正浓。",
+        id="line-ending-in-di-before-no-numeral-stays",
+    ),
     pytest.param("12\n\n345亿元", "12345亿元", id="number-cut-in-flowed-text-joined"),
     pytest.param(
         "标题\n城镇新增就业人数达到43.6\n万人，就业形势总体稳定。",
@@ -449,6 +484,39 @@ REFLOW_CASES = [
         id="plain-heading-after-a-full-line-ending-a-sentence-stands-alone",
     ),
     pytest.param(
+        column("标题", *BODY, "经济平稳增长 民生持续改善", "全年城镇新增就业人员超过12万人，",
+               "居民人均可支配收入增长6%。"),
+        f"标题\n{BODY_TEXT}\n经济平稳增长 民生持续改善\n"
+        "全年城镇新增就业人员超过12万人，居民人均可支配收入增长6%。",
+        id="two-part-heading-short-of-the-column-after-a-paragraph-stands-alone",
+    ),
+    pytest.param(
+        column("标题", *BODY, "“十五五”时期主要目标", "全市生产总值增长5%左右，城镇新增",
+               "就业人员超过12万人。"),
+        f"标题\n{BODY_TEXT}\n“十五五”时期主要目标\n全市生产总值增长5%左右，城镇新增就业人员超过12万人。",
+        id="line-naming-a-part-of-a-report-after-a-paragraph-stands-alone",
+    ),
+    pytest.param(
+        column("标题", "全市生产总值增长5%左右；", "今年工作安排",
+               "全市生产总值增长5%左右，城镇新增", "就业人员超过12万人。", *BODY),
+        f"标题\n全市生产总值增长5%左右；\n今年工作安排\n"
+        f"全市生产总值增长5%左右，城镇新增就业人员超过12万人。\n{BODY_TEXT}",
+        id="line-naming-a-part-of-a-report-after-a-list-item-stands-alone",
+    ),
+    pytest.param(
+        column("标题", *BODY, "招大引强力度空前，落地3亿元以上", "项目11个，圆满完成年度目标",
+               "任务，签约项目各1个。"),
+        f"标题\n{BODY_TEXT}\n招大引强力度空前，落地3亿元以上项目11个，圆满完成年度目标任务，签约项目各1个。",
+        id="line-ending-in-a-report-part-word-inside-a-paragraph-runs-on",
+    ),
+    pytest.param(
+        column("标题", *BODY, "“世界五金之都 品质活力", "永康”建设迈出坚定步伐，研究出",
+               "台行动方案5个、配套政策7项。"),
+        f"标题\n{BODY_TEXT}\n“世界五金之都 品质活力永康”建设迈出坚定步伐，"
+        "研究出台行动方案5个、配套政策7项。",
+        id="slogan-with-a-space-opening-a-paragraph-runs-on",
+    ),
+    pytest.param(
         column("标题", *BODY, "招大引强力度空前，落地3亿元以上。", "成功入围国家知识产权试点示",
                "范城市，建成一批创新平台。"),
         f"标题\n{BODY_TEXT}\n招大引强力度空前，落地3亿元以上。成功入围国家知识产权试点示"
@@ -468,6 +536,37 @@ REFLOW_CASES = [
         f"标题\n{BODY_TEXT}\n●全省地区生产总值增长5%，规上工业增加值增长6%，固定资产投资增长4%\n"
         "●粮食产量达到600亿斤",
         id="a-wrapped-bullet-item-joins-its-own-lines-only",
+    ),
+    pytest.param(
+        column("标题", *BODY, "◆全省地区生产总值增长5%；", "◆固定资产投资增长4%，社会消",
+               "费品零售总额增长6%；", "◆城乡居民收入增长与经济增长",
+               "同步，物价涨幅3%左右。"),
+        f"标题\n{BODY_TEXT}\n◆全省地区生产总值增长5%；\n◆固定资产投资增长4%，社会消费品零售总额增长6%；\n"
+        "◆城乡居民收入增长与经济增长同步，物价涨幅3%左右。",
+        id="a-cross-head-mark-opening-a-full-line-is-a-wrapped-list-item",
+    ),
+    pytest.param(
+        column("标题", *BODY, "■ 2026年全省经济社会发展的主要", "预期目标",
+               "●全省地区生产总值增长5%左右"),
+        f"标题\n{BODY_TEXT}\n■ 2026年全省经济社会发展的主要预期目标\n●全省地区生产总值增长5%左右",
+        id="a-cross-head-as-wide-as-the-column-goes-on-in-the-next-line",
+    ),
+    pytest.param(
+        column("某省政府工作报告要点", "■ 去年成绩单", "●全省地区生产总值增长",
+               "5%左右", "●规上工业增加值、固定资产", "投资、社会消费品零售总额增",
+               "速均高于全国平均", "●粮食总产达到600亿斤", "●十大类民生实事全部超额",
+               "完成", "●城镇调查失业率5.5%左", "右，城镇新增就业70万人以", "上",
+               "●居民收入增长与经济增长同", "步"),
+        "某省政府工作报告要点\n■ 去年成绩单\n●全省地区生产总值增长5%左右\n"
+        "●规上工业增加值、固定资产投资、社会消费品零售总额增速均高于全国平均\n"
+        "●粮食总产达到600亿斤\n●十大类民生实事全部超额完成\n"
+        "●城镇调查失业率5.5%左右，城镇新增就业70万人以上\n●居民收入增长与经济增长同步",
+        id="a-list-of-bullet-items-cut-into-a-column-is-rejoined",
+    ),
+    pytest.param(
+        "\n".join(BULLET_POINTS),
+        "\n".join(BULLET_POINTS),
+        id="a-list-of-bullet-points-one-a-line-is-no-column",
     ),
     pytest.param(
         column("标题", *BODY, "全省地区生产总值增长5%，二", "○二五年粮食产量达到600亿斤。"),

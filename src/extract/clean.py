@@ -13,7 +13,9 @@ cut across lines (``增\\n长1\\n3.8%``). Cleaning has two parts:
    characters) and page furniture is dropped and recorded. A line ends a
    paragraph when it is a header line, when it ends in 。！？ and is well short
    of (or much wider than) the document's column width, or when it is much
-   shorter than the next line. Text whose lines are mostly complete sentences
+   shorter than the next line; a plain line after a paragraph's end stands alone as a
+   heading when it names a part of a report (2026年主要预期目标) or is two phrases parted
+   by a space short of the column. Text whose lines are mostly complete sentences
    is already flowed and keeps one paragraph a line, which makes cleaning
    idempotent. In either layout a line never ends inside a number
    (``12`` | ``345亿元``), not even the first line or a line of digits alone.
@@ -27,12 +29,14 @@ import re
 import string
 from collections.abc import Callable, Sequence
 from functools import cache
+from typing import Final
 
 import regex
 
 from . import script
 from .lexicon import Lexicon, load_lexicon
 from .models import CleanText, Issue, RemovedText
+from .numbers import CN_DIGIT_CHARS, CN_PLACES
 from .regex_calls import match_here
 from .structure import MAX_HEADER_CHARS, Structure
 
@@ -547,6 +551,9 @@ MIN_WRAPPED_SHARE = 0.2
 #: hardly any are short.
 LIST_NEAR_SHARE = 0.5
 LIST_SHORT_SHARE = 0.25
+#: ... unless at least this many lines opening with a bullet, and most of those that fill
+#: the column, run on into a line opening with none: bullet items cut into a column.
+MIN_BULLET_RUN_ONS = 2
 #: The column width is this percentile of the wrapped lines' widths, after
 #: dropping lines more than twice the median (lead lines across the page).
 COLUMN_PERCENTILE = 0.9
@@ -653,6 +660,40 @@ def _is_plain_heading(structure: Structure, text: str) -> bool:
     return len(text) <= MAX_HEADER_CHARS and match_here(structure.plain_heading, text) is not None
 
 
+#: The fewest characters a line of a newspaper column holds: a shorter line that starts a
+#: paragraph is the whole paragraph.
+#: Final: compiled, it is read from a C static, not looked up in the module's dict.
+MIN_COLUMN_CHARS: Final = 13
+#: Two phrases parted by a space, as a headline sets them (经济持续健康发展 实现新跨越).
+_TWO_PART_RE = regex.compile(r"\p{Han} \p{Han}")
+
+
+def _is_column_heading(structure: Structure, text: str, layout: _Layout, index: int) -> bool:
+    """Return whether a line of column text that starts a paragraph is a plain heading line.
+
+    A paragraph in a column fills its first line, a heading line does not (the column cuts
+    a longer one), so a line of the shape of a plain heading (no punctuation) heads a
+    section when, besides, it names a part of a report in fewer characters than any column
+    holds (2026年主要预期目标, 今年工作安排), or is set as two phrases parted by a space,
+    as headlines are, short of the column (经济平稳增长 民生持续改善). A quote or
+    bracket it opens and does not close goes on in the next line: no heading.
+    """
+    # The tests that need no regex first: most lines that open a paragraph fill the
+    # column and hold no space.
+    short = len(text) < MIN_COLUMN_CHARS
+    two_part = " " in text and layout.widths[index] < SHORT_LINE_RATIO * layout.column
+    if not (short or two_part) or not _is_plain_heading(structure, text):
+        return False
+    if not (
+        (two_part and _TWO_PART_RE.search(text) is not None)
+        or (short and match_here(structure.plain_lone, text) is not None)
+    ):
+        return False
+    return all(
+        text.count(opener) == text.count(closer) for opener, closer in structure.pairs.items()
+    )
+
+
 def _is_sub_heading(structure: Structure, text: str) -> bool:
     """Return whether ``text`` is a lowest-rank heading line: （一）聚焦扩大需求…"""
     found = structure.heading_line(text)
@@ -673,6 +714,26 @@ def _is_short_line_list(wrapped: list[int], column: int) -> bool:
     near = sum(1 for width in wrapped if width >= SHORT_LINE_RATIO * column)
     short = sum(1 for width in wrapped if width < NEXT_LINE_RATIO * column)
     return near < LIST_NEAR_SHARE * len(wrapped) and short >= LIST_SHORT_SHARE * len(wrapped)
+
+
+def _wraps_bullet_items(
+    structure: Structure, units: list[_Unit], widths: list[int], column: int
+) -> bool:
+    """Return whether the bullet items of a list are cut into a column: most lines opening
+    with a bullet that fill the column go on in a line that opens with none.
+
+    A list of key points cut into a column has as many short lines as a list one a line
+    (each item's last line, 6%左右, 步), but its full lines run on into the next; in a list
+    one a line the line after an item is the next item.
+    """
+    bullets = tuple(structure.bullets)
+    full = run_on = 0
+    for index in range(len(units) - 1):
+        if widths[index] >= SHORT_LINE_RATIO * column and units[index].text.startswith(bullets):
+            full += 1
+            if not units[index + 1].text.startswith(bullets):
+                run_on += 1
+    return run_on >= MIN_BULLET_RUN_ONS and 2 * run_on > full
 
 
 class _Layout:
@@ -799,7 +860,11 @@ def _measure(structure: Structure, units: list[_Unit], memo: _Memo) -> _Layout:
     widths = [] if flowed else _display_widths([u.text for u in units])
     wrapped_widths = [widths[index] for index in wrapped] if widths else []
     column = 0 if flowed else _column_width(wrapped_widths)
-    if not flowed and _is_short_line_list(wrapped_widths, column):
+    if (
+        not flowed
+        and _is_short_line_list(wrapped_widths, column)
+        and not _wraps_bullet_items(structure, units, widths, column)
+    ):
         flowed, column, widths = True, 0, []
     # Joining a Latin word cut across lines: in Chinese column text the cut
     # falls anywhere (G|DP → GDP), in Latin-script text it falls between words.
@@ -862,6 +927,8 @@ def _cuts_number(left: str, right: str) -> bool:
     (True, False, False)
     >>> _cuts_number("发布时间：2024-01-25", "2024年"), _cuts_number("10:30", "2025年")
     (False, False)
+    >>> _cuts_number("人民代表大会第", "三次会议上"), _cuts_number("次第", "花开")
+    (True, False)
     """
     last, first = left[-1], right[0]
     if last == ".":
@@ -871,7 +938,10 @@ def _cuts_number(left: str, right: str) -> bool:
         before = left[-2:-1]
         return first in _CUT_MULTIPLIERS and before.isascii() and before.isdigit()
     if not (last.isascii() and last.isdigit()):
-        return False
+        # 第 | 三次会议, 第 | 2位: the prefix of an ordinal never ends a line
+        return ord(last) == _ORDINAL_PREFIX and (
+            (first.isascii() and first.isdigit()) or first in _ORDINAL_NUMERALS
+        )
     if first in _CUT_MULTIPLIERS:
         # 43.6 | 万人: the multiplier of a number at the end of a line of words (a line of
         # digits alone, 02 | 万家灯火, is a section number before a heading)
@@ -895,6 +965,11 @@ def _ends_in_date_or_time_re() -> re.Pattern[str]:
 _DATE_TAIL = 19
 
 
+#: The prefix of an ordinal, as a code point: compared once a line, and a compiled ord()
+#: and integer test is cheaper than a string comparison.
+_ORDINAL_PREFIX: Final = ord("第")
+#: The Chinese numerals an ordinal's 第 may stand before (第三次, 第十四届, 第二〇二五号).
+_ORDINAL_NUMERALS: Final = CN_DIGIT_CHARS + "".join(CN_PLACES)
 #: Multipliers a line break may cut from the number before them (43.6 | 万人, 2.7万 | 亿元).
 _CUT_MULTIPLIERS = "万亿"
 
@@ -909,8 +984,14 @@ def _ends_paragraph(structure: Structure, units: list[_Unit], index: int, layout
     width = layout.widths[index]
     if layout.ends_sentence[index]:
         return width < SHORT_LINE_RATIO * layout.column or width > WIDE_LINE_RATIO * layout.column
-    if text[-1] in structure.clause_end:
-        return False
+    last = text[-1]
+    if last in structure.clause_end:
+        # 今年工作安排 after an item ending in ；: the list ends before a heading line
+        return (
+            last in _ITEM_ENDS
+            and index + 2 < len(units)
+            and _is_column_heading(structure, units[index + 1].text, layout, index + 1)
+        )
     return width < NEXT_LINE_RATIO * layout.widths[index + 1]
 
 
@@ -965,14 +1046,20 @@ def _word_or_group_gap(last: str, first: str) -> bool:
     return is_latin_letter(last) and is_latin_letter(first)
 
 
-def _runs_on(layout: _Layout, index: int) -> bool:
-    """Return whether a （一） line fills the column: a lead sentence running on, not a heading.
+def _runs_on(layout: _Layout, index: int, bulleted: bool) -> bool:
+    """Return whether a （一） line, or a line opening with a bullet mark, fills the column:
+    a lead sentence or a list item running on, not a heading.
 
     Government work reports open paragraphs with （一）聚焦扩大需求，经济运行稳中向好。 in
     bold; wrapped in a column its first line is full width, where a heading line is short.
+    ◆ and ■ mark both cross-heads and the items of a list (◆固定资产投资增长4%，社会消 |
+    费品零售总额增长6%；): a line they open that fills the column goes on in the next,
+    a cross-head too long for the column among them (■ 2026年全省经济社会发展的主要 |
+    预期目标).
     """
-    width = layout.widths[index]
-    return layout.sub_heading[index] and SHORT_LINE_RATIO * layout.column <= width
+    if SHORT_LINE_RATIO * layout.column > layout.widths[index]:
+        return False
+    return layout.sub_heading[index] or bulleted
 
 
 def _reflow_once(
@@ -996,6 +1083,9 @@ def _reflow_once(
 
     groups: list[list[_Unit]] = []
     bullets = tuple(structure.bullets)
+    # Whether each line opens with a bullet, asked once a line (each is asked as the line
+    # and as the next one).
+    bulleted = [unit.text.startswith(bullets) for unit in kept]
     ended = True  # the previous line ended a paragraph (or there is none)
     last = len(kept) - 1
     for index, unit in enumerate(kept):
@@ -1009,7 +1099,11 @@ def _reflow_once(
                 not cut
                 and (
                     index == 0
-                    or (ended and layout.start_header[index] and not _runs_on(layout, index))
+                    or (
+                        ended
+                        and layout.start_header[index]
+                        and not _runs_on(layout, index, bulleted[index])
+                    )
                     # 一、综合 after a headline wrapped over two lines: a short heading line
                     # stands alone even when the line before it did not end a paragraph
                     or (
@@ -1022,6 +1116,15 @@ def _reflow_once(
                         layout.start_header[index]
                         and not layout.sub_heading[index]
                         and kept[index - 1].text.endswith(_ITEM_ENDS)
+                        and not bulleted[index]
+                    )
+                    # 2026年主要目标 or 经济平稳增长 民生持续改善 after a paragraph's end
+                    # or a list item (_ends_paragraph): a plain heading line, though not
+                    # much shorter than the line after it
+                    or (
+                        ended
+                        and index < last
+                        and _is_column_heading(structure, unit.text, layout, index)
                     )
                     # 营商环境 after a full line ending in 。: a plain heading line, much
                     # shorter than the line after it (a line that ends its paragraph)
@@ -1036,12 +1139,12 @@ def _reflow_once(
         )
         # A line opening with a bullet (●, ■) starts a list item: a paragraph of its own,
         # which its wrapped lines still join.
-        if ended or standalone or unit.text.startswith(bullets):
+        if ended or standalone or bulleted[index]:
             groups.append([unit])
         else:
             groups[-1].append(unit)
         next_keyword = index + 1 < len(kept) and (
-            layout.keyword[index + 1] or kept[index + 1].text.startswith(bullets)
+            layout.keyword[index + 1] or bulleted[index + 1]
         )
         ended = standalone or next_keyword or _ends_paragraph(structure, kept, index, layout)
     paragraphs = [_merge(group, latin=layout.latin) for group in groups]
@@ -1051,7 +1154,7 @@ def _reflow_once(
 
 #: What ends an item of a list (…连续48个月保持两位数增长；): a line ending so, then a
 #: heading line, is the list's end, however wide the heading.
-_ITEM_ENDS = ("；", ";")
+_ITEM_ENDS: Final = ("；", ";")
 
 
 #: A breadcrumb trail opens within this many lines of the top of a page.
