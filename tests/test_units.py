@@ -22,8 +22,8 @@ UNITS = [
     pytest.param("帮扶困难群众3万户次。", [("3万户次", "30000", "户次")], id="hu-ci"),
     pytest.param("投入科研人力800人年。", [("800人年", "800", "人年")], id="ren-nian"),
     pytest.param("抽检食品1200批次。", [("1200批次", "1200", "批次")], id="pi-ci-batches"),
-    pytest.param("保障三批次135个项目。", [("三批次", "3", "批次"), ("135个", "135", "个")],
-                 id="pi-ci-is-one-measure-word"),
+    # (三批次135个项目 frames the count after it: no fact, see test_facts.NOT_FACTS)
+    pytest.param("资金分三批次下达。", [("三批次", "3", "批次")], id="pi-ci-is-one-measure-word"),
     pytest.param("新增客运量12亿人公里。", [("12亿人公里", "1200000000", "人公里")],
                  id="passenger-kilometres"),
     pytest.param("货运量300亿吨公里。", [("300亿吨公里", "30000000000", "吨公里")],
