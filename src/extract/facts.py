@@ -2465,12 +2465,49 @@ def _generic_with_predicate(rules: _Rules, before: str) -> bool:
 
 
 def _period_then_predicate(rules: _Rules, before: str) -> bool:
-    """True for “十四五”时期年均增长, 五年来年均增长: a time, then a predicate whose subject
-    was left out (``topics.period_leads``)."""
-    for lead in rules.words.period_leads:
-        if (match := lead.match(before)) is not None and match.end() < len(before):
-            return bool(rules.predicate_openers.starts(before[match.end() :].lstrip("，, ")))
-    return False
+    """True for “十四五”时期年均增长, 五年来年均增长: a time of several years, then a
+    predicate whose subject was left out (``topics.period_*`` in words.toml)."""
+    lead = _period_lead_end(rules.words, before)
+    return 0 < lead < len(before) and bool(
+        rules.predicate_openers.starts(before[lead:].lstrip("，, "))
+    )
+
+
+def _period_lead_end(words: Words, text: str) -> int:
+    """Return where a time of several years that opens ``text`` ends, else 0: “十四五”时期,
+    过去五年, 五年来, 2021-2025年 (read by hand: a regex would cost start-up its compilation)."""
+    at = 1 if text[:1] in _QUOTES else 0
+    if text[at : at + 1] == "十" and text[at + 2 : at + 3] == "五" and _is_count(text[at + 1]):
+        end = at + 3 + (text[at + 3 : at + 4] in _QUOTES)
+        return end + next((len(w) for w in words.period_plan_after if text.startswith(w, end)), 0)
+    start = next((len(w) for w in words.period_years_before if text.startswith(w)), 0)
+    end = start
+    while end < start + 2 and end < len(text) and _is_count(text[end]):
+        end += 1
+    if end > start and text[end : end + 1] == "年":
+        after = next((len(w) for w in words.period_years_after if text.startswith(w, end + 1)), 0)
+        return end + 1 + after if start or after else 0
+    if text[:2] in ("19", "20") and text[:4].isdigit():  # 2021-2025年, 2021年至2025年
+        end = 4 + (text[4:5] == "年")
+        end += text[end : end + 1] == " "
+        if text[end : end + 1] and text[end] in _RANGE_MARKS:
+            end += 1 + (text[end + 1 : end + 2] == " ")
+            if text[end : end + 2] in ("19", "20") and text[end : end + 5][4:] == "年":
+                if text[end : end + 4].isdigit():
+                    return end + 5 + (text[end + 5 : end + 6] == "间")
+    return 0
+
+
+def _is_count(char: str) -> bool:
+    """Whether ``char`` may be a digit of a count of years (5, 五, 两, 十)."""
+    return char.isdigit() or char in _YEAR_NUMERALS
+
+
+#: Quotes around a five-year plan's name, the numerals of a count of years, and the marks
+#: between the years of a range.
+_QUOTES = "“”\""
+_YEAR_NUMERALS = "一二三四五六七八九十两"
+_RANGE_MARKS = "-—–~～至到"
 
 
 def _update_framing_topic(

@@ -256,7 +256,10 @@ class Words:
     per_words: tuple[str, ...]
     counted_nouns: tuple[str, ...]
     framing: tuple[regex.Pattern[str], ...]
-    period_leads: tuple[regex.Pattern[str], ...]
+    #: Words around a time of several years opening a clause (``topics.period_*``).
+    period_plan_after: tuple[str, ...]
+    period_years_before: tuple[str, ...]
+    period_years_after: tuple[str, ...]
     respectively: tuple[str, ...]
     each: tuple[str, ...]
     before_verbs: tuple[str, ...]
@@ -328,9 +331,9 @@ def _build_words(table: dict[str, Any]) -> Words:
         per_words=_sorted(table["per"]["words"]),
         counted_nouns=_sorted(table["distributors"]["counted_nouns"]),
         framing=tuple(_compile(p, "topics.framing") for p in table["topics"]["framing"]),
-        period_leads=tuple(
-            _compile(p, "topics.period_leads") for p in table["topics"].get("period_leads", [])
-        ),
+        period_plan_after=_sorted(table["topics"]["period_plan_after"]),
+        period_years_before=_sorted(table["topics"]["period_years_before"]),
+        period_years_after=_sorted(table["topics"]["period_years_after"]),
         respectively=_sorted(table["distributors"]["respectively"]),
         each=_sorted(table["distributors"]["each"]),
         before_verbs=_sorted(table["distributors"]["before_verbs"]),
@@ -506,7 +509,6 @@ EXTENSIBLE_TABLES = ("units", "words", "structure", "concepts")
 _PATTERN_LISTS: dict[str, tuple[str, ...]] = {
     "words.qualifiers.base_patterns": (),
     "words.topics.framing": ("topic",),
-    "words.topics.period_leads": (),
 }
 
 #: Tables of words.toml keyed by comparator, where a file may add a comparator not yet used.
