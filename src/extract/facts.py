@@ -2379,11 +2379,6 @@ def _find_indicators(facts: list[Quantity], view: _SentenceView, context: _Conte
         indicator = before + after
         if indicator[:1].isdigit() and not _tidy_dates(indicator):
             indicator = ""  # 2017年达到5238.3亿元: a date names nothing, the subject is before
-        opener = (
-            rules.predicate_openers.starts(before)
-            or _generic_with_predicate(rules, before)
-            or _period_then_predicate(rules, before)
-        )
         own = ""
         if conversion:
             word = next((w for w in rules.words.conversions if before.endswith(w)), "")
@@ -2400,7 +2395,17 @@ def _find_indicators(facts: list[Quantity], view: _SentenceView, context: _Conte
         elif not indicator:
             indicator = context.topic or context.last_indicator
             fact.reasons.append(Rule.INDICATOR_TOPIC.format(topic=indicator))
-        elif opener and context.topic and not after and len(context.topic) <= _MAX_TOPIC:
+        elif (
+            context.topic
+            and not after
+            and len(context.topic) <= _MAX_TOPIC
+            # the cheap tests first: most facts have a phrase after them or no topic
+            and (
+                rules.predicate_openers.starts(before)
+                or _generic_with_predicate(rules, before)
+                or _period_then_predicate(rules, before)
+            )
+        ):
             indicator = context.topic + indicator
             fact.reasons.append(Rule.INDICATOR_TOPIC_PREFIX.format(topic=context.topic))
         else:
