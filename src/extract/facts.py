@@ -2472,6 +2472,8 @@ def _generic_with_predicate(rules: _Rules, before: str) -> bool:
 def _period_then_predicate(rules: _Rules, before: str) -> bool:
     """True for “十四五”时期年均增长, 五年来年均增长: a time of several years, then a
     predicate whose subject was left out (``topics.period_*`` in words.toml)."""
+    if before[:1] not in rules.period_lead_starts:
+        return False  # most phrases start with none of the characters a time can start with
     lead = _period_lead_end(rules.words, before)
     return 0 < lead < len(before) and bool(
         rules.predicate_openers.starts(before[lead:].lstrip("，, "))
@@ -2734,6 +2736,11 @@ class _Rules:
         self.longest_non_fact_term = _longest_non_fact_term(words)
         self.per_re = _compile_per_re(words)
         self.counted_subject_re = _compile_counted_subject_re(words)
+        #: The characters a time of several years can start with (``_period_lead_end``).
+        self.period_lead_starts = frozenset(
+            _QUOTES + "十" + _YEAR_NUMERALS + string.digits
+            + "".join(word[0] for word in words.period_years_before)
+        )
         measures = "|".join(map(regex.escape, words.grouping_measures))
         self.grouping_re = (
             regex.compile(rf"(?:\d+|[{_COUNT_NUMERALS}]+)(?:{measures})") if measures else None
