@@ -664,8 +664,11 @@ def _is_plain_heading(structure: Structure, text: str) -> bool:
 #: paragraph is the whole paragraph.
 #: Final: compiled, it is read from a C static, not looked up in the module's dict.
 MIN_COLUMN_CHARS: Final = 13
-#: Two phrases parted by a space, as a headline sets them (经济持续健康发展 实现新跨越).
-_TWO_PART_RE = regex.compile(r"\p{Han} \p{Han}")
+@cache
+def _two_part_re() -> regex.Pattern[str]:
+    """Two phrases parted by a space, as a headline sets them (经济持续健康发展 实现新跨越);
+    compiled on first use: only column text with a spaced short line asks for it."""
+    return regex.compile(r"\p{Han} \p{Han}")
 
 
 def _is_column_heading(structure: Structure, text: str, layout: _Layout, index: int) -> bool:
@@ -685,7 +688,7 @@ def _is_column_heading(structure: Structure, text: str, layout: _Layout, index: 
     if not (short or two_part) or not _is_plain_heading(structure, text):
         return False
     if not (
-        (two_part and _TWO_PART_RE.search(text) is not None)
+        (two_part and _two_part_re().search(text) is not None)
         or (short and match_here(structure.plain_lone, text) is not None)
     ):
         return False
