@@ -2499,9 +2499,9 @@ def _period_lead_end(words: Words, text: str) -> int:
         end += text[end : end + 1] == " "
         if text[end : end + 1] and text[end] in _RANGE_MARKS:
             end += 1 + (text[end + 1 : end + 2] == " ")
-            if text[end : end + 2] in ("19", "20") and text[end : end + 5][4:] == "年":
-                if text[end : end + 4].isdigit():
-                    return end + 5 + (text[end + 5 : end + 6] == "间")
+            year = text[end : end + 5]  # 2025年
+            if year[:2] in ("19", "20") and year[:4].isdigit() and year[4:] == "年":
+                return end + 5 + (text[end + 5 : end + 6] == "间")
     return 0
 
 
