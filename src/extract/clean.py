@@ -664,6 +664,8 @@ def _is_plain_heading(structure: Structure, text: str) -> bool:
 #: paragraph is the whole paragraph.
 #: Final: compiled, it is read from a C static, not looked up in the module's dict.
 MIN_COLUMN_CHARS: Final = 13
+
+
 @cache
 def _two_part_re() -> regex.Pattern[str]:
     """Two phrases parted by a space, as a headline sets them (经济持续健康发展 实现新跨越);
