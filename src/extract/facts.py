@@ -2128,7 +2128,7 @@ def _item_indicator(rules: _Rules, item: str, predicate: str) -> str:
 
 def _strip_link(rules: _Rules, text: str) -> str:
     """Remove linking verbs and particles from both ends of an indicator phrase."""
-    text = text.strip(" 、，,：:；;").rstrip("".join(_MINUS_SIGNS))
+    text = text.strip(_EDGE_MARKS).rstrip("".join(_MINUS_SIGNS))
     tails = rules.link_tails
     while word := tails.longest(text):
         if len(word) == 1 and _ends_a_common_word(text):
@@ -2250,7 +2250,7 @@ def _link_tails(lexicon: Words) -> _Tails:
 
 def _strip_leading(rules: _Rules, text: str) -> str:
     lexicon = rules.words
-    text = text.strip(" 、，,：:；;")
+    text = text.strip(_EDGE_MARKS)
     if text[:1] in rules.marks.bullets:  # ●预计全省地区生产总值增长6%左右
         text = text.lstrip(rules.marks.bullets + " ")
     for word in lexicon.reporting:  # a few rfinds in C: cheaper than any regex test first
@@ -2308,9 +2308,13 @@ _DATE_IN_INDICATOR_RE = regex.compile(
 )
 
 
+#: Spaces and clause marks trimmed from either end of a phrase or an indicator.
+_EDGE_MARKS = " ，,、：:；;"
+
+
 def _tidy_dates(indicator: str) -> str:
     """Return ``indicator`` without its dates and the marks around them."""
-    return replace_all(_DATE_IN_INDICATOR_RE, "", indicator).strip(" ，,、：:；;")
+    return replace_all(_DATE_IN_INDICATOR_RE, "", indicator).strip(_EDGE_MARKS)
 
 
 def _compile_counted_subject_re(words: Words) -> regex.Pattern[str]:
@@ -2579,8 +2583,8 @@ def _tidy(rules: _Rules, indicator: str) -> str:
     if any(word in tidied for word in rules.words.before_verbs):
         tidied = replace_all(rules.distributor_in_indicator_re, "", tidied)
     tidied = _strip_leading(rules, tidied)
-    tidied = tidied.strip(" ，,、：:；;")
-    return tidied if len(tidied) >= 2 else indicator.strip(" ，,、：:；;")
+    tidied = tidied.strip(_EDGE_MARKS)
+    return tidied if len(tidied) >= 2 else indicator.strip(_EDGE_MARKS)
 
 
 # 大类中有, 企业里共有: "among them there are", which leads from a set to a count in it
